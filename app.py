@@ -1,0 +1,5 @@
+"""Entry point for `flask` and WSGI servers."""
+
+from experiments import create_app
+
+app = create_app()

@@ -1,0 +1,57 @@
+"""Configuration classes. Environment is read in the factory (experiments.create_app)."""
+
+from datetime import timedelta
+
+
+class Config:
+    SECRET_KEY = "dev-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite:///kokeilu.sqlite3"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Request bodies over 1 MiB are refused with 413 (SPEC: JSON API).
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # a long proposal must not lose its CSRF token
+    BABEL_DEFAULT_LOCALE = "fi"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
+    LANGUAGES = ("fi", "sv", "en")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # E-mail: "file" writes each message to MAIL_FILE_PATH (the development outbox).
+    MAIL_BACKEND = "file"
+    MAIL_FILE_PATH = None  # defaults to <instance>/outbox
+    MAIL_DEFAULT_SENDER = "kokeilu@example.invalid"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    API_TOKEN_LIFETIME = timedelta(days=30)
+    REQUIRE_TOTP = False
+    PREFERRED_URL_SCHEME = "http"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    MAIL_BACKEND = "locmem"
+    RATELIMIT_ENABLED = False  # tests of throttling turn it on
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    MAIL_BACKEND = "smtp"
+    REQUIRE_TOTP = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

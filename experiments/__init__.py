@@ -1,0 +1,66 @@
+"""Kokeilu: a city's experiment programme. The application factory."""
+
+import os
+
+from flask import Flask
+
+from config import CONFIGS
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app: configuration, extensions, blueprints, errors, CLI, template helpers."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    name = config_name or os.environ.get("KOKEILU_CONFIG", "development")
+    app.config.from_object(CONFIGS[name])
+    _read_environment(app, production=name == "production")
+    app.config.update(overrides)
+
+    from . import database, i18n, security
+    from .cli import register_cli
+    from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from .views import register_blueprints
+    from .views.errors import register_error_handlers
+
+    database.configure(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.timezone)
+    login_manager.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def _read_environment(app: Flask, production: bool) -> None:
+    """Take DATABASE_URL and SECRET_KEY from the environment; production requires both."""
+    url = os.environ.get("DATABASE_URL")
+    secret = os.environ.get("SECRET_KEY")
+    if production and not (url and secret):
+        raise RuntimeError("production needs DATABASE_URL and SECRET_KEY in the environment")
+    if url:
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url(url)
+    if secret:
+        app.config["SECRET_KEY"] = secret
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if not app.config.get("MAIL_FILE_PATH"):
+        app.config["MAIL_FILE_PATH"] = os.path.join(app.instance_path, "outbox")
+
+
+def database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs given in the common short forms."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

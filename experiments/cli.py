@@ -1,0 +1,42 @@
+"""Command-line tools: `flask users create`, `flask demo`."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .errors import Invalid
+from .lifecycle import Role
+
+users = AppGroup("users", help="Manage user accounts.")
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--password", required=True)
+def create_user_command(email, name, role, password):
+    """Create a user with a role."""
+    from .services.accounts import create_user
+
+    try:
+        user = create_user(email, name, password, role=Role(role))
+    except Invalid as error:
+        raise click.ClickException("; ".join(m for ms in error.errors.values() for m in ms))
+    click.echo(f"created {user.role.value} {user.email} (id {user.id})")
+
+
+@click.command("demo")
+@click.option("--scale", type=click.IntRange(min=1), default=None,
+              help="Generate N proposals of the same shape, for benchmarks.")
+def demo_command(scale):
+    """Load the Digital Agenda 2015–2021 demo programme (idempotent)."""
+    from .demo import load_demo, load_scale
+
+    summary = load_scale(scale) if scale else load_demo()
+    click.echo(summary)
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo_command)

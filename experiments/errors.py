@@ -1,0 +1,37 @@
+"""Domain errors raised by services; pages and the API translate them for people."""
+
+
+class DomainError(Exception):
+    """Base of the errors a service raises for a refused request."""
+
+    status_code = 400
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)
+        self.message = message
+
+
+class Invalid(DomainError):
+    """Some fields are invalid; errors maps each field to its messages."""
+
+    status_code = 422
+
+    def __init__(self, errors: dict[str, list[str]], message: str = ""):
+        super().__init__(message or "; ".join(m for ms in errors.values() for m in ms))
+        self.errors = errors
+
+
+class NotAllowed(DomainError):
+    """The user is known but may not do this."""
+
+    status_code = 403
+
+
+class Conflict(DomainError):
+    """The move is not in the table from this state, or the version is stale."""
+
+    status_code = 409
+
+
+class StaleVersion(Conflict):
+    """Someone else changed the record since it was loaded."""

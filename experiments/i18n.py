@@ -1,0 +1,86 @@
+"""Language choice and the template helpers that format for the chosen language."""
+
+from decimal import Decimal
+
+
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import (
+    format_currency, format_date, format_datetime, format_decimal, get_locale, gettext,
+)
+from flask_login import current_user
+from urllib.parse import urlencode
+
+from . import vocabulary
+from .lifecycle import ROLE_LABELS, STATUS_LABELS, Role, Status
+
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+
+def select_locale() -> str:
+    """?lang=, then the session or the user's saved choice, then Accept-Language, then fi."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in languages:
+        return session["lang"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or "fi"
+
+
+def timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def status_label(status) -> str:
+    return gettext(STATUS_LABELS[Status(status)])
+
+
+def role_label(role) -> str:
+    return gettext(ROLE_LABELS[Role(role)])
+
+
+def code_label(vocabulary_name: str, code) -> str:
+    """Translated label of a code from a named code list, e.g. ('ServiceArea', 'mobility')."""
+    return gettext(vocabulary.label(getattr(vocabulary, vocabulary_name), code))
+
+
+def sdg_label(goal: int) -> str:
+    return gettext(vocabulary.SDG_LABELS[int(goal)])
+
+
+def money(value: Decimal | None) -> str:
+    return "" if value is None else format_currency(value, "EUR")
+
+
+def number(value) -> str:
+    return "" if value is None else format_decimal(value)
+
+
+def language_url(code: str) -> str:
+    """This page in another language."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        language_url=language_url,
+        current_locale=lambda: str(get_locale()),
+        status_label=status_label,
+        role_label=role_label,
+        code_label=code_label,
+        sdg_label=sdg_label,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+    )
+    app.jinja_env.filters.update(
+        money=money,
+        number=number,
+        date=lambda d, fmt="medium": "" if d is None else format_date(d, fmt),
+        datetime=lambda d, fmt="medium": "" if d is None else format_datetime(d, fmt),
+    )

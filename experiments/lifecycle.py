@@ -1,0 +1,160 @@
+"""The proposal workflow as data: states, roles and the one transition table.
+
+Pure Python: no Flask, no database. Everything that moves a proposal, draws an
+action button or explains a refused move asks this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation; it is translated where it is shown."""
+    return message
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    SCREENING = "screening"
+    MORE_INFO = "more_info"
+    REJECTED = "rejected"
+    PILOT = "pilot"
+    EVALUATION = "evaluation"
+    ADOPTED = "adopted"
+    DISCONTINUED = "discontinued"
+    WITHDRAWN = "withdrawn"
+
+
+class Role(StrEnum):
+    APPLICANT = "applicant"
+    STAFF = "staff"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+TERMINAL = frozenset({Status.REJECTED, Status.ADOPTED, Status.DISCONTINUED, Status.WITHDRAWN})
+# The applicant may change the proposal's content only in these states.
+EDITABLE = frozenset({Status.DRAFT, Status.MORE_INFO})
+# From pilot on a proposal is an experiment: public, with budget and people.
+EXPERIMENT_STATES = frozenset(
+    {Status.PILOT, Status.EVALUATION, Status.ADOPTED, Status.DISCONTINUED}
+)
+# States whose proposals count as having "left draft" (SPEC: statistics).
+SUBMITTED_STATES = frozenset(Status) - {Status.DRAFT}
+# States a proposal can only be in after screening started.
+SCREENED_STATES = EXPERIMENT_STATES | {Status.SCREENING, Status.MORE_INFO, Status.REJECTED}
+STAFF_ROLES = frozenset({Role.STAFF, Role.MANAGER})
+
+STATUS_LABELS = {
+    Status.DRAFT: N_("Draft"),
+    Status.SUBMITTED: N_("Submitted"),
+    Status.SCREENING: N_("In screening"),
+    Status.MORE_INFO: N_("More information requested"),
+    Status.REJECTED: N_("Rejected"),
+    Status.PILOT: N_("Pilot"),
+    Status.EVALUATION: N_("In evaluation"),
+    Status.ADOPTED: N_("Adopted"),
+    Status.DISCONTINUED: N_("Discontinued"),
+    Status.WITHDRAWN: N_("Withdrawn"),
+}
+
+ROLE_LABELS = {
+    Role.APPLICANT: N_("Applicant"),
+    Role.STAFF: N_("City staff"),
+    Role.MANAGER: N_("Programme manager"),
+    Role.ADMIN: N_("Administrator"),
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One edge of the workflow: who may take it and what it needs."""
+
+    source: Status
+    target: Status
+    roles: frozenset[Role]
+    label: str  # the action button; translated where shown
+    requires: tuple[str, ...] = ()
+    optional: tuple[str, ...] = ()
+    owner_only: bool = False  # only the applicant who owns the proposal
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return self.requires + self.optional
+
+
+_APPLICANT = frozenset({Role.APPLICANT})
+_STAFF = STAFF_ROLES
+_MANAGER = frozenset({Role.MANAGER})
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(Status.DRAFT, Status.SUBMITTED, _APPLICANT, N_("Submit"), owner_only=True),
+    Transition(Status.SUBMITTED, Status.SCREENING, _STAFF, N_("Start screening")),
+    Transition(
+        Status.SCREENING, Status.PILOT, _MANAGER, N_("Start a pilot"),
+        requires=("allocated_budget", "start_date", "planned_end_date", "owner_id"),
+        optional=("city_unit",),
+    ),
+    Transition(
+        Status.SCREENING, Status.MORE_INFO, _STAFF, N_("Ask for more information"),
+        requires=("question",),
+    ),
+    Transition(
+        Status.MORE_INFO, Status.SUBMITTED, _APPLICANT, N_("Answer and resubmit"),
+        requires=("answer",), owner_only=True,
+    ),
+    Transition(Status.SCREENING, Status.REJECTED, _STAFF, N_("Reject"), requires=("reason",)),
+    Transition(
+        Status.PILOT, Status.EVALUATION, _STAFF, N_("End the pilot and evaluate"),
+        requires=("actual_end_date",),
+    ),
+    Transition(
+        Status.PILOT, Status.DISCONTINUED, _MANAGER, N_("Discontinue the pilot"),
+        requires=("reason", "lessons_learned"),
+    ),
+    Transition(
+        Status.EVALUATION, Status.ADOPTED, _MANAGER, N_("Adopt"),
+        requires=("decision", "lessons_learned"),
+    ),
+    Transition(
+        Status.EVALUATION, Status.DISCONTINUED, _MANAGER, N_("Discontinue"),
+        requires=("reason", "lessons_learned"),
+    ),
+    *(
+        Transition(
+            source, Status.WITHDRAWN, _APPLICANT, N_("Withdraw"),
+            optional=("reason",), owner_only=True,
+        )
+        for source in (Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO)
+    ),
+)
+
+_BY_EDGE = {(t.source, t.target): t for t in TRANSITIONS}
+
+def transition(source: Status | str, target: Status | str) -> Transition | None:
+    """The table's edge from source to target, or None if the table has none."""
+    try:
+        return _BY_EDGE.get((Status(source), Status(target)))
+    except ValueError:
+        return None
+
+
+def moves_from(source: Status | str) -> tuple[Transition, ...]:
+    """Every edge leaving a state, in table order."""
+    return tuple(t for t in TRANSITIONS if t.source == Status(source))
+
+
+def may_take(t: Transition, role: Role | str | None, is_owner: bool) -> bool:
+    """Whether a user with this role (owning the proposal or not) may take the edge."""
+    if role is None or Role(role) not in t.roles:
+        return False
+    return is_owner or not t.owner_only
+
+
+def moves_for(source: Status | str, role: Role | str | None, is_owner: bool):
+    """The edges leaving a state that this user may take."""
+    return tuple(t for t in moves_from(source) if may_take(t, role, is_owner))

@@ -1,0 +1,37 @@
+"""The typed SQLAlchemy models. Thin: they never commit and never send mail."""
+
+from .experiment import Evaluation, Expense, Experiment, ExperimentPartner, Participation, Risk
+from .programmes import Call, Programme, ProgrammeYear
+from .proposals import (
+    REVIEW_CRITERIA,
+    Proposal,
+    ProposalCentre,
+    ProposalSdg,
+    Review,
+    StatusChange,
+    proposal_partner,
+)
+from .tokens import ApiToken
+from .users import Organisation, User
+
+__all__ = [
+    "REVIEW_CRITERIA",
+    "ApiToken",
+    "Call",
+    "Evaluation",
+    "Expense",
+    "Experiment",
+    "ExperimentPartner",
+    "Organisation",
+    "Participation",
+    "Programme",
+    "ProgrammeYear",
+    "Proposal",
+    "ProposalCentre",
+    "ProposalSdg",
+    "Review",
+    "Risk",
+    "StatusChange",
+    "User",
+    "proposal_partner",
+]

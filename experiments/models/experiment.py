@@ -1,0 +1,135 @@
+"""A proposal from pilot on: its budget, partners, participants, expenses, risks, evaluation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..vocabulary import ParticipationCategory, PartnerRole, Recommendation, RiskStatus
+from .proposals import Proposal
+from .types import Money, UTCDateTime, code_enum, utcnow
+from .users import Organisation, User
+
+
+class Experiment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id"), unique=True)
+    allocated_budget: Mapped[Decimal] = mapped_column(Money)
+    start_date: Mapped[date] = mapped_column(index=True)
+    planned_end_date: Mapped[date]
+    actual_end_date: Mapped[date | None]
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    city_unit: Mapped[str] = mapped_column(sa.String(200), default="")
+    decision: Mapped[str | None] = mapped_column(sa.Text)
+    lessons_learned: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="experiment")
+    owner: Mapped[User] = relationship()
+    partners: Mapped[list[ExperimentPartner]] = relationship(
+        back_populates="experiment", order_by="ExperimentPartner.id"
+    )
+    participation: Mapped[list[Participation]] = relationship(
+        order_by="(Participation.date, Participation.id)"
+    )
+    expenses: Mapped[list[Expense]] = relationship(order_by="(Expense.date, Expense.id)")
+    risks: Mapped[list[Risk]] = relationship(order_by="Risk.id")
+    evaluation: Mapped[Evaluation | None] = relationship(back_populates="experiment")
+
+    __table_args__ = (
+        sa.CheckConstraint("allocated_budget > 0", name="allocated_budget_positive"),
+        sa.CheckConstraint("planned_end_date > start_date", name="planned_after_start"),
+    )
+
+
+class ExperimentPartner(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"))
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    role: Mapped[PartnerRole] = mapped_column(code_enum(PartnerRole, "partner_role"))
+
+    experiment: Mapped[Experiment] = relationship(back_populates="partners")
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "experiment_id", "organisation_id", name="uq_experiment_partner_organisation"
+        ),
+    )
+
+
+class Participation(db.Model):
+    """How many people of a category took part on a date."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"), index=True)
+    date: Mapped[date]
+    category: Mapped[ParticipationCategory] = mapped_column(
+        code_enum(ParticipationCategory, "participation_category")
+    )
+    count: Mapped[int]
+    note: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("count >= 1", name="count_positive"),)
+
+
+class Expense(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"), index=True)
+    date: Mapped[date] = mapped_column(index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    description: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
+
+
+class Risk(db.Model):
+    """A risk as on the city's scorecards: probability × impact, 1–4 each."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text)
+    probability: Mapped[int]
+    impact: Mapped[int]
+    mitigation: Mapped[str] = mapped_column(sa.Text, default="")
+    owner: Mapped[str] = mapped_column(sa.String(200), default="")
+    status: Mapped[RiskStatus] = mapped_column(code_enum(RiskStatus, "risk_status"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("probability BETWEEN 1 AND 4", name="probability_range"),
+        sa.CheckConstraint("impact BETWEEN 1 AND 4", name="impact_range"),
+    )
+
+
+class Evaluation(db.Model):
+    """The evaluation of an experiment; revised until the decision."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"), unique=True)
+    got_users: Mapped[bool]
+    users_count: Mapped[int | None]
+    part_of_services: Mapped[bool]
+    benefits_city: Mapped[str] = mapped_column(sa.Text, default="")
+    benefits_customers: Mapped[str] = mapped_column(sa.Text, default="")
+    research_value: Mapped[bool]
+    research_link: Mapped[str] = mapped_column(sa.String(500), default="")
+    findings: Mapped[str] = mapped_column(sa.Text, default="")
+    recommendation: Mapped[Recommendation] = mapped_column(
+        code_enum(Recommendation, "recommendation")
+    )
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    experiment: Mapped[Experiment] = relationship(back_populates="evaluation")
+    author: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("users_count IS NULL OR users_count >= 0", name="users_count"),
+    )

@@ -1,0 +1,66 @@
+"""Programmes, their yearly budgets and their calls for proposals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import Money, UTCDateTime, utcnow
+
+
+class Programme(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    start_year: Mapped[int]
+    end_year: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    years: Mapped[list[ProgrammeYear]] = relationship(
+        back_populates="programme", order_by="ProgrammeYear.year", cascade="all, delete-orphan"
+    )
+    calls: Mapped[list[Call]] = relationship(
+        back_populates="programme", order_by="Call.opens_on"
+    )
+
+    __table_args__ = (sa.CheckConstraint("end_year >= start_year", name="period"),)
+
+
+class ProgrammeYear(db.Model):
+    """A programme year's annual budget; its row is also the lock for allocating it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"))
+    year: Mapped[int]
+    annual_budget: Mapped[Decimal] = mapped_column(Money)
+    # Touched by every allocation so that concurrent allocations serialise on this row.
+    allocation_serial: Mapped[int] = mapped_column(default=0)
+
+    programme: Mapped[Programme] = relationship(back_populates="years")
+
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "year", name="uq_programme_year_programme_year"),
+        sa.CheckConstraint("annual_budget >= 0", name="annual_budget_not_negative"),
+    )
+
+
+class Call(db.Model):
+    """A themed, public call for proposals within a programme."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    opens_on: Mapped[date]
+    closes_on: Mapped[date]
+
+    programme: Mapped[Programme] = relationship(back_populates="calls")
+
+    __table_args__ = (sa.CheckConstraint("closes_on >= opens_on", name="dates"),)
+
+    def is_open(self, today: date) -> bool:
+        return self.opens_on <= today <= self.closes_on

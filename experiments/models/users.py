@@ -1,0 +1,58 @@
+"""People who sign in, and the organisations that propose and partner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..lifecycle import STAFF_ROLES, Role
+from ..vocabulary import OrganisationType, ProposerType
+from .types import UTCDateTime, code_enum, utcnow
+
+
+class Organisation(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), index=True)
+    type: Mapped[OrganisationType] = mapped_column(code_enum(OrganisationType, "org_type"))
+    # Y-tunnus; unique so that a partner is never entered twice.
+    business_id: Mapped[str | None] = mapped_column(sa.String(9), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(code_enum(Role, "role"), default=Role.APPLICANT)
+    locale: Mapped[str] = mapped_column(sa.String(5), default="fi")
+    proposer_type: Mapped[ProposerType | None] = mapped_column(
+        code_enum(ProposerType, "user_proposer_type")
+    )
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    # Bumped on logout and password change: sessions carrying an older value end.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff or manager: may screen and run pilots."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER

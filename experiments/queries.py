@@ -1,0 +1,94 @@
+"""Read queries for lists of proposals, shared by the pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, extract, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from .extensions import db
+from .models import REVIEW_CRITERIA, Proposal, Review
+
+# The average of a proposal's reviews over all five criteria (NULL without reviews).
+_review_average = (
+    select(
+        Review.proposal_id,
+        (sum(func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA) / len(REVIEW_CRITERIA))
+        .label("average"),
+        func.count().label("reviews"),
+    )
+    .group_by(Review.proposal_id)
+    .subquery()
+)
+
+SORTS = {
+    "submitted_at": (Proposal.submitted_at.asc(), Proposal.id.asc()),
+    "-submitted_at": (Proposal.submitted_at.desc(), Proposal.id.desc()),
+    "title": (Proposal.title.asc(), Proposal.id.asc()),
+    "requested_budget": (Proposal.requested_budget.asc(), Proposal.id.asc()),
+    "-requested_budget": (Proposal.requested_budget.desc(), Proposal.id.desc()),
+    "score": (_review_average.c.average.asc().nulls_last(), Proposal.id.asc()),
+    "-score": (_review_average.c.average.desc().nulls_last(), Proposal.id.asc()),
+}
+
+
+@dataclass
+class ProposalFilter:
+    status: list[str] = field(default_factory=list)
+    proposer_type: str | None = None
+    service_area: str | None = None
+    call_id: int | None = None
+    programme_id: int | None = None
+    year: int | None = None
+    q: str | None = None
+    sort: str = "-submitted_at"
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _filtered(base: Select, f: ProposalFilter) -> Select:
+    query = base
+    if f.status:
+        query = query.where(Proposal.status.in_(f.status))
+    if f.proposer_type:
+        query = query.where(Proposal.proposer_type == f.proposer_type)
+    if f.service_area:
+        query = query.where(Proposal.service_area == f.service_area)
+    if f.call_id:
+        query = query.where(Proposal.call_id == f.call_id)
+    if f.programme_id:
+        query = query.where(Proposal.programme_id == f.programme_id)
+    if f.year:
+        query = query.where(extract("year", Proposal.submitted_at) == f.year)
+    if f.q:
+        like = f"%{f.q.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(Proposal.title).like(like), func.lower(Proposal.summary).like(like))
+        )
+    return query
+
+
+def proposal_page(visible: Select, f: ProposalFilter, page: int, per_page: int) -> Page:
+    """One page of the visible proposals, filtered and sorted, each with its review average."""
+    filtered = _filtered(visible, f)
+    total = db.session.scalar(select(func.count()).select_from(filtered.order_by(None).subquery()))
+    rows = db.session.execute(
+        filtered.add_columns(_review_average.c.average, _review_average.c.reviews)
+        .outerjoin(_review_average, _review_average.c.proposal_id == Proposal.id)
+        .options(selectinload(Proposal.owner), selectinload(Proposal.call))
+        .order_by(*SORTS[f.sort])
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(rows), page=page, per_page=per_page, total=total)

@@ -1,0 +1,14 @@
+"""Limits of the domain's fields (SPEC "What is tracked"), shared by forms, API and services."""
+
+from decimal import Decimal
+
+TITLE_MIN, TITLE_MAX = 3, 200
+SUMMARY_MAX = 2_000
+NEED_MAX = 5_000
+REASON_MAX = 5_000
+BUDGET_MIN, BUDGET_MAX = Decimal("0"), Decimal("10000000")
+DURATION_MIN, DURATION_MAX = 1, 24
+PILOT_MAX_MONTHS = 24
+SCORE_MIN, SCORE_MAX = 1, 5
+RISK_MIN, RISK_MAX = 1, 4
+PASSWORD_MIN = 12

@@ -1,0 +1,1 @@
+"""Use cases: one function each, each owning its transaction and committing once."""

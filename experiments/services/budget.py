@@ -1,0 +1,43 @@
+"""Allocating a programme year's budget without ever over-allocating it."""
+
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import update
+
+from ..errors import Invalid
+from ..extensions import db
+from ..i18n import money
+from ..models import Programme, ProgrammeYear
+from ..statistics import year_budget
+
+
+def allocate(programme: Programme, year: int, amount: Decimal) -> None:
+    """Take the year's lock, then check that amount fits what remains; raises Invalid.
+
+    The UPDATE takes a row lock on PostgreSQL and the write lock on SQLite, so a
+    second allocation for the same year waits until the first commits, then sees it.
+    The caller commits (or rolls back) the transaction this opens.
+    """
+    locked = db.session.execute(
+        update(ProgrammeYear)
+        .where(ProgrammeYear.programme_id == programme.id, ProgrammeYear.year == year)
+        .values(allocation_serial=ProgrammeYear.allocation_serial + 1)
+    ).rowcount
+    if not locked:
+        raise Invalid(
+            {"start_date": [_("The programme has no budget for %(year)d.", year=year)]}
+        )
+    summary = year_budget(programme.id, year)
+    if amount > summary.remaining:
+        raise Invalid(
+            {
+                "allocated_budget": [
+                    _(
+                        "Only %(remaining)s of the %(year)d budget remains.",
+                        remaining=money(summary.remaining),
+                        year=year,
+                    )
+                ]
+            }
+        )

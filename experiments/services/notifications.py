@@ -1,0 +1,43 @@
+"""E-mail to applicants about their proposals, in their own language."""
+
+import logging
+
+from flask import has_request_context, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_mailman import EmailMessage
+
+from ..i18n import status_label
+from ..models import Proposal
+
+log = logging.getLogger(__name__)
+
+
+def proposal_moved(proposal: Proposal, source) -> None:
+    """Tell the applicant their proposal moved; a mail failure never undoes the move."""
+    owner = proposal.owner
+    entry = proposal.history[-1] if proposal.history else None
+    with force_locale(owner.locale or "fi"):
+        title = proposal.title or _("Untitled proposal")
+        subject = _("Your proposal “%(title)s”: %(state)s", title=title,
+                    state=status_label(proposal.status))
+        lines = [
+            _("Hello %(name)s,", name=owner.name),
+            "",
+            _("Your proposal “%(title)s” moved from “%(from)s” to “%(to)s”.", title=title,
+              **{"from": status_label(source), "to": status_label(proposal.status)}),
+        ]
+        if entry is not None and entry.reason:
+            lines += ["", entry.reason]
+        lines += ["", _("See the proposal: %(link)s", link=_proposal_link(proposal)), "",
+                  _("Kokeilu – the city's experiment programme")]
+    try:
+        EmailMessage(subject=subject, body="\n".join(lines), to=[owner.email]).send()
+    except Exception:  # the move is committed; a mail server outage must not hide that
+        log.exception("could not notify %s of proposal %s", owner.id, proposal.id)
+
+
+def _proposal_link(proposal: Proposal) -> str:
+    if has_request_context():
+        return url_for("proposals.show", proposal_id=proposal.id, _external=True)
+    return f"/proposals/{proposal.id}"

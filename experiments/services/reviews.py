@@ -1,0 +1,30 @@
+"""Screening reviews: one per staff reviewer per proposal, editable."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..errors import Conflict, NotAllowed
+from ..extensions import db
+from ..lifecycle import Status
+from ..models import REVIEW_CRITERIA, Proposal, Review, User
+
+REVIEWABLE = frozenset({Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO})
+
+
+def save_review(proposal: Proposal, reviewer: User, scores: dict, comment: str) -> Review:
+    """Create or replace the reviewer's own review; raises NotAllowed or Conflict."""
+    if not reviewer.is_staff:
+        raise NotAllowed(_("Only city staff review proposals."))
+    if proposal.status not in REVIEWABLE:
+        raise Conflict(_("Proposals are reviewed only while they are being screened."))
+    review = db.session.scalar(
+        select(Review).where(Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id)
+    )
+    if review is None:
+        review = Review(proposal_id=proposal.id, reviewer_id=reviewer.id)
+        db.session.add(review)
+    for criterion in REVIEW_CRITERIA:
+        setattr(review, criterion, int(scores[criterion]))
+    review.comment = (comment or "").strip()
+    db.session.commit()
+    return review

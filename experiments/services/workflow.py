@@ -1,0 +1,157 @@
+"""change_status: the only code that moves a proposal from one state to another."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import lifecycle
+from ..errors import Conflict, DomainError, Invalid, NotAllowed, StaleVersion
+from ..extensions import db
+from ..i18n import status_label
+from ..lifecycle import STAFF_ROLES, Status
+from ..models import Experiment, ExperimentPartner, Proposal, StatusChange, User
+from ..models.types import utcnow
+from ..rules import PILOT_MAX_MONTHS
+from ..vocabulary import PartnerRole
+from . import budget, notifications
+from .proposals import _stale_message, missing_for_submission
+
+
+def allowed_moves_message(status: Status) -> str:
+    """The refusal that names what the table allows from a state."""
+    targets = [status_label(t.target) for t in lifecycle.moves_from(status)]
+    if not targets:
+        return _("“%(state)s” is final: the proposal cannot move on.", state=status_label(status))
+    return _(
+        "From “%(state)s” the proposal may move to: %(moves)s.",
+        state=status_label(status),
+        moves=", ".join(targets),
+    )
+
+
+def change_status(
+    proposal: Proposal, target: str, actor: User, version: int | None, **fields
+) -> Proposal:
+    """Move the proposal, write its history, commit once, then notify the applicant.
+
+    Raises Conflict (not in the table, stale version), NotAllowed (role) or Invalid.
+    """
+    source = proposal.status
+    edge = lifecycle.transition(source, target)
+    if edge is None:
+        raise Conflict(allowed_moves_message(source))
+    if not lifecycle.may_take(edge, actor.role, proposal.owner_id == actor.id):
+        raise NotAllowed(_("Your role may not make this move."))
+    if version is None or version != proposal.version:
+        raise StaleVersion(_stale_message())
+
+    values = {name: fields.get(name) for name in edge.fields}
+    errors = {
+        name: [_("This is required for this move.")]
+        for name in edge.requires
+        if values[name] is None or (isinstance(values[name], str) and not values[name].strip())
+    }
+    if errors:
+        raise Invalid(errors)
+
+    guard = _GUARDS.get((edge.source, edge.target))
+    if guard is not None:
+        try:
+            guard(proposal, values)
+        except DomainError:
+            db.session.rollback()  # release the budget lock and any half-made change
+            raise
+    reason_field = next((f for f in ("question", "answer", "reason") if f in edge.fields), None)
+    reason = values.get(reason_field) if reason_field else None
+
+    proposal.status = edge.target
+    if edge.target == Status.SUBMITTED and proposal.submitted_at is None:
+        proposal.submitted_at = utcnow()
+    db.session.add(
+        StatusChange(
+            proposal=proposal, from_status=source, to_status=edge.target, actor=actor,
+            reason=reason.strip() if isinstance(reason, str) and reason.strip() else None,
+        )
+    )
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError) as error:
+        db.session.rollback()
+        raise StaleVersion(_stale_message()) from error
+    notifications.proposal_moved(proposal, source)
+    return proposal
+
+
+def _check_submission(proposal: Proposal, values: dict) -> None:
+    errors = missing_for_submission(proposal)
+    if errors:
+        raise Invalid(errors, _("Complete the proposal before submitting it."))
+
+
+def _start_pilot(proposal: Proposal, values: dict) -> None:
+    """Create the experiment, allocating its budget under the programme year's lock."""
+    amount = Decimal(values["allocated_budget"])
+    start, end = values["start_date"], values["planned_end_date"]
+    errors: dict[str, list[str]] = {}
+    if amount <= 0:
+        errors["allocated_budget"] = [_("The allocated budget must be more than zero.")]
+    if end <= start:
+        errors["planned_end_date"] = [_("The planned end must be after the start.")]
+    elif end > start + relativedelta(months=PILOT_MAX_MONTHS):
+        errors["planned_end_date"] = [
+            _("A pilot may last at most %(n)d months.", n=PILOT_MAX_MONTHS)
+        ]
+    owner = db.session.get(User, int(values["owner_id"]))
+    if owner is None or owner.role not in STAFF_ROLES or not owner.active:
+        errors["owner_id"] = [_("The owner must be a member of staff or a manager.")]
+    if errors:
+        raise Invalid(errors)
+    # Lock first, then check: a concurrent allocation waits here until we commit.
+    budget.allocate(proposal.programme, start.year, amount)
+    experiment = Experiment(
+        proposal=proposal, allocated_budget=amount, start_date=start, planned_end_date=end,
+        owner=owner, city_unit=(values.get("city_unit") or "").strip(),
+    )
+    db.session.add(experiment)
+    lead = proposal.organisation
+    for organisation in ([lead] if lead else []) + proposal.partners:
+        if all(p.organisation is not organisation for p in experiment.partners):
+            role = PartnerRole.LEAD if organisation is lead else PartnerRole.PARTNER
+            experiment.partners.append(ExperimentPartner(organisation=organisation, role=role))
+
+
+def _end_pilot(proposal: Proposal, values: dict) -> None:
+    experiment = proposal.experiment
+    end: date = values["actual_end_date"]
+    if end < experiment.start_date:
+        raise Invalid({"actual_end_date": [_("The pilot cannot end before it started.")]})
+    experiment.actual_end_date = end
+
+
+def _decide(proposal: Proposal, values: dict) -> None:
+    experiment = proposal.experiment
+    if experiment.evaluation is None:
+        raise Conflict(_("Record an evaluation before deciding on the experiment."))
+    _record_decision(proposal, values)
+
+
+def _record_decision(proposal: Proposal, values: dict) -> None:
+    experiment = proposal.experiment
+    experiment.decision = (values.get("decision") or values.get("reason") or "").strip()
+    experiment.lessons_learned = values["lessons_learned"].strip()
+
+
+_GUARDS = {
+    (Status.DRAFT, Status.SUBMITTED): _check_submission,
+    (Status.SCREENING, Status.PILOT): _start_pilot,
+    (Status.PILOT, Status.EVALUATION): _end_pilot,
+    (Status.PILOT, Status.DISCONTINUED): _record_decision,
+    (Status.EVALUATION, Status.ADOPTED): _decide,
+    (Status.EVALUATION, Status.DISCONTINUED): _decide,
+}

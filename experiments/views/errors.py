@@ -1,0 +1,46 @@
+"""Error pages for people, problem+json for the API; never a traceback."""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from ..extensions import db
+from ..problems import problem, wants_problem
+
+log = logging.getLogger(__name__)
+
+
+def _render(error: HTTPException):
+    if wants_problem(request.path):
+        headers = {"Retry-After": error.retry_after} if getattr(error, "retry_after", None) else {}
+        return problem(error.code or 500, error.description or "", headers=headers)
+    template = f"errors/{error.code}.html" if error.code in (403, 404) else "errors/generic.html"
+    return render_template(template, error=error), error.code
+
+
+def _csrf(error: CSRFError):
+    if wants_problem(request.path):
+        return problem(400, error.description)
+    return render_template("errors/generic.html", error=error), 400
+
+
+def _database_down(error: OperationalError):
+    log.exception("database unavailable")
+    db.session.rollback()
+    return _render(ServiceUnavailable())
+
+
+def _unexpected(error: Exception):
+    log.exception("unhandled error")
+    db.session.rollback()
+    return _render(InternalServerError())
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(HTTPException, _render)
+    app.register_error_handler(OperationalError, _database_down)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,184 @@
+"""Applicants' proposals: create, edit, follow; the proposal page and its moves."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import lifecycle
+from ..errors import Conflict, DomainError, Invalid
+from ..extensions import db
+from ..forms.moves import move_form, move_values
+from ..forms.proposals import ProposalForm
+from ..i18n import status_label
+from ..lifecycle import Role, Status
+from ..models import Proposal, User
+from ..services import access
+from ..services import proposals as proposal_service
+from ..services.workflow import allowed_moves_message, change_status
+from .forms import apply_errors, rerender_status
+from .guards import SIGNED_IN, STAFF, allow
+
+bp = Blueprint("proposals", __name__, url_prefix="/proposals")
+
+
+@bp.get("/mine")
+@allow(Role.APPLICANT)
+def mine():
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.owner_id == current_user.id)
+        .order_by(Proposal.updated_at.desc())
+    ).all()
+    return render_template("proposals/mine.html", proposals=proposals)
+
+
+def _call_choices(proposal: Proposal | None = None):
+    calls = proposal_service.open_calls()
+    if proposal is not None and proposal.call and proposal.call not in calls:
+        calls = [proposal.call, *calls]
+    return [(call.id, f"{call.title} ({call.programme.name})") for call in calls]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(Role.APPLICANT)
+def new():
+    form = ProposalForm()
+    form.call_id.choices = _call_choices()
+    if request.method == "GET":
+        user = current_user
+        form.proposer_type.data = user.proposer_type
+        if user.organisation is not None:
+            form.organisation_name.data = user.organisation.name
+            form.organisation_business_id.data = user.organisation.business_id
+    elif form.validate_on_submit():
+        try:
+            proposal = proposal_service.create_draft(current_user, form.values())
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error, {"business_id": "organisation_business_id",
+                                       "organisation": "organisation_name"})
+        else:
+            flash(_("Your draft is saved. Submit it when it is ready."), "success")
+            return redirect(url_for(".show", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, proposal=None), rerender_status(form)
+
+
+@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@allow(Role.APPLICANT)
+def edit(proposal_id: int):
+    proposal = access.proposal_or_404(proposal_id, current_user)
+    if proposal.status not in lifecycle.EDITABLE:
+        flash(_("The proposal can no longer be edited."), "error")
+        return redirect(url_for(".show", proposal_id=proposal.id))
+    form = ProposalForm(obj=None if request.method == "POST" else _FormData(proposal))
+    form.call_id.choices = _call_choices(proposal)
+    if form.validate_on_submit():
+        try:
+            proposal_service.update_content(
+                proposal, current_user, _int(form.version.data), form.values()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if isinstance(error, Invalid):
+                apply_errors(form, error, {"business_id": "organisation_business_id",
+                                           "organisation": "organisation_name"})
+            else:
+                form.form_errors.append(error.message)
+        else:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for(".show", proposal_id=proposal.id))
+    return render_template("proposals/form.html", form=form, proposal=proposal), \
+        rerender_status(form)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class _FormData:
+    """A proposal seen as the form's flat fields."""
+
+    def __init__(self, proposal: Proposal):
+        self.version = proposal.version
+        self.call_id = proposal.call_id
+        for name in ("title", "summary", "need", "proposer_type", "service_area",
+                     "requested_budget", "planned_duration_months"):
+            setattr(self, name, getattr(proposal, name))
+        self.city_centres = [c.value for c in proposal.city_centres]
+        self.sdgs = proposal.sdgs
+        org = proposal.organisation
+        self.organisation_name = org.name if org else ""
+        self.organisation_business_id = org.business_id if org else ""
+        self.partners = [
+            {"name": o.name, "business_id": o.business_id or "", "type": o.type.value}
+            for o in proposal.partners
+        ]
+
+
+def owner_choices():
+    users = db.session.scalars(
+        select(User).where(User.role.in_(STAFF), User.active).order_by(User.name)
+    ).all()
+    return [(u.id, u.name) for u in users]
+
+
+def move_forms(proposal: Proposal, posted=None) -> list:
+    """A form for every move this user may make now; the posted one keeps its input."""
+    is_owner = proposal.owner_id == current_user.id
+    forms = []
+    for edge in lifecycle.moves_for(proposal.status, current_user.role, is_owner):
+        if posted is not None and posted.to.data == edge.target.value:
+            forms.append((edge, posted))
+            continue
+        form = move_form(edge, formdata=None, prefix=edge.target.value,
+                         owner_choices=owner_choices() if "owner_id" in edge.fields else [])
+        form.version.data = proposal.version
+        forms.append((edge, form))
+    return forms
+
+
+@bp.get("/<int:proposal_id>")
+@allow(SIGNED_IN)
+def show(proposal_id: int, posted=None, status_code: int = 200):
+    proposal = access.proposal_or_404(proposal_id, current_user)
+    reviews = proposal.reviews if current_user.is_staff else []
+    own_review = next((r for r in reviews if r.reviewer_id == current_user.id), None)
+    return render_template(
+        "proposals/show.html", proposal=proposal, moves=move_forms(proposal, posted),
+        reviews=reviews, own_review=own_review, Status=Status,
+    ), status_code
+
+
+@bp.post("/<int:proposal_id>/moves/<target>")
+@allow(SIGNED_IN)
+def move(proposal_id: int, target: str):
+    proposal = access.proposal_or_404(proposal_id, current_user)
+    edge = lifecycle.transition(proposal.status, target)
+    if edge is None:
+        flash(allowed_moves_message(proposal.status), "error")
+        return redirect(url_for(".show", proposal_id=proposal.id)), 303
+    if not lifecycle.may_take(edge, current_user.role, proposal.owner_id == current_user.id):
+        abort(403)
+    form = move_form(edge, prefix=edge.target.value,
+                     owner_choices=owner_choices() if "owner_id" in edge.fields else [])
+    if form.validate_on_submit():
+        try:
+            change_status(proposal, edge.target, current_user, form.version.data,
+                          **move_values(form, edge))
+        except Invalid as error:
+            apply_errors(form, error)
+            if error.message and not any(f in edge.fields for f in error.errors):
+                form.form_errors.append(error.message)
+        except Conflict as error:
+            flash(error.message, "error")
+            return redirect(url_for(".show", proposal_id=proposal.id)), 303
+        else:
+            flash(_("The proposal is now: %(state)s.", state=status_label(proposal.status)), "success")
+            return redirect(url_for(".show", proposal_id=proposal.id)), 303
+    db.session.refresh(proposal)
+    return show(proposal_id, posted=form, status_code=422)
+
+
