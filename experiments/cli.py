@@ -22,7 +22,7 @@ def create_user_command(email, name, role, password):
     try:
         user = create_user(email, name, password, role=Role(role))
     except Invalid as error:
-        raise click.ClickException("; ".join(m for ms in error.errors.values() for m in ms))
+        raise click.ClickException(error.message) from error
     click.echo(f"created {user.role.value} {user.email} (id {user.id})")
 
 

@@ -1,14 +1,18 @@
 """Language choice and the template helpers that format for the chosen language."""
 
 from decimal import Decimal
-
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import (
-    format_currency, format_date, format_datetime, format_decimal, get_locale, gettext,
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    get_locale,
+    gettext,
 )
 from flask_login import current_user
-from urllib.parse import urlencode
 
 from . import vocabulary
 from .lifecycle import ROLE_LABELS, STATUS_LABELS, Role, Status

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
-
 def N_(message: str) -> str:
     """Mark a string for translation; it is translated where it is shown."""
     return message

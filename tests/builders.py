@@ -6,7 +6,14 @@ from decimal import Decimal
 from experiments.extensions import db
 from experiments.lifecycle import EXPERIMENT_STATES, Role, Status
 from experiments.models import (
-    Call, Evaluation, Experiment, Organisation, Programme, ProgrammeYear, Proposal, User,
+    Call,
+    Evaluation,
+    Experiment,
+    Organisation,
+    Programme,
+    ProgrammeYear,
+    Proposal,
+    User,
 )
 from experiments.models.types import utcnow
 from experiments.security import hash_password

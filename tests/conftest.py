@@ -82,3 +82,11 @@ class Auth:
 @pytest.fixture
 def auth(client, people):
     return Auth(client)
+
+
+@pytest.fixture
+def outbox(app):
+    """The messages the app sends during the test (Flask-Mailman's locmem backend)."""
+    state = app.extensions["mailman"]
+    state.outbox = []
+    return state.outbox

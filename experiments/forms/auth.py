@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..rules import PASSWORD_MIN
@@ -45,7 +45,7 @@ class RegisterForm(FlaskForm):
         _l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20)],
         description=_l("For example 1234567-8."),
     )
-    locale = SelectField(
+    locale = TranslatedSelectField(
         _l("Language"), choices=[("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
     )
 

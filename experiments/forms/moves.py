@@ -53,8 +53,11 @@ class _MoveForm(FlaskForm):
     version = IntegerField(widget=HiddenField.widget)
 
 
-def move_form(edge: Transition, formdata=None, prefix: str = "", **kwargs) -> FlaskForm:
-    """A form with exactly the fields this edge takes; owner choices are given by the caller."""
+def move_form(edge: Transition, **kwargs) -> FlaskForm:
+    """A form with exactly the fields this edge takes, prefixed by its target state.
+
+    Pass formdata=None for a blank form; owner choices are given by the caller.
+    """
     owner_choices = kwargs.pop("owner_choices", [])
 
     class MoveForm(_MoveForm):
@@ -62,10 +65,11 @@ def move_form(edge: Transition, formdata=None, prefix: str = "", **kwargs) -> Fl
 
     for name in edge.fields:
         setattr(MoveForm, name, FIELD_BUILDERS[name](name in edge.requires))
-    form = MoveForm(formdata=formdata, prefix=prefix, **kwargs)
+    form = MoveForm(prefix=edge.target.value, **kwargs)
     if "owner_id" in edge.fields:
         form.owner_id.choices = owner_choices
     form.to.data = edge.target.value
+    form.move_fields = [getattr(form, name) for name in edge.fields]
     return form
 
 

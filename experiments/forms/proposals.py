@@ -2,14 +2,36 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..rules import (
-    BUDGET_MAX, BUDGET_MIN, DURATION_MAX, DURATION_MIN, NEED_MAX, SUMMARY_MAX, TITLE_MAX, TITLE_MIN,
+    BUDGET_MAX,
+    BUDGET_MIN,
+    DURATION_MAX,
+    DURATION_MIN,
+    NEED_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
 )
-from ..vocabulary import SDG_LABELS, CityCentre, OrganisationType, ProposerType, ServiceArea, choices
-from .fields import CheckboxesField, TranslatedSelectField
+from ..vocabulary import (
+    SDG_LABELS,
+    CityCentre,
+    OrganisationType,
+    ProposerType,
+    ServiceArea,
+    choices,
+)
+from .fields import CheckboxesField, SdgField, TranslatedSelectField
 from .validators import Between, MoneyField
 
 PARTNER_SLOTS = 3
@@ -70,9 +92,9 @@ class ProposalForm(FlaskForm):
         description=_l("From %(min)d to %(max)d months.", min=DURATION_MIN, max=DURATION_MAX),
         render_kw={"inputmode": "numeric"},
     )
-    sdgs = CheckboxesField(
+    sdgs = SdgField(
         _l("UN Sustainable Development Goals"), coerce=int,
-        choices=[(goal, f"{goal}. {label}") for goal, label in SDG_LABELS.items()],
+        choices=list(SDG_LABELS.items()),
         validators=[Optional()],
     )
     partners = FieldList(FormField(PartnerForm), min_entries=PARTNER_SLOTS, max_entries=10)

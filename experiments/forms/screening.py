@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ..rules import REASON_MAX, SCORE_MAX, SCORE_MIN
+from .fields import ChoiceRadioField
 
 CRITERIA_LABELS = {
     "need": _l("Meets a real service need"),
@@ -17,7 +18,7 @@ CRITERIA_LABELS = {
 
 
 def _score(label):
-    return RadioField(
+    return ChoiceRadioField(
         label, coerce=int, choices=[(n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],
         validators=[InputRequired(message=_l("Give a score from 1 to 5."))],
     )

@@ -2,8 +2,8 @@
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from stdnum.fi import ytunnus
 from stdnum.exceptions import ValidationError
+from stdnum.fi import ytunnus
 
 from ..errors import Invalid
 from ..extensions import db

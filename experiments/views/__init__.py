@@ -6,8 +6,23 @@ from .navigation import navigation
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import auth, main, proposals, screening
+    from ..api import bp as api_bp
+    from . import (
+        admin,
+        auth,
+        catalogue,
+        exports,
+        main,
+        pages,
+        pilots,
+        programmes,
+        proposals,
+        screening,
+        statistics,
+    )
 
-    for module in (main, auth, proposals, screening):
+    for module in (main, auth, proposals, screening, programmes, pilots, statistics, catalogue,
+                   exports, admin, pages):
         app.register_blueprint(module.bp)
+    app.register_blueprint(api_bp)
     app.jinja_env.globals["navigation"] = navigation

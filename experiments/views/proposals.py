@@ -133,7 +133,7 @@ def move_forms(proposal: Proposal, posted=None) -> list:
         if posted is not None and posted.to.data == edge.target.value:
             forms.append((edge, posted))
             continue
-        form = move_form(edge, formdata=None, prefix=edge.target.value,
+        form = move_form(edge, formdata=None,
                          owner_choices=owner_choices() if "owner_id" in edge.fields else [])
         form.version.data = proposal.version
         forms.append((edge, form))
@@ -162,8 +162,7 @@ def move(proposal_id: int, target: str):
         return redirect(url_for(".show", proposal_id=proposal.id)), 303
     if not lifecycle.may_take(edge, current_user.role, proposal.owner_id == current_user.id):
         abort(403)
-    form = move_form(edge, prefix=edge.target.value,
-                     owner_choices=owner_choices() if "owner_id" in edge.fields else [])
+    form = move_form(edge, owner_choices=owner_choices() if "owner_id" in edge.fields else [])
     if form.validate_on_submit():
         try:
             change_status(proposal, edge.target, current_user, form.version.data,
@@ -176,7 +175,8 @@ def move(proposal_id: int, target: str):
             flash(error.message, "error")
             return redirect(url_for(".show", proposal_id=proposal.id)), 303
         else:
-            flash(_("The proposal is now: %(state)s.", state=status_label(proposal.status)), "success")
+            state = status_label(proposal.status)
+            flash(_("The proposal is now: %(state)s.", state=state), "success")
             return redirect(url_for(".show", proposal_id=proposal.id)), 303
     db.session.refresh(proposal)
     return show(proposal_id, posted=form, status_code=422)

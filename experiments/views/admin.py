@@ -1,0 +1,5 @@
+"""Administration: users and roles."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

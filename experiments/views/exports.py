@@ -1,0 +1,5 @@
+"""Exports for managers (CSV, XLSX)."""
+
+from flask import Blueprint
+
+bp = Blueprint("exports", __name__, url_prefix="/exports")

@@ -1,0 +1,5 @@
+"""Programmes and their calls (managers)."""
+
+from flask import Blueprint
+
+bp = Blueprint("programmes", __name__, url_prefix="/programmes")
