@@ -1,5 +1,58 @@
 """Administration: users and roles."""
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from ..errors import Invalid
+from ..extensions import db
+from ..forms.admin import AccountForm
+from ..lifecycle import Role
+from ..models import User
+from ..queries import Page
+from ..services.admin import change_account
+from .forms import apply_errors, rerender_status
+from .guards import allow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+PER_PAGE = 50
+
+
+@bp.get("/users")
+@allow(Role.ADMIN)
+def users():
+    query = select(User)
+    q = (request.args.get("q") or "").strip()
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(
+            or_(func.lower(User.name).like(like), func.lower(User.email).like(like))
+        )
+    role = request.args.get("role")
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == role)
+    page = max(1, request.args.get("page", 1, type=int))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(
+        query.order_by(User.name, User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    results = Page(items=list(items), page=page, per_page=PER_PAGE, total=total)
+    return render_template("admin/users.html", results=results, q=q, role=role, roles=list(Role))
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def user(user_id: int):
+    account = db.get_or_404(User, user_id)
+    form = AccountForm(obj=account)
+    if form.validate_on_submit():
+        try:
+            change_account(current_user, account, role=form.role.data, active=form.active.data)
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            flash(_("The account of %(name)s is saved.", name=account.name), "success")
+            return redirect(url_for(".users"))
+    return render_template("admin/user.html", form=form, account=account), rerender_status(form)
