@@ -5,7 +5,7 @@ PORT    ?= 5000
 BIN     := $(VENV)/bin
 export FLASK_APP := app.py
 
-.PHONY: run test install lint clean
+.PHONY: run test test-sqlite test-postgres install lint clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,15 @@ run: install
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: install
+# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server that
+# scripts/with-postgres.sh installs (if missing), starts on loopback and removes.
+test: test-sqlite test-postgres
+
+test-sqlite: install
 	$(BIN)/python -m pytest
+
+test-postgres: install
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .

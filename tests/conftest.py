@@ -6,28 +6,79 @@ Set TEST_DATABASE_URL to run the same suite on PostgreSQL.
 import os
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import ProgrammingError
 
 from experiments import create_app
 from experiments.extensions import db
 from experiments.lifecycle import Role
 from tests import builders
 
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+_schema_ready: set[str] = set()  # server databases whose tables this session has created
+
+
+def _fresh_database(url: str) -> None:
+    """Empty tables for the test: SQLite is rebuilt, a server database truncated (fast)."""
+    if url.startswith("sqlite"):
+        db.drop_all()
+        db.create_all()
+        return
+    if url not in _schema_ready:
+        # Start from nothing once per session, whatever an earlier run left behind.
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        db.create_all()
+        _schema_ready.add(url)
+        return
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    except ProgrammingError:  # a test dropped tables: build them again
+        db.drop_all()
+        db.create_all()
+
+
+def _make_app(tmp_path, url: str):
+    app = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=url, MAIL_FILE_PATH=str(tmp_path / "outbox")
+    )
+    with app.app_context():
+        _fresh_database(url)
+    return app
+
+
+def _close(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            db.drop_all()
+        db.engine.dispose()
+
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=os.environ.get("TEST_DATABASE_URL", "sqlite://"),
-        MAIL_FILE_PATH=str(tmp_path / "outbox"),
-    )
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
+    """The app on a fresh, empty database (in-memory SQLite, or TEST_DATABASE_URL)."""
+    app = _make_app(tmp_path, TEST_DATABASE_URL)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    _close(app)
+
+
+@pytest.fixture
+def concurrent_app(tmp_path):
+    """Like app, but every connection is its own (a SQLite file, or the server database).
+
+    For race tests: threads each get a real connection, so locks and transactions
+    interleave as in production. With TEST_DATABASE_URL set, it is the same as app.
+    """
+    url = TEST_DATABASE_URL
+    if url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
+    app = _make_app(tmp_path, url)
+    yield app
+    _close(app)
 
 
 @pytest.fixture
