@@ -11,6 +11,7 @@ from .proposals import (
     StatusChange,
     proposal_partner,
 )
+from .scorecard import GoalFollowUp, ProgrammeGoal, ProgrammeRisk
 from .tokens import ApiToken
 from .users import Organisation, User
 
@@ -22,9 +23,12 @@ __all__ = [
     "Expense",
     "Experiment",
     "ExperimentPartner",
+    "GoalFollowUp",
     "Organisation",
     "Participation",
     "Programme",
+    "ProgrammeGoal",
+    "ProgrammeRisk",
     "ProgrammeYear",
     "Proposal",
     "ProposalCentre",
