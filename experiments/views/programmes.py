@@ -1,5 +1,115 @@
-"""Programmes and their calls (managers)."""
+"""Programmes and their calls (managers): the period, each year's budget, the calls."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..errors import Invalid
+from ..extensions import db
+from ..forms.programmes import CallForm, budget_field_name, programme_form
+from ..lifecycle import Role
+from ..models import Call, Programme
+from ..services import programmes as programme_service
+from .forms import apply_errors, rerender_status
+from .guards import allow
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+
+
+@bp.get("")
+@allow(Role.MANAGER)
+def index():
+    return render_template("programmes/index.html", programmes=programme_service.programmes())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def new():
+    form = programme_form()
+    if form.validate_on_submit():
+        try:
+            programme = programme_service.create_programme(form.values())
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            flash(_("The programme is saved."), "success")
+            return redirect(url_for(".show", programme_id=programme.id))
+    return render_template("programmes/form.html", form=form, programme=None), \
+        rerender_status(form)
+
+
+@bp.get("/<int:programme_id>")
+@allow(Role.MANAGER)
+def show(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    return render_template(
+        "programmes/show.html", programme=programme,
+        years=programme_service.year_rows(programme),
+    )
+
+
+@bp.route("/<int:programme_id>/edit", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def edit(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    form = programme_form(
+        [row.year for row in programme.years],
+        obj=_ProgrammeData(programme) if request.method == "GET" else None,
+    )
+    if form.validate_on_submit():
+        try:
+            programme_service.update_programme(programme, form.values())
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            flash(_("The programme is saved."), "success")
+            return redirect(url_for(".show", programme_id=programme.id))
+    return render_template("programmes/form.html", form=form, programme=programme), \
+        rerender_status(form)
+
+
+
+
+class _ProgrammeData:
+    """A programme seen as the form's flat fields, one budget field per year."""
+
+    def __init__(self, programme: Programme):
+        for name in ("name", "description", "start_year", "end_year"):
+            setattr(self, name, getattr(programme, name))
+        for row in programme.years:
+            setattr(self, budget_field_name(row.year), row.annual_budget)
+
+
+@bp.route("/<int:programme_id>/calls/new", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def new_call(programme_id: int):
+    programme = db.get_or_404(Programme, programme_id)
+    form = CallForm()
+    if form.validate_on_submit():
+        try:
+            programme_service.create_call(programme, form.values())
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            flash(_("The call is saved."), "success")
+            return redirect(url_for(".show", programme_id=programme.id))
+    return render_template("programmes/call_form.html", form=form, programme=programme,
+                           call=None), rerender_status(form)
+
+
+@bp.route("/<int:programme_id>/calls/<int:call_id>/edit", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def edit_call(programme_id: int, call_id: int):
+    call = db.get_or_404(Call, call_id)
+    if call.programme_id != programme_id:
+        abort(404)
+    form = CallForm(obj=call if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            programme_service.update_call(call, form.values())
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            flash(_("The call is saved."), "success")
+            return redirect(url_for(".show", programme_id=call.programme_id))
+    return render_template("programmes/call_form.html", form=form, programme=call.programme,
+                           call=call), rerender_status(form)

@@ -1,0 +1,106 @@
+"""Forms for programmes (period and annual budgets) and their calls for proposals."""
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from .validators import Between, MoneyField
+
+YEAR_MIN, YEAR_MAX = 2000, 2100
+# Numeric(12, 2) holds ten digits of euros; a city's programme stays far below this.
+ANNUAL_BUDGET_MAX = Decimal("1000000000")
+DESCRIPTION_MAX = 5_000
+
+
+def _year(label):
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(message=_l("Give the year, e.g. 2025.")),
+            NumberRange(YEAR_MIN, YEAR_MAX,
+                        message=_l("Give a year from %(min)d to %(max)d.",
+                                   min=YEAR_MIN, max=YEAR_MAX)),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class ProgrammeForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)],
+        render_kw={"rows": 5},
+    )
+    start_year = _year(_l("First year"))
+    end_year = _year(_l("Last year"))
+    annual_budget = MoneyField(
+        _l("Annual budget (EUR)"),
+        validators=[Optional(), Between(Decimal("0"), ANNUAL_BUDGET_MAX)],
+        description=_l("Used for every year of the period that has no budget of its own."),
+    )
+    budget_years: tuple[int, ...] = ()
+
+    @property
+    def budget_fields(self) -> list:
+        """The fields of the years that already have a budget, in year order."""
+        return [self[budget_field_name(y)] for y in self.budget_years]
+
+    def values(self) -> dict:
+        """The typed values the programme service takes."""
+        return {
+            "name": (self.name.data or "").strip(),
+            "description": (self.description.data or "").strip(),
+            "start_year": self.start_year.data,
+            "end_year": self.end_year.data,
+            "annual_budget": self.annual_budget.data,
+            "budgets": {y: self[budget_field_name(y)].data for y in self.budget_years},
+        }
+
+
+def budget_field_name(year: int) -> str:
+    """The form field (and the service's error key) of one year's budget."""
+    return f"budget_{year}"
+
+
+def programme_form(years=(), **kwargs) -> ProgrammeForm:
+    """A programme form with one budget field for each of these (existing) years.
+
+    Years the period gains take the common annual budget until they have their own row.
+    """
+
+    class Form(ProgrammeForm):
+        budget_years = tuple(years)
+
+    for year in years:
+        setattr(Form, budget_field_name(year), MoneyField(
+            _l("Budget for %(year)d (EUR)", year=year),
+            validators=[Optional(), Between(Decimal("0"), ANNUAL_BUDGET_MAX)],
+        ))
+    return Form(**kwargs)
+
+
+class CallForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)],
+        render_kw={"rows": 5},
+    )
+    opens_on = DateField(
+        _l("Opens on"), validators=[InputRequired(message=_l("Give the opening date."))],
+        description=_l("Within the programme period."),
+    )
+    closes_on = DateField(
+        _l("Closes on"), validators=[InputRequired(message=_l("Give the closing date."))],
+        description=_l("On or after the opening date, within the programme period."),
+    )
+
+    def values(self) -> dict:
+        return {
+            "title": (self.title.data or "").strip(),
+            "description": (self.description.data or "").strip(),
+            "opens_on": self.opens_on.data,
+            "closes_on": self.closes_on.data,
+        }

@@ -1,0 +1,281 @@
+"""Managers' programme settings: the period, each year's budget, the calls for proposals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import extract, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..errors import Invalid
+from ..extensions import db
+from ..i18n import money
+from ..models import Call, Experiment, Programme, ProgrammeYear, Proposal
+
+# A period this long is a typing mistake, not a programme (and a page of budget rows).
+MAX_YEARS = 20
+NAME_MAX = 200
+
+
+@dataclass(frozen=True)
+class YearRow:
+    """A programme year as the settings page shows it."""
+
+    year: int
+    annual: Decimal
+    allocated: Decimal
+    pilots: int
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.annual - self.allocated
+
+
+def programmes() -> list[Programme]:
+    """Every programme, newest period first, with its years and calls loaded."""
+    return list(
+        db.session.scalars(
+            select(Programme)
+            .options(selectinload(Programme.years), selectinload(Programme.calls))
+            .order_by(Programme.end_year.desc(), Programme.name)
+        )
+    )
+
+
+def allocations(programme_id: int) -> dict[int, tuple[Decimal, int]]:
+    """Year → (allocated budget, number of pilots) for pilots starting that year."""
+    year = extract("year", Experiment.start_date)
+    rows = db.session.execute(
+        select(year, func.sum(Experiment.allocated_budget), func.count(Experiment.id))
+        .join(Proposal, Proposal.id == Experiment.proposal_id)
+        .where(Proposal.programme_id == programme_id)
+        .group_by(year)
+    ).all()
+    return {int(y): (Decimal(total or 0), count) for y, total, count in rows}
+
+
+def year_rows(programme: Programme) -> list[YearRow]:
+    """The programme's years with their budgets and what is allocated of them."""
+    allocated = allocations(programme.id)
+    zero = Decimal("0.00")
+    return [
+        YearRow(py.year, py.annual_budget, *allocated.get(py.year, (zero, 0)))
+        for py in programme.years
+    ]
+
+
+def create_programme(values: dict) -> Programme:
+    """Create a programme with a budget row for every year of its period; raises Invalid."""
+    programme = Programme()
+    try:
+        _apply_programme(programme, values)
+    except Invalid:
+        db.session.rollback()
+        raise
+    db.session.add(programme)
+    _commit_programme()
+    return programme
+
+
+def update_programme(programme: Programme, values: dict) -> Programme:
+    """Change the period, budgets and texts; raises Invalid (a removed year has pilots,
+    a budget below what is allocated, a call outside the new period)."""
+    # Touch every year row first: this takes the rows' locks that budget.allocate takes,
+    # so an allocation running now either finishes before our checks or waits for them.
+    try:
+        for row in programme.years:
+            row.allocation_serial += 1
+        db.session.flush()
+        _apply_programme(programme, values)
+    except Invalid:
+        db.session.rollback()  # release the locks and forget the half-applied change
+        raise
+    _commit_programme()
+    return programme
+
+
+def _apply_programme(programme: Programme, values: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    name = (values.get("name") or "").strip()
+    if not name:
+        errors["name"] = [_("Give the programme a name.")]
+    elif len(name) > NAME_MAX:
+        errors["name"] = [_("Use at most %(n)d characters.", n=NAME_MAX)]
+    elif db.session.scalar(
+        select(Programme.id).where(
+            func.lower(Programme.name) == name.lower(), Programme.id != programme.id
+        )
+    ) is not None:
+        errors["name"] = [_("Another programme already has this name.")]
+    start, end = values.get("start_year"), values.get("end_year")
+    if start is None:
+        errors["start_year"] = [_("Give the first year of the period.")]
+    if end is None:
+        errors["end_year"] = [_("Give the last year of the period.")]
+    elif start is not None and end < start:
+        errors["end_year"] = [_("The last year cannot be before the first year.")]
+    elif start is not None and end - start + 1 > MAX_YEARS:
+        errors["end_year"] = [_("A programme lasts at most %(n)d years.", n=MAX_YEARS)]
+    if errors:
+        raise Invalid(errors)
+
+    period = range(start, end + 1)
+    budgets = _budgets(values, period, {row.year: row for row in programme.years})
+    if programme.id is not None:
+        _check_removed_years(programme, period)
+        _check_calls(programme.calls, period)
+
+    programme.name = name
+    programme.description = (values.get("description") or "").strip()
+    programme.start_year, programme.end_year = start, end
+    kept = [row for row in programme.years if row.year in period]
+    have = {row.year for row in kept}
+    for row in kept:
+        row.annual_budget = budgets[row.year]
+    programme.years = kept + [
+        ProgrammeYear(year=y, annual_budget=budgets[y]) for y in period if y not in have
+    ]
+    if programme.id is not None:
+        _check_allocated(programme)
+
+
+def _budgets(values: dict, period: range, existing: dict) -> dict[int, Decimal]:
+    """Each year's budget: its own row's, else the common annual budget; raises Invalid."""
+    given = values.get("budgets") or {}
+    default = values.get("annual_budget")
+    budgets, errors = {}, {}
+    for year in period:
+        if year in given:  # a row the manager saw: emptied means "use the common budget"
+            amount = given[year] if given[year] is not None else default
+        else:
+            kept = existing.get(year)
+            amount = kept.annual_budget if kept is not None else default
+        if amount is None:
+            errors.setdefault("annual_budget", []).append(
+                _("Give the annual budget for %(year)d.", year=year)
+            )
+        elif not Decimal(amount).is_finite() or amount < 0:
+            errors[_budget_key(year)] = [_("The budget cannot be negative.")]
+        else:
+            budgets[year] = Decimal(amount).quantize(Decimal("0.01"))
+    if errors:
+        raise Invalid(errors)
+    return budgets
+
+
+def _budget_key(year: int) -> str:
+    """The error key of one year's budget row (the view puts it on that row's field)."""
+    return f"budget_{year}"
+
+
+def _check_removed_years(programme: Programme, period: range) -> None:
+    allocated = allocations(programme.id)
+    errors: dict[str, list[str]] = {}
+    for row in programme.years:
+        if row.year in period or row.year not in allocated:
+            continue
+        amount, pilots = allocated[row.year]
+        field = "start_year" if row.year < period.start else "end_year"
+        errors.setdefault(field, []).append(
+            _(
+                "%(year)d cannot be removed from the period: %(pilots)d pilot(s) starting "
+                "that year have %(amount)s allocated.",
+                year=row.year, pilots=pilots, amount=money(amount),
+            )
+        )
+    if errors:
+        raise Invalid(errors)
+
+
+def _check_calls(calls: list[Call], period: range) -> None:
+    outside = [c for c in calls if c.opens_on.year not in period or c.closes_on.year not in period]
+    if outside:
+        raise Invalid({
+            "start_year" if outside[0].opens_on.year < period.start else "end_year": [
+                _("The call “%(call)s” (%(opens)s – %(closes)s) would fall outside the period; "
+                  "change the call first.",
+                  call=c.title, opens=c.opens_on.isoformat(), closes=c.closes_on.isoformat())
+                for c in outside
+            ]
+        })
+
+
+def _check_allocated(programme: Programme) -> None:
+    """Refuse a year's budget below what its pilots already have (the year's rows are locked)."""
+    db.session.flush()
+    allocated = allocations(programme.id)
+    errors = {
+        _budget_key(row.year): [
+            _("%(amount)s is already allocated to pilots starting in %(year)d; "
+              "the budget cannot be less.", amount=money(allocated[row.year][0]), year=row.year)
+        ]
+        for row in programme.years
+        if row.year in allocated and row.annual_budget < allocated[row.year][0]
+    }
+    if errors:
+        raise Invalid(errors)
+
+
+def create_call(programme: Programme, values: dict) -> Call:
+    """Add a call for proposals within the programme's period; raises Invalid."""
+    call = Call()
+    _apply_call(call, programme, values)
+    call.programme = programme
+    db.session.add(call)
+    db.session.commit()
+    return call
+
+
+def update_call(call: Call, values: dict) -> Call:
+    """Change a call's title, description or dates; raises Invalid."""
+    try:
+        _apply_call(call, call.programme, values)
+    except Invalid:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return call
+
+
+def _apply_call(call: Call, programme: Programme, values: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    title = (values.get("title") or "").strip()
+    if not title:
+        errors["title"] = [_("Give the call a title.")]
+    elif len(title) > NAME_MAX:
+        errors["title"] = [_("Use at most %(n)d characters.", n=NAME_MAX)]
+    opens: date | None = values.get("opens_on")
+    closes: date | None = values.get("closes_on")
+    period = _("%(start)d–%(end)d", start=programme.start_year, end=programme.end_year)
+    if opens is None:
+        errors["opens_on"] = [_("Give the opening date.")]
+    elif not programme.start_year <= opens.year <= programme.end_year:
+        errors["opens_on"] = [
+            _("The call must open within the programme period (%(period)s).", period=period)
+        ]
+    if closes is None:
+        errors["closes_on"] = [_("Give the closing date.")]
+    elif opens is not None and closes < opens:
+        errors["closes_on"] = [_("The call must close on or after the day it opens.")]
+    elif not programme.start_year <= closes.year <= programme.end_year:
+        errors["closes_on"] = [
+            _("The call must close within the programme period (%(period)s).", period=period)
+        ]
+    if errors:
+        raise Invalid(errors)
+    call.title = title
+    call.description = (values.get("description") or "").strip()
+    call.opens_on, call.closes_on = opens, closes
+
+
+def _commit_programme() -> None:
+    """Commit once; a name taken meanwhile by a concurrent request is a field error."""
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Invalid({"name": [_("Another programme already has this name.")]}) from error
