@@ -1,6 +1,7 @@
 """The typed SQLAlchemy models. Thin: they never commit and never send mail."""
 
 from .experiment import Evaluation, Expense, Experiment, ExperimentPartner, Participation, Risk
+from .feedback import Feedback
 from .programmes import Call, Programme, ProgrammeYear
 from .proposals import (
     REVIEW_CRITERIA,
@@ -23,6 +24,7 @@ __all__ = [
     "Expense",
     "Experiment",
     "ExperimentPartner",
+    "Feedback",
     "GoalFollowUp",
     "Organisation",
     "Participation",
