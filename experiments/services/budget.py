@@ -4,8 +4,9 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..i18n import money
 from ..models import Programme, ProgrammeYear
@@ -13,22 +14,31 @@ from ..statistics import year_budget
 
 
 def allocate(programme: Programme, year: int, amount: Decimal) -> None:
-    """Take the year's lock, then check that amount fits what remains; raises Invalid.
+    """Take the year's lock, then check that amount fits what remains; raises Invalid, Conflict.
 
     The UPDATE takes a row lock on PostgreSQL and the write lock on SQLite, so a
     second allocation for the same year waits until the first commits, then sees it.
     The caller commits (or rolls back) the transaction this opens.
     """
-    locked = db.session.execute(
-        update(ProgrammeYear)
-        .where(ProgrammeYear.programme_id == programme.id, ProgrammeYear.year == year)
-        .values(allocation_serial=ProgrammeYear.allocation_serial + 1)
-    ).rowcount
-    if not locked:
+    try:
+        locked = db.session.execute(
+            update(ProgrammeYear)
+            .where(ProgrammeYear.programme_id == programme.id, ProgrammeYear.year == year)
+            .values(allocation_serial=ProgrammeYear.allocation_serial + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        summary = year_budget(programme.id, year) if locked else None
+    except OperationalError as error:
+        # SQLite gave up waiting for the lock ("database is locked"), or PostgreSQL under
+        # a stricter isolation refused a concurrent update: refuse cleanly, change nothing.
+        db.session.rollback()
+        raise Conflict(
+            _("Someone else is allocating this year's budget right now. Please try again.")
+        ) from error
+    if summary is None:
         raise Invalid(
             {"start_date": [_("The programme has no budget for %(year)d.", year=year)]}
         )
-    summary = year_budget(programme.id, year)
     if amount > summary.remaining:
         raise Invalid(
             {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
@@ -17,9 +16,10 @@ from ..i18n import status_label
 from ..lifecycle import STAFF_ROLES, Status
 from ..models import Experiment, ExperimentPartner, Proposal, StatusChange, User
 from ..models.types import utcnow
-from ..rules import PILOT_MAX_MONTHS
+from ..rules import PILOT_MAX_MONTHS, REASON_MAX
 from ..vocabulary import PartnerRole
 from . import budget, notifications
+from .inputs import Fields, to_int
 from .proposals import _stale_message, missing_for_submission
 
 
@@ -96,29 +96,32 @@ def _check_submission(proposal: Proposal, values: dict) -> None:
 
 def _start_pilot(proposal: Proposal, values: dict) -> None:
     """Create the experiment, allocating its budget under the programme year's lock."""
-    amount = Decimal(values["allocated_budget"])
-    start, end = values["start_date"], values["planned_end_date"]
-    errors: dict[str, list[str]] = {}
-    if amount <= 0:
-        errors["allocated_budget"] = [_("The allocated budget must be more than zero.")]
-    if end <= start:
-        errors["planned_end_date"] = [_("The planned end must be after the start.")]
-    elif end > start + relativedelta(months=PILOT_MAX_MONTHS):
-        errors["planned_end_date"] = [
-            _("A pilot may last at most %(n)d months.", n=PILOT_MAX_MONTHS)
-        ]
-    owner = db.session.get(User, int(values["owner_id"]))
+    fields = Fields()
+    amount = fields.money("allocated_budget", values["allocated_budget"])
+    start = fields.date("start_date", values["start_date"])
+    end = fields.date("planned_end_date", values["planned_end_date"])
+    if start is not None and end is not None:
+        if end <= start:
+            fields.fail("planned_end_date", _("The planned end must be after the start."))
+        elif end > start + relativedelta(months=PILOT_MAX_MONTHS):
+            fields.fail("planned_end_date",
+                        _("A pilot may last at most %(n)d months.", n=PILOT_MAX_MONTHS))
+    owner_id = to_int(values["owner_id"])
+    owner = db.session.get(User, owner_id) if owner_id is not None else None
     if owner is None or owner.role not in STAFF_ROLES or not owner.active:
-        errors["owner_id"] = [_("The owner must be a member of staff or a manager.")]
-    if errors:
-        raise Invalid(errors)
+        fields.fail("owner_id", _("The owner must be a member of staff or a manager."))
+    city_unit = fields.text("city_unit", values.get("city_unit"), max_length=200)
+    fields.raise_if_any()
+    if proposal.experiment is not None:
+        raise Conflict(_("This proposal already has an experiment."))
     # Lock first, then check: a concurrent allocation waits here until we commit.
     budget.allocate(proposal.programme, start.year, amount)
     experiment = Experiment(
         proposal=proposal, allocated_budget=amount, start_date=start, planned_end_date=end,
-        owner=owner, city_unit=(values.get("city_unit") or "").strip(),
+        owner=owner, city_unit=city_unit,
     )
     db.session.add(experiment)
+    # The proposal's organisation leads; its consortium partners carry over as partners.
     lead = proposal.organisation
     for organisation in ([lead] if lead else []) + proposal.partners:
         if all(p.organisation is not organisation for p in experiment.partners):
@@ -127,14 +130,28 @@ def _start_pilot(proposal: Proposal, values: dict) -> None:
 
 
 def _end_pilot(proposal: Proposal, values: dict) -> None:
+    """Record the actual end (on or after the start) as the pilot goes to evaluation."""
     experiment = proposal.experiment
-    end: date = values["actual_end_date"]
-    if end < experiment.start_date:
-        raise Invalid({"actual_end_date": [_("The pilot cannot end before it started.")]})
+    fields = Fields()
+    end = fields.date("actual_end_date", values["actual_end_date"])
+    if end is not None and end < experiment.start_date:
+        fields.fail("actual_end_date", _("The pilot cannot end before it started (%(start)s).",
+                                          start=experiment.start_date.isoformat()))
+    fields.raise_if_any()
     experiment.actual_end_date = end
 
 
+def _discontinue_pilot(proposal: Proposal, values: dict) -> None:
+    """Stop a running pilot: its reason and lessons, and today as its end once it started."""
+    _record_decision(proposal, values)
+    experiment = proposal.experiment
+    today = date.today()
+    if experiment.actual_end_date is None and today >= experiment.start_date:
+        experiment.actual_end_date = today
+
+
 def _decide(proposal: Proposal, values: dict) -> None:
+    """Adopt or discontinue after evaluation; refused until an evaluation is recorded."""
     experiment = proposal.experiment
     if experiment.evaluation is None:
         raise Conflict(_("Record an evaluation before deciding on the experiment."))
@@ -143,15 +160,20 @@ def _decide(proposal: Proposal, values: dict) -> None:
 
 def _record_decision(proposal: Proposal, values: dict) -> None:
     experiment = proposal.experiment
-    experiment.decision = (values.get("decision") or values.get("reason") or "").strip()
-    experiment.lessons_learned = values["lessons_learned"].strip()
+    fields = Fields()
+    decision_field = "decision" if values.get("decision") is not None else "reason"
+    decision = fields.text(decision_field, values.get(decision_field), max_length=REASON_MAX)
+    lessons = fields.text("lessons_learned", values["lessons_learned"], max_length=REASON_MAX)
+    fields.raise_if_any()
+    experiment.decision = decision
+    experiment.lessons_learned = lessons
 
 
 _GUARDS = {
     (Status.DRAFT, Status.SUBMITTED): _check_submission,
     (Status.SCREENING, Status.PILOT): _start_pilot,
     (Status.PILOT, Status.EVALUATION): _end_pilot,
-    (Status.PILOT, Status.DISCONTINUED): _record_decision,
+    (Status.PILOT, Status.DISCONTINUED): _discontinue_pilot,
     (Status.EVALUATION, Status.ADOPTED): _decide,
     (Status.EVALUATION, Status.DISCONTINUED): _decide,
 }
