@@ -1,0 +1,161 @@
+"""The transition table, exhaustively: every (from, to, role, owner or not) through change_status.
+
+The expected answers come from SPEC's table written out here a second time, so a wrong
+edge in lifecycle.py and a service that ignores the table both fail.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from experiments import lifecycle
+from experiments.errors import Conflict, NotAllowed, StaleVersion
+from experiments.extensions import db
+from experiments.i18n import status_label
+from experiments.lifecycle import Role, Status
+from experiments.models import Proposal, StatusChange, User
+from experiments.services.workflow import allowed_moves_message, change_status
+from tests import builders
+
+S = Status
+APPLICANT, STAFF, MANAGER = {Role.APPLICANT}, {Role.STAFF, Role.MANAGER}, {Role.MANAGER}
+
+# SPEC "The workflow": (from, to) → (who may, only the owning applicant).
+SPEC_TABLE = {
+    (S.DRAFT, S.SUBMITTED): (APPLICANT, True),
+    (S.SUBMITTED, S.SCREENING): (STAFF, False),
+    (S.SCREENING, S.PILOT): (MANAGER, False),
+    (S.SCREENING, S.MORE_INFO): (STAFF, False),
+    (S.MORE_INFO, S.SUBMITTED): (APPLICANT, True),
+    (S.SCREENING, S.REJECTED): (STAFF, False),
+    (S.PILOT, S.EVALUATION): (STAFF, False),
+    (S.PILOT, S.DISCONTINUED): (MANAGER, False),
+    (S.EVALUATION, S.ADOPTED): (MANAGER, False),
+    (S.EVALUATION, S.DISCONTINUED): (MANAGER, False),
+    **{(s, S.WITHDRAWN): (APPLICANT, True)
+       for s in (S.DRAFT, S.SUBMITTED, S.SCREENING, S.MORE_INFO)},
+}
+SPEC_REQUIRES = {
+    (S.SCREENING, S.PILOT): {"allocated_budget", "start_date", "planned_end_date", "owner_id"},
+    (S.SCREENING, S.MORE_INFO): {"question"},
+    (S.MORE_INFO, S.SUBMITTED): {"answer"},
+    (S.SCREENING, S.REJECTED): {"reason"},
+    (S.PILOT, S.EVALUATION): {"actual_end_date"},
+    (S.PILOT, S.DISCONTINUED): {"reason"},
+    (S.EVALUATION, S.ADOPTED): {"decision", "lessons_learned"},
+    (S.EVALUATION, S.DISCONTINUED): {"reason", "lessons_learned"},
+}
+TERMINAL = {S.REJECTED, S.ADOPTED, S.DISCONTINUED, S.WITHDRAWN}
+ACTORS = [(role, owner) for role in Role for owner in (True, False)]
+
+
+def test_the_table_is_specs_table():
+    table = {(t.source, t.target): (set(t.roles), t.owner_only) for t in lifecycle.TRANSITIONS}
+    assert table == SPEC_TABLE
+    assert len(lifecycle.TRANSITIONS) == len(SPEC_TABLE)  # no edge listed twice
+
+
+def test_each_edge_requires_what_spec_says():
+    for edge in lifecycle.TRANSITIONS:
+        assert SPEC_REQUIRES.get((edge.source, edge.target), set()) <= set(edge.requires), edge
+        assert edge.label
+
+
+def test_terminal_states_have_no_way_out():
+    assert lifecycle.TERMINAL == TERMINAL
+    for state in TERMINAL:
+        assert lifecycle.moves_from(state) == ()
+
+
+def _fields(proposal: Proposal, staff_id: int) -> dict:
+    """Everything any move may require, valid for this proposal."""
+    start = date(proposal.programme.start_year + 1, 3, 1)
+    return {
+        "question": "Which library?", "answer": "Tapiola.", "reason": "Out of scope.",
+        "decision": "Adopted city-wide.", "lessons_learned": "Start small.",
+        "allocated_budget": Decimal("10000.00"), "start_date": start,
+        "planned_end_date": start + timedelta(days=120), "owner_id": staff_id,
+        "city_unit": "Libraries",
+        "actual_end_date": (
+            proposal.experiment.start_date + timedelta(days=100) if proposal.experiment else start
+        ),
+    }
+
+
+@pytest.mark.parametrize("target", list(Status))
+@pytest.mark.parametrize("source", list(Status))
+def test_change_status_follows_the_table(ctx, programme, source, target):
+    users = {role: builders.make_user(role) for role in Role}
+    stranger = builders.make_user(Role.APPLICANT)
+    for role, is_owner in ACTORS:
+        actor_id = users[role]
+        proposal_id = builders.make_proposal(actor_id if is_owner else stranger, programme,
+                                             status=source)
+        if source == S.EVALUATION:
+            builders.make_evaluation(proposal_id, users[Role.STAFF])
+        proposal = db.session.get(Proposal, proposal_id)
+        actor = db.session.get(User, actor_id)
+        fields = _fields(proposal, users[Role.STAFF])
+        case = (source, target, role, is_owner)
+
+        spec = SPEC_TABLE.get((source, target))
+        if spec is None:
+            with pytest.raises(Conflict) as refused:
+                change_status(proposal, target, actor, proposal.version, **fields)
+            assert not isinstance(refused.value, StaleVersion), case
+            assert refused.value.status_code == 409
+            assert refused.value.message == allowed_moves_message(source), case
+        elif role not in spec[0] or (spec[1] and not is_owner):
+            with pytest.raises(NotAllowed) as refused:
+                change_status(proposal, target, actor, proposal.version, **fields)
+            assert refused.value.status_code == 403
+        else:
+            change_status(proposal, target, actor, proposal.version, **fields)
+        db.session.rollback()
+        db.session.expire_all()
+
+        moved = spec is not None and role in spec[0] and (is_owner or not spec[1])
+        proposal = db.session.get(Proposal, proposal_id)
+        history = db.session.scalars(
+            select(StatusChange).where(StatusChange.proposal_id == proposal_id)
+        ).all()
+        if moved:
+            assert proposal.status == target, case
+            assert proposal.version == 2, case
+            assert [(h.from_status, h.to_status, h.actor_id) for h in history] == [
+                (source, target, actor_id)
+            ], case
+        else:
+            assert (proposal.status, proposal.version, history) == (source, 1, []), case
+
+
+@pytest.mark.parametrize("source", list(Status))
+def test_the_refusal_names_the_allowed_moves(ctx, source):
+    with force_locale("en"):
+        message = allowed_moves_message(source)
+        allowed = [t for (s, t) in SPEC_TABLE if s == source]
+        assert f"“{status_label(source)}”" in message
+        if not allowed:
+            assert "is final" in message
+        for target in allowed:
+            assert status_label(target) in message, (source, target)
+        for other in set(Status) - set(allowed) - {source}:
+            assert status_label(other) not in message, (source, other)
+
+
+def test_the_refusal_reaches_the_page(app, client, auth, programme, people):
+    with app.app_context():
+        proposal_id = builders.make_proposal(people["applicant"], programme,
+                                             status=Status.SUBMITTED)
+    auth.login("staff")
+    client.get("/?lang=en")
+    response = client.post(f"/proposals/{proposal_id}/moves/adopted",
+                           data={"adopted-to": "adopted", "adopted-version": "1"},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "From “Submitted” the proposal may move to: In screening, Withdrawn." in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 0
