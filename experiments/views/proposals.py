@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import lifecycle
 from ..errors import Conflict, DomainError, Invalid
@@ -12,7 +13,7 @@ from ..forms.moves import move_form, move_values
 from ..forms.proposals import ProposalForm
 from ..i18n import status_label
 from ..lifecycle import Role, Status
-from ..models import Proposal, User
+from ..models import Proposal, Review, StatusChange, User
 from ..services import access
 from ..services import proposals as proposal_service
 from ..services.workflow import allowed_moves_message, change_status
@@ -144,6 +145,11 @@ def move_forms(proposal: Proposal, posted=None) -> list:
 @allow(SIGNED_IN)
 def show(proposal_id: int, posted=None, status_code: int = 200):
     proposal = access.proposal_or_404(proposal_id, current_user)
+    # One query per list the page shows, not one per reviewer or history entry (no N+1).
+    db.session.scalars(select(Proposal).where(Proposal.id == proposal.id).options(
+        selectinload(Proposal.reviews).joinedload(Review.reviewer),
+        selectinload(Proposal.history).joinedload(StatusChange.actor),
+    )).all()
     reviews = proposal.reviews if current_user.is_staff else []
     own_review = next((r for r in reviews if r.reviewer_id == current_user.id), None)
     return render_template(

@@ -1,0 +1,250 @@
+"""Each page runs the same number of SQL statements however much data it shows (no N+1).
+
+The benchmark (bench/run.py) measures speed; this guards against the most common way to lose
+it without timing anything: each page is counted on a small data set, the data set is grown
+several times over with rows of every related kind, and the count must stay the same.
+"""
+
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event, select
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from experiments.extensions import db
+from experiments.lifecycle import Role, Status
+from experiments.models import (
+    Expense,
+    Experiment,
+    ExperimentPartner,
+    Organisation,
+    Participation,
+    Proposal,
+    Review,
+    Risk,
+    StatusChange,
+)
+from experiments.models.types import utcnow
+from experiments.vocabulary import (
+    CityCentre,
+    OrganisationType,
+    ParticipationCategory,
+    PartnerRole,
+    ProposerType,
+    RiskStatus,
+)
+from tests import builders
+
+
+def _page_or_skip(app, path: str) -> None:
+    """Skip the test while the page is not built yet (its blueprint is a stub)."""
+    try:
+        app.url_map.bind("localhost").match(path.split("?")[0], method="GET")
+    except (NotFound, MethodNotAllowed):
+        pytest.skip(f"{path} does not exist yet")
+
+
+@contextmanager
+def counting(app):
+    """Count the SQL statements sent to the database inside the block."""
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def statements_for(app, client, path: str) -> list[str]:
+    """The statements of one GET, after a first GET that warms any per-process caches."""
+    assert client.get(path).status_code == 200
+    with counting(app) as statements:
+        response = client.get(path)
+    assert response.status_code == 200, response.text[:500]
+    return list(statements)
+
+
+def assert_same_count(small: list[str], large: list[str]) -> None:
+    extra = [s for s in large if large.count(s) > small.count(s)]
+    assert len(large) == len(small), (
+        f"{len(small)} statements on the small data set, {len(large)} on the larger one; "
+        f"repeated: {sorted(set(extra))[:3]}"
+    )
+
+
+# --- builders: rows of every kind a page may show ---------------------------------------
+
+
+def _people(n: int, role=Role.STAFF) -> list[int]:
+    return [builders.make_user(role) for _ in range(n)]
+
+
+def _history(proposal_id: int, actors: list[int]) -> None:
+    """One move per actor (the entries a page lists; the states need not form a path)."""
+    for actor_id in actors:
+        db.session.add(StatusChange(proposal_id=proposal_id, from_status=Status.SUBMITTED,
+                                    to_status=Status.SCREENING, actor_id=actor_id,
+                                    at=utcnow(), reason="Looked at it."))
+    db.session.commit()
+
+
+def _reviews(proposal_id: int, reviewers: list[int]) -> None:
+    for i, reviewer_id in enumerate(reviewers):
+        score = 1 + i % 5
+        db.session.add(Review(proposal_id=proposal_id, reviewer_id=reviewer_id, need=score,
+                              benefit=score, reusability=score, feasibility=score,
+                              cost_effectiveness=score, comment=f"Review {i}"))
+    db.session.commit()
+
+
+def _experiment_rows(proposal_id: int, n: int) -> None:
+    """Partners, participation, expenses and risks of a proposal's experiment."""
+    experiment = db.session.scalar(select(Experiment).where(Experiment.proposal_id == proposal_id))
+    day = experiment.start_date
+    for i in range(n):
+        organisation = Organisation(name=f"Partner {proposal_id}-{i} Oy",
+                                    type=OrganisationType.COMPANY)
+        db.session.add(ExperimentPartner(experiment=experiment, organisation=organisation,
+                                         role=PartnerRole.PARTNER))
+        db.session.add(Participation(experiment_id=experiment.id,
+                                     date=day + timedelta(days=i % 30),
+                                     category=list(ParticipationCategory)[i % 3],
+                                     count=10 + i))
+        db.session.add(Expense(experiment_id=experiment.id, date=day + timedelta(days=i % 30),
+                               amount=Decimal("100.00"), description=f"Expense {i}"))
+        db.session.add(Risk(experiment_id=experiment.id, description=f"Risk {i}",
+                            probability=1 + i % 4, impact=1 + i % 4, mitigation="Watch it.",
+                            status=list(RiskStatus)[i % 3]))
+    db.session.commit()
+
+
+def _proposals(programme_id: int, n: int, status=Status.SUBMITTED,
+               with_rows: bool = False) -> list[int]:
+    """n proposals, each with its own applicant, reviewers and history (and experiment rows)."""
+    made = []
+    types = list(ProposerType)
+    for i in range(n):
+        owner_id = builders.make_user(Role.APPLICANT)
+        proposal_id = builders.make_proposal(
+            owner_id, programme_id, status=status, title=f"Proposal number {i}",
+            proposer_type=types[i % len(types)])
+        staff = _people(2)
+        _reviews(proposal_id, staff)
+        _history(proposal_id, [owner_id, *staff])
+        if with_rows:
+            _experiment_rows(proposal_id, 2)
+        made.append(proposal_id)
+    return made
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+
+def test_staff_queue(app, client, auth, people, programme):
+    path = "/screening?sort=-score"
+    _page_or_skip(app, path)
+    with app.app_context():
+        _proposals(programme, 2)
+    auth.login("staff")
+    small = statements_for(app, client, path)
+    with app.app_context():
+        _proposals(programme, 23, status=Status.SCREENING)
+        other = builders.make_programme(open_call=False)
+        _proposals(other, 5, status=Status.MORE_INFO)
+    large = statements_for(app, client, path)
+    assert client.get(path).text.count("/proposals/") >= 25
+    assert_same_count(small, large)
+
+
+def test_staff_queue_deep_page(app, client, auth, people, programme):
+    path = "/screening?sort=submitted_at&page=2"
+    _page_or_skip(app, path)
+    with app.app_context():
+        _proposals(programme, 27)
+    auth.login("staff")
+    small = statements_for(app, client, path)
+    with app.app_context():
+        _proposals(programme, 30)
+    large = statements_for(app, client, path)
+    assert_same_count(small, large)
+
+
+@pytest.mark.parametrize("who", ["staff", "manager"])
+def test_proposal_page(app, client, auth, people, programme, who):
+    with app.app_context():
+        (proposal_id,) = _proposals(programme, 1, status=Status.EVALUATION, with_rows=True)
+        builders.make_evaluation(proposal_id, people["staff"])
+    path = f"/proposals/{proposal_id}"
+    _page_or_skip(app, path)
+    auth.login(who)
+    small = statements_for(app, client, path)
+    with app.app_context():
+        reviewers = _people(8)
+        _reviews(proposal_id, reviewers)
+        _history(proposal_id, _people(8) + reviewers)
+        _experiment_rows(proposal_id, 12)
+        proposal = db.session.get(Proposal, proposal_id)
+        proposal.city_centres = list(CityCentre)
+        proposal.sdgs = range(1, 18)
+        proposal.partners = [Organisation(name=f"Consortium {i} ry",
+                                          type=OrganisationType.COMMUNITY) for i in range(6)]
+        db.session.commit()
+    large = statements_for(app, client, path)
+    assert_same_count(small, large)
+
+
+def test_public_catalogue(app, client, people, programme):
+    path = "/experiments"
+    _page_or_skip(app, path)
+    with app.app_context():
+        _proposals(programme, 2, status=Status.PILOT, with_rows=True)
+    small = statements_for(app, client, path)
+    with app.app_context():
+        _proposals(programme, 10, status=Status.ADOPTED, with_rows=True)
+        _proposals(programme, 10, status=Status.EVALUATION, with_rows=True)
+        _proposals(programme, 5, status=Status.SUBMITTED)
+    large = statements_for(app, client, path)
+    assert client.get(path).text.count("Proposal number") >= 20
+    assert_same_count(small, large)
+
+
+@pytest.mark.parametrize("who", [None, "manager"])
+def test_dashboard(app, client, auth, people, programme, who):
+    path = f"/statistics?programme={programme}"
+    _page_or_skip(app, path)
+    with app.app_context():
+        _proposals(programme, 1, status=Status.PILOT, with_rows=True)
+        _proposals(programme, 1)
+    if who:
+        auth.login(who)
+    small = statements_for(app, client, path)
+    with app.app_context():
+        _proposals(programme, 6, status=Status.ADOPTED, with_rows=True)
+        _proposals(programme, 6, status=Status.REJECTED)
+        _proposals(programme, 6, status=Status.SCREENING)
+        _proposals(programme, 6, status=Status.WITHDRAWN)
+        other = builders.make_programme(open_call=False)
+        _proposals(other, 3, status=Status.PILOT, with_rows=True)
+    large = statements_for(app, client, path)
+    assert_same_count(small, large)
+
+
+def test_statistics_api(app, client, people, programme):
+    path = f"/api/v1/statistics?programme={programme}"
+    _page_or_skip(app, path)
+    with app.app_context():
+        _proposals(programme, 1, status=Status.PILOT, with_rows=True)
+    small = statements_for(app, client, path)
+    with app.app_context():
+        _proposals(programme, 8, status=Status.ADOPTED, with_rows=True)
+        _proposals(programme, 8, status=Status.REJECTED)
+    large = statements_for(app, client, path)
+    assert_same_count(small, large)
