@@ -141,3 +141,46 @@ def outbox(app):
     state = app.extensions["mailman"]
     state.outbox = []
     return state.outbox
+
+
+class ApiClient:
+    """The JSON API through the test client, with a bearer token per person."""
+
+    def __init__(self, client):
+        self.client = client
+        self.tokens: dict[str, str] = {}
+
+    def token(self, who: str) -> str:
+        if who not in self.tokens:
+            response = self.client.post("/api/v1/tokens", json={
+                "email": f"{who}@test.example", "password": builders.PASSWORD})
+            assert response.status_code == 201, response.text
+            self.tokens[who] = response.get_json()["token"]
+        return self.tokens[who]
+
+    def request(self, method: str, path: str, who: str | None = None, **kwargs):
+        headers = dict(kwargs.pop("headers", {}))
+        if who is not None:
+            headers["Authorization"] = f"Bearer {self.token(who)}"
+        return self.client.open("/api/v1" + path, method=method, headers=headers, **kwargs)
+
+    def get(self, path, who=None, **kwargs):
+        return self.request("GET", path, who, **kwargs)
+
+    def post(self, path, who=None, **kwargs):
+        return self.request("POST", path, who, **kwargs)
+
+    def patch(self, path, who=None, **kwargs):
+        return self.request("PATCH", path, who, **kwargs)
+
+    def put(self, path, who=None, **kwargs):
+        return self.request("PUT", path, who, **kwargs)
+
+    def delete(self, path, who=None, **kwargs):
+        return self.request("DELETE", path, who, **kwargs)
+
+
+@pytest.fixture
+def api(client, people):
+    """Call /api/v1 as a person: api.get("/me", "staff")."""
+    return ApiClient(client)

@@ -1,0 +1,202 @@
+"""What every API endpoint shares: the Api, bearer-token guard, problem+json errors, paging."""
+
+from __future__ import annotations
+
+import http
+from functools import wraps
+
+from flask import g, request
+from flask_babel import gettext as _
+from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
+
+from ..errors import DomainError, Invalid, NotAllowed
+from ..extensions import db
+from ..lifecycle import Role
+from ..models import ApiToken, User
+from ..problems import problem
+from ..services import tokens
+from .schemas import ProblemSchema
+
+PROBLEM_JSON = "application/problem+json"
+BEARER = [{"bearerAuth": []}]
+
+
+class KokeiluApi(Api):
+    """flask-smorest's Api without its app-wide JSON error handler and its own doc routes.
+
+    HTML pages keep their HTML error pages; API blueprints answer problem+json through
+    handlers registered on themselves; /api/openapi.json is served by experiments.api.bp.
+    """
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        pass
+
+    def _register_doc_blueprint(self):
+        pass
+
+    def _register_responses(self):
+        """Every status code's error response is a problem document (RFC 9457)."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+                response["headers"] = _ERROR_HEADERS.get(status.value, {})
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "A problem (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+
+    def register_blueprint(self, blp: ApiBlueprint, **options):
+        """Register the blueprint and its operations, tagged with the blueprint's tag."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        blp.register_views_in_doc(self, self._app, self.spec, name=name, parameters=None)
+        self.spec.tag({"name": blp.tag, "description": blp.description})
+
+
+_ERROR_HEADERS = {
+    401: {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
+    429: {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "string"}}},
+}
+
+
+class ApiBlueprint(SmorestBlueprint):
+    """A flask-smorest blueprint whose routes carry one tag and answer errors as problems."""
+
+    def __init__(self, name: str, tag: str, description: str, url_prefix: str = "/api/v1"):
+        super().__init__(name, __name__, url_prefix=url_prefix, description=description)
+        self.tag = tag
+        self.register_error_handler(HTTPException, http_problem)
+        self.register_error_handler(DomainError, domain_problem)
+        # A body nested deeper than the JSON parser can follow is malformed input.
+        self.register_error_handler(RecursionError, lambda error: problem(400, _malformed()))
+
+    def route(self, rule, *, parameters=None, tags=None, **options):
+        return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+
+    def problems(self, *codes: int):
+        """Document the problem responses an operation may give."""
+
+        def decorate(view):
+            for code in codes:
+                view = self.alt_response(code, response=http.HTTPStatus(code).name)(view)
+            return view
+
+        return decorate
+
+
+def _malformed() -> str:
+    return _("The request body is not valid JSON.")
+
+
+def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Marshmallow's nested messages as field path → messages ("organisation.name", "sdgs.0")."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = "body" if key == "_schema" else str(key)
+            path = f"{prefix}.{name}" if prefix else name
+            for field, texts in flatten_messages(value, path).items():
+                flat.setdefault(field, []).extend(texts)
+    elif isinstance(messages, list | tuple):
+        flat[prefix or "body"] = [str(m) for m in messages]
+    else:
+        flat[prefix or "body"] = [str(messages)]
+    return flat
+
+
+def http_problem(error: HTTPException):
+    """An HTTP error raised in an API view (webargs, abort, limits) as a problem document."""
+    db.session.rollback()
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    code = error.code or 500
+    headers = dict(data.get("headers") or {})
+    if code == 401:
+        headers.setdefault("WWW-Authenticate", "Bearer")
+    if getattr(error, "retry_after", None):
+        headers["Retry-After"] = str(error.retry_after)
+    if code == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
+    if code == 422 and messages:
+        # webargs keys messages by location first: {"json": {...}} or {"query": {...}}.
+        errors: dict[str, list[str]] = {}
+        for location_messages in messages.values():
+            for field, texts in flatten_messages(location_messages).items():
+                errors.setdefault(field, []).extend(texts)
+        return problem(422, _("Some fields are invalid."), errors=errors, headers=headers)
+    if code == 400 and messages:
+        return problem(400, _malformed(), headers=headers)
+    return problem(code, error.description or "", headers=headers)
+
+
+def domain_problem(error: DomainError):
+    """A service's refusal as a problem: 422 with field errors, 403 or 409."""
+    db.session.rollback()
+    if isinstance(error, Invalid):
+        return problem(422, error.message, errors=error.errors)
+    return problem(error.status_code, error.message)
+
+
+class Unauthorised(HTTPException):
+    code = 401
+
+    def __init__(self, description: str, invalid_token: bool = False):
+        super().__init__(description)
+        challenge = 'Bearer error="invalid_token"' if invalid_token else "Bearer"
+        self.data = {"headers": {"WWW-Authenticate": challenge}}
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def current_token() -> ApiToken:
+    return g.api_token
+
+
+def api_user() -> User:
+    """The user whose bearer token authenticated this request."""
+    return g.api_token.user
+
+
+def authenticated(*roles: Role):
+    """Require a live bearer token (and, if given, one of these roles); 401, else 403.
+
+    The browser's session cookie is never consulted: the API authenticates by token only.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            raw = _bearer()
+            if raw is None:
+                raise Unauthorised(_("Send a token: Authorization: Bearer <token>."))
+            token = tokens.token_for(raw)
+            if token is None:
+                raise Unauthorised(
+                    _("The token is unknown, expired or revoked."), invalid_token=True
+                )
+            g.api_token = token
+            if roles and token.user.role not in roles:
+                raise NotAllowed(_("Your role may not use this."))
+            return view(*args, **kwargs)
+
+        guarded._apidoc = dict(getattr(guarded, "_apidoc", {}))
+        manual = dict(guarded._apidoc.get("manual_doc", {}))
+        manual["security"] = BEARER
+        guarded._apidoc["manual_doc"] = manual
+        return guarded
+
+    return decorate

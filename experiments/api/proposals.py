@@ -1,0 +1,254 @@
+"""Proposals: list, create, read, edit, move through the workflow, history, reviews."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import lifecycle
+from ..errors import Invalid
+from ..extensions import db
+from ..i18n import status_label
+from ..lifecycle import Role, Status
+from ..models import Experiment, Proposal, Review, StatusChange
+from ..queries import ProposalFilter, proposal_page
+from ..services import access
+from ..services import proposals as proposal_service
+from ..services.reviews import save_review
+from ..services.workflow import change_status
+from ..vocabulary import OrganisationType, ProposerType
+from .core import ApiBlueprint, api_user, authenticated
+from .schemas import (
+    HistorySchema,
+    ProposalPageSchema,
+    ProposalPatchSchema,
+    ProposalQuerySchema,
+    ProposalSchema,
+    ProposalWriteSchema,
+    ReviewInSchema,
+    ReviewSchema,
+    TransitionSchema,
+)
+
+blp = ApiBlueprint("api_proposals", "proposals", "Proposals and their workflow")
+
+PARTIES = (Role.APPLICANT, Role.STAFF, Role.MANAGER)
+ID = "<int(max=2147483647):proposal_id>"
+
+# Everything proposal_json reads, loaded with the proposals (no query per row).
+LOADS = (
+    selectinload(Proposal.owner),
+    selectinload(Proposal.organisation),
+    selectinload(Proposal.centre_rows),
+    selectinload(Proposal.sdg_rows),
+    selectinload(Proposal.experiment).selectinload(Experiment.owner),
+)
+
+
+def person(user) -> dict:
+    return {"id": user.id, "name": user.name}
+
+
+def experiment_json(experiment: Experiment, status: Status) -> dict:
+    """An experiment's own fields; outcome once adopted or discontinued."""
+    outcome = None
+    if status in (Status.ADOPTED, Status.DISCONTINUED):
+        outcome = {"status": status, "decision": experiment.decision,
+                   "lessons_learned": experiment.lessons_learned}
+    return {
+        "id": experiment.id,
+        "allocated_budget": experiment.allocated_budget,
+        "start_date": experiment.start_date,
+        "planned_end_date": experiment.planned_end_date,
+        "actual_end_date": experiment.actual_end_date,
+        "owner": person(experiment.owner),
+        "city_unit": experiment.city_unit or "",
+        "outcome": outcome,
+    }
+
+
+def proposal_json(proposal: Proposal) -> dict:
+    """The proposal as SPEC's proposal JSON."""
+    org = proposal.organisation
+    return {
+        "id": proposal.id,
+        "programme_id": proposal.programme_id,
+        "call_id": proposal.call_id,
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "need": proposal.need,
+        "proposer_type": proposal.proposer_type,
+        "organisation": (
+            {"id": org.id, "name": org.name, "business_id": org.business_id} if org else None
+        ),
+        "service_area": proposal.service_area,
+        "city_centres": proposal.city_centres,
+        "sdgs": proposal.sdgs,
+        "requested_budget": proposal.requested_budget,
+        "planned_duration_months": proposal.planned_duration_months,
+        "status": proposal.status,
+        "version": proposal.version,
+        "owner": person(proposal.owner),
+        "submitted_at": proposal.submitted_at,
+        "created_at": proposal.created_at,
+        "updated_at": proposal.updated_at,
+        "experiment": (
+            experiment_json(proposal.experiment, proposal.status)
+            if proposal.experiment else None
+        ),
+    }
+
+
+def _content(values: dict, proposer_type: str | None) -> dict:
+    """The request's content as the proposal service takes it (organisation with a type)."""
+    values = dict(values)
+    org = values.get("organisation")
+    if org:
+        type_ = org.get("type") or (
+            proposer_type if proposer_type in set(OrganisationType) - {"public"}
+            else OrganisationType.COMPANY
+        )
+        values["organisation"] = {
+            "name": org["name"], "type": type_, "business_id": org.get("business_id"),
+        }
+    return values
+
+
+def _organisation_errors(error: Invalid) -> Invalid:
+    """The service names the business ID alone; the API names it inside organisation."""
+    renamed = {("organisation.business_id" if k == "business_id" else k): v
+               for k, v in error.errors.items()}
+    return Invalid(renamed, error.message)
+
+
+@blp.route("/proposals", methods=["GET"])
+@authenticated(*PARTIES)
+@blp.arguments(ProposalQuerySchema, location="query")
+@blp.response(200, ProposalPageSchema)
+@blp.problems(401, 403)
+def list_proposals(query):
+    """The proposals this token may see (an applicant's own; staff all), one page."""
+    f = ProposalFilter(
+        status=query["status"], proposer_type=query.get("proposer_type"),
+        service_area=query.get("service_area"), year=query.get("year"),
+        q=query.get("q"), sort=query["sort"],
+    )
+    visible = access.visible_proposals(api_user()).options(*LOADS)
+    page = proposal_page(visible, f, query["page"], query["per_page"])
+    return {
+        "items": [proposal_json(row[0]) for row in page.items],
+        "page": page.page, "per_page": page.per_page, "total": page.total,
+    }
+
+
+@blp.route("/proposals", methods=["POST"])
+@authenticated(Role.APPLICANT)
+@blp.arguments(ProposalWriteSchema)
+@blp.response(201, ProposalSchema, headers={
+    "Location": {"description": "The new proposal", "schema": {"type": "string"}},
+})
+@blp.problems(401, 403)
+def create_proposal(values):
+    """Create a draft; call_id may be left out while exactly one call is open."""
+    try:
+        proposal = proposal_service.create_draft(
+            api_user(), _content(values, values.get("proposer_type"))
+        )
+    except Invalid as error:
+        raise _organisation_errors(error) from error
+    location = url_for(".get_proposal", proposal_id=proposal.id)
+    return proposal_json(proposal), 201, {"Location": location}
+
+
+@blp.route(f"/proposals/{ID}", methods=["GET"])
+@authenticated(*PARTIES)
+@blp.response(200, ProposalSchema)
+@blp.problems(401, 403, 404)
+def get_proposal(proposal_id: int):
+    """The proposal, if this token may see it (otherwise 404, as if it did not exist)."""
+    return proposal_json(access.proposal_or_404(proposal_id, api_user()))
+
+
+@blp.route(f"/proposals/{ID}", methods=["PATCH"])
+@authenticated(Role.APPLICANT)
+@blp.arguments(ProposalPatchSchema)
+@blp.response(200, ProposalSchema)
+@blp.problems(401, 403, 404, 409)
+def update_proposal(values, proposal_id: int):
+    """Change the content of an own draft (or a proposal awaiting more information)."""
+    proposal = access.proposal_or_404(proposal_id, api_user())
+    version = values.pop("version")
+    proposer_type = values.get("proposer_type", proposal.proposer_type)
+    if values.get("organisation") and proposer_type == ProposerType.RESIDENT:
+        raise Invalid({"organisation": [_("A resident proposes without an organisation.")]})
+    try:
+        proposal_service.update_content(
+            proposal, api_user(), version, _content(values, proposer_type)
+        )
+    except Invalid as error:
+        raise _organisation_errors(error) from error
+    return proposal_json(proposal)
+
+
+@blp.route(f"/proposals/{ID}/transitions", methods=["POST"])
+@authenticated(*PARTIES)
+@blp.arguments(TransitionSchema)
+@blp.response(200, ProposalSchema)
+@blp.problems(401, 403, 404, 409)
+def move_proposal(body, proposal_id: int):
+    """Move the proposal as the workflow table allows; 409 for a move it lacks, 403 for the role.
+
+    Give the fields the move requires (e.g. question, reason, allocated_budget, start_date,
+    planned_end_date, owner_id); fields the move does not take are refused.
+    """
+    user = api_user()
+    proposal = access.proposal_or_404(proposal_id, user)
+    target, version = body.pop("to"), body.pop("version")
+    edge = lifecycle.transition(proposal.status, target)
+    if edge is not None and lifecycle.may_take(edge, user.role, proposal.owner_id == user.id):
+        extra = sorted(name for name, value in body.items()
+                       if value is not None and name not in edge.fields)
+        if extra:
+            message = _("The move to “%(state)s” does not take this field.",
+                        state=status_label(edge.target))
+            raise Invalid({name: [message] for name in extra})
+    change_status(proposal, target, user, version, **body)
+    return proposal_json(proposal)
+
+
+@blp.route(f"/proposals/{ID}/history", methods=["GET"])
+@authenticated(*PARTIES)
+@blp.response(200, HistorySchema)
+@blp.problems(401, 403, 404)
+def proposal_history(proposal_id: int):
+    """Every move of the proposal, oldest first (creating the draft is not a move)."""
+    proposal = access.proposal_or_404(proposal_id, api_user())
+    moves = db.session.scalars(
+        select(StatusChange).where(StatusChange.proposal_id == proposal.id)
+        .options(selectinload(StatusChange.actor)).order_by(StatusChange.id)
+    ).all()
+    return {"items": [
+        {"from": m.from_status, "to": m.to_status, "by": person(m.actor), "at": m.at,
+         "reason": m.reason}
+        for m in moves
+    ]}
+
+
+@blp.route(f"/proposals/{ID}/review", methods=["PUT"])
+@authenticated(Role.STAFF, Role.MANAGER)
+@blp.arguments(ReviewInSchema)
+@blp.response(200, ReviewSchema)
+@blp.problems(401, 403, 404, 409)
+def put_review(scores, proposal_id: int):
+    """Create or replace this reviewer's own screening scores (1–5) and comment."""
+    user = api_user()
+    proposal = access.proposal_or_404(proposal_id, user)
+    comment = scores.pop("comment", "") or ""
+    review: Review = save_review(proposal, user, scores, comment)
+    return {
+        "proposal_id": review.proposal_id, "reviewer": person(user),
+        **{c: getattr(review, c) for c in ("need", "benefit", "reusability", "feasibility",
+                                           "cost_effectiveness", "comment", "updated_at")},
+    }

@@ -1,0 +1,372 @@
+"""Marshmallow schemas of the API: the shape of every request and response body.
+
+Request schemas refuse unknown fields (marshmallow's default RAISE, documented as
+additionalProperties: false); status, owner, version and ids are not among their fields,
+except version as the concurrency token.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..lifecycle import Role, Status
+from ..rules import (
+    BUDGET_MAX,
+    BUDGET_MIN,
+    DURATION_MAX,
+    DURATION_MIN,
+    NEED_MAX,
+    REASON_MAX,
+    SCORE_MAX,
+    SCORE_MIN,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+)
+from ..vocabulary import CityCentre, OrganisationType, ProposerType, ServiceArea
+
+# Database integers are 32-bit on PostgreSQL: larger ids cannot exist.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 1_000_000
+# Numeric(12, 2) holds at most this much.
+MONEY_MAX = Decimal("9999999999.99")
+DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)
+MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
+SORTS = ("submitted_at", "-submitted_at", "title", "requested_budget")
+
+
+def codes(vocabulary) -> list[str]:
+    return [member.value for member in vocabulary]
+
+
+class Text(fields.String):
+    """A string stored as text: trimmed, UTF-8 encodable, no NUL; empty is null if nullable."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise ValidationError("Text may not contain NUL characters.")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValidationError("Text must be valid Unicode.") from error
+        text = text.strip()
+        if not text and self.allow_none:
+            return None
+        return text
+
+
+class Int(fields.Integer):
+    """A JSON integer: no strings, no floats, no booleans."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class Id(Int):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(1, MAX_ID))
+        super().__init__(**kwargs)
+
+
+class Day(fields.Date):
+    """An ISO date (YYYY-MM-DD) within the years the programme could concern."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(DATE_MIN, DATE_MAX))
+        super().__init__(**kwargs)
+
+
+class MoneyIn(fields.Field):
+    """Euros as a string or a number, at most two decimals; NaN, infinities, negatives refused."""
+
+    def __init__(self, minimum: Decimal = Decimal("0"), maximum: Decimal = MONEY_MAX, **kwargs):
+        self.minimum, self.maximum = minimum, maximum
+        variants = [
+            {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"},
+            {"type": "number", "minimum": float(minimum), "maximum": float(maximum)},
+        ]
+        if kwargs.get("allow_none"):
+            variants.append({"type": "null"})
+        kwargs["metadata"] = {
+            "anyOf": variants,
+            "description": "Euros with at most two decimals, e.g. \"12500.50\" or 12500.5.",
+            **kwargs.get("metadata", {}),
+        }
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValidationError("Give an amount in euros as a string or a number.")
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                raise ValidationError("The amount must be a finite number.")
+            value = repr(value)
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation as error:
+            raise ValidationError("Give an amount in euros, e.g. \"12500.50\".") from error
+        if not amount.is_finite():
+            raise ValidationError("The amount must be a finite number.")
+        if amount < 0:
+            raise ValidationError("The amount may not be negative.")
+        if amount.as_tuple().exponent < -2:
+            raise ValidationError("Use at most two decimals (cents).")
+        if not (self.minimum <= amount <= self.maximum):
+            raise ValidationError(f"Give an amount from {self.minimum} to {self.maximum}.")
+        return amount.quantize(Decimal("0.01"))
+
+
+class MoneyOut(fields.String):
+    """Euros as a decimal string with two places ("12500.00")."""
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"pattern": MONEY_PATTERN, "example": "12500.00",
+                              **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return f"{Decimal(value):.2f}"
+
+
+def one_of(vocabulary, **kwargs) -> fields.String:
+    return fields.String(validate=validate.OneOf(codes(vocabulary)), **kwargs)
+
+
+def text_in(max_length: int, min_length: int | None = None, **kwargs) -> Text:
+    return Text(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+# --- Errors and tokens -----------------------------------------------------------------
+
+
+class ProblemSchema(Schema):
+    """An RFC 9457 problem document; errors (field → messages) comes with 422."""
+
+    type = fields.String(required=True, metadata={"format": "uri"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class TokenRequestSchema(Schema):
+    email = text_in(254, required=True)
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+
+
+class MeSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    role = one_of(Role, required=True)
+
+
+# --- Programmes -------------------------------------------------------------------------
+
+
+class ProgrammeSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    start_year = fields.Integer(required=True)
+    end_year = fields.Integer(required=True)
+
+
+class ProgrammeListSchema(Schema):
+    items = fields.List(fields.Nested(ProgrammeSchema), required=True)
+
+
+# --- Proposals --------------------------------------------------------------------------
+
+
+class PersonSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class OrganisationSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    business_id = fields.String(required=True, allow_none=True)
+
+
+class OutcomeSchema(Schema):
+    """How the experiment ended: adopted or discontinued, the decision and lessons learned."""
+
+    status = fields.String(
+        required=True, validate=validate.OneOf([Status.ADOPTED, Status.DISCONTINUED])
+    )
+    decision = fields.String(required=True, allow_none=True)
+    lessons_learned = fields.String(required=True, allow_none=True)
+
+
+class ExperimentSchema(Schema):
+    id = fields.Integer(required=True)
+    allocated_budget = MoneyOut(required=True)
+    start_date = fields.Date(required=True)
+    planned_end_date = fields.Date(required=True)
+    actual_end_date = fields.Date(required=True, allow_none=True)
+    owner = fields.Nested(PersonSchema, required=True)
+    city_unit = fields.String(required=True)
+    outcome = fields.Nested(OutcomeSchema, required=True, allow_none=True)
+
+
+class ProposalSchema(Schema):
+    id = fields.Integer(required=True)
+    programme_id = fields.Integer(required=True)
+    call_id = fields.Integer(required=True, allow_none=True)
+    title = fields.String(required=True, allow_none=True)
+    summary = fields.String(required=True, allow_none=True)
+    need = fields.String(required=True, allow_none=True)
+    proposer_type = one_of(ProposerType, required=True, allow_none=True)
+    organisation = fields.Nested(OrganisationSchema, required=True, allow_none=True)
+    service_area = one_of(ServiceArea, required=True, allow_none=True)
+    city_centres = fields.List(one_of(CityCentre), required=True)
+    sdgs = fields.List(fields.Integer(validate=validate.Range(1, 17)), required=True)
+    requested_budget = MoneyOut(required=True, allow_none=True)
+    planned_duration_months = fields.Integer(required=True, allow_none=True)
+    status = one_of(Status, required=True)
+    version = fields.Integer(required=True)
+    owner = fields.Nested(PersonSchema, required=True)
+    submitted_at = fields.DateTime(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    experiment = fields.Nested(ExperimentSchema, required=True, allow_none=True)
+
+
+class PageSchema(Schema):
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class ProposalPageSchema(PageSchema):
+    items = fields.List(fields.Nested(ProposalSchema), required=True)
+
+
+class OrganisationInSchema(Schema):
+    """The proposing organisation; found by business ID (or exact name) or created."""
+
+    name = text_in(200, min_length=1, required=True)
+    business_id = text_in(20, allow_none=True, load_default=None,
+                          metadata={"description": "Finnish business ID (Y-tunnus), 1234567-8"})
+    type = one_of(OrganisationType, load_default=None, allow_none=True,
+                  metadata={"description": "Defaults to the proposer type, else company."})
+
+
+class ProposalWriteSchema(Schema):
+    """Proposal content; every field is optional while a draft, required on submission."""
+
+    call_id = Id(allow_none=True)
+    title = text_in(TITLE_MAX, TITLE_MIN, allow_none=True)
+    summary = text_in(SUMMARY_MAX, allow_none=True)
+    need = text_in(NEED_MAX, allow_none=True)
+    proposer_type = one_of(ProposerType, allow_none=True)
+    organisation = fields.Nested(OrganisationInSchema, allow_none=True)
+    service_area = one_of(ServiceArea, allow_none=True)
+    city_centres = fields.List(one_of(CityCentre), validate=validate.Length(max=20))
+    sdgs = fields.List(Int(validate=validate.Range(1, 17)), validate=validate.Length(max=40))
+    requested_budget = MoneyIn(BUDGET_MIN, BUDGET_MAX, allow_none=True)
+    planned_duration_months = Int(validate=validate.Range(DURATION_MIN, DURATION_MAX),
+                                  allow_none=True)
+
+    @validates_schema
+    def _resident_without_organisation(self, data, **kwargs):
+        if data.get("proposer_type") == ProposerType.RESIDENT and data.get("organisation"):
+            raise ValidationError("A resident proposes without an organisation.",
+                                  "organisation")
+
+
+class ProposalPatchSchema(ProposalWriteSchema):
+    version = Int(required=True, validate=validate.Range(1, MAX_ID),
+                  metadata={"description": "The version last read; a stale one answers 409."})
+
+
+class PageQuerySchema(Schema):
+    # Query strings carry text: fields.Integer parses "2" and refuses "2.5" or "abc".
+    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class ProposalQuerySchema(PageQuerySchema):
+    status = fields.List(one_of(Status), load_default=list)
+    proposer_type = one_of(ProposerType)
+    service_area = one_of(ServiceArea)
+    year = fields.Integer(validate=validate.Range(1900, 2199),
+               metadata={"description": "The year the proposal was submitted."})
+    q = text_in(200, metadata={"description": "Words in the title or summary."})
+    sort = fields.String(load_default="-submitted_at", validate=validate.OneOf(SORTS))
+
+
+class TransitionSchema(Schema):
+    """A workflow move: the target state, the version read, and what the move requires."""
+
+    to = one_of(Status, required=True)
+    version = Int(required=True, validate=validate.Range(1, MAX_ID))
+    reason = text_in(REASON_MAX, allow_none=True)
+    question = text_in(REASON_MAX, allow_none=True)
+    answer = text_in(REASON_MAX, allow_none=True)
+    decision = text_in(REASON_MAX, allow_none=True)
+    lessons_learned = text_in(REASON_MAX, allow_none=True)
+    allocated_budget = MoneyIn(Decimal("0"), BUDGET_MAX, allow_none=True)
+    start_date = Day(allow_none=True)
+    planned_end_date = Day(allow_none=True)
+    actual_end_date = Day(allow_none=True)
+    owner_id = Id(allow_none=True, metadata={"description": "The staff member who runs the pilot."})
+    city_unit = text_in(200, allow_none=True)
+
+
+class HistoryEntrySchema(Schema):
+    from_ = one_of(Status, required=True, data_key="from", attribute="from")
+    to = one_of(Status, required=True)
+    by = fields.Nested(PersonSchema, required=True)
+    at = fields.DateTime(required=True)
+    reason = fields.String(required=True, allow_none=True)
+
+
+class HistorySchema(Schema):
+    items = fields.List(fields.Nested(HistoryEntrySchema), required=True)
+
+
+def _score(**kwargs):
+    return Int(validate=validate.Range(SCORE_MIN, SCORE_MAX), **kwargs)
+
+
+class ReviewInSchema(Schema):
+    """The reviewer's own scores, 1–5 on each criterion, and a comment."""
+
+    need = _score(required=True)
+    benefit = _score(required=True)
+    reusability = _score(required=True)
+    feasibility = _score(required=True)
+    cost_effectiveness = _score(required=True)
+    comment = text_in(REASON_MAX, load_default="", allow_none=True)
+
+
+class ReviewSchema(Schema):
+    proposal_id = fields.Integer(required=True)
+    reviewer = fields.Nested(PersonSchema, required=True)
+    need = fields.Integer(required=True)
+    benefit = fields.Integer(required=True)
+    reusability = fields.Integer(required=True)
+    feasibility = fields.Integer(required=True)
+    cost_effectiveness = fields.Integer(required=True)
+    comment = fields.String(required=True)
+    updated_at = fields.DateTime(required=True)
+
