@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, Invalid, NotAllowed, StaleVersion
 from ..extensions import db
-from ..lifecycle import EDITABLE, Status
+from ..lifecycle import EDITABLE, Role, Status
 from ..models import Call, Programme, Proposal, User
 from ..vocabulary import ProposerType
 from . import organisations
@@ -32,7 +32,7 @@ def open_calls(today: date | None = None):
 
 def create_draft(owner: User, values: dict) -> Proposal:
     """Create and commit a draft; the call defaults to the only open call."""
-    if owner.role != "applicant":
+    if owner.role != Role.APPLICANT:
         raise NotAllowed(_("Only applicants can propose experiments."))
     values = dict(values)
     if not values.get("call_id"):
@@ -77,6 +77,8 @@ def _apply(proposal: Proposal, values: dict) -> None:
         call = db.session.get(Call, values["call_id"]) if values["call_id"] else None
         if call is None:
             raise Invalid({"call_id": [_("Choose a call from the list.")]})
+        if not call.is_open(date.today()):
+            raise Invalid({"call_id": [_closed_message(call)]})
         proposal.call_id = call.id
         proposal.programme_id = call.programme_id
     for field in CONTENT_FIELDS:
@@ -127,10 +129,12 @@ def missing_for_submission(proposal: Proposal, today: date | None = None) -> dic
     if call is None:
         errors["call_id"] = [_("Choose the call this proposal answers.")]
     elif not call.is_open(today):
-        errors["call_id"] = [
-            _("The call “%(call)s” is closed and takes no new submissions.", call=call.title)
-        ]
+        errors["call_id"] = [_closed_message(call)]
     return errors
+
+
+def _closed_message(call: Call) -> str:
+    return _("The call “%(call)s” is closed and takes no new submissions.", call=call.title)
 
 
 def default_programme() -> Programme | None:
