@@ -46,6 +46,10 @@ class Proposal(db.Model):
     )
     requested_budget: Mapped[Decimal | None] = mapped_column(Money)
     planned_duration_months: Mapped[int | None]
+    # The applicant marks a section as containing business secrets: then it is shown only
+    # to the applicant and city staff, never on public pages, in open data or the public API.
+    confidential_summary: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    confidential_need: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     status: Mapped[Status] = mapped_column(code_enum(Status, "status"), default=Status.DRAFT)
     version: Mapped[int] = mapped_column(default=1)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

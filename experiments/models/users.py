@@ -38,6 +38,18 @@ class User(UserMixin, db.Model):
     session_epoch: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None while a self-registered address awaits its confirmation link; users made by
+    # staff, the CLI or the demo are confirmed when created.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Base32 TOTP secret; the second factor is asked for once totp_enabled_at is set.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The time step of the last accepted code: each code works once (no replay).
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Set when the person deleted their account: the row stays, pseudonymised, so that
+    # proposals, history and statistics keep their author.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -56,3 +68,7 @@ class User(UserMixin, db.Model):
     @property
     def is_manager(self) -> bool:
         return self.role == Role.MANAGER
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_enabled_at is not None
