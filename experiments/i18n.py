@@ -9,12 +9,15 @@ from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
+    format_percent,
+    format_time,
     get_locale,
     gettext,
 )
 from flask_login import current_user
 
 from . import vocabulary
+from .extensions import db
 from .lifecycle import ROLE_LABELS, STATUS_LABELS, Role, Status
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
@@ -34,6 +37,15 @@ def select_locale() -> str:
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or "fi"
+
+
+def remember_language() -> None:
+    """A signed-in user who picks a language with ?lang= keeps it for later visits and e-mail."""
+    asked = request.args.get("lang")
+    if (asked in current_app.config["LANGUAGES"] and current_user.is_authenticated
+            and current_user.locale != asked):
+        current_user.locale = asked
+        db.session.commit()
 
 
 def timezone() -> str:
@@ -65,6 +77,11 @@ def number(value) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def percent(value) -> str:
+    """A share from 0 to 1 as a whole percentage in the language's format ('13 %', '13%')."""
+    return "" if value is None else format_percent(value)
+
+
 def language_url(code: str) -> str:
     """This page in another language."""
     args = request.args.to_dict(flat=False)
@@ -73,6 +90,7 @@ def language_url(code: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(remember_language)
     app.jinja_env.globals.update(
         language_url=language_url,
         current_locale=lambda: str(get_locale()),
@@ -85,6 +103,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money,
         number=number,
+        percent=percent,
         date=lambda d, fmt="medium": "" if d is None else format_date(d, fmt),
         datetime=lambda d, fmt="medium": "" if d is None else format_datetime(d, fmt),
+        time=lambda d, fmt="short": "" if d is None else format_time(d, fmt),
     )

@@ -184,3 +184,11 @@ class ApiClient:
 def api(client, people):
     """Call /api/v1 as a person: api.get("/me", "staff")."""
     return ApiClient(client)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """The .mo files as `make translations` writes them, so a plain `pytest` sees the .po."""
+    from tests.catalogues import compile_catalogues
+
+    compile_catalogues()

@@ -1,5 +1,68 @@
-"""Fixed pages: privacy notice, accessibility statement."""
+"""Fixed pages: the accessibility statement with its feedback form, and the feedback list."""
 
-from flask import Blueprint
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..errors import Invalid
+from ..extensions import db, limiter
+from ..forms.feedback import FeedbackForm
+from ..lifecycle import Role
+from ..services import feedback as feedback_service
+from .forms import apply_errors, rerender_status
+from .guards import EVERYONE, allow
 
 bp = Blueprint("pages", __name__)
+
+# When the statement was prepared and last reviewed (the law asks to show both).
+STATEMENT_PREPARED = date(2026, 11, 23)
+STATEMENT_REVIEWED = date(2026, 11, 23)
+PER_PAGE = 50
+
+
+def _page_from_referrer() -> str:
+    """The path of the page the visitor came from, if it was on this site."""
+    referrer = request.referrer or ""
+    parts = urlsplit(referrer)
+    if not referrer or parts.netloc != request.host or parts.path == request.path:
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@bp.route("/accessibility", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+@allow(EVERYONE)
+def accessibility():
+    form = FeedbackForm()
+    if request.method == "GET":
+        form.page_url.data = _page_from_referrer()
+    elif form.validate_on_submit():
+        try:
+            feedback_service.send_feedback(
+                form.message.data, str(get_locale()), name=form.name.data,
+                email=form.email.data, page_url=form.page_url.data,
+                user=current_user if current_user.is_authenticated else None,
+            )
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            flash(_("Thank you. Your feedback has been sent to the programme managers."),
+                  "success")
+            return redirect(url_for(".accessibility"), 303)
+    return render_template(
+        "pages/accessibility.html", form=form, prepared=STATEMENT_PREPARED,
+        reviewed=STATEMENT_REVIEWED,
+    ), rerender_status(form)
+
+
+@bp.get("/accessibility/feedback")
+@allow(Role.MANAGER)
+def feedback():
+    page = max(1, request.args.get("page", 1, type=int))
+    results = feedback_service.recent_feedback(page, PER_PAGE)
+    return render_template("pages/feedback.html", results=results)

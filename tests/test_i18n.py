@@ -1,0 +1,176 @@
+"""Language choice, the switcher, Babel formatting and translated messages and e-mail."""
+
+import html
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from flask import render_template_string
+from flask_babel import force_locale
+
+from experiments.extensions import db
+from experiments.i18n import code_label, role_label, sdg_label, status_label
+from experiments.lifecycle import Role, Status
+from experiments.models import User
+from tests import builders
+
+
+def html_lang(response) -> str:
+    return re.search(r'<html lang="([^"]+)"', response.text).group(1)
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    (None, "fi"),
+    ("sv-FI,sv;q=0.9", "sv"),
+    ("en-GB,en;q=0.8", "en"),
+    ("de-DE,de;q=0.9", "fi"),
+    ("de;q=0.9,sv;q=0.5", "sv"),
+])
+def test_accept_language_then_finnish(client, header, expected):
+    headers = {"Accept-Language": header} if header else {}
+    assert html_lang(client.get("/", headers=headers)) == expected
+
+
+def test_lang_parameter_wins_and_is_remembered_in_the_session(client):
+    assert html_lang(client.get("/?lang=en", headers={"Accept-Language": "sv"})) == "en"
+    # No ?lang= now: the session's choice still beats Accept-Language.
+    assert html_lang(client.get("/login", headers={"Accept-Language": "sv"})) == "en"
+    assert html_lang(client.get("/login?lang=sv")) == "sv"
+    assert html_lang(client.get("/")) == "sv"
+
+
+def test_unknown_lang_parameter_is_ignored(client):
+    assert html_lang(client.get("/?lang=de", headers={"Accept-Language": "en"})) == "en"
+    assert html_lang(client.get("/?lang=../../etc")) == "fi"
+
+
+def test_signed_in_users_saved_language_beats_accept_language(app, client, auth, people):
+    with app.app_context():
+        db.session.get(User, people["applicant"]).locale = "sv"
+        db.session.commit()
+    auth.login("applicant")
+    assert html_lang(client.get("/", headers={"Accept-Language": "en"})) == "sv"
+
+
+def test_choosing_a_language_while_signed_in_saves_it(app, client, auth, people):
+    auth.login("staff")
+    client.get("/?lang=en")
+    with app.app_context():
+        assert db.session.get(User, people["staff"]).locale == "en"
+    # A new browser (no session) gets the saved choice after signing in.
+    other = app.test_client()
+    other.post("/login", data={"email": "staff@test.example", "password": builders.PASSWORD})
+    assert html_lang(other.get("/", headers={"Accept-Language": "sv"})) == "en"
+
+
+def test_switcher_names_each_language_in_itself_and_keeps_page_and_query(client):
+    page = client.get("/login?next=/proposals/mine&lang=sv").text
+    nav = re.search(r'<nav class="languages".*?</nav>', page, re.S).group(0)
+    links = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang="\w+"([^>]*)>([^<]+)</a>', nav)
+    assert [(lang, name) for _, lang, _, name in links] == [
+        ("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
+    for href, lang, _, _ in links:
+        assert html.unescape(href) == f"/login?next=%2Fproposals%2Fmine&lang={lang}"
+    current = [lang for _, lang, attrs, _ in links if 'aria-current="true"' in attrs]
+    assert current == ["sv"]
+
+
+def test_every_page_has_html_lang_and_the_footer_links_the_statement(client):
+    for path in ("/", "/login", "/register", "/accessibility", "/no-such-page"):
+        for lang in ("fi", "sv", "en"):
+            response = client.get(f"{path}?lang={lang}")
+            assert html_lang(response) == lang, path
+            assert 'href="/accessibility"' in response.text, path
+
+
+@pytest.mark.parametrize(("lang", "money", "number"), [
+    ("fi", "12\u00a0500,50\u00a0€", "1\u00a0234\u00a0567"),
+    ("sv", "12\u00a0500,50\u00a0€", "1\u00a0234\u00a0567"),
+    ("en", "€12,500.50", "1,234,567"),
+])
+def test_money_and_numbers_are_formatted_for_the_language(app, lang, money, number):
+    with app.test_request_context(f"/?lang={lang}"):
+        rendered = render_template_string(
+            "{{ amount|money }}|{{ count|number }}",
+            amount=Decimal("12500.50"), count=1234567,
+        )
+    assert rendered == f"{money}|{number}"
+
+
+def test_times_are_shown_in_helsinki_time(app):
+    # 22:30 UTC on 15 January is 00:30 on 16 January in Helsinki (UTC+2).
+    moment = datetime(2026, 1, 15, 22, 30, tzinfo=UTC)
+    summer = datetime(2026, 7, 1, 9, 0, tzinfo=UTC)  # UTC+3 in summer
+    with app.test_request_context("/?lang=fi"):
+        winter_text = render_template_string("{{ t|datetime('short') }}", t=moment)
+        summer_text = render_template_string("{{ t|datetime('short') }}", t=summer)
+        day = render_template_string("{{ d|date('long') }}", d=date(2026, 3, 5))
+    assert winter_text == "16.1.2026 0.30"
+    assert summer_text == "1.7.2026 12.00"
+    assert day == "5. maaliskuuta 2026"
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string("{{ t|datetime('short') }}", t=moment) == \
+            "1/16/26, 12:30\u202fAM"
+
+
+CENTRES = {
+    "fi": ["Espoon keskus", "Espoonlahti", "Leppävaara", "Matinkylä–Olari", "Tapiola",
+           "Koko kaupunki"],
+    "sv": ["Esbo centrum", "Esboviken", "Alberga", "Mattby–Olars", "Hagalund", "Hela staden"],
+    "en": ["Espoon keskus", "Espoonlahti", "Leppävaara", "Matinkylä–Olari", "Tapiola",
+           "City-wide"],
+}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_city_centres_have_their_names_in_each_language(app, lang):
+    from experiments.vocabulary import CityCentre
+
+    with app.test_request_context(), force_locale(lang):
+        assert [code_label("CityCentre", c) for c in CityCentre] == CENTRES[lang]
+
+
+def test_statuses_roles_and_goals_are_translated(app):
+    with app.test_request_context(), force_locale("fi"):
+        assert status_label(Status.SCREENING) == "Esikäsittelyssä"
+        assert role_label(Role.MANAGER) == "Ohjelmapäällikkö"
+        assert sdg_label(13) == "Ilmastotekoja"
+        assert code_label("ServiceArea", "mobility") == "Liikkuminen ja liikenne"
+    with app.test_request_context(), force_locale("sv"):
+        assert status_label(Status.SCREENING) == "Under granskning"
+        assert role_label(Role.MANAGER) == "Programchef"
+        assert sdg_label(13) == "Bekämpa klimatförändringen"
+    with app.test_request_context(), force_locale("en"):
+        assert status_label(Status.SCREENING) == "In screening"
+
+
+@pytest.mark.parametrize(("lang", "required", "email"), [
+    ("fi", "Pakollinen.", "Virheellinen sähköpostiosoite."),
+    ("sv", "Det här fältet är obligatoriskt.", "Felaktig epost-adress."),
+    ("en", "This field is required.", "Invalid email address."),
+])
+def test_wtforms_own_messages_are_in_the_language(client, lang, required, email):
+    response = client.post(f"/register?lang={lang}", data={"email": "not an address"})
+    assert response.status_code == 422
+    assert required in response.text
+    assert email in response.text
+
+
+def test_notification_email_is_in_the_recipients_language(app, client, auth, people,
+                                                          programme, outbox):
+    with app.app_context():
+        db.session.get(User, people["applicant"]).locale = "sv"
+        db.session.commit()
+        proposal_id = builders.make_proposal(people["applicant"], programme,
+                                             status=Status.SUBMITTED)
+    auth.login("staff")
+    client.get("/?lang=fi")  # the staff member works in Finnish
+    response = client.post(f"/proposals/{proposal_id}/moves/screening",
+                           data={"screening-to": "screening", "screening-version": "1"})
+    assert response.status_code == 303
+    assert "Ehdotus on nyt" in client.get(f"/proposals/{proposal_id}").text
+    [mail] = outbox
+    assert mail.to == ["applicant@test.example"]
+    assert "Under granskning" in mail.subject
+    assert "Hej Applicant," in mail.body
