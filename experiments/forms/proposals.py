@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from stdnum.fi import ytunnus
 from wtforms import (
     FieldList,
     Form,
@@ -37,9 +38,20 @@ from .validators import Between, MoneyField
 PARTNER_SLOTS = 3
 
 
+def valid_business_id(form, field) -> None:
+    """A Finnish business ID with a valid check digit, if one is given."""
+    value = (field.data or "").strip()
+    if value and not ytunnus.is_valid(value):
+        raise ValidationError(
+            _l("Enter a valid Finnish business ID (Y-tunnus), e.g. 1234567-8.")
+        )
+
+
 class PartnerForm(Form):
     name = StringField(_l("Partner organisation"), validators=[Optional(), Length(max=200)])
-    business_id = StringField(_l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20)])
+    business_id = StringField(
+        _l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20), valid_business_id]
+    )
     type = TranslatedSelectField(
         _l("Type"), choices=choices(OrganisationType), default=OrganisationType.COMPANY.value
     )
@@ -71,7 +83,7 @@ class ProposalForm(FlaskForm):
         render_kw={"autocomplete": "organization"},
     )
     organisation_business_id = StringField(
-        _l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20)],
+        _l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20), valid_business_id],
         description=_l("For example 1234567-8, if the organisation has one."),
     )
     service_area = TranslatedSelectField(

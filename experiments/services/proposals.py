@@ -10,6 +10,7 @@ from ..errors import Conflict, Invalid, NotAllowed, StaleVersion
 from ..extensions import db
 from ..lifecycle import EDITABLE, Role, Status
 from ..models import Call, Programme, Proposal, User
+from ..models.types import utcnow
 from ..vocabulary import ProposerType
 from . import organisations
 
@@ -56,6 +57,9 @@ def update_content(proposal: Proposal, actor: User, version: int, values: dict) 
     if version != proposal.version:
         raise StaleVersion(_stale_message())
     _apply(proposal, values)
+    # Partners and city centres live in other tables: touch the row so that every save
+    # bumps the version, and a concurrent editor sees the conflict.
+    proposal.updated_at = utcnow()
     try:
         db.session.commit()
     except StaleDataError as error:
@@ -72,36 +76,50 @@ def _stale_message() -> str:
 
 
 def _apply(proposal: Proposal, values: dict) -> None:
-    """Set the given content fields; organisation and partners are found or created."""
+    """Set the given content fields; organisation and partners are found or created.
+
+    Every lookup comes first, then every assignment: the proposal's row is updated, and
+    its version bumped, once per save rather than once per autoflush.
+    """
+    call = None
     if "call_id" in values and values["call_id"] != proposal.call_id:
         call = db.session.get(Call, values["call_id"]) if values["call_id"] else None
         if call is None:
             raise Invalid({"call_id": [_("Choose a call from the list.")]})
         if not call.is_open(date.today()):
             raise Invalid({"call_id": [_closed_message(call)]})
-        proposal.call_id = call.id
-        proposal.programme_id = call.programme_id
-    for field in CONTENT_FIELDS:
-        if field in values:
-            setattr(proposal, field, values[field])
-    if "city_centres" in values:
-        proposal.city_centres = values["city_centres"] or []
-    if "sdgs" in values:
-        proposal.sdgs = values["sdgs"] or []
     if "organisation" in values:
         org = values["organisation"]
-        proposal.organisation = (
+        organisation = (
             organisations.find_or_create(org["name"], org["type"], org.get("business_id"))
             if org and org.get("name")
             else None
         )
     if "partners" in values:
-        found = [
-            organisations.find_or_create(p["name"], p["type"], p.get("business_id"))
-            for p in values["partners"] or []
-            if p.get("name")
-        ]
-        proposal.partners = list({id(o): o for o in found}.values())
+        try:
+            found = [
+                organisations.find_or_create(p["name"], p["type"], p.get("business_id"))
+                for p in values["partners"] or []
+                if p.get("name")
+            ]
+        except Invalid as error:  # a partner's business ID is not the proposer's
+            raise Invalid({"partners": error.errors["business_id"]}) from error
+
+    with db.session.no_autoflush:
+        if call is not None:
+            proposal.call_id = call.id
+            proposal.programme_id = call.programme_id
+        for field in CONTENT_FIELDS:
+            if field in values:
+                setattr(proposal, field, values[field])
+        if "city_centres" in values:
+            proposal.city_centres = values["city_centres"] or []
+        if "sdgs" in values:
+            proposal.sdgs = values["sdgs"] or []
+        if "organisation" in values:
+            proposal.organisation = organisation
+        if "partners" in values:
+            proposal.partners = list({id(o): o for o in found}.values())
 
 
 def missing_for_submission(proposal: Proposal, today: date | None = None) -> dict:
