@@ -1,0 +1,357 @@
+"""Read queries of the public catalogue and its open data (CC BY 4.0).
+
+Experiments from pilot on, with organisations but never people: no names or
+e-mail addresses of applicants, owners, reviewers or evaluators leave this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from .extensions import db
+from .lifecycle import EXPERIMENT_STATES, N_, Status
+from .models import (
+    Experiment,
+    ExperimentPartner,
+    Participation,
+    Proposal,
+    ProposalCentre,
+    ProposalSdg,
+)
+from .queries import Page
+from .vocabulary import SDGS, CityCentre, ParticipationCategory, ServiceArea
+
+LICENCE = "CC-BY-4.0"
+LICENCE_NAME = "Creative Commons Attribution 4.0 International"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class CatalogueFilter:
+    status: Status | None = None
+    year: int | None = None
+    service_area: ServiceArea | None = None
+    centre: CityCentre | None = None
+    sdg: int | None = None
+    programme_id: int | None = None
+
+    def as_args(self) -> dict[str, str]:
+        """The filter as query-string arguments (for links that keep it)."""
+        values = {"status": self.status, "year": self.year, "service_area": self.service_area,
+                  "centre": self.centre, "sdg": self.sdg, "programme": self.programme_id}
+        return {key: str(value) for key, value in values.items() if value is not None}
+
+
+def parse_filters(args: Mapping[str, str]) -> tuple[CatalogueFilter, dict[str, list[str]]]:
+    """The filter from query arguments, and field → messages for values it had to ignore."""
+    result = CatalogueFilter()
+    errors: dict[str, list[str]] = {}
+
+    def code(name, vocabulary, allowed=None):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            value = vocabulary(raw)
+        except ValueError:
+            value = None
+        if value is None or (allowed is not None and value not in allowed):
+            errors[name] = [_("Unknown value.")]
+            return None
+        return value
+
+    def whole(name, low, high):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        if raw.isdigit() and low <= int(raw) <= high:
+            return int(raw)
+        errors[name] = [_("Give a whole number from %(low)d to %(high)d.", low=low, high=high)]
+        return None
+
+    result.status = code("status", Status, EXPERIMENT_STATES)
+    result.service_area = code("service_area", ServiceArea)
+    result.centre = code("centre", CityCentre)
+    result.year = whole("year", 1900, 2999)
+    result.sdg = whole("sdg", SDGS.start, SDGS.stop - 1)
+    result.programme_id = whole("programme", 1, 2**31 - 1)
+    return result, errors
+
+
+@dataclass(frozen=True)
+class PublicPartner:
+    name: str
+    type: str
+    business_id: str | None
+    role: str
+
+
+@dataclass(frozen=True)
+class PublicExperiment:
+    """One experiment as the public may see it: organisations, never people."""
+
+    id: int
+    title: str
+    summary: str
+    need: str
+    status: Status
+    programme_id: int
+    programme_name: str
+    call_id: int | None
+    call_title: str | None
+    proposer_type: str | None
+    organisation: PublicPartner | None
+    service_area: str | None
+    city_centres: tuple[str, ...]
+    sdgs: tuple[int, ...]
+    allocated_budget: Decimal
+    start_date: date
+    planned_end_date: date
+    actual_end_date: date | None
+    city_unit: str
+    partners: tuple[PublicPartner, ...]
+    participants: dict[str, int]
+    outcome: str | None
+    lessons_learned: str | None
+    evaluation: dict | None = field(default=None)
+
+
+def _participant_sums():
+    return (
+        select(
+            Participation.experiment_id,
+            *(
+                func.sum(case((Participation.category == category, Participation.count),
+                              else_=0)).label(category.value)
+                for category in ParticipationCategory
+            ),
+        )
+        .group_by(Participation.experiment_id)
+        .subquery()
+    )
+
+
+def _base(f: CatalogueFilter) -> Select:
+    """Experiments from pilot on, filtered; joined to their proposals."""
+    query = (
+        select(Experiment)
+        .join(Proposal, Proposal.id == Experiment.proposal_id)
+        .where(Proposal.status.in_(EXPERIMENT_STATES))
+    )
+    if f.status is not None:
+        query = query.where(Proposal.status == f.status)
+    if f.year is not None:
+        query = query.where(Experiment.start_date >= date(f.year, 1, 1),
+                            Experiment.start_date < date(f.year + 1, 1, 1))
+    if f.service_area is not None:
+        query = query.where(Proposal.service_area == f.service_area)
+    if f.centre is not None:
+        query = query.where(exists().where(ProposalCentre.proposal_id == Proposal.id,
+                                           ProposalCentre.centre == f.centre))
+    if f.sdg is not None:
+        query = query.where(exists().where(ProposalSdg.proposal_id == Proposal.id,
+                                           ProposalSdg.sdg == f.sdg))
+    if f.programme_id is not None:
+        query = query.where(Proposal.programme_id == f.programme_id)
+    return query
+
+
+def _loaded(query: Select) -> Select:
+    """The query with everything an item shows loaded in a fixed number of statements."""
+    sums = _participant_sums()
+    return (
+        query.outerjoin(sums, sums.c.experiment_id == Experiment.id)
+        .add_columns(*(sums.c[c.value] for c in ParticipationCategory))
+        .options(
+            contains_eager(Experiment.proposal).options(
+                joinedload(Proposal.programme), joinedload(Proposal.call),
+                joinedload(Proposal.organisation), selectinload(Proposal.centre_rows),
+                selectinload(Proposal.sdg_rows),
+            ),
+            selectinload(Experiment.partners).joinedload(ExperimentPartner.organisation),
+            selectinload(Experiment.evaluation),
+        )
+    )
+
+
+_NEWEST_FIRST = (Experiment.start_date.desc(), Experiment.id.desc())
+
+
+def public_experiments(f: CatalogueFilter, page: int = 1, per_page: int = 20) -> Page:
+    """One page of the public catalogue, newest pilots first: Page(items, page, per_page,
+    total) with PublicExperiment items."""
+    base = _base(f)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    rows = db.session.execute(
+        _loaded(base).order_by(*_NEWEST_FIRST).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(items=[_item(row) for row in rows], page=page, per_page=per_page, total=total)
+
+
+def public_experiment(experiment_id: int) -> PublicExperiment | None:
+    """One experiment of the catalogue, or None if there is none (or it is not public)."""
+    row = db.session.execute(
+        _loaded(_base(CatalogueFilter()).where(Experiment.id == experiment_id))
+    ).first()
+    return _item(row) if row else None
+
+
+def all_public_experiments(f: CatalogueFilter | None = None, chunk: int = 500
+                           ) -> Iterator[PublicExperiment]:
+    """Every experiment of the catalogue, oldest first, fetched a chunk at a time (open data)."""
+    base = _base(f or CatalogueFilter())
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            _loaded(base.where(Experiment.id > last_id)).order_by(Experiment.id).limit(chunk)
+        ).all()
+        for row in rows:
+            yield _item(row)
+        if len(rows) < chunk:
+            return
+        last_id = rows[-1][0].id
+
+
+def _item(row) -> PublicExperiment:
+    experiment, *sums = row
+    proposal = experiment.proposal
+    organisation = proposal.organisation
+    evaluation = experiment.evaluation
+    return PublicExperiment(
+        id=experiment.id,
+        title=proposal.title or "",
+        summary=proposal.summary or "",
+        need=proposal.need or "",
+        status=Status(proposal.status),
+        programme_id=proposal.programme_id,
+        programme_name=proposal.programme.name,
+        call_id=proposal.call_id,
+        call_title=proposal.call.title if proposal.call else None,
+        proposer_type=proposal.proposer_type and str(proposal.proposer_type),
+        organisation=PublicPartner(organisation.name, str(organisation.type),
+                                   organisation.business_id, "lead")
+        if organisation else None,
+        service_area=proposal.service_area and str(proposal.service_area),
+        city_centres=tuple(str(c) for c in proposal.city_centres),
+        sdgs=tuple(proposal.sdgs),
+        allocated_budget=experiment.allocated_budget,
+        start_date=experiment.start_date,
+        planned_end_date=experiment.planned_end_date,
+        actual_end_date=experiment.actual_end_date,
+        city_unit=experiment.city_unit or "",
+        partners=tuple(
+            PublicPartner(p.organisation.name, str(p.organisation.type),
+                          p.organisation.business_id, str(p.role))
+            for p in experiment.partners
+        ),
+        participants={c.value: int(n or 0)
+                      for c, n in zip(ParticipationCategory, sums, strict=True)},
+        outcome=experiment.decision or None,
+        lessons_learned=experiment.lessons_learned or None,
+        evaluation=None if evaluation is None else {
+            "got_users": evaluation.got_users,
+            "users_count": evaluation.users_count,
+            "part_of_services": evaluation.part_of_services,
+            "benefits_city": evaluation.benefits_city,
+            "benefits_customers": evaluation.benefits_customers,
+            "research_value": evaluation.research_value,
+            "research_link": evaluation.research_link or None,
+            "findings": evaluation.findings,
+            "recommendation": str(evaluation.recommendation),
+        },
+    )
+
+
+def _partner_json(partner: PublicPartner) -> dict:
+    return {"name": partner.name, "type": partner.type, "business_id": partner.business_id,
+            "role": partner.role}
+
+
+def public_experiment_json(item: PublicExperiment) -> dict:
+    """An experiment as open data (CC BY 4.0): organisations only, no personal data."""
+    return {
+        "id": item.id,
+        "title": item.title,
+        "summary": item.summary,
+        "need": item.need,
+        "status": item.status.value,
+        "programme": {"id": item.programme_id, "name": item.programme_name},
+        "call": None if item.call_id is None else {"id": item.call_id,
+                                                    "title": item.call_title},
+        "proposer_type": item.proposer_type,
+        "organisation": None if item.organisation is None else {
+            "name": item.organisation.name, "type": item.organisation.type,
+            "business_id": item.organisation.business_id,
+        },
+        "service_area": item.service_area,
+        "city_centres": list(item.city_centres),
+        "sdgs": list(item.sdgs),
+        "allocated_budget": f"{item.allocated_budget:.2f}",
+        "start_date": item.start_date.isoformat(),
+        "planned_end_date": item.planned_end_date.isoformat(),
+        "actual_end_date": item.actual_end_date.isoformat() if item.actual_end_date else None,
+        "city_unit": item.city_unit,
+        "partners": [_partner_json(p) for p in item.partners],
+        "participants": dict(item.participants),
+        "outcome": item.outcome,
+        "lessons_learned": item.lessons_learned,
+        "evaluation": item.evaluation,
+    }
+
+
+# The open data's columns (CSV) with their meaning, for the data dictionary page.
+OPEN_DATA_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("id", N_("integer"), N_("The experiment's identifier in this service.")),
+    ("title", N_("text"), N_("Title of the experiment.")),
+    ("summary", N_("text"), N_("Short description of the experiment.")),
+    ("need", N_("text"), N_("The problem or need the experiment tests.")),
+    ("status", N_("code"), N_("pilot, evaluation, adopted or discontinued.")),
+    ("programme", N_("text"), N_("The experiment programme.")),
+    ("call", N_("text"), N_("The call for proposals the experiment answered.")),
+    ("proposer_type", N_("code"),
+     N_("company, community, research, education or resident.")),
+    ("organisation", N_("text"),
+     N_("The proposing organisation; empty when a resident proposed it.")),
+    ("organisation_business_id", N_("text"), N_("Finnish business ID (Y-tunnus), if any.")),
+    ("service_area", N_("code"), N_("The city service area concerned.")),
+    ("city_centres", N_("codes"), N_("City centres concerned, separated by semicolons.")),
+    ("sdgs", N_("integers"), N_("UN Sustainable Development Goals (1–17), separated by "
+                                "semicolons.")),
+    ("allocated_budget", N_("decimal"), N_("Budget allocated by the city, in euros.")),
+    ("start_date", N_("date"), N_("First day of the pilot (YYYY-MM-DD).")),
+    ("planned_end_date", N_("date"), N_("Planned last day of the pilot.")),
+    ("actual_end_date", N_("date"), N_("Actual last day of the pilot; empty while it runs.")),
+    ("city_unit", N_("text"), N_("The city unit that ran the pilot.")),
+    ("partners", N_("text"), N_("Partner organisations with their roles, separated by "
+                                "semicolons.")),
+    ("residents_customers", N_("integer"), N_("Residents and customers who took part.")),
+    ("companies_communities", N_("integer"), N_("Companies and communities that took part.")),
+    ("employees", N_("integer"), N_("City employees who took part.")),
+    ("outcome", N_("text"), N_("The programme's decision on the experiment.")),
+    ("lessons_learned", N_("text"), N_("What the city learned from the experiment.")),
+)
+
+
+def open_data_row(item: PublicExperiment) -> list:
+    """An experiment as one open-data CSV row, in OPEN_DATA_FIELDS' order."""
+    org = item.organisation
+    return [
+        item.id, item.title, item.summary, item.need, item.status.value, item.programme_name,
+        item.call_title or "", item.proposer_type or "", org.name if org else "",
+        (org.business_id or "") if org else "", item.service_area or "",
+        "; ".join(item.city_centres), "; ".join(str(g) for g in item.sdgs),
+        f"{item.allocated_budget:.2f}", item.start_date.isoformat(),
+        item.planned_end_date.isoformat(),
+        item.actual_end_date.isoformat() if item.actual_end_date else "", item.city_unit,
+        "; ".join(f"{p.name} ({p.role})" for p in item.partners),
+        *(item.participants[c.value] for c in ParticipationCategory),
+        item.outcome or "", item.lessons_learned or "",
+    ]
