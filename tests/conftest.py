@@ -41,10 +41,9 @@ def _fresh_database(url: str) -> None:
         db.create_all()
 
 
-def _make_app(tmp_path, url: str):
-    app = create_app(
-        "testing", SQLALCHEMY_DATABASE_URI=url, MAIL_FILE_PATH=str(tmp_path / "outbox")
-    )
+def _make_app(tmp_path, url: str, **overrides):
+    settings = {"SQLALCHEMY_DATABASE_URI": url, "MAIL_FILE_PATH": str(tmp_path / "outbox")}
+    app = create_app("testing", **(settings | overrides))
     with app.app_context():
         _fresh_database(url)
     return app
@@ -79,6 +78,23 @@ def concurrent_app(tmp_path):
     app = _make_app(tmp_path, url)
     yield app
     _close(app)
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build the app with other settings (e.g. RATELIMIT_ENABLED=True) on a fresh database.
+
+    Call it once per test; the database is emptied as for app, and closed afterwards.
+    """
+    made = []
+
+    def make(**overrides):
+        made.append(_make_app(tmp_path, TEST_DATABASE_URL, **overrides))
+        return made[-1]
+
+    yield make
+    for app in made:
+        _close(app)
 
 
 @pytest.fixture
@@ -146,16 +162,20 @@ def outbox(app):
 class ApiClient:
     """The JSON API through the test client, with a bearer token per person."""
 
-    def __init__(self, client):
+    def __init__(self, client, people):
         self.client = client
+        self.people = people
         self.tokens: dict[str, str] = {}
 
     def token(self, who: str) -> str:
+        """A token for one of the people (issued directly: the password check is slow)."""
         if who not in self.tokens:
-            response = self.client.post("/api/v1/tokens", json={
-                "email": f"{who}@test.example", "password": builders.PASSWORD})
-            assert response.status_code == 201, response.text
-            self.tokens[who] = response.get_json()["token"]
+            from experiments.models import User
+            from experiments.services.tokens import issue_token_for
+
+            with self.client.application.app_context():
+                user = db.session.get(User, self.people[who])
+                self.tokens[who] = issue_token_for(user)[0]
         return self.tokens[who]
 
     def request(self, method: str, path: str, who: str | None = None, **kwargs):
@@ -183,7 +203,7 @@ class ApiClient:
 @pytest.fixture
 def api(client, people):
     """Call /api/v1 as a person: api.get("/me", "staff")."""
-    return ApiClient(client)
+    return ApiClient(client, people)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -45,7 +45,8 @@ class KokeiluApi(Api):
             response = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
-                response["headers"] = _ERROR_HEADERS.get(status.value, {})
+                if status.value in _ERROR_HEADERS:
+                    response["headers"] = _ERROR_HEADERS[status.value]
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
         response = {"description": "A problem (RFC 9457)", "schema": self.ERROR_SCHEMA}
@@ -79,7 +80,19 @@ class ApiBlueprint(SmorestBlueprint):
         self.register_error_handler(RecursionError, lambda error: problem(400, _malformed()))
 
     def route(self, rule, *, parameters=None, tags=None, **options):
-        return super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+        """Route as flask-smorest does; the view's name becomes its documented operationId."""
+        register = super().route(rule, parameters=parameters, tags=tags or [self.tag], **options)
+
+        def decorate(view):
+            if set(options.get("methods", ())) & {"POST", "PUT", "PATCH"}:
+                view = self.problems(400, 413)(view)  # malformed or oversized bodies
+            apidoc = dict(getattr(view, "_apidoc", {}))
+            apidoc["manual_doc"] = {"operationId": view.__name__,
+                                    **apidoc.get("manual_doc", {})}
+            view._apidoc = apidoc
+            return register(view)
+
+        return decorate
 
     def problems(self, *codes: int):
         """Document the problem responses an operation may give."""

@@ -8,6 +8,7 @@ except version as the concurrency token.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -36,6 +37,8 @@ MAX_PAGE = 1_000_000
 MONEY_MAX = Decimal("9999999999.99")
 DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)
 MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
+# Amounts given as text: digits with an optional decimal part (the sign only to say why not).
+_DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 SORTS = ("submitted_at", "-submitted_at", "title", "requested_budget")
 
 
@@ -111,12 +114,12 @@ class MoneyIn(fields.Field):
             if not math.isfinite(value):
                 raise ValidationError("The amount must be a finite number.")
             value = repr(value)
+        elif isinstance(value, str) and not _DECIMAL_TEXT.match(value.strip()):
+            raise ValidationError("Give an amount in euros, e.g. \"12500.50\".")
         try:
             amount = Decimal(str(value).strip())
         except InvalidOperation as error:
             raise ValidationError("Give an amount in euros, e.g. \"12500.50\".") from error
-        if not amount.is_finite():
-            raise ValidationError("The amount must be a finite number.")
         if amount < 0:
             raise ValidationError("The amount may not be negative.")
         if amount.as_tuple().exponent < -2:

@@ -32,6 +32,11 @@ def issue_token(email: str, password: str) -> tuple[str, ApiToken] | None:
     user = accounts.authenticate(email, password)
     if user is None:
         return None
+    return issue_token_for(user)
+
+
+def issue_token_for(user: User) -> tuple[str, ApiToken]:
+    """A new token for a user already authenticated; commits the hashed row."""
     raw = secrets.token_urlsafe(TOKEN_BYTES)
     lifetime: timedelta = current_app.config["API_TOKEN_LIFETIME"]
     token = ApiToken(user=user, token_hash=_digest(raw), expires_at=utcnow() + lifetime)
