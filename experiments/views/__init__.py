@@ -25,4 +25,6 @@ def register_blueprints(app: Flask) -> None:
                    exports, admin, pages):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
+    from .scorecard import bp as scorecard_bp  # the programme scorecard (issue 8)
+    app.register_blueprint(scorecard_bp)
     app.jinja_env.globals["navigation"] = navigation

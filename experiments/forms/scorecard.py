@@ -1,0 +1,143 @@
+"""Forms of the programme scorecard: goals, follow-ups and programme risks."""
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, Field, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import TextInput
+
+from ..models.scorecard import GoalDirection
+from ..rules import REASON_MAX, RISK_MAX, RISK_MIN
+from ..scorecard import DIRECTION_LABELS, FOLLOW_UP_STATUS_LABELS, RISK_STATUS_LABELS
+from ..scorecard import metric_choices as _metric_choices
+from ..vocabulary import RiskStatus
+from .fields import ChoiceRadioField, TranslatedSelectField
+
+
+class FigureField(Field):
+    """A number typed as people write it: spaces and a decimal comma are fine."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(label, validators, **kwargs)
+        self.message = message or _l("Enter a number, e.g. 150 or 12.5.")
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = (valuelist[0] if valuelist else "") or ""
+        text = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        if not text:
+            return
+        try:
+            figure = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(self.message) from None
+        if not figure.is_finite():
+            raise ValueError(self.message)
+        if figure < 0:
+            raise ValueError(_l("Enter a number that is zero or more."))
+        if figure.as_tuple().exponent < -2:
+            raise ValueError(_l("Use at most two decimals."))
+        self.data = figure
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+
+class MetricField(TranslatedSelectField):
+    """The metric list; an unknown code is refused by name, not as 'Not a valid choice'."""
+
+    def pre_validate(self, form):
+        if self.data not in {choice.value for choice in self.choices}:
+            raise ValidationError(
+                _l("Unknown metric “%(code)s”: choose one from the list.", code=self.data or "")
+            )
+
+
+_GOAL_HINT = _l("At most 500 characters.")
+
+
+class GoalForm(FlaskForm):
+    text_fi = TextAreaField(_l("Goal in Finnish"), validators=[DataRequired(), Length(max=500)],
+                            description=_GOAL_HINT, render_kw={"rows": 2, "lang": "fi"})
+    text_sv = TextAreaField(_l("Goal in Swedish"), validators=[Optional(), Length(max=500)],
+                            description=_l("Optional; the Finnish text is shown when missing."),
+                            render_kw={"rows": 2, "lang": "sv"})
+    text_en = TextAreaField(_l("Goal in English"), validators=[Optional(), Length(max=500)],
+                            description=_l("Optional; the Finnish text is shown when missing."),
+                            render_kw={"rows": 2, "lang": "en"})
+    metric = MetricField(
+        _l("Metric"), choices=_metric_choices(),
+        description=_l("A programme statistic is computed from the records; a manual metric "
+                       "is entered with each follow-up. A goal whose period lies within one "
+                       "calendar year is measured with that year's statistics."),
+    )
+    direction = TranslatedSelectField(
+        _l("Target type"), choices=[(d.value, DIRECTION_LABELS[d]) for d in GoalDirection],
+        default=GoalDirection.AT_LEAST.value,
+    )
+    target = FigureField(
+        _l("Target"), validators=[InputRequired(message=_l("Enter the target."))],
+        message=_l("Enter the target as a number, e.g. 150 or 12.5."),
+    )
+    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)],
+                       description=_l("Optional; the metric's own unit is used when empty."))
+    period_start = DateField(_l("Period starts"),
+                             validators=[InputRequired(message=_l("Enter a date."))])
+    period_end = DateField(_l("Period ends"),
+                           validators=[InputRequired(message=_l("Enter a date."))])
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "text_fi", "text_sv", "text_en", "metric", "direction", "target", "unit",
+            "period_start", "period_end",
+        )}
+
+
+class FollowUpForm(FlaskForm):
+    date = DateField(_l("Follow-up date"),
+                     validators=[InputRequired(message=_l("Enter a date."))])
+    value = FigureField(_l("Value on that date"), validators=[Optional()])
+    status = ChoiceRadioField(
+        _l("Status"), choices=[(s.value, FOLLOW_UP_STATUS_LABELS[s]) for s in RiskStatus],
+        validators=[InputRequired(message=_l("Choose green, yellow or red."))],
+    )
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=REASON_MAX)],
+                            render_kw={"rows": 4})
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in ("date", "value", "status", "comment")}
+
+
+_LEVELS = [(n, str(n)) for n in range(RISK_MIN, RISK_MAX + 1)]
+
+
+class RiskForm(FlaskForm):
+    description = TextAreaField(_l("Risk"), validators=[DataRequired(), Length(max=REASON_MAX)],
+                                render_kw={"rows": 3})
+    probability = ChoiceRadioField(
+        _l("Probability (1 = unlikely, 4 = very likely)"), coerce=int, choices=_LEVELS,
+        validators=[InputRequired(message=_l("Choose from 1 to 4."))],
+    )
+    impact = ChoiceRadioField(
+        _l("Impact (1 = minor, 4 = severe)"), coerce=int, choices=_LEVELS,
+        validators=[InputRequired(message=_l("Choose from 1 to 4."))],
+    )
+    mitigation = TextAreaField(_l("Mitigation"), validators=[Optional(), Length(max=REASON_MAX)],
+                               render_kw={"rows": 3})
+    owner = StringField(_l("Owner"), validators=[Optional(), Length(max=200)])
+    status = ChoiceRadioField(
+        _l("Status"), choices=[(s.value, RISK_STATUS_LABELS[s]) for s in RiskStatus],
+        validators=[InputRequired(message=_l("Choose green, yellow or red."))],
+    )
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "description", "probability", "impact", "mitigation", "owner", "status",
+        )}

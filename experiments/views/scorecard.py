@@ -1,0 +1,235 @@
+"""The programme scorecard: goals against targets, follow-ups, the risk card; XLSX and print."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..errors import Invalid
+from ..extensions import db
+from ..forms.scorecard import FollowUpForm, GoalForm, RiskForm
+from ..lifecycle import Role
+from ..models import Programme, ProgrammeGoal, ProgrammeRisk
+from ..models.scorecard import MANUAL_METRIC
+from ..scorecard import (
+    DIRECTION_LABELS,
+    FOLLOW_UP_STATUS_LABELS,
+    METRIC_BY_CODE,
+    RISK_STATUS_LABELS,
+    StatisticsCache,
+    computed_value,
+    goal_unit,
+    metric_label,
+    programme_scorecard,
+    progress,
+    risk_level,
+    suggested_status,
+)
+from ..scorecard_xlsx import scorecard_workbook
+from ..services import scorecard as service
+from .forms import apply_errors, rerender_status
+from .guards import EVERYONE, STAFF, allow
+
+bp = Blueprint("scorecard", __name__, url_prefix="/scorecards")
+
+
+@bp.context_processor
+def _helpers():
+    return {
+        "metric_label": metric_label,
+        "FOLLOW_UP_STATUS_LABELS": FOLLOW_UP_STATUS_LABELS,
+        "RISK_STATUS_LABELS": RISK_STATUS_LABELS,
+        "DIRECTION_LABELS": DIRECTION_LABELS,
+        "risk_level": risk_level,
+        "locale": str(get_locale()),
+        # Jinja's _() %-formats every string, so a stored text like "%" goes through this.
+        "translated": gettext,
+    }
+
+
+def _programme(programme_id: int) -> Programme:
+    programme = db.session.get(Programme, programme_id)
+    if programme is None:
+        abort(404)
+    return programme
+
+
+def _goal(programme: Programme, goal_id: int) -> ProgrammeGoal:
+    goal = db.session.get(ProgrammeGoal, goal_id)
+    if goal is None or goal.programme_id != programme.id:
+        abort(404)
+    return goal
+
+
+def _risk(programme: Programme, risk_id: int) -> ProgrammeRisk:
+    risk = db.session.get(ProgrammeRisk, risk_id)
+    if risk is None or risk.programme_id != programme.id:
+        abort(404)
+    return risk
+
+
+def _show_url(programme: Programme, anchor: str | None = None) -> str:
+    return url_for(".show", programme_id=programme.id, _anchor=anchor)
+
+
+def _is_staff() -> bool:
+    return current_user.is_authenticated and current_user.is_staff
+
+
+@bp.get("")
+@allow(EVERYONE)
+def index():
+    programmes = db.session.scalars(
+        select(Programme).order_by(Programme.start_year.desc(), Programme.name)
+    ).all()
+    return render_template("scorecard/index.html", programmes=programmes)
+
+
+@bp.get("/<int:programme_id>")
+@allow(EVERYONE)
+def show(programme_id: int):
+    programme = _programme(programme_id)
+    card = programme_scorecard(programme, with_risks=_is_staff())
+    return render_template("scorecard/show.html", card=card, staff=_is_staff(),
+                           manager=_is_staff() and current_user.is_manager)
+
+
+@bp.get("/<int:programme_id>/scorecard.xlsx")
+@allow(*STAFF)
+def export(programme_id: int):
+    programme = _programme(programme_id)
+    data = scorecard_workbook(programme_scorecard(programme), str(get_locale()))
+    return send_file(
+        data, as_attachment=True, download_name=f"scorecard-{programme.id}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _goal_form_page(programme: Programme, form: GoalForm, goal: ProgrammeGoal | None):
+    return render_template("scorecard/goal_form.html", programme=programme, form=form,
+                           goal=goal), rerender_status(form)
+
+
+@bp.route("/<int:programme_id>/goals/new", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def new_goal(programme_id: int):
+    programme = _programme(programme_id)
+    form = GoalForm()
+    if request.method == "GET":
+        first, last = service.programme_period(programme)
+        form.period_start.data, form.period_end.data = first, last
+    elif form.validate_on_submit():
+        try:
+            goal = service.create_goal(programme, current_user, form.values())
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            flash(_("The goal is saved."), "success")
+            return redirect(_show_url(programme, f"goal-{goal.id}"))
+    return _goal_form_page(programme, form, None)
+
+
+@bp.route("/<int:programme_id>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def edit_goal(programme_id: int, goal_id: int):
+    programme = _programme(programme_id)
+    goal = _goal(programme, goal_id)
+    form = GoalForm(obj=goal if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.update_goal(goal, current_user, form.values())
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            flash(_("The goal is saved."), "success")
+            return redirect(_show_url(programme, f"goal-{goal.id}"))
+    return _goal_form_page(programme, form, goal)
+
+
+@bp.post("/<int:programme_id>/goals/<int:goal_id>/delete")
+@allow(Role.MANAGER)
+def delete_goal(programme_id: int, goal_id: int):
+    programme = _programme(programme_id)
+    service.delete_goal(_goal(programme, goal_id), current_user)
+    flash(_("The goal and its follow-ups are removed."), "success")
+    return redirect(_show_url(programme)), 303
+
+
+@bp.route("/<int:programme_id>/goals/<int:goal_id>/follow-ups/new", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def new_follow_up(programme_id: int, goal_id: int):
+    programme = _programme(programme_id)
+    goal = _goal(programme, goal_id)
+    cache = StatisticsCache(programme.id)
+    current = computed_value(goal, cache) if goal.metric in METRIC_BY_CODE else None
+    form = FollowUpForm()
+    if request.method == "GET":
+        form.date.data = min(max(service.today(), goal.period_start), goal.period_end)
+        suggestion = suggested_status(progress(current, goal.target, goal.direction))
+        form.status.data = suggestion.value if suggestion else None
+    elif form.validate_on_submit():
+        try:
+            service.add_follow_up(goal, current_user, form.values(), cache)
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            flash(_("The follow-up is saved."), "success")
+            return redirect(_show_url(programme, f"goal-{goal.id}"))
+    return render_template(
+        "scorecard/follow_up_form.html", programme=programme, goal=goal, form=form,
+        current=current, manual=goal.metric == MANUAL_METRIC, unit=goal_unit(goal),
+    ), rerender_status(form)
+
+
+def _risk_form_page(programme: Programme, form: RiskForm, risk: ProgrammeRisk | None):
+    return render_template("scorecard/risk_form.html", programme=programme, form=form,
+                           risk=risk), rerender_status(form)
+
+
+@bp.route("/<int:programme_id>/risks/new", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def new_risk(programme_id: int):
+    programme = _programme(programme_id)
+    form = RiskForm()
+    if form.validate_on_submit():
+        try:
+            service.create_risk(programme, current_user, form.values())
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            flash(_("The risk is saved."), "success")
+            return redirect(_show_url(programme, "risks-title"))
+    return _risk_form_page(programme, form, None)
+
+
+@bp.route("/<int:programme_id>/risks/<int:risk_id>/edit", methods=["GET", "POST"])
+@allow(Role.MANAGER)
+def edit_risk(programme_id: int, risk_id: int):
+    programme = _programme(programme_id)
+    risk = _risk(programme, risk_id)
+    form = RiskForm(obj=risk if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.update_risk(risk, current_user, form.values())
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            flash(_("The risk is saved."), "success")
+            return redirect(_show_url(programme, "risks-title"))
+    return _risk_form_page(programme, form, risk)
+
+
+@bp.post("/<int:programme_id>/risks/<int:risk_id>/delete")
+@allow(Role.MANAGER)
+def delete_risk(programme_id: int, risk_id: int):
+    programme = _programme(programme_id)
+    service.delete_risk(_risk(programme, risk_id), current_user)
+    flash(_("The risk is removed."), "success")
+    return redirect(_show_url(programme, "risks-title")), 303
