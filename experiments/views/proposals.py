@@ -16,6 +16,7 @@ from ..lifecycle import Role, Status
 from ..models import Proposal, Review, StatusChange, User
 from ..services import access
 from ..services import proposals as proposal_service
+from ..services.reviews import REVIEWABLE
 from ..services.workflow import allowed_moves_message, change_status
 from .forms import apply_errors, rerender_status
 from .guards import SIGNED_IN, STAFF, allow
@@ -155,6 +156,8 @@ def show(proposal_id: int, posted=None, status_code: int = 200):
     return render_template(
         "proposals/show.html", proposal=proposal, moves=move_forms(proposal, posted),
         reviews=reviews, own_review=own_review, Status=Status,
+        editable=proposal.owner_id == current_user.id and proposal.status in lifecycle.EDITABLE,
+        reviewable=proposal.status in REVIEWABLE,
     ), status_code
 
 

@@ -21,6 +21,8 @@ bp = Blueprint("screening", __name__, url_prefix="/screening")
 
 QUEUE_SORTS = ("-submitted_at", "submitted_at", "-score", "score")
 DEFAULT_STATES = (Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO)
+# A draft is the applicant's own until it is submitted: the queue never lists drafts.
+QUEUE_STATES = tuple(s for s in Status if s != Status.DRAFT)
 PER_PAGE = 25
 
 
@@ -33,7 +35,7 @@ def _choice(name: str, allowed) -> str | None:
 @allow(*STAFF)
 def queue():
     calls = db.session.scalars(select(Call).order_by(Call.opens_on.desc())).all()
-    status = _choice("status", {s.value for s in Status})
+    status = _choice("status", {s.value for s in QUEUE_STATES})
     call = request.args.get("call", type=int)
     filters = ProposalFilter(
         status=[status] if status else [s.value for s in DEFAULT_STATES],
@@ -45,7 +47,7 @@ def queue():
     results = proposal_page(access.visible_proposals(current_user), filters, page, PER_PAGE)
     return render_template(
         "screening/queue.html", results=results, filters=filters, calls=calls,
-        chosen_status=status, statuses=list(Status), proposer_types=list(ProposerType),
+        chosen_status=status, statuses=QUEUE_STATES, proposer_types=list(ProposerType),
         sorts=QUEUE_SORTS,
     )
 
