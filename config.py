@@ -23,10 +23,21 @@ class Config:
     MAIL_BACKEND = "file"
     MAIL_FILE_PATH = None  # defaults to <instance>/outbox
     MAIL_DEFAULT_SENDER = "kokeilu@example.invalid"
+    # Throttling counters: memory:// is per process; several app servers share
+    # redis://host:6379/0 (RATELIMIT_STORAGE_URI in the environment).
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     API_TOKEN_LIFETIME = timedelta(days=30)
+    # Staff, managers and admins must sign in with a one-time code (TOTP) as well.
     REQUIRE_TOTP = False
+    TOTP_ISSUER = "Kokeilu"
+    # Links sent by e-mail: password reset, confirming a new account's address.
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    EMAIL_CONFIRM_MAX_AGE = timedelta(days=3)
+    # Behind a reverse proxy: how many proxies' X-Forwarded-* headers to trust (0: none).
+    PROXY_FIX = 0
+    # Strict-Transport-Security max-age in seconds; 0 sends no header.
+    HSTS_SECONDS = 0
     PREFERRED_URL_SCHEME = "http"
 
 
@@ -44,8 +55,13 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # __Host- cookies are HTTPS-only, host-only and site-wide: no subdomain can set them.
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    HSTS_SECONDS = 365 * 24 * 3600
+    # If the shared limiter store is down, keep throttling in each worker's memory.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     MAIL_BACKEND = "smtp"
     REQUIRE_TOTP = True
     PREFERRED_URL_SCHEME = "https"

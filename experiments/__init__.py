@@ -42,6 +42,23 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     return app
 
 
+def _flag(value: str) -> bool:
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected 1 or 0, got {value!r}")
+
+
+# Further settings that the environment may give (README: Production), and their types.
+_SETTINGS = {
+    "RATELIMIT_STORAGE_URI": str, "PROXY_FIX": int, "REQUIRE_TOTP": _flag,
+    "MAIL_BACKEND": str, "MAIL_SERVER": str, "MAIL_PORT": int, "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str, "MAIL_USE_TLS": _flag, "MAIL_USE_SSL": _flag,
+    "MAIL_DEFAULT_SENDER": str,
+}
+
+
 def _read_environment(app: Flask, production: bool) -> None:
     """Take DATABASE_URL and SECRET_KEY from the environment; production requires both."""
     url = os.environ.get("DATABASE_URL")
@@ -52,8 +69,12 @@ def _read_environment(app: Flask, production: bool) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(url)
     if secret:
         app.config["SECRET_KEY"] = secret
-    if os.environ.get("RATELIMIT_STORAGE_URI"):
-        app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    for name, read in _SETTINGS.items():
+        if os.environ.get(name):
+            try:
+                app.config[name] = read(os.environ[name])
+            except ValueError as error:
+                raise RuntimeError(f"{name} in the environment: {error}") from error
     if not app.config.get("MAIL_FILE_PATH"):
         app.config["MAIL_FILE_PATH"] = os.path.join(app.instance_path, "outbox")
 

@@ -1,11 +1,21 @@
-"""Password hashing, the session user loader and the security headers."""
+"""Passwords, one-time codes, signed links, the session user loader and the security headers."""
 
+import hmac
+import time
+from functools import cache
+from pathlib import Path
+
+import pyotp
+import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask
+from flask import Flask, current_app, request, session
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db, login_manager
+from .rules import PASSWORD_MIN
 
 _hasher = PasswordHasher()
 
@@ -13,6 +23,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt"
 
 
 def hash_password(password: str) -> str:
@@ -34,6 +46,81 @@ def burn_verification(password: str) -> None:
     verify_password(_DUMMY_HASH, password)
 
 
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of the most common passwords, lower case."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def password_problems(password: str, email: str = "") -> list[str]:
+    """What is wrong with a new password (ASVS 2.1): too short, common, or guessable."""
+    if len(password) < PASSWORD_MIN:
+        return [str(_l("Use at least %(n)d characters.", n=PASSWORD_MIN))]
+    lowered = password.lower()
+    # "password123456" and "monkeymonkeymonkey" are as weak as their common core.
+    core = lowered.rstrip("0123456789!?.,-_ ")
+    unit = next((lowered[:n] for n in range(1, len(lowered) // 2 + 1)
+                 if len(lowered) % n == 0 and lowered[:n] * (len(lowered) // n) == lowered), "")
+    local = email.lower().partition("@")[0]
+    if (lowered in common_passwords() or core in common_passwords()
+            or unit in common_passwords() or len(set(lowered)) < 4
+            or (len(local) >= 4 and local in lowered)):
+        return [str(_l("This password is too common or easy to guess. Choose another, "
+                       "for example three or four unrelated words."))]
+    return []
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32(32)
+
+
+def totp_uri(secret: str, account: str, issuer: str) -> str:
+    """The otpauth:// URI an authenticator app reads (typed in, or from the QR code)."""
+    return pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=issuer)
+
+
+def totp_qr_data_uri(uri: str) -> str:
+    """The otpauth URI as an SVG QR code in a data: URI (CSP allows data: images only)."""
+    return segno.make(uri, error="m").svg_data_uri(scale=4, border=2, dark="#000", light="#fff")
+
+
+def totp_step(secret: str, code: str, after: int | None, now: float | None = None) -> int | None:
+    """The time step a code belongs to (±30 s of clock drift), if later than `after`."""
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now if now is not None else time.time())
+    for step in (current - 1, current, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code) and (after is None or step > after):
+            return step
+    return None
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"kokeilu-{purpose}")
+
+
+def sign(purpose: str, payload) -> str:
+    """A URL-safe signed, timestamped token for one purpose (password reset, confirm)."""
+    return _serializer(purpose).dumps(payload)
+
+
+def unsign(purpose: str, token: str, max_age_seconds: int):
+    """The payload of a token made by sign() for this purpose, or None if bad or expired."""
+    try:
+        return _serializer(purpose).loads(token, max_age=max_age_seconds)
+    except BadSignature:  # SignatureExpired is a BadSignature too
+        return None
+
+
+def fingerprint(value: str) -> str:
+    """A short keyed digest: binds a link to a state (a password hash) without showing it."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, value.encode(), "sha256").hexdigest()[:32]
+
+
 def _load_user(session_id: str):
     from .models import User
 
@@ -52,6 +139,18 @@ def _headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    seconds = current_app.config.get("HSTS_SECONDS") or 0
+    if seconds:
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={seconds}; includeSubDomains"
+        )
+    # Pages for a signed-in person stay out of shared and back-button caches (ASVS 8.2.1).
+    # (Read from the session, not current_user: no database query, even when it is down.)
+    if "Cache-Control" not in response.headers and (
+        "_user_id" in session or request.authorization is not None
+    ):
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -61,3 +160,8 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"
     app.after_request(_headers)
+    proxies = int(app.config.get("PROXY_FIX") or 0)
+    if proxies:
+        # Trust exactly that many proxies for the client address (throttling) and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=proxies, x_port=proxies, x_prefix=proxies)

@@ -1,4 +1,4 @@
-"""Sign-in and sign-up forms."""
+"""Sign-in, sign-up and password forms."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -8,6 +8,25 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from ..rules import PASSWORD_MIN
 from ..vocabulary import OrganisationType, ProposerType, choices
 from .fields import TranslatedSelectField
+
+
+def new_password_field(label=None) -> PasswordField:
+    return PasswordField(
+        label or _l("Password"),
+        validators=[DataRequired(), Length(max=200), Length(
+            min=PASSWORD_MIN, message=_l("Use at least %(n)d characters.", n=PASSWORD_MIN))],
+        description=_l("At least %(n)d characters, not a common password. Several unrelated "
+                       "words are easy to remember and hard to guess.", n=PASSWORD_MIN),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def confirm_field() -> PasswordField:
+    return PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class LoginForm(FlaskForm):
@@ -22,17 +41,8 @@ class RegisterForm(FlaskForm):
                        render_kw={"autocomplete": "name"})
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
                        render_kw={"autocomplete": "email"})
-    password = PasswordField(
-        _l("Password"),
-        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
-        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Password again"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field()
+    confirm = confirm_field()
     proposer_type = TranslatedSelectField(
         _l("I am proposing as"), choices=choices(ProposerType), validators=[DataRequired()]
     )
@@ -56,3 +66,28 @@ class RegisterForm(FlaskForm):
     @property
     def organisation_type(self) -> str:
         return OrganisationType(self.proposer_type.data).value
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("One-time code"), validators=[DataRequired(), Length(max=10)],
+        description=_l("The 6-digit code your authenticator app shows now."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field(_l("New password"))
+    confirm = confirm_field()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired()],
+                            render_kw={"autocomplete": "current-password"})
+    password = new_password_field(_l("New password"))
+    confirm = confirm_field()

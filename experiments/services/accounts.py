@@ -1,15 +1,44 @@
-"""Signing up, signing in and creating users."""
+"""Accounts: signing up and in, passwords, the second factor, and a person's own data."""
 
+import logging
+import secrets
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_mailman import EmailMessage
 from sqlalchemy import func, select
 
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..lifecycle import Role
-from ..models import User
-from ..rules import PASSWORD_MIN
-from ..security import burn_verification, hash_password, verify_password
+from ..models import ApiToken, User
+from ..models.types import utcnow
+from ..security import (
+    burn_verification,
+    fingerprint,
+    hash_password,
+    new_totp_secret,
+    password_problems,
+    sign,
+    totp_step,
+    unsign,
+    verify_password,
+)
+from . import organisations
+
+log = logging.getLogger(__name__)
+
+# Roles that must use a second factor when REQUIRE_TOTP is on (production).
+PRIVILEGED_ROLES = frozenset({Role.STAFF, Role.MANAGER, Role.ADMIN})
+DELETED_NAME = "Deleted user"
+# Columns of the user row that are secrets or bookkeeping, never exported.
+_NOT_EXPORTED = {"password_hash", "totp_secret", "totp_last_step", "session_epoch", "token_hash"}
 
 
 def normalise_email(email: str) -> str:
@@ -24,14 +53,21 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
+def _check_new_password(password: str, email: str, field: str = "password") -> None:
+    problems = password_problems(password, email)
+    if problems:
+        raise Invalid({field: problems})
+
+
 def create_user(email, name, password, role=Role.APPLICANT, **fields) -> User:
-    """Create and commit a user; raises Invalid for a taken address or a weak password."""
+    """Create and commit a confirmed user (CLI, admin); raises Invalid (taken, weak)."""
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
     if find_user(email) is not None:
         errors["email"] = [_("An account with this e-mail address already exists.")]
-    if len(password) < PASSWORD_MIN:
-        errors["password"] = [_("Use at least %(n)d characters.", n=PASSWORD_MIN)]
+    problems = password_problems(password, email)
+    if problems:
+        errors["password"] = problems
     if not name.strip():
         errors["name"] = [_("Enter your name.")]
     if errors:
@@ -45,16 +81,328 @@ def create_user(email, name, password, role=Role.APPLICANT, **fields) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None (same work either way)."""
+def register(email: str, name: str, password: str, *, proposer_type, locale: str,
+             organisation_name: str | None = None, organisation_type: str | None = None,
+             business_id: str | None = None) -> None:
+    """Sign an applicant up: a confirmation link to a new address, a notice to a taken one.
+
+    Raises Invalid for bad fields; otherwise the outcome looks the same whether or not the
+    address had an account (no account enumeration, ASVS 2.2 / 3.x).
+    """
+    email = normalise_email(email)
+    if not name.strip():
+        raise Invalid({"name": [_("Enter your name.")]})
+    _check_new_password(password, email)
+    organisation = None
+    if organisation_name and organisation_name.strip():
+        organisation = organisations.find_or_create(
+            organisation_name, organisation_type, business_id
+        )
+    existing = find_user(email)
+    if existing is not None:
+        db.session.rollback()  # nothing of this attempt is kept
+        burn_verification(password)  # as long as hashing a new password
+        _mail_account_exists(existing)
+        return
+    user = User(
+        email=email, name=name.strip(), password_hash=hash_password(password),
+        role=Role.APPLICANT, proposer_type=proposer_type, locale=locale,
+        organisation=organisation,
+    )
+    db.session.add(user)
+    db.session.flush()
+    # The column's default confirms users made otherwise; None is taken as "use it".
+    user.email_confirmed_at = None
+    db.session.commit()
+    _mail_confirmation(user)
+
+
+def confirm_email(token: str) -> User | None:
+    """Confirm the address that a registration link was sent to; None if the link is bad."""
+    max_age = int(current_app.config["EMAIL_CONFIRM_MAX_AGE"].total_seconds())
+    payload = unsign("confirm-email", token, max_age)
+    user = _user_of(payload)
+    if user is None or payload.get("email") != fingerprint(user.email):
+        return None
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+    return user
+
+
+def resend_confirmation(user: User) -> None:
+    """Send a new confirmation link to an account that has not confirmed its address."""
+    if user.email_confirmed_at is None:
+        _mail_confirmation(user)
+
+
+def authenticate(email: str, password: str, *, confirmed_only: bool = True) -> User | None:
+    """The active user with this e-mail and password (and a confirmed address unless told
+    otherwise), or None; the same work either way."""
     user = find_user(email.strip())
     if user is None or not user.active:
         burn_verification(password)
         return None
-    return user if verify_password(user.password_hash, password) else None
+    if not verify_password(user.password_hash, password):
+        return None
+    if confirmed_only and user.email_confirmed_at is None:
+        return None
+    return user
 
 
 def end_other_sessions(user: User) -> None:
     """Invalidate every session of the user (logout everywhere, password change)."""
     user.session_epoch += 1
     db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password; every other session of the user ends. Raises Invalid."""
+    if not verify_password(user.password_hash, current):
+        raise Invalid({"current": [_("Your current password is wrong.")]})
+    _check_new_password(new, user.email, field="password")
+    if verify_password(user.password_hash, new):
+        raise Invalid({"password": [_("Choose a password different from the current one.")]})
+    _set_password(user, new)
+    db.session.commit()
+    _mail_password_changed(user)
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if an active account has this address; silent either way."""
+    try:
+        email = normalise_email(email)
+    except Invalid:
+        return
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    token = sign("password-reset", {"id": user.id, "pw": fingerprint(user.password_hash)})
+    link = url_for("auth.reset_password", token=token, _external=True)
+    minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60)
+    with force_locale(user.locale or "fi"):
+        _send(user.email, _("Reset your Kokeilu password"), [
+            _("Hello %(name)s,", name=user.name), "",
+            _("Someone (hopefully you) asked to reset the password of your Kokeilu account. "
+              "Choose a new password here within %(n)d minutes:", n=minutes),
+            link, "",
+            _("If it was not you, ignore this message: your password stays as it is."),
+        ])
+
+
+def user_for_reset(token: str) -> User | None:
+    """The user a reset link was made for, if it is unexpired and its password is unchanged."""
+    max_age = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds())
+    payload = unsign("password-reset", token, max_age)
+    user = _user_of(payload)
+    # Bound to the password hash: once the password changes, the link is used up.
+    if user is None or not user.active or payload.get("pw") != fingerprint(user.password_hash):
+        return None
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set the password from a reset link; ends every session. Raises Conflict for a bad
+    link, Invalid for a weak password."""
+    user = user_for_reset(token)
+    if user is None:
+        raise Conflict(_("This link has expired or was used already. Ask for a new one."))
+    _check_new_password(new, user.email)
+    _set_password(user, new)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()  # the link proved the address
+    db.session.commit()
+    _mail_password_changed(user)
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.session_epoch += 1
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether signing in (or getting an API token) needs a one-time code from this user."""
+    return user.has_totp or (
+        bool(current_app.config.get("REQUIRE_TOTP")) and user.role in PRIVILEGED_ROLES
+    )
+
+
+def verify_second_factor(user: User, code: str | None) -> bool:
+    """True if the user needs no code, or `code` is their current one-time code (used up)."""
+    if not second_factor_required(user):
+        return True
+    if not user.has_totp or not code:
+        return False  # required but not enrolled: enrol in the browser first
+    step = totp_step(user.totp_secret, code, user.totp_last_step)
+    if step is None:
+        return False
+    user.totp_last_step = step
+    db.session.commit()
+    return True
+
+
+def start_totp(user: User) -> str:
+    """A new secret awaiting its first code (kept on reload); the second factor is not on yet."""
+    if user.totp_secret is None or user.has_totp:
+        user.totp_secret = new_totp_secret()
+        user.totp_enabled_at = None
+        user.totp_last_step = None
+        db.session.commit()
+    return user.totp_secret
+
+
+def confirm_totp(user: User, code: str) -> None:
+    """Turn the second factor on with a first valid code; raises Invalid."""
+    step = totp_step(user.totp_secret, code or "", None) if user.totp_secret else None
+    if step is None:
+        raise Invalid({"code": [_("The code is wrong or too old. Enter the current code.")]})
+    user.totp_enabled_at = utcnow()
+    user.totp_last_step = step
+    user.session_epoch += 1  # sessions signed in without the code end
+    db.session.commit()
+
+
+def disable_totp(user: User, password: str) -> None:
+    """Turn the second factor off; refused where it is required. Raises Invalid."""
+    if current_app.config.get("REQUIRE_TOTP") and user.role in PRIVILEGED_ROLES:
+        raise Invalid({"password": [_("Your role must use a second factor.")]})
+    if not verify_password(user.password_hash, password):
+        raise Invalid({"password": [_("Your password is wrong.")]})
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.commit()
+
+
+def personal_data(user: User) -> dict:
+    """Everything stored about the user, as JSON-ready data (GDPR art. 15 and 20).
+
+    The account itself, then every row of every table that refers to the user (their
+    proposals, the history entries they made, reviews, evaluations, tokens …), found
+    from the schema so that new tables are included without changes here.
+    """
+    data = {
+        "exported_at": _plain(utcnow()),
+        "account": _row(user),
+        "organisation": _row(user.organisation) if user.organisation else None,
+        "second_factor_enabled": user.has_totp,
+    }
+    records: dict[str, list] = {}
+    for table in db.metadata.sorted_tables:
+        columns = [fk.parent for fk in table.foreign_keys if fk.column.table.name == "user"]
+        if not columns or table.name == "user":
+            continue
+        rows = db.session.execute(
+            select(table).where(sa.or_(*(column == user.id for column in columns)))
+            .order_by(*table.primary_key.columns)
+        ).mappings()
+        found = [
+            {key: _plain(value) for key, value in row.items() if key not in _NOT_EXPORTED}
+            for row in rows
+        ]
+        if found:
+            records[table.name] = found
+    data["records"] = records
+    return data
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase the person from their account, keeping its rows for history and statistics.
+
+    Name and e-mail are replaced, the password made unusable, the second factor and API
+    tokens removed, sessions ended. Raises Invalid for a wrong password, Conflict for the
+    last active administrator.
+    """
+    if not verify_password(user.password_hash, password):
+        raise Invalid({"password": [_("Your password is wrong.")]})
+    if user.role == Role.ADMIN:
+        admins = db.session.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
+        )
+        if admins <= 1:
+            raise Conflict(_("The last active administrator cannot delete their account."))
+    now = utcnow()
+    user.name = DELETED_NAME
+    user.email = f"deleted-user-{user.id}"  # unique, and not an address
+    user.password_hash = "!" + secrets.token_hex(16)  # no password verifies against it
+    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
+    user.password_changed_at = None
+    user.active = False
+    user.deleted_at = now
+    user.session_epoch += 1
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    db.session.commit()
+
+
+def _row(obj) -> dict:
+    mapper = sa.inspect(obj).mapper
+    return {
+        column.key: _plain(getattr(obj, column.key))
+        for column in mapper.column_attrs
+        if column.key not in _NOT_EXPORTED
+    }
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _user_of(payload) -> User | None:
+    if not isinstance(payload, dict) or not isinstance(payload.get("id"), int):
+        return None
+    return db.session.get(User, payload["id"])
+
+
+def _mail_confirmation(user: User) -> None:
+    token = sign("confirm-email", {"id": user.id, "email": fingerprint(user.email)})
+    link = url_for("auth.confirm_email", token=token, _external=True)
+    with force_locale(user.locale or "fi"):
+        _send(user.email, _("Confirm your e-mail address for Kokeilu"), [
+            _("Hello %(name)s,", name=user.name), "",
+            _("Welcome to Kokeilu. Confirm your e-mail address to finish your account:"),
+            link, "",
+            _("If you did not sign up, ignore this message; no account will be used."),
+        ])
+
+
+def _mail_account_exists(user: User) -> None:
+    link = url_for("auth.forgot_password", _external=True)
+    with force_locale(user.locale or "fi"):
+        _send(user.email, _("Someone tried to sign up with your address"), [
+            _("Hello %(name)s,", name=user.name), "",
+            _("Someone (perhaps you) tried to create a new Kokeilu account with this e-mail "
+              "address. You already have an account. Sign in, or if you have forgotten your "
+              "password, choose a new one here:"),
+            link, "",
+            _("If it was not you, you need not do anything."),
+        ])
+
+
+def _mail_password_changed(user: User) -> None:
+    with force_locale(user.locale or "fi"):
+        _send(user.email, _("Your Kokeilu password was changed"), [
+            _("Hello %(name)s,", name=user.name), "",
+            _("The password of your Kokeilu account was just changed, and every session "
+              "signed in with the old one has ended."), "",
+            _("If you did not do this, reset your password at once and tell the city's "
+              "experiment team."),
+        ])
+
+
+def _send(to: str, subject: str, lines: list[str]) -> None:
+    try:
+        EmailMessage(subject=subject, body="\n".join(lines), to=[to]).send()
+    except Exception:  # a mail server outage must not turn into an error page
+        log.exception("could not send account e-mail")

@@ -27,4 +27,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     from .scorecard import bp as scorecard_bp  # the programme scorecard (issue 8)
     app.register_blueprint(scorecard_bp)
+    from .account import bp as account_bp  # own account, privacy notice (issue 6)
+    app.register_blueprint(account_bp)
     app.jinja_env.globals["navigation"] = navigation

@@ -1,19 +1,37 @@
-"""Sign in, sign out, sign up."""
+"""Sign in (with a second factor where needed), sign out, sign up, reset a password."""
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..extensions import db, limiter
-from ..forms.auth import LoginForm, RegisterForm
-from ..lifecycle import Role
-from ..services import accounts, organisations
+from ..forms.auth import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from ..models import User
+from ..security import totp_qr_data_uri, totp_uri
+from ..services import accounts
+from ..vocabulary import ProposerType
 from .forms import apply_errors, rerender_status
+from .guards import EVERYONE, SIGNED_IN, allow
 
 bp = Blueprint("auth", __name__)
+
+# Between the password and the one-time code: who, and until when (seconds).
+PENDING = "pending_login"
+PENDING_SECONDS = 300
 
 
 def safe_next(target: str | None) -> str | None:
@@ -26,27 +44,103 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_key() -> str:
-    return (request.form.get("email") or "").strip().lower() or "-"
+def failed(response) -> bool:
+    """Throttles count failed attempts: a form re-rendered with errors."""
+    return response.status_code == 422
+
+
+def _form_email_key() -> str:
+    return "account:" + ((request.form.get("email") or "").strip().lower() or "-")
+
+
+def _pending_key() -> str:
+    pending = session.get(PENDING) or {}
+    return f"pending:{pending.get('id', '-')}"
+
+
+def _sign_in(user: User, target: str | None):
+    session.pop(PENDING, None)
+    login_user(user)
+    flash(_("Welcome, %(name)s.", name=user.name), "success")
+    return redirect(safe_next(target) or url_for("main.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
-@limiter.limit("20 per hour", methods=["POST"], key_func=_login_key)
+@limiter.limit("10 per minute", methods=["POST"], deduct_when=failed)
+@limiter.limit("20 per hour", methods=["POST"], key_func=_form_email_key, deduct_when=failed)
+@allow(EVERYONE)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
-        form.email.errors.append(_("The e-mail address or password is wrong."))
+        user = accounts.authenticate(form.email.data, form.password.data, confirmed_only=False)
+        if user is not None and user.email_confirmed_at is None:
+            # Only someone who knows the password learns that the address is unconfirmed.
+            accounts.resend_confirmation(user)
+            form.email.errors.append(
+                _("Confirm your e-mail address first. We have sent you a new link.")
+            )
+        elif user is not None and accounts.second_factor_required(user):
+            session[PENDING] = {"id": user.id, "epoch": user.session_epoch,
+                                "until": time.time() + PENDING_SECONDS,
+                                "next": safe_next(request.args.get("next"))}
+            return redirect(url_for("auth.second_factor"))
+        elif user is not None:
+            return _sign_in(user, request.args.get("next"))
+        else:
+            form.email.errors.append(_("The e-mail address or password is wrong."))
     return render_template("auth/login.html", form=form), rerender_status(form)
 
 
+def _pending_user() -> User | None:
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or pending.get("until", 0) < time.time():
+        return None
+    user = db.session.get(User, pending.get("id"))
+    if user is None or not user.active or user.session_epoch != pending.get("epoch"):
+        return None
+    return user
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"], deduct_when=failed)
+@limiter.limit("5 per minute", methods=["POST"], key_func=_pending_key, deduct_when=failed)
+@allow(EVERYONE)
+def second_factor():
+    """The one-time code after the password; enrolment first where it is required but off."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    target = session[PENDING].get("next")
+    form = CodeForm()
+    enrolling = not user.has_totp
+    secret = accounts.start_totp(user) if enrolling else None
+    if form.validate_on_submit():
+        if enrolling:
+            try:
+                accounts.confirm_totp(user, form.code.data)
+            except Invalid as error:
+                apply_errors(form, error)
+            else:
+                flash(_("Two-step sign-in is on."), "success")
+                return _sign_in(user, target)
+        elif accounts.verify_second_factor(user, form.code.data):
+            return _sign_in(user, target)
+        else:
+            form.code.errors.append(_("The code is wrong or too old. Enter the current code."))
+    enrolment = _enrolment(user, secret) if enrolling else None
+    return (render_template("auth/second_factor.html", form=form, enrolment=enrolment),
+            rerender_status(form))
+
+
+def _enrolment(user: User, secret: str) -> dict:
+    uri = totp_uri(secret, user.email, current_app.config["TOTP_ISSUER"])
+    return {"secret": secret, "uri": uri, "qr": totp_qr_data_uri(uri)}
+
+
 @bp.post("/logout")
-@login_required
+@allow(SIGNED_IN)
 def logout():
     accounts.end_other_sessions(current_user)
     logout_user()
@@ -56,26 +150,71 @@ def logout():
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=_form_email_key)
+@allow(EVERYONE)
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
+        resident = form.proposer_type.data == ProposerType.RESIDENT
         try:
-            organisation = None
-            if form.organisation_name.data and form.proposer_type.data != "resident":
-                organisation = organisations.find_or_create(
-                    form.organisation_name.data, form.organisation_type,
-                    form.organisation_business_id.data,
-                )
-            user = accounts.create_user(
-                form.email.data, form.name.data, form.password.data, role=Role.APPLICANT,
+            accounts.register(
+                form.email.data, form.name.data, form.password.data,
                 proposer_type=form.proposer_type.data, locale=form.locale.data,
-                organisation=organisation,
+                organisation_name=None if resident else form.organisation_name.data,
+                organisation_type=None if resident else form.organisation_type,
+                business_id=None if resident else form.organisation_business_id.data,
             )
         except Invalid as error:
             db.session.rollback()
             apply_errors(form, error, {"business_id": "organisation_business_id"})
         else:
-            login_user(user)
-            flash(_("Your account is ready. You can now propose an experiment."), "success")
-            return redirect(url_for("main.home"))
+            # The same answer whether or not the address had an account already.
+            return render_template("auth/check_email.html", email=form.email.data)
     return render_template("auth/register.html", form=form), rerender_status(form)
+
+
+@bp.get("/register/confirm/<token>")
+@limiter.limit("30 per hour")
+@allow(EVERYONE)
+def confirm_email(token: str):
+    user = accounts.confirm_email(token)
+    if user is None:
+        flash(_("This link has expired or is not valid. Sign in to get a new one."), "error")
+        return redirect(url_for("auth.login"))
+    flash(_("Your e-mail address is confirmed. Sign in to propose an experiment."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=_form_email_key)
+@allow(EVERYONE)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        return render_template("auth/check_email.html", email=form.email.data, reset=True)
+    return render_template("auth/forgot_password.html", form=form), rerender_status(form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@allow(EVERYONE)
+def reset_password(token: str):
+    if accounts.user_for_reset(token) is None:
+        flash(_("This link has expired or was used already. Ask for a new one."), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        except Conflict:  # used up between the check above and now
+            abort(404)
+        else:
+            logout_user()
+            flash(_("Your password is changed. Sign in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), rerender_status(form)

@@ -1,0 +1,136 @@
+"""A person's own account (password, second factor, their data) and the privacy notice."""
+
+import json
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..errors import Conflict, Invalid
+from ..extensions import db, limiter
+from ..forms.account import DeleteAccountForm, PasswordCheckForm
+from ..forms.auth import ChangePasswordForm, CodeForm
+from ..security import totp_qr_data_uri, totp_uri
+from ..services import accounts
+from .auth import failed
+from .forms import apply_errors, rerender_status
+from .guards import EVERYONE, SIGNED_IN, allow
+
+bp = Blueprint("account", __name__)
+
+
+def _account_key() -> str:
+    return f"user:{current_user.get_id() if current_user.is_authenticated else '-'}"
+
+
+@bp.get("/privacy")
+@allow(EVERYONE)
+def privacy():
+    return render_template("pages/privacy.html")
+
+
+@bp.get("/account")
+@allow(SIGNED_IN)
+def overview():
+    return render_template(
+        "account/overview.html", totp_required=accounts.second_factor_required(current_user)
+    )
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"], key_func=_account_key, deduct_when=failed)
+@allow(SIGNED_IN)
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.password.data)
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        else:
+            # This session goes on with the new epoch; the others end.
+            login_user(current_user._get_current_object())
+            flash(_("Your password is changed. You were signed out everywhere else."),
+                  "success")
+            return redirect(url_for("account.overview"))
+    return render_template("account/password.html", form=form), rerender_status(form)
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"], key_func=_account_key)
+@allow(SIGNED_IN)
+def two_factor():
+    """Turn on two-step sign-in: a key for an authenticator app, confirmed by its code."""
+    if current_user.has_totp:
+        return render_template("account/two_factor.html", form=PasswordCheckForm(),
+                               required=not _optional(current_user))
+    form = CodeForm()
+    secret = accounts.start_totp(current_user)
+    if form.validate_on_submit():
+        try:
+            accounts.confirm_totp(current_user, form.code.data)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            login_user(current_user._get_current_object())
+            flash(_("Two-step sign-in is on."), "success")
+            return redirect(url_for("account.overview"))
+    uri = totp_uri(secret, current_user.email, current_app.config["TOTP_ISSUER"])
+    enrolment = {"secret": secret, "uri": uri, "qr": totp_qr_data_uri(uri)}
+    return (render_template("account/two_factor.html", form=form, enrolment=enrolment),
+            rerender_status(form))
+
+
+def _optional(user) -> bool:
+    return not (current_app.config.get("REQUIRE_TOTP") and user.role in accounts.PRIVILEGED_ROLES)
+
+
+@bp.post("/account/two-factor/off")
+@limiter.limit("10 per hour", key_func=_account_key)
+@allow(SIGNED_IN)
+def two_factor_off():
+    form = PasswordCheckForm()
+    if form.validate_on_submit():
+        try:
+            accounts.disable_totp(current_user, form.password.data)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            flash(_("Two-step sign-in is off."), "info")
+            return redirect(url_for("account.overview"))
+    return (render_template("account/two_factor.html", form=form,
+                            required=not _optional(current_user)), 422)
+
+
+@bp.get("/account/data.json")
+@limiter.limit("10 per hour", key_func=_account_key)
+@allow(SIGNED_IN)
+def data():
+    """Download everything stored about me, as JSON (GDPR art. 15 and 20)."""
+    body = json.dumps(accounts.personal_data(current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": 'attachment; filename="kokeilu-my-data.json"',
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"], key_func=_account_key)
+@allow(SIGNED_IN)
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            accounts.delete_account(current_user, form.password.data)
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        except Conflict as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            logout_user()
+            flash(_("Your account is deleted. Thank you for taking part."), "info")
+            return redirect(url_for("main.home"))
+    return render_template("account/delete.html", form=form), rerender_status(form)
