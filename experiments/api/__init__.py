@@ -29,14 +29,14 @@ SPEC_OPTIONS = {
 
 def _set_up(app: Flask) -> None:
     """Create the app's Api and register every v1 blueprint with its documentation."""
-    from . import programmes, proposals, tokens
+    from . import experiments, programmes, proposals, public, statistics, tokens
     from .core import KokeiluApi
 
     api = KokeiluApi(spec_kwargs={
         "title": "Kokeilu API", "version": "1.0.0", "openapi_version": "3.1.0", **SPEC_OPTIONS,
     })
     api.init_app(app)
-    for module in (tokens, programmes, proposals):
+    for module in (tokens, programmes, proposals, experiments, statistics, public):
         # Token-authenticated: no cookies, so no cross-site request forgery to guard against.
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -11,7 +11,7 @@ from .. import lifecycle
 from ..errors import Invalid
 from ..extensions import db
 from ..i18n import status_label
-from ..lifecycle import Role, Status
+from ..lifecycle import Role
 from ..models import Experiment, Proposal, Review, StatusChange
 from ..queries import ProposalFilter, proposal_page
 from ..services import access
@@ -51,12 +51,8 @@ def person(user) -> dict:
     return {"id": user.id, "name": user.name}
 
 
-def experiment_json(experiment: Experiment, status: Status) -> dict:
-    """An experiment's own fields; outcome once adopted or discontinued."""
-    outcome = None
-    if status in (Status.ADOPTED, Status.DISCONTINUED):
-        outcome = {"status": status, "decision": experiment.decision,
-                   "lessons_learned": experiment.lessons_learned}
+def experiment_json(experiment: Experiment) -> dict:
+    """An experiment's own fields; its outcome is the decision, once there is one."""
     return {
         "id": experiment.id,
         "allocated_budget": experiment.allocated_budget,
@@ -65,7 +61,7 @@ def experiment_json(experiment: Experiment, status: Status) -> dict:
         "actual_end_date": experiment.actual_end_date,
         "owner": person(experiment.owner),
         "city_unit": experiment.city_unit or "",
-        "outcome": outcome,
+        "outcome": experiment.decision or None,
     }
 
 
@@ -95,8 +91,7 @@ def proposal_json(proposal: Proposal) -> dict:
         "created_at": proposal.created_at,
         "updated_at": proposal.updated_at,
         "experiment": (
-            experiment_json(proposal.experiment, proposal.status)
-            if proposal.experiment else None
+            experiment_json(proposal.experiment) if proposal.experiment else None
         ),
     }
 

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..lifecycle import Role, Status
+from ..lifecycle import EXPERIMENT_STATES, Role, Status
 from ..rules import (
     BUDGET_MAX,
     BUDGET_MIN,
@@ -22,13 +22,24 @@ from ..rules import (
     DURATION_MIN,
     NEED_MAX,
     REASON_MAX,
+    RISK_MAX,
+    RISK_MIN,
     SCORE_MAX,
     SCORE_MIN,
     SUMMARY_MAX,
     TITLE_MAX,
     TITLE_MIN,
 )
-from ..vocabulary import CityCentre, OrganisationType, ProposerType, ServiceArea
+from ..vocabulary import (
+    CityCentre,
+    OrganisationType,
+    ParticipationCategory,
+    PartnerRole,
+    ProposerType,
+    Recommendation,
+    RiskStatus,
+    ServiceArea,
+)
 
 # Database integers are 32-bit on PostgreSQL: larger ids cannot exist.
 MAX_ID = 2**31 - 1
@@ -209,16 +220,6 @@ class OrganisationSchema(Schema):
     business_id = fields.String(required=True, allow_none=True)
 
 
-class OutcomeSchema(Schema):
-    """How the experiment ended: adopted or discontinued, the decision and lessons learned."""
-
-    status = fields.String(
-        required=True, validate=validate.OneOf([Status.ADOPTED, Status.DISCONTINUED])
-    )
-    decision = fields.String(required=True, allow_none=True)
-    lessons_learned = fields.String(required=True, allow_none=True)
-
-
 class ExperimentSchema(Schema):
     id = fields.Integer(required=True)
     allocated_budget = MoneyOut(required=True)
@@ -227,7 +228,8 @@ class ExperimentSchema(Schema):
     actual_end_date = fields.Date(required=True, allow_none=True)
     owner = fields.Nested(PersonSchema, required=True)
     city_unit = fields.String(required=True)
-    outcome = fields.Nested(OutcomeSchema, required=True, allow_none=True)
+    outcome = fields.String(required=True, allow_none=True,
+                            metadata={"description": "The decision, once adopted or discontinued."})
 
 
 class ProposalSchema(Schema):
@@ -373,3 +375,267 @@ class ReviewSchema(Schema):
     comment = fields.String(required=True)
     updated_at = fields.DateTime(required=True)
 
+
+
+# --- Experiments: partners, participation, expenses, risks, evaluation -------------------
+
+
+class Bool(fields.Boolean):
+    """A JSON boolean: true or false, nothing that merely looks like one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+class PartnerOrganisationInSchema(Schema):
+    name = text_in(200, min_length=1, required=True)
+    type = one_of(OrganisationType, required=True)
+    business_id = text_in(20, allow_none=True,
+                          metadata={"description": "Finnish business ID (Y-tunnus), 1234567-8"})
+
+
+class PartnerInSchema(Schema):
+    """An existing organisation by organisation_id, or a new one as organisation; its role."""
+
+    organisation_id = Id(allow_none=True)
+    organisation = fields.Nested(PartnerOrganisationInSchema, allow_none=True)
+    role = one_of(PartnerRole, required=True)
+
+
+class PartnerOrganisationSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    type = one_of(OrganisationType, required=True)
+    business_id = fields.String(required=True, allow_none=True)
+
+
+class PartnerSchema(Schema):
+    id = fields.Integer(required=True)
+    organisation = fields.Nested(PartnerOrganisationSchema, required=True)
+    role = one_of(PartnerRole, required=True)
+
+
+class PartnerListSchema(Schema):
+    items = fields.List(fields.Nested(PartnerSchema), required=True)
+
+
+class ParticipationInSchema(Schema):
+    date = Day(required=True)
+    category = one_of(ParticipationCategory, required=True)
+    count = Int(required=True, validate=validate.Range(1, 1_000_000))
+    note = text_in(500, allow_none=True)
+
+
+class ParticipationSchema(Schema):
+    id = fields.Integer(required=True)
+    date = fields.Date(required=True)
+    category = one_of(ParticipationCategory, required=True)
+    count = fields.Integer(required=True)
+    note = fields.String(required=True)
+
+
+class ParticipationListSchema(Schema):
+    items = fields.List(fields.Nested(ParticipationSchema), required=True)
+
+
+class ExpenseInSchema(Schema):
+    date = Day(required=True)
+    amount = MoneyIn(Decimal("0.01"), BUDGET_MAX, required=True)
+    description = text_in(500, min_length=1, required=True)
+
+
+class ExpenseSchema(Schema):
+    id = fields.Integer(required=True)
+    date = fields.Date(required=True)
+    amount = MoneyOut(required=True)
+    description = fields.String(required=True)
+
+
+class ExpenseListSchema(Schema):
+    items = fields.List(fields.Nested(ExpenseSchema), required=True)
+
+
+class RiskInSchema(Schema):
+    description = text_in(REASON_MAX, min_length=1, required=True)
+    probability = Int(required=True, validate=validate.Range(RISK_MIN, RISK_MAX))
+    impact = Int(required=True, validate=validate.Range(RISK_MIN, RISK_MAX))
+    mitigation = text_in(REASON_MAX, allow_none=True)
+    status = one_of(RiskStatus, required=True)
+
+
+class RiskSchema(Schema):
+    id = fields.Integer(required=True)
+    description = fields.String(required=True)
+    probability = fields.Integer(required=True)
+    impact = fields.Integer(required=True)
+    mitigation = fields.String(required=True)
+    status = one_of(RiskStatus, required=True)
+
+
+class RiskListSchema(Schema):
+    items = fields.List(fields.Nested(RiskSchema), required=True)
+
+
+class EvaluationInSchema(Schema):
+    got_users = Bool(required=True)
+    users_count = Int(allow_none=True, validate=validate.Range(0, 10_000_000))
+    part_of_services = Bool(required=True)
+    benefits_city = text_in(REASON_MAX, allow_none=True)
+    benefits_customers = text_in(REASON_MAX, allow_none=True)
+    research_value = Bool(required=True)
+    research_link = text_in(500, allow_none=True,
+                            metadata={"description": "A web address (https://…)"})
+    findings = text_in(REASON_MAX, allow_none=True)
+    recommendation = one_of(Recommendation, required=True)
+
+
+class EvaluationSchema(Schema):
+    experiment_id = fields.Integer(required=True)
+    got_users = fields.Boolean(required=True)
+    users_count = fields.Integer(required=True, allow_none=True)
+    part_of_services = fields.Boolean(required=True)
+    benefits_city = fields.String(required=True)
+    benefits_customers = fields.String(required=True)
+    research_value = fields.Boolean(required=True)
+    research_link = fields.String(required=True)
+    findings = fields.String(required=True)
+    recommendation = one_of(Recommendation, required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+# --- Statistics -------------------------------------------------------------------------
+
+
+class StatisticsQuerySchema(Schema):
+    programme = fields.Integer(required=True, validate=validate.Range(1, MAX_ID))
+    call = fields.Integer(validate=validate.Range(1, MAX_ID),
+                          metadata={"description": "Only the proposals of this call."})
+    year = fields.Integer(validate=validate.Range(1900, 2199),
+                          metadata={"description": "Only proposals submitted this year."})
+
+
+def _counts(vocabulary=None, description: str = "") -> fields.Dict:
+    keys = fields.String(validate=validate.OneOf(codes(vocabulary))) if vocabulary else \
+        fields.String()
+    return fields.Dict(keys=keys, values=fields.Integer(validate=validate.Range(0)),
+                       required=True, metadata={"description": description})
+
+
+class BudgetYearSchema(Schema):
+    year = fields.Integer(required=True)
+    annual = MoneyOut(required=True)
+    allocated = MoneyOut(required=True, metadata={"description": "Pilots starting that year"})
+    spent = MoneyOut(required=True, metadata={"description": "Expenses dated that year"})
+    remaining = MoneyOut(required=True)
+
+
+class ParticipantsSchema(Schema):
+    residents_customers = fields.Integer(required=True)
+    companies_communities = fields.Integer(required=True)
+    employees = fields.Integer(required=True)
+
+
+class StatisticsSchema(Schema):
+    """The programme statistics (the dashboard and the CSV export show the same numbers)."""
+
+    programme = fields.Nested(ProgrammeSchema, required=True)
+    proposals = fields.Integer(required=True, metadata={"description": "Proposals (left draft)"})
+    by_proposer_type = _counts(ProposerType)
+    by_year = _counts(None, "Proposals per submission year")
+    by_service_area = _counts(ServiceArea)
+    by_city_centre = _counts(CityCentre)
+    screened = fields.Integer(required=True)
+    carried_out = fields.Integer(required=True)
+    running = fields.Integer(required=True)
+    in_evaluation = fields.Integer(required=True)
+    adopted = fields.Integer(required=True)
+    discontinued = fields.Integer(required=True)
+    rejected = fields.Integer(required=True)
+    withdrawn = fields.Integer(required=True)
+    conversion = fields.Float(required=True, validate=validate.Range(0, 1),
+                              metadata={"description": "Carried out / proposals"})
+    budget = fields.List(fields.Nested(BudgetYearSchema), required=True)
+    participants = fields.Nested(ParticipantsSchema, required=True)
+    partner_organisations = fields.Integer(required=True)
+    median_days_to_screening_decision = fields.Float(required=True, allow_none=True)
+    median_experiment_days = fields.Float(required=True, allow_none=True)
+
+
+# --- Open data: the public experiments (CC BY 4.0) ---------------------------------------
+
+
+class PublicQuerySchema(PageQuerySchema):
+    status = fields.String(validate=validate.OneOf(
+        [s.value for s in Status if s in EXPERIMENT_STATES]))
+    year = fields.Integer(validate=validate.Range(1900, 2999),
+                          metadata={"description": "The year the pilot started."})
+    service_area = one_of(ServiceArea)
+    centre = one_of(CityCentre)
+    sdg = fields.Integer(validate=validate.Range(1, 17))
+    programme = fields.Integer(validate=validate.Range(1, MAX_ID))
+
+
+class PublicRefSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class PublicCallSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+
+
+class PublicOrganisationSchema(Schema):
+    name = fields.String(required=True)
+    type = one_of(OrganisationType, required=True)
+    business_id = fields.String(required=True, allow_none=True)
+
+
+class PublicPartnerSchema(PublicOrganisationSchema):
+    role = one_of(PartnerRole, required=True)
+
+
+class PublicEvaluationSchema(Schema):
+    got_users = fields.Boolean(required=True)
+    users_count = fields.Integer(required=True, allow_none=True)
+    part_of_services = fields.Boolean(required=True)
+    benefits_city = fields.String(required=True)
+    benefits_customers = fields.String(required=True)
+    research_value = fields.Boolean(required=True)
+    research_link = fields.String(required=True, allow_none=True)
+    findings = fields.String(required=True)
+    recommendation = one_of(Recommendation, required=True)
+
+
+class PublicExperimentSchema(Schema):
+    """An experiment as open data: organisations, never people."""
+
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    summary = fields.String(required=True)
+    need = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(
+        [s.value for s in Status if s in EXPERIMENT_STATES]))
+    programme = fields.Nested(PublicRefSchema, required=True)
+    call = fields.Nested(PublicCallSchema, required=True, allow_none=True)
+    proposer_type = one_of(ProposerType, required=True, allow_none=True)
+    organisation = fields.Nested(PublicOrganisationSchema, required=True, allow_none=True)
+    service_area = one_of(ServiceArea, required=True, allow_none=True)
+    city_centres = fields.List(one_of(CityCentre), required=True)
+    sdgs = fields.List(fields.Integer(), required=True)
+    allocated_budget = fields.String(required=True, metadata={"pattern": MONEY_PATTERN})
+    start_date = fields.String(required=True, metadata={"format": "date"})
+    planned_end_date = fields.String(required=True, metadata={"format": "date"})
+    actual_end_date = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    city_unit = fields.String(required=True)
+    partners = fields.List(fields.Nested(PublicPartnerSchema), required=True)
+    participants = fields.Nested(ParticipantsSchema, required=True)
+    outcome = fields.String(required=True, allow_none=True)
+    lessons_learned = fields.String(required=True, allow_none=True)
+    evaluation = fields.Nested(PublicEvaluationSchema, required=True, allow_none=True)
+
+
+class PublicPageSchema(PageSchema):
+    items = fields.List(fields.Nested(PublicExperimentSchema), required=True)
