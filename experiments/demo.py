@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import insert, select
 
 from . import demo_texts as texts
+from .demo_scorecard import ensure_scorecard  # the programme scorecard (issue 8)
 from .extensions import db
 from .lifecycle import Role, Status
 from .models import (
@@ -115,6 +116,7 @@ def load_demo() -> str:
     if made:
         _DigitalAgenda(users).load()
     ensure_open_programme()
+    ensure_scorecard(db.session.scalar(select(Programme).where(Programme.name == DIGITAL_AGENDA)))
     db.session.commit()
     return f"demo data loaded ({DIGITAL_AGENDA}: {'created' if made else 'already there'})"
 
