@@ -13,6 +13,7 @@ MENU = (
     ("main.home", N_("Home"), None),
     ("catalogue.index", N_("Experiments"), None),
     ("statistics.dashboard", N_("Statistics"), None),
+    ("scorecard.index", N_("Scorecards"), None),
     ("proposals.mine", N_("My proposals"), {Role.APPLICANT}),
     ("screening.queue", N_("Screening"), {Role.STAFF, Role.MANAGER}),
     ("programmes.index", N_("Programmes"), {Role.MANAGER}),
