@@ -1,0 +1,270 @@
+"""Security headers, cookies, production settings, and the second factor (TOTP)."""
+
+import re
+import time
+from pathlib import Path
+
+import pyotp
+import pytest
+from limits.storage import RedisStorage
+from sqlalchemy import select
+
+from experiments import create_app
+from experiments.extensions import db, limiter
+from experiments.lifecycle import Role
+from experiments.models import User
+from experiments.security import CONTENT_SECURITY_POLICY
+from experiments.services import accounts
+from tests import builders
+from tests.conftest import TEST_DATABASE_URL, _close, _fresh_database
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+
+
+def test_pages_carry_the_security_headers(client, programme):
+    response = client.get("/")
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in CONTENT_SECURITY_POLICY
+    assert "style-src 'self'" in CONTENT_SECURITY_POLICY
+    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # development is plain HTTP
+
+
+def test_signed_in_pages_are_not_cached(client, auth):
+    auth.login("applicant")
+    assert client.get("/proposals/mine").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", sorted(str(p.relative_to(TEMPLATES))
+                                        for p in TEMPLATES.rglob("*.html")))
+def test_templates_have_no_inline_script_or_style(path):
+    text = (TEMPLATES / path).read_text(encoding="utf-8")
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text, re.I), "inline <script>"
+    assert not re.search(r"<style\b", text, re.I), "inline <style>"
+    assert not re.search(r"\sstyle\s*=", text, re.I), "style= attribute"
+    assert not re.search(r"\son[a-z]+\s*=", text, re.I), "event handler attribute"
+    assert "javascript:" not in text.lower()
+
+
+def test_session_cookie_is_httponly_and_samesite(client, auth):
+    response = auth.login("applicant")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # development runs on plain HTTP
+
+
+@pytest.fixture
+def production(monkeypatch, tmp_path):
+    """The app with the production settings (as gunicorn would start it), on the test database."""
+    monkeypatch.setenv("KOKEILU_CONFIG", "production")
+    monkeypatch.setenv("DATABASE_URL", TEST_DATABASE_URL)
+    monkeypatch.setenv("SECRET_KEY", "a-test-secret-that-is-long-enough-0123456789")
+    monkeypatch.setenv("MAIL_BACKEND", "locmem")
+    app = create_app(MAIL_FILE_PATH=str(tmp_path))
+    with app.app_context():
+        _fresh_database(app.config["SQLALCHEMY_DATABASE_URI"])
+        builders.make_user(email="applicant@test.example")
+    yield app
+    _close(app)
+
+
+def _csrf_token(page) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+
+
+def test_production_cookies_are_secure_and_host_only(production):
+    client = production.test_client()
+    site = "https://kokeilu.example"
+    token = _csrf_token(client.get("/login", base_url=site))
+    response = client.post("/login", base_url=site, headers={"Referer": site + "/login"}, data={
+        "email": "applicant@test.example", "password": builders.PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-session=")
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Domain=" not in cookie
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_production_requires_totp_and_csrf(production):
+    assert production.config["REQUIRE_TOTP"] is True
+    assert production.config.get("WTF_CSRF_ENABLED", True) is True
+    client = production.test_client()
+    response = client.post("/login", base_url="https://kokeilu.example", data={
+        "email": "applicant@test.example", "password": builders.PASSWORD})
+    assert response.status_code == 400  # no CSRF token
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
+def test_production_refuses_to_start_without_its_secrets(monkeypatch, missing):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://kokeilu@db.example/kokeilu")
+    monkeypatch.setenv("SECRET_KEY", "a-test-secret")
+    monkeypatch.delenv(missing)
+    with pytest.raises(RuntimeError, match="DATABASE_URL and SECRET_KEY"):
+        create_app("production")
+
+
+def test_database_urls_use_psycopg_3(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://kokeilu:pw@db.example:5432/kokeilu")
+    app = create_app("development")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == \
+        "postgresql+psycopg://kokeilu:pw@db.example:5432/kokeilu"
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_rate_limit_storage_comes_from_the_environment(monkeypatch):
+    # Several app servers share one counter store; connecting waits for the first request.
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6399/0")
+    app = create_app("development", RATELIMIT_ENABLED=True)
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6399/0"
+    with app.app_context():
+        assert isinstance(limiter.storage, RedisStorage)
+
+
+def test_a_bad_setting_in_the_environment_stops_start_up(monkeypatch):
+    monkeypatch.setenv("PROXY_FIX", "yes please")
+    with pytest.raises(RuntimeError, match="PROXY_FIX"):
+        create_app("development")
+
+
+def test_behind_a_proxy_links_use_the_forwarded_scheme_and_host(make_app, outbox):
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "kokeilu.example.fi",
+                 "X-Forwarded-For": "203.0.113.9"}
+    for proxies, expected in ((0, "http://localhost/"), (1, "https://kokeilu.example.fi/")):
+        app = make_app(PROXY_FIX=proxies)
+        state = app.extensions["mailman"]
+        state.outbox = []
+        with app.app_context():
+            builders.make_user(email="applicant@test.example")
+        app.test_client().post("/password/forgot", data={"email": "applicant@test.example"},
+                               headers=forwarded)
+        assert state.outbox[0].body.count(expected + "password/reset/") == 1
+
+
+# The second factor.
+
+def _code(secret: str, offset: int = 0) -> str:
+    return pyotp.TOTP(secret).at(time.time() + offset)
+
+
+def _secret_on_page(text: str) -> str:
+    return re.search(r"<code>([A-Z2-7]{32})</code>", text).group(1)
+
+
+def _password(client, who):
+    return client.post("/login", data={"email": f"{who}@test.example",
+                                       "password": builders.PASSWORD})
+
+
+def test_staff_enrol_at_first_sign_in_when_required(app, client, people):
+    app.config["REQUIRE_TOTP"] = True
+    response = _password(client, "staff")
+    assert response.status_code == 302 and response.headers["Location"] == "/login/code"
+    assert client.get("/screening").status_code == 302  # not signed in yet
+
+    page = client.get("/login/code")
+    assert page.status_code == 200
+    secret = _secret_on_page(page.text)
+    assert "otpauth://totp/" in page.text and 'src="data:image/svg+xml' in page.text
+    assert client.post("/login/code", data={"code": "000000"}).status_code == 422
+    response = client.post("/login/code", data={"code": _code(secret)})
+    assert response.status_code == 302
+    assert client.get("/screening").status_code == 200
+
+    # Next time: the code is asked for, and each code works once.
+    client.post("/logout")
+    _password(client, "staff")
+    page = client.get("/login/code")
+    assert "otpauth://" not in page.text
+    replay = client.post("/login/code", data={"code": _code(secret)})
+    assert replay.status_code == 422
+    assert client.post("/login/code", data={"code": _code(secret, 30)}).status_code == 302
+    assert client.get("/screening").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["manager", "admin"])
+def test_managers_and_admins_must_use_a_second_factor(app, client, people, who):
+    app.config["REQUIRE_TOTP"] = True
+    assert _password(client, who).headers["Location"] == "/login/code"
+
+
+def test_applicants_are_not_asked_for_a_code(app, client, people):
+    app.config["REQUIRE_TOTP"] = True
+    response = _password(client, "applicant")
+    assert response.headers["Location"] == "/"
+    assert client.get("/proposals/mine").status_code == 200
+
+
+def test_the_code_step_expires(app, client, people):
+    app.config["REQUIRE_TOTP"] = True
+    _password(client, "staff")
+    with client.session_transaction() as session:
+        session["pending_login"] = session["pending_login"] | {"until": time.time() - 1}
+    response = client.get("/login/code")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+
+
+def test_the_code_page_without_a_password_first_sends_to_login(client, people):
+    assert client.get("/login/code").headers["Location"] == "/login"
+
+
+def test_anyone_may_turn_on_two_step_sign_in_from_their_account(app, client, auth):
+    auth.login("applicant")
+    page = client.get("/account/two-factor")
+    secret = _secret_on_page(page.text)
+    assert client.post("/account/two-factor", data={"code": "123"}).status_code == 422
+    assert client.post("/account/two-factor", data={"code": _code(secret)}).status_code == 302
+    assert client.get("/account/two-factor").status_code == 200  # still signed in here
+    auth.logout()
+    assert auth.login("applicant").headers["Location"] == "/login/code"
+    assert client.post("/login/code", data={"code": _code(secret, 30)}).status_code == 302
+
+    # Off again, with the password (an applicant's role does not require it).
+    assert client.post("/account/two-factor/off",
+                       data={"password": "wrong password"}).status_code == 422
+    assert client.post("/account/two-factor/off",
+                       data={"password": builders.PASSWORD}).status_code == 302
+    auth.logout()
+    assert auth.login("applicant").headers["Location"] == "/"
+
+
+def test_verify_second_factor_for_api_tokens(app, people):
+    """The check the API's token endpoint calls: verify_second_factor(user, code)."""
+    with app.app_context():
+        staff = db.session.get(User, people["staff"])
+        applicant = db.session.get(User, people["applicant"])
+        assert accounts.verify_second_factor(staff, None)  # not required in development
+        app.config["REQUIRE_TOTP"] = True
+        assert not accounts.verify_second_factor(staff, None)  # required, not enrolled
+        assert not accounts.verify_second_factor(staff, "123456")
+        assert accounts.verify_second_factor(applicant, None)
+        secret = accounts.start_totp(staff)
+        accounts.confirm_totp(staff, _code(secret, -30))
+        assert not accounts.verify_second_factor(staff, None)
+        assert not accounts.verify_second_factor(staff, "000000")
+        assert accounts.verify_second_factor(staff, _code(secret))
+        assert not accounts.verify_second_factor(staff, _code(secret))  # used up
+
+
+def test_wrong_codes_are_throttled(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, REQUIRE_TOTP=True)
+    with app.app_context():
+        builders.make_user(Role.STAFF, email="staff@test.example")
+    client = app.test_client()
+    _password(client, "staff")
+    statuses = [client.post("/login/code", data={"code": "000000"}).status_code
+                for _ in range(6)]
+    assert statuses == [422] * 5 + [429]
+
+
+def test_enrolment_keeps_its_key_until_confirmed(app, client, auth):
+    auth.login("applicant")
+    first = _secret_on_page(client.get("/account/two-factor").text)
+    assert _secret_on_page(client.get("/account/two-factor").text) == first
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "applicant@test.example"))
+        assert user.totp_secret == first and not user.has_totp
