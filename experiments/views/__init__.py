@@ -29,4 +29,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(scorecard_bp)
     from .account import bp as account_bp  # own account, privacy notice (issue 6)
     app.register_blueprint(account_bp)
+    from .outbox import bp as outbox_bp  # development only: e-mail written to files
+    app.register_blueprint(outbox_bp)
     app.jinja_env.globals["navigation"] = navigation
