@@ -19,7 +19,6 @@ from .extensions import db
 from .lifecycle import N_
 from .models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk
 from .models.scorecard import MANUAL_METRIC, GoalDirection
-from .rules import RISK_MAX, RISK_MIN
 from .vocabulary import RiskStatus
 
 CENT = Decimal("0.01")
@@ -246,23 +245,13 @@ class GoalRow:
 
 
 def risk_level(score: int) -> tuple[str, str]:
-    """(css class, untranslated label) of a probability × impact score."""
-    if score >= 12:
-        return "critical", N_("Critical")
-    if score >= 8:
+    """(css class, untranslated label) of a probability × impact score, in the bands of the
+    experiments' risk matrix."""
+    if score >= 9:
         return "high", N_("High")
     if score >= 4:
-        return "moderate", N_("Moderate")
+        return "medium", N_("Medium")
     return "low", N_("Low")
-
-
-@dataclass(frozen=True)
-class MatrixCell:
-    probability: int
-    impact: int
-    level: str
-    level_label: str
-    risks: tuple[int, ...]  # numbers of the risks in the card's order (R1, R2, ...)
 
 
 @dataclass(frozen=True)
@@ -270,23 +259,6 @@ class Scorecard:
     programme: Programme
     goals: tuple[GoalRow, ...]
     risks: tuple[ProgrammeRisk, ...]
-
-    @property
-    def matrix(self) -> list[list[MatrixCell]]:
-        """Rows from the highest probability down, columns from the lowest impact up."""
-        scale = range(RISK_MIN, RISK_MAX + 1)
-        rows = []
-        for probability in reversed(scale):
-            row = []
-            for impact in scale:
-                level, label = risk_level(probability * impact)
-                numbers = tuple(
-                    n for n, risk in enumerate(self.risks, 1)
-                    if risk.probability == probability and risk.impact == impact
-                )
-                row.append(MatrixCell(probability, impact, level, label, numbers))
-            rows.append(row)
-        return rows
 
 
 def goals_of(programme_id: int) -> list[ProgrammeGoal]:

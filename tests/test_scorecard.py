@@ -291,7 +291,7 @@ def test_staff_and_managers_see_comments_and_risks(client, auth, card, who):
     page = client.get(f"/scorecards/{card['programme']}?lang=en").text
     assert "Secret steering remark" in page
     assert "Partners lose interest" in page
-    assert "Critical (12)" in page  # probability 3 × impact 4, said in words
+    assert "High (12)" in page and "High: Score 12" in page  # 3 × 4, said in words
     assert ("Add a follow-up" in page) == (who == "manager")
 
 
@@ -405,7 +405,7 @@ def test_a_manager_records_and_reassesses_a_risk(app, client, auth, programme):
         risk = db.session.get(ProgrammeRisk, risk_id)
         assert (risk.probability, risk.impact, risk.status, risk.score) == (4, 4, "red", 16)
     page = client.get(f"/scorecards/{programme}?lang=en").text
-    assert '<a href="#risk-1">R1</a>' in page
+    assert '<a href="#risk-1">Risk 1</a>: <span class="traffic traffic-red">' in page
     assert "Red: critical" in page
     assert client.post(f"/scorecards/{programme}/risks/{risk_id}/delete").status_code == 303
     with app.app_context():

@@ -1,8 +1,7 @@
 """The programme scorecard: goals against targets, follow-ups, the risk card; XLSX and print."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -29,6 +28,7 @@ from ..scorecard import (
 )
 from ..scorecard_xlsx import scorecard_workbook
 from ..services import scorecard as service
+from ..services.pilots import risk_matrix
 from .forms import apply_errors, rerender_status
 from .guards import EVERYONE, STAFF, allow
 
@@ -92,8 +92,9 @@ def index():
 def show(programme_id: int):
     programme = _programme(programme_id)
     card = programme_scorecard(programme, with_risks=_is_staff())
-    return render_template("scorecard/show.html", card=card, staff=_is_staff(),
-                           manager=_is_staff() and current_user.is_manager)
+    # The experiments' risk matrix, so that both risk cards read the same way.
+    return render_template("scorecard/show.html", card=card, matrix=risk_matrix(card.risks),
+                           staff=_is_staff(), manager=_is_staff() and current_user.is_manager)
 
 
 @bp.get("/<int:programme_id>/scorecard.xlsx")
