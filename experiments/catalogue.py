@@ -1,7 +1,8 @@
 """Read queries of the public catalogue and its open data (CC BY 4.0).
 
 Experiments from pilot on, with organisations but never people: no names or
-e-mail addresses of applicants, owners, reviewers or evaluators leave this module.
+e-mail addresses of applicants, owners, reviewers or evaluators leave this module, nor the
+sections an applicant marked confidential.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import Integer, Select, case, cast, exists, extract, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .extensions import db
@@ -220,6 +221,15 @@ def all_public_experiments(f: CatalogueFilter | None = None, chunk: int = 500
         last_id = rows[-1][0].id
 
 
+def experiment_years() -> list[int]:
+    """The years in which public experiments started, newest first (for the year filter)."""
+    year = cast(extract("year", Experiment.start_date), Integer)
+    return list(db.session.scalars(
+        select(year).join(Proposal, Proposal.id == Experiment.proposal_id)
+        .where(Proposal.status.in_(EXPERIMENT_STATES)).group_by(year).order_by(year.desc())
+    ))
+
+
 def _item(row) -> PublicExperiment:
     experiment, *sums = row
     proposal = experiment.proposal
@@ -228,8 +238,9 @@ def _item(row) -> PublicExperiment:
     return PublicExperiment(
         id=experiment.id,
         title=proposal.title or "",
-        summary=proposal.summary or "",
-        need=proposal.need or "",
+        # Sections the applicant marked as business secrets are never published.
+        summary="" if proposal.confidential_summary else proposal.summary or "",
+        need="" if proposal.confidential_need else proposal.need or "",
         status=Status(proposal.status),
         programme_id=proposal.programme_id,
         programme_name=proposal.programme.name,
