@@ -44,6 +44,7 @@ from .models import (
     ProposalSdg,
     StatusChange,
 )
+from .statistics_cache import cached
 from .vocabulary import SDGS, CityCentre, ParticipationCategory, ProposerType, ServiceArea
 
 ZERO = Decimal("0.00")
@@ -214,6 +215,7 @@ def _cohort(programme_id: int, call_id: int | None, year: int | None) -> list:
     return clauses
 
 
+@cached  # by data generation: recomputed after any write, never stale (statistics_cache.py)
 def programme_statistics(
     programme_id: int, *, call_id: int | None = None, year: int | None = None
 ) -> ProgrammeStatistics | None:
@@ -471,3 +473,18 @@ def default_programme_id(refs: list[ProgrammeRef]) -> int | None:
         if ref.name == DIGITAL_AGENDA:
             return ref.id
     return refs[0].id if refs else None
+
+
+@dataclass(frozen=True)
+class CallRef:
+    id: int
+    title: str
+
+
+def programme_calls(programme_id: int) -> list[CallRef]:
+    """The programme's calls in opening order, for the dashboard's call filter."""
+    rows = db.session.execute(
+        select(Call.id, Call.title).where(Call.programme_id == programme_id)
+        .order_by(Call.opens_on, Call.id)
+    ).all()
+    return [CallRef(*row) for row in rows]

@@ -13,6 +13,7 @@ from .proposals import (
     proposal_partner,
 )
 from .scorecard import GoalFollowUp, ProgrammeGoal, ProgrammeRisk
+from .statistics_generation import StatisticsGeneration
 from .tokens import ApiToken
 from .users import Organisation, User
 
@@ -37,6 +38,7 @@ __all__ = [
     "ProposalSdg",
     "Review",
     "Risk",
+    "StatisticsGeneration",
     "StatusChange",
     "User",
     "proposal_partner",

@@ -1,0 +1,108 @@
+"""Programme statistics cached per data generation: never a stale figure after a write.
+
+Every commit that writes to a table the statistics may read replaces the token in
+statistics_generation, in the same transaction. The writes are noticed on the engine (ORM
+flushes, Core and driver-level statements alike), so no service has to remember it.
+Results are cached in each process by (token, arguments); the token is read before
+computing, so a request that starts after a commit sees the new token and recomputes,
+and a process never needs another's cache (several workers and hosts stay correct).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+from collections import OrderedDict
+from functools import wraps
+
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
+
+from .extensions import db
+from .models.statistics_generation import StatisticsGeneration, new_token
+
+_TABLE = StatisticsGeneration.__table__
+# Writes to these tables never change a statistic; any other table's writes (today's or a
+# future one's) replace the token: a needless recomputation is cheap, a stale figure is not.
+UNCOUNTED = frozenset({_TABLE.name, "user", "api_token", "alembic_version"})
+_WRITE = re.compile(
+    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE
+)
+_DIRTY = "statistics_dirty"
+_HAS_TABLE = "statistics_generation_table"
+SIZE = 64
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_write(conn, cursor, statement, parameters, context, executemany):
+    match = _WRITE.match(statement)
+    if match and match.group(1).lower() not in UNCOUNTED:
+        conn.info[_DIRTY] = True
+
+
+@event.listens_for(Engine, "commit")
+def _replace_token(conn):
+    """The last statement of a transaction that wrote: a new token, committed with the data."""
+    if not conn.info.pop(_DIRTY, False):
+        return
+    if _HAS_TABLE not in conn.info:  # a database migrated up to before this table
+        conn.info[_HAS_TABLE] = inspect(conn).has_table(_TABLE.name)
+    if conn.info[_HAS_TABLE]:
+        conn.execute(update(_TABLE).where(_TABLE.c.id == 1).values(token=new_token()))
+
+
+@event.listens_for(Engine, "rollback")
+def _forget_write(conn):
+    conn.info.pop(_DIRTY, None)
+
+
+@event.listens_for(Pool, "reset")
+def _forget_write_on_reset(dbapi_connection, connection_record, reset_state):
+    connection_record.info.pop(_DIRTY, None)
+
+
+def current_token() -> int | None:
+    return db.session.scalar(select(_TABLE.c.token).where(_TABLE.c.id == 1))
+
+
+def _writing() -> bool:
+    """This transaction has changes of its own (pending or flushed, not yet committed)."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        return True
+    return bool(session.connection().info.get(_DIRTY))
+
+
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+_MISS = object()
+
+
+def cached(function):
+    """Cache a read-only function of the database by token and arguments (a copy per call)."""
+
+    @wraps(function)
+    def wrapper(*args, **kwargs):
+        if _writing():
+            return function(*args, **kwargs)
+        token = current_token()
+        if token is None:
+            return function(*args, **kwargs)
+        key = (function.__qualname__, str(db.engine.url), token, args,
+               tuple(sorted(kwargs.items())))
+        with _lock:
+            result = _cache.get(key, _MISS)
+            if result is not _MISS:
+                _cache.move_to_end(key)
+        if result is _MISS:
+            result = function(*args, **kwargs)
+            with _lock:
+                _cache[key] = result
+                while len(_cache) > SIZE:
+                    _cache.popitem(last=False)
+        return copy.deepcopy(result)
+
+    wrapper.uncached = function
+    return wrapper
