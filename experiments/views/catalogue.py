@@ -1,5 +1,81 @@
-"""The public catalogue of experiments and its open data."""
+"""The public catalogue of experiments and its open data (CC BY 4.0)."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+
+from .. import catalogue
+from ..exports import csv_stream
+from ..lifecycle import Status
+from ..vocabulary import SDGS, CityCentre, ServiceArea
+from .guards import EVERYONE, allow
 
 bp = Blueprint("catalogue", __name__, url_prefix="/experiments")
+
+PER_PAGE = 20
+STATUSES = (Status.PILOT, Status.EVALUATION, Status.ADOPTED, Status.DISCONTINUED)
+LICENCE_LINK = f'<{catalogue.LICENCE_URL}>; rel="license"'
+
+
+@bp.get("")
+@allow(EVERYONE)
+def index():
+    filters, errors = catalogue.parse_filters(request.args)
+    page = request.args.get("page", default=1, type=int)
+    if page < 1:
+        page = 1
+    results = catalogue.public_experiments(filters, page, PER_PAGE)
+    if page > results.pages:
+        abort(404)
+    return render_template(
+        "catalogue/index.html", results=results, filters=filters, ignored=sorted(errors),
+        years=catalogue.experiment_years(), statuses=STATUSES, areas=list(ServiceArea),
+        centres=list(CityCentre), sdgs=SDGS,
+    )
+
+
+@bp.get("/<int:experiment_id>")
+@allow(EVERYONE)
+def show(experiment_id: int):
+    item = catalogue.public_experiment(experiment_id)
+    if item is None:
+        abort(404)
+    return render_template("catalogue/show.html", item=item)
+
+
+@bp.get("/open-data")
+@allow(EVERYONE)
+def open_data():
+    return render_template("catalogue/open_data.html", fields=catalogue.OPEN_DATA_FIELDS,
+                           licence_name=catalogue.LICENCE_NAME,
+                           licence_url=catalogue.LICENCE_URL)
+
+
+@bp.get("/open-data.csv")
+@allow(EVERYONE)
+def open_data_csv():
+    rows = (catalogue.open_data_row(item) for item in catalogue.all_public_experiments())
+    header = [name for name, _type, _meaning in catalogue.OPEN_DATA_FIELDS]
+    return Response(
+        stream_with_context(csv_stream(header, rows)), mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="kokeilu-experiments.csv"',
+                 "Link": LICENCE_LINK},
+    )
+
+
+@bp.get("/open-data.json")
+@allow(EVERYONE)
+def open_data_json():
+    def generate():
+        head = {"licence": catalogue.LICENCE, "licence_name": catalogue.LICENCE_NAME,
+                "licence_url": catalogue.LICENCE_URL}
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "items": ['
+        for n, item in enumerate(catalogue.all_public_experiments()):
+            yield ("," if n else "") + json.dumps(catalogue.public_experiment_json(item),
+                                                   ensure_ascii=False)
+        yield "]}"
+
+    return Response(stream_with_context(generate()), mimetype="application/json",
+                    headers={"Link": LICENCE_LINK})
