@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from stdnum.fi import ytunnus
 from wtforms import (
+    BooleanField,
     FieldList,
     Form,
     FormField,
@@ -73,6 +74,14 @@ class ProposalForm(FlaskForm):
         validators=[Optional(), Length(max=NEED_MAX)],
         description=_l("At most %(n)d characters.", n=NEED_MAX), render_kw={"rows": 8},
     )
+    confidential_summary = BooleanField(
+        _l("The summary contains business secrets: do not publish it"),
+        description=_l("City staff still read it; the public catalogue and open data leave "
+                       "it out."),
+    )
+    confidential_need = BooleanField(
+        _l("The need contains business secrets: do not publish it"),
+    )
     proposer_type = TranslatedSelectField(
         _l("Proposer"), choices=[("", _l("Choose…"))] + choices(ProposerType),
         validators=[Optional()],
@@ -127,6 +136,8 @@ class ProposalForm(FlaskForm):
             "title": (self.title.data or "").strip() or None,
             "summary": (self.summary.data or "").strip() or None,
             "need": (self.need.data or "").strip() or None,
+            "confidential_summary": bool(self.confidential_summary.data),
+            "confidential_need": bool(self.confidential_need.data),
             "proposer_type": type_,
             "service_area": self.service_area.data or None,
             "city_centres": self.city_centres.data or [],

@@ -107,7 +107,8 @@ class _FormData:
         self.version = proposal.version
         self.call_id = proposal.call_id
         for name in ("title", "summary", "need", "proposer_type", "service_area",
-                     "requested_budget", "planned_duration_months"):
+                     "requested_budget", "planned_duration_months",
+                     "confidential_summary", "confidential_need"):
             setattr(self, name, getattr(proposal, name))
         self.city_centres = [c.value for c in proposal.city_centres]
         self.sdgs = proposal.sdgs
