@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests import builders
+
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
 
 
@@ -35,10 +37,16 @@ def test_a_body_that_is_not_an_object_is_422(api, programme, raw):
     assert body["errors"]
 
 
-def test_a_body_that_is_not_json_is_not_read_as_fields(api, programme):
-    response = api.patch("/proposals/1", "applicant", data="version=1",
-                         content_type="application/x-www-form-urlencoded")
-    assert response.status_code in (404, 422)
+@pytest.mark.parametrize("kwargs", [
+    {"data": "version=1", "content_type": "application/x-www-form-urlencoded"},
+    {"data": '{"version": 1}', "content_type": "text/plain"},
+    {},
+])
+def test_a_missing_or_non_json_body_is_400(app, api, people, programme, kwargs):
+    with app.app_context():
+        proposal_id = builders.make_proposal(people["applicant"], programme)
+    _is_problem(api.patch(f"/proposals/{proposal_id}", "applicant", **kwargs), 400)
+    _is_problem(api.post("/proposals", "applicant", **kwargs), 400)
 
 
 def test_oversized_bodies_are_413(api, programme):

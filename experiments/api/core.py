@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
-from werkzeug.exceptions import HTTPException
+from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from ..errors import DomainError, Invalid, NotAllowed
 from ..extensions import db
@@ -68,8 +69,20 @@ _ERROR_HEADERS = {
 }
 
 
+class JsonBodyParser(FlaskParser):
+    """webargs' parser, except that a body it should read must be there and be JSON."""
+
+    def load_json(self, req, schema):
+        if not is_json_request(req) or not req.get_data(cache=True):
+            raise BadRequest(_("Send a JSON object as the request body "
+                               "(Content-Type: application/json)."))
+        return super().load_json(req, schema)
+
+
 class ApiBlueprint(SmorestBlueprint):
     """A flask-smorest blueprint whose routes carry one tag and answer errors as problems."""
+
+    ARGUMENTS_PARSER = JsonBodyParser()
 
     def __init__(self, name: str, tag: str, description: str, url_prefix: str = "/api/v1"):
         super().__init__(name, __name__, url_prefix=url_prefix, description=description)

@@ -68,10 +68,12 @@ class Text(fields.String):
             text.encode("utf-8")
         except UnicodeEncodeError as error:
             raise ValidationError("Text must be valid Unicode.") from error
-        text = text.strip()
-        if not text and self.allow_none:
-            return None
-        return text
+        return text.strip()
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        text = super().deserialize(value, attr, data, **kwargs)
+        # After validation: an empty optional text is stored as no text at all.
+        return None if text == "" and self.allow_none else text
 
 
 class Int(fields.Integer):
