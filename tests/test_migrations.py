@@ -1,0 +1,90 @@
+"""The Alembic migrations, applied to an empty database, build exactly the models' schema.
+
+A model changed without a migration fails here (the same check as `flask db check`).
+"""
+
+import logging
+import os
+import uuid
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+
+from experiments import create_app
+from experiments.extensions import db
+
+
+@pytest.fixture(autouse=True)
+def keep_logging():
+    """env.py configures logging from alembic.ini; give the other tests theirs back."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    loggers = {name: (lg.disabled, lg.level) for name, lg in logging.root.manager.loggerDict.items()
+               if isinstance(lg, logging.Logger)}
+    yield
+    root.handlers[:], root.level = handlers, level
+    for name, lg in logging.root.manager.loggerDict.items():
+        if isinstance(lg, logging.Logger):
+            lg.disabled, lg.level = loggers.get(name, (False, logging.NOTSET))
+
+
+def _migrated_schema_differences(url: str, downgrade_first: bool = False) -> list:
+    """Upgrade an empty database to head and compare it with the models."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        try:
+            flask_migrate.upgrade()
+            if downgrade_first:  # every revision can be undone, and redone
+                flask_migrate.downgrade(revision="base")
+                assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+                flask_migrate.upgrade()
+            with db.engine.connect() as connection:
+                context = MigrationContext.configure(connection, opts={"compare_type": True})
+                return compare_metadata(context, db.metadata)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_one_head():
+    app = create_app("testing")
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+        heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, f"several heads, merge them: {heads}"
+
+
+def test_migrations_match_the_models_on_sqlite(tmp_path):
+    url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+    assert _migrated_schema_differences(url, downgrade_first=True) == []
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
+                    reason="TEST_DATABASE_URL is not a PostgreSQL database")
+def test_migrations_match_the_models_on_postgresql():
+    """In a schema of its own, so the per-test tables of the other tests are left alone."""
+    from experiments import database_url
+
+    url = database_url(os.environ["TEST_DATABASE_URL"])
+    schema = f"migration_check_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:  # no CREATE privilege: nothing to check here
+        admin.dispose()
+        pytest.skip(f"cannot create a schema: {error}")
+    separator = "&" if "?" in url else "?"
+    try:
+        differences = _migrated_schema_differences(
+            f"{url}{separator}options=-csearch_path%3D{schema}"
+        )
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+    assert differences == []
