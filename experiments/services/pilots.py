@@ -414,7 +414,7 @@ def add_risk(experiment: Experiment, actor: User, *, description, probability, i
 class MatrixCell:
     probability: int
     impact: int
-    risks: list
+    risks: list  # (number in the experiment's list, risk)
 
     @property
     def score(self) -> int:
@@ -423,10 +423,12 @@ class MatrixCell:
 
 def risk_matrix(risks) -> list[tuple[int, list[MatrixCell]]]:
     """Rows of the 4×4 matrix, highest impact first: (impact, cells by probability 1–4)."""
+    numbered = list(enumerate(risks, start=1))
     levels = range(RISK_MIN, RISK_MAX + 1)
     return [
-        (impact, [MatrixCell(p, impact, [r for r in risks if r.probability == p
-                                         and r.impact == impact]) for p in levels])
+        (impact, [MatrixCell(p, impact, [(n, r) for n, r in numbered
+                                         if r.probability == p and r.impact == impact])
+                  for p in levels])
         for impact in reversed(levels)
     ]
 

@@ -1,5 +1,245 @@
 """Running pilots: partners, participation, expenses, risks, evaluation (staff)."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..errors import Conflict, DomainError, Invalid, NotAllowed
+from ..extensions import db
+from ..forms.pilots import (
+    PARTNER_RENAMES,
+    EvaluationForm,
+    ExpenseForm,
+    ParticipationForm,
+    ParticipationImportForm,
+    PartnerForm,
+    RiskForm,
+)
+from ..lifecycle import EXPERIMENT_STATES
+from ..models import Experiment, Programme, Proposal
+from ..services import pilots
+from ..statistics import year_budget
+from .forms import apply_errors
+from .guards import SIGNED_IN, STAFF, allow
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
+
+# Each form on the experiment page posts with its own prefix, so errors stay with it.
+FORMS = {
+    "partner_form": (PartnerForm, "partner"),
+    "participation_form": (ParticipationForm, "participation"),
+    "import_form": (ParticipationImportForm, "import"),
+    "expense_form": (ExpenseForm, "expense"),
+    "risk_form": (RiskForm, "risk"),
+}
+RECENT_PARTICIPATION = 100
+
+
+@bp.get("")
+@allow(*STAFF)
+def index():
+    experiments = db.session.scalars(
+        select(Experiment).join(Experiment.proposal)
+        .where(Proposal.status.in_(EXPERIMENT_STATES))
+        .options(joinedload(Experiment.proposal), joinedload(Experiment.owner))
+        .order_by(Experiment.start_date.desc(), Experiment.id.desc())
+    ).all()
+    running = [e for e in experiments if e.proposal.status in pilots.RECORDING_STATES]
+    closed = [e for e in experiments if e.proposal.status not in pilots.RECORDING_STATES]
+    return render_template("pilots/index.html", running=running, closed=closed)
+
+
+# Applicants and admins may sign in but never see an experiment's page: 404 (SPEC roles).
+@bp.get("/<int:experiment_id>")
+@allow(SIGNED_IN)
+def show(experiment_id: int):
+    experiment = pilots.experiment_or_404(experiment_id, current_user)
+    return _page(experiment)
+
+
+def _page(experiment: Experiment, status: int = 200, **given):
+    forms = {}
+    for name, (form_class, prefix) in FORMS.items():
+        forms[name] = given.get(name) or form_class(prefix=prefix, formdata=None)
+    forms["partner_form"].organisation_id.choices = [("", _("Choose…")),
+                                                     *pilots.organisation_choices()]
+    recent, participation_count = pilots.recent_participation(experiment, RECENT_PARTICIPATION)
+    return render_template(
+        "pilots/show.html", experiment=experiment, proposal=experiment.proposal,
+        may_record=pilots.may_record(experiment),
+        totals=pilots.participation_totals(experiment),
+        recent=recent, participation_count=participation_count,
+        spending=pilots.spending(experiment),
+        matrix=pilots.risk_matrix(experiment.risks),
+        row_errors=given.get("row_errors"),
+        **forms,
+    ), status
+
+
+def _posted(experiment_id: int, name: str):
+    """The experiment (or 404) and its bound form for this section."""
+    experiment = pilots.experiment_or_404(experiment_id, current_user)
+    form_class, prefix = FORMS[name]
+    return experiment, form_class(prefix=prefix)
+
+
+def _refused(experiment: Experiment, name: str, form, error: DomainError):
+    """A refused addition: field errors re-render the page (422), others flash and go back."""
+    db.session.rollback()
+    if isinstance(error, NotAllowed):
+        abort(403)
+    if isinstance(error, Invalid):
+        apply_errors(form, error, PARTNER_RENAMES if name == "partner_form" else None)
+        return _page(experiment, 422, **{name: form})
+    flash(error.message, "error")
+    return _back(experiment)
+
+
+def _back(experiment: Experiment, anchor: str | None = None):
+    return redirect(url_for(".show", experiment_id=experiment.id, _anchor=anchor), 303)
+
+
+@bp.post("/<int:experiment_id>/partners")
+@allow(SIGNED_IN)
+def add_partner(experiment_id: int):
+    experiment, form = _posted(experiment_id, "partner_form")
+    form.organisation_id.choices = []  # any id; the service checks it exists
+    if form.validate_on_submit():
+        try:
+            partner = pilots.add_partner(experiment, current_user, **form.values())
+        except DomainError as error:
+            return _refused(experiment, "partner_form", form, error)
+        flash(_("“%(name)s” is now a partner.", name=partner.organisation.name), "success")
+        return _back(experiment, "partners")
+    return _page(experiment, 422, partner_form=form)
+
+
+@bp.post("/<int:experiment_id>/participation")
+@allow(SIGNED_IN)
+def add_participation(experiment_id: int):
+    experiment, form = _posted(experiment_id, "participation_form")
+    if form.validate_on_submit():
+        try:
+            pilots.record_participation(experiment, current_user, [form.values()])
+        except DomainError as error:
+            return _refused(experiment, "participation_form", form, error)
+        flash(_("The participation record is saved."), "success")
+        return _back(experiment, "participation")
+    return _page(experiment, 422, participation_form=form)
+
+
+@bp.post("/<int:experiment_id>/participation/import")
+@allow(SIGNED_IN)
+def import_participation(experiment_id: int):
+    experiment, form = _posted(experiment_id, "import_form")
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            records = pilots.import_participation_csv(
+                experiment, current_user, upload.read(pilots.CSV_MAX_BYTES + 1),
+                upload.filename or "",
+            )
+        except Invalid as error:
+            db.session.rollback()
+            rows = {k: v for k, v in error.errors.items() if k.startswith("row ")}
+            form.file.errors = list(form.file.errors) + [
+                m for k, ms in error.errors.items() if k not in rows for m in ms
+            ]
+            if rows:
+                form.form_errors.append(error.message)
+            return _page(experiment, 422, import_form=form, row_errors=rows)
+        except DomainError as error:
+            return _refused(experiment, "import_form", form, error)
+        flash(ngettext("%(num)d participation record imported.",
+                       "%(num)d participation records imported.", len(records)), "success")
+        return _back(experiment, "participation")
+    return _page(experiment, 422, import_form=form)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error):
+    """An upload over the site's request limit: explain it on the experiment page."""
+    experiment_id = (request.view_args or {}).get("experiment_id")
+    if (request.endpoint != "pilots.import_participation" or not current_user.is_authenticated
+            or not current_user.is_staff):
+        return render_template("errors/generic.html", error=error), 413
+    experiment = db.session.get(Experiment, experiment_id)
+    if experiment is None:
+        return render_template("errors/404.html", error=error), 404
+    form = ParticipationImportForm(prefix="import", formdata=None)
+    form.file.errors = [_("The file is too large: at most 1 MB.")]
+    return _page(experiment, 413, import_form=form)
+
+
+@bp.post("/<int:experiment_id>/expenses")
+@allow(SIGNED_IN)
+def add_expense(experiment_id: int):
+    experiment, form = _posted(experiment_id, "expense_form")
+    if form.validate_on_submit():
+        try:
+            pilots.record_expense(experiment, current_user, **form.values())
+        except DomainError as error:
+            return _refused(experiment, "expense_form", form, error)
+        flash(_("The expense is saved."), "success")
+        spent = pilots.spending(experiment)
+        if spent.over:
+            flash(_("Spending now exceeds the allocated budget."), "error")
+        return _back(experiment, "expenses")
+    return _page(experiment, 422, expense_form=form)
+
+
+@bp.post("/<int:experiment_id>/risks")
+@allow(SIGNED_IN)
+def add_risk(experiment_id: int):
+    experiment, form = _posted(experiment_id, "risk_form")
+    if form.validate_on_submit():
+        try:
+            pilots.add_risk(experiment, current_user, **form.values())
+        except DomainError as error:
+            return _refused(experiment, "risk_form", form, error)
+        flash(_("The risk is saved."), "success")
+        return _back(experiment, "risks")
+    return _page(experiment, 422, risk_form=form)
+
+
+@bp.route("/<int:experiment_id>/evaluation", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def evaluation(experiment_id: int):
+    experiment = pilots.experiment_or_404(experiment_id, current_user)
+    form = EvaluationForm()
+    if request.method == "GET" and experiment.evaluation is not None:
+        form.fill(experiment.evaluation)
+    if form.validate_on_submit():
+        try:
+            pilots.save_evaluation(experiment, current_user, **form.values())
+        except Invalid as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        except Conflict as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return _back(experiment, "evaluation")
+        else:
+            flash(_("The evaluation is saved."), "success")
+            return _back(experiment, "evaluation")
+    status = 422 if form.errors else 200
+    return render_template("pilots/evaluation.html", experiment=experiment,
+                           proposal=experiment.proposal, form=form,
+                           may_revise=pilots.may_record(experiment)), status
+
+
+@bp.app_template_global()
+def programme_budget(programme: Programme) -> list:
+    """Each year's annual budget, allocation and what remains (for starting a pilot)."""
+    return [year_budget(programme.id, y.year) for y in programme.years]
+
+
+@bp.app_template_global()
+def experiment_summary(experiment: Experiment) -> dict:
+    """Spending and participants of an experiment, for the proposal page's staff view."""
+    return {"spending": pilots.spending(experiment),
+            "totals": pilots.participation_totals(experiment)}
