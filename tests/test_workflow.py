@@ -243,3 +243,42 @@ def test_the_staff_question_reaches_the_applicant(applicant, staff, programme, o
     change_status(proposal, Status.MORE_INFO, staff, 1, question="How many robots?")
     assert "How many robots?" in outbox[0].body
 
+
+
+def test_the_answer_needs_a_proposal_still_complete(applicant, programme, outbox):
+    """Fields are editable in more_info; the resubmission checks them as a submission does."""
+    proposal = _proposal(applicant, programme, status=Status.MORE_INFO)
+    proposal_service.update_content(proposal, applicant, proposal.version,
+                                    {"summary": None, "city_centres": []})
+    with pytest.raises(Invalid) as refused:
+        change_status(proposal, Status.SUBMITTED, applicant, proposal.version, answer="Here.")
+    assert set(refused.value.errors) == {"summary", "city_centres"}
+    _unchanged(proposal.id, Status.MORE_INFO, 2)
+    assert outbox == []
+
+
+def test_the_answer_is_taken_after_the_call_closed(applicant, programme):
+    proposal = _proposal(applicant, programme, status=Status.MORE_INFO)
+    proposal.call.opens_on = date.today() - timedelta(days=90)
+    proposal.call.closes_on = date.today() - timedelta(days=30)
+    db.session.commit()
+    change_status(proposal, Status.SUBMITTED, applicant, proposal.version, answer="Here.")
+    assert proposal.status == Status.SUBMITTED
+
+
+@pytest.mark.parametrize(("source", "target", "field"), [
+    (Status.SCREENING, Status.MORE_INFO, "question"),
+    (Status.MORE_INFO, Status.SUBMITTED, "answer"),
+    (Status.SCREENING, Status.REJECTED, "reason"),
+    (Status.SUBMITTED, Status.WITHDRAWN, "reason"),
+])
+@pytest.mark.parametrize("given", ["x" * 5001, 42, ["a list"]])
+def test_a_move_text_must_be_text_of_sane_length(applicant, staff, programme, outbox, source,
+                                                 target, field, given):
+    proposal = _proposal(applicant, programme, status=source)
+    actor = applicant if target in (Status.SUBMITTED, Status.WITHDRAWN) else staff
+    with pytest.raises(Invalid) as refused:
+        change_status(proposal, target, actor, proposal.version, **{field: given})
+    assert list(refused.value.errors) == [field]
+    _unchanged(proposal.id, source, 1)
+    assert outbox == []

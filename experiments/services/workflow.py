@@ -94,6 +94,25 @@ def _check_submission(proposal: Proposal, values: dict) -> None:
         raise Invalid(errors, _("Complete the proposal before submitting it."))
 
 
+def _check_texts(proposal: Proposal, values: dict) -> None:
+    """The question, answer or reason of a move: text, at most REASON_MAX characters."""
+    fields = Fields()
+    for name in ("question", "answer", "reason"):
+        if name in values:
+            fields.text(name, values[name], max_length=REASON_MAX)
+    fields.raise_if_any()
+
+
+def _check_answer(proposal: Proposal, values: dict) -> None:
+    """The answer, and a proposal still complete after the applicant's edits."""
+    _check_texts(proposal, values)
+    errors = missing_for_submission(proposal)
+    # The call may have closed since the first submission; it still awaits this answer.
+    errors.pop("call_id", None)
+    if errors:
+        raise Invalid(errors, _("Complete the proposal before submitting it."))
+
+
 def _start_pilot(proposal: Proposal, values: dict) -> None:
     """Create the experiment, allocating its budget under the programme year's lock."""
     fields = Fields()
@@ -171,6 +190,11 @@ def _record_decision(proposal: Proposal, values: dict) -> None:
 
 _GUARDS = {
     (Status.DRAFT, Status.SUBMITTED): _check_submission,
+    (Status.SCREENING, Status.MORE_INFO): _check_texts,
+    (Status.MORE_INFO, Status.SUBMITTED): _check_answer,
+    (Status.SCREENING, Status.REJECTED): _check_texts,
+    **{(t.source, t.target): _check_texts
+       for t in lifecycle.TRANSITIONS if t.target == Status.WITHDRAWN},
     (Status.SCREENING, Status.PILOT): _start_pilot,
     (Status.PILOT, Status.EVALUATION): _end_pilot,
     (Status.PILOT, Status.DISCONTINUED): _discontinue_pilot,
