@@ -89,3 +89,12 @@ def test_html_forms_still_get_html_413(client, people):
     assert response.status_code == 413
     assert response.content_type.startswith("text/html")
 
+
+
+def test_swagger_ui_is_served_from_this_site(client):
+    response = client.get("/api/docs")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    assert "swagger-ui-bundle.js" in page.text and "https://" not in page.text
+    assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200

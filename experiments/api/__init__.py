@@ -4,7 +4,7 @@
 sets up the documented v1 blueprints under /api/v1 (see _set_up).
 """
 
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, current_app, jsonify, redirect, url_for
 
 from ..extensions import csrf
 
@@ -50,3 +50,9 @@ bp.record_once(lambda state: _set_up(state.app))
 def openapi():
     """The OpenAPI 3.1 description of /api/v1."""
     return jsonify(current_app.extensions["kokeilu-api"].spec.to_dict())
+
+
+@bp.get("/docs")
+def docs():
+    """Swagger UI (vendored in static/swagger-ui) over the OpenAPI description."""
+    return redirect(url_for("static", filename="swagger-ui/index.html"))
