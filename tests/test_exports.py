@@ -1,0 +1,170 @@
+"""Exports for managers: who may download, RFC 4180 CSV, XLSX, formulas neutralised."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from experiments.exports import PROPOSAL_COLUMNS, neutralise, statistics_rows
+from experiments.extensions import db
+from experiments.lifecycle import Status
+from experiments.models import Call, Participation, Proposal, User
+from experiments.statistics import programme_statistics
+from tests import builders
+
+URLS = ("/exports/", "/exports/proposals.csv", "/exports/proposals.xlsx",
+        "/exports/statistics.csv")
+HOSTILE = {
+    "title": "=1+1",
+    "summary": "+SUM(A1:A9)",
+    "need": "-2+3",
+    "organisation": "@cmd|' /C calc'!A0",
+    "city_unit": "\tTabbed",
+    "decision": "\rCarriage",
+}
+
+
+@pytest.fixture
+def data(app, people):
+    """A programme with a hostile adopted experiment and an ordinary draft."""
+    with app.app_context():
+        programme = builders.make_programme()
+        owner_id = db.session.scalar(select(User.id).where(User.email == "applicant@test.example"))
+        hostile = builders.make_proposal(owner_id, programme, status=Status.ADOPTED,
+                                         title=HOSTILE["title"], summary=HOSTILE["summary"],
+                                         need=HOSTILE["need"])
+        proposal = db.session.get(Proposal, hostile)
+        proposal.organisation.name = HOSTILE["organisation"]
+        proposal.experiment.city_unit = HOSTILE["city_unit"]
+        proposal.experiment.decision = HOSTILE["decision"]
+        db.session.add(Participation(experiment_id=proposal.experiment.id,
+                                     date=date(2020, 2, 2), category="employees", count=3))
+        builders.make_proposal(owner_id, programme, status=Status.DRAFT, title="Plain draft")
+        db.session.commit()
+        return {"programme": programme, "hostile": hostile}
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_anonymous_is_sent_to_sign_in(client, data, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("who", ["applicant", "staff", "admin"])
+@pytest.mark.parametrize("url", URLS)
+def test_only_managers(client, auth, data, who, url):
+    auth.login(who)
+    assert client.get(url).status_code == 403
+
+
+def test_proposals_csv_is_streamed_rfc4180_and_neutralised(client, auth, data):
+    auth.login("manager")
+    response = client.get(f"/exports/proposals.csv?programme={data['programme']}")
+    assert response.status_code == 200
+    assert response.is_streamed
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="proposals.csv"' in response.headers["Content-Disposition"]
+    raw = response.get_data().decode("utf-8")
+    assert raw.endswith("\r\n")
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    assert rows[0] == list(PROPOSAL_COLUMNS)
+    assert len(rows) == 3
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert record["title"] == "'=1+1"
+    assert record["summary"] == "'+SUM(A1:A9)"
+    assert record["need"] == "'-2+3"
+    assert record["organisation"] == "'@cmd|' /C calc'!A0"
+    assert record["city_unit"] == "'\tTabbed"
+    assert record["status"] == "adopted" and record["employees"] == "3"
+    assert record["allocated_budget"] == "10000.00"
+    assert record["owner_email"] == "applicant@test.example"
+    draft = dict(zip(rows[0], rows[2], strict=True))
+    assert draft["title"] == "Plain draft" and draft["allocated_budget"] == ""
+
+
+def test_proposals_csv_of_every_programme(client, auth, data, app):
+    with app.app_context():
+        other = builders.make_programme()
+        builders.make_proposal(
+            db.session.scalar(select(User.id).where(User.email == "other@test.example")),
+            other, status=Status.SUBMITTED, title="Elsewhere")
+    auth.login("manager")
+    rows = list(csv.reader(io.StringIO(client.get("/exports/proposals.csv").text)))
+    assert [r[3] for r in rows[1:]] == ["'=1+1", "Plain draft", "Elsewhere"]
+    one = list(csv.reader(io.StringIO(
+        client.get(f"/exports/proposals.csv?programme={other}").text)))
+    assert [r[3] for r in one[1:]] == ["Elsewhere"]
+
+
+def test_proposals_xlsx_neutralised_and_typed(client, auth, data):
+    auth.login("manager")
+    response = client.get(f"/exports/proposals.xlsx?programme={data['programme']}")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header == list(PROPOSAL_COLUMNS)
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    for name, value in (("title", "=1+1"), ("summary", "+SUM(A1:A9)"), ("need", "-2+3"),
+                        ("organisation", HOSTILE["organisation"]),
+                        ("city_unit", "\tTabbed")):
+        assert row[name].data_type == "s", name
+        assert row[name].value == "'" + value, name
+    assert row["allocated_budget"].data_type == "n"
+    assert row["allocated_budget"].value == 10000
+    assert row["start_date"].is_date
+
+
+def test_neutralise_every_dangerous_start():
+    for cell in ("=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx"):
+        assert neutralise(cell) == "'" + cell
+    for cell in ("1+1", "Tapiola", "", " =1", "'=1"):
+        assert neutralise(cell) == cell
+    assert neutralise(-2) == -2 and neutralise(None) is None
+
+
+def test_statistics_csv_has_the_dashboards_numbers(client, auth, data, app):
+    auth.login("manager")
+    response = client.get(f"/exports/statistics.csv?programme={data['programme']}")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0] == ["figure", "key", "value"]
+    with app.app_context():
+        expected = statistics_rows(programme_statistics(data["programme"]))
+    assert rows[1:] == [["" if v is None else str(v) for v in row] for row in expected]
+    values = {(f, k): v for f, k, v in rows[1:]}
+    assert values[("proposals", "")] == "1"
+    assert values[("carried_out", "")] == "1"
+    assert values[("participants", "employees")] == "3"
+    assert values[("median_experiment_days", "")] == "170.0"
+
+
+def test_statistics_csv_filters_and_bad_arguments(client, auth, data, app):
+    with app.app_context():
+        call_id = db.session.scalar(select(Call.id).where(Call.programme_id == data["programme"]))
+        other = builders.make_programme()
+        other_call = db.session.scalar(select(Call.id).where(Call.programme_id == other))
+    auth.login("manager")
+    base = f"/exports/statistics.csv?programme={data['programme']}"
+    rows = list(csv.reader(io.StringIO(client.get(f"{base}&call={call_id}&year=2020").text)))
+    assert ["filter", "call", str(call_id)] in rows and ["filter", "year", "2020"] in rows
+    assert client.get(f"{base}&call={other_call}").status_code == 404
+    assert client.get(f"{base}&call=abc").status_code == 400
+    assert client.get(f"{base}&year=-1").status_code == 400
+    assert client.get("/exports/statistics.csv?programme=999999").status_code == 404
+    assert client.get("/exports/proposals.csv?programme=abc").status_code == 400
+    assert client.get("/exports/proposals.xlsx?programme=999999").status_code == 404
+    # Without ?programme= the statistics are the default programme's.
+    assert client.get("/exports/statistics.csv").status_code == 200
+
+
+def test_exports_page_lists_programmes(client, auth, data):
+    auth.login("manager")
+    page = client.get("/exports/?lang=en").text
+    assert f"/exports/statistics.csv?programme={data['programme']}" in page
+
