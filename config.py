@@ -23,6 +23,7 @@ class Config:
     MAIL_BACKEND = "file"
     MAIL_FILE_PATH = None  # defaults to <instance>/outbox
     MAIL_DEFAULT_SENDER = "kokeilu@example.invalid"
+    MAIL_TIMEOUT = 10  # seconds; a hung mail server must not hold a worker for long
     # Throttling counters: memory:// is per process; several app servers share
     # redis://host:6379/0 (RATELIMIT_STORAGE_URI in the environment).
     RATELIMIT_STORAGE_URI = "memory://"

@@ -55,7 +55,7 @@ _SETTINGS = {
     "RATELIMIT_STORAGE_URI": str, "PROXY_FIX": int, "REQUIRE_TOTP": _flag,
     "MAIL_BACKEND": str, "MAIL_SERVER": str, "MAIL_PORT": int, "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str, "MAIL_USE_TLS": _flag, "MAIL_USE_SSL": _flag,
-    "MAIL_DEFAULT_SENDER": str,
+    "MAIL_DEFAULT_SENDER": str, "MAIL_TIMEOUT": int,
 }
 
 

@@ -1,6 +1,7 @@
 """Passwords, one-time codes, signed links, the session user loader and the security headers."""
 
 import hmac
+import sys
 import time
 from functools import cache
 from pathlib import Path
@@ -12,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, request, session
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db, login_manager
@@ -127,7 +129,14 @@ def _load_user(session_id: str):
     user_id, _, epoch = session_id.partition(":")
     if not user_id.isdigit() or not epoch.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # Error handlers run inside the `except` of the failed request: this is what they handle.
+    handling = sys.exc_info()[1]
+    try:
+        user = db.session.get(User, int(user_id))
+    except OperationalError:
+        if isinstance(handling, OperationalError):
+            return None  # drawing the "database unavailable" page: show it as to a visitor
+        raise
     if user is None or user.session_epoch != int(epoch) or not user.active:
         return None
     return user
