@@ -94,7 +94,8 @@ def test_html_forms_still_get_html_413(client, people):
 def test_swagger_ui_is_served_from_this_site(client):
     response = client.get("/api/docs")
     assert response.status_code == 302
-    page = client.get(response.headers["Location"])
-    assert page.status_code == 200
-    assert "swagger-ui-bundle.js" in page.text and "https://" not in page.text
-    assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
+    with client.get(response.headers["Location"]) as page:
+        assert page.status_code == 200
+        assert "swagger-ui-bundle.js" in page.text and "https://" not in page.text
+    with client.get("/static/swagger-ui/swagger-ui-bundle.js") as script:
+        assert script.status_code == 200
