@@ -13,7 +13,7 @@ from ..forms.moves import move_form, move_values
 from ..forms.proposals import ProposalForm
 from ..i18n import status_label
 from ..lifecycle import Role, Status
-from ..models import Proposal, Review, StatusChange, User
+from ..models import Experiment, ExperimentPartner, Proposal, Review, StatusChange, User
 from ..services import access
 from ..services import proposals as proposal_service
 from ..services.reviews import REVIEWABLE
@@ -151,6 +151,8 @@ def show(proposal_id: int, posted=None, status_code: int = 200):
     db.session.scalars(select(Proposal).where(Proposal.id == proposal.id).options(
         selectinload(Proposal.reviews).joinedload(Review.reviewer),
         selectinload(Proposal.history).joinedload(StatusChange.actor),
+        selectinload(Proposal.experiment).selectinload(Experiment.partners)
+        .joinedload(ExperimentPartner.organisation),
     )).all()
     reviews = proposal.reviews if current_user.is_staff else []
     own_review = next((r for r in reviews if r.reviewer_id == current_user.id), None)
