@@ -6,7 +6,6 @@ A barrier releases both at once; a SQLAlchemy event holds every budget check ope
 a moment, so an implementation that checked before it locked would over-allocate here.
 """
 
-import os
 import threading
 import time
 from datetime import date, timedelta
@@ -15,7 +14,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, func, select
 
-from experiments import create_app
 from experiments.errors import DomainError
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
@@ -31,20 +29,13 @@ ANNUAL = Decimal("250000.00")
 
 
 @pytest.fixture
-def race_app(tmp_path):
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'race.sqlite3'}"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url,
-                     MAIL_FILE_PATH=str(tmp_path / "outbox"))
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        event.listen(db.engine, "after_cursor_execute", _hold_budget_checks)
-    yield app
-    with app.app_context():
-        event.remove(db.engine, "after_cursor_execute", _hold_budget_checks)
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+def race_app(concurrent_app):
+    """A file database (or the PostgreSQL server) whose budget checks are held open."""
+    with concurrent_app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", _hold_budget_checks)
+    yield concurrent_app
+    event.remove(engine, "after_cursor_execute", _hold_budget_checks)
 
 
 def _hold_budget_checks(conn, cursor, statement, parameters, context, executemany):
