@@ -16,6 +16,7 @@ MENU = (
     ("scorecard.index", N_("Scorecards"), None),
     ("proposals.mine", N_("My proposals"), {Role.APPLICANT}),
     ("screening.queue", N_("Screening"), {Role.STAFF, Role.MANAGER}),
+    ("pilots.index", N_("Pilots"), {Role.STAFF, Role.MANAGER}),
     ("programmes.index", N_("Programmes"), {Role.MANAGER}),
     ("admin.users", N_("Users"), {Role.ADMIN}),
 )
