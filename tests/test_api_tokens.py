@@ -156,3 +156,45 @@ def test_repeated_failures_for_one_account_are_throttled_from_any_address(tmp_pa
 def test_successes_are_not_throttled(tmp_path):
     client = _throttled_app(tmp_path).test_client()
     assert all(_issue(client).status_code == 201 for _ in range(12))
+
+
+def test_two_step_accounts_need_their_one_time_code(app, client, people):
+    import pyotp
+
+    from experiments.models import User
+    from experiments.security import new_totp_secret
+
+    with app.app_context():
+        user = db.session.get(User, people["staff"])
+        user.totp_secret = new_totp_secret()
+        user.totp_enabled_at = utcnow()
+        db.session.commit()
+        secret = user.totp_secret
+    body = {"email": "staff@test.example", "password": builders.PASSWORD}
+    assert client.post("/api/v1/tokens", json=body).status_code == 401
+    assert client.post("/api/v1/tokens", json={**body, "code": "000000"}).status_code == 401
+    response = client.post("/api/v1/tokens", json={**body, "code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 201
+
+
+def test_privileged_roles_without_a_second_factor_get_no_token_when_required(tmp_path):
+    app = create_app("testing", REQUIRE_TOTP=True, MAIL_FILE_PATH=str(tmp_path))
+    with app.app_context():
+        db.create_all()
+        builders.make_user("manager", email="manager@test.example")
+        builders.make_user(email="applicant@test.example")
+    client = app.test_client()
+    assert _issue(client, "manager").status_code == 401
+    assert _issue(client, "applicant").status_code == 201
+
+
+def test_a_password_change_ends_older_tokens(app, client, people):
+    raw = _issue(client).get_json()["token"]
+    with app.app_context():
+        from experiments.models import User
+
+        db.session.get(User, people["applicant"]).password_changed_at = utcnow()
+        db.session.commit()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+    fresh = _issue(client).get_json()["token"]
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200

@@ -59,5 +59,7 @@ def test_api_conforms_to_its_description(case, app, seeded):
     writes_proposal = case.method in ("POST", "PATCH") and case.path in (
         "/api/v1/proposals", "/api/v1/proposals/{proposal_id}")
     token = seeded["applicant" if writes_proposal else "manager"]
-    case.call_and_validate(app=app, headers={"Authorization": f"Bearer {token}"},
-                           checks=CHECKS)
+    # Set on the case, not per call, so that schemathesis sees the request as sent: a case
+    # generated "without Authorization" is then no longer counted as invalid input.
+    case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+    case.call_and_validate(app=app, checks=CHECKS)

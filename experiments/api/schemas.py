@@ -180,6 +180,9 @@ class ProblemSchema(Schema):
 class TokenRequestSchema(Schema):
     email = text_in(254, required=True)
     password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    code = text_in(10, allow_none=True, load_default=None, metadata={
+        "description": "The one-time code of the authenticator app, for accounts that "
+                       "sign in in two steps."})
 
 
 class TokenSchema(Schema):

@@ -28,13 +28,14 @@ def _account_key() -> str:
 @blp.response(201, TokenSchema)
 @blp.problems(401, 429)
 def create_token(credentials):
-    """Exchange an e-mail address and password for a bearer token.
+    """Exchange an e-mail address and password (and one-time code) for a bearer token.
 
     Repeated failures from one address or for one account answer 429 for a while.
     """
-    issued = tokens.issue_token(credentials["email"], credentials["password"])
+    issued = tokens.issue_token(credentials["email"], credentials["password"],
+                                credentials["code"])
     if issued is None:
-        raise Unauthorised(_("The e-mail address or password is wrong."))
+        raise Unauthorised(_("The e-mail address, password or one-time code is wrong."))
     raw, token = issued
     return {"token": raw, "expires_at": token.expires_at}
 

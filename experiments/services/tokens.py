@@ -24,13 +24,15 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def issue_token(email: str, password: str) -> tuple[str, ApiToken] | None:
-    """A new token and its row for the active user with this e-mail and password, else None.
+def issue_token(email: str, password: str, code: str | None = None
+                ) -> tuple[str, ApiToken] | None:
+    """A new token and its row for the active user with this e-mail and password (and
+    one-time code, if the account signs in in two steps), else None.
 
     The raw token is returned once and never stored; the database keeps only its hash.
     """
     user = accounts.authenticate(email, password)
-    if user is None:
+    if user is None or not accounts.verify_second_factor(user, code):
         return None
     return issue_token_for(user)
 
@@ -54,7 +56,12 @@ def token_for(raw: str, now: datetime | None = None) -> ApiToken | None:
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None
     user: User = token.user
-    return token if user.active else None
+    if not user.active or (
+        # A password change ends every session, and so every token issued before it.
+        user.password_changed_at is not None and token.created_at < user.password_changed_at
+    ):
+        return None
+    return token
 
 
 def revoke_token(token: ApiToken) -> None:
