@@ -308,3 +308,13 @@ def test_csrf_token_is_required(app, client, people, programme):
     data["csrf_token"] = _csrf_token(client.get("/proposals/new").text)
     assert client.post("/proposals/new", data=data).status_code == 302
     assert _count(app) == 1
+
+
+def test_a_call_can_be_chosen_from_its_link(app, client, applicant, programme):
+    with app.app_context():
+        second = builders.make_programme()
+        call_id = db.session.scalar(select(Call.id).where(Call.programme_id == second))
+    page = client.get(f"/proposals/new?call={call_id}")
+    assert re.search(rf'<option selected value="{call_id}">|<option value="{call_id}" selected',
+                     page.text)
+    assert client.get("/proposals/new?call=abc").status_code == 200

@@ -48,6 +48,9 @@ def new():
     form.call_id.choices = _call_choices()
     if request.method == "GET":
         user = current_user
+        chosen = request.args.get("call", type=int)  # "propose to this call" links
+        if chosen in {choice.value for choice in form.call_id.choices}:
+            form.call_id.data = chosen
         form.proposer_type.data = user.proposer_type
         if user.organisation is not None:
             form.organisation_name.data = user.organisation.name
