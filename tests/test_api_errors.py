@@ -71,7 +71,10 @@ def test_422_names_every_invalid_field(api, programme):
     ("DELETE", "/api/v1/proposals", 405), ("PUT", "/api/v1/me", 405),
 ])
 def test_unknown_api_routes_are_problems(client, method, path, status):
-    _is_problem(client.open(path, method=method), status)
+    response = client.open(path, method=method)
+    _is_problem(response, status)
+    if status == 405:
+        assert "GET" in response.headers["Allow"]
 
 
 def test_html_pages_keep_html_errors(client, people):

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 def _render(error: HTTPException):
     if wants_problem(request.path):
         headers = {"Retry-After": error.retry_after} if getattr(error, "retry_after", None) else {}
+        if getattr(error, "valid_methods", None):  # RFC 9110: a 405 names the allowed methods
+            headers["Allow"] = ", ".join(error.valid_methods)
         return problem(error.code or 500, error.description or "", headers=headers)
     template = f"errors/{error.code}.html" if error.code in (403, 404) else "errors/generic.html"
     return render_template(template, error=error), error.code
