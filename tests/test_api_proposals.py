@@ -460,3 +460,31 @@ def test_programmes_are_public(app, api, programme):
     assert response.get_json()["items"] == [
         {"id": programme, "name": name, "start_year": date.today().year - 1,
          "end_year": date.today().year + 1}]
+
+
+def test_listing_takes_the_same_number_of_queries_for_more_proposals(app, api, people,
+                                                                     programme):
+    from sqlalchemy import event
+
+    def statements(n_more: int) -> int:
+        for n in range(n_more):
+            _make(app, people["applicant"], programme, status=Status.PILOT if n % 2 else
+                  Status.SUBMITTED, experiment_owner_id=people["staff"])
+        api.token("staff")
+        count = 0
+
+        def counter(*_args):
+            nonlocal count
+            count += 1
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            response = api.get("/proposals?per_page=100", "staff")
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+        assert response.status_code == 200
+        return count
+
+    assert statements(2) == statements(10)
