@@ -274,23 +274,29 @@ def programme_statistics(
     )
 
 
+_MAYBE_SCREENED = (Status.SUBMITTED, Status.WITHDRAWN)
+_EVALUATED_STATES = (Status.EVALUATION, Status.ADOPTED)
+_MAYBE_EVALUATED = (Status.DISCONTINUED,)
 _COUNTED_STATES = (Status.PILOT, Status.EVALUATION, Status.ADOPTED, Status.DISCONTINUED,
                    Status.REJECTED, Status.WITHDRAWN)
 
 
 def _status_counts(cohort: list) -> dict:
     """Proposals, the funnel and the count per state, in one aggregate query."""
+    # The history is asked only where the state does not tell: a proposal now submitted
+    # or withdrawn may have been screened before; a discontinued one may have been evaluated.
     columns = {
         "proposals": func.count(),
-        "screened": _count_if(
-            or_(Proposal.status.in_(SCREENED_STATES), _reached(Status.SCREENING))
-        ),
+        "screened": _count_if(or_(
+            Proposal.status.in_(SCREENED_STATES),
+            and_(Proposal.status.in_(_MAYBE_SCREENED), _reached(Status.SCREENING)),
+        )),
         # Every state from pilot on is reachable only through pilot.
         "carried_out": _count_if(Proposal.status.in_(EXPERIMENT_STATES)),
-        "evaluated": _count_if(
-            or_(Proposal.status.in_([Status.EVALUATION, Status.ADOPTED]),
-                _reached(Status.EVALUATION))
-        ),
+        "evaluated": _count_if(or_(
+            Proposal.status.in_(_EVALUATED_STATES),
+            and_(Proposal.status.in_(_MAYBE_EVALUATED), _reached(Status.EVALUATION)),
+        )),
         **{status: _count_if(Proposal.status == status) for status in _COUNTED_STATES},
     }
     row = db.session.execute(
@@ -302,32 +308,42 @@ def _status_counts(cohort: list) -> dict:
 
 
 def _breakdowns(cohort: list) -> dict[str, dict[str, int]]:
-    """Counts of proposals per proposer type, year, service area, centre, SDG and call."""
+    """Counts of proposals per proposer type, year, service area, call, centre and SDG.
 
-    def part(name, key, *joins):
-        query = select(literal(name).label("dimension"), cast(key, String).label("key"),
-                       func.count().label("n")).select_from(Proposal)
-        for target, on in joins:
-            query = query.join(target, on)
-        return query.where(*cohort).group_by(key)
-
+    Two aggregate queries: one pass over the proposals counts each combination of proposer
+    type, year, service area and call (a few hundred groups at most), whose counts add up
+    to each dimension's; centres and goals are counted through their own rows.
+    """
     year = _year_of_timestamp(Proposal.submitted_at)
-    query = union_all(
-        part("proposer_type", Proposal.proposer_type),
-        part("year", year),
-        part("service_area", Proposal.service_area),
-        part("city_centre", ProposalCentre.centre,
-             (ProposalCentre, ProposalCentre.proposal_id == Proposal.id)),
-        part("sdg", ProposalSdg.sdg, (ProposalSdg, ProposalSdg.proposal_id == Proposal.id)),
-        part("call", Proposal.call_id),
+    dimensions = ("proposer_type", "year", "service_area", "call")
+    result: dict[str, dict[str, int]] = {name: {} for name in (*dimensions, "city_centre",
+                                                              "sdg")}
+    groups = db.session.execute(
+        select(Proposal.proposer_type, year, Proposal.service_area, Proposal.call_id,
+               func.count())
+        .where(*cohort)
+        .group_by(Proposal.proposer_type, year, Proposal.service_area, Proposal.call_id)
     )
-    result: dict[str, dict[str, int]] = {
-        name: {} for name in ("proposer_type", "year", "service_area", "city_centre", "sdg",
-                              "call")
-    }
-    for dimension, key, n in db.session.execute(query):
-        if key is not None:
-            result[dimension][key] = int(n)
+    for *keys, n in groups:
+        for name, key in zip(dimensions, keys, strict=True):
+            if key is not None:
+                counts = result[name]
+                counts[str(key)] = counts.get(str(key), 0) + int(n)
+
+    def part(name, key, table):
+        return (
+            select(literal(name).label("dimension"), cast(key, String).label("key"),
+                   func.count().label("n"))
+            .select_from(Proposal).join(table, table.proposal_id == Proposal.id)
+            .where(*cohort).group_by(key)
+        )
+
+    rows = db.session.execute(union_all(
+        part("city_centre", ProposalCentre.centre, ProposalCentre),
+        part("sdg", ProposalSdg.sdg, ProposalSdg),
+    ))
+    for dimension, key, n in rows:
+        result[dimension][key] = int(n)
     return result
 
 
@@ -370,15 +386,18 @@ def _budget(programme_id: int, year: int | None) -> tuple[BudgetYear, ...]:
 
 
 def _participants(cohort: list) -> dict[str, int]:
-    rows = db.session.execute(
-        select(Participation.category, func.sum(Participation.count))
+    """Sums of the participation records per category, in one pass without sorting."""
+    row = db.session.execute(
+        select(*(
+            func.sum(case((Participation.category == category, Participation.count)))
+            for category in ParticipationCategory
+        ))
         .join(Experiment, Experiment.id == Participation.experiment_id)
         .join(Proposal, Proposal.id == Experiment.proposal_id)
         .where(*cohort)
-        .group_by(Participation.category)
-    ).all()
-    counts = {str(category): int(total) for category, total in rows}
-    return _zero_filled(ParticipationCategory, counts)
+    ).one()
+    return {category.value: int(total or 0)
+            for category, total in zip(ParticipationCategory, row, strict=True)}
 
 
 def _screening_decision_days(cohort: list):
