@@ -82,11 +82,9 @@ def _author() -> User | None:
 
 
 def value_through(goal: ProgrammeGoal, until: date, cache: StatisticsCache) -> Decimal | None:
-    """The goal's figure for the proposals of the programme's years up to a date's year.
-
-    For the last programme year it is the whole programme's figure; before it, the
-    single years' statistics combined as the metric says; None if they do not combine.
-    """
+    """The goal's figure for the proposals submitted up to the date's year; None if unknown."""
+    # The last programme year takes the whole programme's figure; earlier ones combine
+    # single years as the metric says, or give None when its figures do not add up.
     metric = METRIC_BY_CODE[goal.metric]
     if until.year >= goal.programme.end_year:
         return metric.value(cache.for_year(None))

@@ -245,8 +245,7 @@ class GoalRow:
 
 
 def risk_level(score: int) -> tuple[str, str]:
-    """(css class, untranslated label) of a probability × impact score, in the bands of the
-    experiments' risk matrix."""
+    """(css class, untranslated label) of a score, in the experiment risk matrix's bands."""
     if score >= 9:
         return "high", N_("High")
     if score >= 4:

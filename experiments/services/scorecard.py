@@ -170,11 +170,9 @@ def delete_goal(goal: ProgrammeGoal, actor: User) -> None:
 
 def add_follow_up(goal: ProgrammeGoal, actor: User, values: dict,
                   cache: StatisticsCache | None = None) -> GoalFollowUp:
-    """Record the goal's state on a date; a computed metric's value is taken now and kept.
-
-    Raises NotAllowed or Invalid (date outside the period, in the future or already
-    followed up; a manual value missing).
-    """
+    """Record the goal's state on a date, a computed value as now; raises NotAllowed, Invalid."""
+    # Refused: a date outside the period, in the future or already followed up; a manual
+    # value missing. Later records never change the value saved here.
     _require_manager(actor)
     errors: dict[str, list[str]] = {}
     on = _date(values.get("date"), "date", errors)
