@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Select, case, cast, exists, extract, func, select
+from sqlalchemy import Integer, Select, cast, exists, extract, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .extensions import db
@@ -27,6 +27,7 @@ from .models import (
     ProposalSdg,
 )
 from .queries import Page
+from .statistics_cache import cached, cached_count
 from .vocabulary import SDGS, CityCentre, ParticipationCategory, ServiceArea
 
 LICENCE = "CC-BY-4.0"
@@ -125,19 +126,16 @@ class PublicExperiment:
     evaluation: dict | None = field(default=None)
 
 
-def _participant_sums():
-    return (
-        select(
-            Participation.experiment_id,
-            *(
-                func.sum(case((Participation.category == category, Participation.count),
-                              else_=0)).label(category.value)
-                for category in ParticipationCategory
-            ),
-        )
-        .group_by(Participation.experiment_id)
-        .subquery()
-    )
+def _participant_sums() -> list:
+    """Per category, the experiment's participants: correlated, so only the rows a page shows
+    are summed (not every participation record of the database, then joined)."""
+    return [
+        select(func.sum(Participation.count))
+        .where(Participation.experiment_id == Experiment.id,
+               Participation.category == category)
+        .correlate(Experiment).scalar_subquery().label(category.value)
+        for category in ParticipationCategory
+    ]
 
 
 def _base(f: CatalogueFilter) -> Select:
@@ -167,10 +165,8 @@ def _base(f: CatalogueFilter) -> Select:
 
 def _loaded(query: Select) -> Select:
     """The query with everything an item shows loaded in a fixed number of statements."""
-    sums = _participant_sums()
     return (
-        query.outerjoin(sums, sums.c.experiment_id == Experiment.id)
-        .add_columns(*(sums.c[c.value] for c in ParticipationCategory))
+        query.add_columns(*_participant_sums())
         .options(
             contains_eager(Experiment.proposal).options(
                 joinedload(Proposal.programme), joinedload(Proposal.call),
@@ -190,7 +186,7 @@ def public_experiments(f: CatalogueFilter, page: int = 1, per_page: int = 20) ->
     """One page of the public catalogue, newest pilots first: Page(items, page, per_page,
     total) with PublicExperiment items."""
     base = _base(f)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    total = cached_count(base)
     rows = db.session.execute(
         _loaded(base).order_by(*_NEWEST_FIRST).limit(per_page).offset((page - 1) * per_page)
     ).all()
@@ -221,6 +217,7 @@ def all_public_experiments(f: CatalogueFilter | None = None, chunk: int = 500
         last_id = rows[-1][0].id
 
 
+@cached  # a GROUP BY over every experiment, the same until the next write
 def experiment_years() -> list[int]:
     """The years in which public experiments started, newest first (for the year filter)."""
     year = cast(extract("year", Experiment.start_date), Integer)

@@ -9,17 +9,15 @@ from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .models import REVIEW_CRITERIA, Proposal, Review
+from .statistics_cache import cached_count
 
-# The average of a proposal's reviews over all five criteria (NULL without reviews).
+# The average of reviews over all five criteria (NULL without reviews).
+_AVERAGE = sum(func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA) / len(REVIEW_CRITERIA)
+# Per proposal, for sorting by score: computed only for the proposals the filters let through
+# (the index on review.proposal_id), never by aggregating every review of the database.
 _review_average = (
-    select(
-        Review.proposal_id,
-        (sum(func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA) / len(REVIEW_CRITERIA))
-        .label("average"),
-        func.count().label("reviews"),
-    )
-    .group_by(Review.proposal_id)
-    .subquery()
+    select(_AVERAGE).where(Review.proposal_id == Proposal.id).correlate(Proposal)
+    .scalar_subquery()
 )
 
 SORTS = {
@@ -28,8 +26,8 @@ SORTS = {
     "title": (Proposal.title.asc(), Proposal.id.asc()),
     "requested_budget": (Proposal.requested_budget.asc(), Proposal.id.asc()),
     "-requested_budget": (Proposal.requested_budget.desc(), Proposal.id.desc()),
-    "score": (_review_average.c.average.asc().nulls_last(), Proposal.id.asc()),
-    "-score": (_review_average.c.average.desc().nulls_last(), Proposal.id.asc()),
+    "score": (_review_average.asc().nulls_last(), Proposal.id.asc()),
+    "-score": (_review_average.desc().nulls_last(), Proposal.id.asc()),
 }
 
 
@@ -80,15 +78,32 @@ def _filtered(base: Select, f: ProposalFilter) -> Select:
 
 
 def proposal_page(visible: Select, f: ProposalFilter, page: int, per_page: int) -> Page:
-    """One page of the visible proposals, filtered and sorted, each with its review average."""
+    """One page of the visible proposals, filtered and sorted, each with its review average.
+
+    Items are (proposal, average, reviews) rows; average and reviews are None without reviews.
+    """
     filtered = _filtered(visible, f)
-    total = db.session.scalar(select(func.count()).select_from(filtered.order_by(None).subquery()))
-    rows = db.session.execute(
-        filtered.add_columns(_review_average.c.average, _review_average.c.reviews)
-        .outerjoin(_review_average, _review_average.c.proposal_id == Proposal.id)
+    total = cached_count(filtered)
+    order = SORTS[f.sort]
+    # Sort and skip over ids alone (small rows for the sorter, deep pages stay cheap), then
+    # load the rows of this page only.
+    page_ids = (
+        filtered.with_only_columns(Proposal.id).order_by(*order)
+        .limit(per_page).offset((page - 1) * per_page)
+    )
+    proposals = db.session.scalars(
+        filtered.where(Proposal.id.in_(page_ids))
         .options(selectinload(Proposal.owner), selectinload(Proposal.call))
-        .order_by(*SORTS[f.sort])
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        .order_by(*order)
     ).all()
-    return Page(items=list(rows), page=page, per_page=per_page, total=total)
+    # The page's averages in one statement, for these proposals only.
+    averages = {
+        proposal_id: (average, reviews)
+        for proposal_id, average, reviews in db.session.execute(
+            select(Review.proposal_id, _AVERAGE, func.count())
+            .where(Review.proposal_id.in_([p.id for p in proposals]))
+            .group_by(Review.proposal_id)
+        )
+    } if proposals else {}
+    items = [(p, *averages.get(p.id, (None, None))) for p in proposals]
+    return Page(items=items, page=page, per_page=per_page, total=total)

@@ -1,11 +1,13 @@
-"""Programme statistics cached per data generation: never a stale figure after a write.
+"""Read results cached per data generation: never a stale figure after a write.
 
 Every commit that writes to a table the statistics may read replaces the token in
 statistics_generation, in the same transaction. The writes are noticed on the engine (ORM
 flushes, Core and driver-level statements alike), so no service has to remember it.
-Results are cached in each process by (token, arguments); the token is read before
-computing, so a request that starts after a commit sees the new token and recomputes,
-and a process never needs another's cache (several workers and hosts stay correct).
+Results (programme statistics, counts for pagination) are cached in each process by
+(token, arguments); the token is read before computing, so a request that starts after a
+commit sees the new token and recomputes, and a process never needs another's cache
+(several workers and hosts stay correct). Only reads that do not depend on the UNCOUNTED
+tables may be cached.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import threading
 from collections import OrderedDict
 from functools import wraps
 
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import Select, event, func, inspect, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
@@ -32,7 +34,7 @@ _WRITE = re.compile(
 )
 _DIRTY = "statistics_dirty"
 _HAS_TABLE = "statistics_generation_table"
-SIZE = 64
+SIZE = 256
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -80,29 +82,44 @@ _lock = threading.Lock()
 _MISS = object()
 
 
+def _through_cache(key: tuple, compute):
+    """compute() once per token and key in this process; callers get their own copy."""
+    if _writing():
+        return compute()
+    token = current_token()
+    if token is None:  # no generation row (a truncated test database): never cache
+        return compute()
+    key = (str(db.engine.url), token, *key)
+    with _lock:
+        result = _cache.get(key, _MISS)
+        if result is not _MISS:
+            _cache.move_to_end(key)
+    if result is _MISS:
+        result = compute()
+        with _lock:
+            _cache[key] = result
+            while len(_cache) > SIZE:
+                _cache.popitem(last=False)
+    return copy.deepcopy(result)
+
+
 def cached(function):
-    """Cache a read-only function of the database by token and arguments (a copy per call)."""
+    """Cache a read-only function of the database by token and arguments."""
 
     @wraps(function)
     def wrapper(*args, **kwargs):
-        if _writing():
-            return function(*args, **kwargs)
-        token = current_token()
-        if token is None:
-            return function(*args, **kwargs)
-        key = (function.__qualname__, str(db.engine.url), token, args,
-               tuple(sorted(kwargs.items())))
-        with _lock:
-            result = _cache.get(key, _MISS)
-            if result is not _MISS:
-                _cache.move_to_end(key)
-        if result is _MISS:
-            result = function(*args, **kwargs)
-            with _lock:
-                _cache[key] = result
-                while len(_cache) > SIZE:
-                    _cache.popitem(last=False)
-        return copy.deepcopy(result)
+        key = (function.__module__, function.__qualname__, repr(args),
+               repr(sorted(kwargs.items())))
+        return _through_cache(key, lambda: function(*args, **kwargs))
 
     wrapper.uncached = function
     return wrapper
+
+
+def cached_count(statement: Select) -> int:
+    """The number of rows of a select, counted once per token (pagination counts the world
+    once per write, not on every page view)."""
+    counting = select(func.count()).select_from(statement.order_by(None).subquery())
+    compiled = counting.compile(dialect=db.engine.dialect)
+    key = ("count", str(compiled), repr(sorted(compiled.params.items())))
+    return _through_cache(key, lambda: db.session.scalar(counting))
