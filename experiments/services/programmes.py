@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import extract, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -181,10 +182,12 @@ def _check_removed_years(programme: Programme, period: range) -> None:
         amount, pilots = allocated[row.year]
         field = "start_year" if row.year < period.start else "end_year"
         errors.setdefault(field, []).append(
-            _(
-                "%(year)d cannot be removed from the period: %(pilots)d pilot(s) starting "
-                "that year have %(amount)s allocated.",
-                year=row.year, pilots=pilots, amount=money(amount),
+            ngettext(
+                "%(year)d cannot be removed from the period: %(num)d pilot starting that "
+                "year has %(amount)s allocated.",
+                "%(year)d cannot be removed from the period: %(num)d pilots starting that "
+                "year have %(amount)s allocated.",
+                pilots, year=row.year, amount=money(amount),
             )
         )
     if errors:
