@@ -3,12 +3,15 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField
+from wtforms import DecimalField, widgets
 from wtforms.validators import ValidationError
 
 
 class MoneyField(DecimalField):
     """Euros with at most two decimals; a comma is accepted as the decimal mark."""
+
+    # A text box, not type=number: browsers drop "12 500,50" from a number box silently.
+    widget = widgets.TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("places", 2)

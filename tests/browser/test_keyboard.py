@@ -4,6 +4,7 @@ the resident follows it and answers, all in Swedish. Every focus stop must be vi
 """
 
 import re
+from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
@@ -112,7 +113,8 @@ def proposal_by_title(app, title: str) -> dict:
     with app.app_context():
         proposal = db.session.scalar(select(Proposal).where(Proposal.title == title))
         return {"id": proposal.id, "status": proposal.status, "sdgs": list(proposal.sdgs),
-                "centres": [c.value for c in proposal.city_centres]}
+                "centres": [c.value for c in proposal.city_centres],
+                "budget": proposal.requested_budget}
 
 
 def status_in(app, lang: str, status: Status) -> str:
@@ -150,7 +152,9 @@ def test_register_propose_screen_and_answer_with_the_keyboard_only(browser, live
     choose(page, "locale", "sv")
     tab_to(page, lambda e: e["tag"] == "button" and e["inMain"], "Create account")
     assert press_and_wait(page, "Enter").status == 200
+    assert page.locator("h1").inner_text() == "Kontrollera din e-post"
     [mail] = [m for m in app.extensions["mailman"].outbox if m.to == [address]]
+    assert mail.subject == "Bekräfta din e-postadress för Kokeilu"
     link = re.search(r"https?://\S+/register/confirm/\S+", mail.body).group(0)
     page.goto(link)  # the link in the e-mail
     sign_in_by_keyboard(page, address, password)
@@ -158,6 +162,7 @@ def test_register_propose_screen_and_answer_with_the_keyboard_only(browser, live
     # Propose and submit.
     tab_to_link(page, "/proposals/new")
     press_and_wait(page, "Enter")
+    assert page.locator("h1").inner_text() == "Föreslå ett försök"
     tab_to_id(page, "title")
     page.keyboard.type(TITLE)
     tab_to_id(page, "summary")
@@ -168,7 +173,7 @@ def test_register_propose_screen_and_answer_with_the_keyboard_only(browser, live
     tab_to_id(page, "city_centres-1")  # Espoonlahti / Esboviken
     page.keyboard.press("Space")
     tab_to_id(page, "requested_budget")
-    page.keyboard.type("12 000")
+    page.keyboard.type("12 000,00")  # as a Finnish or Swedish speaker writes it
     tab_to_id(page, "planned_duration_months")
     page.keyboard.type("9")
     tab_to_id(page, "sdgs-10")  # goal 11
@@ -178,11 +183,11 @@ def test_register_propose_screen_and_answer_with_the_keyboard_only(browser, live
            "Save draft")
     assert press_and_wait(page, "Enter").status == 200
     proposal = proposal_by_title(app, TITLE)
-    assert (proposal["status"], proposal["centres"], proposal["sdgs"]) == (
-        Status.DRAFT, ["espoonlahti"], [11])
+    assert (proposal["status"], proposal["centres"], proposal["sdgs"], proposal["budget"]) == (
+        Status.DRAFT, ["espoonlahti"], [11], Decimal("12000.00"))
     tab_to_button(page, "move-submitted")
     assert press_and_wait(page, "Space").status == 200
-    assert status_in(app, "sv", Status.SUBMITTED) in announced(page)
+    assert announced(page) == "Förslaget har nu status: Inlämnad."
     assert proposal_by_title(app, TITLE)["status"] == Status.SUBMITTED
     screenshot(page, "sv-keyboard-resident-submitted")
     sign_out_by_keyboard(page)
@@ -196,6 +201,7 @@ def test_register_propose_screen_and_answer_with_the_keyboard_only(browser, live
     sign_in_by_keyboard(desk, email("keyboard-staff"), builders.PASSWORD)
     tab_to_link(desk, "/screening")
     press_and_wait(desk, "Enter")
+    assert desk.locator("h1").inner_text() == "Esikäsiteltävät ehdotukset"
     tab_to_link(desk, f"/proposals/{proposal['id']}")
     press_and_wait(desk, "Enter")
     tab_to_button(desk, "move-screening")

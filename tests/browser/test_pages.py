@@ -15,6 +15,9 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.exceptions import HTTPException
 
+from experiments import vocabulary
+from experiments.lifecycle import Status
+
 from .conftest import ROLES, axe_violations, describe, horizontal_overflow, screenshot
 
 pytestmark = pytest.mark.browser
@@ -22,6 +25,24 @@ pytestmark = pytest.mark.browser
 LANGUAGES = ("fi", "sv", "en")
 NOT_PAGES = ("/static/", "/api/", "/exports/", "/logout")
 MAX_PAGES_PER_ROLE = 60
+# Stored codes that must never reach a reader untranslated (those with an underscore cannot
+# be ordinary words). Examples of a file format in <code> or a hint may show them.
+RAW_CODES = sorted(
+    code for code in {s.value for s in Status}
+    | {code for table in vocabulary.LABELS.values() for code in table}
+    if "_" in code
+)
+PAGE_FACTS = """(codes) => {
+  const main = document.querySelector('main');
+  const clone = main.cloneNode(true);
+  clone.querySelectorAll('code, pre, samp, kbd, .hint, script, style, [hidden]')
+    .forEach(e => e.remove());
+  const words = new Set(clone.innerText.split(/[^A-Za-z_]+/));
+  const personal = [...document.querySelectorAll(
+      'main input[type=email], main input[type=password], main input[name=name]')]
+    .filter(e => !e.hasAttribute('autocomplete')).map(e => e.id || e.name);
+  return {codes: codes.filter(c => words.has(c)), personal: personal};
+}"""
 
 
 SHARED_STARTS = ("/accessibility", "/no-such-page")
@@ -91,6 +112,12 @@ class Crawl:
         lang = page.evaluate("document.documentElement.lang")
         if lang != self.lang:
             self.problems.append(f"{label}: <html lang={lang!r}>, want {self.lang!r}")
+        facts = page.evaluate(PAGE_FACTS, RAW_CODES)
+        if facts["codes"]:
+            self.problems.append(f"{label}: raw codes shown: {facts['codes']}")
+        if facts["personal"]:
+            self.problems.append(f"{label}: personal fields without autocomplete: "
+                                 f"{facts['personal']}")
         if expect_errors and page.locator(".error-summary").count() == 0:
             self.problems.append(f"{label}: the form was refused without an error summary")
         violations = axe_violations(page)
