@@ -1,5 +1,6 @@
 """The typed SQLAlchemy models. Thin: they never commit and never send mail."""
 
+from . import indexes  # noqa: F401 (indexes the benchmark measured; they attach to tables)
 from .experiment import Evaluation, Expense, Experiment, ExperimentPartner, Participation, Risk
 from .feedback import Feedback
 from .programmes import Call, Programme, ProgrammeYear
