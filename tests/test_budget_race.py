@@ -12,12 +12,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, select
+from flask_babel import force_locale
+from sqlalchemy import event, func, select, update
 
-from experiments.errors import DomainError
+from experiments.errors import Conflict, DomainError
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
-from experiments.models import Experiment, Proposal, StatusChange, User
+from experiments.models import Experiment, ProgrammeYear, Proposal, StatusChange, User
 from experiments.services.workflow import change_status
 from experiments.statistics import year_budget
 from tests import builders
@@ -137,3 +138,35 @@ def test_two_allocations_that_both_fit_both_succeed(race_app):
     started, history, experiments, budget = _pilots(race_app, programme_id)
     assert (started, history, experiments) == (3, 2, 3)
     assert budget.remaining == 0
+
+
+def test_a_budget_lock_that_never_comes_is_a_clean_conflict(race_app):
+    """Another transaction holds the year's row too long: refused cleanly, nothing changed."""
+    programme_id, managers, staff, proposals = _setup(race_app, Decimal("0"))
+    year = date.today().year
+    with race_app.app_context():
+        holder = db.engine.connect()
+    held = holder.begin()
+    holder.execute(update(ProgrammeYear)
+                   .where(ProgrammeYear.programme_id == programme_id, ProgrammeYear.year == year)
+                   .values(allocation_serial=ProgrammeYear.allocation_serial + 1))
+    try:
+        with race_app.app_context(), force_locale("en"):
+            connection = db.session.connection()
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA busy_timeout = 200")
+            else:
+                connection.exec_driver_sql("SET lock_timeout = '200ms'")
+            proposal = db.session.get(Proposal, proposals[0])
+            with pytest.raises(Conflict) as error:
+                change_status(
+                    proposal, Status.PILOT, db.session.get(User, managers[0]), proposal.version,
+                    allocated_budget=Decimal("1000"), start_date=date(year, 6, 1),
+                    planned_end_date=date(year, 9, 1), owner_id=staff,
+                )
+            assert "try again" in error.value.message
+    finally:
+        held.rollback()
+        holder.close()
+    started, history, experiments, budget = _pilots(race_app, programme_id)
+    assert (started, history, experiments, budget.allocated) == (0, 0, 0, 0)

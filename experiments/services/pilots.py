@@ -14,15 +14,15 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from flask import abort
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
-from ..i18n import status_label
+from ..i18n import number, status_label
 from ..lifecycle import Status
 from ..models import (
     Evaluation,
@@ -186,11 +186,7 @@ def organisation_choices() -> list[tuple[int, str]]:
 
 
 def record_participation(experiment: Experiment, actor: User, rows) -> list[Participation]:
-    """Save participation records, all or none; raises Invalid.
-
-    Errors of a single record are keyed by field (date, category, count, note); of
-    several, by "row N" (1-based).
-    """
+    """Save records all or none; raises Invalid keyed by field for one record, "row N" for more."""
     _check(experiment, actor)
     if not isinstance(rows, list | tuple) or not rows:
         raise Invalid({"rows": [_("Give at least one participation record.")]})
@@ -204,10 +200,7 @@ def record_participation(experiment: Experiment, actor: User, rows) -> list[Part
 
 def import_participation_csv(experiment: Experiment, actor: User, data: bytes,
                              filename: str | None = None) -> list[Participation]:
-    """Save every row of a CSV file, or none: raises Invalid ("file", or "row N" per bad row).
-
-    Rows are numbered as in a spreadsheet: the header is row 1.
-    """
+    """Save every row of a CSV file or none; raises Invalid ("file", or spreadsheet "row N")."""
     _check(experiment, actor)
     numbered, errors = read_participation_csv(data, filename)
     records = _participation(experiment, numbered, by_row=True, errors=errors)
@@ -269,7 +262,7 @@ def read_participation_csv(data: bytes, filename: str | None = None):
 
 
 def _too_many_rows() -> str:
-    return _("At most %(n)s rows at a time; split the file.", n=f"{CSV_MAX_ROWS:,}")
+    return _("At most %(n)s rows at a time; split the file.", n=number(CSV_MAX_ROWS))
 
 
 def _participation(experiment: Experiment, numbered, *, by_row: bool,
@@ -277,7 +270,7 @@ def _participation(experiment: Experiment, numbered, *, by_row: bool,
     """The records for the numbered rows; raises Invalid naming every bad row."""
     errors = dict(errors or {})
     records = []
-    for number, row in numbered:
+    for row_number, row in numbered:
         fields = Fields()
         if not isinstance(row, dict):
             fields.fail("row", _("Give date, category, count and note."))
@@ -285,16 +278,16 @@ def _participation(experiment: Experiment, numbered, *, by_row: bool,
             when = fields.date("date", row.get("date"))
             if when is not None and when < experiment.start_date:
                 fields.fail("date", _("The date is before the pilot started (%(start)s).",
-                                      start=experiment.start_date.isoformat()))
+                                      start=format_date(experiment.start_date)))
             category = fields.choice("category", row.get("category"), ParticipationCategory)
             count = fields.integer(
                 "count", row.get("count"), 1, COUNT_MAX,
-                _("Enter a whole number from 1 to %(max)s.", max=f"{COUNT_MAX:,}"),
+                _("Enter a whole number from 1 to %(max)s.", max=number(COUNT_MAX)),
             )
             note = fields.text("note", row.get("note"), max_length=NOTE_MAX)
         if fields.errors:
             if by_row:
-                errors[f"row {number}"] = [
+                errors[f"row {row_number}"] = [
                     f"{field}: {message}"
                     for field, messages in fields.errors.items() for message in messages
                 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -155,7 +156,7 @@ def _end_pilot(proposal: Proposal, values: dict) -> None:
     end = fields.date("actual_end_date", values["actual_end_date"])
     if end is not None and end < experiment.start_date:
         fields.fail("actual_end_date", _("The pilot cannot end before it started (%(start)s).",
-                                          start=experiment.start_date.isoformat()))
+                                          start=format_date(experiment.start_date)))
     fields.raise_if_any()
     experiment.actual_end_date = end
 
