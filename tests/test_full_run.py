@@ -123,8 +123,9 @@ def test_from_draft_to_adopted(app, client, auth, people, programme, outbox):
         ("submitted", "screening", "Staff", None),
         ("screening", "pilot", "Manager", None),
         ("pilot", "evaluation", "Staff", None),
-        ("evaluation", "adopted", "Manager", None),
+        ("evaluation", "adopted", "Manager", "Adopt in all centres"),
     ]
+    assert "Adopt in all centres" in outbox[-1].body
     assert [m.to for m in outbox] == [["applicant@test.example"]] * 5
     with app.app_context():
         assert str(year_budget(programme, YEAR).allocated) == "20000.00"

@@ -68,7 +68,10 @@ def change_status(
         except DomainError:
             db.session.rollback()  # release the budget lock and any half-made change
             raise
-    reason_field = next((f for f in ("question", "answer", "reason") if f in edge.fields), None)
+    # The text the move required (a decision to adopt, too) is the history entry's reason.
+    reason_field = next(
+        (f for f in ("question", "answer", "reason", "decision") if f in edge.fields), None
+    )
     reason = values.get(reason_field) if reason_field else None
 
     proposal.status = edge.target
