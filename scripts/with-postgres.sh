@@ -46,7 +46,8 @@ if [ "$(id -u)" -eq 0 ]; then
     as_owner() { runuser -u "$OWNER" -- "$@"; }
 fi
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/kokeilu-pg.XXXXXX")"
+# In /tmp, not $TMPDIR: the cluster's owner must be able to reach the folder.
+WORK="$(mktemp -d /tmp/kokeilu-pg.XXXXXX)"
 chmod 700 "$WORK"
 [ "$(id -u)" -eq 0 ] && chown "$OWNER" "$WORK"
 DATA="$WORK/data"
