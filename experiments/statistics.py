@@ -30,7 +30,7 @@ from sqlalchemy import (
 )
 
 from .extensions import db
-from .lifecycle import EXPERIMENT_STATES, SCREENED_STATES, Status
+from .lifecycle import EXPERIMENT_STATES, SCREENED_STATES, SUBMITTED_STATES, Status
 from .models import (
     Call,
     Expense,
@@ -274,7 +274,9 @@ def programme_statistics(
     )
 
 
-_MAYBE_SCREENED = (Status.SUBMITTED, Status.WITHDRAWN)
+# Left draft but not necessarily screened: submitted (again) or withdrawn.
+_MAYBE_SCREENED = tuple(sorted(SUBMITTED_STATES - SCREENED_STATES))
+# Adoption requires evaluation; a discontinued experiment may or may not have had one.
 _EVALUATED_STATES = (Status.EVALUATION, Status.ADOPTED)
 _MAYBE_EVALUATED = (Status.DISCONTINUED,)
 _COUNTED_STATES = (Status.PILOT, Status.EVALUATION, Status.ADOPTED, Status.DISCONTINUED,
