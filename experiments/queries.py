@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, extract, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import REVIEW_CRITERIA, Proposal, Review
@@ -92,8 +92,8 @@ def proposal_page(visible: Select, f: ProposalFilter, page: int, per_page: int) 
         .limit(per_page).offset((page - 1) * per_page)
     )
     proposals = db.session.scalars(
-        filtered.where(Proposal.id.in_(page_ids))
-        .options(selectinload(Proposal.owner), selectinload(Proposal.call))
+        visible.where(Proposal.id.in_(page_ids))  # by id: the filters are in page_ids
+        .options(joinedload(Proposal.call))
         .order_by(*order)
     ).all()
     # The page's averages in one statement, for these proposals only.

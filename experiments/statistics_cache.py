@@ -120,6 +120,13 @@ def cached_count(statement: Select) -> int:
     """The number of rows of a select, counted once per token (pagination counts the world
     once per write, not on every page view)."""
     counting = select(func.count()).select_from(statement.order_by(None).subquery())
-    compiled = counting.compile(dialect=db.engine.dialect)
-    key = ("count", str(compiled), repr(sorted(compiled.params.items())))
+    # SQLAlchemy's own cache key of the statement (its shape) and the values bound to it:
+    # a tenth of the cost of compiling it to SQL.
+    cache_key = counting._generate_cache_key()
+    if cache_key is None:  # a statement SQLAlchemy cannot cache: key by its SQL instead
+        compiled = counting.compile(dialect=db.engine.dialect)
+        key = ("count", str(compiled), repr(sorted(compiled.params.items())))
+    else:
+        key = ("count", cache_key.key,
+               repr([bind.effective_value for bind in cache_key.bindparams]))
     return _through_cache(key, lambda: db.session.scalar(counting))
