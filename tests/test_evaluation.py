@@ -101,6 +101,7 @@ def test_a_manager_starts_a_pilot_and_the_consortium_carries_over(app, people, p
     ({"owner_id": "admin"}, "owner_id", "staff or a manager"),
     ({"owner_id": 999_999}, "owner_id", "staff or a manager"),
     ({"owner_id": "not a number"}, "owner_id", "staff or a manager"),
+    ({"owner_id": 10**20}, "owner_id", "staff or a manager"),
     ({"allocated_budget": None}, "allocated_budget", "This is required for this move."),
     ({"start_date": ""}, "start_date", "This is required for this move."),
 ])

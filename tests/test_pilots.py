@@ -108,6 +108,10 @@ def test_an_existing_organisation_is_chosen_by_id(app, staff, pilot):
     ({"partner-role": "partner"}, "Choose an existing organisation or enter a new one."),
     ({"partner-organisation_id": "999999", "partner-role": "partner"},
      "Choose an organisation from the list."),
+    ({"partner-organisation_id": "9" * 30, "partner-role": "partner"},
+     "Choose an organisation from the list."),
+    ({"partner-organisation_name": "Null\x00 Oy", "partner-role": "partner"},
+     "Remove the invisible control characters from the text."),
     ({"partner-organisation_name": "Good Oy", "partner-organisation_type": "guild",
       "partner-role": "partner"}, "Unknown value “guild”"),
 ])
@@ -359,6 +363,7 @@ def test_bad_amounts_are_refused(app, staff, pilot, amount, message):
     ({"expense-date": ""}, "Enter a date, e.g. 2025-03-31."),
     ({"expense-date": "2026-02-30"}, "Enter a date, e.g. 2025-03-31."),
     ({"expense-description": "  "}, "Describe the expense."),
+    ({"expense-description": "Coffee\x00"}, "Remove the invisible control characters"),
 ])
 def test_bad_expense_fields_are_refused(app, staff, pilot, fields, message):
     _, eid = pilot
@@ -480,3 +485,8 @@ def test_the_proposal_page_shows_the_applicant_the_public_facts(app, client, aut
     page = client.get(f"/proposals/{proposal_id}").text
     assert f'href="/pilots/{eid}"' in page
     assert "Allocated budget" in page and "€10,000.00" in page
+
+
+def test_ids_beyond_the_database_range_are_simply_missing(staff):
+    assert staff.get("/pilots/" + "9" * 30).status_code == 404
+    assert staff.post("/pilots/" + "9" * 30 + "/expenses").status_code == 404

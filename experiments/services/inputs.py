@@ -96,6 +96,9 @@ class Fields:
             self.fail(field, _("Enter text."))
             return ""
         text = (value or "").strip()
+        if "\x00" in text:  # PostgreSQL cannot store it; no person types it
+            self.fail(field, _("Remove the invisible control characters from the text."))
+            return ""
         if required and not text:
             self.fail(field, message or _("This is required."))
         elif len(text) > max_length:
@@ -146,6 +149,15 @@ def to_date(value) -> date | None:
         except ValueError:
             continue
     return None
+
+
+MAX_ID = 2**31 - 1
+
+
+def to_id(value) -> int | None:
+    """A database id (1 to 2**31 - 1) from a number or digits, else None."""
+    number = to_int(value)
+    return number if number is not None and 1 <= number <= MAX_ID else None
 
 
 def to_int(value) -> int | None:

@@ -43,7 +43,7 @@ from ..vocabulary import (
     RiskStatus,
 )
 from . import organisations
-from .inputs import Fields, to_int
+from .inputs import Fields, to_id
 
 # Records are added while the experiment runs or is evaluated; the decision closes it.
 RECORDING_STATES = frozenset({Status.PILOT, Status.EVALUATION})
@@ -120,7 +120,7 @@ def add_partner(experiment: Experiment, actor: User, *, role, organisation_id=No
         fields.fail("organisation_id",
                     _("Choose an existing organisation or enter a new one, not both."))
     elif given_id:
-        number = to_int(organisation_id)
+        number = to_id(organisation_id)
         found = db.session.get(Organisation, number) if number is not None else None
         if found is None:
             fields.fail("organisation_id", _("Choose an organisation from the list."))

@@ -20,7 +20,7 @@ from ..models.types import utcnow
 from ..rules import PILOT_MAX_MONTHS, REASON_MAX
 from ..vocabulary import PartnerRole
 from . import budget, notifications
-from .inputs import Fields, to_int
+from .inputs import Fields, to_id
 from .proposals import _stale_message, missing_for_submission
 
 
@@ -129,7 +129,7 @@ def _start_pilot(proposal: Proposal, values: dict) -> None:
         elif end > start + relativedelta(months=PILOT_MAX_MONTHS):
             fields.fail("planned_end_date",
                         _("A pilot may last at most %(n)d months.", n=PILOT_MAX_MONTHS))
-    owner_id = to_int(values["owner_id"])
+    owner_id = to_id(values["owner_id"])
     owner = db.session.get(User, owner_id) if owner_id is not None else None
     if owner is None or owner.role not in STAFF_ROLES or not owner.active:
         fields.fail("owner_id", _("The owner must be a member of staff or a manager."))

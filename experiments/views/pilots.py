@@ -37,6 +37,7 @@ FORMS = {
     "risk_form": (RiskForm, "risk"),
 }
 RECENT_PARTICIPATION = 100
+ID = "<int(max=2147483647):experiment_id>"  # larger ids do not exist (and overflow SQL)
 
 
 @bp.get("")
@@ -54,7 +55,7 @@ def index():
 
 
 # Applicants and admins may sign in but never see an experiment's page: 404 (SPEC roles).
-@bp.get("/<int:experiment_id>")
+@bp.get(f"/{ID}")
 @allow(SIGNED_IN)
 def show(experiment_id: int):
     experiment = pilots.experiment_or_404(experiment_id, current_user)
@@ -103,7 +104,7 @@ def _back(experiment: Experiment, anchor: str | None = None):
     return redirect(url_for(".show", experiment_id=experiment.id, _anchor=anchor), 303)
 
 
-@bp.post("/<int:experiment_id>/partners")
+@bp.post(f"/{ID}/partners")
 @allow(SIGNED_IN)
 def add_partner(experiment_id: int):
     experiment, form = _posted(experiment_id, "partner_form")
@@ -118,7 +119,7 @@ def add_partner(experiment_id: int):
     return _page(experiment, 422, partner_form=form)
 
 
-@bp.post("/<int:experiment_id>/participation")
+@bp.post(f"/{ID}/participation")
 @allow(SIGNED_IN)
 def add_participation(experiment_id: int):
     experiment, form = _posted(experiment_id, "participation_form")
@@ -132,7 +133,7 @@ def add_participation(experiment_id: int):
     return _page(experiment, 422, participation_form=form)
 
 
-@bp.post("/<int:experiment_id>/participation/import")
+@bp.post(f"/{ID}/participation/import")
 @allow(SIGNED_IN)
 def import_participation(experiment_id: int):
     experiment, form = _posted(experiment_id, "import_form")
@@ -175,7 +176,7 @@ def too_large(error):
     return _page(experiment, 413, import_form=form)
 
 
-@bp.post("/<int:experiment_id>/expenses")
+@bp.post(f"/{ID}/expenses")
 @allow(SIGNED_IN)
 def add_expense(experiment_id: int):
     experiment, form = _posted(experiment_id, "expense_form")
@@ -192,7 +193,7 @@ def add_expense(experiment_id: int):
     return _page(experiment, 422, expense_form=form)
 
 
-@bp.post("/<int:experiment_id>/risks")
+@bp.post(f"/{ID}/risks")
 @allow(SIGNED_IN)
 def add_risk(experiment_id: int):
     experiment, form = _posted(experiment_id, "risk_form")
@@ -206,7 +207,7 @@ def add_risk(experiment_id: int):
     return _page(experiment, 422, risk_form=form)
 
 
-@bp.route("/<int:experiment_id>/evaluation", methods=["GET", "POST"])
+@bp.route(f"/{ID}/evaluation", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def evaluation(experiment_id: int):
     experiment = pilots.experiment_or_404(experiment_id, current_user)
