@@ -1,4 +1,4 @@
-"""What every API endpoint shares: the Api, bearer-token guard, problem+json errors, paging."""
+"""What every API endpoint shares: the Api, the bearer-token guard, problem+json errors."""
 
 from __future__ import annotations
 
