@@ -6,6 +6,7 @@ Set TEST_DATABASE_URL to run the same suite on PostgreSQL.
 import os
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 
@@ -99,7 +100,17 @@ def make_app(tmp_path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser that prefers English, so assertions can quote the interface's source strings.
+
+    Tests of the Finnish default or of other languages make their own app.test_client().
+    """
+    return _EnglishClient(app, app.response_class, use_cookies=True)
+
+
+class _EnglishClient(FlaskClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
 
 
 @pytest.fixture
@@ -123,7 +134,8 @@ def people(app):
                            ("staff", Role.STAFF), ("manager", Role.MANAGER),
                            ("admin", Role.ADMIN)):
             email = f"{name}@test.example"
-            made[name] = builders.make_user(role, email=email, name=name.title())
+            # The test people read English, so tests can quote the source strings.
+            made[name] = builders.make_user(role, email=email, name=name.title(), locale="en")
         return made
 
 

@@ -1,8 +1,8 @@
 """The pages a newcomer sees first."""
 
 
-def test_home_shows_open_calls(client, programme):
-    response = client.get("/")
+def test_home_shows_open_calls(app, programme):
+    response = app.test_client().get("/")  # no Accept-Language: Finnish
     assert response.status_code == 200
     assert b"Call " in response.data
     assert b'<html lang="fi">' in response.data
