@@ -23,6 +23,7 @@ PUBLIC_API = {
     "api_statistics.get_statistics",
     "api_public.list_public_experiments",  # open data
     "api.openapi",
+    "api.docs",  # a page that shows openapi.json
 }
 KNOWN = {EVERYONE, SIGNED_IN} | {role.value for role in Role}
 
