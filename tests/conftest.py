@@ -224,3 +224,21 @@ def compiled_catalogues():
     from tests.catalogues import compile_catalogues
 
     compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def english_speaking_test_clients(monkeypatch):
+    """Test clients send Accept-Language: en, as tests assert the English texts.
+
+    The app's default is Finnish (SPEC); a test about language choice sends its own header
+    (an empty one for none) or ?lang=.
+    """
+    from flask.testing import FlaskClient
+
+    original = FlaskClient.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+    monkeypatch.setattr(FlaskClient, "__init__", init)
