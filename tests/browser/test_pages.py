@@ -1,6 +1,7 @@
 """Every page, for every role, in Finnish, Swedish and English: zero axe-core violations at
-WCAG 2.1 A and AA, one h1, the page's language, no sideways scrolling at 320 px, and every
-form with required fields also in its error state.
+WCAG 2.1 A and AA, one h1, the page's language, no sideways scrolling at 320 px, no raw codes
+or untranslated English interface text, autocomplete on personal fields, and every form with
+required fields also in its error state (422, with an error summary).
 
 The pages are found by following the links from each role's start pages, so pages added
 later are checked too. A role's start pages (its home page, lists and a proposal in each
@@ -9,6 +10,7 @@ language, by the first role that reaches it. Screenshots of the pages go to
 test-artifacts/screenshots/ (see the README).
 """
 
+import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -17,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from experiments import vocabulary
 from experiments.lifecycle import Status
+from tests.catalogues import read_catalogue
 
 from .conftest import ROLES, axe_violations, describe, horizontal_overflow, screenshot
 
@@ -32,16 +35,40 @@ RAW_CODES = sorted(
     | {code for table in vocabulary.LABELS.values() for code in table}
     if "_" in code
 )
-PAGE_FACTS = """(codes) => {
-  const main = document.querySelector('main');
-  const clone = main.cloneNode(true);
-  clone.querySelectorAll('code, pre, samp, kbd, .hint, script, style, [hidden]')
-    .forEach(e => e.remove());
-  const words = new Set(clone.innerText.split(/[^A-Za-z_]+/));
-  const personal = [...document.querySelectorAll(
-      'main input[type=email], main input[type=password], main input[name=name]')]
+
+
+def english_probes(lang: str) -> list[str]:
+    """English interface texts that must not appear on a page in `lang` (their translation
+    differs): a view that shows a marked string without translating it is caught."""
+    probes = set()
+    for message in read_catalogue(lang):
+        if not message.id or not isinstance(message.id, str) or message.string == message.id:
+            continue
+        for part in re.split(r"%\(\w+\)[sd]|%%", message.id):
+            part = part.strip(" .,:;–-")
+            if len(part.split()) >= 3:
+                probes.add(part)
+    return sorted(probes)
+
+
+PROBES = {lang: english_probes(lang) for lang in ("fi", "sv")}
+PAGE_FACTS = """([codes, probes]) => {
+  const without = (selector) => {
+    const clone = document.body.cloneNode(true);
+    clone.querySelectorAll(selector).forEach(e => e.remove());
+    return clone.textContent.replace(/\\s+/g, ' ');
+  };
+  const text = without('code, pre, samp, kbd, script, style, [hidden], [lang]');
+  const words = new Set(without('code, pre, samp, kbd, script, style, .hint')
+    .split(/[^A-Za-z_]+/));
+  // Personal fields: e-mail and password boxes, and a name asked together with an e-mail.
+  const personal = [...document.querySelectorAll('main form')].flatMap(f => [
+      ...f.querySelectorAll(f.querySelector('input[type=email]')
+        ? 'input[type=email], input[type=password], input[name=name]'
+        : 'input[type=password]')])
     .filter(e => !e.hasAttribute('autocomplete')).map(e => e.id || e.name);
-  return {codes: codes.filter(c => words.has(c)), personal: personal};
+  return {codes: codes.filter(c => words.has(c)), personal: personal,
+          english: probes.filter(p => text.includes(p))};
 }"""
 
 
@@ -112,7 +139,10 @@ class Crawl:
         lang = page.evaluate("document.documentElement.lang")
         if lang != self.lang:
             self.problems.append(f"{label}: <html lang={lang!r}>, want {self.lang!r}")
-        facts = page.evaluate(PAGE_FACTS, RAW_CODES)
+        facts = page.evaluate(PAGE_FACTS, [RAW_CODES, PROBES.get(self.lang, [])])
+        if facts["english"]:
+            self.problems.append(f"{label}: English interface text left untranslated: "
+                                 f"{facts['english'][:5]}")
         if facts["codes"]:
             self.problems.append(f"{label}: raw codes shown: {facts['codes']}")
         if facts["personal"]:
