@@ -18,11 +18,21 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from .extensions import db
-from .models import Experiment, Participation, Proposal
+from .models import (
+    Call,
+    Experiment,
+    Organisation,
+    Participation,
+    Programme,
+    Proposal,
+    ProposalCentre,
+    ProposalSdg,
+    User,
+)
 from .statistics import ProgrammeStatistics, statistics_json
 from .vocabulary import ParticipationCategory
 
@@ -107,54 +117,80 @@ PROPOSAL_COLUMNS = (
 
 def proposal_rows(programme_id: int | None = None, chunk: int = 1000) -> Iterator[list]:
     """Every proposal (of one programme, or all) as a row of PROPOSAL_COLUMNS, a chunk of
-    rows loaded at a time."""
-    sums = (
-        select(
-            Participation.experiment_id,
-            *(
-                func.sum(case((Participation.category == category, Participation.count),
-                              else_=0)).label(category.value)
-                for category in ParticipationCategory
-            ),
-        )
-        .group_by(Participation.experiment_id)
-        .subquery()
-    )
+    rows loaded at a time.
+
+    Plain rows, not ORM objects (building ~5 objects per proposal cost most of the export's
+    time), in chunks by id, each with its centres, SDGs and participant sums in one
+    statement apiece.
+    """
+    owner = aliased(User)
     query = (
-        select(Proposal, *(sums.c[c.value] for c in ParticipationCategory))
-        .outerjoin(Experiment, Experiment.proposal_id == Proposal.id)
-        .outerjoin(sums, sums.c.experiment_id == Experiment.id)
-        .options(
-            joinedload(Proposal.programme), joinedload(Proposal.call),
-            joinedload(Proposal.organisation), joinedload(Proposal.owner),
-            contains_eager(Proposal.experiment), selectinload(Proposal.centre_rows),
-            selectinload(Proposal.sdg_rows),
+        select(
+            Proposal.id, Programme.name, Call.title, Proposal.title, Proposal.status,
+            Proposal.proposer_type, Organisation.name, Organisation.business_id,
+            Proposal.service_area, Proposal.requested_budget, Proposal.planned_duration_months,
+            Proposal.summary, Proposal.need, owner.name, owner.email, Proposal.submitted_at,
+            Proposal.created_at, Experiment.allocated_budget, Experiment.start_date,
+            Experiment.planned_end_date, Experiment.actual_end_date, Experiment.city_unit,
+            Experiment.id,
         )
+        .join(Programme, Programme.id == Proposal.programme_id)
+        .join(owner, owner.id == Proposal.owner_id)
+        .outerjoin(Call, Call.id == Proposal.call_id)
+        .outerjoin(Organisation, Organisation.id == Proposal.organisation_id)
+        .outerjoin(Experiment, Experiment.proposal_id == Proposal.id)
         .order_by(Proposal.id)
-        .execution_options(yield_per=chunk)
+        .limit(chunk)
     )
     if programme_id is not None:
         query = query.where(Proposal.programme_id == programme_id)
-    for proposal, *participants in db.session.execute(query):
-        experiment = proposal.experiment
-        organisation = proposal.organisation
-        yield [
-            proposal.id, proposal.programme.name, proposal.call.title if proposal.call else None,
-            proposal.title, str(proposal.status), _code(proposal.proposer_type),
-            organisation.name if organisation else None,
-            organisation.business_id if organisation else None,
-            _code(proposal.service_area), "; ".join(str(c) for c in proposal.city_centres),
-            "; ".join(str(g) for g in proposal.sdgs), proposal.requested_budget,
-            proposal.planned_duration_months, proposal.summary, proposal.need,
-            proposal.owner.name, proposal.owner.email, proposal.submitted_at,
-            proposal.created_at,
-            *(
-                (experiment.allocated_budget, experiment.start_date,
-                 experiment.planned_end_date, experiment.actual_end_date, experiment.city_unit)
-                if experiment else (None,) * 5
-            ),
-            *((int(n or 0) for n in participants) if experiment else (None,) * 3),
-        ]
+    last_id = 0
+    while rows := db.session.execute(query.where(Proposal.id > last_id)).all():
+        last_id = rows[-1][0]
+        ids = [row[0] for row in rows]
+        centres, sdgs = _grouped(ProposalCentre.centre, ids), _grouped(ProposalSdg.sdg, ids)
+        sums = _participant_sums([row[-1] for row in rows if row[-1] is not None])
+        for row in rows:
+            (proposal_id, programme, call, title, status, proposer_type, organisation,
+             business_id, area, budget, months, summary, need, owner_name, owner_email,
+             submitted_at, created_at, *experiment, experiment_id) = row
+            yield [
+                proposal_id, programme, call, title, str(status), _code(proposer_type),
+                organisation, business_id, _code(area),
+                "; ".join(str(c) for c in centres.get(proposal_id, ())),
+                "; ".join(str(g) for g in sdgs.get(proposal_id, ())), budget, months, summary,
+                need, owner_name, owner_email, submitted_at, created_at,
+                *(experiment if experiment_id is not None else (None,) * 5),
+                *(sums.get(experiment_id, (0,) * len(ParticipationCategory))
+                  if experiment_id is not None else (None,) * len(ParticipationCategory)),
+            ]
+
+
+def _grouped(column, proposal_ids: list[int]) -> dict[int, list]:
+    """A proposal's rows of a child table (centres, SDGs), in the order the pages show them."""
+    table = column.class_
+    grouped: dict[int, list] = {}
+    for proposal_id, value in db.session.execute(
+        select(table.proposal_id, column).where(table.proposal_id.in_(proposal_ids))
+        .order_by(table.proposal_id, column)
+    ):
+        grouped.setdefault(proposal_id, []).append(value)
+    return grouped
+
+
+def _participant_sums(experiment_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """Participants per category of these experiments, in ParticipationCategory's order."""
+    if not experiment_ids:
+        return {}
+    totals: dict[int, dict[str, int]] = {}
+    for experiment_id, category, total in db.session.execute(
+        select(Participation.experiment_id, Participation.category, func.sum(Participation.count))
+        .where(Participation.experiment_id.in_(experiment_ids))
+        .group_by(Participation.experiment_id, Participation.category)
+    ):
+        totals.setdefault(experiment_id, {})[str(category)] = int(total)
+    return {experiment_id: tuple(by.get(c.value, 0) for c in ParticipationCategory)
+            for experiment_id, by in totals.items()}
 
 
 def _code(value) -> str | None:
