@@ -452,6 +452,18 @@ def test_the_service_refuses_an_unknown_metric_and_a_non_number(app, programme, 
         assert _count(ProgrammeGoal) == 0
 
 
+def test_the_service_refuses_odd_types_without_crashing(app, programme, people):
+    with app.app_context():
+        with pytest.raises(Invalid) as error:
+            _goal(programme, ["proposals"], target=float("nan"))
+        assert set(error.value.errors) == {"metric", "target"}
+        with pytest.raises(Invalid) as error:
+            service.create_risk(db.session.get(Programme, programme), _user("manager"), {
+                "description": "x", "probability": 2.7, "impact": "2.5", "status": "green"})
+        assert set(error.value.errors) == {"probability", "impact"}
+        assert _count(ProgrammeGoal) == _count(ProgrammeRisk) == 0
+
+
 @pytest.mark.parametrize("when, message", [
     (date(YEAR - 2, 12, 31), "The date must lie within the goal's period"),
     (date.today() + timedelta(days=1), "A follow-up cannot be dated in the future."),

@@ -95,9 +95,9 @@ def _goal_values(programme: Programme, values: dict, goal: ProgrammeGoal | None)
         "target": _figure(values.get("target"), "target", errors, required=True),
     }
     metric = values.get("metric")
-    if metric not in METRIC_CODES:
+    if not isinstance(metric, str) or metric not in METRIC_CODES:
         errors["metric"] = [
-            _("Unknown metric “%(code)s”: choose one from the list.", code=metric or "")
+            _("Unknown metric “%(code)s”: choose one from the list.", code=str(metric or ""))
         ]
     clean["metric"] = metric
     try:
@@ -221,13 +221,11 @@ def _risk_values(values: dict) -> dict:
         "owner": _text(values, "owner", errors, limit=OWNER_MAX),
     }
     for name in ("probability", "impact"):
-        try:
-            level = int(values.get(name))
-        except (TypeError, ValueError):
-            level = None
-        if level is None or isinstance(values.get(name), bool) or not (
-            RISK_MIN <= level <= RISK_MAX
-        ):
+        given = values.get(name)
+        level = given if isinstance(given, int) and not isinstance(given, bool) else (
+            int(given) if isinstance(given, str) and given.strip().isdigit() else None
+        )
+        if level is None or not RISK_MIN <= level <= RISK_MAX:
             errors[name] = [_("Choose from %(low)d to %(high)d.", low=RISK_MIN, high=RISK_MAX)]
         clean[name] = level
     try:
