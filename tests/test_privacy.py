@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
-from experiments.models import ApiToken, Proposal, Review, StatusChange, User
+from experiments.models import ApiToken, Feedback, Proposal, Review, StatusChange, User
 from experiments.models.types import utcnow
 from experiments.services.accounts import DELETED_NAME
 from experiments.statistics import programme_statistics, statistics_json
@@ -55,6 +55,9 @@ def history(app, people, programme):
                    reusability=3, feasibility=5, cost_effectiveness=2,
                    comment="Promising, costly"),
             ApiToken(user_id=people["applicant"], token_hash="0" * 64, expires_at=utcnow()),
+            Feedback(user_id=people["applicant"], name="Applicant",
+                     email="applicant@test.example", message="The focus ring is faint.",
+                     locale="fi"),
         ])
         db.session.commit()
         return proposal_id
@@ -76,6 +79,7 @@ def test_download_my_data(client, auth, history):
     assert [h["reason"] for h in records["status_change"]] == ["Sent by me"]
     assert "review" not in records  # reviews of my proposal are the staff's, not mine
     assert len(records["api_token"]) == 1
+    assert [f["message"] for f in records["feedback"]] == ["The focus ring is faint."]
     for secret in ("password_hash", "totp_secret", "token_hash", "session_epoch", "0" * 64):
         assert secret not in response.text
 
@@ -131,6 +135,9 @@ def test_deleting_my_account_erases_me_and_keeps_the_statistics(app, client, aut
             Proposal.owner_id == user.id)) == 2
         assert db.session.scalar(select(func.count()).select_from(StatusChange).where(
             StatusChange.actor_id == user.id)) == 1
+        feedback = db.session.scalar(select(Feedback))
+        assert (feedback.name, feedback.email, feedback.user_id) == (None, None, None)
+        assert feedback.message == "The focus ring is faint."
     assert _statistics(app, programme) == before
 
     # Staff still see the proposal, now by "Deleted user".

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..lifecycle import Role
-from ..models import ApiToken, User
+from ..models import ApiToken, Feedback, User
 from ..models.types import utcnow
 from ..security import (
     burn_verification,
@@ -312,8 +312,8 @@ def delete_account(user: User, password: str) -> None:
     """Erase the person from their account, keeping its rows for history and statistics.
 
     Name and e-mail are replaced, the password made unusable, the second factor and API
-    tokens removed, sessions ended. Raises Invalid for a wrong password, Conflict for the
-    last active administrator.
+    tokens removed, contact details left with feedback erased, sessions ended. Raises
+    Invalid for a wrong password, Conflict for the last active administrator.
     """
     if not verify_password(user.password_hash, password):
         raise Invalid({"password": [_("Your password is wrong.")]})
@@ -336,6 +336,11 @@ def delete_account(user: User, password: str) -> None:
         sa.update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now)
+    )
+    # Contact details the person left with feedback go too; the feedback itself stays.
+    db.session.execute(
+        sa.update(Feedback).where(Feedback.user_id == user.id)
+        .values(name=None, email=None, user_id=None)
     )
     db.session.commit()
 
