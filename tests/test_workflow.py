@@ -16,6 +16,13 @@ from experiments.services.workflow import allowed_moves_message, change_status
 from tests import builders
 
 
+@pytest.fixture(autouse=True)
+def english(ctx):
+    """Service messages in English: these tests read them (outside any request)."""
+    with force_locale("en"):
+        yield
+
+
 @pytest.fixture
 def applicant(ctx, people):
     return db.session.get(User, people["applicant"])
