@@ -17,7 +17,7 @@ MENU = (
     ("proposals.mine", N_("My proposals"), {Role.APPLICANT}),
     ("screening.queue", N_("Screening"), {Role.STAFF, Role.MANAGER}),
     ("pilots.index", N_("Pilots"), {Role.STAFF, Role.MANAGER}),
-    ("programmes.index", N_("Programmes"), {Role.MANAGER}),
+    ("programmes.index", N_("Programmes"), {Role.MANAGER, Role.ADMIN}),
     ("admin.users", N_("Users"), {Role.ADMIN}),
 )
 
