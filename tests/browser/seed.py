@@ -30,7 +30,7 @@ def seed() -> dict:
     for status in Status:
         ids["proposals"][status.value] = builders.make_proposal(
             applicant, programme, status=status, experiment_owner_id=ids["people"]["staff"],
-            title=f"Library robot ({status.value})",
+            title=f"Library robot ({status.value.replace('_', ' ')})",
         )
     for status in (Status.EVALUATION, Status.ADOPTED, Status.DISCONTINUED):
         builders.make_evaluation(ids["proposals"][status.value], ids["people"]["staff"])
