@@ -48,6 +48,9 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    # Work outside a request (services called directly) reads English in the tests, as
+    # their clients do; pages without a language choice still default to Finnish.
+    BABEL_DEFAULT_LOCALE = "en"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     MAIL_BACKEND = "locmem"
