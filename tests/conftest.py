@@ -102,7 +102,8 @@ def make_app(tmp_path):
 def client(app):
     """A browser that prefers English, so assertions can quote the interface's source strings.
 
-    Tests of the Finnish default or of other languages make their own app.test_client().
+    Every test client says "en" (english_speaking_test_clients below); tests of the Finnish
+    default send an empty Accept-Language, tests of other languages their own or ?lang=.
     """
     return _EnglishClient(app, app.response_class, use_cookies=True)
 
