@@ -13,6 +13,7 @@ from sqlalchemy.exc import ProgrammingError
 from experiments import create_app
 from experiments.extensions import db
 from experiments.lifecycle import Role
+from experiments.models.statistics_generation import StatisticsGeneration, new_token
 from tests import builders
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
@@ -37,6 +38,10 @@ def _fresh_database(url: str) -> None:
     try:
         with db.engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            # As on a fresh database: the generation row, with a token no earlier test's
+            # cached statistics were keyed by.
+            connection.execute(
+                StatisticsGeneration.__table__.insert().values(id=1, token=new_token()))
     except ProgrammingError:  # a test dropped tables: build them again
         db.drop_all()
         db.create_all()
