@@ -101,14 +101,17 @@ class PublicExperiment:
     """One experiment as the public may see it: organisations, never people."""
 
     id: int
+    language: str  # of the title, summary and need: the proposal's
     title: str
     summary: str
     need: str
     status: Status
     programme_id: int
     programme_name: str
+    programme_language: str
     call_id: int | None
     call_title: str | None
+    call_language: str | None
     proposer_type: str | None
     organisation: PublicPartner | None
     service_area: str | None
@@ -123,6 +126,7 @@ class PublicExperiment:
     participants: dict[str, int]
     outcome: str | None
     lessons_learned: str | None
+    outcome_language: str  # of the outcome and lessons learned: whoever wrote the decision
     evaluation: dict | None = field(default=None)
 
 
@@ -234,6 +238,7 @@ def _item(row) -> PublicExperiment:
     evaluation = experiment.evaluation
     return PublicExperiment(
         id=experiment.id,
+        language=proposal.language,
         title=proposal.title or "",
         # Sections the applicant marked as business secrets are never published.
         summary="" if proposal.confidential_summary else proposal.summary or "",
@@ -241,8 +246,10 @@ def _item(row) -> PublicExperiment:
         status=Status(proposal.status),
         programme_id=proposal.programme_id,
         programme_name=proposal.programme.name,
+        programme_language=proposal.programme.language,
         call_id=proposal.call_id,
         call_title=proposal.call.title if proposal.call else None,
+        call_language=proposal.call.language if proposal.call else None,
         proposer_type=proposal.proposer_type and str(proposal.proposer_type),
         organisation=PublicPartner(organisation.name, str(organisation.type),
                                    organisation.business_id, "lead")
@@ -264,7 +271,9 @@ def _item(row) -> PublicExperiment:
                       for c, n in zip(ParticipationCategory, sums, strict=True)},
         outcome=experiment.decision or None,
         lessons_learned=experiment.lessons_learned or None,
+        outcome_language=experiment.language,
         evaluation=None if evaluation is None else {
+            "language": evaluation.language,
             "got_users": evaluation.got_users,
             "users_count": evaluation.users_count,
             "part_of_services": evaluation.part_of_services,
@@ -287,13 +296,15 @@ def public_experiment_json(item: PublicExperiment) -> dict:
     """An experiment as open data (CC BY 4.0): organisations only, no personal data."""
     return {
         "id": item.id,
+        "language": item.language,
         "title": item.title,
         "summary": item.summary,
         "need": item.need,
         "status": item.status.value,
-        "programme": {"id": item.programme_id, "name": item.programme_name},
-        "call": None if item.call_id is None else {"id": item.call_id,
-                                                    "title": item.call_title},
+        "programme": {"id": item.programme_id, "name": item.programme_name,
+                      "language": item.programme_language},
+        "call": None if item.call_id is None else {
+            "id": item.call_id, "title": item.call_title, "language": item.call_language},
         "proposer_type": item.proposer_type,
         "organisation": None if item.organisation is None else {
             "name": item.organisation.name, "type": item.organisation.type,
@@ -311,6 +322,7 @@ def public_experiment_json(item: PublicExperiment) -> dict:
         "participants": dict(item.participants),
         "outcome": item.outcome,
         "lessons_learned": item.lessons_learned,
+        "outcome_language": item.outcome_language,
         "evaluation": item.evaluation,
     }
 
@@ -345,6 +357,9 @@ OPEN_DATA_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("employees", N_("integer"), N_("City employees who took part.")),
     ("outcome", N_("text"), N_("The programme's decision on the experiment.")),
     ("lessons_learned", N_("text"), N_("What the city learned from the experiment.")),
+    ("language", N_("code"), N_("The language of the title, summary and need: fi, sv or en.")),
+    ("outcome_language", N_("code"),
+     N_("The language of the outcome and lessons learned: fi, sv or en.")),
 )
 
 
@@ -361,5 +376,5 @@ def open_data_row(item: PublicExperiment) -> list:
         item.actual_end_date.isoformat() if item.actual_end_date else "", item.city_unit,
         "; ".join(f"{p.name} ({p.role})" for p in item.partners),
         *(item.participants[c.value] for c in ParticipationCategory),
-        item.outcome or "", item.lessons_learned or "",
+        item.outcome or "", item.lessons_learned or "", item.language, item.outcome_language,
     ]

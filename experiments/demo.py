@@ -54,6 +54,8 @@ ANNUAL_BUDGET = Decimal("250000.00")
 # Generated applicants cannot sign in: no password verifies against this.
 NO_PASSWORD = "!"
 CHUNK = 5000
+# The languages of the demo texts, by their index in demo_texts' pairs.
+LANGUAGES = ("fi", "en")
 
 # Documented in the README; for trying the workflow, never for production.
 DEMO_USERS = (
@@ -78,11 +80,11 @@ def ensure_users() -> dict[Role, User]:
 
 
 def ensure_programme(name: str, start_year: int, end_year: int, description: str,
-                     annual_budget: Decimal = ANNUAL_BUDGET) -> Programme:
+                     annual_budget: Decimal = ANNUAL_BUDGET, language: str = "fi") -> Programme:
     programme = db.session.scalar(select(Programme).where(Programme.name == name))
     if programme is None:
         programme = Programme(name=name, start_year=start_year, end_year=end_year,
-                              description=description)
+                              description=description, language=language)
         db.session.add(programme)
         for year in range(start_year, end_year + 1):
             programme.years.append(ProgrammeYear(year=year, annual_budget=annual_budget))
@@ -90,13 +92,13 @@ def ensure_programme(name: str, start_year: int, end_year: int, description: str
 
 
 def ensure_call(programme: Programme, title: str, opens_on: date, closes_on: date,
-                description: str) -> Call:
+                description: str, language: str = "en") -> Call:
     call = db.session.scalar(
         select(Call).where(Call.programme_id == programme.id, Call.title == title)
     ) if programme.id else None
     if call is None:
         call = Call(programme=programme, title=title, opens_on=opens_on, closes_on=closes_on,
-                    description=description)
+                    description=description, language=language)
         db.session.add(call)
     return call
 
@@ -107,6 +109,7 @@ def ensure_open_programme(today: date | None = None) -> Programme:
     programme = ensure_programme(
         f"Kokeilu {year}", year, year,
         "The current experiment programme: propose a service experiment to the city.",
+        language="en",
     )
     db.session.flush()
     ensure_call(programme, f"Open call {year}", date(year, 1, 1), date(year, 12, 31),
@@ -250,7 +253,8 @@ class _Generator:
     def make_programme(self, name: str, description: str, annual: Decimal) -> None:
         programme = ensure_programme(name, 2015, 2021, description, annual)
         for title, opens, closes, call_description in self.calls_spec:
-            programme.calls.append(Call(title=title, opens_on=date(*opens),
+            # The calls' descriptions are in English (their titles in Finnish and English).
+            programme.calls.append(Call(title=title, opens_on=date(*opens), language="en",
                                         closes_on=date(*closes), description=call_description))
         db.session.flush()
         self.programme_id = programme.id
@@ -329,6 +333,7 @@ class _Generator:
         """History rows (and dates) that bring a proposal to its status, every move recorded."""
         rng, moves = self.rng, plan.moves
         row = plan.row
+        row["language"] = LANGUAGES[lang]  # of its texts, and of the history's reasons
         if submitted is None:
             submitted = call.opens_on + timedelta(
                 days=rng.randrange((call.closes_on - call.opens_on).days + 1))
@@ -417,7 +422,7 @@ class _Generator:
                 (self.staff_id, self.manager_id)), "city_unit": city_unit,
             "decision": decision if status in (Status.ADOPTED, Status.DISCONTINUED) else None,
             "lessons_learned": lessons if status in (Status.ADOPTED, Status.DISCONTINUED)
-            else None, "created_at": pilot_at,
+            else None, "language": LANGUAGES[lang], "created_at": pilot_at,
         })
         if owner_org is not None:
             experiment.partners.append((owner_org, "lead"))
@@ -453,6 +458,7 @@ class _Generator:
                 "description": risk[lang], "mitigation": risk[2 + lang],
                 "probability": rng.randint(1, 4), "impact": rng.randint(1, 4),
                 "status": rng.choice(("green", "green", "yellow", "red")),
+                "language": LANGUAGES[lang],
                 "created_at": pilot_at + timedelta(days=rng.randint(1, 10)),
             })
 
@@ -462,6 +468,7 @@ class _Generator:
                                None))
             if evaluation is not None:
                 evaluation.setdefault("updated_at", evaluated_at + timedelta(days=3))
+                evaluation["language"] = LANGUAGES[lang]
                 experiment.evaluation = evaluation
             if status == Status.ADOPTED:
                 plan.moves.append((Status.EVALUATION, Status.ADOPTED, evaluated_at + timedelta(
@@ -490,8 +497,9 @@ class _Generator:
         self.insert(proposal_partner, columns=_children(
             pairs, "proposal_id", ("organisation_id",), lambda p: [(o,) for o in p.partners]))
         self.insert(StatusChange, columns=_children(
-            pairs, "proposal_id", ("from_status", "to_status", "at", "actor_id", "reason"),
-            lambda p: p.moves))
+            pairs, "proposal_id",
+            ("from_status", "to_status", "at", "actor_id", "reason", "language"),
+            lambda p: [(*move, p.row["language"]) for move in p.moves]))
         self.insert(Review, [{"proposal_id": i, **r} for i, p in pairs for r in p.reviews])
         experiments = [(i, p.experiment) for i, p in pairs if p.experiment]
         experiment_ids = self.insert(

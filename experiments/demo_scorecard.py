@@ -146,7 +146,7 @@ def ensure_scorecard(programme: Programme | None) -> None:
                             "ehdotukset ja niistä syntyneet kokeilut.")
             goal.follow_ups.append(GoalFollowUp(
                 date=on, metric=goal.metric, value=value, target=goal.target,
-                comment=comment, status=status, author=author,
+                comment=comment, status=status, author=author, language="fi",
             ))
     described = set(db.session.scalars(
         select(ProgrammeRisk.description).where(ProgrammeRisk.programme_id == programme.id)))
@@ -155,5 +155,6 @@ def ensure_scorecard(programme: Programme | None) -> None:
             db.session.add(ProgrammeRisk(
                 programme=programme, description=description, probability=probability,
                 impact=impact, mitigation=mitigation, owner=owner, status=status,
+                language="fi",
             ))
     db.session.flush()

@@ -15,6 +15,7 @@ from flask_babel import (
     gettext,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
 from . import vocabulary
 from .extensions import db
@@ -82,6 +83,14 @@ def percent(value) -> str:
     return "" if value is None else format_percent(value)
 
 
+def lang_attr(language: str | None, text=True) -> Markup:
+    """` lang="sv"` for an element holding text a person wrote in that language (WCAG 3.1.2);
+    nothing when the element shows no such text (its fallback is in the page's language)."""
+    if not text or not language:
+        return Markup("")
+    return Markup(' lang="%s"') % language
+
+
 def language_url(code: str) -> str:
     """This page in another language."""
     args = request.args.to_dict(flat=False)
@@ -93,6 +102,7 @@ def init_app(app: Flask) -> None:
     app.before_request(remember_language)
     app.jinja_env.globals.update(
         language_url=language_url,
+        lang_attr=lang_attr,
         current_locale=lambda: str(get_locale()),
         status_label=status_label,
         role_label=role_label,

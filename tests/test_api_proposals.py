@@ -11,7 +11,7 @@ from experiments.models import Call, Programme, Proposal, Review
 from tests import builders
 
 PROPOSAL_FIELDS = {
-    "id", "programme_id", "call_id", "title", "summary", "need", "proposer_type",
+    "id", "programme_id", "call_id", "language", "title", "summary", "need", "proposer_type",
     "organisation", "service_area", "city_centres", "sdgs", "requested_budget",
     "planned_duration_months", "status", "version", "owner", "submitted_at", "created_at",
     "updated_at", "experiment",

@@ -80,7 +80,7 @@ def shelf(app, owner):
 
 
 def _titles(page_text):
-    return re.findall(r'<h2><a href="/experiments/\d+">([^<]+)</a></h2>', page_text)
+    return re.findall(r'<h2><a href="/experiments/\d+"[^>]*>([^<]+)</a></h2>', page_text)
 
 
 def test_lists_experiments_from_pilot_on_newest_first(client, shelf):
@@ -208,7 +208,8 @@ def test_open_data_json(client, shelf):
         "id", "title", "summary", "need", "status", "programme", "call", "proposer_type",
         "organisation", "service_area", "city_centres", "sdgs", "allocated_budget",
         "start_date", "planned_end_date", "actual_end_date", "city_unit", "partners",
-        "participants", "outcome", "lessons_learned", "evaluation",
+        "participants", "outcome", "lessons_learned", "evaluation", "language",
+        "outcome_language",
     }
     assert library["allocated_budget"] == "10000.00"
     assert library["participants"] == {"residents_customers": 42, "companies_communities": 0,

@@ -88,3 +88,34 @@ def test_migrations_match_the_models_on_postgresql():
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
     assert differences == []
+
+
+def test_text_written_before_languages_were_recorded_takes_its_authors(tmp_path):
+    """The revision that added `language` gives old proposals their owner's saved language."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    with app.app_context():
+        try:
+            flask_migrate.upgrade(revision="748f9834a6cd")
+            with db.engine.begin() as connection:
+                connection.execute(text(
+                    "INSERT INTO user (id, email, name, password_hash, role, locale, "
+                    "session_epoch, active, created_at) VALUES "
+                    "(1, 'a@test.example', 'A', 'x', 'applicant', 'sv', 0, 1, '2020-01-01'), "
+                    "(2, 'b@test.example', 'B', 'x', 'applicant', 'xx', 0, 1, '2020-01-01')"))
+                connection.execute(text(
+                    "INSERT INTO programme (id, name, description, start_year, end_year, "
+                    "created_at) VALUES (1, 'P', '', 2020, 2021, '2020-01-01')"))
+                connection.execute(text(
+                    "INSERT INTO proposal (id, programme_id, owner_id, title, status, version, "
+                    "created_at, updated_at) VALUES "
+                    "(1, 1, 1, 'Lånerobot', 'draft', 1, '2020-01-01', '2020-01-01'), "
+                    "(2, 1, 2, 'Robot', 'draft', 1, '2020-01-01', '2020-01-01')"))
+            flask_migrate.upgrade()
+            with db.engine.connect() as connection:
+                languages = connection.execute(
+                    text("SELECT id, language FROM proposal ORDER BY id")).all()
+            # A locale the service does not speak leaves the default.
+            assert [tuple(row) for row in languages] == [(1, "sv"), (2, "fi")]
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -112,7 +112,7 @@ def _invalid(field, value):
     ("service_area", "space", "Not a valid choice."),
     ("proposer_type", "alien", "Not a valid choice."),
     ("organisation_business_id", BAD_BUSINESS_ID,
-     "Enter a valid Finnish business ID (Y-tunnus), e.g. 1234567-8."),
+     "Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9."),
     ("partners-0-business_id", "123", "Enter a valid Finnish business ID (Y-tunnus)"),
 ])
 def test_each_invalid_field_is_refused(app, client, applicant, programme, field, value, message):
@@ -212,7 +212,7 @@ def test_show_has_the_details_and_the_timeline(app, client, applicant, programme
                 data={"submitted-to": "submitted", "submitted-version": "1"})
     page = client.get(f"/proposals/{proposal_id}")
     assert page.status_code == 200
-    assert "<h1>Snow-clearing robot for Tapiola</h1>" in page.text
+    assert '<h1 lang="en">Snow-clearing robot for Tapiola</h1>' in page.text
     assert "Draft → Submitted" in page.text
     assert "Withdraw" in page.text  # the move the owner may make now
 

@@ -72,6 +72,7 @@ def proposal_json(proposal: Proposal) -> dict:
         "id": proposal.id,
         "programme_id": proposal.programme_id,
         "call_id": proposal.call_id,
+        "language": proposal.language,
         "title": proposal.title,
         "summary": proposal.summary,
         "need": proposal.need,

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..i18n import LANGUAGE_NAMES
 from ..lifecycle import EXPERIMENT_STATES, Role, Status
 from ..rules import (
     BUDGET_MAX,
@@ -237,10 +238,17 @@ class ExperimentSchema(Schema):
                             metadata={"description": "The decision, once adopted or discontinued."})
 
 
+def written_in():
+    """The language of the texts beside it, as written by their author (fi, sv or en)."""
+    return fields.String(required=True, validate=validate.OneOf(tuple(LANGUAGE_NAMES)),
+                         metadata={"description": "The language the texts are written in."})
+
+
 class ProposalSchema(Schema):
     id = fields.Integer(required=True)
     programme_id = fields.Integer(required=True)
     call_id = fields.Integer(required=True, allow_none=True)
+    language = written_in()
     title = fields.String(required=True, allow_none=True)
     summary = fields.String(required=True, allow_none=True)
     need = fields.String(required=True, allow_none=True)
@@ -275,7 +283,7 @@ class OrganisationInSchema(Schema):
 
     name = text_in(200, min_length=1, required=True)
     business_id = text_in(20, allow_none=True, load_default=None,
-                          metadata={"description": "Finnish business ID (Y-tunnus), 1234567-8"})
+                          metadata={"description": "Finnish business ID (Y-tunnus), 0112038-9"})
     type = one_of(OrganisationType, load_default=None, allow_none=True,
                   metadata={"description": "Defaults to the proposer type, else company."})
 
@@ -284,6 +292,9 @@ class ProposalWriteSchema(Schema):
     """Proposal content; every field is optional while a draft, required on submission."""
 
     call_id = Id(allow_none=True)
+    language = fields.String(validate=validate.OneOf(tuple(LANGUAGE_NAMES)), metadata={
+        "description": "The language of the texts (fi, sv or en); by default the language "
+                       "of the request (?lang=, the user's saved choice, Accept-Language)."})
     title = text_in(TITLE_MAX, TITLE_MIN, allow_none=True)
     summary = text_in(SUMMARY_MAX, allow_none=True)
     need = text_in(NEED_MAX, allow_none=True)
@@ -398,7 +409,7 @@ class PartnerOrganisationInSchema(Schema):
     name = text_in(200, min_length=1, required=True)
     type = one_of(OrganisationType, required=True)
     business_id = text_in(20, allow_none=True,
-                          metadata={"description": "Finnish business ID (Y-tunnus), 1234567-8"})
+                          metadata={"description": "Finnish business ID (Y-tunnus), 0112038-9"})
 
 
 class PartnerInSchema(Schema):
@@ -587,9 +598,14 @@ class PublicRefSchema(Schema):
     name = fields.String(required=True)
 
 
+class PublicProgrammeSchema(PublicRefSchema):
+    language = written_in()
+
+
 class PublicCallSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
+    language = written_in()
 
 
 class PublicOrganisationSchema(Schema):
@@ -612,18 +628,20 @@ class PublicEvaluationSchema(Schema):
     research_link = fields.String(required=True, allow_none=True)
     findings = fields.String(required=True)
     recommendation = one_of(Recommendation, required=True)
+    language = written_in()
 
 
 class PublicExperimentSchema(Schema):
     """An experiment as open data: organisations, never people."""
 
     id = fields.Integer(required=True)
+    language = written_in()
     title = fields.String(required=True)
     summary = fields.String(required=True)
     need = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(
         [s.value for s in Status if s in EXPERIMENT_STATES]))
-    programme = fields.Nested(PublicRefSchema, required=True)
+    programme = fields.Nested(PublicProgrammeSchema, required=True)
     call = fields.Nested(PublicCallSchema, required=True, allow_none=True)
     proposer_type = one_of(ProposerType, required=True, allow_none=True)
     organisation = fields.Nested(PublicOrganisationSchema, required=True, allow_none=True)
@@ -639,6 +657,7 @@ class PublicExperimentSchema(Schema):
     participants = fields.Nested(ParticipantsSchema, required=True)
     outcome = fields.String(required=True, allow_none=True)
     lessons_learned = fields.String(required=True, allow_none=True)
+    outcome_language = written_in()
     evaluation = fields.Nested(PublicEvaluationSchema, required=True, allow_none=True)
 
 

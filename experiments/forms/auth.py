@@ -53,7 +53,7 @@ class RegisterForm(FlaskForm):
     )
     organisation_business_id = StringField(
         _l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20)],
-        description=_l("For example 1234567-8."),
+        description=_l("For example 0112038-9."),
     )
     locale = TranslatedSelectField(
         _l("Language"), choices=[("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]

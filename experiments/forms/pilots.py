@@ -84,7 +84,7 @@ class PartnerForm(FlaskForm):
     )
     organisation_business_id = StringField(
         _l("New organisation: business ID (Y-tunnus)"), validators=[Optional(), Length(max=20)],
-        description=_l("For example 1234567-8, if it has one. An organisation already "
+        description=_l("For example 0112038-9, if it has one. An organisation already "
                        "registered with this ID is used as it is."),
     )
     role = TranslatedSelectField(_l("Role in the experiment"),

@@ -10,11 +10,15 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from ..i18n import LANGUAGE_NAMES
+from ..models.written import writing_language
 from ..rules import (
     BUDGET_MAX,
     BUDGET_MIN,
@@ -44,7 +48,7 @@ def valid_business_id(form, field) -> None:
     value = (field.data or "").strip()
     if value and not ytunnus.is_valid(value):
         raise ValidationError(
-            _l("Enter a valid Finnish business ID (Y-tunnus), e.g. 1234567-8.")
+            _l("Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9.")
         )
 
 
@@ -61,6 +65,15 @@ class PartnerForm(Form):
 class ProposalForm(FlaskForm):
     version = HiddenField()
     call_id = TranslatedSelectField(_l("Call for proposals"), coerce=int, validators=[Optional()])
+    language = SelectField(
+        _l("Language of the proposal"),
+        # Each language named in itself, as in the language switcher.
+        choices=[SelectChoice(code, name, render_kw={"lang": code})
+                 for code, name in LANGUAGE_NAMES.items()],
+        default=writing_language,
+        description=_l("The language you write the texts in. Pages mark them with it, so "
+                       "that screen readers pronounce them right."),
+    )
     title = StringField(
         _l("Title"), validators=[Optional(), Length(min=TITLE_MIN, max=TITLE_MAX)],
         description=_l("%(min)d–%(max)d characters.", min=TITLE_MIN, max=TITLE_MAX),
@@ -93,7 +106,7 @@ class ProposalForm(FlaskForm):
     )
     organisation_business_id = StringField(
         _l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20), valid_business_id],
-        description=_l("For example 1234567-8, if the organisation has one."),
+        description=_l("For example 0112038-9, if the organisation has one."),
     )
     service_area = TranslatedSelectField(
         _l("Service area"), choices=[("", _l("Choose…"))] + choices(ServiceArea),
@@ -133,6 +146,7 @@ class ProposalForm(FlaskForm):
         )
         return {
             "call_id": self.call_id.data,
+            "language": self.language.data,
             "title": (self.title.data or "").strip() or None,
             "summary": (self.summary.data or "").strip() or None,
             "need": (self.need.data or "").strip() or None,

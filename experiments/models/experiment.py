@@ -13,9 +13,10 @@ from ..vocabulary import ParticipationCategory, PartnerRole, Recommendation, Ris
 from .proposals import Proposal
 from .types import Money, UTCDateTime, code_enum, utcnow
 from .users import Organisation, User
+from .written import WrittenIn
 
 
-class Experiment(db.Model):
+class Experiment(WrittenIn, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id"), unique=True)
     allocated_budget: Mapped[Decimal] = mapped_column(Money)
@@ -62,7 +63,7 @@ class ExperimentPartner(db.Model):
     )
 
 
-class Participation(db.Model):
+class Participation(WrittenIn, db.Model):
     """How many people of a category took part on a date."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +79,7 @@ class Participation(db.Model):
     __table_args__ = (sa.CheckConstraint("count >= 1", name="count_positive"),)
 
 
-class Expense(db.Model):
+class Expense(WrittenIn, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"), index=True)
     date: Mapped[date] = mapped_column(index=True)
@@ -89,7 +90,7 @@ class Expense(db.Model):
     __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
 
 
-class Risk(db.Model):
+class Risk(WrittenIn, db.Model):
     """A risk as on the city's scorecards: probability × impact, 1–4 each."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,7 +109,7 @@ class Risk(db.Model):
     )
 
 
-class Evaluation(db.Model):
+class Evaluation(WrittenIn, db.Model):
     """The evaluation of an experiment; revised until the decision."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

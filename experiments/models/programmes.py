@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .types import Money, UTCDateTime, utcnow
+from .written import WrittenIn
 
 
-class Programme(db.Model):
+class Programme(WrittenIn, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
@@ -48,7 +49,7 @@ class ProgrammeYear(db.Model):
     )
 
 
-class Call(db.Model):
+class Call(WrittenIn, db.Model):
     """A themed, public call for proposals within a programme."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,6 +15,7 @@ from ..vocabulary import CityCentre, ProposerType, ServiceArea
 from .programmes import Call, Programme
 from .types import Money, UTCDateTime, code_enum, utcnow
 from .users import Organisation, User
+from .written import WrittenIn
 
 if TYPE_CHECKING:
     from .experiment import Experiment
@@ -27,7 +28,7 @@ proposal_partner = sa.Table(
 )
 
 
-class Proposal(db.Model):
+class Proposal(WrittenIn, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"))
     call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("call.id"), index=True)
@@ -127,7 +128,7 @@ class ProposalSdg(db.Model):
     __table_args__ = (sa.CheckConstraint("sdg BETWEEN 1 AND 17", name="sdg_range"),)
 
 
-class StatusChange(db.Model):
+class StatusChange(WrittenIn, db.Model):
     """One move in a proposal's history; appended with the move, never edited."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,7 +151,7 @@ class StatusChange(db.Model):
 REVIEW_CRITERIA = ("need", "benefit", "reusability", "feasibility", "cost_effectiveness")
 
 
-class Review(db.Model):
+class Review(WrittenIn, db.Model):
     """One staff reviewer's screening scores (1–5) for a proposal."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,7 @@ from ..vocabulary import RiskStatus
 from .programmes import Programme
 from .types import UTCDateTime, code_enum, utcnow
 from .users import User
+from .written import WrittenIn
 
 # Targets and values: counts, euros, days and percentages, exact to two decimals.
 Figure = sa.Numeric(14, 2, asdecimal=True)
@@ -64,7 +65,7 @@ class ProgrammeGoal(db.Model):
         return getattr(self, f"text_{locale}", "") or self.text_fi
 
 
-class GoalFollowUp(db.Model):
+class GoalFollowUp(WrittenIn, db.Model):
     """The goal's state on a date; metric, value and target are copied so it never changes."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,7 +89,7 @@ class GoalFollowUp(db.Model):
     )
 
 
-class ProgrammeRisk(db.Model):
+class ProgrammeRisk(WrittenIn, db.Model):
     """A programme-level risk as on the city's risk cards: probability × impact, 1–4 each."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,14 +12,14 @@ from ..vocabulary import OrganisationType
 
 
 def clean_business_id(value: str | None, field: str = "business_id") -> str | None:
-    """The Y-tunnus in its standard form (1234567-8), None if empty; raises Invalid."""
+    """The Y-tunnus in its standard form (0112038-9), None if empty; raises Invalid."""
     if value is None or not value.strip():
         return None
     try:
         return ytunnus.format(ytunnus.validate(value.strip()))
     except ValidationError as error:
         raise Invalid(
-            {field: [_("Enter a valid Finnish business ID (Y-tunnus), e.g. 1234567-8.")]}
+            {field: [_("Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9.")]}
         ) from error
 
 

@@ -34,6 +34,7 @@ from ..models import (
     Risk,
     User,
 )
+from ..models.written import writing_language
 from ..rules import REASON_MAX, RISK_MAX, RISK_MIN
 from ..vocabulary import (
     OrganisationType,
@@ -162,7 +163,7 @@ def _organisation_values(fields: Fields, organisation) -> dict | None:
     type_ = fields.choice("organisation.type", organisation.get("type"), OrganisationType)
     business_id = organisation.get("business_id")
     if business_id is not None and not isinstance(business_id, str):
-        fields.fail("organisation.business_id", _("Enter the business ID as text, e.g. 1234567-8."))
+        fields.fail("organisation.business_id", _("Enter the business ID as text, e.g. 0112038-9."))
         business_id = None
     try:
         business_id = organisations.clean_business_id(business_id, "organisation.business_id")
@@ -464,6 +465,7 @@ def save_evaluation(experiment: Experiment, actor: User, **values) -> Evaluation
     evaluation.research_link = link
     evaluation.recommendation = recommendation
     evaluation.author_id = actor.id
+    evaluation.language = writing_language()  # the texts are the latest author's
     for name, text in texts.items():
         setattr(evaluation, name, text)
     db.session.add(evaluation)

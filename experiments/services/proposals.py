@@ -16,7 +16,7 @@ from . import organisations
 
 # Content an applicant edits; owner, status, version and ids are never taken from input.
 CONTENT_FIELDS = (
-    "title", "summary", "need", "proposer_type", "service_area", "requested_budget",
+    "language", "title", "summary", "need", "proposer_type", "service_area", "requested_budget",
     "planned_duration_months", "confidential_summary", "confidential_need",
 )
 

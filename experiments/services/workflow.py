@@ -17,6 +17,7 @@ from ..i18n import status_label
 from ..lifecycle import STAFF_ROLES, Status
 from ..models import Experiment, ExperimentPartner, Proposal, StatusChange, User
 from ..models.types import utcnow
+from ..models.written import writing_language
 from ..rules import PILOT_MAX_MONTHS, REASON_MAX
 from ..vocabulary import PartnerRole
 from . import budget, notifications
@@ -190,6 +191,7 @@ def _record_decision(proposal: Proposal, values: dict) -> None:
     fields.raise_if_any()
     experiment.decision = decision
     experiment.lessons_learned = lessons
+    experiment.language = writing_language()  # of the decision and lessons just written
 
 
 _GUARDS = {

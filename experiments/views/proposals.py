@@ -109,7 +109,7 @@ class _FormData:
     def __init__(self, proposal: Proposal):
         self.version = proposal.version
         self.call_id = proposal.call_id
-        for name in ("title", "summary", "need", "proposer_type", "service_area",
+        for name in ("language", "title", "summary", "need", "proposer_type", "service_area",
                      "requested_budget", "planned_duration_months",
                      "confidential_summary", "confidential_need"):
             setattr(self, name, getattr(proposal, name))
