@@ -13,8 +13,8 @@ from tests import builders
 PROPOSAL_FIELDS = {
     "id", "programme_id", "call_id", "language", "title", "summary", "need", "proposer_type",
     "organisation", "service_area", "city_centres", "sdgs", "requested_budget",
-    "planned_duration_months", "status", "version", "owner", "submitted_at", "created_at",
-    "updated_at", "experiment",
+    "planned_duration_months", "confidential_summary", "confidential_need", "status",
+    "version", "owner", "submitted_at", "created_at", "updated_at", "experiment",
 }
 COMPLETE = {
     "title": "Snow-clearing robot", "summary": "A robot clears pavements.",
@@ -54,6 +54,7 @@ def test_applicant_creates_a_draft(app, api, people, programme):
     assert body["city_centres"] == ["leppavaara", "tapiola"]
     assert sorted(body["sdgs"]) == [9, 11]
     assert body["submitted_at"] is None and body["experiment"] is None
+    assert body["confidential_summary"] is False and body["confidential_need"] is False
     assert api.get(response.headers["Location"][len("/api/v1"):], "applicant").get_json() == body
 
 
@@ -91,6 +92,9 @@ INVALID_FIELDS = [
     ("organisation", "Robotics Oy"), ("organisation", {"business_id": "1572860-0"}),
     ("organisation", {"name": "X", "type": "alien"}),
     ("organisation", {"name": "X", "extra": 1}),
+    ("confidential_summary", "yes"), ("confidential_summary", 1),
+    ("confidential_summary", None), ("confidential_need", "true"), ("confidential_need", 0),
+    ("confidential_need", None),
 ]
 
 
@@ -271,6 +275,60 @@ def test_owner_edits_a_draft_with_its_version(app, api, people, programme):
                         json={"version": 2, "summary": None, "organisation": None})
     assert cleared.status_code == 200
     assert cleared.get_json()["summary"] is None and cleared.get_json()["organisation"] is None
+
+
+SECRET_SUMMARY = "Our unreleased sensor design, patent pending."
+
+
+def test_business_secret_flags_are_written_read_and_kept_out_of_open_data(
+        app, api, client, people, programme):
+    created = _create(api, {**COMPLETE, "summary": SECRET_SUMMARY, "confidential_need": True})
+    assert created.status_code == 201, created.text
+    body = created.get_json()
+    assert (body["confidential_summary"], body["confidential_need"]) == (False, True)
+    proposal_id = body["id"]
+    patched = api.patch(f"/proposals/{proposal_id}", "applicant", json={
+        "version": 1, "confidential_summary": True, "confidential_need": False})
+    assert patched.status_code == 200, patched.text
+    assert (patched.get_json()["confidential_summary"],
+            patched.get_json()["confidential_need"]) == (True, False)
+    untouched = api.patch(f"/proposals/{proposal_id}", "applicant",
+                          json={"version": 2, "title": "Sensor pilot"})
+    assert untouched.get_json()["confidential_summary"] is True  # left out: kept
+    for who in ("applicant", "staff"):
+        read = api.get(f"/proposals/{proposal_id}", who).get_json()
+        assert read["confidential_summary"] is True and read["summary"] == SECRET_SUMMARY
+    with app.app_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        assert proposal.confidential_summary and not proposal.confidential_need
+
+    # Through the workflow to a pilot: the flagged section stays out of everything public.
+    assert _move(api, proposal_id, "applicant", to="submitted", version=3).status_code == 200
+    assert _move(api, proposal_id, "staff", to="screening", version=4).status_code == 200
+    piloted = api.post(f"/proposals/{proposal_id}/transitions", "manager",
+                       json=_pilot_body(people, 5))
+    assert piloted.status_code == 200, piloted.text
+    public = client.get("/api/v1/public/experiments").get_json()
+    item = next(i for i in public["items"] if i["title"] == "Sensor pilot")
+    assert item["summary"] == "" and item["need"] == COMPLETE["need"]
+    for url in ("/api/v1/public/experiments", "/experiments/open-data.json",
+                "/experiments/open-data.csv", "/experiments"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "unreleased sensor design" not in response.get_data(as_text=True), url
+
+
+@pytest.mark.parametrize("field", ["confidential_summary", "confidential_need"])
+@pytest.mark.parametrize("value", ["yes", 1, None])
+def test_patch_refuses_a_flag_that_is_not_a_boolean(app, api, people, programme, field, value):
+    proposal_id = _make(app, people["applicant"], programme)
+    response = api.patch(f"/proposals/{proposal_id}", "applicant",
+                         json={"version": 1, field: value})
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+    assert field in response.get_json()["errors"]
+    with app.app_context():
+        assert db.session.get(Proposal, proposal_id).version == 1
 
 
 @pytest.mark.parametrize("who, status", [("other", 404), ("staff", 403), ("manager", 403),

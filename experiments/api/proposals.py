@@ -85,6 +85,8 @@ def proposal_json(proposal: Proposal) -> dict:
         "sdgs": proposal.sdgs,
         "requested_budget": proposal.requested_budget,
         "planned_duration_months": proposal.planned_duration_months,
+        "confidential_summary": proposal.confidential_summary,
+        "confidential_need": proposal.confidential_need,
         "status": proposal.status,
         "version": proposal.version,
         "owner": person(proposal.owner),

@@ -89,6 +89,15 @@ class Int(fields.Integer):
         return super()._validated(value)
 
 
+class Bool(fields.Boolean):
+    """A JSON boolean: true or false, nothing that merely looks like one."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class Id(Int):
     def __init__(self, **kwargs):
         kwargs.setdefault("validate", validate.Range(1, MAX_ID))
@@ -259,6 +268,10 @@ class ProposalSchema(Schema):
     sdgs = fields.List(fields.Integer(validate=validate.Range(1, 17)), required=True)
     requested_budget = MoneyOut(required=True, allow_none=True)
     planned_duration_months = fields.Integer(required=True, allow_none=True)
+    confidential_summary = fields.Boolean(required=True, metadata={
+        "description": "The summary holds business secrets: never published."})
+    confidential_need = fields.Boolean(required=True, metadata={
+        "description": "The need holds business secrets: never published."})
     status = one_of(Status, required=True)
     version = fields.Integer(required=True)
     owner = fields.Nested(PersonSchema, required=True)
@@ -306,6 +319,10 @@ class ProposalWriteSchema(Schema):
     requested_budget = MoneyIn(BUDGET_MIN, BUDGET_MAX, allow_none=True)
     planned_duration_months = Int(validate=validate.Range(DURATION_MIN, DURATION_MAX),
                                   allow_none=True)
+    confidential_summary = Bool(metadata={
+        "description": "The summary holds business secrets: never published (default false)."})
+    confidential_need = Bool(metadata={
+        "description": "The need holds business secrets: never published (default false)."})
 
     @validates_schema
     def _resident_without_organisation(self, data, **kwargs):
@@ -394,15 +411,6 @@ class ReviewSchema(Schema):
 
 
 # --- Experiments: partners, participation, expenses, risks, evaluation -------------------
-
-
-class Bool(fields.Boolean):
-    """A JSON boolean: true or false, nothing that merely looks like one."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
 
 
 class PartnerOrganisationInSchema(Schema):
