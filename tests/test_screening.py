@@ -17,7 +17,7 @@ SCORES = ("need", "benefit", "reusability", "feasibility", "cost_effectiveness")
 
 def _titles(html: str) -> list[str]:
     """The proposal titles of the queue's table, in order."""
-    return re.findall(r'<td><a href="/proposals/\d+">([^<]+)</a></td>', html)
+    return re.findall(r'<td><a href="/proposals/\d+"[^>]*>([^<]+)</a></td>', html)
 
 
 def _review(app, proposal_id, reviewer_id, *scores, comment=""):
