@@ -15,10 +15,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from .extensions import db
@@ -124,12 +125,16 @@ def proposal_rows(programme_id: int | None = None, chunk: int = 1000) -> Iterato
     statement apiece.
     """
     owner = aliased(User)
+    # A deleted account's name and address are erased: say so, in the reader's language.
+    present = owner.deleted_at.is_(None)
+    owner_name = case((present, owner.name), else_=literal(gettext("Deleted user")))
+    owner_email = case((present, owner.email), else_=literal(""))
     query = (
         select(
             Proposal.id, Programme.name, Call.title, Proposal.title, Proposal.status,
             Proposal.proposer_type, Organisation.name, Organisation.business_id,
             Proposal.service_area, Proposal.requested_budget, Proposal.planned_duration_months,
-            Proposal.summary, Proposal.need, owner.name, owner.email, Proposal.submitted_at,
+            Proposal.summary, Proposal.need, owner_name, owner_email, Proposal.submitted_at,
             Proposal.created_at, Experiment.allocated_budget, Experiment.start_date,
             Experiment.planned_end_date, Experiment.actual_end_date, Experiment.city_unit,
             Experiment.id,

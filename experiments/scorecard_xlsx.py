@@ -79,7 +79,7 @@ def scorecard_workbook(card: Scorecard, locale: str) -> BytesIO:
             history.append([
                 number, text, follow_up.date, follow_up.value, follow_up.target,
                 entry.progress, _(FOLLOW_UP_STATUS_LABELS[follow_up.status]),
-                follow_up.comment, follow_up.author.name, _naive(follow_up.created_at),
+                follow_up.comment, follow_up.author.display_name, _naive(follow_up.created_at),
             ])
     _sheet(workbook, _("Goals"), [
         _("No."), _("Goal"), _("Metric"), _("Target type"), _("Target"), _("Unit"),

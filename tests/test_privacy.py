@@ -145,6 +145,14 @@ def test_deleting_my_account_erases_me_and_keeps_the_statistics(app, client, aut
     page = client.get(f"/proposals/{history}")
     assert page.status_code == 200
     assert DELETED_NAME in page.text and "applicant@test.example" not in page.text
+    # ... in the reader's language, on pages and in the managers' export.
+    finnish = client.get(f"/proposals/{history}?lang=fi").text
+    assert "Poistettu käyttäjä" in finnish and DELETED_NAME not in finnish
+    auth.logout()
+    auth.login("manager")
+    export = client.get("/exports/proposals.csv?lang=sv").get_data(as_text=True)
+    assert "Borttagen användare" in export
+    assert DELETED_NAME not in export and "deleted-user-" not in export
 
 
 def _user(app, user_id) -> User:

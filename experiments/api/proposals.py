@@ -48,7 +48,7 @@ LOADS = (
 
 
 def person(user) -> dict:
-    return {"id": user.id, "name": user.name}
+    return {"id": user.id, "name": user.display_name}
 
 
 def experiment_json(experiment: Experiment) -> dict:

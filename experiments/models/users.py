@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -56,6 +57,12 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def display_name(self) -> str:
+        """The name others see: a deleted account's is erased, so it is shown as "Deleted
+        user" in the reader's language."""
+        return gettext("Deleted user") if self.deleted_at is not None else self.name
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_epoch}"
