@@ -32,6 +32,9 @@ class Config:
     # Staff, managers and admins must sign in with a one-time code (TOTP) as well.
     REQUIRE_TOTP = False
     TOTP_ISSUER = "Kokeilu"
+    # Fernet keys that encrypt the stored TOTP secrets, comma-separated, newest first
+    # (older ones still decrypt). None: one key derived from SECRET_KEY.
+    TOTP_ENCRYPTION_KEYS: str | None = None
     # Links sent by e-mail: password reset, confirming a new account's address.
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     EMAIL_CONFIRM_MAX_AGE = timedelta(days=3)
@@ -68,6 +71,11 @@ class ProductionConfig(Config):
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     MAIL_BACKEND = "smtp"
     REQUIRE_TOTP = True
+    # Recommended (not required): TOTP_ENCRYPTION_KEYS in the environment, a key of its own
+    # for the stored second-factor secrets, so that a leaked SECRET_KEY does not reveal them
+    # too. Make one with cryptography's Fernet.generate_key(); to rotate, list the new key
+    # first and keep the old one after it. Without it the key is derived from SECRET_KEY,
+    # and changing SECRET_KEY then makes every enrolled second factor unreadable.
     PREFERRED_URL_SCHEME = "https"
 
 

@@ -6,6 +6,8 @@ from flask import Flask
 
 from config import CONFIGS
 
+from .secrets_at_rest import parse_keys
+
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the app: configuration, extensions, blueprints, errors, CLI, template helpers."""
@@ -50,12 +52,17 @@ def _flag(value: str) -> bool:
     raise ValueError(f"expected 1 or 0, got {value!r}")
 
 
+def _fernet_keys(value: str) -> str:
+    parse_keys(value)  # a malformed key stops the start, not the first sign-in
+    return value
+
+
 # Further settings that the environment may give (README: Production), and their types.
 _SETTINGS = {
     "RATELIMIT_STORAGE_URI": str, "PROXY_FIX": int, "REQUIRE_TOTP": _flag,
     "MAIL_BACKEND": str, "MAIL_SERVER": str, "MAIL_PORT": int, "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str, "MAIL_USE_TLS": _flag, "MAIL_USE_SSL": _flag,
-    "MAIL_DEFAULT_SENDER": str, "MAIL_TIMEOUT": int,
+    "MAIL_DEFAULT_SENDER": str, "MAIL_TIMEOUT": int, "TOTP_ENCRYPTION_KEYS": _fernet_keys,
 }
 
 

@@ -92,14 +92,37 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite's batch mode copies a table, drops the old one and renames the copy: with
+        # foreign keys enforced, dropping a table that other rows refer to fails (or
+        # cascades). SQLite's own recipe (lang_altertable): enforcement off outside the
+        # transaction, the keys checked once the tables are back, enforcement on again.
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            _sqlite_foreign_keys(connection, 'OFF')
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql('PRAGMA foreign_key_check').all()
+                if broken:
+                    raise RuntimeError(f'rows whose foreign keys point nowhere: {broken[:5]}')
+        finally:
+            if sqlite:
+                if connection.in_transaction():
+                    connection.rollback()
+                _sqlite_foreign_keys(connection, 'ON')
+
+
+def _sqlite_foreign_keys(connection, state):
+    """PRAGMA foreign_keys takes effect only outside a transaction: end SQLAlchemy's."""
+    connection.exec_driver_sql(f'PRAGMA foreign_keys={state}')
+    connection.commit()
 
 
 if context.is_offline_mode():

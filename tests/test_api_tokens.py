@@ -162,14 +162,15 @@ def test_two_step_accounts_need_their_one_time_code(app, client, people):
     import pyotp
 
     from experiments.models import User
+    from experiments.secrets_at_rest import seal
     from experiments.security import new_totp_secret
 
+    secret = new_totp_secret()
     with app.app_context():
         user = db.session.get(User, people["staff"])
-        user.totp_secret = new_totp_secret()
+        user.totp_secret = seal(secret)
         user.totp_enabled_at = utcnow()
         db.session.commit()
-        secret = user.totp_secret
     body = {"email": "staff@test.example", "password": builders.PASSWORD}
     assert client.post("/api/v1/tokens", json=body).status_code == 401
     assert client.post("/api/v1/tokens", json={**body, "code": "000000"}).status_code == 401

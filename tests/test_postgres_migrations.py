@@ -54,3 +54,33 @@ def test_migrations_build_the_models_schema(empty_database_url, tmp_path):
         upgrade()
         assert _differences(app) == []
         db.engine.dispose()
+
+
+def test_upgrading_encrypts_the_stored_totp_secrets_and_downgrading_decrypts(
+        empty_database_url, tmp_path):
+    from experiments.secrets_at_rest import unseal
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url,
+                     MAIL_FILE_PATH=str(tmp_path / "outbox"))
+    clear = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    insert = text(
+        'INSERT INTO "user" (email, name, password_hash, role, locale, session_epoch, '
+        "active, created_at, totp_secret) VALUES (:email, 'X', 'h', 'staff', 'fi', 0, "
+        "true, CURRENT_TIMESTAMP, :secret)")
+    stored = text('SELECT email, totp_secret FROM "user" ORDER BY email')
+    with app.app_context():
+        upgrade(revision="eeef8725691d")  # the last revision with secrets in clear
+        with db.engine.begin() as connection:
+            connection.execute(insert, {"email": "a@test.example", "secret": clear})
+            connection.execute(insert, {"email": "b@test.example", "secret": None})
+        upgrade(revision="79219ae6af18")
+        with db.engine.connect() as connection:
+            rows = dict(connection.execute(stored).all())
+        assert rows["a@test.example"].startswith("gAAAA") and rows["b@test.example"] is None
+        assert unseal(rows["a@test.example"]) == clear
+
+        downgrade(revision="eeef8725691d")
+        with db.engine.connect() as connection:
+            assert dict(connection.execute(stored).all()) == {
+                "a@test.example": clear, "b@test.example": None}
+        db.engine.dispose()

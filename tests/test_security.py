@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from cryptography.fernet import Fernet
 from limits.storage import RedisStorage
 from sqlalchemy import select
 
@@ -13,7 +14,8 @@ from experiments import create_app
 from experiments.extensions import db, limiter
 from experiments.lifecycle import Role
 from experiments.models import User
-from experiments.security import CONTENT_SECURITY_POLICY
+from experiments.secrets_at_rest import seal, unseal
+from experiments.security import CONTENT_SECURITY_POLICY, new_totp_secret
 from experiments.services import accounts
 from tests import builders
 from tests.conftest import TEST_DATABASE_URL, _close, _fresh_database
@@ -267,4 +269,68 @@ def test_enrolment_keeps_its_key_until_confirmed(app, client, auth):
     assert _secret_on_page(client.get("/account/two-factor").text) == first
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "applicant@test.example"))
-        assert user.totp_secret == first and not user.has_totp
+        assert unseal(user.totp_secret) == first and not user.has_totp
+
+
+# The second factor's secret at rest.
+
+def _stored_secret(app, email: str) -> str | None:
+    """The column as the database holds it, past the model."""
+    with app.app_context():
+        return db.session.scalar(select(User.__table__.c.totp_secret)
+                                 .where(User.__table__.c.email == email))
+
+
+def test_the_secret_is_stored_encrypted_and_sign_in_still_works(app, client, people):
+    app.config["REQUIRE_TOTP"] = True
+    _password(client, "staff")
+    secret = _secret_on_page(client.get("/login/code").text)
+    stored = _stored_secret(app, "staff@test.example")
+    assert stored.startswith("gAAAA") and secret not in stored and len(stored) <= 255
+    assert client.post("/login/code", data={"code": _code(secret)}).status_code == 302
+    assert _stored_secret(app, "staff@test.example").startswith("gAAAA")
+    client.post("/logout")
+    _password(client, "staff")
+    assert client.post("/login/code", data={"code": _code(secret, 30)}).status_code == 302
+    assert client.get("/screening").status_code == 200
+    with app.app_context():
+        assert unseal(_stored_secret(app, "staff@test.example")) == secret
+
+
+def test_without_keys_set_the_key_comes_from_the_secret_key(app):
+    with app.app_context():
+        token = seal("JBSWY3DPEHPK3PXP")
+        assert unseal(token) == "JBSWY3DPEHPK3PXP"
+        other = {"SECRET_KEY": "another secret key", "TOTP_ENCRYPTION_KEYS": None}
+        with pytest.raises(RuntimeError, match="TOTP_ENCRYPTION_KEYS"):
+            unseal(token, other)
+
+
+def test_a_secret_under_a_retired_key_verifies_and_moves_to_the_new_one(app, people):
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    secret = new_totp_secret()
+    with app.app_context():
+        app.config["TOTP_ENCRYPTION_KEYS"] = old_key
+        staff = db.session.get(User, people["staff"])
+        staff.totp_secret = seal(secret)
+        staff.totp_enabled_at = staff.created_at
+        db.session.commit()
+
+        app.config["TOTP_ENCRYPTION_KEYS"] = f"{new_key}, {old_key}"
+        assert accounts.verify_second_factor(staff, _code(secret))
+        # Re-encrypted under the newest key on the way: the old one can now be dropped.
+        app.config["TOTP_ENCRYPTION_KEYS"] = new_key
+        assert unseal(_stored_secret(app, "staff@test.example")) == secret
+        assert accounts.verify_second_factor(staff, _code(secret, 30))
+        app.config["TOTP_ENCRYPTION_KEYS"] = old_key
+        with pytest.raises(RuntimeError):
+            unseal(_stored_secret(app, "staff@test.example"))
+
+
+def test_a_malformed_key_in_the_environment_stops_start_up(monkeypatch):
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", f"{Fernet.generate_key().decode()},not-a-key")
+    with pytest.raises(RuntimeError, match="TOTP_ENCRYPTION_KEYS"):
+        create_app("development")
+    key = Fernet.generate_key().decode()
+    monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", key)
+    assert create_app("development").config["TOTP_ENCRYPTION_KEYS"] == key

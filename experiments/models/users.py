@@ -43,8 +43,9 @@ class User(UserMixin, db.Model):
     # staff, the CLI or the demo are confirmed when created.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Base32 TOTP secret; the second factor is asked for once totp_enabled_at is set.
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    # The base32 TOTP secret as a Fernet token (services.accounts seals and opens it with
+    # secrets_at_rest); the second factor is asked for once totp_enabled_at is set.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The time step of the last accepted code: each code works once (no replay).
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..lifecycle import Role
 from ..models import ApiToken, Feedback, User
 from ..models.types import utcnow
+from ..secrets_at_rest import reseal, seal, unseal
 from ..security import (
     burn_verification,
     fingerprint,
@@ -235,27 +236,33 @@ def verify_second_factor(user: User, code: str | None) -> bool:
         return True
     if not user.has_totp or not code:
         return False  # required but not enrolled: enrol in the browser first
-    step = totp_step(user.totp_secret, code, user.totp_last_step)
+    step = totp_step(unseal(user.totp_secret), code, user.totp_last_step)
     if step is None:
         return False
     user.totp_last_step = step
+    user.totp_secret = reseal(user.totp_secret)  # onto the newest key: old ones can retire
     db.session.commit()
     return True
 
 
 def start_totp(user: User) -> str:
-    """A new secret awaiting its first code (kept on reload); the second factor is not on yet."""
+    """A new secret awaiting its first code (kept on reload); the second factor is not on yet.
+
+    The secret is stored encrypted (secrets_at_rest); the clear one is returned to show.
+    """
     if user.totp_secret is None or user.has_totp:
-        user.totp_secret = new_totp_secret()
+        secret = new_totp_secret()
+        user.totp_secret = seal(secret)
         user.totp_enabled_at = None
         user.totp_last_step = None
         db.session.commit()
-    return user.totp_secret
+        return secret
+    return unseal(user.totp_secret)
 
 
 def confirm_totp(user: User, code: str) -> None:
     """Turn the second factor on with a first valid code; raises Invalid."""
-    step = totp_step(user.totp_secret, code or "", None) if user.totp_secret else None
+    step = totp_step(unseal(user.totp_secret), code or "", None) if user.totp_secret else None
     if step is None:
         raise Invalid({"code": [_("The code is wrong or too old. Enter the current code.")]})
     user.totp_enabled_at = utcnow()
