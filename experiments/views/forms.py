@@ -1,8 +1,15 @@
 """Helpers that connect service errors to the forms that re-render them."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import flash
 from flask_wtf import FlaskForm
 
 from ..errors import Invalid
+from ..extensions import db
+
+T = TypeVar("T")
 
 
 def apply_errors(form: FlaskForm, error: Invalid, renames: dict[str, str] | None = None) -> None:
@@ -19,3 +26,21 @@ def apply_errors(form: FlaskForm, error: Invalid, renames: dict[str, str] | None
 def rerender_status(form: FlaskForm) -> int:
     """422 for a submitted form with errors, so tools and tests can tell."""
     return 422 if form.errors else 200
+
+
+def saved(form: FlaskForm, save: Callable[[], T], message: str) -> T | None:
+    """For a submitted, valid form: save() and flash the message, answering save()'s result.
+
+    None when the form was not submitted or not valid, or the service refused the values:
+    then its field errors are on the form and nothing is written (rolled back).
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = save()
+    except Invalid as error:
+        db.session.rollback()
+        apply_errors(form, error)
+        return None
+    flash(message, "success")
+    return result

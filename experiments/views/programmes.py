@@ -1,15 +1,14 @@
 """Programmes and their calls (managers): the period, each year's budget, the calls."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..errors import Invalid
 from ..extensions import db
 from ..forms.programmes import CallForm, budget_field_name, programme_form
 from ..lifecycle import Role
 from ..models import Call, Programme
 from ..services import programmes as programme_service
-from .forms import apply_errors, rerender_status
+from .forms import rerender_status, saved
 from .guards import allow
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
@@ -25,14 +24,10 @@ def index():
 @allow(Role.MANAGER, Role.ADMIN)  # SPEC: admins manage programmes too
 def new():
     form = programme_form()
-    if form.validate_on_submit():
-        try:
-            programme = programme_service.create_programme(form.values())
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            flash(_("The programme is saved."), "success")
-            return redirect(url_for(".show", programme_id=programme.id))
+    programme = saved(form, lambda: programme_service.create_programme(form.values()),
+                      _("The programme is saved."))
+    if programme is not None:
+        return redirect(url_for(".show", programme_id=programme.id))
     return render_template("programmes/form.html", form=form, programme=None), \
         rerender_status(form)
 
@@ -55,14 +50,9 @@ def edit(programme_id: int):
         [row.year for row in programme.years],
         obj=_ProgrammeData(programme) if request.method == "GET" else None,
     )
-    if form.validate_on_submit():
-        try:
-            programme_service.update_programme(programme, form.values())
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            flash(_("The programme is saved."), "success")
-            return redirect(url_for(".show", programme_id=programme.id))
+    if saved(form, lambda: programme_service.update_programme(programme, form.values()),
+             _("The programme is saved.")):
+        return redirect(url_for(".show", programme_id=programme.id))
     return render_template("programmes/form.html", form=form, programme=programme), \
         rerender_status(form)
 
@@ -84,14 +74,9 @@ class _ProgrammeData:
 def new_call(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     form = CallForm()
-    if form.validate_on_submit():
-        try:
-            programme_service.create_call(programme, form.values())
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            flash(_("The call is saved."), "success")
-            return redirect(url_for(".show", programme_id=programme.id))
+    if saved(form, lambda: programme_service.create_call(programme, form.values()),
+             _("The call is saved.")):
+        return redirect(url_for(".show", programme_id=programme.id))
     return render_template("programmes/call_form.html", form=form, programme=programme,
                            call=None), rerender_status(form)
 
@@ -103,13 +88,8 @@ def edit_call(programme_id: int, call_id: int):
     if call.programme_id != programme_id:
         abort(404)
     form = CallForm(obj=call if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            programme_service.update_call(call, form.values())
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            flash(_("The call is saved."), "success")
-            return redirect(url_for(".show", programme_id=call.programme_id))
+    if saved(form, lambda: programme_service.update_call(call, form.values()),
+             _("The call is saved.")):
+        return redirect(url_for(".show", programme_id=call.programme_id))
     return render_template("programmes/call_form.html", form=form, programme=call.programme,
                            call=call), rerender_status(form)

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..errors import Invalid
 from ..extensions import db
 from ..forms.scorecard import FollowUpForm, GoalForm, RiskForm
 from ..lifecycle import Role
@@ -29,7 +28,7 @@ from ..scorecard import (
 from ..scorecard_xlsx import scorecard_workbook
 from ..services import scorecard as service
 from ..services.pilots import risk_matrix
-from .forms import apply_errors, rerender_status
+from .forms import rerender_status, saved
 from .guards import EVERYONE, STAFF, allow
 
 bp = Blueprint("scorecard", __name__, url_prefix="/scorecards")
@@ -121,15 +120,10 @@ def new_goal(programme_id: int):
     if request.method == "GET":
         first, last = service.programme_period(programme)
         form.period_start.data, form.period_end.data = first, last
-    elif form.validate_on_submit():
-        try:
-            goal = service.create_goal(programme, current_user, form.values())
-        except Invalid as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            flash(_("The goal is saved."), "success")
-            return redirect(_show_url(programme, f"goal-{goal.id}"))
+    goal = saved(form, lambda: service.create_goal(programme, current_user, form.values()),
+                 _("The goal is saved."))
+    if goal is not None:
+        return redirect(_show_url(programme, f"goal-{goal.id}"))
     return _goal_form_page(programme, form, None)
 
 
@@ -139,15 +133,9 @@ def edit_goal(programme_id: int, goal_id: int):
     programme = _programme(programme_id)
     goal = _goal(programme, goal_id)
     form = GoalForm(obj=goal if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            service.update_goal(goal, current_user, form.values())
-        except Invalid as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            flash(_("The goal is saved."), "success")
-            return redirect(_show_url(programme, f"goal-{goal.id}"))
+    if saved(form, lambda: service.update_goal(goal, current_user, form.values()),
+             _("The goal is saved.")):
+        return redirect(_show_url(programme, f"goal-{goal.id}"))
     return _goal_form_page(programme, form, goal)
 
 
@@ -172,15 +160,9 @@ def new_follow_up(programme_id: int, goal_id: int):
         form.date.data = min(max(service.today(), goal.period_start), goal.period_end)
         suggestion = suggested_status(progress(current, goal.target, goal.direction))
         form.status.data = suggestion.value if suggestion else None
-    elif form.validate_on_submit():
-        try:
-            service.add_follow_up(goal, current_user, form.values(), cache)
-        except Invalid as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            flash(_("The follow-up is saved."), "success")
-            return redirect(_show_url(programme, f"goal-{goal.id}"))
+    elif saved(form, lambda: service.add_follow_up(goal, current_user, form.values(), cache),
+               _("The follow-up is saved.")):
+        return redirect(_show_url(programme, f"goal-{goal.id}"))
     return render_template(
         "scorecard/follow_up_form.html", programme=programme, goal=goal, form=form,
         current=current, manual=goal.metric == MANUAL_METRIC, unit=goal_unit(goal),
@@ -197,15 +179,9 @@ def _risk_form_page(programme: Programme, form: RiskForm, risk: ProgrammeRisk | 
 def new_risk(programme_id: int):
     programme = _programme(programme_id)
     form = RiskForm()
-    if form.validate_on_submit():
-        try:
-            service.create_risk(programme, current_user, form.values())
-        except Invalid as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            flash(_("The risk is saved."), "success")
-            return redirect(_show_url(programme, "risks-title"))
+    if saved(form, lambda: service.create_risk(programme, current_user, form.values()),
+             _("The risk is saved.")):
+        return redirect(_show_url(programme, "risks-title"))
     return _risk_form_page(programme, form, None)
 
 
@@ -215,15 +191,9 @@ def edit_risk(programme_id: int, risk_id: int):
     programme = _programme(programme_id)
     risk = _risk(programme, risk_id)
     form = RiskForm(obj=risk if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            service.update_risk(risk, current_user, form.values())
-        except Invalid as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        else:
-            flash(_("The risk is saved."), "success")
-            return redirect(_show_url(programme, "risks-title"))
+    if saved(form, lambda: service.update_risk(risk, current_user, form.values()),
+             _("The risk is saved.")):
+        return redirect(_show_url(programme, "risks-title"))
     return _risk_form_page(programme, form, risk)
 
 
