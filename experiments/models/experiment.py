@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..vocabulary import ParticipationCategory, PartnerRole, Recommendation, RiskStatus
 from .proposals import Proposal
+from .risk import RiskAssessment
 from .types import Money, UTCDateTime, code_enum, utcnow
 from .users import Organisation, User
 from .written import WrittenIn
@@ -90,23 +91,12 @@ class Expense(WrittenIn, db.Model):
     __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
 
 
-class Risk(WrittenIn, db.Model):
-    """A risk as on the city's scorecards: probability × impact, 1–4 each."""
+class Risk(RiskAssessment, db.Model):
+    """A risk of one experiment."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"), index=True)
-    description: Mapped[str] = mapped_column(sa.Text)
-    probability: Mapped[int]
-    impact: Mapped[int]
-    mitigation: Mapped[str] = mapped_column(sa.Text, default="")
-    owner: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[RiskStatus] = mapped_column(code_enum(RiskStatus, "risk_status"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    __table_args__ = (
-        sa.CheckConstraint("probability BETWEEN 1 AND 4", name="probability_range"),
-        sa.CheckConstraint("impact BETWEEN 1 AND 4", name="impact_range"),
-    )
 
 
 class Evaluation(WrittenIn, db.Model):

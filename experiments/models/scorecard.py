@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..vocabulary import RiskStatus
 from .programmes import Programme
+from .risk import RiskAssessment
 from .types import UTCDateTime, code_enum, utcnow
 from .users import User
 from .written import WrittenIn
@@ -89,27 +90,12 @@ class GoalFollowUp(WrittenIn, db.Model):
     )
 
 
-class ProgrammeRisk(WrittenIn, db.Model):
-    """A programme-level risk as on the city's risk cards: probability × impact, 1–4 each."""
+class ProgrammeRisk(RiskAssessment, db.Model):
+    """A programme-level risk, reassessed over the programme's life."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
-    description: Mapped[str] = mapped_column(sa.Text)
-    probability: Mapped[int]
-    impact: Mapped[int]
-    mitigation: Mapped[str] = mapped_column(sa.Text, default="")
-    owner: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[RiskStatus] = mapped_column(code_enum(RiskStatus, "programme_risk_status"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     programme: Mapped[Programme] = relationship()
-
-    __table_args__ = (
-        sa.CheckConstraint("probability BETWEEN 1 AND 4", name="probability_range"),
-        sa.CheckConstraint("impact BETWEEN 1 AND 4", name="impact_range"),
-    )
-
-    @property
-    def score(self) -> int:
-        return self.probability * self.impact
