@@ -334,3 +334,86 @@ def test_a_malformed_key_in_the_environment_stops_start_up(monkeypatch):
     key = Fernet.generate_key().decode()
     monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", key)
     assert create_app("development").config["TOTP_ENCRYPTION_KEYS"] == key
+
+
+# Sessions that began before the second factor was required.
+
+def test_a_session_signed_in_without_a_code_gives_one_when_it_becomes_required(
+        app, client, auth):
+    assert auth.login("staff").headers["Location"] == "/"  # no code asked: not required yet
+    assert client.get("/screening").status_code == 200
+    app.config["REQUIRE_TOTP"] = True
+
+    response = client.get("/screening?status=submitted")
+    assert response.status_code == 302 and response.headers["Location"] == "/login/code"
+    assert client.get("/proposals/mine").status_code == 302  # signed out meanwhile
+    page = client.get("/login/code")
+    assert "signs in in two steps" in page.text  # why they are here
+    secret = _secret_on_page(page.text)  # not enrolled: enrolment first
+    response = client.post("/login/code", data={"code": _code(secret)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/screening?status=submitted"  # back where asked
+    assert client.get("/screening").status_code == 200
+    assert client.get("/account").status_code == 200
+
+
+def test_a_session_that_gave_its_code_is_not_asked_again(app, client, auth):
+    with app.app_context():
+        staff = db.session.scalar(select(User).where(User.email == "staff@test.example"))
+        secret = new_totp_secret()
+        staff.totp_secret, staff.totp_enabled_at = seal(secret), staff.created_at
+        db.session.commit()
+    assert auth.login("staff").headers["Location"] == "/login/code"  # enrolled: asked anyway
+    assert client.post("/login/code", data={"code": _code(secret)}).status_code == 302
+    app.config["REQUIRE_TOTP"] = True
+    assert client.get("/screening").status_code == 200
+
+
+@pytest.mark.parametrize("who", ["manager", "admin"])
+def test_managers_and_admins_signed_in_without_a_code_are_asked_too(app, client, auth, who):
+    auth.login(who)
+    app.config["REQUIRE_TOTP"] = True
+    assert client.get("/account").headers["Location"] == "/login/code"
+
+
+def test_applicants_sessions_go_on_when_codes_become_required(app, client, auth):
+    auth.login("applicant")
+    app.config["REQUIRE_TOTP"] = True
+    assert client.get("/proposals/mine").status_code == 200
+
+
+def test_a_session_owing_its_code_may_still_sign_out_load_styles_and_switch_language(
+        app, client, auth):
+    auth.login("staff")
+    app.config["REQUIRE_TOTP"] = True
+    with client.get("/static/css/app.css") as styles:
+        assert styles.status_code == 200
+    response = client.post("/logout")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert client.get("/login/code").headers["Location"] == "/login"  # nothing pending
+
+    app.config["REQUIRE_TOTP"] = False
+    auth.login("staff")
+    app.config["REQUIRE_TOTP"] = True
+    response = client.get("/screening?lang=sv")  # the language links are ?lang=
+    assert response.headers["Location"] == "/login/code"
+    page = client.get("/login/code")
+    assert '<html lang="sv">' in page.text and "Tvåstegsinloggning" in page.text
+    assert client.get("/login/code?lang=fi").text.startswith('<!doctype html>\n<html lang="fi">')
+
+
+def test_a_user_promoted_to_staff_gives_a_code_at_the_next_page(app, client, auth, people):
+    app.config["REQUIRE_TOTP"] = True
+    auth.login("applicant")
+    with app.app_context():
+        db.session.get(User, people["applicant"]).role = Role.STAFF
+        db.session.commit()
+    assert client.get("/").headers["Location"] == "/login/code"
+
+
+def test_api_tokens_are_not_sessions_and_are_left_alone(app, client, people):
+    token = client.post("/api/v1/tokens", json={
+        "email": "staff@test.example", "password": builders.PASSWORD}).get_json()["token"]
+    app.config["REQUIRE_TOTP"] = True
+    response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200

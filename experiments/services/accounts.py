@@ -223,11 +223,14 @@ def _set_password(user: User, password: str) -> None:
     user.session_epoch += 1
 
 
+def second_factor_mandatory(user: User) -> bool:
+    """Whether the user's role must use a second factor (REQUIRE_TOTP, staff and above)."""
+    return bool(current_app.config.get("REQUIRE_TOTP")) and user.role in PRIVILEGED_ROLES
+
+
 def second_factor_required(user: User) -> bool:
     """Whether signing in (or getting an API token) needs a one-time code from this user."""
-    return user.has_totp or (
-        bool(current_app.config.get("REQUIRE_TOTP")) and user.role in PRIVILEGED_ROLES
-    )
+    return user.has_totp or second_factor_mandatory(user)
 
 
 def verify_second_factor(user: User, code: str | None) -> bool:
@@ -273,7 +276,7 @@ def confirm_totp(user: User, code: str) -> None:
 
 def disable_totp(user: User, password: str) -> None:
     """Turn the second factor off; refused where it is required. Raises Invalid."""
-    if current_app.config.get("REQUIRE_TOTP") and user.role in PRIVILEGED_ROLES:
+    if second_factor_mandatory(user):
         raise Invalid({"password": [_("Your role must use a second factor.")]})
     if not verify_password(user.password_hash, password):
         raise Invalid({"password": [_("Your password is wrong.")]})

@@ -12,7 +12,7 @@ from ..forms.account import DeleteAccountForm, PasswordCheckForm
 from ..forms.auth import ChangePasswordForm, CodeForm
 from ..security import totp_qr_data_uri, totp_uri
 from ..services import accounts
-from .auth import failed
+from .auth import failed, mark_second_factor
 from .forms import apply_errors, rerender_status
 from .guards import EVERYONE, SIGNED_IN, allow
 
@@ -74,6 +74,7 @@ def two_factor():
             apply_errors(form, error)
         else:
             login_user(current_user._get_current_object())
+            mark_second_factor(current_user)
             flash(_("Two-step sign-in is on."), "success")
             return redirect(url_for("account.overview"))
     uri = totp_uri(secret, current_user.email, current_app.config["TOTP_ISSUER"])
@@ -83,7 +84,7 @@ def two_factor():
 
 
 def _optional(user) -> bool:
-    return not (current_app.config.get("REQUIRE_TOTP") and user.role in accounts.PRIVILEGED_ROLES)
+    return not accounts.second_factor_mandatory(user)
 
 
 @bp.post("/account/two-factor/off")

@@ -32,6 +32,11 @@ bp = Blueprint("auth", __name__)
 # Between the password and the one-time code: who, and until when (seconds).
 PENDING = "pending_login"
 PENDING_SECONDS = 300
+# The id of the user who gave a one-time code (or enrolled) when this session signed in.
+SECOND_FACTOR = "second_factor_passed"
+# What a session that still owes its second factor may reach: the code step, signing out,
+# and static files. (The language switch is ?lang= on any page, the code step included.)
+OWING_MAY_USE = frozenset({"auth.second_factor", "auth.logout", "static"})
 
 
 def safe_next(target: str | None) -> str | None:
@@ -58,11 +63,53 @@ def _pending_key() -> str:
     return f"pending:{pending.get('id', '-')}"
 
 
-def _sign_in(user: User, target: str | None):
+def _sign_in(user: User, target: str | None, second_factor: bool = False):
     session.pop(PENDING, None)
     login_user(user)
+    mark_second_factor(user, second_factor)
     flash(_("Welcome, %(name)s.", name=user.name), "success")
     return redirect(safe_next(target) or url_for("main.home"))
+
+
+def mark_second_factor(user: User, passed: bool = True) -> None:
+    """Remember in the session whether this user signed in with a one-time code."""
+    if passed:
+        session[SECOND_FACTOR] = user.id
+    else:
+        session.pop(SECOND_FACTOR, None)
+
+
+def _pend(user: User, target: str | None) -> None:
+    """Password given: the code step comes next, for a few minutes."""
+    session[PENDING] = {"id": user.id, "epoch": user.session_epoch,
+                        "until": time.time() + PENDING_SECONDS, "next": safe_next(target)}
+
+
+@bp.before_app_request
+def _second_factor_owed():
+    """A staff member, manager or admin signed in without a code gives one before going on.
+
+    Sessions that began before REQUIRE_TOTP was on (or before the role needed it) are
+    signed out into the code step (enrolment first where needed), which then leads back
+    to the page asked for. The API authenticates by token, not by this session.
+    """
+    if (not current_app.config.get("REQUIRE_TOTP") or "_user_id" not in session
+            or request.endpoint in OWING_MAY_USE or request.path.startswith("/api/")):
+        return None
+    if not current_user.is_authenticated or not accounts.second_factor_mandatory(current_user):
+        return None
+    if session.get(SECOND_FACTOR) == current_user.id:
+        return None
+    user = current_user._get_current_object()
+    target = None
+    if request.method == "GET":
+        query = request.query_string.decode("utf-8", "replace")
+        target = request.path + (f"?{query}" if query else "")
+    flash(_("Your role signs in in two steps: give the one-time code from your "
+            "authenticator app to go on."), "info")
+    logout_user()
+    _pend(user, target)
+    return redirect(url_for("auth.second_factor"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -80,9 +127,7 @@ def login():
                 _("Confirm your e-mail address first. We have sent you a new link.")
             )
         elif user is not None and accounts.second_factor_required(user):
-            session[PENDING] = {"id": user.id, "epoch": user.session_epoch,
-                                "until": time.time() + PENDING_SECONDS,
-                                "next": safe_next(request.args.get("next"))}
+            _pend(user, request.args.get("next"))
             return redirect(url_for("auth.second_factor"))
         elif user is not None:
             return _sign_in(user, request.args.get("next"))
@@ -124,9 +169,9 @@ def second_factor():
                 apply_errors(form, error)
             else:
                 flash(_("Two-step sign-in is on."), "success")
-                return _sign_in(user, target)
+                return _sign_in(user, target, second_factor=True)
         elif accounts.verify_second_factor(user, form.code.data):
-            return _sign_in(user, target)
+            return _sign_in(user, target, second_factor=True)
         else:
             form.code.errors.append(_("The code is wrong or too old. Enter the current code."))
     enrolment = _enrolment(user, secret) if enrolling else None
@@ -144,6 +189,7 @@ def _enrolment(user: User, secret: str) -> dict:
 def logout():
     accounts.end_other_sessions(current_user)
     logout_user()
+    session.pop(SECOND_FACTOR, None)
     flash(_("You have signed out."), "info")
     return redirect(url_for("main.home"))
 
