@@ -417,6 +417,81 @@ def test_bad_risks_are_refused(app, staff, pilot, fields, message):
     assert count(app, Risk) == 0
 
 
+def _risk(app, experiment_id, **fields) -> int:
+    with app.app_context():
+        risk = Risk(experiment_id=experiment_id, description="Robot slips on ice",
+                    probability=3, impact=4, mitigation="Grit", status="red", **fields)
+        db.session.add(risk)
+        db.session.commit()
+        return risk.id
+
+
+def test_a_risk_is_reassessed_as_the_pilot_goes_on(app, staff, pilot):
+    _, eid = pilot
+    rid = _risk(app, eid)
+    page = staff.get(f"/pilots/{eid}").text
+    assert f'href="/pilots/{eid}/risks/{rid}">Reassess' in page
+    form = staff.get(f"/pilots/{eid}/risks/{rid}").text
+    assert "Robot slips on ice</textarea>" in form
+    assert '<option selected value="red">' in form
+    response = staff.post(f"/pilots/{eid}/risks/{rid}", data={
+        "description": "Robot slips on ice", "probability": "1", "impact": "4",
+        "mitigation": "Grit and studded wheels", "owner": "Project lead", "status": "green"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/pilots/{eid}#risk-{rid}")
+    with app.app_context():
+        risk = db.session.get(Risk, rid)
+        assert (risk.probability, risk.status, risk.mitigation) == (
+            1, "green", "Grit and studded wheels")
+
+
+def test_a_wrong_reassessment_changes_nothing(app, staff, pilot):
+    _, eid = pilot
+    rid = _risk(app, eid)
+    response = staff.post(f"/pilots/{eid}/risks/{rid}", data={
+        "description": "", "probability": "9", "impact": "4", "status": "green"})
+    assert response.status_code == 422
+    assert "Describe the risk." in response.text
+    assert "Probability is a whole number from 1 to 4." in response.text
+    with app.app_context():
+        risk = db.session.get(Risk, rid)
+        assert (risk.description, risk.probability, risk.status) == (
+            "Robot slips on ice", 3, "red")
+
+
+def test_a_risk_is_reassessed_only_through_its_own_experiment(app, staff, pilot, people,
+                                                              programme):
+    _, eid = pilot
+    _, other = make_pilot(app, people["applicant"], programme)
+    rid = _risk(app, other)
+    assert staff.get(f"/pilots/{eid}/risks/{rid}").status_code == 404
+    assert staff.post(f"/pilots/{eid}/risks/{rid}", data={"status": "green"}).status_code == 404
+    assert staff.get(f"/pilots/{eid}/risks/999999").status_code == 404
+
+
+def test_applicants_cannot_reach_a_risk(app, client, auth, pilot):
+    _, eid = pilot
+    rid = _risk(app, eid)
+    login(auth, client, "applicant")
+    assert client.get(f"/pilots/{eid}/risks/{rid}").status_code == 404
+    response = client.post(f"/pilots/{eid}/risks/{rid}", data={
+        "description": "x", "probability": "1", "impact": "1", "status": "green"})
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(Risk, rid).status == "red"
+
+
+def test_a_decided_experiments_risks_are_kept_as_they_were(app, staff, people, programme):
+    _, eid = make_pilot(app, people["applicant"], programme, status=Status.ADOPTED)
+    rid = _risk(app, eid)
+    assert "Reassess" not in staff.get(f"/pilots/{eid}").text
+    response = staff.post(f"/pilots/{eid}/risks/{rid}", data={
+        "description": "x", "probability": "1", "impact": "1", "status": "green"})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Risk, rid).status == "red"
+
+
 # --- when additions are allowed -------------------------------------------------------
 
 

@@ -382,26 +382,43 @@ def spending(experiment: Experiment) -> Spending:
 # --- risks ----------------------------------------------------------------------------
 
 
-def add_risk(experiment: Experiment, actor: User, *, description, probability, impact,
-             mitigation, status, owner="") -> Risk:
+def add_risk(experiment: Experiment, actor: User, **values) -> Risk:
     """Add a risk as on the city's scorecards: probability and impact 1–4, a status."""
     _check(experiment, actor)
-    fields = Fields()
-    text = fields.text("description", description, max_length=REASON_MAX, required=True,
-                       message=_("Describe the risk."))
-    p = fields.integer("probability", probability, RISK_MIN, RISK_MAX,
-                       _("Probability is a whole number from 1 to 4."))
-    i = fields.integer("impact", impact, RISK_MIN, RISK_MAX,
-                       _("Impact is a whole number from 1 to 4."))
-    plan = fields.text("mitigation", mitigation, max_length=REASON_MAX)
-    state = fields.choice("status", status, RiskStatus)
-    who = fields.text("owner", owner, max_length=NAME_MAX)
-    fields.raise_if_any()
-    risk = Risk(experiment_id=experiment.id, description=text, probability=p, impact=i,
-                mitigation=plan, status=state, owner=who)
+    risk = Risk(experiment_id=experiment.id, **_risk_values(**values))
     db.session.add(risk)
     db.session.commit()
     return risk
+
+
+def reassess_risk(experiment: Experiment, risk: Risk, actor: User, **values) -> Risk:
+    """Change a risk of the experiment as the pilot goes on (its status, above all)."""
+    _check(experiment, actor)
+    if risk.experiment_id != experiment.id:
+        raise NotAllowed(_("The risk belongs to another experiment."))
+    for name, value in _risk_values(**values).items():
+        setattr(risk, name, value)
+    risk.language = writing_language()  # the texts are the latest writer's
+    db.session.commit()
+    return risk
+
+
+def _risk_values(*, description, probability, impact, mitigation, status, owner="") -> dict:
+    """A risk's checked values; raises Invalid naming each wrong field."""
+    fields = Fields()
+    values = {
+        "description": fields.text("description", description, max_length=REASON_MAX,
+                                   required=True, message=_("Describe the risk.")),
+        "probability": fields.integer("probability", probability, RISK_MIN, RISK_MAX,
+                                      _("Probability is a whole number from 1 to 4.")),
+        "impact": fields.integer("impact", impact, RISK_MIN, RISK_MAX,
+                                 _("Impact is a whole number from 1 to 4.")),
+        "mitigation": fields.text("mitigation", mitigation, max_length=REASON_MAX),
+        "status": fields.choice("status", status, RiskStatus),
+        "owner": fields.text("owner", owner, max_length=NAME_MAX),
+    }
+    fields.raise_if_any()
+    return values
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,36 @@ def add_risk(experiment_id: int):
     return _page(experiment, 422, risk_form=form)
 
 
+@bp.route(f"/{ID}/risks/<int(max=2147483647):risk_id>", methods=["GET", "POST"])
+@allow(SIGNED_IN)
+def reassess_risk(experiment_id: int, risk_id: int):
+    """A risk's own page for reassessing it as the pilot goes on."""
+    experiment = pilots.experiment_or_404(experiment_id, current_user)
+    risk = next((r for r in experiment.risks if r.id == risk_id), None)
+    if risk is None:
+        abort(404)
+    if not pilots.may_record(experiment):
+        return _back(experiment, f"risk-{risk.id}")
+    form = RiskForm(obj=risk if request.method == "GET" else None)
+    if request.method == "GET":
+        form.status.data = risk.status.value
+    elif form.validate_on_submit():
+        try:
+            pilots.reassess_risk(experiment, risk, current_user, **form.values())
+        except DomainError as error:
+            db.session.rollback()
+            if not isinstance(error, Invalid):
+                flash(error.message, "error")
+                return _back(experiment, "risks")
+            apply_errors(form, error)
+        else:
+            flash(_("The risk is saved."), "success")
+            return _back(experiment, f"risk-{risk.id}")
+    return render_template("pilots/risk_form.html", experiment=experiment,
+                           proposal=experiment.proposal, risk=risk,
+                           form=form), 422 if form.errors else 200
+
+
 @bp.route(f"/{ID}/evaluation", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def evaluation(experiment_id: int):

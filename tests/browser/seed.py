@@ -5,7 +5,7 @@ from datetime import date
 from experiments.demo import load_demo
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
-from experiments.models import Feedback, Proposal
+from experiments.models import Feedback, Proposal, Risk
 from tests import builders
 
 PEOPLE = ("applicant", "staff", "manager", "admin")
@@ -34,6 +34,10 @@ def seed() -> dict:
         )
     for status in (Status.EVALUATION, Status.ADOPTED, Status.DISCONTINUED):
         builders.make_evaluation(ids["proposals"][status.value], ids["people"]["staff"])
+    pilot = db.session.get(Proposal, ids["proposals"][Status.PILOT.value])
+    db.session.add(Risk(experiment_id=pilot.experiment.id, description="Robotti liukastuu jäällä.",
+                        probability=3, impact=4, mitigation="Hiekoitus.", status="red",
+                        language="fi"))
     # A draft with only a title: submitting it shows the missing fields.
     incomplete = builders.make_proposal(applicant, programme, title="Half-written idea")
     proposal = db.session.get(Proposal, incomplete)
