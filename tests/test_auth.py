@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from experiments.extensions import db
@@ -41,6 +42,18 @@ def test_wrong_password_and_unknown_address_get_the_same_answer(client, people):
     assert "The e-mail address or password is wrong." in wrong.text
     assert wrong.text.replace("applicant@test.example", "X") == \
         unknown.text.replace("ghost@test.example", "X")
+
+
+def test_a_password_hashed_with_older_parameters_is_rehashed_at_sign_in(app, auth, people):
+    with app.app_context():
+        user = db.session.get(User, people["staff"])
+        user.password_hash = PasswordHasher().hash(builders.PASSWORD)  # argon2-cffi's 64 MiB
+        db.session.commit()
+    assert auth.login("staff").status_code == 302
+    with app.app_context():
+        stored = db.session.get(User, people["staff"]).password_hash
+    assert "m=19456,t=2,p=1" in stored
+    assert verify_password(stored, builders.PASSWORD)
 
 
 def test_registration_sends_a_confirmation_link_and_signs_in_only_after_it(app, client,

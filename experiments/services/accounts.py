@@ -25,6 +25,7 @@ from ..security import (
     fingerprint,
     hash_password,
     new_totp_secret,
+    password_needs_rehash,
     password_problems,
     sign,
     totp_step,
@@ -148,6 +149,9 @@ def authenticate(email: str, password: str, *, confirmed_only: bool = True) -> U
         return None
     if confirmed_only and user.email_confirmed_at is None:
         return None
+    if password_needs_rehash(user.password_hash):  # hashed with older parameters
+        user.password_hash = hash_password(password)
+        db.session.commit()
     return user
 
 
