@@ -127,6 +127,33 @@ def test_edit_changes_a_years_budget_and_adds_years(client, manager, app, progra
     }
 
 
+def test_a_stale_edit_is_refused_and_changes_nothing(client, manager, app, programme):
+    """Two managers open the form; the second to save is told, not silently overwritten."""
+    form = client.get(f"/programmes/{programme}/edit").text
+    assert 'name="version" type="hidden" value="1"' in form
+    year = date.today().year
+    first = client.post(f"/programmes/{programme}/edit", data=_edit_form(
+        app, programme, version="1", **{f"budget_{year}": "300000"}))
+    assert first.status_code == 302, first.text
+    second = client.post(f"/programmes/{programme}/edit", data=_edit_form(
+        app, programme, version="1", name="Overwritten", **{f"budget_{year}": "100000"}))
+    assert second.status_code == 422
+    assert "Someone else changed this programme while you were editing it." in second.text
+    with app.app_context():
+        stored = db.session.get(Programme, programme)
+        assert stored.name != "Overwritten"
+        assert stored.version == 2
+    assert _budgets(app, programme)[year] == Decimal("300000.00")
+
+
+def test_a_budget_only_edit_bumps_the_version(client, manager, app, programme):
+    year = date.today().year
+    client.post(f"/programmes/{programme}/edit",
+                data=_edit_form(app, programme, version="1", **{f"budget_{year}": "260000"}))
+    with app.app_context():
+        assert db.session.get(Programme, programme).version == 2
+
+
 def test_added_year_needs_a_budget(client, manager, app, programme):
     year = date.today().year
     response = client.post(f"/programmes/{programme}/edit",

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .validators import Between, MoneyField
@@ -29,6 +29,7 @@ def _year(label):
 
 
 class ProgrammeForm(FlaskForm):
+    version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         _l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)],
@@ -57,6 +58,7 @@ class ProgrammeForm(FlaskForm):
             "end_year": self.end_year.data,
             "annual_budget": self.annual_budget.data,
             "budgets": {y: self[budget_field_name(y)].data for y in self.budget_years},
+            "version": int(self.version.data) if (self.version.data or "").isdigit() else None,
         }
 
 

@@ -20,6 +20,9 @@ class Programme(WrittenIn, db.Model):
     start_year: Mapped[int]
     end_year: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Optimistic locking, as on proposals: two managers editing at once cannot overwrite
+    # each other unseen (every UPDATE checks and bumps it).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     years: Mapped[list[ProgrammeYear]] = relationship(
         back_populates="programme", order_by="ProgrammeYear.year", cascade="all, delete-orphan"
@@ -28,6 +31,7 @@ class Programme(WrittenIn, db.Model):
         back_populates="programme", order_by="Call.opens_on"
     )
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (sa.CheckConstraint("end_year >= start_year", name="period"),)
 
 

@@ -11,8 +11,10 @@ from flask_babel import ngettext
 from sqlalchemy import extract, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import Invalid
+from ..errors import Invalid, StaleVersion
 from ..extensions import db
 from ..i18n import money
 from ..models import Call, Experiment, Programme, ProgrammeYear, Proposal
@@ -85,6 +87,8 @@ def create_programme(values: dict) -> Programme:
 def update_programme(programme: Programme, values: dict) -> Programme:
     """Change the period, budgets and texts; raises Invalid (a removed year has pilots,
     a budget below what is allocated, a call outside the new period)."""
+    if values.get("version") is not None and values["version"] != programme.version:
+        raise StaleVersion(_stale_message())
     # Touch every year row first: this takes the rows' locks that budget.allocate takes,
     # so an allocation running now either finishes before our checks or waits for them.
     try:
@@ -92,11 +96,23 @@ def update_programme(programme: Programme, values: dict) -> Programme:
             row.allocation_serial += 1
         db.session.flush()
         _apply_programme(programme, values)
+        # Every save updates the programme's row, budgets only too: its version is checked
+        # and bumped, so a concurrent editor is told rather than overwritten.
+        flag_modified(programme, "name")
+        db.session.flush()
     except Invalid:
         db.session.rollback()  # release the locks and forget the half-applied change
         raise
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleVersion(_stale_message()) from error
     _commit_programme()
     return programme
+
+
+def _stale_message() -> str:
+    return _("Someone else changed this programme while you were editing it. Reload the "
+             "page to see the current version.")
 
 
 def _apply_programme(programme: Programme, values: dict) -> None:

@@ -6,7 +6,7 @@ from typing import TypeVar
 from flask import flash
 from flask_wtf import FlaskForm
 
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..extensions import db
 
 T = TypeVar("T")
@@ -32,15 +32,19 @@ def saved(form: FlaskForm, save: Callable[[], T], message: str) -> T | None:
     """For a submitted, valid form: save() and flash the message, answering save()'s result.
 
     None when the form was not submitted or not valid, or the service refused the values:
-    then its field errors are on the form and nothing is written (rolled back).
+    then its field errors (or a conflict, such as a stale version) are on the form and
+    nothing is written (rolled back).
     """
     if not form.validate_on_submit():
         return None
     try:
         result = save()
-    except Invalid as error:
+    except (Invalid, Conflict) as error:
         db.session.rollback()
-        apply_errors(form, error)
+        if isinstance(error, Invalid):
+            apply_errors(form, error)
+        else:
+            form.form_errors.append(error.message)
         return None
     flash(message, "success")
     return result

@@ -63,7 +63,7 @@ class _ProgrammeData:
     """A programme seen as the form's flat fields, one budget field per year."""
 
     def __init__(self, programme: Programme):
-        for name in ("name", "description", "start_year", "end_year"):
+        for name in ("version", "name", "description", "start_year", "end_year"):
             setattr(self, name, getattr(programme, name))
         for row in programme.years:
             setattr(self, budget_field_name(row.year), row.annual_budget)
