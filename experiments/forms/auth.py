@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from ..i18n import LANGUAGE_NAMES
 from ..rules import PASSWORD_MIN
 from ..vocabulary import OrganisationType, ProposerType, choices
 from .fields import TranslatedSelectField
@@ -56,7 +57,7 @@ class RegisterForm(FlaskForm):
         description=_l("For example 0112038-9."),
     )
     locale = TranslatedSelectField(
-        _l("Language"), choices=[("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
+        _l("Language"), choices=list(LANGUAGE_NAMES.items())
     )
 
     def validate_organisation_name(self, field):

@@ -23,7 +23,7 @@ from ..lifecycle import EXPERIMENT_STATES
 from ..models import Experiment, Programme, Proposal
 from ..services import pilots
 from ..statistics import year_budget
-from .forms import apply_errors
+from .forms import apply_errors, rerender_status, saved
 from .guards import SIGNED_IN, STAFF, allow
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
@@ -220,21 +220,13 @@ def reassess_risk(experiment_id: int, risk_id: int):
     form = RiskForm(obj=risk if request.method == "GET" else None)
     if request.method == "GET":
         form.status.data = risk.status.value
-    elif form.validate_on_submit():
-        try:
-            pilots.reassess_risk(experiment, risk, current_user, **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            if not isinstance(error, Invalid):
-                flash(error.message, "error")
-                return _back(experiment, "risks")
-            apply_errors(form, error)
-        else:
-            flash(_("The risk is saved."), "success")
-            return _back(experiment, f"risk-{risk.id}")
+    elif saved(form, lambda: pilots.reassess_risk(experiment, risk, current_user,
+                                                  **form.values()),
+               _("The risk is saved.")):
+        return _back(experiment, f"risk-{risk.id}")
     return render_template("pilots/risk_form.html", experiment=experiment,
                            proposal=experiment.proposal, risk=risk,
-                           form=form), 422 if form.errors else 200
+                           form=form), rerender_status(form)
 
 
 @bp.route(f"/{ID}/evaluation", methods=["GET", "POST"])
