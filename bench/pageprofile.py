@@ -33,10 +33,16 @@ def main() -> int:
     parser.add_argument("path")
     parser.add_argument("--as", dest="who", choices=sorted(LOGINS))
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--cprofile", type=int, default=0, metavar="N",
-                        help="print the N most expensive functions (cumulative)")
-    parser.add_argument("--plans", action="store_true",
-                        help="EXPLAIN QUERY PLAN of the five slowest statements")
+    parser.add_argument(
+        "--cprofile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print the N most expensive functions (cumulative)",
+    )
+    parser.add_argument(
+        "--plans", action="store_true", help="EXPLAIN QUERY PLAN of the five slowest statements"
+    )
     args = parser.parse_args()
 
     os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.database).resolve()}"
@@ -83,8 +89,10 @@ def main() -> int:
     n = args.repeat
     sql = sum(sum(t) for t in timings.values()) / n
     count = sum(len(t) for t in timings.values()) / n
-    print(f"per request: wall {1000 * wall / n:.1f} ms, CPU {1000 * cpu / n:.1f} ms, "
-          f"SQL {1000 * sql:.1f} ms in {count:.0f} statements")
+    print(
+        f"per request: wall {1000 * wall / n:.1f} ms, CPU {1000 * cpu / n:.1f} ms, "
+        f"SQL {1000 * sql:.1f} ms in {count:.0f} statements"
+    )
     slowest = sorted(timings.items(), key=lambda kv: -sum(kv[1]))
     for statement, times in slowest[:10]:
         one_line = " ".join(statement.split())
@@ -93,8 +101,11 @@ def main() -> int:
         with app.app_context():
             for statement, _times in slowest[:5]:
                 print("\n" + " ".join(statement.split())[:300])
-                rows = db.session.connection().exec_driver_sql(
-                    "EXPLAIN QUERY PLAN " + statement, params[statement]).all()
+                rows = (
+                    db.session.connection()
+                    .exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params[statement])
+                    .all()
+                )
                 for row in rows:
                     print("   ", row[-1])
     if profiler:

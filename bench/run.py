@@ -108,6 +108,7 @@ def remove_db(path: Path) -> None:
 
 # --------------------------------------------------------------------------- servers
 
+
 class Server:
     """gunicorn with 2 sync workers on 127.0.0.1:<free port>, stopped by its own pid."""
 
@@ -116,15 +117,23 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = OUT / f"gunicorn-{name}.log"
-        cmd = [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{self.port}",
-               # The full export may take longer than the default 30 s worker timeout.
-               "--timeout", "300"]
+        cmd = [
+            str(BIN / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{self.port}",
+            # The full export may take longer than the default 30 s worker timeout.
+            "--timeout",
+            "300",
+        ]
         if chdir:
             cmd += ["--chdir", str(chdir)]
         cmd.append(app)
         self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=self.log_file,
-                                     stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            cmd, cwd=REPO, env=env, stdout=self.log_file, stderr=subprocess.STDOUT
+        )
 
     def wait_ready(self, path: str, timeout: float = 90) -> None:
         deadline = time.time() + timeout
@@ -146,8 +155,10 @@ class Server:
 
     def rss_mb(self) -> dict:
         """Resident memory of each worker now and at its peak (VmHWM), in MB."""
-        return {pid: {"rss": kb(pid, "VmRSS") / 1024, "peak": kb(pid, "VmHWM") / 1024}
-                for pid in self.workers()}
+        return {
+            pid: {"rss": kb(pid, "VmRSS") / 1024, "peak": kb(pid, "VmHWM") / 1024}
+            for pid in self.workers()
+        }
 
     def cpu(self) -> float:
         return sum(cpu_seconds(pid) for pid in self.workers())
@@ -171,17 +182,29 @@ class Server:
 
 def app_env(db_path: Path) -> dict:
     env = dict(os.environ)
-    env.update(KOKEILU_CONFIG="development", FLASK_APP="app.py",
-               DATABASE_URL=f"sqlite:///{db_path}", PYTHONDONTWRITEBYTECODE="1")
+    env.update(
+        KOKEILU_CONFIG="development",
+        FLASK_APP="app.py",
+        DATABASE_URL=f"sqlite:///{db_path}",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     return env
 
 
 # --------------------------------------------------------------------------- measuring
 
-def wrk(url: str, duration: int, connections: int, threads: int,
-        cookie: str | None = None) -> dict:
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
-           "-s", str(LUA)]
+
+def wrk(url: str, duration: int, connections: int, threads: int, cookie: str | None = None) -> dict:
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(LUA),
+    ]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     cmd.append(url)
@@ -204,7 +227,8 @@ def login(base: str) -> str:
     tag = re.search(r"<input[^>]*name=\"csrf_token\"[^>]*>", html)
     token = re.search(r"value=\"([^\"]+)\"", tag.group(0)).group(1) if tag else ""
     data = urllib.parse.urlencode(
-        {"email": MANAGER[0], "password": MANAGER[1], "csrf_token": token}).encode()
+        {"email": MANAGER[0], "password": MANAGER[1], "csrf_token": token}
+    ).encode()
     opener.open(base + "/login", data=data, timeout=30).read()
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
     # A signed-in manager gets the staff queue itself, not a redirect to /login.
@@ -251,8 +275,11 @@ def export(server: Server, path: str, cookie: str) -> dict:
     growth = {pid: (peak[pid] - base[pid]) / 1024 for pid in workers}
     served_by = max(growth, key=growth.get) if growth else None
     return {
-        "status": response.status, "seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
-        "first_byte_s": round(first_byte or seconds, 3), "mb": round(size / 2**20, 1),
+        "status": response.status,
+        "seconds": round(seconds, 2),
+        "cpu_s": round(cpu, 2),
+        "first_byte_s": round(first_byte or seconds, 3),
+        "mb": round(size / 2**20, 1),
         "lines": lines,
         "chunked": response.getheader("Transfer-Encoding") == "chunked"
         or response.getheader("Content-Length") is None,
@@ -264,6 +291,7 @@ def export(server: Server, path: str, cookie: str) -> dict:
 
 # --------------------------------------------------------------------------- data sets
 
+
 def run_timed(cmd: list[str], env: dict, log_path: Path) -> tuple[int, float, float, float]:
     """Run a command; its exit code, wall seconds, CPU seconds and peak resident MB."""
     started = time.perf_counter()
@@ -271,8 +299,12 @@ def run_timed(cmd: list[str], env: dict, log_path: Path) -> tuple[int, float, fl
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return (proc.returncode, time.perf_counter() - started, usage.ru_utime + usage.ru_stime,
-            usage.ru_maxrss / 1024)
+    return (
+        proc.returncode,
+        time.perf_counter() - started,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss / 1024,
+    )
 
 
 def build_dataset(scale: int, reuse: bool) -> dict:
@@ -289,12 +321,17 @@ def build_dataset(scale: int, reuse: bool) -> dict:
         raise RuntimeError(f"flask db upgrade failed; see {log_path}")
     log(f"{scale}: flask demo --scale {scale} …")
     code, seconds, cpu, peak = run_timed(
-        [str(BIN / "flask"), "demo", "--scale", str(scale)], env, log_path)
+        [str(BIN / "flask"), "demo", "--scale", str(scale)], env, log_path
+    )
     if code:
         raise RuntimeError(f"flask demo --scale {scale} failed; see {log_path}")
     log(f"{scale}: built in {seconds:.1f} s ({cpu:.1f} s CPU, peak {peak:.0f} MB)")
-    return {"path": path, "demo_seconds": round(seconds, 1), "demo_cpu_s": round(cpu, 1),
-            "demo_peak_mb": round(peak)}
+    return {
+        "path": path,
+        "demo_seconds": round(seconds, 1),
+        "demo_cpu_s": round(cpu, 1),
+        "demo_peak_mb": round(peak),
+    }
 
 
 def discover(path: Path) -> dict:
@@ -303,26 +340,40 @@ def discover(path: Path) -> dict:
     try:
         programme_id, proposals = con.execute(
             "SELECT programme_id, count(*) FROM proposal GROUP BY programme_id "
-            "ORDER BY 2 DESC LIMIT 1").fetchone()
+            "ORDER BY 2 DESC LIMIT 1"
+        ).fetchone()
         total = con.execute("SELECT count(*) FROM proposal").fetchone()[0]
         # A rich proposal page: an experiment from the middle of the data set.
         row = con.execute(
             "SELECT p.id FROM proposal p JOIN experiment e ON e.proposal_id = p.id "
-            "ORDER BY p.id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM experiment)").fetchone()
-        proposal_id = row[0] if row else con.execute(
-            "SELECT id FROM proposal ORDER BY id LIMIT 1 OFFSET ?", (total // 2,)).fetchone()[0]
+            "ORDER BY p.id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM experiment)"
+        ).fetchone()
+        proposal_id = (
+            row[0]
+            if row
+            else con.execute(
+                "SELECT id FROM proposal ORDER BY id LIMIT 1 OFFSET ?", (total // 2,)
+            ).fetchone()[0]
+        )
         marks = ",".join("?" * len(STAFF_STATES))
         queued = con.execute(
             f"SELECT count(*) FROM proposal WHERE status IN ({marks}) AND proposer_type = ?",
-            (*STAFF_STATES, QUEUE_FILTER["proposer_type"])).fetchone()[0]
+            (*STAFF_STATES, QUEUE_FILTER["proposer_type"]),
+        ).fetchone()[0]
         participation = con.execute("SELECT count(*) FROM participation").fetchone()[0]
     finally:
         con.close()
     pages = max(1, math.ceil(queued / QUEUE_PER_PAGE))
-    return {"programme_id": programme_id, "programme_proposals": proposals,
-            "proposals": total, "proposal_id": proposal_id, "queue_matches": queued,
-            "queue_pages": pages, "deep_page": max(1, int(pages * 0.9)),
-            "participation": participation}
+    return {
+        "programme_id": programme_id,
+        "programme_proposals": proposals,
+        "proposals": total,
+        "proposal_id": proposal_id,
+        "queue_matches": queued,
+        "queue_pages": pages,
+        "deep_page": max(1, int(pages * 0.9)),
+        "participation": participation,
+    }
 
 
 def pages_for(ids: dict) -> list[tuple[str, str, bool]]:
@@ -378,13 +429,20 @@ def measure(server: Server, pages, args, cookie: str | None) -> dict:
         load_before, cpu_before = loadavg(), server.cpu()
         r = wrk(server.base + path, args.duration, args.connections, args.threads, jar)
         cpu_ms = (server.cpu() - cpu_before) * 1000 / max(r["reqs"], 1)
-        r.update(path=path, status=status, first_ms=round(first_ms, 1),
-                 cpu_ms_per_req=round(cpu_ms, 2), load_before=load_before,
-                 load_after=loadavg())
+        r.update(
+            path=path,
+            status=status,
+            first_ms=round(first_ms, 1),
+            cpu_ms_per_req=round(cpu_ms, 2),
+            load_before=load_before,
+            load_after=loadavg(),
+        )
         results[name] = r
-        log(f"{server.name} {name}: {r['rps']:.1f} rps, p50 {r['p50_ms']:.1f} ms, "
+        log(
+            f"{server.name} {name}: {r['rps']:.1f} rps, p50 {r['p50_ms']:.1f} ms, "
             f"p95 {r['p95_ms']:.1f} ms, {cpu_ms:.1f} ms CPU/request, first {first_ms:.0f} ms, "
-            f"non200 {r['non200']}, sockerr {r['sockerr']}")
+            f"non200 {r['non200']}, sockerr {r['sockerr']}"
+        )
     return results
 
 
@@ -393,8 +451,12 @@ def start_ceiling() -> Server:
     db_path = OUT / "ceiling.sqlite3"
     env = dict(os.environ, CEILING_DB=str(db_path), PYTHONDONTWRITEBYTECODE="1")
     if not db_path.exists():
-        subprocess.run([str(BIN / "python"), str(SHARED / "ceiling_app.py"), "init", "100000"],
-                       env=env, check=True, cwd=REPO)
+        subprocess.run(
+            [str(BIN / "python"), str(SHARED / "ceiling_app.py"), "init", "100000"],
+            env=env,
+            check=True,
+            cwd=REPO,
+        )
     server = Server("ceiling", "ceiling_app:app", env, chdir=SHARED)
     server.wait_ready("/static")
     return server
@@ -416,8 +478,9 @@ class App:
         self.cookie = login(self.server.base)
         self.pages = {name: (path, manager) for name, path, manager in pages_for(self.ids)}
         self.stop_sampling, self.rss_peaks = threading.Event(), {}
-        self.sampler = threading.Thread(target=self.server.sample_rss,
-                                        args=(self.stop_sampling, self.rss_peaks))
+        self.sampler = threading.Thread(
+            target=self.server.sample_rss, args=(self.stop_sampling, self.rss_peaks)
+        )
         self.sampler.start()
 
     def measure(self, name: str, args) -> dict:
@@ -436,11 +499,16 @@ class App:
         if not args.skip_export:
             exported = export(self.server, "/exports/proposals.csv", self.cookie)
             log(f"{self.scale} export: {exported}")
-        return {"ids": self.ids, "pages": {}, "export": exported,
-                "worker_mb_after_pages": after_pages, "worker_mb_end": self.server.rss_mb(),
-                "demo_seconds": self.dataset["demo_seconds"],
-                "demo_cpu_s": self.dataset["demo_cpu_s"],
-                "demo_peak_mb": self.dataset["demo_peak_mb"]}
+        return {
+            "ids": self.ids,
+            "pages": {},
+            "export": exported,
+            "worker_mb_after_pages": after_pages,
+            "worker_mb_end": self.server.rss_mb(),
+            "demo_seconds": self.dataset["demo_seconds"],
+            "demo_cpu_s": self.dataset["demo_cpu_s"],
+            "demo_peak_mb": self.dataset["demo_peak_mb"],
+        }
 
     def stop(self) -> None:
         self.stop_sampling.set()
@@ -467,8 +535,11 @@ def run_pages(apps: list[App], ceiling: Server, args) -> dict:
         measured.sort(key=lambda cr: cr[1][large.scale]["rps"] / cr[0]["rps"])
         ceiling_run, runs = measured[len(measured) // 2]
         ratios = [round(r[large.scale]["rps"] / c["rps"], 3) for c, r in measured]
-        growths = [round(r[large.scale]["p95_ms"] / r[small.scale]["p95_ms"], 3)
-                   for _, r in measured if "p95_ms" in r[small.scale]]
+        growths = [
+            round(r[large.scale]["p95_ms"] / r[small.scale]["p95_ms"], 3)
+            for _, r in measured
+            if "p95_ms" in r[small.scale]
+        ]
         for app in apps:
             run = runs[app.scale]
             run["ceiling_db"] = ceiling_run
@@ -480,32 +551,52 @@ def run_pages(apps: list[App], ceiling: Server, args) -> dict:
 
 # --------------------------------------------------------------------------- report
 
+
 def git(*args: str) -> str:
     done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
     return done.stdout.strip()
 
 
 def machine() -> dict:
-    cpu = next((ln.split(":", 1)[1].strip() for ln in
-                Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")),
-               platform.processor())
+    cpu = next(
+        (
+            ln.split(":", 1)[1].strip()
+            for ln in Path("/proc/cpuinfo").read_text().splitlines()
+            if ln.startswith("model name")
+        ),
+        platform.processor(),
+    )
     kb_total = 0
     for line in Path("/proc/meminfo").read_text().splitlines():
         if line.startswith("MemTotal:"):
             kb_total = int(line.split()[1])
     mem = round(kb_total / 2**20, 1)
-    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gb": mem,
-            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-            "wrk": subprocess.run(["wrk", "--version"], capture_output=True,
-                                  text=True).stdout.split(" [")[0].strip()}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": mem,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+        .stdout.split(" [")[0]
+        .strip(),
+    }
 
 
 def fmt(value, spec=".1f", missing="–") -> str:
     return missing if value is None else format(value, spec)
 
 
-PAGE_ORDER = ("dashboard_public", "dashboard_manager", "statistics_api", "queue_page1",
-              "queue_deep", "queue_by_score", "proposal_page", "catalogue")
+PAGE_ORDER = (
+    "dashboard_public",
+    "dashboard_manager",
+    "statistics_api",
+    "queue_page1",
+    "queue_deep",
+    "queue_by_score",
+    "proposal_page",
+    "catalogue",
+)
 
 
 def report(result: dict) -> tuple[str, list[str]]:
@@ -515,15 +606,19 @@ def report(result: dict) -> tuple[str, list[str]]:
     keys = sorted(scales, key=int)
     small, large = (keys[0], keys[-1]) if keys else (None, None)
     db_runs = [c["db"] for c in ceiling if "rps" in c.get("db", {})] + [
-        r["ceiling_db"] for r in (scales[large]["pages"].values() if large else [])
-        if "ceiling_db" in r]
+        r["ceiling_db"]
+        for r in (scales[large]["pages"].values() if large else [])
+        if "ceiling_db" in r
+    ]
     ceiling_rps = statistics.mean(r["rps"] for r in db_runs) if db_runs else None
     ceiling_cpu = statistics.mean(r["cpu_ms_per_req"] for r in db_runs) if db_runs else None
     names = [n for n in PAGE_ORDER if any(n in s["pages"] for s in scales.values())]
-    lines = ["| page | scale | rps | p50 ms | p95 ms | rps / ceiling /db | p95 / p95 at "
-             f"{int(small or 0):,} | CPU ms / request | ceiling CPU / page CPU | first request ms "
-             "| non-200 |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| page | scale | rps | p50 ms | p95 ms | rps / ceiling /db | p95 / p95 at "
+        f"{int(small or 0):,} | CPU ms / request | ceiling CPU / page CPU | first request ms "
+        "| non-200 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     verdicts = []
     for label, key in (("ceiling /db", "db"), ("ceiling /static", "static")):
         for i, c in enumerate(ceiling):
@@ -535,30 +630,39 @@ def report(result: dict) -> tuple[str, list[str]]:
                     f"| {label} ({('before', 'after')[i] if len(ceiling) > 1 else 'run'}) | "
                     f"100,000 rows | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
                     f"{fmt(ratio, '.2f')} | | {r['cpu_ms_per_req']:.1f} | {fmt(cpu_ratio, '.2f')}"
-                    f" | {r['first_ms']:.0f} | {r['non200'] + r['sockerr']} |")
+                    f" | {r['first_ms']:.0f} | {r['non200'] + r['sockerr']} |"
+                )
     for name in names:
         for scale in keys:
             r = scales[scale]["pages"].get(name, {})
             if "rps" not in r:
-                lines.append(f"| {name} | {int(scale):,} | answers {r.get('status')} "
-                             "| | | | | | | | |")
+                lines.append(
+                    f"| {name} | {int(scale):,} | answers {r.get('status')} | | | | | | | | |"
+                )
                 continue
             # Against the ceiling /db run of the same round (just before).
             c = r.get("ceiling_db") or {"rps": ceiling_rps, "cpu_ms_per_req": ceiling_cpu}
             ratio = r["rps"] / c["rps"] if c["rps"] else None
-            cpu_ratio = c["cpu_ms_per_req"] / r["cpu_ms_per_req"] if c["cpu_ms_per_req"] and r[
-                "cpu_ms_per_req"] else None
+            cpu_ratio = (
+                c["cpu_ms_per_req"] / r["cpu_ms_per_req"]
+                if c["cpu_ms_per_req"] and r["cpu_ms_per_req"]
+                else None
+            )
             base = scales[small]["pages"].get(name, {})
             growth = r["p95_ms"] / base["p95_ms"] if scale != small and "p95_ms" in base else None
-            lines.append(f"| {name} | {int(scale):,} | {r['rps']:.1f} | {r['p50_ms']:.1f} | "
-                         f"{r['p95_ms']:.1f} | {fmt(ratio, '.2f')} | {fmt(growth, '.2f')} | "
-                         f"{r['cpu_ms_per_req']:.1f} | {fmt(cpu_ratio, '.2f')} | "
-                         f"{r['first_ms']:.0f} | {r['non200'] + r['sockerr']} |")
+            lines.append(
+                f"| {name} | {int(scale):,} | {r['rps']:.1f} | {r['p50_ms']:.1f} | "
+                f"{r['p95_ms']:.1f} | {fmt(ratio, '.2f')} | {fmt(growth, '.2f')} | "
+                f"{r['cpu_ms_per_req']:.1f} | {fmt(cpu_ratio, '.2f')} | "
+                f"{r['first_ms']:.0f} | {r['non200'] + r['sockerr']} |"
+            )
     lines.append("")
-    lines.append(f"Ceiling /db: {len(db_runs)} runs, mean {fmt(ceiling_rps)} rps, "
-                 f"{fmt(ceiling_cpu)} ms CPU per request. Each page row is the round (of "
-                 f"{result.get('rounds', 1)}) with the median ratio at the largest scale; its "
-                 "ratios are to the ceiling /db run of that round.")
+    lines.append(
+        f"Ceiling /db: {len(db_runs)} runs, mean {fmt(ceiling_rps)} rps, "
+        f"{fmt(ceiling_cpu)} ms CPU per request. Each page row is the round (of "
+        f"{result.get('rounds', 1)}) with the median ratio at the largest scale; its "
+        "ratios are to the ceiling /db run of that round."
+    )
     if not large:
         return "\n".join(lines), verdicts
     big = scales[large]
@@ -569,12 +673,14 @@ def report(result: dict) -> tuple[str, list[str]]:
             ratio = statistics.median(r.get("ratios") or [r["rps"] / c["rps"]])
             cpu_ratio = c["cpu_ms_per_req"] / r["cpu_ms_per_req"] if r["cpu_ms_per_req"] else 0
             ok = ratio >= RATIO_TARGET and r["non200"] + r["sockerr"] == 0
-            verdicts.append(f"{'MET ' if ok else 'MISS'} {name} at {int(large):,}: "
-                            f"{ratio:.0%} of the ceiling /db rps, median of rounds "
-                            f"({r['rps']:.1f} / {c['rps']:.1f}; target ≥ {RATIO_TARGET:.0%}); "
-                            f"by CPU per request {cpu_ratio:.0%}; "
-                            f"{r['rps'] / ceiling_rps:.0%} of the run's mean ceiling; "
-                            f"rounds {', '.join(f'{x:.0%}' for x in r.get('ratios', []))}")
+            verdicts.append(
+                f"{'MET ' if ok else 'MISS'} {name} at {int(large):,}: "
+                f"{ratio:.0%} of the ceiling /db rps, median of rounds "
+                f"({r['rps']:.1f} / {c['rps']:.1f}; target ≥ {RATIO_TARGET:.0%}); "
+                f"by CPU per request {cpu_ratio:.0%}; "
+                f"{r['rps'] / ceiling_rps:.0%} of the run's mean ceiling; "
+                f"rounds {', '.join(f'{x:.0%}' for x in r.get('ratios', []))}"
+            )
         else:
             verdicts.append(f"MISS {name} at {int(large):,}: not measured")
     for name in names:
@@ -582,11 +688,13 @@ def report(result: dict) -> tuple[str, list[str]]:
         if "p95_ms" in r and "p95_ms" in b and small != large:
             growths = r.get("p95_growths") or [r["p95_ms"] / b["p95_ms"]]
             growth = statistics.median(growths)
-            verdicts.append(f"{'MET ' if growth <= P95_GROWTH_LIMIT else 'MISS'} {name}: "
-                            f"p95 at {int(large):,} = {growth:.2f}× p95 at {int(small):,}, "
-                            f"median of rounds {', '.join(f'{g:.2f}' for g in growths)} "
-                            f"(shown round: {r['p95_ms']:.1f} / {b['p95_ms']:.1f} ms; "
-                            f"target ≤ {P95_GROWTH_LIMIT}×)")
+            verdicts.append(
+                f"{'MET ' if growth <= P95_GROWTH_LIMIT else 'MISS'} {name}: "
+                f"p95 at {int(large):,} = {growth:.2f}× p95 at {int(small):,}, "
+                f"median of rounds {', '.join(f'{g:.2f}' for g in growths)} "
+                f"(shown round: {r['p95_ms']:.1f} / {b['p95_ms']:.1f} ms; "
+                f"target ≤ {P95_GROWTH_LIMIT}×)"
+            )
     e_big, e_small = big.get("export") or {}, scales[small].get("export") or {}
     if e_big.get("status") == 200 and e_small.get("status") == 200:
         flat = e_big["growth_mb"] <= e_small["growth_mb"] + EXPORT_FLAT_SLACK_MB
@@ -597,14 +705,17 @@ def report(result: dict) -> tuple[str, list[str]]:
             f"({e_big['seconds']} s, {e_big['cpu_s']} s CPU, {e_big['mb']} MB, first byte "
             f"after {e_big['first_byte_s']} s; "
             f"{'within' if e_big['seconds'] < 60 else 'BEYOND'} the 60 s worker timeout of "
-            "the README's production command)")
+            "the README's production command)"
+        )
     else:
         verdicts.append(f"MISS export: answers {e_big.get('status', 'not measured')}")
     seconds = big.get("demo_seconds")
     if seconds is not None:
-        verdicts.append(f"{'MET ' if seconds <= DEMO_SECONDS_LIMIT else 'MISS'} flask demo "
-                        f"--scale {large}: {seconds} s ({big['demo_cpu_s']} s CPU; "
-                        f"target ≤ {DEMO_SECONDS_LIMIT:.0f} s)")
+        verdicts.append(
+            f"{'MET ' if seconds <= DEMO_SECONDS_LIMIT else 'MISS'} flask demo "
+            f"--scale {large}: {seconds} s ({big['demo_cpu_s']} s CPU; "
+            f"target ≤ {DEMO_SECONDS_LIMIT:.0f} s)"
+        )
     else:
         verdicts.append(f"---- flask demo --scale {large}: not timed (data set reused)")
     workers = big.get("worker_mb_after_pages") or {}
@@ -616,24 +727,29 @@ def report(result: dict) -> tuple[str, list[str]]:
             f"{'MET ' if max(steady, end) <= RSS_LIMIT_MB else 'MISS'} resident memory per "
             f"worker at {int(large):,}: at most {steady:.0f} MB while serving the pages, "
             f"{end:.0f} MB after the export (target ≤ {RSS_LIMIT_MB:.0f} MB); highest ever "
-            f"(VmHWM) {peak:.0f} MB")
+            f"(VmHWM) {peak:.0f} MB"
+        )
     return "\n".join(lines), verdicts
 
 
 def details(result: dict) -> str:
-    rows = ["| scale | proposals | participation rows | demo --scale s (CPU s) | demo peak MB | "
-            "worker RSS after pages MB | worker VmHWM MB | export s (CPU s) | export MB | "
-            "export worker growth MB |",
-            "| ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: |"]
+    rows = [
+        "| scale | proposals | participation rows | demo --scale s (CPU s) | demo peak MB | "
+        "worker RSS after pages MB | worker VmHWM MB | export s (CPU s) | export MB | "
+        "export worker growth MB |",
+        "| ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: |",
+    ]
     for scale, s in sorted(result["scales"].items(), key=lambda kv: int(kv[0])):
         after = ", ".join(f"{w['rss']:.0f}" for w in s["worker_mb_after_pages"].values())
         peak = ", ".join(f"{w['peak']:.0f}" for w in s["worker_mb_end"].values())
         e = s.get("export") or {}
-        rows.append(f"| {int(scale):,} | {s['ids']['proposals']:,} | "
-                    f"{s['ids']['participation']:,} | {fmt(s['demo_seconds'])} "
-                    f"({fmt(s.get('demo_cpu_s'))}) | {fmt(s['demo_peak_mb'], '.0f')} | {after} | "
-                    f"{peak} | {fmt(e.get('seconds'))} ({fmt(e.get('cpu_s'))}) | "
-                    f"{fmt(e.get('mb'))} | {fmt(e.get('growth_mb'))} |")
+        rows.append(
+            f"| {int(scale):,} | {s['ids']['proposals']:,} | "
+            f"{s['ids']['participation']:,} | {fmt(s['demo_seconds'])} "
+            f"({fmt(s.get('demo_cpu_s'))}) | {fmt(s['demo_peak_mb'], '.0f')} | {after} | "
+            f"{peak} | {fmt(e.get('seconds'))} ({fmt(e.get('cpu_s'))}) | "
+            f"{fmt(e.get('mb'))} | {fmt(e.get('growth_mb'))} |"
+        )
     return "\n".join(rows)
 
 
@@ -642,13 +758,19 @@ def main() -> int:
     parser.add_argument("--scales", default="10000,100000")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per page")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="rounds of (ceiling /db, the page at each scale) per page; the "
-                        "medians stand")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of (ceiling /db, the page at each scale) per page; the medians stand",
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse data sets already in bench/out (demo time not measured)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse data sets already in bench/out (demo time not measured)",
+    )
     parser.add_argument("--skip-export", action="store_true")
     args = parser.parse_args()
 
@@ -663,10 +785,13 @@ def main() -> int:
         "started": started.isoformat(timespec="seconds"),
         "commit": git("rev-parse", "--short", "HEAD"),
         "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-        "machine": machine(), "load_start": loadavg(),
+        "machine": machine(),
+        "load_start": loadavg(),
         "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s "
-               f"(+{args.warmup}s warm-up), gunicorn -w 2 sync, loopback",
-        "scales": {}, "ceiling": [], "rounds": args.rounds,
+        f"(+{args.warmup}s warm-up), gunicorn -w 2 sync, loopback",
+        "scales": {},
+        "ceiling": [],
+        "rounds": args.rounds,
     }
     log(f"commit {result['commit']}, load {result['load_start']}, {result['machine']}")
     datasets = {scale: build_dataset(scale, args.reuse) for scale in scales}
@@ -688,11 +813,13 @@ def main() -> int:
     result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
 
     table, verdicts = report(result)
-    text = (f"Kokeilu benchmark {result['started']} · commit {result['commit']}"
-            f"{' (with uncommitted changes)' if result['dirty'] else ''} · "
-            f"{result['machine']['cpus']} CPUs {result['machine']['cpu']} · load "
-            f"{result['load_start']} → {result['load_end']} · wrk {result['wrk']}\n\n"
-            f"{table}\n\n{details(result)}\n\n" + "\n".join(f"- {v}" for v in verdicts) + "\n")
+    text = (
+        f"Kokeilu benchmark {result['started']} · commit {result['commit']}"
+        f"{' (with uncommitted changes)' if result['dirty'] else ''} · "
+        f"{result['machine']['cpus']} CPUs {result['machine']['cpu']} · load "
+        f"{result['load_start']} → {result['load_end']} · wrk {result['wrk']}\n\n"
+        f"{table}\n\n{details(result)}\n\n" + "\n".join(f"- {v}" for v in verdicts) + "\n"
+    )
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     (OUT / f"results-{stamp}.json").write_text(json.dumps(result, indent=2, default=str))
     (OUT / "latest.json").write_text(json.dumps(result, indent=2, default=str))

@@ -59,10 +59,19 @@ def _fernet_keys(value: str) -> str:
 
 # Further settings that the environment may give (README: Production), and their types.
 _SETTINGS = {
-    "RATELIMIT_STORAGE_URI": str, "PROXY_FIX": int, "REQUIRE_TOTP": _flag,
-    "MAIL_BACKEND": str, "MAIL_SERVER": str, "MAIL_PORT": int, "MAIL_USERNAME": str,
-    "MAIL_PASSWORD": str, "MAIL_USE_TLS": _flag, "MAIL_USE_SSL": _flag,
-    "MAIL_DEFAULT_SENDER": str, "MAIL_TIMEOUT": int, "TOTP_ENCRYPTION_KEYS": _fernet_keys,
+    "RATELIMIT_STORAGE_URI": str,
+    "PROXY_FIX": int,
+    "REQUIRE_TOTP": _flag,
+    "MAIL_BACKEND": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_USE_TLS": _flag,
+    "MAIL_USE_SSL": _flag,
+    "MAIL_DEFAULT_SENDER": str,
+    "MAIL_TIMEOUT": int,
+    "TOTP_ENCRYPTION_KEYS": _fernet_keys,
 }
 
 
@@ -90,5 +99,5 @@ def database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs given in the common short forms."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url

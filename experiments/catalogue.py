@@ -47,8 +47,14 @@ class CatalogueFilter:
 
     def as_args(self) -> dict[str, str]:
         """The filter as query-string arguments (for links that keep it)."""
-        values = {"status": self.status, "year": self.year, "service_area": self.service_area,
-                  "centre": self.centre, "sdg": self.sdg, "programme": self.programme_id}
+        values = {
+            "status": self.status,
+            "year": self.year,
+            "service_area": self.service_area,
+            "centre": self.centre,
+            "sdg": self.sdg,
+            "programme": self.programme_id,
+        }
         return {key: str(value) for key, value in values.items() if value is not None}
 
 
@@ -135,9 +141,10 @@ def _participant_sums() -> list:
     are summed (not every participation record of the database, then joined)."""
     return [
         select(func.sum(Participation.count))
-        .where(Participation.experiment_id == Experiment.id,
-               Participation.category == category)
-        .correlate(Experiment).scalar_subquery().label(category.value)
+        .where(Participation.experiment_id == Experiment.id, Participation.category == category)
+        .correlate(Experiment)
+        .scalar_subquery()
+        .label(category.value)
         for category in ParticipationCategory
     ]
 
@@ -152,16 +159,22 @@ def _base(f: CatalogueFilter) -> Select:
     if f.status is not None:
         query = query.where(Proposal.status == f.status)
     if f.year is not None:
-        query = query.where(Experiment.start_date >= date(f.year, 1, 1),
-                            Experiment.start_date < date(f.year + 1, 1, 1))
+        query = query.where(
+            Experiment.start_date >= date(f.year, 1, 1),
+            Experiment.start_date < date(f.year + 1, 1, 1),
+        )
     if f.service_area is not None:
         query = query.where(Proposal.service_area == f.service_area)
     if f.centre is not None:
-        query = query.where(exists().where(ProposalCentre.proposal_id == Proposal.id,
-                                           ProposalCentre.centre == f.centre))
+        query = query.where(
+            exists().where(
+                ProposalCentre.proposal_id == Proposal.id, ProposalCentre.centre == f.centre
+            )
+        )
     if f.sdg is not None:
-        query = query.where(exists().where(ProposalSdg.proposal_id == Proposal.id,
-                                           ProposalSdg.sdg == f.sdg))
+        query = query.where(
+            exists().where(ProposalSdg.proposal_id == Proposal.id, ProposalSdg.sdg == f.sdg)
+        )
     if f.programme_id is not None:
         query = query.where(Proposal.programme_id == f.programme_id)
     return query
@@ -169,17 +182,16 @@ def _base(f: CatalogueFilter) -> Select:
 
 def _loaded(query: Select) -> Select:
     """The query with everything an item shows loaded in a fixed number of statements."""
-    return (
-        query.add_columns(*_participant_sums())
-        .options(
-            contains_eager(Experiment.proposal).options(
-                joinedload(Proposal.programme), joinedload(Proposal.call),
-                joinedload(Proposal.organisation), selectinload(Proposal.centre_rows),
-                selectinload(Proposal.sdg_rows),
-            ),
-            selectinload(Experiment.partners).joinedload(ExperimentPartner.organisation),
-            selectinload(Experiment.evaluation),
-        )
+    return query.add_columns(*_participant_sums()).options(
+        contains_eager(Experiment.proposal).options(
+            joinedload(Proposal.programme),
+            joinedload(Proposal.call),
+            joinedload(Proposal.organisation),
+            selectinload(Proposal.centre_rows),
+            selectinload(Proposal.sdg_rows),
+        ),
+        selectinload(Experiment.partners).joinedload(ExperimentPartner.organisation),
+        selectinload(Experiment.evaluation),
     )
 
 
@@ -205,8 +217,9 @@ def public_experiment(experiment_id: int) -> PublicExperiment | None:
     return _item(row) if row else None
 
 
-def all_public_experiments(f: CatalogueFilter | None = None, chunk: int = 500
-                           ) -> Iterator[PublicExperiment]:
+def all_public_experiments(
+    f: CatalogueFilter | None = None, chunk: int = 500
+) -> Iterator[PublicExperiment]:
     """Every experiment of the catalogue, oldest first, fetched a chunk at a time (open data)."""
     base = _base(f or CatalogueFilter())
     last_id = 0
@@ -225,10 +238,15 @@ def all_public_experiments(f: CatalogueFilter | None = None, chunk: int = 500
 def experiment_years() -> list[int]:
     """The years in which public experiments started, newest first (for the year filter)."""
     year = cast(extract("year", Experiment.start_date), Integer)
-    return list(db.session.scalars(
-        select(year).join(Proposal, Proposal.id == Experiment.proposal_id)
-        .where(Proposal.status.in_(EXPERIMENT_STATES)).group_by(year).order_by(year.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(year)
+            .join(Proposal, Proposal.id == Experiment.proposal_id)
+            .where(Proposal.status.in_(EXPERIMENT_STATES))
+            .group_by(year)
+            .order_by(year.desc())
+        )
+    )
 
 
 def _item(row) -> PublicExperiment:
@@ -251,9 +269,11 @@ def _item(row) -> PublicExperiment:
         call_title=proposal.call.title if proposal.call else None,
         call_language=proposal.call.language if proposal.call else None,
         proposer_type=proposal.proposer_type and str(proposal.proposer_type),
-        organisation=PublicPartner(organisation.name, str(organisation.type),
-                                   organisation.business_id, "lead")
-        if organisation else None,
+        organisation=PublicPartner(
+            organisation.name, str(organisation.type), organisation.business_id, "lead"
+        )
+        if organisation
+        else None,
         service_area=proposal.service_area and str(proposal.service_area),
         city_centres=tuple(str(c) for c in proposal.city_centres),
         sdgs=tuple(proposal.sdgs),
@@ -263,16 +283,23 @@ def _item(row) -> PublicExperiment:
         actual_end_date=experiment.actual_end_date,
         city_unit=experiment.city_unit or "",
         partners=tuple(
-            PublicPartner(p.organisation.name, str(p.organisation.type),
-                          p.organisation.business_id, str(p.role))
+            PublicPartner(
+                p.organisation.name,
+                str(p.organisation.type),
+                p.organisation.business_id,
+                str(p.role),
+            )
             for p in experiment.partners
         ),
-        participants={c.value: int(n or 0)
-                      for c, n in zip(ParticipationCategory, sums, strict=True)},
+        participants={
+            c.value: int(n or 0) for c, n in zip(ParticipationCategory, sums, strict=True)
+        },
         outcome=experiment.decision or None,
         lessons_learned=experiment.lessons_learned or None,
         outcome_language=experiment.language,
-        evaluation=None if evaluation is None else {
+        evaluation=None
+        if evaluation is None
+        else {
             "language": evaluation.language,
             "got_users": evaluation.got_users,
             "users_count": evaluation.users_count,
@@ -288,8 +315,12 @@ def _item(row) -> PublicExperiment:
 
 
 def _partner_json(partner: PublicPartner) -> dict:
-    return {"name": partner.name, "type": partner.type, "business_id": partner.business_id,
-            "role": partner.role}
+    return {
+        "name": partner.name,
+        "type": partner.type,
+        "business_id": partner.business_id,
+        "role": partner.role,
+    }
 
 
 def public_experiment_json(item: PublicExperiment) -> dict:
@@ -301,13 +332,20 @@ def public_experiment_json(item: PublicExperiment) -> dict:
         "summary": item.summary,
         "need": item.need,
         "status": item.status.value,
-        "programme": {"id": item.programme_id, "name": item.programme_name,
-                      "language": item.programme_language},
-        "call": None if item.call_id is None else {
-            "id": item.call_id, "title": item.call_title, "language": item.call_language},
+        "programme": {
+            "id": item.programme_id,
+            "name": item.programme_name,
+            "language": item.programme_language,
+        },
+        "call": None
+        if item.call_id is None
+        else {"id": item.call_id, "title": item.call_title, "language": item.call_language},
         "proposer_type": item.proposer_type,
-        "organisation": None if item.organisation is None else {
-            "name": item.organisation.name, "type": item.organisation.type,
+        "organisation": None
+        if item.organisation is None
+        else {
+            "name": item.organisation.name,
+            "type": item.organisation.type,
             "business_id": item.organisation.business_id,
         },
         "service_area": item.service_area,
@@ -336,30 +374,41 @@ OPEN_DATA_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("status", N_("code"), N_("pilot, evaluation, adopted or discontinued.")),
     ("programme", N_("text"), N_("The experiment programme.")),
     ("call", N_("text"), N_("The call for proposals the experiment answered.")),
-    ("proposer_type", N_("code"),
-     N_("company, community, research, education or resident.")),
-    ("organisation", N_("text"),
-     N_("The proposing organisation; empty when a resident proposed it.")),
+    ("proposer_type", N_("code"), N_("company, community, research, education or resident.")),
+    (
+        "organisation",
+        N_("text"),
+        N_("The proposing organisation; empty when a resident proposed it."),
+    ),
     ("organisation_business_id", N_("text"), N_("Finnish business ID (Y-tunnus), if any.")),
     ("service_area", N_("code"), N_("The city service area concerned.")),
     ("city_centres", N_("codes"), N_("City centres concerned, separated by semicolons.")),
-    ("sdgs", N_("integers"), N_("UN Sustainable Development Goals (1–17), separated by "
-                                "semicolons.")),
+    (
+        "sdgs",
+        N_("integers"),
+        N_("UN Sustainable Development Goals (1–17), separated by semicolons."),
+    ),
     ("allocated_budget", N_("decimal"), N_("Budget allocated by the city, in euros.")),
     ("start_date", N_("date"), N_("First day of the pilot (YYYY-MM-DD).")),
     ("planned_end_date", N_("date"), N_("Planned last day of the pilot.")),
     ("actual_end_date", N_("date"), N_("Actual last day of the pilot; empty while it runs.")),
     ("city_unit", N_("text"), N_("The city unit that ran the pilot.")),
-    ("partners", N_("text"), N_("Partner organisations with their roles, separated by "
-                                "semicolons.")),
+    (
+        "partners",
+        N_("text"),
+        N_("Partner organisations with their roles, separated by semicolons."),
+    ),
     ("residents_customers", N_("integer"), N_("Residents and customers who took part.")),
     ("companies_communities", N_("integer"), N_("Companies and communities that took part.")),
     ("employees", N_("integer"), N_("City employees who took part.")),
     ("outcome", N_("text"), N_("The programme's decision on the experiment.")),
     ("lessons_learned", N_("text"), N_("What the city learned from the experiment.")),
     ("language", N_("code"), N_("The language of the title, summary and need: fi, sv or en.")),
-    ("outcome_language", N_("code"),
-     N_("The language of the outcome and lessons learned: fi, sv or en.")),
+    (
+        "outcome_language",
+        N_("code"),
+        N_("The language of the outcome and lessons learned: fi, sv or en."),
+    ),
 )
 
 
@@ -367,14 +416,28 @@ def open_data_row(item: PublicExperiment) -> list:
     """An experiment as one open-data CSV row, in OPEN_DATA_FIELDS' order."""
     org = item.organisation
     return [
-        item.id, item.title, item.summary, item.need, item.status.value, item.programme_name,
-        item.call_title or "", item.proposer_type or "", org.name if org else "",
-        (org.business_id or "") if org else "", item.service_area or "",
-        "; ".join(item.city_centres), "; ".join(str(g) for g in item.sdgs),
-        f"{item.allocated_budget:.2f}", item.start_date.isoformat(),
+        item.id,
+        item.title,
+        item.summary,
+        item.need,
+        item.status.value,
+        item.programme_name,
+        item.call_title or "",
+        item.proposer_type or "",
+        org.name if org else "",
+        (org.business_id or "") if org else "",
+        item.service_area or "",
+        "; ".join(item.city_centres),
+        "; ".join(str(g) for g in item.sdgs),
+        f"{item.allocated_budget:.2f}",
+        item.start_date.isoformat(),
         item.planned_end_date.isoformat(),
-        item.actual_end_date.isoformat() if item.actual_end_date else "", item.city_unit,
+        item.actual_end_date.isoformat() if item.actual_end_date else "",
+        item.city_unit,
         "; ".join(f"{p.name} ({p.role})" for p in item.partners),
         *(item.participants[c.value] for c in ParticipationCategory),
-        item.outcome or "", item.lessons_learned or "", item.language, item.outcome_language,
+        item.outcome or "",
+        item.lessons_learned or "",
+        item.language,
+        item.outcome_language,
     ]

@@ -27,8 +27,12 @@ def create_user_command(email, name, role, password):
 
 
 @click.command("demo")
-@click.option("--scale", type=click.IntRange(min=1), default=None,
-              help="Generate N proposals of the same shape, for benchmarks.")
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Generate N proposals of the same shape, for benchmarks.",
+)
 def demo_command(scale):
     """Load the Digital Agenda 2015–2021 demo programme (idempotent)."""
     from .demo import load_demo, load_scale

@@ -23,34 +23,58 @@ DEMO_MANAGER = "manager@kokeilu.example"
 
 # (metric, direction, target, fi, sv, en): the programme's published figures.
 GOALS = (
-    ("proposals", GoalDirection.AT_LEAST, "150",
-     "Kaupunki saa vähintään 150 kokeiluehdotusta yrityksiltä, yhteisöiltä, tutkimus- ja "
-     "oppilaitoksilta sekä asukkailta.",
-     "Staden får minst 150 försöksförslag av företag, sammanslutningar, forsknings- och "
-     "läroanstalter samt invånare.",
-     "The city receives at least 150 experiment proposals from companies, communities, "
-     "research and educational institutions and residents."),
-    ("carried_out", GoalDirection.AT_LEAST, "20",
-     "Ohjelmassa toteutetaan 20 palvelukokeilua.",
-     "Inom programmet genomförs 20 serviceförsök.",
-     "The programme carries out 20 service experiments."),
-    ("residents_customers", GoalDirection.AT_LEAST, "6000",
-     "Kokeiluihin osallistuu yli 6 000 asukasta ja asiakasta.",
-     "Över 6 000 invånare och kunder deltar i försöken.",
-     "More than 6,000 residents and customers take part in the experiments."),
-    ("partner_organisations", GoalDirection.AT_LEAST, "70",
-     "Kokeiluissa on kumppaneina yli 70 yritystä ja yhteisöä.",
-     "Över 70 företag och sammanslutningar är partner i försöken.",
-     "More than 70 companies and communities are partners in the experiments."),
-    ("employees", GoalDirection.AT_LEAST, "400",
-     "Noin 400 kaupungin työntekijää osallistuu kokeiluihin.",
-     "Omkring 400 av stadens anställda deltar i försöken.",
-     "About 400 city employees take part in the experiments."),
-    ("budget_largest_year_share", GoalDirection.AT_MOST, "100",
-     "Kokeilut rahoitetaan 250 000 euron vuosibudjetilla: minkään vuoden budjettia ei ylitetä.",
-     "Försöken finansieras med årsbudgeten på 250 000 euro: ingen årsbudget överskrids.",
-     "Experiments are funded from the annual budget of EUR 250,000: no year's budget is "
-     "exceeded."),
+    (
+        "proposals",
+        GoalDirection.AT_LEAST,
+        "150",
+        "Kaupunki saa vähintään 150 kokeiluehdotusta yrityksiltä, yhteisöiltä, tutkimus- ja "
+        "oppilaitoksilta sekä asukkailta.",
+        "Staden får minst 150 försöksförslag av företag, sammanslutningar, forsknings- och "
+        "läroanstalter samt invånare.",
+        "The city receives at least 150 experiment proposals from companies, communities, "
+        "research and educational institutions and residents.",
+    ),
+    (
+        "carried_out",
+        GoalDirection.AT_LEAST,
+        "20",
+        "Ohjelmassa toteutetaan 20 palvelukokeilua.",
+        "Inom programmet genomförs 20 serviceförsök.",
+        "The programme carries out 20 service experiments.",
+    ),
+    (
+        "residents_customers",
+        GoalDirection.AT_LEAST,
+        "6000",
+        "Kokeiluihin osallistuu yli 6 000 asukasta ja asiakasta.",
+        "Över 6 000 invånare och kunder deltar i försöken.",
+        "More than 6,000 residents and customers take part in the experiments.",
+    ),
+    (
+        "partner_organisations",
+        GoalDirection.AT_LEAST,
+        "70",
+        "Kokeiluissa on kumppaneina yli 70 yritystä ja yhteisöä.",
+        "Över 70 företag och sammanslutningar är partner i försöken.",
+        "More than 70 companies and communities are partners in the experiments.",
+    ),
+    (
+        "employees",
+        GoalDirection.AT_LEAST,
+        "400",
+        "Noin 400 kaupungin työntekijää osallistuu kokeiluihin.",
+        "Omkring 400 av stadens anställda deltar i försöken.",
+        "About 400 city employees take part in the experiments.",
+    ),
+    (
+        "budget_largest_year_share",
+        GoalDirection.AT_MOST,
+        "100",
+        "Kokeilut rahoitetaan 250 000 euron vuosibudjetilla: minkään vuoden budjettia ei ylitetä.",
+        "Försöken finansieras med årsbudgeten på 250 000 euro: ingen årsbudget överskrids.",
+        "Experiments are funded from the annual budget of EUR 250,000: no year's budget is "
+        "exceeded.",
+    ),
 )
 
 # A mid-term review and the final review.
@@ -64,14 +88,31 @@ COMMENTS = {
 
 # (description, probability, impact, mitigation, owner, status)
 RISKS = (
-    ("Kokeilujen tulokset jäävät irrallisiksi eivätkä siirry pysyviksi palveluiksi.",
-     3, 4, "Jokaiselle kokeilulle nimetään palvelualueen omistaja ennen aloitusta; "
-     "käyttöönotosta päätetään arvioinnin yhteydessä.", "Ohjelmapäällikkö", RiskStatus.YELLOW),
-    ("Tietosuoja- ja tietoturvavaatimukset viivästyttävät kokeilujen käynnistymistä.",
-     3, 3, "Valmis tietosuojan vaikutustenarvioinnin pohja ja nopea tietoturvakatselmointi.",
-     "Tietosuojavastaava", RiskStatus.YELLOW),
-    ("Joiltakin palvelualueilta ja suuralueilta tulee vähän ehdotuksia.",
-     2, 2, "Teemoitetut haut ja tiedotus asukasfoorumeissa.", "Viestintä", RiskStatus.GREEN),
+    (
+        "Kokeilujen tulokset jäävät irrallisiksi eivätkä siirry pysyviksi palveluiksi.",
+        3,
+        4,
+        "Jokaiselle kokeilulle nimetään palvelualueen omistaja ennen aloitusta; "
+        "käyttöönotosta päätetään arvioinnin yhteydessä.",
+        "Ohjelmapäällikkö",
+        RiskStatus.YELLOW,
+    ),
+    (
+        "Tietosuoja- ja tietoturvavaatimukset viivästyttävät kokeilujen käynnistymistä.",
+        3,
+        3,
+        "Valmis tietosuojan vaikutustenarvioinnin pohja ja nopea tietoturvakatselmointi.",
+        "Tietosuojavastaava",
+        RiskStatus.YELLOW,
+    ),
+    (
+        "Joiltakin palvelualueilta ja suuralueilta tulee vähän ehdotuksia.",
+        2,
+        2,
+        "Teemoitetut haut ja tiedotus asukasfoorumeissa.",
+        "Viestintä",
+        RiskStatus.GREEN,
+    ),
 )
 
 
@@ -90,8 +131,10 @@ def value_through(goal: ProgrammeGoal, until: date, cache: StatisticsCache) -> D
         return metric.value(cache.for_year(None))
     if metric.across_years is None:
         return None
-    values = [metric.value(cache.for_year(year))
-              for year in range(goal.programme.start_year, until.year + 1)]
+    values = [
+        metric.value(cache.for_year(year))
+        for year in range(goal.programme.start_year, until.year + 1)
+    ]
     values = [v for v in values if v is not None]
     return metric.across_years(values) if values else None
 
@@ -101,8 +144,9 @@ def _status(goal: ProgrammeGoal, value: Decimal, on: date) -> RiskStatus:
     percent = progress(value, goal.target, goal.direction)
     if goal.direction == GoalDirection.AT_MOST:
         return RiskStatus.GREEN if percent >= 100 else RiskStatus.RED
-    elapsed = min(1, max(0, (on - goal.period_start).days / (
-        (goal.period_end - goal.period_start).days or 1)))
+    elapsed = min(
+        1, max(0, (on - goal.period_start).days / ((goal.period_end - goal.period_start).days or 1))
+    )
     expected = max(1, round(100 * elapsed))
     if percent >= expected:
         return RiskStatus.GREEN
@@ -117,17 +161,27 @@ def ensure_scorecard(programme: Programme | None) -> None:
     author = _author()
     start, end = date(programme.start_year, 1, 1), date(programme.end_year, 12, 31)
     existing = {
-        g.text_fi: g for g in db.session.scalars(
-            select(ProgrammeGoal).where(ProgrammeGoal.programme_id == programme.id))
+        g.text_fi: g
+        for g in db.session.scalars(
+            select(ProgrammeGoal).where(ProgrammeGoal.programme_id == programme.id)
+        )
     }
     cache = StatisticsCache(programme.id)
     for position, (metric, direction, target, fi, sv, en) in enumerate(GOALS, 1):
         goal = existing.get(fi)
         if goal is None:
             goal = ProgrammeGoal(
-                programme=programme, position=position, text_fi=fi, text_sv=sv, text_en=en,
-                metric=metric, direction=direction, target=Decimal(target), unit="",
-                period_start=start, period_end=end,
+                programme=programme,
+                position=position,
+                text_fi=fi,
+                text_sv=sv,
+                text_en=en,
+                metric=metric,
+                direction=direction,
+                target=Decimal(target),
+                unit="",
+                period_start=start,
+                period_end=end,
             )
             db.session.add(goal)
         if author is None:
@@ -142,19 +196,39 @@ def ensure_scorecard(programme: Programme | None) -> None:
             status = _status(goal, value, on)
             comment = COMMENTS[status]
             if on.year < programme.end_year:
-                comment += (f" Luvut kattavat vuosina {programme.start_year}–{on.year} jätetyt "
-                            "ehdotukset ja niistä syntyneet kokeilut.")
-            goal.follow_ups.append(GoalFollowUp(
-                date=on, metric=goal.metric, value=value, target=goal.target,
-                comment=comment, status=status, author=author, language="fi",
-            ))
-    described = set(db.session.scalars(
-        select(ProgrammeRisk.description).where(ProgrammeRisk.programme_id == programme.id)))
+                comment += (
+                    f" Luvut kattavat vuosina {programme.start_year}–{on.year} jätetyt "
+                    "ehdotukset ja niistä syntyneet kokeilut."
+                )
+            goal.follow_ups.append(
+                GoalFollowUp(
+                    date=on,
+                    metric=goal.metric,
+                    value=value,
+                    target=goal.target,
+                    comment=comment,
+                    status=status,
+                    author=author,
+                    language="fi",
+                )
+            )
+    described = set(
+        db.session.scalars(
+            select(ProgrammeRisk.description).where(ProgrammeRisk.programme_id == programme.id)
+        )
+    )
     for description, probability, impact, mitigation, owner, status in RISKS:
         if description not in described:
-            db.session.add(ProgrammeRisk(
-                programme=programme, description=description, probability=probability,
-                impact=impact, mitigation=mitigation, owner=owner, status=status,
-                language="fi",
-            ))
+            db.session.add(
+                ProgrammeRisk(
+                    programme=programme,
+                    description=description,
+                    probability=probability,
+                    impact=impact,
+                    mitigation=mitigation,
+                    owner=owner,
+                    status=status,
+                    language="fi",
+                )
+            )
     db.session.flush()

@@ -108,11 +108,33 @@ def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable]) -> bytes
 # --- the proposals export (managers) -------------------------------------------------------
 
 PROPOSAL_COLUMNS = (
-    "id", "programme", "call", "title", "status", "proposer_type", "organisation",
-    "organisation_business_id", "service_area", "city_centres", "sdgs", "requested_budget",
-    "planned_duration_months", "summary", "need", "owner_name", "owner_email", "submitted_at",
-    "created_at", "allocated_budget", "start_date", "planned_end_date", "actual_end_date",
-    "city_unit", "residents_customers", "companies_communities", "employees",
+    "id",
+    "programme",
+    "call",
+    "title",
+    "status",
+    "proposer_type",
+    "organisation",
+    "organisation_business_id",
+    "service_area",
+    "city_centres",
+    "sdgs",
+    "requested_budget",
+    "planned_duration_months",
+    "summary",
+    "need",
+    "owner_name",
+    "owner_email",
+    "submitted_at",
+    "created_at",
+    "allocated_budget",
+    "start_date",
+    "planned_end_date",
+    "actual_end_date",
+    "city_unit",
+    "residents_customers",
+    "companies_communities",
+    "employees",
 )
 
 
@@ -131,12 +153,28 @@ def proposal_rows(programme_id: int | None = None, chunk: int = 1000) -> Iterato
     owner_email = case((present, owner.email), else_=literal(""))
     query = (
         select(
-            Proposal.id, Programme.name, Call.title, Proposal.title, Proposal.status,
-            Proposal.proposer_type, Organisation.name, Organisation.business_id,
-            Proposal.service_area, Proposal.requested_budget, Proposal.planned_duration_months,
-            Proposal.summary, Proposal.need, owner_name, owner_email, Proposal.submitted_at,
-            Proposal.created_at, Experiment.allocated_budget, Experiment.start_date,
-            Experiment.planned_end_date, Experiment.actual_end_date, Experiment.city_unit,
+            Proposal.id,
+            Programme.name,
+            Call.title,
+            Proposal.title,
+            Proposal.status,
+            Proposal.proposer_type,
+            Organisation.name,
+            Organisation.business_id,
+            Proposal.service_area,
+            Proposal.requested_budget,
+            Proposal.planned_duration_months,
+            Proposal.summary,
+            Proposal.need,
+            owner_name,
+            owner_email,
+            Proposal.submitted_at,
+            Proposal.created_at,
+            Experiment.allocated_budget,
+            Experiment.start_date,
+            Experiment.planned_end_date,
+            Experiment.actual_end_date,
+            Experiment.city_unit,
             Experiment.id,
         )
         .join(Programme, Programme.id == Proposal.programme_id)
@@ -156,18 +194,53 @@ def proposal_rows(programme_id: int | None = None, chunk: int = 1000) -> Iterato
         centres, sdgs = _grouped(ProposalCentre.centre, ids), _grouped(ProposalSdg.sdg, ids)
         sums = _participant_sums([row[-1] for row in rows if row[-1] is not None])
         for row in rows:
-            (proposal_id, programme, call, title, status, proposer_type, organisation,
-             business_id, area, budget, months, summary, need, owner_name, owner_email,
-             submitted_at, created_at, *experiment, experiment_id) = row
+            (
+                proposal_id,
+                programme,
+                call,
+                title,
+                status,
+                proposer_type,
+                organisation,
+                business_id,
+                area,
+                budget,
+                months,
+                summary,
+                need,
+                owner_name,
+                owner_email,
+                submitted_at,
+                created_at,
+                *experiment,
+                experiment_id,
+            ) = row
             yield [
-                proposal_id, programme, call, title, str(status), _code(proposer_type),
-                organisation, business_id, _code(area),
+                proposal_id,
+                programme,
+                call,
+                title,
+                str(status),
+                _code(proposer_type),
+                organisation,
+                business_id,
+                _code(area),
                 "; ".join(str(c) for c in centres.get(proposal_id, ())),
-                "; ".join(str(g) for g in sdgs.get(proposal_id, ())), budget, months, summary,
-                need, owner_name, owner_email, submitted_at, created_at,
+                "; ".join(str(g) for g in sdgs.get(proposal_id, ())),
+                budget,
+                months,
+                summary,
+                need,
+                owner_name,
+                owner_email,
+                submitted_at,
+                created_at,
                 *(experiment if experiment_id is not None else (None,) * 5),
-                *(sums.get(experiment_id, (0,) * len(ParticipationCategory))
-                  if experiment_id is not None else (None,) * len(ParticipationCategory)),
+                *(
+                    sums.get(experiment_id, (0,) * len(ParticipationCategory))
+                    if experiment_id is not None
+                    else (None,) * len(ParticipationCategory)
+                ),
             ]
 
 
@@ -176,7 +249,8 @@ def _grouped(column, proposal_ids: list[int]) -> dict[int, list]:
     table = column.class_
     grouped: dict[int, list] = {}
     for proposal_id, value in db.session.execute(
-        select(table.proposal_id, column).where(table.proposal_id.in_(proposal_ids))
+        select(table.proposal_id, column)
+        .where(table.proposal_id.in_(proposal_ids))
         .order_by(table.proposal_id, column)
     ):
         grouped.setdefault(proposal_id, []).append(value)
@@ -194,8 +268,10 @@ def _participant_sums(experiment_ids: list[int]) -> dict[int, tuple[int, ...]]:
         .group_by(Participation.experiment_id, Participation.category)
     ):
         totals.setdefault(experiment_id, {})[str(category)] = int(total)
-    return {experiment_id: tuple(by.get(c.value, 0) for c in ParticipationCategory)
-            for experiment_id, by in totals.items()}
+    return {
+        experiment_id: tuple(by.get(c.value, 0) for c in ParticipationCategory)
+        for experiment_id, by in totals.items()
+    }
 
 
 def _code(value) -> str | None:
@@ -211,10 +287,12 @@ def statistics_rows(stats: ProgrammeStatistics) -> list[list]:
     """The statistics as (figure, key, value) rows: the same numbers as the JSON and the page."""
     data = statistics_json(stats)
     programme = data.pop("programme")
-    rows: list[list] = [["programme", "id", programme["id"]],
-                        ["programme", "name", programme["name"]],
-                        ["programme", "start_year", programme["start_year"]],
-                        ["programme", "end_year", programme["end_year"]]]
+    rows: list[list] = [
+        ["programme", "id", programme["id"]],
+        ["programme", "name", programme["name"]],
+        ["programme", "start_year", programme["start_year"]],
+        ["programme", "end_year", programme["end_year"]],
+    ]
     if stats.call_id is not None:
         rows.append(["filter", "call", stats.call_id])
     if stats.year is not None:
@@ -222,8 +300,10 @@ def statistics_rows(stats: ProgrammeStatistics) -> list[list]:
     for figure, value in data.items():
         if figure == "budget":
             for year in value:
-                rows += [[f"budget.{name}", year["year"], year[name]]
-                         for name in ("annual", "allocated", "spent", "remaining")]
+                rows += [
+                    [f"budget.{name}", year["year"], year[name]]
+                    for name in ("annual", "allocated", "spent", "remaining")
+                ]
         elif isinstance(value, dict):
             rows += [[figure, key, n] for key, n in value.items()]
         else:

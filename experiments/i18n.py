@@ -43,8 +43,11 @@ def select_locale() -> str:
 def remember_language() -> None:
     """A signed-in user who picks a language with ?lang= keeps it for later visits and e-mail."""
     asked = request.args.get("lang")
-    if (asked in current_app.config["LANGUAGES"] and current_user.is_authenticated
-            and current_user.locale != asked):
+    if (
+        asked in current_app.config["LANGUAGES"]
+        and current_user.is_authenticated
+        and current_user.locale != asked
+    ):
         current_user.locale = asked
         db.session.commit()
 

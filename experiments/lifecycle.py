@@ -94,45 +94,72 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Status.DRAFT, Status.SUBMITTED, _APPLICANT, N_("Submit"), owner_only=True),
     Transition(Status.SUBMITTED, Status.SCREENING, _STAFF, N_("Start screening")),
     Transition(
-        Status.SCREENING, Status.PILOT, _MANAGER, N_("Start a pilot"),
+        Status.SCREENING,
+        Status.PILOT,
+        _MANAGER,
+        N_("Start a pilot"),
         requires=("allocated_budget", "start_date", "planned_end_date", "owner_id"),
         optional=("city_unit",),
     ),
     Transition(
-        Status.SCREENING, Status.MORE_INFO, _STAFF, N_("Ask for more information"),
+        Status.SCREENING,
+        Status.MORE_INFO,
+        _STAFF,
+        N_("Ask for more information"),
         requires=("question",),
     ),
     Transition(
-        Status.MORE_INFO, Status.SUBMITTED, _APPLICANT, N_("Answer and resubmit"),
-        requires=("answer",), owner_only=True,
+        Status.MORE_INFO,
+        Status.SUBMITTED,
+        _APPLICANT,
+        N_("Answer and resubmit"),
+        requires=("answer",),
+        owner_only=True,
     ),
     Transition(Status.SCREENING, Status.REJECTED, _STAFF, N_("Reject"), requires=("reason",)),
     Transition(
-        Status.PILOT, Status.EVALUATION, _STAFF, N_("End the pilot and evaluate"),
+        Status.PILOT,
+        Status.EVALUATION,
+        _STAFF,
+        N_("End the pilot and evaluate"),
         requires=("actual_end_date",),
     ),
     Transition(
-        Status.PILOT, Status.DISCONTINUED, _MANAGER, N_("Discontinue the pilot"),
+        Status.PILOT,
+        Status.DISCONTINUED,
+        _MANAGER,
+        N_("Discontinue the pilot"),
         requires=("reason", "lessons_learned"),
     ),
     Transition(
-        Status.EVALUATION, Status.ADOPTED, _MANAGER, N_("Adopt"),
+        Status.EVALUATION,
+        Status.ADOPTED,
+        _MANAGER,
+        N_("Adopt"),
         requires=("decision", "lessons_learned"),
     ),
     Transition(
-        Status.EVALUATION, Status.DISCONTINUED, _MANAGER, N_("Discontinue"),
+        Status.EVALUATION,
+        Status.DISCONTINUED,
+        _MANAGER,
+        N_("Discontinue"),
         requires=("reason", "lessons_learned"),
     ),
     *(
         Transition(
-            source, Status.WITHDRAWN, _APPLICANT, N_("Withdraw"),
-            optional=("reason",), owner_only=True,
+            source,
+            Status.WITHDRAWN,
+            _APPLICANT,
+            N_("Withdraw"),
+            optional=("reason",),
+            owner_only=True,
         )
         for source in (Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO)
     ),
 )
 
 _BY_EDGE = {(t.source, t.target): t for t in TRANSITIONS}
+
 
 def transition(source: Status | str, target: Status | str) -> Transition | None:
     """The table's edge from source to target, or None if the table has none."""

@@ -7,7 +7,10 @@ PROBLEM_TYPES = "https://kokeilu.example/problems/"
 
 
 def problem(
-    status: int, detail: str = "", errors: dict | None = None, title: str | None = None,
+    status: int,
+    detail: str = "",
+    errors: dict | None = None,
+    title: str | None = None,
     headers: dict | None = None,
 ) -> Response:
     body = {

@@ -16,8 +16,7 @@ _AVERAGE = sum(func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA) / len(REVI
 # Per proposal, for sorting by score: computed only for the proposals the filters let through
 # (the index on review.proposal_id), never by aggregating every review of the database.
 _review_average = (
-    select(_AVERAGE).where(Review.proposal_id == Proposal.id).correlate(Proposal)
-    .scalar_subquery()
+    select(_AVERAGE).where(Review.proposal_id == Proposal.id).correlate(Proposal).scalar_subquery()
 )
 
 SORTS = {
@@ -88,8 +87,10 @@ def proposal_page(visible: Select, f: ProposalFilter, page: int, per_page: int) 
     # Sort and skip over ids alone (small rows for the sorter, deep pages stay cheap), then
     # load the rows of this page only.
     page_ids = (
-        filtered.with_only_columns(Proposal.id).order_by(*order)
-        .limit(per_page).offset((page - 1) * per_page)
+        filtered.with_only_columns(Proposal.id)
+        .order_by(*order)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
     proposals = db.session.scalars(
         visible.where(Proposal.id.in_(page_ids))  # by id: the filters are in page_ids
@@ -97,13 +98,17 @@ def proposal_page(visible: Select, f: ProposalFilter, page: int, per_page: int) 
         .order_by(*order)
     ).all()
     # The page's averages in one statement, for these proposals only.
-    averages = {
-        proposal_id: (average, reviews)
-        for proposal_id, average, reviews in db.session.execute(
-            select(Review.proposal_id, _AVERAGE, func.count())
-            .where(Review.proposal_id.in_([p.id for p in proposals]))
-            .group_by(Review.proposal_id)
-        )
-    } if proposals else {}
+    averages = (
+        {
+            proposal_id: (average, reviews)
+            for proposal_id, average, reviews in db.session.execute(
+                select(Review.proposal_id, _AVERAGE, func.count())
+                .where(Review.proposal_id.in_([p.id for p in proposals]))
+                .group_by(Review.proposal_id)
+            )
+        }
+        if proposals
+        else {}
+    )
     items = [(p, *averages.get(p.id, (None, None))) for p in proposals]
     return Page(items=items, page=page, per_page=per_page, total=total)

@@ -70,44 +70,90 @@ class Metric:
 
 
 METRICS: tuple[Metric, ...] = (
-    Metric("proposals", N_("Proposals (left draft)"), N_("proposals"),
-           lambda s: s.proposals),
+    Metric("proposals", N_("Proposals (left draft)"), N_("proposals"), lambda s: s.proposals),
     Metric("screened", N_("Proposals screened"), N_("proposals"), lambda s: s.screened),
-    Metric("carried_out", N_("Experiments carried out"), N_("experiments"),
-           lambda s: s.carried_out),
+    Metric(
+        "carried_out", N_("Experiments carried out"), N_("experiments"), lambda s: s.carried_out
+    ),
     Metric("running", N_("Experiments running"), N_("experiments"), lambda s: s.running),
-    Metric("in_evaluation", N_("Experiments in evaluation"), N_("experiments"),
-           lambda s: s.in_evaluation),
-    Metric("evaluated", N_("Experiments evaluated"), N_("experiments"),
-           lambda s: s.evaluated),
+    Metric(
+        "in_evaluation",
+        N_("Experiments in evaluation"),
+        N_("experiments"),
+        lambda s: s.in_evaluation,
+    ),
+    Metric("evaluated", N_("Experiments evaluated"), N_("experiments"), lambda s: s.evaluated),
     Metric("adopted", N_("Experiments adopted"), N_("experiments"), lambda s: s.adopted),
-    Metric("discontinued", N_("Experiments discontinued"), N_("experiments"),
-           lambda s: s.discontinued),
+    Metric(
+        "discontinued", N_("Experiments discontinued"), N_("experiments"), lambda s: s.discontinued
+    ),
     Metric("rejected", N_("Proposals rejected"), N_("proposals"), lambda s: s.rejected),
     Metric("withdrawn", N_("Proposals withdrawn"), N_("proposals"), lambda s: s.withdrawn),
-    Metric("conversion", N_("Experiments carried out per proposal"), "%", _conversion,
-           across_years=None),
-    Metric("residents_customers", N_("Residents and customers involved"), N_("people"),
-           lambda s: s.participants["residents_customers"]),
-    Metric("companies_communities", N_("Companies and communities involved"),
-           N_("participants"), lambda s: s.participants["companies_communities"]),
-    Metric("employees", N_("City employees involved"), N_("people"),
-           lambda s: s.participants["employees"]),
-    Metric("partner_organisations", N_("Distinct partner organisations"),
-           N_("organisations"), lambda s: s.partner_organisations, across_years=None),
+    Metric(
+        "conversion",
+        N_("Experiments carried out per proposal"),
+        "%",
+        _conversion,
+        across_years=None,
+    ),
+    Metric(
+        "residents_customers",
+        N_("Residents and customers involved"),
+        N_("people"),
+        lambda s: s.participants["residents_customers"],
+    ),
+    Metric(
+        "companies_communities",
+        N_("Companies and communities involved"),
+        N_("participants"),
+        lambda s: s.participants["companies_communities"],
+    ),
+    Metric(
+        "employees",
+        N_("City employees involved"),
+        N_("people"),
+        lambda s: s.participants["employees"],
+    ),
+    Metric(
+        "partner_organisations",
+        N_("Distinct partner organisations"),
+        N_("organisations"),
+        lambda s: s.partner_organisations,
+        across_years=None,
+    ),
     Metric("budget_annual", N_("Annual budgets in total"), "EUR", _budget_total("annual")),
-    Metric("budget_allocated", N_("Budget allocated to experiments"), "EUR",
-           _budget_total("allocated")),
+    Metric(
+        "budget_allocated", N_("Budget allocated to experiments"), "EUR", _budget_total("allocated")
+    ),
     Metric("budget_spent", N_("Budget spent"), "EUR", _budget_total("spent")),
-    Metric("budget_allocated_share", N_("Share of the budget allocated"), "%",
-           _allocated_share, across_years=None),
-    Metric("budget_largest_year_share", N_("Largest share of a year's budget allocated"), "%",
-           _largest_year_share, across_years=_highest),
-    Metric("median_days_to_screening_decision",
-           N_("Median days from submission to a screening decision"), N_("days"),
-           lambda s: s.median_days_to_screening_decision, across_years=None),
-    Metric("median_experiment_days", N_("Median experiment duration"), N_("days"),
-           lambda s: s.median_experiment_days, across_years=None),
+    Metric(
+        "budget_allocated_share",
+        N_("Share of the budget allocated"),
+        "%",
+        _allocated_share,
+        across_years=None,
+    ),
+    Metric(
+        "budget_largest_year_share",
+        N_("Largest share of a year's budget allocated"),
+        "%",
+        _largest_year_share,
+        across_years=_highest,
+    ),
+    Metric(
+        "median_days_to_screening_decision",
+        N_("Median days from submission to a screening decision"),
+        N_("days"),
+        lambda s: s.median_days_to_screening_decision,
+        across_years=None,
+    ),
+    Metric(
+        "median_experiment_days",
+        N_("Median experiment duration"),
+        N_("days"),
+        lambda s: s.median_experiment_days,
+        across_years=None,
+    ),
 )
 METRIC_BY_CODE = {metric.code: metric for metric in METRICS}
 MANUAL_LABEL = N_("Manual: entered with each follow-up")
@@ -288,9 +334,12 @@ def goal_row(goal: ProgrammeGoal, cache: StatisticsCache) -> GoalRow:
     else:
         actual = history[-1].follow_up.value if history else None
     return GoalRow(
-        goal=goal, computed=metric is not None,
+        goal=goal,
+        computed=metric is not None,
         unit=goal_unit(goal),
-        actual=actual, progress=progress(actual, goal.target, goal.direction), history=history,
+        actual=actual,
+        progress=progress(actual, goal.target, goal.direction),
+        history=history,
     )
 
 
@@ -300,4 +349,3 @@ def programme_scorecard(programme: Programme, with_risks: bool = True) -> Scorec
     rows = tuple(goal_row(goal, cache) for goal in goals_of(programme.id))
     risks = tuple(risks_of(programme.id)) if with_risks else ()
     return Scorecard(programme=programme, goals=rows, risks=risks)
-

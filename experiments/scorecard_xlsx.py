@@ -68,39 +68,106 @@ def scorecard_workbook(card: Scorecard, locale: str) -> BytesIO:
     for number, row in enumerate(card.goals, 1):
         goal, latest = row.goal, row.latest
         text = goal.text(locale)
-        goals.append([
-            number, text, _(metric_label(goal.metric)), _(DIRECTION_LABELS[goal.direction]),
-            goal.target, _(row.unit) if row.unit else "", goal.period_start, goal.period_end,
-            row.actual, row.progress, latest.date if latest else None,
-            _(FOLLOW_UP_STATUS_LABELS[latest.status]) if latest else "",
-        ])
+        goals.append(
+            [
+                number,
+                text,
+                _(metric_label(goal.metric)),
+                _(DIRECTION_LABELS[goal.direction]),
+                goal.target,
+                _(row.unit) if row.unit else "",
+                goal.period_start,
+                goal.period_end,
+                row.actual,
+                row.progress,
+                latest.date if latest else None,
+                _(FOLLOW_UP_STATUS_LABELS[latest.status]) if latest else "",
+            ]
+        )
         for entry in row.history:
             follow_up = entry.follow_up
-            history.append([
-                number, text, follow_up.date, follow_up.value, follow_up.target,
-                entry.progress, _(FOLLOW_UP_STATUS_LABELS[follow_up.status]),
-                follow_up.comment, follow_up.author.display_name, _naive(follow_up.created_at),
-            ])
-    _sheet(workbook, _("Goals"), [
-        _("No."), _("Goal"), _("Metric"), _("Target type"), _("Target"), _("Unit"),
-        _("Period starts"), _("Period ends"), _("Actual"), _("Progress (%)"),
-        _("Latest follow-up"), _("Latest status"),
-    ], goals)
-    _sheet(workbook, _("Follow-ups"), [
-        _("Goal no."), _("Goal"), _("Date"), _("Value"), _("Target"), _("Progress (%)"),
-        _("Status"), _("Comment"), _("Recorded by"), _("Recorded at"),
-    ], history)
+            history.append(
+                [
+                    number,
+                    text,
+                    follow_up.date,
+                    follow_up.value,
+                    follow_up.target,
+                    entry.progress,
+                    _(FOLLOW_UP_STATUS_LABELS[follow_up.status]),
+                    follow_up.comment,
+                    follow_up.author.display_name,
+                    _naive(follow_up.created_at),
+                ]
+            )
+    _sheet(
+        workbook,
+        _("Goals"),
+        [
+            _("No."),
+            _("Goal"),
+            _("Metric"),
+            _("Target type"),
+            _("Target"),
+            _("Unit"),
+            _("Period starts"),
+            _("Period ends"),
+            _("Actual"),
+            _("Progress (%)"),
+            _("Latest follow-up"),
+            _("Latest status"),
+        ],
+        goals,
+    )
+    _sheet(
+        workbook,
+        _("Follow-ups"),
+        [
+            _("Goal no."),
+            _("Goal"),
+            _("Date"),
+            _("Value"),
+            _("Target"),
+            _("Progress (%)"),
+            _("Status"),
+            _("Comment"),
+            _("Recorded by"),
+            _("Recorded at"),
+        ],
+        history,
+    )
     risks = []
     for number, risk in enumerate(card.risks, 1):
         level_label = risk_level(risk.score)[1]
-        risks.append([
-            number, risk.description, risk.probability, risk.impact, risk.score,
-            _(level_label), risk.mitigation, risk.owner, _(RISK_STATUS_LABELS[risk.status]),
-        ])
-    _sheet(workbook, _("Risks"), [
-        _("No."), _("Risk"), _("Probability"), _("Impact"), _("Probability × impact"),
-        _("Level"), _("Mitigation"), _("Owner"), _("Status"),
-    ], risks)
+        risks.append(
+            [
+                number,
+                risk.description,
+                risk.probability,
+                risk.impact,
+                risk.score,
+                _(level_label),
+                risk.mitigation,
+                risk.owner,
+                _(RISK_STATUS_LABELS[risk.status]),
+            ]
+        )
+    _sheet(
+        workbook,
+        _("Risks"),
+        [
+            _("No."),
+            _("Risk"),
+            _("Probability"),
+            _("Impact"),
+            _("Probability × impact"),
+            _("Level"),
+            _("Mitigation"),
+            _("Owner"),
+            _("Status"),
+        ],
+        risks,
+    )
     out = BytesIO()
     workbook.save(out)
     out.seek(0)

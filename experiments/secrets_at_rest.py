@@ -22,8 +22,9 @@ TOKEN_PREFIX = "gAAAA"
 
 def derived_key(secret_key: str) -> bytes:
     """A Fernet key derived from SECRET_KEY (HKDF-SHA256), for when no key is configured."""
-    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-               info=b"kokeilu totp").derive(secret_key.encode())
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"kokeilu totp").derive(
+        secret_key.encode()
+    )
     return base64.urlsafe_b64encode(raw)
 
 

@@ -77,14 +77,30 @@ def password_problems(password: str, email: str = "") -> list[str]:
     lowered = password.lower()
     # "password123456" and "monkeymonkeymonkey" are as weak as their common core.
     core = lowered.rstrip("0123456789!?.,-_ ")
-    unit = next((lowered[:n] for n in range(1, len(lowered) // 2 + 1)
-                 if len(lowered) % n == 0 and lowered[:n] * (len(lowered) // n) == lowered), "")
+    unit = next(
+        (
+            lowered[:n]
+            for n in range(1, len(lowered) // 2 + 1)
+            if len(lowered) % n == 0 and lowered[:n] * (len(lowered) // n) == lowered
+        ),
+        "",
+    )
     local = email.lower().partition("@")[0]
-    if (lowered in common_passwords() or core in common_passwords()
-            or unit in common_passwords() or len(set(lowered)) < 4
-            or (len(local) >= 4 and local in lowered)):
-        return [str(_l("This password is too common or easy to guess. Choose another, "
-                       "for example three or four unrelated words."))]
+    if (
+        lowered in common_passwords()
+        or core in common_passwords()
+        or unit in common_passwords()
+        or len(set(lowered)) < 4
+        or (len(local) >= 4 and local in lowered)
+    ):
+        return [
+            str(
+                _l(
+                    "This password is too common or easy to guess. Choose another, "
+                    "for example three or four unrelated words."
+                )
+            )
+        ]
     return []
 
 
@@ -187,5 +203,11 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("PROXY_FIX") or 0)
     if proxies:
         # Trust exactly that many proxies for the client address (throttling) and scheme.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
-                                x_host=proxies, x_port=proxies, x_prefix=proxies)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=proxies,
+            x_proto=proxies,
+            x_host=proxies,
+            x_port=proxies,
+            x_prefix=proxies,
+        )

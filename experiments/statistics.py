@@ -195,9 +195,7 @@ def _count_if(condition):
 
 def _reached(status: Status):
     """The proposal's history shows a move into this state."""
-    return exists().where(
-        StatusChange.proposal_id == Proposal.id, StatusChange.to_status == status
-    )
+    return exists().where(StatusChange.proposal_id == Proposal.id, StatusChange.to_status == status)
 
 
 # --- the statistics ------------------------------------------------------------------------
@@ -229,18 +227,21 @@ def programme_statistics(
     breakdown = _breakdowns(cohort)
     calls = db.session.execute(
         select(Call.id, Call.title)
-        .where(Call.programme_id == programme_id,
-               *([Call.id == call_id] if call_id is not None else []))
+        .where(
+            Call.programme_id == programme_id,
+            *([Call.id == call_id] if call_id is not None else []),
+        )
         .order_by(Call.opens_on, Call.id)
     ).all()
     years = range(programme.start_year, programme.end_year + 1) if year is None else [year]
     by_year = {y: 0 for y in years} | {int(k): v for k, v in breakdown["year"].items()}
-    medians = db.session.execute(select(
-        _median(_screening_decision_days(cohort)), _median(_experiment_days(cohort))
-    )).one()
+    medians = db.session.execute(
+        select(_median(_screening_decision_days(cohort)), _median(_experiment_days(cohort)))
+    ).one()
     return ProgrammeStatistics(
-        programme=ProgrammeRef(programme.id, programme.name, programme.start_year,
-                               programme.end_year),
+        programme=ProgrammeRef(
+            programme.id, programme.name, programme.start_year, programme.end_year
+        ),
         call_id=call_id,
         year=year,
         proposals=counts["proposals"],
@@ -279,8 +280,14 @@ _MAYBE_SCREENED = tuple(sorted(SUBMITTED_STATES - SCREENED_STATES))
 # Adoption requires evaluation; a discontinued experiment may or may not have had one.
 _EVALUATED_STATES = (Status.EVALUATION, Status.ADOPTED)
 _MAYBE_EVALUATED = (Status.DISCONTINUED,)
-_COUNTED_STATES = (Status.PILOT, Status.EVALUATION, Status.ADOPTED, Status.DISCONTINUED,
-                   Status.REJECTED, Status.WITHDRAWN)
+_COUNTED_STATES = (
+    Status.PILOT,
+    Status.EVALUATION,
+    Status.ADOPTED,
+    Status.DISCONTINUED,
+    Status.REJECTED,
+    Status.WITHDRAWN,
+)
 
 
 def _status_counts(cohort: list) -> dict:
@@ -289,16 +296,20 @@ def _status_counts(cohort: list) -> dict:
     # or withdrawn may have been screened before; a discontinued one may have been evaluated.
     columns = {
         "proposals": func.count(),
-        "screened": _count_if(or_(
-            Proposal.status.in_(SCREENED_STATES),
-            and_(Proposal.status.in_(_MAYBE_SCREENED), _reached(Status.SCREENING)),
-        )),
+        "screened": _count_if(
+            or_(
+                Proposal.status.in_(SCREENED_STATES),
+                and_(Proposal.status.in_(_MAYBE_SCREENED), _reached(Status.SCREENING)),
+            )
+        ),
         # Every state from pilot on is reachable only through pilot.
         "carried_out": _count_if(Proposal.status.in_(EXPERIMENT_STATES)),
-        "evaluated": _count_if(or_(
-            Proposal.status.in_(_EVALUATED_STATES),
-            and_(Proposal.status.in_(_MAYBE_EVALUATED), _reached(Status.EVALUATION)),
-        )),
+        "evaluated": _count_if(
+            or_(
+                Proposal.status.in_(_EVALUATED_STATES),
+                and_(Proposal.status.in_(_MAYBE_EVALUATED), _reached(Status.EVALUATION)),
+            )
+        ),
         **{status: _count_if(Proposal.status == status) for status in _COUNTED_STATES},
     }
     row = db.session.execute(
@@ -318,11 +329,9 @@ def _breakdowns(cohort: list) -> dict[str, dict[str, int]]:
     """
     year = _year_of_timestamp(Proposal.submitted_at)
     dimensions = ("proposer_type", "year", "service_area", "call")
-    result: dict[str, dict[str, int]] = {name: {} for name in (*dimensions, "city_centre",
-                                                              "sdg")}
+    result: dict[str, dict[str, int]] = {name: {} for name in (*dimensions, "city_centre", "sdg")}
     groups = db.session.execute(
-        select(Proposal.proposer_type, year, Proposal.service_area, Proposal.call_id,
-               func.count())
+        select(Proposal.proposer_type, year, Proposal.service_area, Proposal.call_id, func.count())
         .where(*cohort)
         .group_by(Proposal.proposer_type, year, Proposal.service_area, Proposal.call_id)
     )
@@ -334,16 +343,23 @@ def _breakdowns(cohort: list) -> dict[str, dict[str, int]]:
 
     def part(name, key, table):
         return (
-            select(literal(name).label("dimension"), cast(key, String).label("key"),
-                   func.count().label("n"))
-            .select_from(Proposal).join(table, table.proposal_id == Proposal.id)
-            .where(*cohort).group_by(key)
+            select(
+                literal(name).label("dimension"),
+                cast(key, String).label("key"),
+                func.count().label("n"),
+            )
+            .select_from(Proposal)
+            .join(table, table.proposal_id == Proposal.id)
+            .where(*cohort)
+            .group_by(key)
         )
 
-    rows = db.session.execute(union_all(
-        part("city_centre", ProposalCentre.centre, ProposalCentre),
-        part("sdg", ProposalSdg.sdg, ProposalSdg),
-    ))
+    rows = db.session.execute(
+        union_all(
+            part("city_centre", ProposalCentre.centre, ProposalCentre),
+            part("sdg", ProposalSdg.sdg, ProposalSdg),
+        )
+    )
     for dimension, key, n in rows:
         result[dimension][key] = int(n)
     return result
@@ -373,12 +389,13 @@ def _budget(programme_id: int, year: int | None) -> tuple[BudgetYear, ...]:
         .subquery()
     )
     rows = db.session.execute(
-        select(ProgrammeYear.year, ProgrammeYear.annual_budget, allocated.c.amount,
-               spent.c.amount)
+        select(ProgrammeYear.year, ProgrammeYear.annual_budget, allocated.c.amount, spent.c.amount)
         .outerjoin(allocated, allocated.c.year == ProgrammeYear.year)
         .outerjoin(spent, spent.c.year == ProgrammeYear.year)
-        .where(ProgrammeYear.programme_id == programme_id,
-               *([ProgrammeYear.year == year] if year is not None else []))
+        .where(
+            ProgrammeYear.programme_id == programme_id,
+            *([ProgrammeYear.year == year] if year is not None else []),
+        )
         .order_by(ProgrammeYear.year)
     ).all()
     return tuple(
@@ -390,24 +407,30 @@ def _budget(programme_id: int, year: int | None) -> tuple[BudgetYear, ...]:
 def _participants(cohort: list) -> dict[str, int]:
     """Sums of the participation records per category, in one pass without sorting."""
     row = db.session.execute(
-        select(*(
-            func.sum(case((Participation.category == category, Participation.count)))
-            for category in ParticipationCategory
-        ))
+        select(
+            *(
+                func.sum(case((Participation.category == category, Participation.count)))
+                for category in ParticipationCategory
+            )
+        )
         .join(Experiment, Experiment.id == Participation.experiment_id)
         .join(Proposal, Proposal.id == Experiment.proposal_id)
         .where(*cohort)
     ).one()
-    return {category.value: int(total or 0)
-            for category, total in zip(ParticipationCategory, row, strict=True)}
+    return {
+        category.value: int(total or 0)
+        for category, total in zip(ParticipationCategory, row, strict=True)
+    }
 
 
 def _screening_decision_days(cohort: list):
     """Days from submission to the first move out of screening to pilot or rejected."""
     decided = (
         select(StatusChange.proposal_id, func.min(StatusChange.at).label("at"))
-        .where(StatusChange.from_status == Status.SCREENING,
-               StatusChange.to_status.in_([Status.PILOT, Status.REJECTED]))
+        .where(
+            StatusChange.from_status == Status.SCREENING,
+            StatusChange.to_status.in_([Status.PILOT, Status.REJECTED]),
+        )
         .group_by(StatusChange.proposal_id)
         .subquery()
     )
@@ -421,8 +444,11 @@ def _screening_decision_days(cohort: list):
 def _experiment_days(cohort: list):
     """Days from start to actual end of the experiments that have ended."""
     return (
-        select(_days_between(Experiment.actual_end_date, Experiment.start_date, dates=True)
-               .label("days"))
+        select(
+            _days_between(Experiment.actual_end_date, Experiment.start_date, dates=True).label(
+                "days"
+            )
+        )
         .join(Proposal, Proposal.id == Experiment.proposal_id)
         .where(*cohort, Experiment.actual_end_date.is_not(None))
     )
@@ -443,8 +469,12 @@ def statistics_json(stats: ProgrammeStatistics) -> dict:
     """The statistics as SPEC's JSON object: exactly its keys, money as decimal strings."""
     programme = stats.programme
     return {
-        "programme": {"id": programme.id, "name": programme.name,
-                      "start_year": programme.start_year, "end_year": programme.end_year},
+        "programme": {
+            "id": programme.id,
+            "name": programme.name,
+            "start_year": programme.start_year,
+            "end_year": programme.end_year,
+        },
         "proposals": stats.proposals,
         "by_proposer_type": dict(stats.by_proposer_type),
         "by_year": {str(year): n for year, n in stats.by_year.items()},
@@ -460,9 +490,13 @@ def statistics_json(stats: ProgrammeStatistics) -> dict:
         "withdrawn": stats.withdrawn,
         "conversion": stats.conversion,
         "budget": [
-            {"year": b.year, "annual": _decimal_string(b.annual),
-             "allocated": _decimal_string(b.allocated), "spent": _decimal_string(b.spent),
-             "remaining": _decimal_string(b.remaining)}
+            {
+                "year": b.year,
+                "annual": _decimal_string(b.annual),
+                "allocated": _decimal_string(b.allocated),
+                "spent": _decimal_string(b.spent),
+                "remaining": _decimal_string(b.remaining),
+            }
             for b in stats.budget
         ],
         "participants": dict(stats.participants),
@@ -482,8 +516,9 @@ def _decimal_string(value: Decimal) -> str:
 def programme_refs() -> list[ProgrammeRef]:
     """Every programme, newest period first, for the dashboard's chooser."""
     rows = db.session.execute(
-        select(Programme.id, Programme.name, Programme.start_year, Programme.end_year)
-        .order_by(Programme.start_year.desc(), Programme.id)
+        select(Programme.id, Programme.name, Programme.start_year, Programme.end_year).order_by(
+            Programme.start_year.desc(), Programme.id
+        )
     ).all()
     return [ProgrammeRef(*row) for row in rows]
 
@@ -505,7 +540,8 @@ class CallRef:
 def programme_calls(programme_id: int) -> list[CallRef]:
     """The programme's calls in opening order, for the dashboard's call filter."""
     rows = db.session.execute(
-        select(Call.id, Call.title).where(Call.programme_id == programme_id)
+        select(Call.id, Call.title)
+        .where(Call.programme_id == programme_id)
         .order_by(Call.opens_on, Call.id)
     ).all()
     return [CallRef(*row) for row in rows]

@@ -108,8 +108,7 @@ def cached(function):
 
     @wraps(function)
     def wrapper(*args, **kwargs):
-        key = (function.__module__, function.__qualname__, repr(args),
-               repr(sorted(kwargs.items())))
+        key = (function.__module__, function.__qualname__, repr(args), repr(sorted(kwargs.items())))
         return _through_cache(key, lambda: function(*args, **kwargs))
 
     wrapper.uncached = function
@@ -127,6 +126,9 @@ def cached_count(statement: Select) -> int:
         compiled = counting.compile(dialect=db.engine.dialect)
         key = ("count", str(compiled), repr(sorted(compiled.params.items())))
     else:
-        key = ("count", cache_key.key,
-               repr([bind.effective_value for bind in cache_key.bindparams]))
+        key = (
+            "count",
+            cache_key.key,
+            repr([bind.effective_value for bind in cache_key.bindparams]),
+        )
     return _through_cache(key, lambda: db.session.scalar(counting))

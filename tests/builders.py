@@ -30,9 +30,13 @@ def make_user(role=Role.APPLICANT, email=None, name=None, **fields) -> int:
     n = next(_counter)
     # Test users read English (the texts tests assert); the app's own default is Finnish.
     fields.setdefault("locale", "en")
-    user = User(email=email or f"{Role(role).value}{n}@test.example",
-                name=name or f"{Role(role).value.title()} {n}",
-                role=Role(role), password_hash=_HASH, **fields)
+    user = User(
+        email=email or f"{Role(role).value}{n}@test.example",
+        name=name or f"{Role(role).value.title()} {n}",
+        role=Role(role),
+        password_hash=_HASH,
+        **fields,
+    )
     db.session.add(user)
     db.session.commit()
     return user.id
@@ -46,7 +50,8 @@ def make_programme(year: int | None = None, budget="250000.00", open_call=True) 
         programme.years.append(ProgrammeYear(year=y, annual_budget=Decimal(budget)))
     today = date.today()
     opens, closes = (
-        (today - timedelta(days=30), today + timedelta(days=30)) if open_call
+        (today - timedelta(days=30), today + timedelta(days=30))
+        if open_call
         else (today - timedelta(days=60), today - timedelta(days=1))
     )
     programme.calls.append(Call(title=f"Call {n}", opens_on=opens, closes_on=closes))
@@ -60,21 +65,34 @@ def complete_values(**overrides) -> dict:
         title="Snow-clearing robot for Tapiola",
         summary="A pilot of an autonomous snow-clearing robot on pedestrian streets.",
         need="Pavements ice over before the crews arrive; residents slip and fall.",
-        proposer_type=ProposerType.COMPANY, service_area=ServiceArea.MOBILITY,
-        requested_budget=Decimal("15000.00"), planned_duration_months=6,
+        proposer_type=ProposerType.COMPANY,
+        service_area=ServiceArea.MOBILITY,
+        requested_budget=Decimal("15000.00"),
+        planned_duration_months=6,
     )
     values.update(overrides)
     return values
 
 
-def make_proposal(owner_id: int, programme_id: int, status=Status.DRAFT,
-                  experiment_owner_id: int | None = None, **overrides) -> int:
+def make_proposal(
+    owner_id: int,
+    programme_id: int,
+    status=Status.DRAFT,
+    experiment_owner_id: int | None = None,
+    **overrides,
+) -> int:
     """A complete proposal placed directly in a state (with the rows that state implies)."""
     programme = db.session.get(Programme, programme_id)
-    proposal = Proposal(owner_id=owner_id, programme=programme, call=programme.calls[0],
-                        status=Status(status), **complete_values(**overrides))
-    proposal.organisation = Organisation(name=f"Robotics {next(_counter)} Oy",
-                                         type=OrganisationType.COMPANY)
+    proposal = Proposal(
+        owner_id=owner_id,
+        programme=programme,
+        call=programme.calls[0],
+        status=Status(status),
+        **complete_values(**overrides),
+    )
+    proposal.organisation = Organisation(
+        name=f"Robotics {next(_counter)} Oy", type=OrganisationType.COMPANY
+    )
     proposal.city_centres = [CityCentre.TAPIOLA]
     proposal.sdgs = [11]
     if proposal.status != Status.DRAFT:
@@ -83,7 +101,9 @@ def make_proposal(owner_id: int, programme_id: int, status=Status.DRAFT,
     if proposal.status in EXPERIMENT_STATES:
         start = date(programme.start_year + 1, 3, 1)
         experiment = Experiment(
-            proposal=proposal, allocated_budget=Decimal("10000.00"), start_date=start,
+            proposal=proposal,
+            allocated_budget=Decimal("10000.00"),
+            start_date=start,
             planned_end_date=start + timedelta(days=180),
             owner_id=experiment_owner_id or make_user(Role.STAFF),
         )
@@ -97,9 +117,15 @@ def make_proposal(owner_id: int, programme_id: int, status=Status.DRAFT,
 def make_evaluation(proposal_id: int, author_id: int) -> int:
     proposal = db.session.get(Proposal, proposal_id)
     evaluation = Evaluation(
-        experiment=proposal.experiment, got_users=True, users_count=120,
-        part_of_services=True, benefits_city="Fewer falls.", benefits_customers="Safer walks.",
-        research_value=False, findings="Works on flat streets.", recommendation="adopt",
+        experiment=proposal.experiment,
+        got_users=True,
+        users_count=120,
+        part_of_services=True,
+        benefits_city="Fewer falls.",
+        benefits_customers="Safer walks.",
+        research_value=False,
+        findings="Works on flat streets.",
+        recommendation="adopt",
         author_id=author_id,
     )
     db.session.add(evaluation)

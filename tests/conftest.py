@@ -41,7 +41,8 @@ def _fresh_database(url: str) -> None:
             # As on a fresh database: the generation row, with a token no earlier test's
             # cached statistics were keyed by.
             connection.execute(
-                StatisticsGeneration.__table__.insert().values(id=1, token=new_token()))
+                StatisticsGeneration.__table__.insert().values(id=1, token=new_token())
+            )
     except ProgrammingError:  # a test dropped tables: build them again
         db.drop_all()
         db.create_all()
@@ -136,9 +137,13 @@ def people(app):
     """One user per role, plus a second applicant; maps name → (id, email)."""
     with app.app_context():
         made = {}
-        for name, role in (("applicant", Role.APPLICANT), ("other", Role.APPLICANT),
-                           ("staff", Role.STAFF), ("manager", Role.MANAGER),
-                           ("admin", Role.ADMIN)):
+        for name, role in (
+            ("applicant", Role.APPLICANT),
+            ("other", Role.APPLICANT),
+            ("staff", Role.STAFF),
+            ("manager", Role.MANAGER),
+            ("admin", Role.ADMIN),
+        ):
             email = f"{name}@test.example"
             # The test people read English, so tests can quote the source strings.
             made[name] = builders.make_user(role, email=email, name=name.title(), locale="en")

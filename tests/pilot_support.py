@@ -20,12 +20,18 @@ def login(auth, client, who: str) -> None:
     english(client)
 
 
-def make_pilot(app, owner_id: int, programme_id: int, status=Status.PILOT,
-               experiment_owner_id: int | None = None) -> tuple[int, int]:
+def make_pilot(
+    app,
+    owner_id: int,
+    programme_id: int,
+    status=Status.PILOT,
+    experiment_owner_id: int | None = None,
+) -> tuple[int, int]:
     """A proposal placed in a state from pilot on; (proposal id, experiment id)."""
     with app.app_context():
-        proposal_id = builders.make_proposal(owner_id, programme_id, status=status,
-                                             experiment_owner_id=experiment_owner_id)
+        proposal_id = builders.make_proposal(
+            owner_id, programme_id, status=status, experiment_owner_id=experiment_owner_id
+        )
         return proposal_id, db.session.get(Proposal, proposal_id).experiment.id
 
 

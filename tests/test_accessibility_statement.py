@@ -17,11 +17,14 @@ def feedback_rows(app):
         return db.session.scalars(select(Feedback).order_by(Feedback.id)).all()
 
 
-@pytest.mark.parametrize(("lang", "heading"), [
-    ("fi", "Saavutettavuusseloste"),
-    ("sv", "Tillgänglighetsutlåtande"),
-    ("en", "Accessibility statement"),
-])
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("fi", "Saavutettavuusseloste"),
+        ("sv", "Tillgänglighetsutlåtande"),
+        ("en", "Accessibility statement"),
+    ],
+)
 def test_statement_in_each_language(client, lang, heading):
     response = client.get(f"/accessibility?lang={lang}")
     assert response.status_code == 200
@@ -42,20 +45,31 @@ def test_every_page_links_the_statement_from_its_footer(client, auth):
 
 
 def test_anonymous_feedback_is_stored_and_mailed_to_each_manager_in_their_language(
-        app, client, people, outbox):
+    app, client, people, outbox
+):
     with app.app_context():
         db.session.get(User, people["manager"]).locale = "sv"
         builders.make_user(Role.MANAGER, email="second@test.example", locale="en")
         builders.make_user(Role.MANAGER, email="gone@test.example", active=False)
         db.session.commit()
-    response = client.post("/accessibility?lang=fi", data={
-        "message": "Kuvaajan värejä on vaikea erottaa.", "page_url": "/statistics",
-    })
+    response = client.post(
+        "/accessibility?lang=fi",
+        data={
+            "message": "Kuvaajan värejä on vaikea erottaa.",
+            "page_url": "/statistics",
+        },
+    )
     assert response.status_code == 303
     assert "Kiitos" in client.get(response.headers["Location"]).text
     [row] = feedback_rows(app)
     assert (row.message, row.page_url, row.locale, row.name, row.email, row.user_id) == (
-        "Kuvaajan värejä on vaikea erottaa.", "/statistics", "fi", None, None, None)
+        "Kuvaajan värejä on vaikea erottaa.",
+        "/statistics",
+        "fi",
+        None,
+        None,
+        None,
+    )
     assert sorted(m.to[0] for m in outbox) == ["manager@test.example", "second@test.example"]
     by_address = {m.to[0]: m for m in outbox}
     swedish, english = by_address["manager@test.example"], by_address["second@test.example"]
@@ -68,32 +82,39 @@ def test_anonymous_feedback_is_stored_and_mailed_to_each_manager_in_their_langua
 
 def test_signed_in_feedback_with_contact_details(app, client, auth, people, outbox):
     auth.login("applicant")
-    response = client.post("/accessibility", data={
-        "message": "The date fields are hard to use with a screen reader.",
-        "name": "Aino", "email": "Aino@Example.org",
-    })
+    response = client.post(
+        "/accessibility",
+        data={
+            "message": "The date fields are hard to use with a screen reader.",
+            "name": "Aino",
+            "email": "Aino@Example.org",
+        },
+    )
     assert response.status_code == 303
     [row] = feedback_rows(app)
-    assert (row.name, row.email, row.user_id) == ("Aino", "Aino@example.org",
-                                                  people["applicant"])
+    assert (row.name, row.email, row.user_id) == ("Aino", "Aino@example.org", people["applicant"])
     assert [m.reply_to for m in outbox] == [["Aino@example.org"]]
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ({"message": ""}, "message"),
-    ({"message": "   "}, "message"),
-    ({"message": "x" * 5001}, "message"),
-    ({"message": "Hello", "email": "not an address"}, "email"),
-    ({"message": "Hello", "page_url": "/" + "x" * 500}, "page_url"),
-    ({"message": "Hello", "name": "x" * 201}, "name"),
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"message": ""}, "message"),
+        ({"message": "   "}, "message"),
+        ({"message": "x" * 5001}, "message"),
+        ({"message": "Hello", "email": "not an address"}, "email"),
+        ({"message": "Hello", "page_url": "/" + "x" * 500}, "page_url"),
+        ({"message": "Hello", "name": "x" * 201}, "name"),
+    ],
+)
 def test_invalid_feedback_is_refused_with_an_error_summary(app, client, outbox, data, field):
     response = client.post("/accessibility?lang=en", data=data)
     assert response.status_code == 422
     summary = response.text.split('class="error-summary"')[1].split("</div>")[0]
     assert f'href="#{field}"' in summary
-    assert re.search(rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"',
-                     response.text)
+    assert re.search(
+        rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"', response.text
+    )
     assert feedback_rows(app) == []
     assert outbox == []
 
@@ -106,8 +127,10 @@ def test_the_form_needs_its_csrf_token(tmp_path):
     assert client.post("/accessibility", data={"message": "Hello"}).status_code == 400
     page = client.get("/accessibility").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    assert client.post("/accessibility", data={"message": "Hello", "csrf_token": token}
-                       ).status_code == 303
+    assert (
+        client.post("/accessibility", data={"message": "Hello", "csrf_token": token}).status_code
+        == 303
+    )
     with app.app_context():
         assert db.session.scalar(select(func.count(Feedback.id))) == 1
 
@@ -117,8 +140,9 @@ def test_feedback_is_rate_limited(tmp_path):
     with app.app_context():
         db.create_all()
     client = app.test_client()
-    statuses = [client.post("/accessibility", data={"message": f"Note {n}"}).status_code
-                for n in range(6)]
+    statuses = [
+        client.post("/accessibility", data={"message": f"Note {n}"}).status_code for n in range(6)
+    ]
     assert statuses == [303] * 5 + [429]
     assert client.get("/accessibility").status_code == 200  # reading is never limited
 

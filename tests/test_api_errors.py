@@ -17,8 +17,9 @@ def _is_problem(response, status):
 
 @pytest.mark.parametrize("raw", ['{"title": ', "not json", '{"a": 1}}', "\xff\xfe"])
 def test_malformed_json_is_400(api, programme, raw):
-    response = api.post("/proposals", "applicant", data=raw.encode("latin-1"),
-                        content_type="application/json")
+    response = api.post(
+        "/proposals", "applicant", data=raw.encode("latin-1"), content_type="application/json"
+    )
     body = _is_problem(response, 400)
     assert "errors" not in body
 
@@ -37,11 +38,14 @@ def test_a_body_that_is_not_an_object_is_422(api, programme, raw):
     assert body["errors"]
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"data": "version=1", "content_type": "application/x-www-form-urlencoded"},
-    {"data": '{"version": 1}', "content_type": "text/plain"},
-    {},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"data": "version=1", "content_type": "application/x-www-form-urlencoded"},
+        {"data": '{"version": 1}', "content_type": "text/plain"},
+        {},
+    ],
+)
 def test_a_missing_or_non_json_body_is_400(app, api, people, programme, kwargs):
     with app.app_context():
         proposal_id = builders.make_proposal(people["applicant"], programme)
@@ -58,18 +62,25 @@ def test_oversized_bodies_are_413(api, programme):
 
 
 def test_422_names_every_invalid_field(api, programme):
-    response = api.post("/proposals", "applicant", json={
-        "title": "x", "sdgs": [0, 5, 99], "organisation": {"name": ""}, "nope": 1})
+    response = api.post(
+        "/proposals",
+        "applicant",
+        json={"title": "x", "sdgs": [0, 5, 99], "organisation": {"name": ""}, "nope": 1},
+    )
     errors = _is_problem(response, 422)["errors"]
     assert {"title", "sdgs.0", "sdgs.2", "organisation.name", "nope"} <= set(errors)
-    assert all(isinstance(m, list) and all(isinstance(t, str) for t in m)
-               for m in errors.values())
+    assert all(isinstance(m, list) and all(isinstance(t, str) for t in m) for m in errors.values())
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("GET", "/api/v1/nothing-here", 404), ("GET", "/api/nothing", 404),
-    ("DELETE", "/api/v1/proposals", 405), ("PUT", "/api/v1/me", 405),
-])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("GET", "/api/v1/nothing-here", 404),
+        ("GET", "/api/nothing", 404),
+        ("DELETE", "/api/v1/proposals", 405),
+        ("PUT", "/api/v1/me", 405),
+    ],
+)
 def test_unknown_api_routes_are_problems(client, method, path, status):
     response = client.open(path, method=method)
     _is_problem(response, status)
@@ -91,7 +102,6 @@ def test_html_forms_still_get_html_413(client, people):
     response = client.post("/login", data={"email": "a@b.example", "password": "x" * 2_000_000})
     assert response.status_code == 413
     assert response.content_type.startswith("text/html")
-
 
 
 def test_swagger_ui_is_served_from_this_site(client):

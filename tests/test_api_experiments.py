@@ -15,8 +15,9 @@ from tests import builders
 def pilot(app, people, programme):
     """The experiment id of a running pilot and its start date."""
     with app.app_context():
-        proposal_id = builders.make_proposal(people["applicant"], programme, status=Status.PILOT,
-                                             experiment_owner_id=people["staff"])
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme, status=Status.PILOT, experiment_owner_id=people["staff"]
+        )
         experiment = db.session.get(Proposal, proposal_id).experiment
         return experiment.id, experiment.start_date
 
@@ -40,9 +41,18 @@ def test_partners(app, api, pilot):
     lead = api.get(path, "staff").get_json()["items"]
     assert [p["role"] for p in lead] == []  # the builder placed the pilot directly
 
-    new = api.post(path, "staff", json={
-        "organisation": {"name": "Aalto Research", "type": "research",
-                         "business_id": "0245896-3"}, "role": "research"})
+    new = api.post(
+        path,
+        "staff",
+        json={
+            "organisation": {
+                "name": "Aalto Research",
+                "type": "research",
+                "business_id": "0245896-3",
+            },
+            "role": "research",
+        },
+    )
     assert new.status_code == 201, new.text
     body = new.get_json()
     assert body["role"] == "research"
@@ -50,25 +60,36 @@ def test_partners(app, api, pilot):
     assert body["organisation"]["business_id"] == "0245896-3"
 
     with app.app_context():
-        other_id = db.session.scalar(select(Organisation.id).where(
-            Organisation.name != "Aalto Research"))
+        other_id = db.session.scalar(
+            select(Organisation.id).where(Organisation.name != "Aalto Research")
+        )
     by_id = api.post(path, "manager", json={"organisation_id": other_id, "role": "partner"})
     assert by_id.status_code == 201
     again = api.post(path, "manager", json={"organisation_id": other_id, "role": "lead"})
     assert again.status_code == 422
     assert [p["organisation"]["id"] for p in api.get(path, "staff").get_json()["items"]] == [
-        body["organisation"]["id"], other_id]
+        body["organisation"]["id"],
+        other_id,
+    ]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"role": "partner"}, "organisation_id"),
-    ({"organisation_id": 999, "role": "partner"}, "organisation_id"),
-    ({"organisation_id": 1, "role": "sponsor"}, "role"),
-    ({"organisation": {"name": "X", "type": "company", "business_id": "1234567-8"},
-      "role": "partner"}, "organisation.business_id"),
-    ({"organisation": {"name": "X"}, "role": "partner"}, "organisation.type"),
-    ({"organisation": {"name": "X", "type": "company"}, "role": "partner", "x": 1}, "x"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"role": "partner"}, "organisation_id"),
+        ({"organisation_id": 999, "role": "partner"}, "organisation_id"),
+        ({"organisation_id": 1, "role": "sponsor"}, "role"),
+        (
+            {
+                "organisation": {"name": "X", "type": "company", "business_id": "1234567-8"},
+                "role": "partner",
+            },
+            "organisation.business_id",
+        ),
+        ({"organisation": {"name": "X"}, "role": "partner"}, "organisation.type"),
+        ({"organisation": {"name": "X", "type": "company"}, "role": "partner", "x": 1}, "x"),
+    ],
+)
 def test_invalid_partners_are_422(api, pilot, body, field):
     response = api.post(f"/experiments/{pilot[0]}/partners", "staff", json=body)
     assert response.status_code == 422
@@ -78,21 +99,36 @@ def test_invalid_partners_are_422(api, pilot, body, field):
 def test_participation(api, pilot):
     experiment_id, start = pilot
     path = f"/experiments/{experiment_id}/participation"
-    response = api.post(path, "staff", json={"date": _day(start), "category": "employees",
-                                             "count": 12, "note": "Workshop"})
+    response = api.post(
+        path,
+        "staff",
+        json={"date": _day(start), "category": "employees", "count": 12, "note": "Workshop"},
+    )
     assert response.status_code == 201, response.text
     assert response.get_json()["count"] == 12
-    api.post(path, "staff", json={"date": _day(start, 1), "category": "residents_customers",
-                                  "count": 300})
+    api.post(
+        path,
+        "staff",
+        json={"date": _day(start, 1), "category": "residents_customers", "count": 300},
+    )
     items = api.get(path, "manager").get_json()["items"]
     assert [(i["category"], i["count"], i["note"]) for i in items] == [
-        ("residents_customers", 300, ""), ("employees", 12, "Workshop")]
+        ("residents_customers", 300, ""),
+        ("employees", 12, "Workshop"),
+    ]
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"count": 0}, "count"), ({"count": "12"}, "count"), ({"category": "pets"}, "category"),
-    ({"date": "31.12.2020"}, "date"), ({"date": "1999-01-01"}, "date"), ({"note": 5}, "note"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"count": 0}, "count"),
+        ({"count": "12"}, "count"),
+        ({"category": "pets"}, "category"),
+        ({"date": "31.12.2020"}, "date"),
+        ({"date": "1999-01-01"}, "date"),
+        ({"note": 5}, "note"),
+    ],
+)
 def test_invalid_participation_is_422(api, pilot, change, field):
     experiment_id, start = pilot
     body = {"date": _day(start), "category": "employees", "count": 3, **change}
@@ -104,8 +140,9 @@ def test_invalid_participation_is_422(api, pilot, change, field):
 def test_expenses(api, pilot):
     experiment_id, start = pilot
     path = f"/experiments/{experiment_id}/expenses"
-    response = api.post(path, "staff", json={"date": _day(start), "amount": 1234.5,
-                                             "description": "Sensors"})
+    response = api.post(
+        path, "staff", json={"date": _day(start), "amount": 1234.5, "description": "Sensors"}
+    )
     assert response.status_code == 201, response.text
     assert response.get_json()["amount"] == "1234.50"
     assert api.get(path, "staff").get_json()["items"][0]["description"] == "Sensors"
@@ -114,8 +151,11 @@ def test_expenses(api, pilot):
 @pytest.mark.parametrize("amount", ["0", "-1", "NaN", "1.001", 1e400, "Infinity", None, True])
 def test_invalid_expense_amounts_are_422(api, pilot, amount):
     experiment_id, start = pilot
-    response = api.post(f"/experiments/{experiment_id}/expenses", "staff",
-                        json={"date": _day(start), "amount": amount, "description": "X"})
+    response = api.post(
+        f"/experiments/{experiment_id}/expenses",
+        "staff",
+        json={"date": _day(start), "amount": amount, "description": "X"},
+    )
     assert response.status_code == 422
     assert "amount" in response.get_json()["errors"]
 
@@ -123,23 +163,37 @@ def test_invalid_expense_amounts_are_422(api, pilot, amount):
 def test_risks(api, pilot):
     experiment_id, _start = pilot
     path = f"/experiments/{experiment_id}/risks"
-    response = api.post(path, "staff", json={"description": "Snow", "probability": 3,
-                                             "impact": 2, "status": "yellow"})
+    response = api.post(
+        path,
+        "staff",
+        json={"description": "Snow", "probability": 3, "impact": 2, "status": "yellow"},
+    )
     assert response.status_code == 201, response.text
-    assert response.get_json() == {"id": response.get_json()["id"], "description": "Snow",
-                                   "probability": 3, "impact": 2, "mitigation": "",
-                                   "status": "yellow"}
+    assert response.get_json() == {
+        "id": response.get_json()["id"],
+        "description": "Snow",
+        "probability": 3,
+        "impact": 2,
+        "mitigation": "",
+        "status": "yellow",
+    }
     assert len(api.get(path, "staff").get_json()["items"]) == 1
-    bad = api.post(path, "staff", json={"description": "X", "probability": 5, "impact": 0,
-                                        "status": "blue"})
+    bad = api.post(
+        path, "staff", json={"description": "X", "probability": 5, "impact": 0, "status": "blue"}
+    )
     assert set(bad.get_json()["errors"]) == {"probability", "impact", "status"}
 
 
 EVALUATION = {
-    "got_users": True, "users_count": 420, "part_of_services": False,
-    "benefits_city": "Fewer falls", "benefits_customers": "Safer walks",
-    "research_value": True, "research_link": "https://example.org/report",
-    "findings": "Works on flat streets", "recommendation": "adopt",
+    "got_users": True,
+    "users_count": 420,
+    "part_of_services": False,
+    "benefits_city": "Fewer falls",
+    "benefits_customers": "Safer walks",
+    "research_value": True,
+    "research_link": "https://example.org/report",
+    "findings": "Works on flat streets",
+    "recommendation": "adopt",
 }
 
 
@@ -152,14 +206,20 @@ def test_evaluation_is_written_and_revised(api, pilot):
     assert revised.get_json()["recommendation"] == "extend"
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"got_users": "yes"}, "got_users"), ({"users_count": -1}, "users_count"),
-    ({"research_link": "not a link"}, "research_link"),
-    ({"recommendation": "maybe"}, "recommendation"), ({"author_id": 1}, "author_id"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"got_users": "yes"}, "got_users"),
+        ({"users_count": -1}, "users_count"),
+        ({"research_link": "not a link"}, "research_link"),
+        ({"recommendation": "maybe"}, "recommendation"),
+        ({"author_id": 1}, "author_id"),
+    ],
+)
 def test_invalid_evaluations_are_422(api, pilot, change, field):
-    response = api.put(f"/experiments/{pilot[0]}/evaluation", "staff",
-                       json={**EVALUATION, **change})
+    response = api.put(
+        f"/experiments/{pilot[0]}/evaluation", "staff", json={**EVALUATION, **change}
+    )
     assert response.status_code == 422
     assert field in response.get_json()["errors"]
 
@@ -182,11 +242,15 @@ def test_missing_experiments_are_404(api, people, resource):
 
 def test_a_decided_experiment_takes_no_more_records(app, api, people, programme):
     with app.app_context():
-        proposal_id = builders.make_proposal(people["applicant"], programme,
-                                             status=Status.ADOPTED)
+        proposal_id = builders.make_proposal(people["applicant"], programme, status=Status.ADOPTED)
         experiment_id = db.session.get(Proposal, proposal_id).experiment.id
-    response = api.post(f"/experiments/{experiment_id}/risks", "staff", json={
-        "description": "Late", "probability": 1, "impact": 1, "status": "green"})
+    response = api.post(
+        f"/experiments/{experiment_id}/risks",
+        "staff",
+        json={"description": "Late", "probability": 1, "impact": 1, "status": "green"},
+    )
     assert response.status_code == 409
-    assert api.put(f"/experiments/{experiment_id}/evaluation", "staff",
-                   json=EVALUATION).status_code == 409
+    assert (
+        api.put(f"/experiments/{experiment_id}/evaluation", "staff", json=EVALUATION).status_code
+        == 409
+    )

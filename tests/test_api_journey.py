@@ -22,7 +22,8 @@ class OpenApiClient:
         self.operations = {
             op["operationId"]: (method.upper(), path, op)
             for path, item in self.spec["paths"].items()
-            for method, op in item.items() if isinstance(op, dict) and "operationId" in op
+            for method, op in item.items()
+            if isinstance(op, dict) and "operationId" in op
         }
         self.token: str | None = None
 
@@ -43,8 +44,14 @@ class OpenApiClient:
         assert not missing, f"{op['operationId']}: required {missing} not sent"
         jsonschema_rs.validate(self._schema(schema), body)
 
-    def call(self, operation_id: str, body: dict | None = None, query: dict | None = None,
-             expect: int | None = None, **path_params):
+    def call(
+        self,
+        operation_id: str,
+        body: dict | None = None,
+        query: dict | None = None,
+        expect: int | None = None,
+        **path_params,
+    ):
         method, path, op = self.operations[operation_id]
         for name, value in path_params.items():
             path = path.replace("{" + name + "}", str(value))
@@ -54,13 +61,13 @@ class OpenApiClient:
         for name in query or {}:
             assert name in {p["name"] for p in op.get("parameters", [])}, name
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        response = self.client.open(path, method=method, json=body, query_string=query,
-                                    headers=headers)
+        response = self.client.open(
+            path, method=method, json=body, query_string=query, headers=headers
+        )
         status = str(response.status_code)
         documented = op["responses"].get(status) or op["responses"]["default"]
         if "$ref" in documented:
-            documented = self.spec["components"]["responses"][
-                documented["$ref"].rsplit("/", 1)[1]]
+            documented = self.spec["components"]["responses"][documented["$ref"].rsplit("/", 1)[1]]
         content = documented.get("content")
         if content:
             assert response.content_type in content, (operation_id, response.content_type)
@@ -74,8 +81,9 @@ class OpenApiClient:
 
     def sign_in(self, email: str, password: str) -> dict:
         self.token = None
-        self.token = self.call("create_token", {"email": email, "password": password},
-                               expect=201)["token"]
+        self.token = self.call("create_token", {"email": email, "password": password}, expect=201)[
+            "token"
+        ]
         return self.call("me", expect=200)
 
 
@@ -90,78 +98,162 @@ def test_draft_to_adopted_and_the_statistics(doc_client, people):
     programme = api.call("list_programmes", expect=200)["items"][0]
 
     api.sign_in("applicant@test.example", password)
-    proposal = api.call("create_proposal", {
-        "title": "Snow-clearing robot", "summary": "A robot clears pavements at night.",
-        "need": "Pavements ice over before the crews arrive.", "proposer_type": "company",
-        "organisation": {"name": "Robotics Oy", "business_id": "1572860-0"},
-        "service_area": "mobility", "city_centres": ["tapiola"], "sdgs": [11],
-        "requested_budget": "15000.00", "planned_duration_months": 6,
-    }, expect=201)
+    proposal = api.call(
+        "create_proposal",
+        {
+            "title": "Snow-clearing robot",
+            "summary": "A robot clears pavements at night.",
+            "need": "Pavements ice over before the crews arrive.",
+            "proposer_type": "company",
+            "organisation": {"name": "Robotics Oy", "business_id": "1572860-0"},
+            "service_area": "mobility",
+            "city_centres": ["tapiola"],
+            "sdgs": [11],
+            "requested_budget": "15000.00",
+            "planned_duration_months": 6,
+        },
+        expect=201,
+    )
     pid = proposal["id"]
     assert proposal["programme_id"] == programme["id"]
-    proposal = api.call("update_proposal", {"version": proposal["version"],
-                                            "requested_budget": 14000}, proposal_id=pid,
-                        expect=200)
-    proposal = api.call("move_proposal", {"to": "submitted", "version": proposal["version"]},
-                        proposal_id=pid, expect=200)
+    proposal = api.call(
+        "update_proposal",
+        {"version": proposal["version"], "requested_budget": 14000},
+        proposal_id=pid,
+        expect=200,
+    )
+    proposal = api.call(
+        "move_proposal",
+        {"to": "submitted", "version": proposal["version"]},
+        proposal_id=pid,
+        expect=200,
+    )
 
     staff = api.sign_in("staff@test.example", password)
-    proposal = api.call("move_proposal", {"to": "screening", "version": proposal["version"]},
-                        proposal_id=pid, expect=200)
-    api.call("put_review", {"need": 5, "benefit": 4, "reusability": 4, "feasibility": 3,
-                            "cost_effectiveness": 4, "comment": "Worth a pilot."},
-             proposal_id=pid, expect=200)
-    listed = api.call("list_proposals", query={"status": "screening", "sort": "title"},
-                      expect=200)
+    proposal = api.call(
+        "move_proposal",
+        {"to": "screening", "version": proposal["version"]},
+        proposal_id=pid,
+        expect=200,
+    )
+    api.call(
+        "put_review",
+        {
+            "need": 5,
+            "benefit": 4,
+            "reusability": 4,
+            "feasibility": 3,
+            "cost_effectiveness": 4,
+            "comment": "Worth a pilot.",
+        },
+        proposal_id=pid,
+        expect=200,
+    )
+    listed = api.call("list_proposals", query={"status": "screening", "sort": "title"}, expect=200)
     assert [p["id"] for p in listed["items"]] == [pid]
 
     api.sign_in("manager@test.example", password)
     start = date.today()
-    proposal = api.call("move_proposal", {
-        "to": "pilot", "version": proposal["version"], "allocated_budget": "12000.00",
-        "start_date": start.isoformat(),
-        "planned_end_date": (start + timedelta(days=120)).isoformat(),
-        "owner_id": staff["id"], "city_unit": "Street maintenance",
-    }, proposal_id=pid, expect=200)
+    proposal = api.call(
+        "move_proposal",
+        {
+            "to": "pilot",
+            "version": proposal["version"],
+            "allocated_budget": "12000.00",
+            "start_date": start.isoformat(),
+            "planned_end_date": (start + timedelta(days=120)).isoformat(),
+            "owner_id": staff["id"],
+            "city_unit": "Street maintenance",
+        },
+        proposal_id=pid,
+        expect=200,
+    )
     experiment_id = proposal["experiment"]["id"]
 
     api.sign_in("staff@test.example", password)
-    api.call("add_partner", {"organisation": {"name": "Aalto Research", "type": "research"},
-                             "role": "research"}, experiment_id=experiment_id, expect=201)
-    api.call("add_participation", {"date": start.isoformat(),
-                                   "category": "residents_customers", "count": 250},
-             experiment_id=experiment_id, expect=201)
-    api.call("add_expense", {"date": start.isoformat(), "amount": "4500.00",
-                             "description": "Robot rental"},
-             experiment_id=experiment_id, expect=201)
-    api.call("add_risk", {"description": "Heavy snow", "probability": 2, "impact": 3,
-                          "mitigation": "Crews on call", "status": "green"},
-             experiment_id=experiment_id, expect=201)
+    api.call(
+        "add_partner",
+        {"organisation": {"name": "Aalto Research", "type": "research"}, "role": "research"},
+        experiment_id=experiment_id,
+        expect=201,
+    )
+    api.call(
+        "add_participation",
+        {"date": start.isoformat(), "category": "residents_customers", "count": 250},
+        experiment_id=experiment_id,
+        expect=201,
+    )
+    api.call(
+        "add_expense",
+        {"date": start.isoformat(), "amount": "4500.00", "description": "Robot rental"},
+        experiment_id=experiment_id,
+        expect=201,
+    )
+    api.call(
+        "add_risk",
+        {
+            "description": "Heavy snow",
+            "probability": 2,
+            "impact": 3,
+            "mitigation": "Crews on call",
+            "status": "green",
+        },
+        experiment_id=experiment_id,
+        expect=201,
+    )
     for operation in ("list_partners", "list_participation", "list_expenses", "list_risks"):
         assert api.call(operation, experiment_id=experiment_id, expect=200)["items"]
-    proposal = api.call("move_proposal", {"to": "evaluation", "version": proposal["version"],
-                                          "actual_end_date": start.isoformat()},
-                        proposal_id=pid, expect=200)
-    api.call("put_evaluation", {
-        "got_users": True, "users_count": 250, "part_of_services": True,
-        "benefits_city": "Fewer falls", "benefits_customers": "Safer walks",
-        "research_value": False, "findings": "Works on flat streets",
-        "recommendation": "adopt"}, experiment_id=experiment_id, expect=200)
+    proposal = api.call(
+        "move_proposal",
+        {"to": "evaluation", "version": proposal["version"], "actual_end_date": start.isoformat()},
+        proposal_id=pid,
+        expect=200,
+    )
+    api.call(
+        "put_evaluation",
+        {
+            "got_users": True,
+            "users_count": 250,
+            "part_of_services": True,
+            "benefits_city": "Fewer falls",
+            "benefits_customers": "Safer walks",
+            "research_value": False,
+            "findings": "Works on flat streets",
+            "recommendation": "adopt",
+        },
+        experiment_id=experiment_id,
+        expect=200,
+    )
 
     api.sign_in("manager@test.example", password)
-    api.call("move_proposal", {"to": "adopted", "version": proposal["version"]},
-             proposal_id=pid, expect=422)
-    proposal = api.call("move_proposal", {
-        "to": "adopted", "version": proposal["version"],
-        "decision": "Adopted into street maintenance.", "lessons_learned": "Start early."},
-        proposal_id=pid, expect=200)
+    api.call(
+        "move_proposal",
+        {"to": "adopted", "version": proposal["version"]},
+        proposal_id=pid,
+        expect=422,
+    )
+    proposal = api.call(
+        "move_proposal",
+        {
+            "to": "adopted",
+            "version": proposal["version"],
+            "decision": "Adopted into street maintenance.",
+            "lessons_learned": "Start early.",
+        },
+        proposal_id=pid,
+        expect=200,
+    )
     assert proposal["status"] == "adopted"
     assert proposal["experiment"]["outcome"] == "Adopted into street maintenance."
 
     history = api.call("proposal_history", proposal_id=pid, expect=200)["items"]
     assert [(h["from"], h["to"]) for h in history] == [
-        ("draft", "submitted"), ("submitted", "screening"), ("screening", "pilot"),
-        ("pilot", "evaluation"), ("evaluation", "adopted")]
+        ("draft", "submitted"),
+        ("submitted", "screening"),
+        ("screening", "pilot"),
+        ("pilot", "evaluation"),
+        ("evaluation", "adopted"),
+    ]
     api.call("revoke_token", expect=204)
     api.call("me", expect=401)
 
@@ -180,14 +272,24 @@ def test_every_endpoint_of_the_spec_table_is_documented(doc_client):
     documented = {(method, path) for method, path, _op in doc_client.operations.values()}
     prefix = "/api/v1"
     table = {
-        ("POST", "/tokens"), ("DELETE", "/tokens/current"), ("GET", "/me"),
-        ("GET", "/programmes"), ("GET", "/proposals"), ("POST", "/proposals"),
-        ("GET", "/proposals/{proposal_id}"), ("PATCH", "/proposals/{proposal_id}"),
+        ("POST", "/tokens"),
+        ("DELETE", "/tokens/current"),
+        ("GET", "/me"),
+        ("GET", "/programmes"),
+        ("GET", "/proposals"),
+        ("POST", "/proposals"),
+        ("GET", "/proposals/{proposal_id}"),
+        ("PATCH", "/proposals/{proposal_id}"),
         ("POST", "/proposals/{proposal_id}/transitions"),
-        ("GET", "/proposals/{proposal_id}/history"), ("PUT", "/proposals/{proposal_id}/review"),
-        *((m, f"/experiments/{{experiment_id}}/{r}") for m in ("GET", "POST")
-          for r in ("partners", "participation", "expenses", "risks")),
-        ("PUT", "/experiments/{experiment_id}/evaluation"), ("GET", "/statistics"),
+        ("GET", "/proposals/{proposal_id}/history"),
+        ("PUT", "/proposals/{proposal_id}/review"),
+        *(
+            (m, f"/experiments/{{experiment_id}}/{r}")
+            for m in ("GET", "POST")
+            for r in ("partners", "participation", "expenses", "risks")
+        ),
+        ("PUT", "/experiments/{experiment_id}/evaluation"),
+        ("GET", "/statistics"),
         ("GET", "/public/experiments"),
     }
     assert {(m, prefix + p) for m, p in table} == documented

@@ -14,8 +14,9 @@ from tests import builders
 
 
 def _issue(client, who="applicant", password=builders.PASSWORD, **kwargs):
-    return client.post("/api/v1/tokens",
-                       json={"email": f"{who}@test.example", "password": password}, **kwargs)
+    return client.post(
+        "/api/v1/tokens", json={"email": f"{who}@test.example", "password": password}, **kwargs
+    )
 
 
 def test_token_is_random_stored_as_hash_and_tells_who(app, client, people):
@@ -32,19 +33,27 @@ def test_token_is_random_stored_as_hash_and_tells_who(app, client, people):
         assert raw not in {r.token_hash for r in rows}
         assert hashlib.sha256(raw.encode()).hexdigest() in {r.token_hash for r in rows}
         lifetime = app.config["API_TOKEN_LIFETIME"]
-        assert all(abs(r.expires_at - (r.created_at + lifetime)) < timedelta(seconds=5)
-                   for r in rows)
+        assert all(
+            abs(r.expires_at - (r.created_at + lifetime)) < timedelta(seconds=5) for r in rows
+        )
 
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
     assert me.status_code == 200
-    assert me.get_json() == {"id": people["staff"], "name": "Staff",
-                             "email": "staff@test.example", "role": "staff"}
+    assert me.get_json() == {
+        "id": people["staff"],
+        "name": "Staff",
+        "email": "staff@test.example",
+        "role": "staff",
+    }
 
 
-@pytest.mark.parametrize("body", [
-    {"email": "applicant@test.example", "password": "wrong password!"},
-    {"email": "nobody@test.example", "password": builders.PASSWORD},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"email": "applicant@test.example", "password": "wrong password!"},
+        {"email": "nobody@test.example", "password": builders.PASSWORD},
+    ],
+)
 def test_wrong_credentials_are_401_problems(client, people, body):
     response = client.post("/api/v1/tokens", json=body)
     assert response.status_code == 401
@@ -52,9 +61,16 @@ def test_wrong_credentials_are_401_problems(client, people, body):
     assert response.get_json()["status"] == 401
 
 
-@pytest.mark.parametrize("body", [{}, {"email": "a@b.example"}, {"password": "x"},
-                                  {"email": 5, "password": "x"},
-                                  {"email": "a@b.example", "password": "x", "role": "admin"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"email": "a@b.example"},
+        {"password": "x"},
+        {"email": 5, "password": "x"},
+        {"email": "a@b.example", "password": "x", "role": "admin"},
+    ],
+)
 def test_token_request_must_have_exactly_email_and_password(client, people, body):
     response = client.post("/api/v1/tokens", json=body)
     assert response.status_code == 422
@@ -72,8 +88,9 @@ def test_deactivated_user_gets_no_token_and_loses_old_ones(app, client, people):
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
 
 
-@pytest.mark.parametrize("header", [None, "Bearer", "Bearer nonsense", "Basic YTpi",
-                                    "Bearer " + "x" * 500])
+@pytest.mark.parametrize(
+    "header", [None, "Bearer", "Bearer nonsense", "Basic YTpi", "Bearer " + "x" * 500]
+)
 def test_missing_or_bad_token_is_401(client, people, header):
     headers = {"Authorization": header} if header else {}
     response = client.get("/api/v1/me", headers=headers)
@@ -115,8 +132,12 @@ def test_api_needs_no_csrf_token_but_pages_still_do(tmp_path):
         builders.make_user(email="applicant@test.example")
     client = app.test_client()
     assert _issue(client).status_code == 201
-    assert client.post("/login", data={"email": "applicant@test.example",
-                                       "password": builders.PASSWORD}).status_code == 400
+    assert (
+        client.post(
+            "/login", data={"email": "applicant@test.example", "password": builders.PASSWORD}
+        ).status_code
+        == 400
+    )
 
 
 def _throttled_app(tmp_path):
@@ -130,8 +151,10 @@ def _throttled_app(tmp_path):
 def test_repeated_failures_from_one_address_are_throttled(tmp_path):
     client = _throttled_app(tmp_path).test_client()
     statuses = [
-        client.post("/api/v1/tokens", json={"email": f"x{n}@test.example", "password": "nope"})
-        .status_code for n in range(11)
+        client.post(
+            "/api/v1/tokens", json={"email": f"x{n}@test.example", "password": "nope"}
+        ).status_code
+        for n in range(11)
     ]
     assert statuses == [401] * 10 + [429]
     response = _issue(client)  # even the right password waits now
@@ -148,8 +171,11 @@ def test_repeated_failures_for_one_account_are_throttled_from_any_address(tmp_pa
     ]
     assert statuses == [401] * 20 + [429]
     assert _issue(client, environ_base={"REMOTE_ADDR": "10.0.1.1"}).status_code == 429
-    other = client.post("/api/v1/tokens", json={"email": "other@test.example", "password": "x"},
-                        environ_base={"REMOTE_ADDR": "10.0.1.2"})
+    other = client.post(
+        "/api/v1/tokens",
+        json={"email": "other@test.example", "password": "x"},
+        environ_base={"REMOTE_ADDR": "10.0.1.2"},
+    )
     assert other.status_code == 401
 
 

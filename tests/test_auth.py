@@ -16,8 +16,15 @@ NEW_PASSWORD = "plum tractor lantern 7"
 
 
 def _registration(email="new@test.example", password="river otter violin", **overrides):
-    data = {"name": "Nea Uusi", "email": email, "password": password, "confirm": password,
-            "proposer_type": "resident", "organisation_name": "", "locale": "en"}
+    data = {
+        "name": "Nea Uusi",
+        "email": email,
+        "password": password,
+        "confirm": password,
+        "proposer_type": "resident",
+        "organisation_name": "",
+        "locale": "en",
+    }
     data.update(overrides)
     return data
 
@@ -40,8 +47,9 @@ def test_wrong_password_and_unknown_address_get_the_same_answer(client, people):
     unknown = client.post("/login", data={"email": "ghost@test.example", "password": "nope"})
     assert wrong.status_code == unknown.status_code == 422
     assert "The e-mail address or password is wrong." in wrong.text
-    assert wrong.text.replace("applicant@test.example", "X") == \
-        unknown.text.replace("ghost@test.example", "X")
+    assert wrong.text.replace("applicant@test.example", "X") == unknown.text.replace(
+        "ghost@test.example", "X"
+    )
 
 
 def test_a_password_hashed_with_older_parameters_is_rehashed_at_sign_in(app, auth, people):
@@ -56,8 +64,7 @@ def test_a_password_hashed_with_older_parameters_is_rehashed_at_sign_in(app, aut
     assert verify_password(stored, builders.PASSWORD)
 
 
-def test_registration_sends_a_confirmation_link_and_signs_in_only_after_it(app, client,
-                                                                           outbox):
+def test_registration_sends_a_confirmation_link_and_signs_in_only_after_it(app, client, outbox):
     response = client.post("/register", data=_registration())
     assert response.status_code == 200
     assert "Check your e-mail" in response.text
@@ -65,16 +72,18 @@ def test_registration_sends_a_confirmation_link_and_signs_in_only_after_it(app, 
     assert _user(app, "new@test.example").email_confirmed_at is None
 
     # Not yet: the password is right, so the answer may say what is missing, and resend.
-    login = client.post("/login", data={"email": "new@test.example",
-                                        "password": "river otter violin"})
+    login = client.post(
+        "/login", data={"email": "new@test.example", "password": "river otter violin"}
+    )
     assert login.status_code == 422 and "Confirm your e-mail address first" in login.text
     assert len(outbox) == 2
 
     confirmed = client.get(_link(outbox[0], "/register/confirm/"))
     assert confirmed.status_code == 302
     assert _user(app, "new@test.example").email_confirmed_at is not None
-    login = client.post("/login", data={"email": "new@test.example",
-                                        "password": "river otter violin"})
+    login = client.post(
+        "/login", data={"email": "new@test.example", "password": "river otter violin"}
+    )
     assert login.status_code == 302
     assert client.get("/proposals/mine").status_code == 200
 
@@ -83,8 +92,9 @@ def test_registration_with_a_taken_address_reveals_nothing(app, client, people, 
     fresh = client.post("/register", data=_registration("fresh@test.example"))
     taken = client.post("/register", data=_registration("applicant@test.example"))
     assert fresh.status_code == taken.status_code == 200
-    assert fresh.text.replace("fresh@test.example", "X") == \
-        taken.text.replace("applicant@test.example", "X")
+    assert fresh.text.replace("fresh@test.example", "X") == taken.text.replace(
+        "applicant@test.example", "X"
+    )
     # The owner hears of it; their account is untouched.
     to_owner = [m for m in outbox if m.to == ["applicant@test.example"]]
     assert len(to_owner) == 1 and "You already have an account" in to_owner[0].body
@@ -93,13 +103,16 @@ def test_registration_with_a_taken_address_reveals_nothing(app, client, people, 
     assert verify_password(owner.password_hash, builders.PASSWORD)
 
 
-@pytest.mark.parametrize("password, message", [
-    ("short", "Use at least 12 characters."),
-    ("password1234", "too common"),
-    ("qwertyuiop123", "too common"),
-    ("monkeymonkeymonkey", "too common"),
-    ("aaaaaaaaaaaaaa", "too common"),
-])
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("short", "Use at least 12 characters."),
+        ("password1234", "too common"),
+        ("qwertyuiop123", "too common"),
+        ("monkeymonkeymonkey", "too common"),
+        ("aaaaaaaaaaaaaa", "too common"),
+    ],
+)
 def test_weak_passwords_are_refused(app, client, outbox, password, message):
     response = client.post("/register", data=_registration(password=password))
     assert response.status_code == 422
@@ -109,8 +122,9 @@ def test_weak_passwords_are_refused(app, client, outbox, password, message):
 
 def test_password_reset_link_works_once_and_ends_other_sessions(app, client, people, outbox):
     other_device = app.test_client()
-    other_device.post("/login", data={"email": "applicant@test.example",
-                                      "password": builders.PASSWORD})
+    other_device.post(
+        "/login", data={"email": "applicant@test.example", "password": builders.PASSWORD}
+    )
     assert other_device.get("/proposals/mine").status_code == 200
 
     for address in ("applicant@test.example", "nobody@test.example"):
@@ -129,10 +143,18 @@ def test_password_reset_link_works_once_and_ends_other_sessions(app, client, peo
     assert other_device.get("/proposals/mine").status_code == 302  # signed out
     used = client.get(link)
     assert used.status_code == 302 and "/password/forgot" in used.headers["Location"]
-    assert client.post("/login", data={"email": "applicant@test.example",
-                                       "password": builders.PASSWORD}).status_code == 422
-    assert client.post("/login", data={"email": "applicant@test.example",
-                                       "password": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"email": "applicant@test.example", "password": builders.PASSWORD}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/login", data={"email": "applicant@test.example", "password": NEW_PASSWORD}
+        ).status_code
+        == 302
+    )
     assert outbox[-1].subject == "Your Kokeilu password was changed"
 
 
@@ -157,12 +179,16 @@ def test_password_change_keeps_this_session_and_ends_the_others(app, client, aut
     Auth(other_device).login("applicant")
     assert other_device.get("/proposals/mine").status_code == 200
 
-    wrong = client.post("/account/password", data={
-        "current": "not it at all", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    wrong = client.post(
+        "/account/password",
+        data={"current": "not it at all", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert wrong.status_code == 422 and "Your current password is wrong." in wrong.text
 
-    response = client.post("/account/password", data={
-        "current": builders.PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = client.post(
+        "/account/password",
+        data={"current": builders.PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     assert client.get("/proposals/mine").status_code == 200
     assert other_device.get("/proposals/mine").status_code == 302
@@ -191,15 +217,19 @@ def test_next_only_leads_within_the_site(client, people):
     data = {"email": "applicant@test.example", "password": builders.PASSWORD}
     assert client.post("/login?next=//evil.example/x", data=data).headers["Location"] == "/"
     client.post("/logout")
-    assert client.post("/login?next=/proposals/mine", data=data).headers["Location"] == \
-        "/proposals/mine"
+    assert (
+        client.post("/login?next=/proposals/mine", data=data).headers["Location"]
+        == "/proposals/mine"
+    )
 
 
 # Throttling: an app with Flask-Limiter on (tests turn it off by default).
 
+
 def _login(client, email, password="wrong password", address="10.0.0.1"):
-    return client.post("/login", data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def test_failed_logins_are_throttled_per_address(make_app):
@@ -212,8 +242,10 @@ def test_failed_logins_are_throttled_per_address(make_app):
     throttled = _login(client, "applicant@test.example", builders.PASSWORD)
     assert throttled.status_code == 429
     assert "applicant@test.example" not in throttled.text
-    assert _login(client, "applicant@test.example", builders.PASSWORD,
-                  address="10.0.0.2").status_code == 302
+    assert (
+        _login(client, "applicant@test.example", builders.PASSWORD, address="10.0.0.2").status_code
+        == 302
+    )
 
 
 def test_failed_logins_are_throttled_per_account_from_any_address(make_app):
@@ -221,27 +253,43 @@ def test_failed_logins_are_throttled_per_account_from_any_address(make_app):
     with app.app_context():
         builders.make_user(email="applicant@test.example")
     client = app.test_client()
-    statuses = [_login(client, "applicant@test.example", address=f"10.0.1.{n}").status_code
-                for n in range(21)]
+    statuses = [
+        _login(client, "applicant@test.example", address=f"10.0.1.{n}").status_code
+        for n in range(21)
+    ]
     assert statuses == [422] * 20 + [429]
     # The same for an address without an account: the limit reveals nothing.
-    statuses = [_login(client, "ghost@test.example", address=f"10.0.2.{n}").status_code
-                for n in range(21)]
+    statuses = [
+        _login(client, "ghost@test.example", address=f"10.0.2.{n}").status_code for n in range(21)
+    ]
     assert statuses == [422] * 20 + [429]
 
 
 def test_registration_and_reset_requests_are_throttled(make_app):
     app = make_app(RATELIMIT_ENABLED=True)
     client = app.test_client()
-    statuses = [client.post("/register", data=_registration(),
-                            environ_base={"REMOTE_ADDR": f"10.0.3.{n}"}).status_code
-                for n in range(4)]
+    statuses = [
+        client.post(
+            "/register", data=_registration(), environ_base={"REMOTE_ADDR": f"10.0.3.{n}"}
+        ).status_code
+        for n in range(4)
+    ]
     assert statuses == [200, 200, 200, 429]
-    statuses = [client.post("/password/forgot", data={"email": "someone@test.example"},
-                            environ_base={"REMOTE_ADDR": f"10.0.4.{n}"}).status_code
-                for n in range(4)]
+    statuses = [
+        client.post(
+            "/password/forgot",
+            data={"email": "someone@test.example"},
+            environ_base={"REMOTE_ADDR": f"10.0.4.{n}"},
+        ).status_code
+        for n in range(4)
+    ]
     assert statuses == [200, 200, 200, 429]
-    statuses = [client.post("/password/forgot", data={"email": f"p{n}@test.example"},
-                            environ_base={"REMOTE_ADDR": "10.0.5.1"}).status_code
-                for n in range(6)]
+    statuses = [
+        client.post(
+            "/password/forgot",
+            data={"email": f"p{n}@test.example"},
+            environ_base={"REMOTE_ADDR": "10.0.5.1"},
+        ).status_code
+        for n in range(6)
+    ]
     assert statuses == [200] * 5 + [429]

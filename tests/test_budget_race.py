@@ -53,15 +53,18 @@ def _setup(app, already_allocated: Decimal):
         managers = [builders.make_user(Role.MANAGER) for _ in range(2)]
         staff = builders.make_user(Role.STAFF)
         if already_allocated:
-            pid = builders.make_proposal(applicant, programme_id, status=Status.PILOT,
-                                         experiment_owner_id=staff)
+            pid = builders.make_proposal(
+                applicant, programme_id, status=Status.PILOT, experiment_owner_id=staff
+            )
             experiment = db.session.get(Proposal, pid).experiment
             experiment.allocated_budget = already_allocated
             experiment.start_date = date(date.today().year, 1, 10)
             experiment.planned_end_date = experiment.start_date + timedelta(days=90)
             db.session.commit()
-        proposals = [builders.make_proposal(applicant, programme_id, status=Status.SCREENING)
-                     for _ in range(2)]
+        proposals = [
+            builders.make_proposal(applicant, programme_id, status=Status.SCREENING)
+            for _ in range(2)
+        ]
     return programme_id, managers, staff, proposals
 
 
@@ -79,9 +82,15 @@ def _race(app, managers, staff, proposals, amount: Decimal):
                 version = proposal.version
                 barrier.wait()
                 change_status(
-                    proposal, Status.PILOT, actor, version, allocated_budget=amount,
-                    start_date=start, planned_end_date=start + timedelta(days=120),
-                    owner_id=staff, city_unit="Mobility",
+                    proposal,
+                    Status.PILOT,
+                    actor,
+                    version,
+                    allocated_budget=amount,
+                    start_date=start,
+                    planned_end_date=start + timedelta(days=120),
+                    owner_id=staff,
+                    city_unit="Mobility",
                 )
                 outcomes[i] = "started"
         except DomainError as error:
@@ -102,11 +111,13 @@ def _pilots(app, programme_id):
     with app.app_context():
         year = date.today().year
         started = db.session.scalar(
-            select(func.count()).select_from(Proposal)
+            select(func.count())
+            .select_from(Proposal)
             .where(Proposal.programme_id == programme_id, Proposal.status == Status.PILOT)
         )
         history = db.session.scalar(
-            select(func.count()).select_from(StatusChange)
+            select(func.count())
+            .select_from(StatusChange)
             .where(StatusChange.to_status == Status.PILOT)
         )
         experiments = db.session.scalar(select(func.count()).select_from(Experiment))
@@ -147,9 +158,11 @@ def test_a_budget_lock_that_never_comes_is_a_clean_conflict(race_app):
     with race_app.app_context():
         holder = db.engine.connect()
     held = holder.begin()
-    holder.execute(update(ProgrammeYear)
-                   .where(ProgrammeYear.programme_id == programme_id, ProgrammeYear.year == year)
-                   .values(allocation_serial=ProgrammeYear.allocation_serial + 1))
+    holder.execute(
+        update(ProgrammeYear)
+        .where(ProgrammeYear.programme_id == programme_id, ProgrammeYear.year == year)
+        .values(allocation_serial=ProgrammeYear.allocation_serial + 1)
+    )
     try:
         with race_app.app_context(), force_locale("en"):
             connection = db.session.connection()
@@ -160,9 +173,14 @@ def test_a_budget_lock_that_never_comes_is_a_clean_conflict(race_app):
             proposal = db.session.get(Proposal, proposals[0])
             with pytest.raises(Conflict) as error:
                 change_status(
-                    proposal, Status.PILOT, db.session.get(User, managers[0]), proposal.version,
-                    allocated_budget=Decimal("1000"), start_date=date(year, 6, 1),
-                    planned_end_date=date(year, 9, 1), owner_id=staff,
+                    proposal,
+                    Status.PILOT,
+                    db.session.get(User, managers[0]),
+                    proposal.version,
+                    allocated_budget=Decimal("1000"),
+                    start_date=date(year, 6, 1),
+                    planned_end_date=date(year, 9, 1),
+                    owner_id=staff,
                 )
             assert "try again" in error.value.message
     finally:

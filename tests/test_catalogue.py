@@ -31,8 +31,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 @pytest.fixture
 def owner(app):
     with app.app_context():
-        return builders.make_user(Role.APPLICANT, name="Pirjo Personal",
-                                  email="pirjo@test.example")
+        return builders.make_user(Role.APPLICANT, name="Pirjo Personal", email="pirjo@test.example")
 
 
 def _experiment(programme_id, owner, status=Status.ADOPTED, start=None, **fields):
@@ -53,26 +52,51 @@ def shelf(app, owner):
     with app.app_context():
         programme = builders.make_programme(year=2020)
         ids = {
-            "adopted": _experiment(programme, owner, Status.ADOPTED, date(2019, 5, 1),
-                                   title="Library robot", service_area="culture_sport"),
-            "pilot": _experiment(programme, owner, Status.PILOT, date(2020, 3, 1),
-                                 title="Snow robot", service_area="mobility"),
-            "evaluation": _experiment(programme, owner, Status.EVALUATION, date(2021, 1, 10),
-                                      title="Bus app", service_area="mobility"),
-            "discontinued": _experiment(programme, owner, Status.DISCONTINUED,
-                                        date(2020, 6, 1), title="Drone post",
-                                        service_area="environment_climate"),
+            "adopted": _experiment(
+                programme,
+                owner,
+                Status.ADOPTED,
+                date(2019, 5, 1),
+                title="Library robot",
+                service_area="culture_sport",
+            ),
+            "pilot": _experiment(
+                programme,
+                owner,
+                Status.PILOT,
+                date(2020, 3, 1),
+                title="Snow robot",
+                service_area="mobility",
+            ),
+            "evaluation": _experiment(
+                programme,
+                owner,
+                Status.EVALUATION,
+                date(2021, 1, 10),
+                title="Bus app",
+                service_area="mobility",
+            ),
+            "discontinued": _experiment(
+                programme,
+                owner,
+                Status.DISCONTINUED,
+                date(2020, 6, 1),
+                title="Drone post",
+                service_area="environment_climate",
+            ),
         }
         # The library robot concerns Leppävaara and SDG 4 as well as Tapiola and SDG 11.
         library = db.session.get(Experiment, ids["adopted"]).proposal
         library.city_centres = ["tapiola", "leppavaara"]
         library.sdgs = [4, 11]
         experiment = db.session.get(Experiment, ids["adopted"])
-        partner = Organisation(name="Kirjasto-osuuskunta", type="community",
-                               business_id="1234567-1")
+        partner = Organisation(
+            name="Kirjasto-osuuskunta", type="community", business_id="1234567-1"
+        )
         experiment.partners.append(ExperimentPartner(organisation=partner, role="partner"))
-        experiment.participation.append(Participation(date=date(2019, 6, 1),
-                                                      category="residents_customers", count=42))
+        experiment.participation.append(
+            Participation(date=date(2019, 6, 1), category="residents_customers", count=42)
+        )
         for status in (Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.REJECTED):
             builders.make_proposal(owner, programme, status=status, title=f"Hidden {status}")
         db.session.commit()
@@ -91,24 +115,38 @@ def test_lists_experiments_from_pilot_on_newest_first(client, shelf):
     assert "4 experiments" in page.text
 
 
-@pytest.mark.parametrize("query, titles", [
-    ("status=pilot", ["Snow robot"]),
-    ("status=discontinued", ["Drone post"]),
-    ("year=2020", ["Drone post", "Snow robot"]),
-    ("service_area=mobility", ["Bus app", "Snow robot"]),
-    ("centre=leppavaara", ["Library robot"]),
-    ("sdg=4", ["Library robot"]),
-    ("sdg=11&service_area=mobility&year=2021", ["Bus app"]),
-])
+@pytest.mark.parametrize(
+    "query, titles",
+    [
+        ("status=pilot", ["Snow robot"]),
+        ("status=discontinued", ["Drone post"]),
+        ("year=2020", ["Drone post", "Snow robot"]),
+        ("service_area=mobility", ["Bus app", "Snow robot"]),
+        ("centre=leppavaara", ["Library robot"]),
+        ("sdg=4", ["Library robot"]),
+        ("sdg=11&service_area=mobility&year=2021", ["Bus app"]),
+    ],
+)
 def test_filters(client, shelf, query, titles):
     assert _titles(client.get(f"/experiments?{query}").text) == titles
 
 
-@pytest.mark.parametrize("query", [
-    "status=draft", "status=rejected", "status=nonsense", "year=abc", "year=-5",
-    "sdg=0", "sdg=18", "centre=helsinki", "service_area=%00", "programme=x",
-    "year=999999999999999999999",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=draft",
+        "status=rejected",
+        "status=nonsense",
+        "year=abc",
+        "year=-5",
+        "sdg=0",
+        "sdg=18",
+        "centre=helsinki",
+        "service_area=%00",
+        "programme=x",
+        "year=999999999999999999999",
+    ],
+)
 def test_invalid_filters_are_ignored(client, shelf, query):
     page = client.get(f"/experiments?{query}&lang=en")
     assert page.status_code == 200
@@ -143,9 +181,14 @@ def test_detail_page(client, shelf, app):
 def test_no_personal_data_on_public_pages_or_open_data(client, shelf, app):
     with app.app_context():
         names = db.session.scalars(select(User.name)).all()
-    urls = ["/experiments", "/experiments/open-data", "/experiments/open-data.csv",
-            "/experiments/open-data.json", "/statistics",
-            *(f"/experiments/{i}" for i in shelf.values())]
+    urls = [
+        "/experiments",
+        "/experiments/open-data",
+        "/experiments/open-data.csv",
+        "/experiments/open-data.json",
+        "/statistics",
+        *(f"/experiments/{i}" for i in shelf.values()),
+    ]
     for url in urls:
         text = client.get(url).get_data(as_text=True)
         assert not EMAIL.search(text), url
@@ -160,9 +203,16 @@ def test_the_demo_publishes_no_personal_data(client, app):
         names = db.session.scalars(select(User.name)).all()
         ids = db.session.scalars(select(Experiment.id)).all()
     assert len(ids) == 20 and len(names) > 50
-    texts = [client.get(url).get_data(as_text=True) for url in (
-        "/experiments", "/experiments/open-data.csv", "/experiments/open-data.json",
-        "/statistics", *(f"/experiments/{i}" for i in ids))]
+    texts = [
+        client.get(url).get_data(as_text=True)
+        for url in (
+            "/experiments",
+            "/experiments/open-data.csv",
+            "/experiments/open-data.json",
+            "/statistics",
+            *(f"/experiments/{i}" for i in ids),
+        )
+    ]
     for text in texts:
         assert not EMAIL.search(text)
         assert not [n for n in names if n in text]
@@ -174,8 +224,12 @@ def test_confidential_sections_are_never_published(client, shelf, app):
         proposal.summary, proposal.need = "Secret sauce recipe", "Secret customer list"
         proposal.confidential_summary = proposal.confidential_need = True
         db.session.commit()
-    for url in (f"/experiments/{shelf['pilot']}", "/experiments", "/experiments/open-data.csv",
-                "/experiments/open-data.json"):
+    for url in (
+        f"/experiments/{shelf['pilot']}",
+        "/experiments",
+        "/experiments/open-data.csv",
+        "/experiments/open-data.json",
+    ):
         assert "Secret" not in client.get(url).get_data(as_text=True), url
 
 
@@ -192,7 +246,8 @@ def test_open_data_csv(client, shelf):
     library = next(r for r in rows if r[1] == "Library robot")
     record = dict(zip(rows[0], library, strict=True))
     assert record["city_centres"] == "tapiola; leppavaara" or record["city_centres"] == (
-        "leppavaara; tapiola")
+        "leppavaara; tapiola"
+    )
     assert record["residents_customers"] == "42" and record["status"] == "adopted"
     assert "Kirjasto-osuuskunta (partner)" in record["partners"]
 
@@ -205,25 +260,53 @@ def test_open_data_json(client, shelf):
     assert len(data["items"]) == 4
     library = next(i for i in data["items"] if i["title"] == "Library robot")
     assert set(library) == {
-        "id", "title", "summary", "need", "status", "programme", "call", "proposer_type",
-        "organisation", "service_area", "city_centres", "sdgs", "allocated_budget",
-        "start_date", "planned_end_date", "actual_end_date", "city_unit", "partners",
-        "participants", "outcome", "lessons_learned", "evaluation", "language",
+        "id",
+        "title",
+        "summary",
+        "need",
+        "status",
+        "programme",
+        "call",
+        "proposer_type",
+        "organisation",
+        "service_area",
+        "city_centres",
+        "sdgs",
+        "allocated_budget",
+        "start_date",
+        "planned_end_date",
+        "actual_end_date",
+        "city_unit",
+        "partners",
+        "participants",
+        "outcome",
+        "lessons_learned",
+        "evaluation",
+        "language",
         "outcome_language",
     }
     assert library["allocated_budget"] == "10000.00"
-    assert library["participants"] == {"residents_customers": 42, "companies_communities": 0,
-                                       "employees": 0}
-    assert library["partners"] == [{"name": "Kirjasto-osuuskunta", "type": "community",
-                                    "business_id": "1234567-1", "role": "partner"}]
+    assert library["participants"] == {
+        "residents_customers": 42,
+        "companies_communities": 0,
+        "employees": 0,
+    }
+    assert library["partners"] == [
+        {
+            "name": "Kirjasto-osuuskunta",
+            "type": "community",
+            "business_id": "1234567-1",
+            "role": "partner",
+        }
+    ]
 
 
 def test_open_data_neutralises_formulas(client, app, owner):
     with app.app_context():
         programme = builders.make_programme()
-        _experiment(programme, owner, title="=HYPERLINK(\"http://evil\")")
+        _experiment(programme, owner, title='=HYPERLINK("http://evil")')
     rows = list(csv.reader(io.StringIO(client.get("/experiments/open-data.csv").text)))
-    assert rows[1][1] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://evil")'
 
 
 def test_data_dictionary_lists_every_column(client):
@@ -242,7 +325,8 @@ def test_public_experiments_contract(app, shelf):
         assert list(errors) == ["sdg"]
         only = catalogue.public_experiments(filters, 1, 20)
         assert [catalogue.public_experiment_json(i)["title"] for i in only.items] == [
-            "Library robot"]
+            "Library robot"
+        ]
 
 
 def test_catalogue_without_digital_agenda_or_programmes(client):
@@ -258,10 +342,13 @@ def test_demo_programme_is_in_the_catalogue(client, app):
             builders.make_user(role, email=email, name=name)
         demo.load_demo()
         programme_id = db.session.scalar(
-            select(Programme.id).where(Programme.name == DIGITAL_AGENDA))
+            select(Programme.id).where(Programme.name == DIGITAL_AGENDA)
+        )
         public = db.session.scalar(
-            select(Proposal.id).where(Proposal.programme_id == programme_id,
-                                      Proposal.status == Status.ADOPTED).limit(1))
+            select(Proposal.id)
+            .where(Proposal.programme_id == programme_id, Proposal.status == Status.ADOPTED)
+            .limit(1)
+        )
         assert public
     page = client.get(f"/experiments?programme={programme_id}&status=adopted&lang=en").text
     assert "16 experiments" in page

@@ -26,7 +26,8 @@ def test_the_code_has_interface_strings(strings):
 def test_catalogue_has_every_string_of_the_code(strings, lang):
     catalogue = read_catalogue(lang)
     missing = sorted(
-        f"{msgid!r} ({strings[msgid][0]})" for msgid in strings
+        f"{msgid!r} ({strings[msgid][0]})"
+        for msgid in strings
         if msgid not in catalogue or catalogue[msgid] is None
     )
     assert not missing, (
@@ -56,8 +57,9 @@ def test_catalogue_entries_are_translated_and_not_fuzzy(lang):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_placeholders_match_between_original_and_translation(lang):
     catalogue = read_catalogue(lang)
-    errors = [f"{message.id!r}: {'; '.join(map(str, found))}"
-              for message, found in catalogue.check()]
+    errors = [
+        f"{message.id!r}: {'; '.join(map(str, found))}" for message, found in catalogue.check()
+    ]
     assert not errors, f"translations/{lang}:\n" + "\n".join(errors[:50])
 
 

@@ -35,10 +35,19 @@ def test_anonymous_sees_the_digital_agenda_by_default(app, client, loaded):
     assert page.status_code == 200
     with app.test_request_context("/?lang=en"):
         stats = programme_statistics(loaded)
-        numbers = [format_decimal(n) for n in (
-            stats.proposals, stats.carried_out, stats.adopted, stats.discontinued,
-            stats.participants["residents_customers"], stats.participants["employees"],
-            stats.participants["companies_communities"], stats.partner_organisations)]
+        numbers = [
+            format_decimal(n)
+            for n in (
+                stats.proposals,
+                stats.carried_out,
+                stats.adopted,
+                stats.discontinued,
+                stats.participants["residents_customers"],
+                stats.participants["employees"],
+                stats.participants["companies_communities"],
+                stats.partner_organisations,
+            )
+        ]
     assert DIGITAL_AGENDA in page.text
     headline = page.text.split('id="headline-title"')[1].split("</table>")[0]
     for number in numbers:
@@ -124,15 +133,19 @@ def test_first_programme_when_there_is_no_digital_agenda(client, app, people):
         owner = db.session.scalar(select(User.id).where(User.email == "applicant@test.example"))
         proposal_id = builders.make_proposal(owner, programme_id, status=Status.ADOPTED)
         experiment = db.session.scalar(
-            select(Experiment).where(Experiment.proposal_id == proposal_id))
-        db.session.add(Participation(experiment_id=experiment.id, date=date(2020, 1, 1),
-                                     category="employees", count=7))
+            select(Experiment).where(Experiment.proposal_id == proposal_id)
+        )
+        db.session.add(
+            Participation(
+                experiment_id=experiment.id, date=date(2020, 1, 1), category="employees", count=7
+            )
+        )
         db.session.commit()
         name = db.session.get(Programme, programme_id).name
         assert db.session.get(Proposal, proposal_id).status == Status.ADOPTED
     page = client.get("/statistics?lang=en").text
     assert name in page
-    assert "City employees involved</th><td class=\"num\">7</td>" in page
+    assert 'City employees involved</th><td class="num">7</td>' in page
 
 
 def test_every_route_of_the_area_declares_who_may_use_it(app):

@@ -40,8 +40,16 @@ def _programme_id(name=DIGITAL_AGENDA):
 
 
 def _counts():
-    models = (User, Organisation, Programme, Call, Proposal, StatusChange, Experiment,
-              ExperimentPartner)
+    models = (
+        User,
+        Organisation,
+        Programme,
+        Call,
+        Proposal,
+        StatusChange,
+        Experiment,
+        ExperimentPartner,
+    )
     return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in models}
 
 
@@ -77,8 +85,12 @@ def test_demo_partners_are_companies_and_communities_above_seventy(demo_users):
 def test_demo_experiments_are_shaped_like_the_real_ones(demo_users):
     demo.load_demo()
     rows = db.session.execute(
-        select(Experiment.allocated_budget, Experiment.start_date, Experiment.actual_end_date,
-               Proposal.status)
+        select(
+            Experiment.allocated_budget,
+            Experiment.start_date,
+            Experiment.actual_end_date,
+            Proposal.status,
+        )
         .join(Proposal, Proposal.id == Experiment.proposal_id)
         .where(Proposal.programme_id == _programme_id())
     ).all()
@@ -97,18 +109,24 @@ def test_every_move_has_its_history_row(demo_users):
     # the moves.
     last = (
         select(StatusChange.proposal_id, func.max(StatusChange.id).label("id"))
-        .group_by(StatusChange.proposal_id).subquery()
+        .group_by(StatusChange.proposal_id)
+        .subquery()
     )
     mismatched = db.session.scalar(
-        select(func.count()).select_from(Proposal)
+        select(func.count())
+        .select_from(Proposal)
         .join(last, last.c.proposal_id == Proposal.id)
         .join(StatusChange, StatusChange.id == last.c.id)
         .where(Proposal.programme_id == programme_id, StatusChange.to_status != Proposal.status)
     )
     without_history = db.session.scalar(
-        select(func.count()).select_from(Proposal)
-        .where(Proposal.programme_id == programme_id, Proposal.status != Status.DRAFT,
-               ~Proposal.history.any())
+        select(func.count())
+        .select_from(Proposal)
+        .where(
+            Proposal.programme_id == programme_id,
+            Proposal.status != Status.DRAFT,
+            ~Proposal.history.any(),
+        )
     )
     assert (mismatched, without_history) == (0, 0)
 
@@ -165,10 +183,15 @@ def test_scale_generates_the_same_shape(runner, demo_users):
     result = runner.invoke(args=["demo", "--scale", "200"])
     assert result.exit_code == 0, result.output
     stats = programme_statistics(_programme_id("Scale test 200"))
-    assert stats.proposals + db.session.scalar(
-        select(func.count()).select_from(Proposal)
-        .where(Proposal.programme_id == stats.programme.id, Proposal.status == Status.DRAFT)
-    ) == 200
+    assert (
+        stats.proposals
+        + db.session.scalar(
+            select(func.count())
+            .select_from(Proposal)
+            .where(Proposal.programme_id == stats.programme.id, Proposal.status == Status.DRAFT)
+        )
+        == 200
+    )
     assert 20 <= stats.carried_out <= 30
     assert stats.discontinued >= 1
     assert stats.participants["residents_customers"] > 0

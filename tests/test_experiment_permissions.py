@@ -59,10 +59,17 @@ def test_a_missing_experiment_looks_the_same_to_everyone_signed_in(app, client, 
     assert client.get("/pilots/424242").status_code == (302 if role == "anonymous" else 404)
 
 
-@pytest.mark.parametrize(("role", "status"), [
-    ("anonymous", 302), ("applicant", 403), ("other", 403), ("admin", 403),
-    ("staff", 200), ("manager", 200),
-])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 302),
+        ("applicant", 403),
+        ("other", 403),
+        ("admin", 403),
+        ("staff", 200),
+        ("manager", 200),
+    ],
+)
 def test_the_list_of_pilots(app, client, auth, pilot, role, status):
     _as(auth, client, role)
     response = client.get("/pilots")
@@ -72,27 +79,64 @@ def test_the_list_of_pilots(app, client, auth, pilot, role, status):
 
 
 def _csv():
-    boundary, body = encode_multipart({"import-file": FileStorage(
-        BytesIO(f"date,category,count\n{DAY},employees,3\n".encode()), filename="p.csv")})
+    boundary, body = encode_multipart(
+        {
+            "import-file": FileStorage(
+                BytesIO(f"date,category,count\n{DAY},employees,3\n".encode()), filename="p.csv"
+            )
+        }
+    )
     return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
 
 
 ACTIONS = {
-    "partners": (ExperimentPartner, {"data": {
-        "partner-organisation_name": "Partner Oy", "partner-organisation_type": "company",
-        "partner-role": "partner"}}),
-    "participation": (Participation, {"data": {
-        "participation-date": DAY, "participation-category": "employees",
-        "participation-count": "3"}}),
+    "partners": (
+        ExperimentPartner,
+        {
+            "data": {
+                "partner-organisation_name": "Partner Oy",
+                "partner-organisation_type": "company",
+                "partner-role": "partner",
+            }
+        },
+    ),
+    "participation": (
+        Participation,
+        {
+            "data": {
+                "participation-date": DAY,
+                "participation-category": "employees",
+                "participation-count": "3",
+            }
+        },
+    ),
     "participation/import": (Participation, None),
-    "expenses": (Expense, {"data": {
-        "expense-date": DAY, "expense-amount": "10", "expense-description": "Coffee"}}),
-    "risks": (Risk, {"data": {
-        "risk-description": "Rain", "risk-probability": "2", "risk-impact": "2",
-        "risk-status": "yellow"}}),
-    "evaluation": (Evaluation, {"data": {
-        "got_users": "yes", "part_of_services": "yes", "research_value": "no",
-        "recommendation": "adopt"}}),
+    "expenses": (
+        Expense,
+        {"data": {"expense-date": DAY, "expense-amount": "10", "expense-description": "Coffee"}},
+    ),
+    "risks": (
+        Risk,
+        {
+            "data": {
+                "risk-description": "Rain",
+                "risk-probability": "2",
+                "risk-impact": "2",
+                "risk-status": "yellow",
+            }
+        },
+    ),
+    "evaluation": (
+        Evaluation,
+        {
+            "data": {
+                "got_users": "yes",
+                "part_of_services": "yes",
+                "research_value": "no",
+                "recommendation": "adopt",
+            }
+        },
+    ),
 }
 
 
@@ -110,10 +154,14 @@ def test_experiment_actions(app, client, auth, pilot, role, action):
 
 # The moves of a running experiment, through the proposal page's move forms.
 MOVES = {
-    "evaluation": ({"evaluation-actual_end_date": DAY},
-                   {"staff": 303, "manager": 303, "applicant": 403}),
-    "discontinued": ({"discontinued-reason": "No users", "discontinued-lessons_learned": "Ask"},
-                     {"staff": 403, "manager": 303, "applicant": 403}),
+    "evaluation": (
+        {"evaluation-actual_end_date": DAY},
+        {"staff": 303, "manager": 303, "applicant": 403},
+    ),
+    "discontinued": (
+        {"discontinued-reason": "No users", "discontinued-lessons_learned": "Ask"},
+        {"staff": 403, "manager": 303, "applicant": 403},
+    ),
 }
 
 
@@ -123,8 +171,10 @@ def test_moves_of_a_pilot(app, client, auth, pilot, role, target):
     proposal_id, _ = pilot
     fields, allowed = MOVES[target]
     _as(auth, client, role)
-    response = client.post(f"/proposals/{proposal_id}/moves/{target}", data={
-        f"{target}-to": target, f"{target}-version": "1", **fields})
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/{target}",
+        data={f"{target}-to": target, f"{target}-version": "1", **fields},
+    )
     expected = 302 if role == "anonymous" else allowed.get(role, 404)
     assert response.status_code == expected
     assert count(app, StatusChange) == (1 if expected == 303 else 0)
@@ -138,9 +188,15 @@ def test_the_decision(app, client, auth, people, programme, role, target):
         builders.make_evaluation(proposal_id, people["staff"])
     field = "decision" if target == "adopted" else "reason"
     _as(auth, client, role)
-    response = client.post(f"/proposals/{proposal_id}/moves/{target}", data={
-        f"{target}-to": target, f"{target}-version": "1", f"{target}-{field}": "Done",
-        f"{target}-lessons_learned": "Learnt"})
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/{target}",
+        data={
+            f"{target}-to": target,
+            f"{target}-version": "1",
+            f"{target}-{field}": "Done",
+            f"{target}-lessons_learned": "Learnt",
+        },
+    )
     expected = {"anonymous": 302, "applicant": 403, "manager": 303, "staff": 403}.get(role, 404)
     assert response.status_code == expected
     assert count(app, Proposal, Proposal.status == target) == (1 if expected == 303 else 0)

@@ -15,8 +15,7 @@ from experiments.models import Call, Participation, Proposal, User
 from experiments.statistics import programme_statistics
 from tests import builders
 
-URLS = ("/exports/", "/exports/proposals.csv", "/exports/proposals.xlsx",
-        "/exports/statistics.csv")
+URLS = ("/exports/", "/exports/proposals.csv", "/exports/proposals.xlsx", "/exports/statistics.csv")
 HOSTILE = {
     "title": "=1+1",
     "summary": "+SUM(A1:A9)",
@@ -33,15 +32,26 @@ def data(app, people):
     with app.app_context():
         programme = builders.make_programme()
         owner_id = db.session.scalar(select(User.id).where(User.email == "applicant@test.example"))
-        hostile = builders.make_proposal(owner_id, programme, status=Status.ADOPTED,
-                                         title=HOSTILE["title"], summary=HOSTILE["summary"],
-                                         need=HOSTILE["need"])
+        hostile = builders.make_proposal(
+            owner_id,
+            programme,
+            status=Status.ADOPTED,
+            title=HOSTILE["title"],
+            summary=HOSTILE["summary"],
+            need=HOSTILE["need"],
+        )
         proposal = db.session.get(Proposal, hostile)
         proposal.organisation.name = HOSTILE["organisation"]
         proposal.experiment.city_unit = HOSTILE["city_unit"]
         proposal.experiment.decision = HOSTILE["decision"]
-        db.session.add(Participation(experiment_id=proposal.experiment.id,
-                                     date=date(2020, 2, 2), category="employees", count=3))
+        db.session.add(
+            Participation(
+                experiment_id=proposal.experiment.id,
+                date=date(2020, 2, 2),
+                category="employees",
+                count=3,
+            )
+        )
         builders.make_proposal(owner_id, programme, status=Status.DRAFT, title="Plain draft")
         db.session.commit()
         return {"programme": programme, "hostile": hostile}
@@ -91,12 +101,16 @@ def test_proposals_csv_of_every_programme(client, auth, data, app):
         other = builders.make_programme()
         builders.make_proposal(
             db.session.scalar(select(User.id).where(User.email == "other@test.example")),
-            other, status=Status.SUBMITTED, title="Elsewhere")
+            other,
+            status=Status.SUBMITTED,
+            title="Elsewhere",
+        )
     auth.login("manager")
     rows = list(csv.reader(io.StringIO(client.get("/exports/proposals.csv").text)))
     assert [r[3] for r in rows[1:]] == ["'=1+1", "Plain draft", "Elsewhere"]
-    one = list(csv.reader(io.StringIO(
-        client.get(f"/exports/proposals.csv?programme={other}").text)))
+    one = list(
+        csv.reader(io.StringIO(client.get(f"/exports/proposals.csv?programme={other}").text))
+    )
     assert [r[3] for r in one[1:]] == ["Elsewhere"]
 
 
@@ -109,9 +123,13 @@ def test_proposals_xlsx_neutralised_and_typed(client, auth, data):
     header = [cell.value for cell in sheet[1]]
     assert header == list(PROPOSAL_COLUMNS)
     row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
-    for name, value in (("title", "=1+1"), ("summary", "+SUM(A1:A9)"), ("need", "-2+3"),
-                        ("organisation", HOSTILE["organisation"]),
-                        ("city_unit", "\tTabbed")):
+    for name, value in (
+        ("title", "=1+1"),
+        ("summary", "+SUM(A1:A9)"),
+        ("need", "-2+3"),
+        ("organisation", HOSTILE["organisation"]),
+        ("city_unit", "\tTabbed"),
+    ):
         assert row[name].data_type == "s", name
         assert row[name].value == "'" + value, name
     assert row["allocated_budget"].data_type == "n"
@@ -167,4 +185,3 @@ def test_exports_page_lists_programmes(client, auth, data):
     auth.login("manager")
     page = client.get("/exports/?lang=en").text
     assert f"/exports/statistics.csv?programme={data['programme']}" in page
-

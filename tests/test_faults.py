@@ -40,8 +40,9 @@ def failing_inserts(app):
 
     def fail(conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith("INSERT INTO STATUS_CHANGE"):
-            raise OperationalError(statement, parameters,
-                                   Exception("server closed the connection unexpectedly"))
+            raise OperationalError(
+                statement, parameters, Exception("server closed the connection unexpectedly")
+            )
 
     with app.app_context():
         engine = db.engine
@@ -51,13 +52,17 @@ def failing_inserts(app):
 
 
 def test_a_database_failure_mid_move_is_a_clean_503_and_writes_nothing(
-        app, client, auth, people, programme, outbox, failing_inserts):
+    app, client, auth, people, programme, outbox, failing_inserts
+):
     with app.app_context():
-        proposal_id = builders.make_proposal(people["applicant"], programme,
-                                             status=Status.SUBMITTED)
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme, status=Status.SUBMITTED
+        )
     auth.login("staff")
-    response = client.post(f"/proposals/{proposal_id}/moves/screening",
-                           data={"screening-to": "screening", "screening-version": "1"})
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/screening",
+        data={"screening-to": "screening", "screening-version": "1"},
+    )
     _assert_clean_503(response)
     with app.app_context():
         proposal = db.session.get(Proposal, proposal_id)
@@ -71,9 +76,12 @@ def database_gone(make_app):
     """The app pointed at a database server that is not there (nothing listens)."""
     url = f"postgresql+psycopg://kokeilu:secret@127.0.0.1:{_closed_port()}/kokeilu"
     app = make_app()
-    broken = create_app("testing", SQLALCHEMY_DATABASE_URI=url,
-                        SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 3}},
-                        SECRET_KEY=app.config["SECRET_KEY"])
+    broken = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=url,
+        SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 3}},
+        SECRET_KEY=app.config["SECRET_KEY"],
+    )
     yield app, broken
     with broken.app_context():
         db.engine.dispose()
@@ -84,16 +92,19 @@ def test_pages_answer_503_when_the_database_is_gone(database_gone):
     client = broken.test_client()
     _assert_clean_503(client.get("/"))
     _assert_clean_503(client.get("/experiments"))
-    _assert_clean_503(client.post("/login", data={"email": "a@test.example",
-                                                  "password": "whatever it is"}))
+    _assert_clean_503(
+        client.post("/login", data={"email": "a@test.example", "password": "whatever it is"})
+    )
 
 
 def test_the_api_answers_problem_json_when_the_database_is_gone(database_gone):
     _, broken = database_gone
     client = broken.test_client()
     _assert_clean_503(client.get("/api/v1/programmes"), problem=True)
-    _assert_clean_503(client.get("/api/v1/proposals",
-                                 headers={"Authorization": "Bearer not-a-token"}), problem=True)
+    _assert_clean_503(
+        client.get("/api/v1/proposals", headers={"Authorization": "Bearer not-a-token"}),
+        problem=True,
+    )
 
 
 def test_a_signed_in_user_gets_a_clean_503_too(database_gone):
@@ -101,8 +112,7 @@ def test_a_signed_in_user_gets_a_clean_503_too(database_gone):
     with app.app_context():
         builders.make_user(email="applicant@test.example")
     client = app.test_client()
-    client.post("/login", data={"email": "applicant@test.example",
-                                "password": builders.PASSWORD})
+    client.post("/login", data={"email": "applicant@test.example", "password": builders.PASSWORD})
     cookie = client.get_cookie("session").value
     gone = broken.test_client()
     gone.set_cookie("session", cookie)  # the same signed session, another server
@@ -113,14 +123,18 @@ def test_a_signed_in_user_gets_a_clean_503_too(database_gone):
 @pytest.fixture
 def mail_down(make_app):
     """Real SMTP to a loopback port where nothing listens."""
-    app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=_closed_port(),
-                   MAIL_TIMEOUT=3)
+    app = make_app(
+        MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=_closed_port(), MAIL_TIMEOUT=3
+    )
     with app.app_context():
-        people = {who: builders.make_user(role, email=f"{who}@test.example", name=who.title())
-                  for who, role in (("applicant", "applicant"), ("staff", "staff"))}
+        people = {
+            who: builders.make_user(role, email=f"{who}@test.example", name=who.title())
+            for who, role in (("applicant", "applicant"), ("staff", "staff"))
+        }
         programme = builders.make_programme()
-        people["proposal"] = builders.make_proposal(people["applicant"], programme,
-                                                    status=Status.SUBMITTED)
+        people["proposal"] = builders.make_proposal(
+            people["applicant"], programme, status=Status.SUBMITTED
+        )
     return app, people
 
 
@@ -128,8 +142,10 @@ def test_a_move_succeeds_when_the_mail_server_is_down(mail_down, caplog):
     app, ids = mail_down
     client = app.test_client()
     client.post("/login", data={"email": "staff@test.example", "password": builders.PASSWORD})
-    response = client.post(f"/proposals/{ids['proposal']}/moves/screening",
-                           data={"screening-to": "screening", "screening-version": "1"})
+    response = client.post(
+        f"/proposals/{ids['proposal']}/moves/screening",
+        data={"screening-to": "screening", "screening-version": "1"},
+    )
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Proposal, ids["proposal"]).status == Status.SCREENING
@@ -141,11 +157,20 @@ def test_account_mail_failing_does_not_break_the_pages(mail_down):
     app, _ = mail_down
     client = app.test_client()
     password = "river otter violin"
-    response = client.post("/register", data={
-        "name": "Nea", "email": "nea@test.example", "password": password, "confirm": password,
-        "proposer_type": "resident", "locale": "fi"})
+    response = client.post(
+        "/register",
+        data={
+            "name": "Nea",
+            "email": "nea@test.example",
+            "password": password,
+            "confirm": password,
+            "proposer_type": "resident",
+            "locale": "fi",
+        },
+    )
     assert response.status_code == 200
-    assert client.post("/password/forgot",
-                       data={"email": "applicant@test.example"}).status_code == 200
+    assert (
+        client.post("/password/forgot", data={"email": "applicant@test.example"}).status_code == 200
+    )
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "nea@test.example"))

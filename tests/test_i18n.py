@@ -20,13 +20,16 @@ def html_lang(response) -> str:
     return re.search(r'<html lang="([^"]+)"', response.text).group(1)
 
 
-@pytest.mark.parametrize(("header", "expected"), [
-    (None, "fi"),
-    ("sv-FI,sv;q=0.9", "sv"),
-    ("en-GB,en;q=0.8", "en"),
-    ("de-DE,de;q=0.9", "fi"),
-    ("de;q=0.9,sv;q=0.5", "sv"),
-])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, "fi"),
+        ("sv-FI,sv;q=0.9", "sv"),
+        ("en-GB,en;q=0.8", "en"),
+        ("de-DE,de;q=0.9", "fi"),
+        ("de;q=0.9,sv;q=0.5", "sv"),
+    ],
+)
 def test_accept_language_then_finnish(client, header, expected):
     # An empty header is a browser that states no language (test clients say "en").
     assert html_lang(client.get("/", headers={"Accept-Language": header or ""})) == expected
@@ -69,7 +72,10 @@ def test_switcher_names_each_language_in_itself_and_keeps_page_and_query(client)
     nav = re.search(r'<nav class="languages".*?</nav>', page, re.S).group(0)
     links = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang="\w+"([^>]*)>([^<]+)</a>', nav)
     assert [(lang, name) for _, lang, _, name in links] == [
-        ("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
+        ("fi", "Suomi"),
+        ("sv", "Svenska"),
+        ("en", "English"),
+    ]
     for href, lang, _, _ in links:
         assert html.unescape(href) == f"/login?next=%2Fproposals%2Fmine&lang={lang}"
     current = [lang for _, lang, attrs, _ in links if 'aria-current="true"' in attrs]
@@ -84,16 +90,20 @@ def test_every_page_has_html_lang_and_the_footer_links_the_statement(client):
             assert 'href="/accessibility"' in response.text, path
 
 
-@pytest.mark.parametrize(("lang", "money", "number"), [
-    ("fi", "12\u00a0500,50\u00a0€", "1\u00a0234\u00a0567"),
-    ("sv", "12\u00a0500,50\u00a0€", "1\u00a0234\u00a0567"),
-    ("en", "€12,500.50", "1,234,567"),
-])
+@pytest.mark.parametrize(
+    ("lang", "money", "number"),
+    [
+        ("fi", "12\u00a0500,50\u00a0€", "1\u00a0234\u00a0567"),
+        ("sv", "12\u00a0500,50\u00a0€", "1\u00a0234\u00a0567"),
+        ("en", "€12,500.50", "1,234,567"),
+    ],
+)
 def test_money_and_numbers_are_formatted_for_the_language(app, lang, money, number):
     with app.test_request_context(f"/?lang={lang}"):
         rendered = render_template_string(
             "{{ amount|money }}|{{ count|number }}",
-            amount=Decimal("12500.50"), count=1234567,
+            amount=Decimal("12500.50"),
+            count=1234567,
         )
     assert rendered == f"{money}|{number}"
 
@@ -110,16 +120,23 @@ def test_times_are_shown_in_helsinki_time(app):
     assert summer_text == "1.7.2026 12.00"
     assert day == "5. maaliskuuta 2026"
     with app.test_request_context("/?lang=en"):
-        assert render_template_string("{{ t|datetime('short') }}", t=moment) == \
-            "1/16/26, 12:30\u202fAM"
+        assert (
+            render_template_string("{{ t|datetime('short') }}", t=moment)
+            == "1/16/26, 12:30\u202fAM"
+        )
 
 
 CENTRES = {
-    "fi": ["Espoon keskus", "Espoonlahti", "Leppävaara", "Matinkylä–Olari", "Tapiola",
-           "Koko kaupunki"],
+    "fi": [
+        "Espoon keskus",
+        "Espoonlahti",
+        "Leppävaara",
+        "Matinkylä–Olari",
+        "Tapiola",
+        "Koko kaupunki",
+    ],
     "sv": ["Esbo centrum", "Esboviken", "Alberga", "Mattby–Olars", "Hagalund", "Hela staden"],
-    "en": ["Espoon keskus", "Espoonlahti", "Leppävaara", "Matinkylä–Olari", "Tapiola",
-           "City-wide"],
+    "en": ["Espoon keskus", "Espoonlahti", "Leppävaara", "Matinkylä–Olari", "Tapiola", "City-wide"],
 }
 
 
@@ -145,11 +162,14 @@ def test_statuses_roles_and_goals_are_translated(app):
         assert status_label(Status.SCREENING) == "In screening"
 
 
-@pytest.mark.parametrize(("lang", "required", "email"), [
-    ("fi", "Pakollinen.", "Virheellinen sähköpostiosoite."),
-    ("sv", "Det här fältet är obligatoriskt.", "Felaktig epost-adress."),
-    ("en", "This field is required.", "Invalid email address."),
-])
+@pytest.mark.parametrize(
+    ("lang", "required", "email"),
+    [
+        ("fi", "Pakollinen.", "Virheellinen sähköpostiosoite."),
+        ("sv", "Det här fältet är obligatoriskt.", "Felaktig epost-adress."),
+        ("en", "This field is required.", "Invalid email address."),
+    ],
+)
 def test_wtforms_own_messages_are_in_the_language(client, lang, required, email):
     response = client.post(f"/register?lang={lang}", data={"email": "not an address"})
     assert response.status_code == 422
@@ -157,13 +177,17 @@ def test_wtforms_own_messages_are_in_the_language(client, lang, required, email)
     assert email in response.text
 
 
-@pytest.mark.parametrize(("lang", "message"), [
-    ("fi", "&#39;18&#39;, &#39;19&#39; eivät ole kelvollisia valintoja tälle kentälle."),
-    ("sv", "&#39;18&#39;, &#39;19&#39; är inte giltiga val för detta fält."),
-    ("en", "&#39;18&#39;, &#39;19&#39; are not valid choices for this field."),
-])
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("fi", "&#39;18&#39;, &#39;19&#39; eivät ole kelvollisia valintoja tälle kentälle."),
+        ("sv", "&#39;18&#39;, &#39;19&#39; är inte giltiga val för detta fält."),
+        ("en", "&#39;18&#39;, &#39;19&#39; are not valid choices for this field."),
+    ],
+)
 def test_a_wrong_choice_among_checkboxes_is_named_in_the_language(
-        client, auth, programme, lang, message):
+    client, auth, programme, lang, message
+):
     # WTForms' own Finnish catalogue lacks this message (a fuzzy entry): ours has it.
     auth.login("applicant")
     response = client.post(f"/proposals/new?lang={lang}", data={"sdgs": ["4", "18", "19"]})
@@ -171,17 +195,21 @@ def test_a_wrong_choice_among_checkboxes_is_named_in_the_language(
     assert message in response.text
 
 
-def test_notification_email_is_in_the_recipients_language(app, client, auth, people,
-                                                          programme, outbox):
+def test_notification_email_is_in_the_recipients_language(
+    app, client, auth, people, programme, outbox
+):
     with app.app_context():
         db.session.get(User, people["applicant"]).locale = "sv"
         db.session.commit()
-        proposal_id = builders.make_proposal(people["applicant"], programme,
-                                             status=Status.SUBMITTED)
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme, status=Status.SUBMITTED
+        )
     auth.login("staff")
     client.get("/?lang=fi")  # the staff member works in Finnish
-    response = client.post(f"/proposals/{proposal_id}/moves/screening",
-                           data={"screening-to": "screening", "screening-version": "1"})
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/screening",
+        data={"screening-to": "screening", "screening-version": "1"},
+    )
     assert response.status_code == 303
     assert "Ehdotus on nyt" in client.get(f"/proposals/{proposal_id}").text
     [mail] = outbox

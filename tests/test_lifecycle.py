@@ -35,8 +35,10 @@ SPEC_TABLE = {
     (S.PILOT, S.DISCONTINUED): (MANAGER, False),
     (S.EVALUATION, S.ADOPTED): (MANAGER, False),
     (S.EVALUATION, S.DISCONTINUED): (MANAGER, False),
-    **{(s, S.WITHDRAWN): (APPLICANT, True)
-       for s in (S.DRAFT, S.SUBMITTED, S.SCREENING, S.MORE_INFO)},
+    **{
+        (s, S.WITHDRAWN): (APPLICANT, True)
+        for s in (S.DRAFT, S.SUBMITTED, S.SCREENING, S.MORE_INFO)
+    },
 }
 SPEC_REQUIRES = {
     (S.SCREENING, S.PILOT): {"allocated_budget", "start_date", "planned_end_date", "owner_id"},
@@ -74,10 +76,15 @@ def _fields(proposal: Proposal, staff_id: int) -> dict:
     """Everything any move may require, valid for this proposal."""
     start = date(proposal.programme.start_year + 1, 3, 1)
     return {
-        "question": "Which library?", "answer": "Tapiola.", "reason": "Out of scope.",
-        "decision": "Adopted city-wide.", "lessons_learned": "Start small.",
-        "allocated_budget": Decimal("10000.00"), "start_date": start,
-        "planned_end_date": start + timedelta(days=120), "owner_id": staff_id,
+        "question": "Which library?",
+        "answer": "Tapiola.",
+        "reason": "Out of scope.",
+        "decision": "Adopted city-wide.",
+        "lessons_learned": "Start small.",
+        "allocated_budget": Decimal("10000.00"),
+        "start_date": start,
+        "planned_end_date": start + timedelta(days=120),
+        "owner_id": staff_id,
         "city_unit": "Libraries",
         "actual_end_date": (
             proposal.experiment.start_date + timedelta(days=100) if proposal.experiment else start
@@ -92,8 +99,9 @@ def test_change_status_follows_the_table(ctx, programme, source, target):
     stranger = builders.make_user(Role.APPLICANT)
     for role, is_owner in ACTORS:
         actor_id = users[role]
-        proposal_id = builders.make_proposal(actor_id if is_owner else stranger, programme,
-                                             status=source)
+        proposal_id = builders.make_proposal(
+            actor_id if is_owner else stranger, programme, status=source
+        )
         if source == S.EVALUATION:
             builders.make_evaluation(proposal_id, users[Role.STAFF])
         proposal = db.session.get(Proposal, proposal_id)
@@ -148,13 +156,16 @@ def test_the_refusal_names_the_allowed_moves(ctx, source):
 
 def test_the_refusal_reaches_the_page(app, client, auth, programme, people):
     with app.app_context():
-        proposal_id = builders.make_proposal(people["applicant"], programme,
-                                             status=Status.SUBMITTED)
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme, status=Status.SUBMITTED
+        )
     auth.login("staff")
     client.get("/?lang=en")
-    response = client.post(f"/proposals/{proposal_id}/moves/adopted",
-                           data={"adopted-to": "adopted", "adopted-version": "1"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/adopted",
+        data={"adopted-to": "adopted", "adopted-version": "1"},
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert "From “Submitted” the proposal may move to: In screening, Withdrawn." in response.text
     with app.app_context():

@@ -23,8 +23,11 @@ def keep_logging():
     """env.py configures logging from alembic.ini; give the other tests theirs back."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    loggers = {name: (lg.disabled, lg.level) for name, lg in logging.root.manager.loggerDict.items()
-               if isinstance(lg, logging.Logger)}
+    loggers = {
+        name: (lg.disabled, lg.level)
+        for name, lg in logging.root.manager.loggerDict.items()
+        if isinstance(lg, logging.Logger)
+    }
     yield
     root.handlers[:], root.level = handlers, level
     for name, lg in logging.root.manager.loggerDict.items():
@@ -63,8 +66,10 @@ def test_migrations_match_the_models_on_sqlite(tmp_path):
     assert _migrated_schema_differences(url, downgrade_first=True) == []
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
-                    reason="TEST_DATABASE_URL is not a PostgreSQL database")
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
+    reason="TEST_DATABASE_URL is not a PostgreSQL database",
+)
 def test_migrations_match_the_models_on_postgresql():
     """In a schema of its own, so the per-test tables of the other tests are left alone."""
     from experiments import database_url
@@ -97,23 +102,33 @@ def test_text_written_before_languages_were_recorded_takes_its_authors(tmp_path)
         try:
             flask_migrate.upgrade(revision="748f9834a6cd")
             with db.engine.begin() as connection:
-                connection.execute(text(
-                    "INSERT INTO user (id, email, name, password_hash, role, locale, "
-                    "session_epoch, active, created_at) VALUES "
-                    "(1, 'a@test.example', 'A', 'x', 'applicant', 'sv', 0, 1, '2020-01-01'), "
-                    "(2, 'b@test.example', 'B', 'x', 'applicant', 'xx', 0, 1, '2020-01-01')"))
-                connection.execute(text(
-                    "INSERT INTO programme (id, name, description, start_year, end_year, "
-                    "created_at) VALUES (1, 'P', '', 2020, 2021, '2020-01-01')"))
-                connection.execute(text(
-                    "INSERT INTO proposal (id, programme_id, owner_id, title, status, version, "
-                    "created_at, updated_at) VALUES "
-                    "(1, 1, 1, 'Lånerobot', 'draft', 1, '2020-01-01', '2020-01-01'), "
-                    "(2, 1, 2, 'Robot', 'draft', 1, '2020-01-01', '2020-01-01')"))
+                connection.execute(
+                    text(
+                        "INSERT INTO user (id, email, name, password_hash, role, locale, "
+                        "session_epoch, active, created_at) VALUES "
+                        "(1, 'a@test.example', 'A', 'x', 'applicant', 'sv', 0, 1, '2020-01-01'), "
+                        "(2, 'b@test.example', 'B', 'x', 'applicant', 'xx', 0, 1, '2020-01-01')"
+                    )
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO programme (id, name, description, start_year, end_year, "
+                        "created_at) VALUES (1, 'P', '', 2020, 2021, '2020-01-01')"
+                    )
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO proposal (id, programme_id, owner_id, title, status, version, "
+                        "created_at, updated_at) VALUES "
+                        "(1, 1, 1, 'Lånerobot', 'draft', 1, '2020-01-01', '2020-01-01'), "
+                        "(2, 1, 2, 'Robot', 'draft', 1, '2020-01-01', '2020-01-01')"
+                    )
+                )
             flask_migrate.upgrade()
             with db.engine.connect() as connection:
                 languages = connection.execute(
-                    text("SELECT id, language FROM proposal ORDER BY id")).all()
+                    text("SELECT id, language FROM proposal ORDER BY id")
+                ).all()
             # A locale the service does not speak leaves the default.
             assert [tuple(row) for row in languages] == [(1, "sv"), (2, "fi")]
         finally:

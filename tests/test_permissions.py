@@ -43,8 +43,13 @@ ROUTES = [
     ("GET", "/programmes/999999", (LOGIN, 403, 403, 403, 404, 404)),
 ]
 
-LOGIN_AS = {"owner": "applicant", "other": "other", "staff": "staff", "manager": "manager",
-            "admin": "admin"}
+LOGIN_AS = {
+    "owner": "applicant",
+    "other": "other",
+    "staff": "staff",
+    "manager": "manager",
+    "admin": "admin",
+}
 
 
 def _answer(response):
@@ -69,8 +74,9 @@ def test_who_may_open_what(app, client, auth, people, programme, who):
                 "programme": programme,
                 "call": db.session.scalar(select(Call.id).where(Call.programme_id == programme)),
                 "draft": builders.make_proposal(people["applicant"], programme),
-                "proposal": builders.make_proposal(people["applicant"], programme,
-                                                   status=Status.SUBMITTED),
+                "proposal": builders.make_proposal(
+                    people["applicant"], programme, status=Status.SUBMITTED
+                ),
             }
         url = path.format(**ids)
         target = url.rsplit("/", 1)[1]

@@ -40,8 +40,11 @@ def _differences(app) -> list:
 
 
 def test_migrations_build_the_models_schema(empty_database_url, tmp_path):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url,
-                     MAIL_FILE_PATH=str(tmp_path / "outbox"))
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=empty_database_url,
+        MAIL_FILE_PATH=str(tmp_path / "outbox"),
+    )
     with app.app_context():
         upgrade()
         assert _differences(app) == []
@@ -57,16 +60,21 @@ def test_migrations_build_the_models_schema(empty_database_url, tmp_path):
 
 
 def test_upgrading_encrypts_the_stored_totp_secrets_and_downgrading_decrypts(
-        empty_database_url, tmp_path):
+    empty_database_url, tmp_path
+):
     from experiments.secrets_at_rest import unseal
 
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url,
-                     MAIL_FILE_PATH=str(tmp_path / "outbox"))
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=empty_database_url,
+        MAIL_FILE_PATH=str(tmp_path / "outbox"),
+    )
     clear = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     insert = text(
         'INSERT INTO "user" (email, name, password_hash, role, locale, session_epoch, '
         "active, created_at, totp_secret) VALUES (:email, 'X', 'h', 'staff', 'fi', 0, "
-        "true, CURRENT_TIMESTAMP, :secret)")
+        "true, CURRENT_TIMESTAMP, :secret)"
+    )
     stored = text('SELECT email, totp_secret FROM "user" ORDER BY email')
     with app.app_context():
         upgrade(revision="eeef8725691d")  # the last revision with secrets in clear
@@ -82,5 +90,7 @@ def test_upgrading_encrypts_the_stored_totp_secrets_and_downgrading_decrypts(
         downgrade(revision="eeef8725691d")
         with db.engine.connect() as connection:
             assert dict(connection.execute(stored).all()) == {
-                "a@test.example": clear, "b@test.example": None}
+                "a@test.example": clear,
+                "b@test.example": None,
+            }
         db.engine.dispose()

@@ -88,12 +88,22 @@ def test_two_staff_deciding_at_once_one_sees_a_conflict(race_app):
         proposal_id = builders.make_proposal(owner, programme, status=Status.SCREENING)
 
     def reject(proposal, version):
-        change_status(proposal, Status.REJECTED, db.session.get(User, staff[0]), version,
-                      reason="Not a fit for the programme.")
+        change_status(
+            proposal,
+            Status.REJECTED,
+            db.session.get(User, staff[0]),
+            version,
+            reason="Not a fit for the programme.",
+        )
 
     def ask(proposal, version):
-        change_status(proposal, Status.MORE_INFO, db.session.get(User, staff[1]), version,
-                      question="Which schools would take part?")
+        change_status(
+            proposal,
+            Status.MORE_INFO,
+            db.session.get(User, staff[1]),
+            version,
+            question="Which schools would take part?",
+        )
 
     _one_won(_at_once(race_app, proposal_id, [reject, ask]))
     history = _history(race_app, proposal_id)
@@ -124,12 +134,15 @@ def test_two_editors_saving_at_once_one_sees_a_conflict(race_app):
 
     def edit(title):
         def save(proposal, version):
-            proposal_service.update_content(proposal, db.session.get(User, owner), version,
-                                            {"title": title})
+            proposal_service.update_content(
+                proposal, db.session.get(User, owner), version, {"title": title}
+            )
+
         return save
 
-    outcomes = _at_once(race_app, proposal_id, [edit("Version from the laptop"),
-                                                edit("Version from the phone")])
+    outcomes = _at_once(
+        race_app, proposal_id, [edit("Version from the laptop"), edit("Version from the phone")]
+    )
     _one_won(outcomes)
     winner = ["Version from the laptop", "Version from the phone"][outcomes.index("done")]
     with race_app.app_context():

@@ -38,16 +38,33 @@ def _free_port() -> int:
 
 def _start(port: int, log: Path) -> subprocess.Popen:
     environment = os.environ | {
-        "KOKEILU_CONFIG": "production", "DATABASE_URL": TEST_DATABASE_URL,
+        "KOKEILU_CONFIG": "production",
+        "DATABASE_URL": TEST_DATABASE_URL,
         "SECRET_KEY": "shared-by-every-app-server-0123456789abcdef",
-        "REQUIRE_TOTP": "0", "MAIL_BACKEND": "locmem",
+        "REQUIRE_TOTP": "0",
+        "MAIL_BACKEND": "locmem",
     }
     with log.open("wb") as output:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-             "--timeout", "120", "--graceful-timeout", "5", "--no-control-socket",
-             "app:app"],
-            cwd=ROOT, env=environment, stdin=subprocess.DEVNULL, stdout=output,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "120",
+                "--graceful-timeout",
+                "5",
+                "--no-control-socket",
+                "app:app",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
             stderr=subprocess.STDOUT,
         )
 
@@ -114,10 +131,14 @@ class Browser:
 def _hidden_fields(page: str, action: str) -> dict:
     form = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', page, re.S)
     assert form, f"no form posting to {action}"
-    return dict(re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"',
-                           form.group(1))
-                + re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"',
-                             form.group(1)))
+    return dict(
+        re.findall(
+            r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form.group(1)
+        )
+        + re.findall(
+            r'<input[^>]*name="([^"]+)"[^>]*type="hidden"[^>]*value="([^"]*)"', form.group(1)
+        )
+    )
 
 
 def test_a_move_through_one_server_is_seen_through_the_other(app, servers):
@@ -134,8 +155,12 @@ def test_a_move_through_one_server_is_seen_through_the_other(app, servers):
     status, _, page = browser.request(first, "GET", "/login?lang=en")
     assert status == 200
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    status, headers, _ = browser.request(first, "POST", "/login?lang=en", {
-        "email": "staff@test.example", "password": builders.PASSWORD, "csrf_token": token})
+    status, headers, _ = browser.request(
+        first,
+        "POST",
+        "/login?lang=en",
+        {"email": "staff@test.example", "password": builders.PASSWORD, "csrf_token": token},
+    )
     assert status == 302, headers
 
     # Move the proposal through the second: the session is honoured there too.

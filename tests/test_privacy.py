@@ -43,22 +43,44 @@ def test_only_necessary_cookies(client, auth, programme):
 def history(app, people, programme):
     """The applicant's proposal, moved by them, reviewed by staff; ids."""
     with app.app_context():
-        proposal_id = builders.make_proposal(people["applicant"], programme,
-                                             status=Status.SCREENING)
-        db.session.add_all([
-            StatusChange(proposal_id=proposal_id, from_status=Status.DRAFT,
-                         to_status=Status.SUBMITTED, actor_id=people["applicant"],
-                         reason="Sent by me"),
-            StatusChange(proposal_id=proposal_id, from_status=Status.SUBMITTED,
-                         to_status=Status.SCREENING, actor_id=people["staff"]),
-            Review(proposal_id=proposal_id, reviewer_id=people["staff"], need=4, benefit=4,
-                   reusability=3, feasibility=5, cost_effectiveness=2,
-                   comment="Promising, costly"),
-            ApiToken(user_id=people["applicant"], token_hash="0" * 64, expires_at=utcnow()),
-            Feedback(user_id=people["applicant"], name="Applicant",
-                     email="applicant@test.example", message="The focus ring is faint.",
-                     locale="fi"),
-        ])
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme, status=Status.SCREENING
+        )
+        db.session.add_all(
+            [
+                StatusChange(
+                    proposal_id=proposal_id,
+                    from_status=Status.DRAFT,
+                    to_status=Status.SUBMITTED,
+                    actor_id=people["applicant"],
+                    reason="Sent by me",
+                ),
+                StatusChange(
+                    proposal_id=proposal_id,
+                    from_status=Status.SUBMITTED,
+                    to_status=Status.SCREENING,
+                    actor_id=people["staff"],
+                ),
+                Review(
+                    proposal_id=proposal_id,
+                    reviewer_id=people["staff"],
+                    need=4,
+                    benefit=4,
+                    reusability=3,
+                    feasibility=5,
+                    cost_effectiveness=2,
+                    comment="Promising, costly",
+                ),
+                ApiToken(user_id=people["applicant"], token_hash="0" * 64, expires_at=utcnow()),
+                Feedback(
+                    user_id=people["applicant"],
+                    name="Applicant",
+                    email="applicant@test.example",
+                    message="The focus ring is faint.",
+                    locale="fi",
+                ),
+            ]
+        )
         db.session.commit()
         return proposal_id
 
@@ -100,8 +122,9 @@ def _statistics(app, programme_id):
         return statistics_json(programme_statistics(programme_id))
 
 
-def test_deleting_my_account_erases_me_and_keeps_the_statistics(app, client, auth, people,
-                                                                programme, history):
+def test_deleting_my_account_erases_me_and_keeps_the_statistics(
+    app, client, auth, people, programme, history
+):
     with app.app_context():
         builders.make_proposal(people["applicant"], programme, status=Status.PILOT)
     before = _statistics(app, programme)
@@ -109,15 +132,15 @@ def test_deleting_my_account_erases_me_and_keeps_the_statistics(app, client, aut
     other_device = app.test_client()
     type(auth)(other_device).login("applicant")
 
-    wrong = client.post("/account/delete", data={"password": "not my password",
-                                                 "understood": "y"})
+    wrong = client.post("/account/delete", data={"password": "not my password", "understood": "y"})
     assert wrong.status_code == 422
     unticked = client.post("/account/delete", data={"password": builders.PASSWORD})
     assert unticked.status_code == 422
     assert _user(app, people["applicant"]).name == "Applicant"
 
-    response = client.post("/account/delete", data={"password": builders.PASSWORD,
-                                                     "understood": "y"})
+    response = client.post(
+        "/account/delete", data={"password": builders.PASSWORD, "understood": "y"}
+    )
     assert response.status_code == 302
     assert client.get("/proposals/mine").status_code == 302
     assert other_device.get("/proposals/mine").status_code == 302
@@ -129,12 +152,28 @@ def test_deleting_my_account_erases_me_and_keeps_the_statistics(app, client, aut
     assert not user.active and user.deleted_at is not None
     assert user.password_hash.startswith("!")
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(ApiToken).where(
-            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))) == 0
-        assert db.session.scalar(select(func.count()).select_from(Proposal).where(
-            Proposal.owner_id == user.id)) == 2
-        assert db.session.scalar(select(func.count()).select_from(StatusChange).where(
-            StatusChange.actor_id == user.id)) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(ApiToken)
+                .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            )
+            == 0
+        )
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Proposal).where(Proposal.owner_id == user.id)
+            )
+            == 2
+        )
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(StatusChange)
+                .where(StatusChange.actor_id == user.id)
+            )
+            == 1
+        )
         feedback = db.session.scalar(select(Feedback))
         assert (feedback.name, feedback.email, feedback.user_id) == (None, None, None)
         assert feedback.message == "The focus ring is faint."
@@ -164,8 +203,9 @@ def _user(app, user_id) -> User:
 
 def test_the_last_admin_cannot_delete_their_account(client, auth):
     auth.login("admin")
-    response = client.post("/account/delete", data={"password": builders.PASSWORD,
-                                                    "understood": "y"})
+    response = client.post(
+        "/account/delete", data={"password": builders.PASSWORD, "understood": "y"}
+    )
     assert response.status_code == 422
     assert "last active administrator" in response.text
 
@@ -174,21 +214,33 @@ def test_an_address_freed_by_deletion_can_register_again(app, client, auth, outb
     auth.login("other")
     client.post("/account/delete", data={"password": builders.PASSWORD, "understood": "y"})
     password = "river otter violin"
-    response = client.post("/register", data={
-        "name": "Back Again", "email": "other@test.example", "password": password,
-        "confirm": password, "proposer_type": "resident", "locale": "en"})
+    response = client.post(
+        "/register",
+        data={
+            "name": "Back Again",
+            "email": "other@test.example",
+            "password": password,
+            "confirm": password,
+            "proposer_type": "resident",
+            "locale": "en",
+        },
+    )
     assert response.status_code == 200
     assert "Confirm your e-mail address" in outbox[-1].subject
 
 
 # Business secrets.
 
+
 @pytest.fixture
 def secret_pilot(app, people, programme):
     with app.app_context():
         proposal_id = builders.make_proposal(
-            people["applicant"], programme, status=Status.EVALUATION,
-            summary=SECRET, confidential_summary=True,
+            people["applicant"],
+            programme,
+            status=Status.EVALUATION,
+            summary=SECRET,
+            confidential_summary=True,
             need="Pavements ice over before the crews arrive.",
         )
         builders.make_evaluation(proposal_id, people["staff"])
@@ -199,9 +251,16 @@ def _public_urls(app, proposal_id):
     with app.app_context():
         proposal = db.session.get(Proposal, proposal_id)
         experiment_id, programme_id = proposal.experiment.id, proposal.programme_id
-    return ["/experiments", f"/experiments/{experiment_id}", "/experiments/open-data.csv",
-            "/experiments/open-data.json", "/api/v1/public/experiments", "/statistics",
-            f"/api/v1/statistics?programme={programme_id}", "/"]
+    return [
+        "/experiments",
+        f"/experiments/{experiment_id}",
+        "/experiments/open-data.csv",
+        "/experiments/open-data.json",
+        "/api/v1/public/experiments",
+        "/statistics",
+        f"/api/v1/statistics?programme={programme_id}",
+        "/",
+    ]
 
 
 def test_sections_with_business_secrets_are_never_public(app, client, secret_pilot):
@@ -228,9 +287,16 @@ def test_the_applicant_marks_sections_in_the_proposal_form(app, client, auth, pr
     with app.app_context():
         call_id = db.session.scalar(select(func.min(Proposal.call_id)))
         call_id = call_id or db.session.scalar(select(db.metadata.tables["call"].c.id))
-    response = client.post("/proposals/new", data={
-        "call_id": str(call_id), "title": "Sensor pilot", "summary": SECRET,
-        "confidential_summary": "y", "need": "Ice."})
+    response = client.post(
+        "/proposals/new",
+        data={
+            "call_id": str(call_id),
+            "title": "Sensor pilot",
+            "summary": SECRET,
+            "confidential_summary": "y",
+            "need": "Ice.",
+        },
+    )
     assert response.status_code == 302, response.text
     proposal_id = int(response.headers["Location"].rsplit("/", 1)[1])
     # Editing without touching the box keeps it ticked.

@@ -13,18 +13,26 @@ from tests import builders
 
 
 def _programme_form(**overrides):
-    data = {"name": "Smart City 2030", "description": "Experiments for a smarter city.",
-            "start_year": "2026", "end_year": "2028", "annual_budget": "100 000"}
+    data = {
+        "name": "Smart City 2030",
+        "description": "Experiments for a smarter city.",
+        "start_year": "2026",
+        "end_year": "2028",
+        "annual_budget": "100 000",
+    }
     data.update(overrides)
     return data
 
 
 def _budgets(app, programme_id):
     with app.app_context():
-        return dict(db.session.execute(
-            select(ProgrammeYear.year, ProgrammeYear.annual_budget)
-            .where(ProgrammeYear.programme_id == programme_id).order_by(ProgrammeYear.year)
-        ).all())
+        return dict(
+            db.session.execute(
+                select(ProgrammeYear.year, ProgrammeYear.annual_budget)
+                .where(ProgrammeYear.programme_id == programme_id)
+                .order_by(ProgrammeYear.year)
+            ).all()
+        )
 
 
 def _count(app, model):
@@ -63,19 +71,22 @@ def test_create_programme_gives_every_year_its_budget(client, manager, app):
     assert "Smart City 2030" in page.text
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("name", "", "This field is required."),
-    ("name", "x" * 201, "Field cannot be longer than 200 characters."),
-    ("start_year", "", "Give the year, e.g. 2025."),
-    ("start_year", "abc", "Not a valid integer value."),
-    ("end_year", "1999", "Give a year from 2000 to 2100."),
-    ("end_year", "2025", "The last year cannot be before the first year."),
-    ("end_year", "2050", "A programme lasts at most 20 years."),
-    ("annual_budget", "", "Give the annual budget for 2026."),
-    ("annual_budget", "-1", "Enter a value from 0 to 1 000 000 000."),
-    ("annual_budget", "12.345", "Use at most two decimals (cents)."),
-    ("annual_budget", "lots", "Not a valid decimal value."),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "This field is required."),
+        ("name", "x" * 201, "Field cannot be longer than 200 characters."),
+        ("start_year", "", "Give the year, e.g. 2025."),
+        ("start_year", "abc", "Not a valid integer value."),
+        ("end_year", "1999", "Give a year from 2000 to 2100."),
+        ("end_year", "2025", "The last year cannot be before the first year."),
+        ("end_year", "2050", "A programme lasts at most 20 years."),
+        ("annual_budget", "", "Give the annual budget for 2026."),
+        ("annual_budget", "-1", "Enter a value from 0 to 1 000 000 000."),
+        ("annual_budget", "12.345", "Use at most two decimals (cents)."),
+        ("annual_budget", "lots", "Not a valid decimal value."),
+    ],
+)
 def test_create_programme_refuses_bad_field(client, manager, app, field, value, message):
     response = client.post("/programmes/new", data=_programme_form(**{field: value}))
     assert response.status_code == 422
@@ -96,9 +107,13 @@ def test_programme_name_is_unique(client, manager, app, programme):
 def _edit_form(app, programme_id, **overrides):
     with app.app_context():
         programme = db.session.get(Programme, programme_id)
-        data = {"name": programme.name, "description": programme.description,
-                "start_year": str(programme.start_year), "end_year": str(programme.end_year),
-                "annual_budget": ""}
+        data = {
+            "name": programme.name,
+            "description": programme.description,
+            "start_year": str(programme.start_year),
+            "end_year": str(programme.end_year),
+            "annual_budget": "",
+        }
         for row in programme.years:
             data[f"budget_{row.year}"] = str(row.annual_budget)
     data.update(overrides)
@@ -117,13 +132,18 @@ def test_edit_form_shows_each_years_budget(client, manager, app, programme):
 
 def test_edit_changes_a_years_budget_and_adds_years(client, manager, app, programme):
     year = date.today().year
-    data = _edit_form(app, programme, **{
-        "end_year": str(year + 2), "annual_budget": "50000", f"budget_{year}": "300000"})
+    data = _edit_form(
+        app,
+        programme,
+        **{"end_year": str(year + 2), "annual_budget": "50000", f"budget_{year}": "300000"},
+    )
     response = client.post(f"/programmes/{programme}/edit", data=data)
     assert response.status_code == 302, response.text
     assert _budgets(app, programme) == {
-        year - 1: Decimal("250000.00"), year: Decimal("300000.00"),
-        year + 1: Decimal("250000.00"), year + 2: Decimal("50000.00"),
+        year - 1: Decimal("250000.00"),
+        year: Decimal("300000.00"),
+        year + 1: Decimal("250000.00"),
+        year + 2: Decimal("50000.00"),
     }
 
 
@@ -132,11 +152,17 @@ def test_a_stale_edit_is_refused_and_changes_nothing(client, manager, app, progr
     form = client.get(f"/programmes/{programme}/edit").text
     assert 'name="version" type="hidden" value="1"' in form
     year = date.today().year
-    first = client.post(f"/programmes/{programme}/edit", data=_edit_form(
-        app, programme, version="1", **{f"budget_{year}": "300000"}))
+    first = client.post(
+        f"/programmes/{programme}/edit",
+        data=_edit_form(app, programme, version="1", **{f"budget_{year}": "300000"}),
+    )
     assert first.status_code == 302, first.text
-    second = client.post(f"/programmes/{programme}/edit", data=_edit_form(
-        app, programme, version="1", name="Overwritten", **{f"budget_{year}": "100000"}))
+    second = client.post(
+        f"/programmes/{programme}/edit",
+        data=_edit_form(
+            app, programme, version="1", name="Overwritten", **{f"budget_{year}": "100000"}
+        ),
+    )
     assert second.status_code == 422
     assert "Someone else changed this programme while you were editing it." in second.text
     with app.app_context():
@@ -148,16 +174,19 @@ def test_a_stale_edit_is_refused_and_changes_nothing(client, manager, app, progr
 
 def test_a_budget_only_edit_bumps_the_version(client, manager, app, programme):
     year = date.today().year
-    client.post(f"/programmes/{programme}/edit",
-                data=_edit_form(app, programme, version="1", **{f"budget_{year}": "260000"}))
+    client.post(
+        f"/programmes/{programme}/edit",
+        data=_edit_form(app, programme, version="1", **{f"budget_{year}": "260000"}),
+    )
     with app.app_context():
         assert db.session.get(Programme, programme).version == 2
 
 
 def test_added_year_needs_a_budget(client, manager, app, programme):
     year = date.today().year
-    response = client.post(f"/programmes/{programme}/edit",
-                           data=_edit_form(app, programme, end_year=str(year + 2)))
+    response = client.post(
+        f"/programmes/{programme}/edit", data=_edit_form(app, programme, end_year=str(year + 2))
+    )
     assert response.status_code == 422
     assert f"Give the annual budget for {year + 2}." in response.text
     assert len(_budgets(app, programme)) == 3
@@ -165,8 +194,9 @@ def test_added_year_needs_a_budget(client, manager, app, programme):
 
 def test_removing_a_year_without_pilots_deletes_its_row(client, manager, app, programme):
     year = date.today().year
-    response = client.post(f"/programmes/{programme}/edit",
-                           data=_edit_form(app, programme, end_year=str(year)))
+    response = client.post(
+        f"/programmes/{programme}/edit", data=_edit_form(app, programme, end_year=str(year))
+    )
     assert response.status_code == 302, response.text
     assert list(_budgets(app, programme)) == [year - 1, year]
 
@@ -186,8 +216,9 @@ def _pilot_in(app, programme_id, owner_id, year, amount="20000.00"):
 def test_removing_a_year_with_pilots_is_refused(client, manager, app, programme, people):
     year = date.today().year
     _pilot_in(app, programme, people["applicant"], year + 1)
-    response = client.post(f"/programmes/{programme}/edit",
-                           data=_edit_form(app, programme, end_year=str(year)))
+    response = client.post(
+        f"/programmes/{programme}/edit", data=_edit_form(app, programme, end_year=str(year))
+    )
     assert response.status_code == 422
     refusal = f"{year + 1} cannot be removed from the period: 1 pilot starting that year has"
     assert refusal in response.text
@@ -199,13 +230,17 @@ def test_removing_a_year_with_pilots_is_refused(client, manager, app, programme,
 def test_a_budget_below_its_allocation_is_refused(client, manager, app, programme, people):
     year = date.today().year
     _pilot_in(app, programme, people["applicant"], year, amount="30000.00")
-    response = client.post(f"/programmes/{programme}/edit",
-                           data=_edit_form(app, programme, **{f"budget_{year}": "29999.99"}))
+    response = client.post(
+        f"/programmes/{programme}/edit",
+        data=_edit_form(app, programme, **{f"budget_{year}": "29999.99"}),
+    )
     assert response.status_code == 422
     assert f"is already allocated to pilots starting in {year}" in response.text
     assert _budgets(app, programme)[year] == Decimal("250000.00")
-    response = client.post(f"/programmes/{programme}/edit",
-                           data=_edit_form(app, programme, **{f"budget_{year}": "30000"}))
+    response = client.post(
+        f"/programmes/{programme}/edit",
+        data=_edit_form(app, programme, **{f"budget_{year}": "30000"}),
+    )
     assert response.status_code == 302
     assert _budgets(app, programme)[year] == Decimal("30000.00")
 
@@ -216,16 +251,21 @@ def test_period_cannot_leave_a_call_outside(client, manager, app, programme):
         call = db.session.scalar(select(Call).where(Call.programme_id == programme))
         call.opens_on, call.closes_on = date(year + 1, 1, 10), date(year + 1, 3, 1)
         db.session.commit()
-    response = client.post(f"/programmes/{programme}/edit",
-                           data=_edit_form(app, programme, end_year=str(year)))
+    response = client.post(
+        f"/programmes/{programme}/edit", data=_edit_form(app, programme, end_year=str(year))
+    )
     assert response.status_code == 422
     assert "would fall outside the period" in response.text
 
 
 def _call_form(**overrides):
     year = date.today().year
-    data = {"title": "Mobility call", "description": "Moving around the city.",
-            "opens_on": f"{year}-01-15", "closes_on": f"{year}-03-31"}
+    data = {
+        "title": "Mobility call",
+        "description": "Moving around the city.",
+        "opens_on": f"{year}-01-15",
+        "closes_on": f"{year}-03-31",
+    }
     data.update(overrides)
     return data
 
@@ -237,30 +277,37 @@ def test_create_and_edit_a_call(client, manager, app, programme):
     with app.app_context():
         call = db.session.scalar(select(Call).where(Call.title == "Mobility call"))
         assert (call.programme_id, call.opens_on, call.closes_on) == (
-            programme, date(year, 1, 15), date(year, 3, 31))
+            programme,
+            date(year, 1, 15),
+            date(year, 3, 31),
+        )
         call_id = call.id
     assert "Mobility call" in client.get(f"/programmes/{programme}").text
     page = client.get(f"/programmes/{programme}/calls/{call_id}/edit")
     assert page.status_code == 200
     assert f'value="{year}-01-15"' in page.text
-    response = client.post(f"/programmes/{programme}/calls/{call_id}/edit",
-                           data=_call_form(title="Mobility call, round 2",
-                                           closes_on=f"{year}-01-15"))
+    response = client.post(
+        f"/programmes/{programme}/calls/{call_id}/edit",
+        data=_call_form(title="Mobility call, round 2", closes_on=f"{year}-01-15"),
+    )
     assert response.status_code == 302, response.text
     with app.app_context():
         call = db.session.get(Call, call_id)
         assert (call.title, call.closes_on) == ("Mobility call, round 2", date(year, 1, 15))
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"title": ""}, "This field is required."),
-    ({"title": "t" * 201}, "Field cannot be longer than 200 characters."),
-    ({"opens_on": ""}, "Give the opening date."),
-    ({"closes_on": "31.3.2020"}, "Not a valid date value."),
-    ({"closes_on": "{year}-01-14"}, "The call must close on or after the day it opens."),
-    ({"opens_on": "{before}-12-01"}, "The call must open within the programme period"),
-    ({"closes_on": "{after}-01-01"}, "The call must close within the programme period"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"title": ""}, "This field is required."),
+        ({"title": "t" * 201}, "Field cannot be longer than 200 characters."),
+        ({"opens_on": ""}, "Give the opening date."),
+        ({"closes_on": "31.3.2020"}, "Not a valid date value."),
+        ({"closes_on": "{year}-01-14"}, "The call must close on or after the day it opens."),
+        ({"opens_on": "{before}-12-01"}, "The call must open within the programme period"),
+        ({"closes_on": "{after}-01-01"}, "The call must close within the programme period"),
+    ],
+)
 def test_call_refuses_bad_field(client, manager, app, programme, overrides, message):
     year = date.today().year
     values = {k: v.format(year=year, before=year - 2, after=year + 2) for k, v in overrides.items()}
@@ -277,7 +324,8 @@ def test_edit_of_a_call_refused_leaves_it(client, manager, app, programme):
         call_id, closes = call.id, call.closes_on
     response = client.post(
         f"/programmes/{programme}/calls/{call_id}/edit",
-        data=_call_form(opens_on=str(closes), closes_on=str(closes - timedelta(days=1))))
+        data=_call_form(opens_on=str(closes), closes_on=str(closes - timedelta(days=1))),
+    )
     assert response.status_code == 422
     with app.app_context():
         assert db.session.get(Call, call_id).closes_on == closes
@@ -295,8 +343,12 @@ def test_a_new_open_call_is_offered_to_applicants(client, auth, app, programme):
     auth.login("manager")
     year = date.today().year
     today = date.today()
-    client.post(f"/programmes/{programme}/calls/new", data=_call_form(
-        title="Climate call", opens_on=str(today), closes_on=str(date(year, 12, 31))))
+    client.post(
+        f"/programmes/{programme}/calls/new",
+        data=_call_form(
+            title="Climate call", opens_on=str(today), closes_on=str(date(year, 12, 31))
+        ),
+    )
     auth.logout()
     assert "Climate call" in client.get("/").text
     auth.login("applicant")
@@ -321,4 +373,3 @@ def test_anonymous_is_sent_to_login(client, programme):
     response = client.get("/programmes/new")
     assert response.status_code == 302
     assert "/login?next=" in response.headers["Location"]
-

@@ -23,12 +23,20 @@ def _call_id(app, programme_id):
 
 def _form(call_id, **overrides):
     data = {
-        "call_id": str(call_id), "title": "Snow robot", "summary": "A robot clears snow.",
-        "need": "Icy pavements.", "proposer_type": "company",
-        "organisation_name": "Robotics Oy", "organisation_business_id": VALID_BUSINESS_ID,
-        "service_area": "mobility", "city_centres": ["tapiola", "leppavaara"],
-        "requested_budget": "15000.50", "planned_duration_months": "6", "sdgs": ["9", "11"],
-        "partners-0-name": "Aalto University", "partners-0-business_id": "",
+        "call_id": str(call_id),
+        "title": "Snow robot",
+        "summary": "A robot clears snow.",
+        "need": "Icy pavements.",
+        "proposer_type": "company",
+        "organisation_name": "Robotics Oy",
+        "organisation_business_id": VALID_BUSINESS_ID,
+        "service_area": "mobility",
+        "city_centres": ["tapiola", "leppavaara"],
+        "requested_budget": "15000.50",
+        "planned_duration_months": "6",
+        "sdgs": ["9", "11"],
+        "partners-0-name": "Aalto University",
+        "partners-0-business_id": "",
         "partners-0-type": "research",
     }
     data.update(overrides)
@@ -56,13 +64,20 @@ def test_new_saves_a_draft_with_every_field(app, client, applicant, programme):
     with app.app_context():
         p = db.session.get(Proposal, proposal_id)
         assert (p.title, p.summary, p.need, p.proposer_type, p.service_area) == (
-            "Snow robot", "A robot clears snow.", "Icy pavements.", "company", "mobility")
+            "Snow robot",
+            "A robot clears snow.",
+            "Icy pavements.",
+            "company",
+            "mobility",
+        )
         assert p.requested_budget == Decimal("15000.50")
         assert p.planned_duration_months == 6
         assert sorted(p.city_centres) == ["leppavaara", "tapiola"]
         assert p.sdgs == [9, 11]
         assert (p.organisation.name, p.organisation.business_id) == (
-            "Robotics Oy", VALID_BUSINESS_ID)
+            "Robotics Oy",
+            VALID_BUSINESS_ID,
+        )
         assert [o.name for o in p.partners] == ["Aalto University"]
         assert (p.status, p.version, p.submitted_at) == (Status.DRAFT, 1, None)
         assert p.programme_id == programme
@@ -70,16 +85,23 @@ def test_new_saves_a_draft_with_every_field(app, client, applicant, programme):
 
 
 def test_an_incomplete_draft_is_saved(app, client, applicant, programme):
-    response = client.post("/proposals/new", data={"call_id": _call_id(app, programme),
-                                                   "title": "Idea"})
+    response = client.post(
+        "/proposals/new", data={"call_id": _call_id(app, programme), "title": "Idea"}
+    )
     assert response.status_code == 302
     assert _count(app) == 1
 
 
 def test_the_form_offers_only_open_calls(app, client, applicant, programme):
     with app.app_context():
-        db.session.add(Call(programme_id=programme, title="Closed call",
-                            opens_on=date(2001, 1, 1), closes_on=date(2001, 2, 1)))
+        db.session.add(
+            Call(
+                programme_id=programme,
+                title="Closed call",
+                opens_on=date(2001, 1, 1),
+                closes_on=date(2001, 2, 1),
+            )
+        )
         db.session.commit()
         closed = db.session.scalar(select(Call.id).where(Call.title == "Closed call"))
     page = client.get("/proposals/new")
@@ -93,31 +115,39 @@ def _invalid(field, value):
     return pytest.param(field, value, id=f"{field}={str(value)[:12]}")
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("title", "ab", "Field must be between 3 and 200 characters long."),
-    ("title", "t" * 201, "Field must be between 3 and 200 characters long."),
-    ("summary", "s" * 2001, "Field cannot be longer than 2000 characters."),
-    ("need", "n" * 5001, "Field cannot be longer than 5000 characters."),
-    ("requested_budget", "-1", "Enter a value from 0 to 10 000 000."),
-    ("requested_budget", "10000000.01", "Enter a value from 0 to 10 000 000."),
-    ("requested_budget", "100.123", "Use at most two decimals (cents)."),
-    ("requested_budget", "abc", "Not a valid decimal value."),
-    ("requested_budget", "NaN", "Enter an amount in euros, e.g. 12500 or 12500.50."),
-    ("planned_duration_months", "0", "Enter a value from 1 to 24."),
-    ("planned_duration_months", "25", "Enter a value from 1 to 24."),
-    ("planned_duration_months", "six", "Not a valid integer value."),
-    ("sdgs", ["11", "18"], "&#39;18&#39; is not a valid choice for this field."),
-    ("city_centres", ["tapiola", "helsinki"],
-     "&#39;helsinki&#39; is not a valid choice for this field."),
-    ("service_area", "space", "Not a valid choice."),
-    ("proposer_type", "alien", "Not a valid choice."),
-    ("organisation_business_id", BAD_BUSINESS_ID,
-     "Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9."),
-    ("partners-0-business_id", "123", "Enter a valid Finnish business ID (Y-tunnus)"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "ab", "Field must be between 3 and 200 characters long."),
+        ("title", "t" * 201, "Field must be between 3 and 200 characters long."),
+        ("summary", "s" * 2001, "Field cannot be longer than 2000 characters."),
+        ("need", "n" * 5001, "Field cannot be longer than 5000 characters."),
+        ("requested_budget", "-1", "Enter a value from 0 to 10 000 000."),
+        ("requested_budget", "10000000.01", "Enter a value from 0 to 10 000 000."),
+        ("requested_budget", "100.123", "Use at most two decimals (cents)."),
+        ("requested_budget", "abc", "Not a valid decimal value."),
+        ("requested_budget", "NaN", "Enter an amount in euros, e.g. 12500 or 12500.50."),
+        ("planned_duration_months", "0", "Enter a value from 1 to 24."),
+        ("planned_duration_months", "25", "Enter a value from 1 to 24."),
+        ("planned_duration_months", "six", "Not a valid integer value."),
+        ("sdgs", ["11", "18"], "&#39;18&#39; is not a valid choice for this field."),
+        (
+            "city_centres",
+            ["tapiola", "helsinki"],
+            "&#39;helsinki&#39; is not a valid choice for this field.",
+        ),
+        ("service_area", "space", "Not a valid choice."),
+        ("proposer_type", "alien", "Not a valid choice."),
+        (
+            "organisation_business_id",
+            BAD_BUSINESS_ID,
+            "Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9.",
+        ),
+        ("partners-0-business_id", "123", "Enter a valid Finnish business ID (Y-tunnus)"),
+    ],
+)
 def test_each_invalid_field_is_refused(app, client, applicant, programme, field, value, message):
-    response = client.post("/proposals/new", data=_form(_call_id(app, programme),
-                                                        **{field: value}))
+    response = client.post("/proposals/new", data=_form(_call_id(app, programme), **{field: value}))
     assert response.status_code == 422
     assert message in response.text
     assert 'class="error-summary"' in response.text
@@ -131,14 +161,22 @@ def test_each_invalid_field_is_refused(app, client, applicant, programme, field,
 
 
 def test_a_resident_gives_no_organisation(app, client, applicant, programme):
-    response = client.post("/proposals/new", data=_form(
-        _call_id(app, programme), proposer_type="resident", organisation_business_id=""))
+    response = client.post(
+        "/proposals/new",
+        data=_form(_call_id(app, programme), proposer_type="resident", organisation_business_id=""),
+    )
     assert response.status_code == 422
     assert "A resident proposes without an organisation." in response.text
     assert _count(app) == 0
-    response = client.post("/proposals/new", data=_form(
-        _call_id(app, programme), proposer_type="resident", organisation_name="",
-        organisation_business_id=""))
+    response = client.post(
+        "/proposals/new",
+        data=_form(
+            _call_id(app, programme),
+            proposer_type="resident",
+            organisation_name="",
+            organisation_business_id="",
+        ),
+    )
     assert response.status_code == 302
 
 
@@ -170,8 +208,12 @@ def test_edit_with_a_stale_version_is_refused(app, client, applicant, programme,
 def test_an_invalid_edit_saves_nothing(app, client, applicant, programme, people):
     with app.app_context():
         proposal_id = builders.make_proposal(people["applicant"], programme)
-    data = _form(_call_id(app, programme), title="New title", version="1",
-                 organisation_business_id=BAD_BUSINESS_ID)
+    data = _form(
+        _call_id(app, programme),
+        title="New title",
+        version="1",
+        organisation_business_id=BAD_BUSINESS_ID,
+    )
     response = client.post(f"/proposals/{proposal_id}/edit", data=data)
     assert response.status_code == 422
     with app.app_context():
@@ -180,24 +222,28 @@ def test_an_invalid_edit_saves_nothing(app, client, applicant, programme, people
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.MORE_INFO])
-def test_edit_is_allowed_while_draft_or_more_info(app, client, applicant, programme, people,
-                                                  status):
+def test_edit_is_allowed_while_draft_or_more_info(
+    app, client, applicant, programme, people, status
+):
     with app.app_context():
         proposal_id = builders.make_proposal(people["applicant"], programme, status=status)
     assert client.get(f"/proposals/{proposal_id}/edit").status_code == 200
     assert "Edit the proposal" in client.get(f"/proposals/{proposal_id}").text
 
 
-@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.SCREENING, Status.REJECTED,
-                                    Status.WITHDRAWN, Status.PILOT])
+@pytest.mark.parametrize(
+    "status", [Status.SUBMITTED, Status.SCREENING, Status.REJECTED, Status.WITHDRAWN, Status.PILOT]
+)
 def test_edit_is_refused_after_submission(app, client, applicant, programme, people, status):
     with app.app_context():
         proposal_id = builders.make_proposal(people["applicant"], programme, status=status)
     response = client.get(f"/proposals/{proposal_id}/edit")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/proposals/{proposal_id}")
-    response = client.post(f"/proposals/{proposal_id}/edit",
-                           data=_form(_call_id(app, programme), title="Sneaky", version="1"))
+    response = client.post(
+        f"/proposals/{proposal_id}/edit",
+        data=_form(_call_id(app, programme), title="Sneaky", version="1"),
+    )
     assert response.status_code == 302
     with app.app_context():
         proposal = db.session.get(Proposal, proposal_id)
@@ -208,8 +254,10 @@ def test_edit_is_refused_after_submission(app, client, applicant, programme, peo
 def test_show_has_the_details_and_the_timeline(app, client, applicant, programme, people):
     with app.app_context():
         proposal_id = builders.make_proposal(people["applicant"], programme)
-    client.post(f"/proposals/{proposal_id}/moves/submitted",
-                data={"submitted-to": "submitted", "submitted-version": "1"})
+    client.post(
+        f"/proposals/{proposal_id}/moves/submitted",
+        data={"submitted-to": "submitted", "submitted-version": "1"},
+    )
     page = client.get(f"/proposals/{proposal_id}")
     assert page.status_code == 200
     assert '<h1 lang="en">Snow-clearing robot for Tapiola</h1>' in page.text
@@ -217,16 +265,19 @@ def test_show_has_the_details_and_the_timeline(app, client, applicant, programme
     assert "Withdraw" in page.text  # the move the owner may make now
 
 
-def test_submit_through_the_page_to_a_closed_call(app, client, applicant, programme, people,
-                                                  outbox):
+def test_submit_through_the_page_to_a_closed_call(
+    app, client, applicant, programme, people, outbox
+):
     with app.app_context():
         proposal_id = builders.make_proposal(people["applicant"], programme)
         call = db.session.get(Proposal, proposal_id).call
         call.closes_on = date.today() - timedelta(days=1)
         title = call.title
         db.session.commit()
-    response = client.post(f"/proposals/{proposal_id}/moves/submitted",
-                           data={"submitted-to": "submitted", "submitted-version": "1"})
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/submitted",
+        data={"submitted-to": "submitted", "submitted-version": "1"},
+    )
     assert response.status_code == 422
     assert f"The call “{title}” is closed and takes no new submissions." in response.text
     with app.app_context():
@@ -239,8 +290,10 @@ def test_submit_an_incomplete_draft_through_the_page(app, client, applicant, pro
     client.post("/proposals/new", data={"call_id": _call_id(app, programme), "title": "Idea"})
     with app.app_context():
         proposal_id = db.session.scalar(select(Proposal.id))
-    response = client.post(f"/proposals/{proposal_id}/moves/submitted",
-                           data={"submitted-to": "submitted", "submitted-version": "1"})
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/submitted",
+        data={"submitted-to": "submitted", "submitted-version": "1"},
+    )
     assert response.status_code == 422
     assert "Complete the proposal before submitting it." in response.text
     assert "Write a summary." in response.text
@@ -262,19 +315,23 @@ def test_another_applicant_gets_404(app, client, auth, programme, people):
     auth.login("other")
     assert client.get(f"/proposals/{proposal_id}").status_code == 404
     assert client.get(f"/proposals/{proposal_id}/edit").status_code == 404
-    response = client.post(f"/proposals/{proposal_id}/edit",
-                           data=_form(_call_id(app, programme), version="1"))
+    response = client.post(
+        f"/proposals/{proposal_id}/edit", data=_form(_call_id(app, programme), version="1")
+    )
     assert response.status_code == 404
-    response = client.post(f"/proposals/{proposal_id}/moves/withdrawn",
-                           data={"withdrawn-to": "withdrawn", "withdrawn-version": "1"})
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/withdrawn",
+        data={"withdrawn-to": "withdrawn", "withdrawn-version": "1"},
+    )
     assert response.status_code == 404
     assert client.get("/proposals/999999").status_code == 404
     with app.app_context():
         assert db.session.get(Proposal, proposal_id).status == Status.DRAFT
 
 
-@pytest.mark.parametrize("path", ["/proposals/new", "/proposals/mine", "/proposals/{id}",
-                                  "/proposals/{id}/edit"])
+@pytest.mark.parametrize(
+    "path", ["/proposals/new", "/proposals/mine", "/proposals/{id}", "/proposals/{id}/edit"]
+)
 def test_anonymous_is_sent_to_login(app, client, programme, people, path):
     with app.app_context():
         proposal_id = builders.make_proposal(people["applicant"], programme)
@@ -296,10 +353,20 @@ def _csrf_token(html: str) -> str:
 def test_csrf_token_is_required(app, client, people, programme):
     app.config["WTF_CSRF_ENABLED"] = True
     token = _csrf_token(client.get("/login").text)
-    assert client.post("/login", data={"email": "applicant@test.example",
-                                       "password": builders.PASSWORD}).status_code == 400
-    response = client.post("/login", data={"email": "applicant@test.example",
-                                            "password": builders.PASSWORD, "csrf_token": token})
+    assert (
+        client.post(
+            "/login", data={"email": "applicant@test.example", "password": builders.PASSWORD}
+        ).status_code
+        == 400
+    )
+    response = client.post(
+        "/login",
+        data={
+            "email": "applicant@test.example",
+            "password": builders.PASSWORD,
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 302
     data = _form(_call_id(app, programme))
     response = client.post("/proposals/new", data=data)
@@ -315,6 +382,7 @@ def test_a_call_can_be_chosen_from_its_link(app, client, applicant, programme):
         second = builders.make_programme()
         call_id = db.session.scalar(select(Call.id).where(Call.programme_id == second))
     page = client.get(f"/proposals/new?call={call_id}")
-    assert re.search(rf'<option selected value="{call_id}">|<option value="{call_id}" selected',
-                     page.text)
+    assert re.search(
+        rf'<option selected value="{call_id}">|<option value="{call_id}" selected', page.text
+    )
     assert client.get("/proposals/new?call=abc").status_code == 200

@@ -19,8 +19,13 @@ from experiments.models import (
 )
 from tests import builders
 
-PAGES = ("/statistics", "/experiments", "/experiments?status=adopted&sdg=11",
-         "/experiments/open-data.json", "/experiments/open-data.csv")
+PAGES = (
+    "/statistics",
+    "/experiments",
+    "/experiments?status=adopted&sdg=11",
+    "/experiments/open-data.json",
+    "/experiments/open-data.csv",
+)
 
 
 @contextmanager
@@ -43,24 +48,39 @@ def grow(programme_id: int, owner_id: int, staff_id: int, experiments: int) -> N
     proposals that stopped earlier."""
     start = datetime(2024, 1, 1, 9, tzinfo=UTC)
     for n in range(experiments):
-        proposal_id = builders.make_proposal(owner_id, programme_id, status=Status.ADOPTED,
-                                             title=f"Experiment {n}")
+        proposal_id = builders.make_proposal(
+            owner_id, programme_id, status=Status.ADOPTED, title=f"Experiment {n}"
+        )
         experiment = db.session.scalar(
-            select(Experiment).where(Experiment.proposal_id == proposal_id))
+            select(Experiment).where(Experiment.proposal_id == proposal_id)
+        )
         for k in range(3):
             organisation = Organisation(name=f"Partner {n}-{k} Oy", type="company")
-            experiment.partners.append(ExperimentPartner(organisation=organisation,
-                                                         role="partner"))
-            experiment.participation.append(Participation(
-                date=date(2024, 2, 1 + k), category="residents_customers", count=10 + k))
-            experiment.expenses.append(Expense(date=date(2024, 3, 1 + k), amount=100,
-                                               description="Work"))
-        for source, target, days in (("draft", "submitted", 0), ("submitted", "screening", 3),
-                                     ("screening", "pilot", 20), ("pilot", "evaluation", 200),
-                                     ("evaluation", "adopted", 220)):
-            db.session.add(StatusChange(proposal_id=proposal_id, from_status=source,
-                                        to_status=target, actor_id=staff_id,
-                                        at=start + timedelta(days=days)))
+            experiment.partners.append(ExperimentPartner(organisation=organisation, role="partner"))
+            experiment.participation.append(
+                Participation(
+                    date=date(2024, 2, 1 + k), category="residents_customers", count=10 + k
+                )
+            )
+            experiment.expenses.append(
+                Expense(date=date(2024, 3, 1 + k), amount=100, description="Work")
+            )
+        for source, target, days in (
+            ("draft", "submitted", 0),
+            ("submitted", "screening", 3),
+            ("screening", "pilot", 20),
+            ("pilot", "evaluation", 200),
+            ("evaluation", "adopted", 220),
+        ):
+            db.session.add(
+                StatusChange(
+                    proposal_id=proposal_id,
+                    from_status=source,
+                    to_status=target,
+                    actor_id=staff_id,
+                    at=start + timedelta(days=days),
+                )
+            )
         for status in (Status.REJECTED, Status.SUBMITTED):
             builders.make_proposal(owner_id, programme_id, status=status)
     db.session.commit()

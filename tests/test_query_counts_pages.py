@@ -92,18 +92,34 @@ def _people(n: int, role=Role.STAFF) -> list[int]:
 def _history(proposal_id: int, actors: list[int]) -> None:
     """One move per actor (the entries a page lists; the states need not form a path)."""
     for actor_id in actors:
-        db.session.add(StatusChange(proposal_id=proposal_id, from_status=Status.SUBMITTED,
-                                    to_status=Status.SCREENING, actor_id=actor_id,
-                                    at=utcnow(), reason="Looked at it."))
+        db.session.add(
+            StatusChange(
+                proposal_id=proposal_id,
+                from_status=Status.SUBMITTED,
+                to_status=Status.SCREENING,
+                actor_id=actor_id,
+                at=utcnow(),
+                reason="Looked at it.",
+            )
+        )
     db.session.commit()
 
 
 def _reviews(proposal_id: int, reviewers: list[int]) -> None:
     for i, reviewer_id in enumerate(reviewers):
         score = 1 + i % 5
-        db.session.add(Review(proposal_id=proposal_id, reviewer_id=reviewer_id, need=score,
-                              benefit=score, reusability=score, feasibility=score,
-                              cost_effectiveness=score, comment=f"Review {i}"))
+        db.session.add(
+            Review(
+                proposal_id=proposal_id,
+                reviewer_id=reviewer_id,
+                need=score,
+                benefit=score,
+                reusability=score,
+                feasibility=score,
+                cost_effectiveness=score,
+                comment=f"Review {i}",
+            )
+        )
     db.session.commit()
 
 
@@ -112,32 +128,58 @@ def _experiment_rows(proposal_id: int, n: int) -> None:
     experiment = db.session.scalar(select(Experiment).where(Experiment.proposal_id == proposal_id))
     day = experiment.start_date
     for i in range(n):
-        organisation = Organisation(name=f"Partner {proposal_id}-{i} Oy",
-                                    type=OrganisationType.COMPANY)
-        db.session.add(ExperimentPartner(experiment=experiment, organisation=organisation,
-                                         role=PartnerRole.PARTNER))
-        db.session.add(Participation(experiment_id=experiment.id,
-                                     date=day + timedelta(days=i % 30),
-                                     category=list(ParticipationCategory)[i % 3],
-                                     count=10 + i))
-        db.session.add(Expense(experiment_id=experiment.id, date=day + timedelta(days=i % 30),
-                               amount=Decimal("100.00"), description=f"Expense {i}"))
-        db.session.add(Risk(experiment_id=experiment.id, description=f"Risk {i}",
-                            probability=1 + i % 4, impact=1 + i % 4, mitigation="Watch it.",
-                            status=list(RiskStatus)[i % 3]))
+        organisation = Organisation(
+            name=f"Partner {proposal_id}-{i} Oy", type=OrganisationType.COMPANY
+        )
+        db.session.add(
+            ExperimentPartner(
+                experiment=experiment, organisation=organisation, role=PartnerRole.PARTNER
+            )
+        )
+        db.session.add(
+            Participation(
+                experiment_id=experiment.id,
+                date=day + timedelta(days=i % 30),
+                category=list(ParticipationCategory)[i % 3],
+                count=10 + i,
+            )
+        )
+        db.session.add(
+            Expense(
+                experiment_id=experiment.id,
+                date=day + timedelta(days=i % 30),
+                amount=Decimal("100.00"),
+                description=f"Expense {i}",
+            )
+        )
+        db.session.add(
+            Risk(
+                experiment_id=experiment.id,
+                description=f"Risk {i}",
+                probability=1 + i % 4,
+                impact=1 + i % 4,
+                mitigation="Watch it.",
+                status=list(RiskStatus)[i % 3],
+            )
+        )
     db.session.commit()
 
 
-def _proposals(programme_id: int, n: int, status=Status.SUBMITTED,
-               with_rows: bool = False) -> list[int]:
+def _proposals(
+    programme_id: int, n: int, status=Status.SUBMITTED, with_rows: bool = False
+) -> list[int]:
     """n proposals, each with its own applicant, reviewers and history (and experiment rows)."""
     made = []
     types = list(ProposerType)
     for i in range(n):
         owner_id = builders.make_user(Role.APPLICANT)
         proposal_id = builders.make_proposal(
-            owner_id, programme_id, status=status, title=f"Proposal number {i}",
-            proposer_type=types[i % len(types)])
+            owner_id,
+            programme_id,
+            status=status,
+            title=f"Proposal number {i}",
+            proposer_type=types[i % len(types)],
+        )
         staff = _people(2)
         _reviews(proposal_id, staff)
         _history(proposal_id, [owner_id, *staff])
@@ -196,8 +238,10 @@ def test_proposal_page(app, client, auth, people, programme, who):
         proposal = db.session.get(Proposal, proposal_id)
         proposal.city_centres = list(CityCentre)
         proposal.sdgs = range(1, 18)
-        proposal.partners = [Organisation(name=f"Consortium {i} ry",
-                                          type=OrganisationType.COMMUNITY) for i in range(6)]
+        proposal.partners = [
+            Organisation(name=f"Consortium {i} ry", type=OrganisationType.COMMUNITY)
+            for i in range(6)
+        ]
         db.session.commit()
     large = statements_for(app, client, path)
     assert_same_count(small, large)

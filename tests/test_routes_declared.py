@@ -41,7 +41,8 @@ def _bearer(view) -> bool:
 
 def test_every_page_declares_who_may_use_it(app):
     missing = sorted(
-        f"{rule.endpoint} {rule.rule}" for rule, view in _views(app)
+        f"{rule.endpoint} {rule.rule}"
+        for rule, view in _views(app)
         if not rule.rule.startswith("/api/") and not getattr(view, "allowed", None)
     )
     assert missing == [], "views without @allow(...): " + ", ".join(missing)
@@ -49,20 +50,26 @@ def test_every_page_declares_who_may_use_it(app):
 
 def test_declarations_name_known_roles(app):
     unknown = sorted(
-        f"{rule.endpoint}: {who!r}" for rule, view in _views(app)
-        for who in getattr(view, "allowed", ()) if str(who) not in KNOWN
+        f"{rule.endpoint}: {who!r}"
+        for rule, view in _views(app)
+        for who in getattr(view, "allowed", ())
+        if str(who) not in KNOWN
     )
     assert unknown == []
 
 
 def test_every_api_route_declares_who_may_use_it(app):
     missing = sorted(
-        f"{rule.endpoint} {rule.rule}" for rule, view in _views(app)
-        if rule.rule.startswith("/api/") and rule.endpoint not in PUBLIC_API
-        and not _bearer(view) and not getattr(view, "allowed", None)
+        f"{rule.endpoint} {rule.rule}"
+        for rule, view in _views(app)
+        if rule.rule.startswith("/api/")
+        and rule.endpoint not in PUBLIC_API
+        and not _bearer(view)
+        and not getattr(view, "allowed", None)
     )
-    assert missing == [], "API views with neither a token requirement nor a listing: " + \
-        ", ".join(missing)
+    assert missing == [], "API views with neither a token requirement nor a listing: " + ", ".join(
+        missing
+    )
     assert PUBLIC_API <= set(app.view_functions), "PUBLIC_API names a route that is gone"
 
 

@@ -37,14 +37,23 @@ def seeded(app, people):
     """Proposals in several states, and tokens for an applicant and a manager."""
     with app.app_context():
         programme = builders.make_programme()
-        for status in (Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.PILOT,
-                       Status.EVALUATION, Status.ADOPTED):
-            builders.make_proposal(people["applicant"], programme, status=status,
-                                   experiment_owner_id=people["staff"])
+        for status in (
+            Status.DRAFT,
+            Status.SUBMITTED,
+            Status.SCREENING,
+            Status.PILOT,
+            Status.EVALUATION,
+            Status.ADOPTED,
+        ):
+            builders.make_proposal(
+                people["applicant"], programme, status=status, experiment_owner_id=people["staff"]
+            )
         from experiments.models import User
 
-        return {who: issue_token_for(db.session.get(User, people[who]))[0]
-                for who in ("applicant", "manager")}
+        return {
+            who: issue_token_for(db.session.get(User, people[who]))[0]
+            for who in ("applicant", "manager")
+        }
 
 
 # The description is read once from an app of its own; requests go to each test's app.
@@ -52,12 +61,19 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", create_app("testing
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_conforms_to_its_description(case, app, seeded):
     # Applicants write proposals; a manager may use everything else.
     writes_proposal = case.method in ("POST", "PATCH") and case.path in (
-        "/api/v1/proposals", "/api/v1/proposals/{proposal_id}")
+        "/api/v1/proposals",
+        "/api/v1/proposals/{proposal_id}",
+    )
     token = seeded["applicant" if writes_proposal else "manager"]
     # Set on the case, not per call, so that schemathesis sees the request as sent: a case
     # generated "without Authorization" is then no longer counted as invalid input.

@@ -94,23 +94,44 @@ class Rows(HTMLParser):
             self._trend = None
 
 
-def _add_records(proposal_id: int, residents: int = 0, employees: int = 0,
-                 partner: str | None = None, expense: str | None = None) -> None:
+def _add_records(
+    proposal_id: int,
+    residents: int = 0,
+    employees: int = 0,
+    partner: str | None = None,
+    expense: str | None = None,
+) -> None:
     experiment = db.session.scalar(select(Experiment).where(Experiment.proposal_id == proposal_id))
     on = experiment.start_date + timedelta(days=10)
     if residents:
-        db.session.add(Participation(experiment_id=experiment.id, date=on,
-                                     category="residents_customers", count=residents))
+        db.session.add(
+            Participation(
+                experiment_id=experiment.id,
+                date=on,
+                category="residents_customers",
+                count=residents,
+            )
+        )
     if employees:
-        db.session.add(Participation(experiment_id=experiment.id, date=on, category="employees",
-                                     count=employees))
+        db.session.add(
+            Participation(
+                experiment_id=experiment.id, date=on, category="employees", count=employees
+            )
+        )
     if partner:
         organisation = Organisation(name=partner, type="community")
-        db.session.add(ExperimentPartner(experiment=experiment, organisation=organisation,
-                                         role="partner"))
+        db.session.add(
+            ExperimentPartner(experiment=experiment, organisation=organisation, role="partner")
+        )
     if expense:
-        db.session.add(Expense(experiment_id=experiment.id, date=on, amount=Decimal(expense),
-                               description="Materials"))
+        db.session.add(
+            Expense(
+                experiment_id=experiment.id,
+                date=on,
+                amount=Decimal(expense),
+                description="Materials",
+            )
+        )
     db.session.commit()
 
 
@@ -120,11 +141,20 @@ def dataset(app, people, programme):
     with app.app_context():
         owner = people["applicant"]
         made = {}
-        for status in (Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.REJECTED,
-                       Status.PILOT, Status.EVALUATION, Status.ADOPTED, Status.DISCONTINUED):
+        for status in (
+            Status.DRAFT,
+            Status.SUBMITTED,
+            Status.SCREENING,
+            Status.REJECTED,
+            Status.PILOT,
+            Status.EVALUATION,
+            Status.ADOPTED,
+            Status.DISCONTINUED,
+        ):
             made[status] = builders.make_proposal(owner, programme, status=status)
-        _add_records(made[Status.PILOT], residents=120, employees=4, partner="Kylätalo ry",
-                     expense="1200.50")
+        _add_records(
+            made[Status.PILOT], residents=120, employees=4, partner="Kylätalo ry", expense="1200.50"
+        )
         _add_records(made[Status.ADOPTED], residents=80, employees=2, partner="Koulu ry")
         return {"programme": programme, "owner": owner, **made}
 
@@ -136,16 +166,29 @@ def _user(name: str) -> User:
 def _goal(programme_id: int, metric: str, target="10", **values) -> int:
     programme = db.session.get(Programme, programme_id)
     start, end = service.programme_period(programme)
-    data = {"text_fi": f"Tavoite {metric}", "metric": metric, "target": target,
-            "period_start": start, "period_end": end, **values}
+    data = {
+        "text_fi": f"Tavoite {metric}",
+        "metric": metric,
+        "target": target,
+        "period_start": start,
+        "period_end": end,
+        **values,
+    }
     return service.create_goal(programme, _user("manager"), data).id
 
 
 def _goal_form(programme_id, **overrides):
-    data = {"text_fi": "Ehdotuksia kertyy", "text_sv": "", "text_en": "Proposals come in",
-            "metric": "proposals", "direction": "at_least", "target": "150",
-            "unit": "", "period_start": f"{YEAR - 1}-01-01",
-            "period_end": f"{YEAR + 1}-12-31"}
+    data = {
+        "text_fi": "Ehdotuksia kertyy",
+        "text_sv": "",
+        "text_en": "Proposals come in",
+        "metric": "proposals",
+        "direction": "at_least",
+        "target": "150",
+        "unit": "",
+        "period_start": f"{YEAR - 1}-01-01",
+        "period_end": f"{YEAR + 1}-12-31",
+    }
     data.update(overrides)
     return data
 
@@ -178,11 +221,13 @@ def test_a_goal_within_one_year_is_measured_with_that_years_statistics(app, clie
     with app.app_context():
         old = builders.make_proposal(dataset["owner"], pid, status=Status.SUBMITTED)
         db.session.get(Proposal, old).submitted_at = db.session.get(
-            Proposal, old).submitted_at.replace(year=YEAR - 1)
+            Proposal, old
+        ).submitted_at.replace(year=YEAR - 1)
         db.session.commit()
         whole = _goal(pid, "proposals")
-        this_year = _goal(pid, "proposals", period_start=date(YEAR, 1, 1),
-                          period_end=date(YEAR, 12, 31))
+        this_year = _goal(
+            pid, "proposals", period_start=date(YEAR, 1, 1), period_end=date(YEAR, 12, 31)
+        )
         expected_whole = programme_statistics(pid).proposals
         expected_year = programme_statistics(pid, year=YEAR).proposals
     assert expected_whole == expected_year + 1
@@ -211,8 +256,10 @@ def test_a_follow_up_snapshot_stays_when_later_records_change(app, client, auth,
     auth.login("manager")
     today = date.today().isoformat()
     for goal_id in (goal, residents):
-        response = client.post(f"/scorecards/{pid}/goals/{goal_id}/follow-ups/new", data={
-            "date": today, "status": "yellow", "comment": "Halfway there."})
+        response = client.post(
+            f"/scorecards/{pid}/goals/{goal_id}/follow-ups/new",
+            data={"date": today, "status": "yellow", "comment": "Halfway there."},
+        )
         assert response.status_code == 302, response.text
 
     with app.app_context():
@@ -221,8 +268,10 @@ def test_a_follow_up_snapshot_stays_when_later_records_change(app, client, auth,
         db.session.get(ProgrammeGoal, goal).target = Decimal("20")
         db.session.commit()
         snapshot = db.session.execute(
-            select(GoalFollowUp.goal_id, GoalFollowUp.value, GoalFollowUp.target)
-            .order_by(GoalFollowUp.goal_id)).all()
+            select(GoalFollowUp.goal_id, GoalFollowUp.value, GoalFollowUp.target).order_by(
+                GoalFollowUp.goal_id
+            )
+        ).all()
         now = programme_statistics(pid)
     assert [tuple(row) for row in snapshot] == [
         (goal, Decimal("7.00"), Decimal("14.00")),
@@ -236,20 +285,28 @@ def test_a_follow_up_snapshot_stays_when_later_records_change(app, client, auth,
     assert Decimal(page.trends[residents][0]) == 200
 
 
-def test_a_manual_goal_takes_its_value_from_the_latest_follow_up(app, client, auth, programme,
-                                                                  people):
+def test_a_manual_goal_takes_its_value_from_the_latest_follow_up(
+    app, client, auth, programme, people
+):
     with app.app_context():
         goal = _goal(programme, "manual", target="4", unit="/ 5")
     auth.login("manager")
     url = f"/scorecards/{programme}/goals/{goal}/follow-ups/new?lang=en"
-    response = client.post(url, data={"date": (date.today() - timedelta(days=3)).isoformat(),
-                                      "status": "green"})
+    response = client.post(
+        url, data={"date": (date.today() - timedelta(days=3)).isoformat(), "status": "green"}
+    )
     assert response.status_code == 422
     assert "This is required." in response.text
     for days, value in ((2, "3,5"), (1, "4.2")):
-        response = client.post(url, data={
-            "date": (date.today() - timedelta(days=days)).isoformat(), "value": value,
-            "status": "green", "comment": "Survey"})
+        response = client.post(
+            url,
+            data={
+                "date": (date.today() - timedelta(days=days)).isoformat(),
+                "value": value,
+                "status": "green",
+                "comment": "Survey",
+            },
+        )
         assert response.status_code == 302, response.text
     rows = Rows(client.get(f"/scorecards/{programme}").text)
     assert rows.goals[goal][1:] == ["4.20", "105"]
@@ -265,13 +322,24 @@ def card(app, dataset):
     pid = dataset["programme"]
     with app.app_context():
         goal = _goal(pid, "proposals", target="150")
-        service.add_follow_up(db.session.get(ProgrammeGoal, goal), _user("manager"), {
-            "date": date.today(), "status": "yellow", "comment": "Secret steering remark"})
+        service.add_follow_up(
+            db.session.get(ProgrammeGoal, goal),
+            _user("manager"),
+            {"date": date.today(), "status": "yellow", "comment": "Secret steering remark"},
+        )
         programme = db.session.get(Programme, pid)
-        risk = service.create_risk(programme, _user("manager"), {
-            "description": "Partners lose interest", "probability": 3, "impact": 4,
-            "mitigation": "Monthly partner meetings", "owner": "Programme manager",
-            "status": "yellow"}).id
+        risk = service.create_risk(
+            programme,
+            _user("manager"),
+            {
+                "description": "Partners lose interest",
+                "probability": 3,
+                "impact": 4,
+                "mitigation": "Monthly partner meetings",
+                "owner": "Programme manager",
+                "status": "yellow",
+            },
+        ).id
     return {"programme": pid, "goal": goal, "risk": risk}
 
 
@@ -313,9 +381,15 @@ def _manager_routes(card):
     ]
 
 
-@pytest.mark.parametrize("who, expected", [
-    (None, 302), ("applicant", 403), ("staff", 403), ("admin", 403),
-])
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        (None, 302),
+        ("applicant", 403),
+        ("staff", 403),
+        ("admin", 403),
+    ],
+)
 def test_only_managers_edit_the_scorecard(app, client, auth, card, who, expected):
     if who:
         auth.login(who)
@@ -337,9 +411,16 @@ def test_managers_open_every_form(client, auth, card):
             assert client.get(url).status_code == 200, url
 
 
-@pytest.mark.parametrize("who, expected", [
-    (None, 302), ("applicant", 403), ("admin", 403), ("staff", 200), ("manager", 200),
-])
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        (None, 302),
+        ("applicant", 403),
+        ("admin", 403),
+        ("staff", 200),
+        ("manager", 200),
+    ],
+)
 def test_the_export_is_for_staff_and_managers(client, auth, card, who, expected):
     if who:
         auth.login(who)
@@ -351,9 +432,13 @@ def test_missing_or_foreign_records_are_404(app, client, auth, card):
         other = builders.make_programme()
     auth.login("manager")
     p, g, r = card["programme"], card["goal"], card["risk"]
-    for url in (f"/scorecards/{p + 1000}", f"/scorecards/{other}/goals/{g}/edit",
-                f"/scorecards/{other}/risks/{r}/edit", f"/scorecards/{p}/goals/999/edit",
-                f"/scorecards/{other}/goals/{g}/follow-ups/new"):
+    for url in (
+        f"/scorecards/{p + 1000}",
+        f"/scorecards/{other}/goals/{g}/edit",
+        f"/scorecards/{other}/risks/{r}/edit",
+        f"/scorecards/{p}/goals/999/edit",
+        f"/scorecards/{other}/goals/{g}/follow-ups/new",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -376,10 +461,15 @@ def test_a_manager_defines_edits_and_removes_a_goal(app, client, auth, programme
     with app.app_context():
         goal = db.session.scalar(select(ProgrammeGoal))
         assert (goal.text_fi, goal.metric, goal.target) == (
-            "Ehdotuksia kertyy", "proposals", Decimal("150.00"))
+            "Ehdotuksia kertyy",
+            "proposals",
+            Decimal("150.00"),
+        )
         goal_id = goal.id
-    response = client.post(f"/scorecards/{programme}/goals/{goal_id}/edit",
-                           data=_goal_form(programme, target="160", text_sv="Förslag"))
+    response = client.post(
+        f"/scorecards/{programme}/goals/{goal_id}/edit",
+        data=_goal_form(programme, target="160", text_sv="Förslag"),
+    )
     assert response.status_code == 302
     assert "Förslag" in client.get(f"/scorecards/{programme}?lang=sv").text
     assert "Ehdotuksia kertyy" in client.get(f"/scorecards/{programme}?lang=fi").text
@@ -391,15 +481,31 @@ def test_a_manager_defines_edits_and_removes_a_goal(app, client, auth, programme
 
 def test_a_manager_records_and_reassesses_a_risk(app, client, auth, programme):
     auth.login("manager")
-    response = client.post(f"/scorecards/{programme}/risks/new", data={
-        "description": "Budget cut", "probability": "2", "impact": "4",
-        "mitigation": "Plan B", "owner": "Director", "status": "green"})
+    response = client.post(
+        f"/scorecards/{programme}/risks/new",
+        data={
+            "description": "Budget cut",
+            "probability": "2",
+            "impact": "4",
+            "mitigation": "Plan B",
+            "owner": "Director",
+            "status": "green",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         risk_id = db.session.scalar(select(ProgrammeRisk.id))
-    response = client.post(f"/scorecards/{programme}/risks/{risk_id}/edit", data={
-        "description": "Budget cut", "probability": "4", "impact": "4",
-        "mitigation": "Plan B", "owner": "Director", "status": "red"})
+    response = client.post(
+        f"/scorecards/{programme}/risks/{risk_id}/edit",
+        data={
+            "description": "Budget cut",
+            "probability": "4",
+            "impact": "4",
+            "mitigation": "Plan B",
+            "owner": "Director",
+            "status": "red",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         risk = db.session.get(ProgrammeRisk, risk_id)
@@ -419,24 +525,31 @@ def _count(model) -> int:
     return db.session.scalar(select(func.count(model.id)))
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"target": "lots"}, "Enter the target as a number, e.g. 150 or 12.5."),
-    ({"target": ""}, "Enter the target."),
-    ({"target": "-5"}, "Enter a number that is zero or more."),
-    ({"target": "1.005"}, "Use at most two decimals."),
-    ({"metric": "happiness"}, "Unknown metric “happiness”: choose one from the list."),
-    ({"text_fi": ""}, "This field is required."),
-    ({"period_start": f"{YEAR + 1}-06-01", "period_end": f"{YEAR + 1}-01-01"},
-     "The period must end on or after its start."),
-    ({"period_start": f"{YEAR - 5}-01-01"},
-     f"The period must lie within the programme's years {YEAR - 1}–{YEAR + 1}."),
-    ({"period_end": "someday"}, "Not a valid date value."),
-])
-def test_a_bad_goal_is_refused_and_nothing_saved(app, client, auth, programme, overrides,
-                                                 message):
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"target": "lots"}, "Enter the target as a number, e.g. 150 or 12.5."),
+        ({"target": ""}, "Enter the target."),
+        ({"target": "-5"}, "Enter a number that is zero or more."),
+        ({"target": "1.005"}, "Use at most two decimals."),
+        ({"metric": "happiness"}, "Unknown metric “happiness”: choose one from the list."),
+        ({"text_fi": ""}, "This field is required."),
+        (
+            {"period_start": f"{YEAR + 1}-06-01", "period_end": f"{YEAR + 1}-01-01"},
+            "The period must end on or after its start.",
+        ),
+        (
+            {"period_start": f"{YEAR - 5}-01-01"},
+            f"The period must lie within the programme's years {YEAR - 1}–{YEAR + 1}.",
+        ),
+        ({"period_end": "someday"}, "Not a valid date value."),
+    ],
+)
+def test_a_bad_goal_is_refused_and_nothing_saved(app, client, auth, programme, overrides, message):
     auth.login("manager")
-    response = client.post(f"/scorecards/{programme}/goals/new?lang=en",
-                           data=_goal_form(programme, **overrides))
+    response = client.post(
+        f"/scorecards/{programme}/goals/new?lang=en", data=_goal_form(programme, **overrides)
+    )
     assert response.status_code == 422
     assert message in unescape(response.text)
     assert 'class="error-summary"' in response.text
@@ -458,39 +571,52 @@ def test_the_service_refuses_odd_types_without_crashing(app, programme, people):
             _goal(programme, ["proposals"], target=float("nan"))
         assert set(error.value.errors) == {"metric", "target"}
         with pytest.raises(Invalid) as error:
-            service.create_risk(db.session.get(Programme, programme), _user("manager"), {
-                "description": "x", "probability": 2.7, "impact": "2.5", "status": "green"})
+            service.create_risk(
+                db.session.get(Programme, programme),
+                _user("manager"),
+                {"description": "x", "probability": 2.7, "impact": "2.5", "status": "green"},
+            )
         assert set(error.value.errors) == {"probability", "impact"}
         assert _count(ProgrammeGoal) == _count(ProgrammeRisk) == 0
 
 
-@pytest.mark.parametrize("when, message", [
-    (date(YEAR - 2, 12, 31), "The date must lie within the goal's period"),
-    (date.today() + timedelta(days=1), "A follow-up cannot be dated in the future."),
-])
-def test_a_follow_up_outside_the_period_is_refused(app, client, auth, programme, people, when,
-                                                   message):
+@pytest.mark.parametrize(
+    "when, message",
+    [
+        (date(YEAR - 2, 12, 31), "The date must lie within the goal's period"),
+        (date.today() + timedelta(days=1), "A follow-up cannot be dated in the future."),
+    ],
+)
+def test_a_follow_up_outside_the_period_is_refused(
+    app, client, auth, programme, people, when, message
+):
     with app.app_context():
-        goal = _goal(programme, "proposals",
-                     period_start=date(YEAR - 1, 1, 1), period_end=date(YEAR + 1, 12, 31))
+        goal = _goal(
+            programme,
+            "proposals",
+            period_start=date(YEAR - 1, 1, 1),
+            period_end=date(YEAR + 1, 12, 31),
+        )
     auth.login("manager")
-    response = client.post(f"/scorecards/{programme}/goals/{goal}/follow-ups/new?lang=en",
-                           data={"date": when.isoformat(), "status": "green"})
+    response = client.post(
+        f"/scorecards/{programme}/goals/{goal}/follow-ups/new?lang=en",
+        data={"date": when.isoformat(), "status": "green"},
+    )
     assert response.status_code == 422
     assert message in unescape(response.text)
     with app.app_context():
         assert _count(GoalFollowUp) == 0
 
 
-def test_a_second_follow_up_on_the_same_date_and_bad_status_are_refused(app, client, auth,
-                                                                        card):
+def test_a_second_follow_up_on_the_same_date_and_bad_status_are_refused(app, client, auth, card):
     auth.login("manager")
     url = f"/scorecards/{card['programme']}/goals/{card['goal']}/follow-ups/new?lang=en"
     response = client.post(url, data={"date": date.today().isoformat(), "status": "green"})
     assert response.status_code == 422
     assert "already has a follow-up on this date" in response.text
-    response = client.post(url, data={"date": (date.today() - timedelta(days=1)).isoformat(),
-                                      "status": "purple"})
+    response = client.post(
+        url, data={"date": (date.today() - timedelta(days=1)).isoformat(), "status": "purple"}
+    )
     assert response.status_code == 422
     with app.app_context():
         assert _count(GoalFollowUp) == 1
@@ -502,18 +628,22 @@ def test_a_goal_with_follow_ups_keeps_its_metric_and_period(app, client, auth, c
     response = client.post(url, data=_goal_form(card["programme"], metric="adopted"))
     assert response.status_code == 422
     assert "its metric can no longer change" in response.text
-    response = client.post(url, data=_goal_form(card["programme"],
-                                                period_end=f"{YEAR - 1}-12-31"))
+    response = client.post(url, data=_goal_form(card["programme"], period_end=f"{YEAR - 1}-12-31"))
     assert response.status_code == 422
     assert "follow-ups outside this period" in response.text
     with app.app_context():
         assert db.session.get(ProgrammeGoal, card["goal"]).metric == "proposals"
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"probability": "5"}, "probability"), ({"impact": "0"}, "impact"),
-    ({"description": ""}, "description"), ({"status": "blue"}, "status"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"probability": "5"}, "probability"),
+        ({"impact": "0"}, "impact"),
+        ({"description": ""}, "description"),
+        ({"status": "blue"}, "status"),
+    ],
+)
 def test_a_bad_risk_is_refused(app, client, auth, programme, overrides, field):
     auth.login("manager")
     data = {"description": "Budget cut", "probability": "2", "impact": "3", "status": "green"}
@@ -538,7 +668,8 @@ def test_the_export_holds_the_numbers_of_the_page(app, client, auth, card):
     page = Rows(client.get(f"/scorecards/{pid}").text)
     response = client.get(f"/scorecards/{pid}/scorecard.xlsx?lang=en")
     assert response.headers["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     book = load_workbook(BytesIO(response.data))
     assert book.sheetnames == ["Goals", "Follow-ups", "Risks"]
     goals = list(book["Goals"].iter_rows(min_row=2, values_only=True))
@@ -560,17 +691,25 @@ def test_the_export_holds_the_numbers_of_the_page(app, client, auth, card):
     with app.app_context():
         card_model = programme_scorecard(db.session.get(Programme, pid))
         assert [row.actual for row in card_model.goals] == [
-            None if r[8] is None else Decimal(str(r[8])).quantize(Decimal("0.01"))
-            for r in goals
+            None if r[8] is None else Decimal(str(r[8])).quantize(Decimal("0.01")) for r in goals
         ]
 
 
 def test_the_export_neutralises_formula_like_text(app, client, auth, programme, people):
     with app.app_context():
         _goal(programme, "proposals", text_fi='=HYPERLINK("http://evil.example","x")')
-        service.create_risk(db.session.get(Programme, programme), _user("manager"), {
-            "description": "+cmd|' /C calc'!A0", "probability": 1, "impact": 1,
-            "mitigation": "@SUM(A1)", "owner": "-1", "status": "green"})
+        service.create_risk(
+            db.session.get(Programme, programme),
+            _user("manager"),
+            {
+                "description": "+cmd|' /C calc'!A0",
+                "probability": 1,
+                "impact": 1,
+                "mitigation": "@SUM(A1)",
+                "owner": "-1",
+                "status": "green",
+            },
+        )
     auth.login("staff")
     response = client.get(f"/scorecards/{programme}/scorecard.xlsx?lang=en")
     book = load_workbook(BytesIO(response.data))
@@ -594,10 +733,12 @@ def test_an_empty_scorecard_and_the_index(client, programme):
 
 def test_no_inline_styles_or_scripts(client, auth, card):
     auth.login("manager")
-    for url in (f"/scorecards/{card['programme']}",
-                f"/scorecards/{card['programme']}/goals/new",
-                f"/scorecards/{card['programme']}/risks/new",
-                f"/scorecards/{card['programme']}/goals/{card['goal']}/follow-ups/new"):
+    for url in (
+        f"/scorecards/{card['programme']}",
+        f"/scorecards/{card['programme']}/goals/new",
+        f"/scorecards/{card['programme']}/risks/new",
+        f"/scorecards/{card['programme']}/goals/{card['goal']}/follow-ups/new",
+    ):
         text = client.get(url).text
         assert "style=" not in text and "<script>" not in text, url
         assert text.count("<h1") == 1, url

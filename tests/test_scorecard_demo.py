@@ -27,16 +27,22 @@ def _programme() -> int:
     programme = Programme(name="Agenda", start_year=2015, end_year=2021)
     for year in range(2015, 2022):
         programme.years.append(ProgrammeYear(year=year, annual_budget=Decimal("250000.00")))
-    programme.calls.append(Call(title="Haku", opens_on=date(2015, 1, 1),
-                                closes_on=date(2021, 12, 31)))
+    programme.calls.append(
+        Call(title="Haku", opens_on=date(2015, 1, 1), closes_on=date(2021, 12, 31))
+    )
     db.session.add(programme)
     db.session.commit()
     owner = builders.make_user(Role.APPLICANT)
     builders.make_user(Role.MANAGER, email="manager@kokeilu.example")
-    for year, status in ((2015, Status.ADOPTED), (2015, Status.REJECTED),
-                         (2016, Status.SUBMITTED), (2019, Status.PILOT)):
-        proposal = db.session.get(Proposal, builders.make_proposal(owner, programme.id,
-                                                                   status=status))
+    for year, status in (
+        (2015, Status.ADOPTED),
+        (2015, Status.REJECTED),
+        (2016, Status.SUBMITTED),
+        (2019, Status.PILOT),
+    ):
+        proposal = db.session.get(
+            Proposal, builders.make_proposal(owner, programme.id, status=status)
+        )
         proposal.submitted_at = datetime(year, 3, 1, 12, tzinfo=UTC)
     db.session.commit()
     return programme.id
@@ -45,7 +51,8 @@ def _programme() -> int:
 def _snapshot():
     return db.session.execute(
         select(ProgrammeGoal.metric, GoalFollowUp.date, GoalFollowUp.value, GoalFollowUp.status)
-        .join(GoalFollowUp.goal).order_by(ProgrammeGoal.position, GoalFollowUp.date)
+        .join(GoalFollowUp.goal)
+        .order_by(ProgrammeGoal.position, GoalFollowUp.date)
     ).all()
 
 
@@ -62,9 +69,12 @@ def test_the_demo_scorecard_measures_the_published_goals_and_is_idempotent(ctx):
 
     goals = db.session.scalars(select(ProgrammeGoal).order_by(ProgrammeGoal.position)).all()
     assert [(g.metric, g.target) for g in goals] == [
-        ("proposals", Decimal("150.00")), ("carried_out", Decimal("20.00")),
-        ("residents_customers", Decimal("6000.00")), ("partner_organisations", Decimal("70.00")),
-        ("employees", Decimal("400.00")), ("budget_largest_year_share", Decimal("100.00")),
+        ("proposals", Decimal("150.00")),
+        ("carried_out", Decimal("20.00")),
+        ("residents_customers", Decimal("6000.00")),
+        ("partner_organisations", Decimal("70.00")),
+        ("employees", Decimal("400.00")),
+        ("budget_largest_year_share", Decimal("100.00")),
     ]
     assert all(g.text_fi and g.text_sv and g.text_en for g in goals)
 

@@ -22,8 +22,14 @@ def _titles(html: str) -> list[str]:
 
 def _review(app, proposal_id, reviewer_id, *scores, comment=""):
     with app.app_context():
-        db.session.add(Review(proposal_id=proposal_id, reviewer_id=reviewer_id, comment=comment,
-                              **dict(zip(SCORES, scores, strict=True))))
+        db.session.add(
+            Review(
+                proposal_id=proposal_id,
+                reviewer_id=reviewer_id,
+                comment=comment,
+                **dict(zip(SCORES, scores, strict=True)),
+            )
+        )
         db.session.commit()
 
 
@@ -41,8 +47,9 @@ def queue(app, people, programme):
             (2, "Delta", Status.SUBMITTED, second, "research"),
             (1, "Echo", Status.REJECTED, programme, "company"),
         ):
-            pid = builders.make_proposal(people["applicant"], prog, status=status, title=title,
-                                         proposer_type=proposer)
+            pid = builders.make_proposal(
+                people["applicant"], prog, status=status, title=title, proposer_type=proposer
+            )
             db.session.get(Proposal, pid).submitted_at = utcnow() - timedelta(days=days_ago)
             made[title] = pid
         builders.make_proposal(people["applicant"], programme, title="Draft only")
@@ -70,18 +77,21 @@ def test_the_queue_shows_what_waits_newest_first(client, staff, queue):
     assert "4 proposals" in response.text
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("sort=submitted_at", ["Alpha", "Bravo", "Charlie", "Delta"]),
-    ("sort=-submitted_at", ["Delta", "Charlie", "Bravo", "Alpha"]),
-    ("sort=-score", ["Bravo", "Delta", "Alpha", "Charlie"]),  # unreviewed last
-    ("sort=score", ["Alpha", "Delta", "Bravo", "Charlie"]),
-    ("status=rejected", ["Echo"]),
-    ("status=screening", ["Bravo"]),
-    ("proposer_type=company&sort=submitted_at", ["Alpha", "Charlie"]),
-    ("proposer_type=resident", ["Bravo"]),
-    # Drafts are the applicant's own business: not a filter, so the default queue.
-    ("status=draft", ["Delta", "Charlie", "Bravo", "Alpha"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sort=submitted_at", ["Alpha", "Bravo", "Charlie", "Delta"]),
+        ("sort=-submitted_at", ["Delta", "Charlie", "Bravo", "Alpha"]),
+        ("sort=-score", ["Bravo", "Delta", "Alpha", "Charlie"]),  # unreviewed last
+        ("sort=score", ["Alpha", "Delta", "Bravo", "Charlie"]),
+        ("status=rejected", ["Echo"]),
+        ("status=screening", ["Bravo"]),
+        ("proposer_type=company&sort=submitted_at", ["Alpha", "Charlie"]),
+        ("proposer_type=resident", ["Bravo"]),
+        # Drafts are the applicant's own business: not a filter, so the default queue.
+        ("status=draft", ["Delta", "Charlie", "Bravo", "Alpha"]),
+    ],
+)
 def test_queue_filters_and_sorts(client, staff, queue, query, expected):
     response = client.get(f"/screening?{query}")
     assert response.status_code == 200
@@ -99,25 +109,42 @@ def test_queue_shows_the_average_score(client, staff, queue):
     assert re.search(r">4\s*<span class=\"meta\">\(2 reviews\)", html)
 
 
-@pytest.mark.parametrize("query", [
-    "status=bogus", "sort=drop+table", "proposer_type=alien", "call=abc", "call=99999",
-    "page=abc", "page=-3", "page=99999",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "status=bogus",
+        "sort=drop+table",
+        "proposer_type=alien",
+        "call=abc",
+        "call=99999",
+        "page=abc",
+        "page=-3",
+        "page=99999",
+    ],
+)
 def test_bad_queue_parameters_never_fail(client, staff, queue, query):
     assert client.get(f"/screening?{query}").status_code == 200
 
 
-def _review_form(need="4", benefit="4", reusability="3", feasibility="5", cost="2",
-                 comment="Promising."):
-    return {"need": need, "benefit": benefit, "reusability": reusability,
-            "feasibility": feasibility, "cost_effectiveness": cost, "comment": comment}
+def _review_form(
+    need="4", benefit="4", reusability="3", feasibility="5", cost="2", comment="Promising."
+):
+    return {
+        "need": need,
+        "benefit": benefit,
+        "reusability": reusability,
+        "feasibility": feasibility,
+        "cost_effectiveness": cost,
+        "comment": comment,
+    }
 
 
 def _reviews(app, proposal_id):
     with app.app_context():
         return db.session.execute(
             select(Review.reviewer_id, Review.need, Review.cost_effectiveness, Review.comment)
-            .where(Review.proposal_id == proposal_id).order_by(Review.id)
+            .where(Review.proposal_id == proposal_id)
+            .order_by(Review.id)
         ).all()
 
 
@@ -131,8 +158,10 @@ def test_a_reviewer_writes_and_edits_one_review(app, client, staff, people, prog
     assert _reviews(app, pid) == [(people["staff"], 4, 2, "Promising.")]
     page = client.get(f"/screening/proposals/{pid}/review")
     assert 'value="Promising."' in page.text or "Promising.</textarea>" in page.text
-    response = client.post(f"/screening/proposals/{pid}/review",
-                           data=_review_form(need="1", comment="On reflection, weak."))
+    response = client.post(
+        f"/screening/proposals/{pid}/review",
+        data=_review_form(need="1", comment="On reflection, weak."),
+    )
     assert response.status_code == 302
     assert _reviews(app, pid) == [(people["staff"], 1, 2, "On reflection, weak.")]
 
@@ -143,12 +172,16 @@ def test_each_staff_member_has_their_own_review(app, client, auth, people, progr
     for who, score in (("staff", "5"), ("manager", "2")):
         auth.login(who)
         client.get("/?lang=en")
-        response = client.post(f"/screening/proposals/{pid}/review",
-                               data=_review_form(*(score,) * 5, comment=f"By {who}"))
+        response = client.post(
+            f"/screening/proposals/{pid}/review",
+            data=_review_form(*(score,) * 5, comment=f"By {who}"),
+        )
         assert response.status_code == 302
         auth.logout()
     assert [(r[0], r[1]) for r in _reviews(app, pid)] == [
-        (people["staff"], 5), (people["manager"], 2)]
+        (people["staff"], 5),
+        (people["manager"], 2),
+    ]
     auth.login("staff")
     client.get("/?lang=en")
     page = client.get(f"/proposals/{pid}").text
@@ -165,19 +198,24 @@ def test_the_database_keeps_one_review_per_reviewer(app, people, programme):
         _review(app, pid, people["staff"], 4, 4, 4, 4, 4)
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("need", "", "Give a score from 1 to 5."),
-    ("benefit", "0", "Not a valid choice."),
-    ("feasibility", "6", "Not a valid choice."),
-    ("cost_effectiveness", "x", "Invalid Choice: could not coerce."),
-    ("comment", "c" * 5001, "Field cannot be longer than 5000 characters."),
-])
-def test_an_invalid_review_saves_nothing(app, client, staff, people, programme, field, value,
-                                         message):
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("need", "", "Give a score from 1 to 5."),
+        ("benefit", "0", "Not a valid choice."),
+        ("feasibility", "6", "Not a valid choice."),
+        ("cost_effectiveness", "x", "Invalid Choice: could not coerce."),
+        ("comment", "c" * 5001, "Field cannot be longer than 5000 characters."),
+    ],
+)
+def test_an_invalid_review_saves_nothing(
+    app, client, staff, people, programme, field, value, message
+):
     with app.app_context():
         pid = builders.make_proposal(people["applicant"], programme, status=Status.SCREENING)
-    response = client.post(f"/screening/proposals/{pid}/review",
-                           data={**_review_form(), field: value})
+    response = client.post(
+        f"/screening/proposals/{pid}/review", data={**_review_form(), field: value}
+    )
     assert response.status_code == 422
     assert message in response.text
     assert _reviews(app, pid) == []
@@ -204,8 +242,7 @@ def test_the_applicant_never_sees_reviews(app, client, auth, people, programme):
     assert "Average score" not in page.text
     assert "Screening reviews" not in page.text
     assert client.get(f"/screening/proposals/{pid}/review").status_code == 403
-    assert client.post(f"/screening/proposals/{pid}/review",
-                       data=_review_form()).status_code == 403
+    assert client.post(f"/screening/proposals/{pid}/review", data=_review_form()).status_code == 403
     assert client.get("/screening").status_code == 403
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Review)) == 1

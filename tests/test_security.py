@@ -41,8 +41,9 @@ def test_signed_in_pages_are_not_cached(client, auth):
     assert client.get("/proposals/mine").headers["Cache-Control"] == "no-store"
 
 
-@pytest.mark.parametrize("path", sorted(str(p.relative_to(TEMPLATES))
-                                        for p in TEMPLATES.rglob("*.html")))
+@pytest.mark.parametrize(
+    "path", sorted(str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html"))
+)
 def test_templates_have_no_inline_script_or_style(path):
     text = (TEMPLATES / path).read_text(encoding="utf-8")
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text, re.I), "inline <script>"
@@ -82,8 +83,16 @@ def test_production_cookies_are_secure_and_host_only(production):
     client = production.test_client()
     site = "https://kokeilu.example"
     token = _csrf_token(client.get("/login", base_url=site))
-    response = client.post("/login", base_url=site, headers={"Referer": site + "/login"}, data={
-        "email": "applicant@test.example", "password": builders.PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login",
+        base_url=site,
+        headers={"Referer": site + "/login"},
+        data={
+            "email": "applicant@test.example",
+            "password": builders.PASSWORD,
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 302
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Host-session=")
@@ -96,8 +105,11 @@ def test_production_requires_totp_and_csrf(production):
     assert production.config["REQUIRE_TOTP"] is True
     assert production.config.get("WTF_CSRF_ENABLED", True) is True
     client = production.test_client()
-    response = client.post("/login", base_url="https://kokeilu.example", data={
-        "email": "applicant@test.example", "password": builders.PASSWORD})
+    response = client.post(
+        "/login",
+        base_url="https://kokeilu.example",
+        data={"email": "applicant@test.example", "password": builders.PASSWORD},
+    )
     assert response.status_code == 400  # no CSRF token
 
 
@@ -113,8 +125,10 @@ def test_production_refuses_to_start_without_its_secrets(monkeypatch, missing):
 def test_database_urls_use_psycopg_3(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://kokeilu:pw@db.example:5432/kokeilu")
     app = create_app("development")
-    assert app.config["SQLALCHEMY_DATABASE_URI"] == \
-        "postgresql+psycopg://kokeilu:pw@db.example:5432/kokeilu"
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"]
+        == "postgresql+psycopg://kokeilu:pw@db.example:5432/kokeilu"
+    )
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
 
 
@@ -134,20 +148,25 @@ def test_a_bad_setting_in_the_environment_stops_start_up(monkeypatch):
 
 
 def test_behind_a_proxy_links_use_the_forwarded_scheme_and_host(make_app, outbox):
-    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "kokeilu.example.fi",
-                 "X-Forwarded-For": "203.0.113.9"}
+    forwarded = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "kokeilu.example.fi",
+        "X-Forwarded-For": "203.0.113.9",
+    }
     for proxies, expected in ((0, "http://localhost/"), (1, "https://kokeilu.example.fi/")):
         app = make_app(PROXY_FIX=proxies)
         state = app.extensions["mailman"]
         state.outbox = []
         with app.app_context():
             builders.make_user(email="applicant@test.example")
-        app.test_client().post("/password/forgot", data={"email": "applicant@test.example"},
-                               headers=forwarded)
+        app.test_client().post(
+            "/password/forgot", data={"email": "applicant@test.example"}, headers=forwarded
+        )
         assert state.outbox[0].body.count(expected + "password/reset/") == 1
 
 
 # The second factor.
+
 
 def _code(secret: str, offset: int = 0) -> str:
     return pyotp.TOTP(secret).at(time.time() + offset)
@@ -158,8 +177,9 @@ def _secret_on_page(text: str) -> str:
 
 
 def _password(client, who):
-    return client.post("/login", data={"email": f"{who}@test.example",
-                                       "password": builders.PASSWORD})
+    return client.post(
+        "/login", data={"email": f"{who}@test.example", "password": builders.PASSWORD}
+    )
 
 
 def test_staff_enrol_at_first_sign_in_when_required(app, client, people):
@@ -226,10 +246,14 @@ def test_anyone_may_turn_on_two_step_sign_in_from_their_account(app, client, aut
     assert client.post("/login/code", data={"code": _code(secret, 30)}).status_code == 302
 
     # Off again, with the password (an applicant's role does not require it).
-    assert client.post("/account/two-factor/off",
-                       data={"password": "wrong password"}).status_code == 422
-    assert client.post("/account/two-factor/off",
-                       data={"password": builders.PASSWORD}).status_code == 302
+    assert (
+        client.post("/account/two-factor/off", data={"password": "wrong password"}).status_code
+        == 422
+    )
+    assert (
+        client.post("/account/two-factor/off", data={"password": builders.PASSWORD}).status_code
+        == 302
+    )
     auth.logout()
     assert auth.login("applicant").headers["Location"] == "/"
 
@@ -258,8 +282,7 @@ def test_wrong_codes_are_throttled(make_app):
         builders.make_user(Role.STAFF, email="staff@test.example")
     client = app.test_client()
     _password(client, "staff")
-    statuses = [client.post("/login/code", data={"code": "000000"}).status_code
-                for _ in range(6)]
+    statuses = [client.post("/login/code", data={"code": "000000"}).status_code for _ in range(6)]
     assert statuses == [422] * 5 + [429]
 
 
@@ -274,11 +297,13 @@ def test_enrolment_keeps_its_key_until_confirmed(app, client, auth):
 
 # The second factor's secret at rest.
 
+
 def _stored_secret(app, email: str) -> str | None:
     """The column as the database holds it, past the model."""
     with app.app_context():
-        return db.session.scalar(select(User.__table__.c.totp_secret)
-                                 .where(User.__table__.c.email == email))
+        return db.session.scalar(
+            select(User.__table__.c.totp_secret).where(User.__table__.c.email == email)
+        )
 
 
 def test_the_secret_is_stored_encrypted_and_sign_in_still_works(app, client, people):
@@ -338,8 +363,8 @@ def test_a_malformed_key_in_the_environment_stops_start_up(monkeypatch):
 
 # Sessions that began before the second factor was required.
 
-def test_a_session_signed_in_without_a_code_gives_one_when_it_becomes_required(
-        app, client, auth):
+
+def test_a_session_signed_in_without_a_code_gives_one_when_it_becomes_required(app, client, auth):
     assert auth.login("staff").headers["Location"] == "/"  # no code asked: not required yet
     assert client.get("/screening").status_code == 200
     app.config["REQUIRE_TOTP"] = True
@@ -383,7 +408,8 @@ def test_applicants_sessions_go_on_when_codes_become_required(app, client, auth)
 
 
 def test_a_session_owing_its_code_may_still_sign_out_load_styles_and_switch_language(
-        app, client, auth):
+    app, client, auth
+):
     auth.login("staff")
     app.config["REQUIRE_TOTP"] = True
     with client.get("/static/css/app.css") as styles:
@@ -412,8 +438,9 @@ def test_a_user_promoted_to_staff_gives_a_code_at_the_next_page(app, client, aut
 
 
 def test_api_tokens_are_not_sessions_and_are_left_alone(app, client, people):
-    token = client.post("/api/v1/tokens", json={
-        "email": "staff@test.example", "password": builders.PASSWORD}).get_json()["token"]
+    token = client.post(
+        "/api/v1/tokens", json={"email": "staff@test.example", "password": builders.PASSWORD}
+    ).get_json()["token"]
     app.config["REQUIRE_TOTP"] = True
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200

@@ -66,13 +66,15 @@ def test_a_second_request_is_served_from_the_cache(stats_app, people):
 def test_a_move_is_counted_at_once(stats_app, people):
     with stats_app.app_context():
         programme_id = builders.make_programme()
-        proposal_id = builders.make_proposal(people["applicant"], programme_id,
-                                             status=Status.SUBMITTED)
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme_id, status=Status.SUBMITTED
+        )
         assert fresh_stats(programme_id).screened == 0
         token = current_token()
         proposal = db.session.get(Proposal, proposal_id)
-        change_status(proposal, Status.SCREENING, db.session.get(User, people["staff"]),
-                      proposal.version)
+        change_status(
+            proposal, Status.SCREENING, db.session.get(User, people["staff"]), proposal.version
+        )
         assert current_token() != token
         assert fresh_stats(programme_id).screened == 1
 
@@ -80,12 +82,15 @@ def test_a_move_is_counted_at_once(stats_app, people):
 def test_a_move_through_the_pages_is_counted_at_once(stats_app, client, auth, people):
     with stats_app.app_context():
         programme_id = builders.make_programme()
-        proposal_id = builders.make_proposal(people["applicant"], programme_id,
-                                             status=Status.SUBMITTED)
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme_id, status=Status.SUBMITTED
+        )
         assert fresh_stats(programme_id).screened == 0
     auth.login("staff")
-    response = client.post(f"/proposals/{proposal_id}/moves/screening",
-                           data={"screening-to": "screening", "screening-version": "1"})
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/screening",
+        data={"screening-to": "screening", "screening-version": "1"},
+    )
     assert response.status_code == 303
     with stats_app.app_context():
         assert fresh_stats(programme_id).screened == 1
@@ -94,14 +99,23 @@ def test_a_move_through_the_pages_is_counted_at_once(stats_app, client, auth, pe
 def test_core_and_driver_level_writes_replace_the_token(stats_app, people):
     with stats_app.app_context():
         programme_id = builders.make_programme()
-        proposal_id = builders.make_proposal(people["applicant"], programme_id,
-                                             status=Status.PILOT,
-                                             experiment_owner_id=people["staff"])
+        proposal_id = builders.make_proposal(
+            people["applicant"],
+            programme_id,
+            status=Status.PILOT,
+            experiment_owner_id=people["staff"],
+        )
         assert fresh_stats(programme_id).participants["residents_customers"] == 0
         experiment_id = db.session.get(Proposal, proposal_id).experiment.id
-        db.session.execute(insert(Participation).values(
-            experiment_id=experiment_id, date=db.session.get(Proposal, proposal_id)
-            .experiment.start_date, category="residents_customers", count=40, note=""))
+        db.session.execute(
+            insert(Participation).values(
+                experiment_id=experiment_id,
+                date=db.session.get(Proposal, proposal_id).experiment.start_date,
+                category="residents_customers",
+                count=40,
+                note="",
+            )
+        )
         db.session.commit()
         assert fresh_stats(programme_id).participants["residents_customers"] == 40
 
@@ -117,12 +131,14 @@ def test_core_and_driver_level_writes_replace_the_token(stats_app, people):
 def test_own_uncommitted_writes_are_seen_and_not_cached(stats_app, people):
     with stats_app.app_context():
         programme_id = builders.make_programme()
-        proposal_id = builders.make_proposal(people["applicant"], programme_id,
-                                             status=Status.SUBMITTED)
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme_id, status=Status.SUBMITTED
+        )
         assert fresh_stats(programme_id).rejected == 0
         token = current_token()
-        db.session.execute(update(Proposal).where(Proposal.id == proposal_id)
-                           .values(status=Status.REJECTED))
+        db.session.execute(
+            update(Proposal).where(Proposal.id == proposal_id).values(status=Status.REJECTED)
+        )
         assert programme_statistics(programme_id).rejected == 1
         db.session.rollback()
         assert current_token() == token
@@ -152,8 +168,9 @@ def test_another_process_sees_a_write_of_this_one(tmp_path):
             assert fresh_stats(programme_id).rejected == 0
         with second.app_context():
             assert fresh_stats(programme_id).rejected == 0
-            db.session.execute(update(Proposal).where(Proposal.id == proposal_id)
-                               .values(status=Status.REJECTED))
+            db.session.execute(
+                update(Proposal).where(Proposal.id == proposal_id).values(status=Status.REJECTED)
+            )
             db.session.commit()
         with first.app_context():
             assert fresh_stats(programme_id).rejected == 1

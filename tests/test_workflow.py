@@ -34,13 +34,15 @@ def staff(ctx, people):
 
 
 def _proposal(owner: User, programme_id: int, status=Status.DRAFT, **overrides) -> Proposal:
-    return db.session.get(Proposal, builders.make_proposal(owner.id, programme_id,
-                                                           status=status, **overrides))
+    return db.session.get(
+        Proposal, builders.make_proposal(owner.id, programme_id, status=status, **overrides)
+    )
 
 
 def _history(proposal_id: int) -> list[StatusChange]:
     return db.session.scalars(
-        select(StatusChange).where(StatusChange.proposal_id == proposal_id)
+        select(StatusChange)
+        .where(StatusChange.proposal_id == proposal_id)
         .order_by(StatusChange.id)
     ).all()
 
@@ -55,13 +57,19 @@ def _unchanged(proposal_id: int, status: Status, version: int, moves: int = 0) -
 
 
 def test_submit_an_incomplete_draft_lists_what_is_missing(applicant, programme, outbox):
-    draft = proposal_service.create_draft(applicant, {"title": "Half an idea",
-                                                      "proposer_type": "company"})
+    draft = proposal_service.create_draft(
+        applicant, {"title": "Half an idea", "proposer_type": "company"}
+    )
     with pytest.raises(Invalid) as refused:
         change_status(draft, Status.SUBMITTED, applicant, draft.version)
     assert set(refused.value.errors) == {
-        "summary", "need", "service_area", "requested_budget", "planned_duration_months",
-        "organisation", "city_centres",
+        "summary",
+        "need",
+        "service_area",
+        "requested_budget",
+        "planned_duration_months",
+        "organisation",
+        "city_centres",
     }
     _unchanged(draft.id, Status.DRAFT, 1)
     assert outbox == []
@@ -82,8 +90,9 @@ def test_a_closed_call_refuses_the_submission(applicant, programme, outbox):
     db.session.commit()
     with pytest.raises(Invalid) as refused:
         change_status(draft, Status.SUBMITTED, applicant, draft.version)
-    assert refused.value.errors == {"call_id": [
-        f"The call “{draft.call.title}” is closed and takes no new submissions."]}
+    assert refused.value.errors == {
+        "call_id": [f"The call “{draft.call.title}” is closed and takes no new submissions."]
+    }
     _unchanged(draft.id, Status.DRAFT, 1)
     assert outbox == []
 
@@ -97,8 +106,12 @@ def test_a_call_closing_today_still_takes_submissions(applicant, programme):
 
 
 def test_a_draft_cannot_join_a_closed_call(applicant, programme):
-    closed = Call(programme_id=programme, title="Old call", opens_on=date(2000, 1, 1),
-                  closes_on=date(2000, 2, 1))
+    closed = Call(
+        programme_id=programme,
+        title="Old call",
+        opens_on=date(2000, 1, 1),
+        closes_on=date(2000, 2, 1),
+    )
     db.session.add(closed)
     db.session.commit()
     with pytest.raises(Invalid) as refused:
@@ -122,7 +135,8 @@ def test_a_concurrent_change_is_refused_at_commit(applicant, staff, programme, o
     """The version was read before someone else's commit: the database refuses the update."""
     proposal = _proposal(applicant, programme, status=Status.SUBMITTED)
     db.session.execute(
-        update(Proposal).where(Proposal.id == proposal.id)
+        update(Proposal)
+        .where(Proposal.id == proposal.id)
         .values(version=Proposal.version + 1)
         .execution_options(synchronize_session=False)
     )
@@ -139,8 +153,12 @@ def test_each_move_writes_history_bumps_version_and_mails(applicant, staff, prog
     steps = [
         (Status.SUBMITTED, applicant, {}, None),
         (Status.SCREENING, staff, {}, None),
-        (Status.MORE_INFO, staff, {"question": "  Which branch library?  "},
-         "Which branch library?"),
+        (
+            Status.MORE_INFO,
+            staff,
+            {"question": "  Which branch library?  "},
+            "Which branch library?",
+        ),
         (Status.SUBMITTED, applicant, {"answer": "Tapiola."}, "Tapiola."),
         (Status.SCREENING, staff, {}, None),
         (Status.REJECTED, staff, {"reason": "Out of scope."}, "Out of scope."),
@@ -151,7 +169,11 @@ def test_each_move_writes_history_bumps_version_and_mails(applicant, staff, prog
         assert (proposal.status, proposal.version) == (target, n + 1)
         entry = _history(proposal.id)[-1]
         assert (entry.from_status, entry.to_status, entry.actor_id, entry.reason) == (
-            source, target, actor.id, reason)
+            source,
+            target,
+            actor.id,
+            reason,
+        )
         assert before <= entry.at <= datetime.now(UTC)
         assert len(outbox) == n
         assert outbox[-1].to == [applicant.email]
@@ -174,14 +196,18 @@ def test_submitted_at_is_set_once(applicant, staff, programme):
     assert db.session.get(Proposal, proposal.id).submitted_at == first
 
 
-@pytest.mark.parametrize(("source", "target", "field"), [
-    (Status.SCREENING, Status.MORE_INFO, "question"),
-    (Status.MORE_INFO, Status.SUBMITTED, "answer"),
-    (Status.SCREENING, Status.REJECTED, "reason"),
-])
+@pytest.mark.parametrize(
+    ("source", "target", "field"),
+    [
+        (Status.SCREENING, Status.MORE_INFO, "question"),
+        (Status.MORE_INFO, Status.SUBMITTED, "answer"),
+        (Status.SCREENING, Status.REJECTED, "reason"),
+    ],
+)
 @pytest.mark.parametrize("given", [None, "", "   "])
-def test_a_required_text_must_be_given(applicant, staff, programme, outbox, source, target,
-                                       field, given):
+def test_a_required_text_must_be_given(
+    applicant, staff, programme, outbox, source, target, field, given
+):
     proposal = _proposal(applicant, programme, status=source)
     actor = applicant if target == Status.SUBMITTED else staff
     with pytest.raises(Invalid) as refused:
@@ -191,8 +217,9 @@ def test_a_required_text_must_be_given(applicant, staff, programme, outbox, sour
     assert outbox == []
 
 
-@pytest.mark.parametrize("source", [Status.DRAFT, Status.SUBMITTED, Status.SCREENING,
-                                    Status.MORE_INFO])
+@pytest.mark.parametrize(
+    "source", [Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO]
+)
 def test_the_owner_withdraws_with_or_without_a_reason(applicant, programme, outbox, source):
     with_reason = _proposal(applicant, programme, status=source)
     change_status(with_reason, Status.WITHDRAWN, applicant, 1, reason="We found funding.")
@@ -251,12 +278,12 @@ def test_the_staff_question_reaches_the_applicant(applicant, staff, programme, o
     assert "How many robots?" in outbox[0].body
 
 
-
 def test_the_answer_needs_a_proposal_still_complete(applicant, programme, outbox):
     """Fields are editable in more_info; the resubmission checks them as a submission does."""
     proposal = _proposal(applicant, programme, status=Status.MORE_INFO)
-    proposal_service.update_content(proposal, applicant, proposal.version,
-                                    {"summary": None, "city_centres": []})
+    proposal_service.update_content(
+        proposal, applicant, proposal.version, {"summary": None, "city_centres": []}
+    )
     with pytest.raises(Invalid) as refused:
         change_status(proposal, Status.SUBMITTED, applicant, proposal.version, answer="Here.")
     assert set(refused.value.errors) == {"summary", "city_centres"}
@@ -273,15 +300,19 @@ def test_the_answer_is_taken_after_the_call_closed(applicant, programme):
     assert proposal.status == Status.SUBMITTED
 
 
-@pytest.mark.parametrize(("source", "target", "field"), [
-    (Status.SCREENING, Status.MORE_INFO, "question"),
-    (Status.MORE_INFO, Status.SUBMITTED, "answer"),
-    (Status.SCREENING, Status.REJECTED, "reason"),
-    (Status.SUBMITTED, Status.WITHDRAWN, "reason"),
-])
+@pytest.mark.parametrize(
+    ("source", "target", "field"),
+    [
+        (Status.SCREENING, Status.MORE_INFO, "question"),
+        (Status.MORE_INFO, Status.SUBMITTED, "answer"),
+        (Status.SCREENING, Status.REJECTED, "reason"),
+        (Status.SUBMITTED, Status.WITHDRAWN, "reason"),
+    ],
+)
 @pytest.mark.parametrize("given", ["x" * 5001, 42, ["a list"]])
-def test_a_move_text_must_be_text_of_sane_length(applicant, staff, programme, outbox, source,
-                                                 target, field, given):
+def test_a_move_text_must_be_text_of_sane_length(
+    applicant, staff, programme, outbox, source, target, field, given
+):
     proposal = _proposal(applicant, programme, status=source)
     actor = applicant if target in (Status.SUBMITTED, Status.WITHDRAWN) else staff
     with pytest.raises(Invalid) as refused:

@@ -22,11 +22,16 @@ def _call_id(app):
 
 def _proposal_form(call_id, **overrides):
     data = {
-        "call_id": str(call_id), "title": "Lånerobot för biblioteket",
-        "summary": "En robot lånar ut böcker.", "need": "Långa köer.",
-        "proposer_type": "resident", "service_area": "culture_sport",
-        "city_centres": ["tapiola"], "requested_budget": "12500",
-        "planned_duration_months": "6", "sdgs": ["4"],
+        "call_id": str(call_id),
+        "title": "Lånerobot för biblioteket",
+        "summary": "En robot lånar ut böcker.",
+        "need": "Långa köer.",
+        "proposer_type": "resident",
+        "service_area": "culture_sport",
+        "city_centres": ["tapiola"],
+        "requested_budget": "12500",
+        "planned_duration_months": "6",
+        "sdgs": ["4"],
     }
     data.update(overrides)
     return data
@@ -46,7 +51,8 @@ def _element_with(text: str, page: str) -> str:
 
 
 def test_the_form_offers_each_language_named_in_itself_and_defaults_to_the_users(
-        app, client, auth, people, programme):
+    app, client, auth, people, programme
+):
     _set_locale(app, people["applicant"], "sv")
     auth.login("applicant")
     page = client.get("/proposals/new").text
@@ -55,8 +61,7 @@ def test_the_form_offers_each_language_named_in_itself_and_defaults_to_the_users
     assert '<option lang="en" value="en">English</option>' in page
 
 
-def test_a_swedish_proposal_is_marked_sv_on_a_finnish_page(app, client, auth, people,
-                                                             programme):
+def test_a_swedish_proposal_is_marked_sv_on_a_finnish_page(app, client, auth, people, programme):
     _set_locale(app, people["applicant"], "sv")
     auth.login("applicant")
     response = client.post("/proposals/new", data=_proposal_form(_call_id(app)))
@@ -64,8 +69,10 @@ def test_a_swedish_proposal_is_marked_sv_on_a_finnish_page(app, client, auth, pe
     proposal_id = int(response.headers["Location"].rsplit("/", 1)[1])
     with app.app_context():
         assert db.session.get(Proposal, proposal_id).language == "sv"
-    client.post(f"/proposals/{proposal_id}/moves/submitted",
-                data={"submitted-to": "submitted", "submitted-version": "1"})
+    client.post(
+        f"/proposals/{proposal_id}/moves/submitted",
+        data={"submitted-to": "submitted", "submitted-version": "1"},
+    )
     auth.logout()
 
     _set_locale(app, people["staff"], "fi")
@@ -79,11 +86,18 @@ def test_a_swedish_proposal_is_marked_sv_on_a_finnish_page(app, client, auth, pe
     assert 'lang="sv">Lånerobot för biblioteket</a>' in queue
 
     # The staff's question is Finnish; the Swedish applicant reads it marked so.
-    response = client.post(f"/proposals/{proposal_id}/moves/screening",
-                           data={"screening-to": "screening", "screening-version": "2"})
-    response = client.post(f"/proposals/{proposal_id}/moves/more_info", data={
-        "more_info-to": "more_info", "more_info-version": "3",
-        "more_info-question": "Mikä kirjasto?"})
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/screening",
+        data={"screening-to": "screening", "screening-version": "2"},
+    )
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/more_info",
+        data={
+            "more_info-to": "more_info",
+            "more_info-version": "3",
+            "more_info-question": "Mikä kirjasto?",
+        },
+    )
     assert response.status_code == 303, response.text
     auth.logout()
     auth.login("applicant")
@@ -91,28 +105,28 @@ def test_a_swedish_proposal_is_marked_sv_on_a_finnish_page(app, client, auth, pe
     assert '<html lang="sv">' in page
     assert _element_with("Mikä kirjasto?", page) == '<p class="prose" lang="fi">Mikä kirjasto?'
     with app.app_context():
-        question = db.session.scalar(select(StatusChange).where(
-            StatusChange.proposal_id == proposal_id,
-            StatusChange.to_status == Status.MORE_INFO))
+        question = db.session.scalar(
+            select(StatusChange).where(
+                StatusChange.proposal_id == proposal_id, StatusChange.to_status == Status.MORE_INFO
+            )
+        )
         assert question.language == "fi"
 
 
-def test_an_untitled_draft_shows_the_fallback_in_the_pages_language(app, client, auth,
-                                                                    people, programme):
+def test_an_untitled_draft_shows_the_fallback_in_the_pages_language(
+    app, client, auth, people, programme
+):
     auth.login("applicant")
-    response = client.post("/proposals/new", data={"call_id": str(_call_id(app)),
-                                                   "language": "sv"})
+    response = client.post("/proposals/new", data={"call_id": str(_call_id(app)), "language": "sv"})
     assert response.status_code == 302, response.text
     page = client.get(response.headers["Location"] + "?lang=en").text
     assert "<h1>Untitled proposal</h1>" in page
 
 
-def test_an_unknown_language_is_refused_and_nothing_is_saved(app, client, auth, people,
-                                                             programme):
+def test_an_unknown_language_is_refused_and_nothing_is_saved(app, client, auth, people, programme):
     auth.login("applicant")
     client.get("/?lang=en")
-    response = client.post("/proposals/new",
-                           data=_proposal_form(_call_id(app), language="de"))
+    response = client.post("/proposals/new", data=_proposal_form(_call_id(app), language="de"))
     assert response.status_code == 422
     assert "Not a valid choice" in response.text
     with app.app_context():
@@ -125,8 +139,10 @@ def test_editing_changes_the_language(app, client, auth, people, programme):
     auth.login("applicant")
     form = client.get(f"/proposals/{proposal_id}/edit").text
     assert '<option lang="fi" selected value="fi">Suomi</option>' in form
-    response = client.post(f"/proposals/{proposal_id}/edit", data=_proposal_form(
-        _call_id(app), language="en", version="1", title="Robot lender"))
+    response = client.post(
+        f"/proposals/{proposal_id}/edit",
+        data=_proposal_form(_call_id(app), language="en", version="1", title="Robot lender"),
+    )
     assert response.status_code == 302, response.text
     with app.app_context():
         assert db.session.get(Proposal, proposal_id).language == "en"
@@ -134,8 +150,14 @@ def test_editing_changes_the_language(app, client, auth, people, programme):
 
 def test_the_catalogue_and_open_data_carry_the_language(app, client, people, programme):
     with app.app_context():
-        builders.make_proposal(people["applicant"], programme, status=Status.PILOT,
-                               title="Lånerobot", summary="En robot.", language="sv")
+        builders.make_proposal(
+            people["applicant"],
+            programme,
+            status=Status.PILOT,
+            title="Lånerobot",
+            summary="En robot.",
+            language="sv",
+        )
     page = client.get("/experiments?lang=fi").text
     assert 'lang="sv">Lånerobot</a>' in page
     assert '<p lang="sv">En robot.</p>' in page

@@ -43,10 +43,14 @@ def _fill_every_text_column() -> list[str]:
         id_column = table.c.get("id")
         for column in table.columns:
             length = getattr(column.type, "length", None)
-            if (not isinstance(column.type, sa.String) or isinstance(column.type, sa.Enum)
-                    or column.primary_key or column.foreign_keys
-                    or any(word in column.name for word in NOT_PROSE)
-                    or (length is not None and length < len(CANARY) + 12)):
+            if (
+                not isinstance(column.type, sa.String)
+                or isinstance(column.type, sa.Enum)
+                or column.primary_key
+                or column.foreign_keys
+                or any(word in column.name for word in NOT_PROSE)
+                or (length is not None and length < len(CANARY) + 12)
+            ):
                 continue
             value = sa.literal(CANARY + " #")
             if id_column is not None:
@@ -63,16 +67,40 @@ def canary_data(app, people, programme):
     with app.app_context():
         owner, staff = people["applicant"], people["staff"]
         ids = {"programme_id": programme}
-        for status in (Status.DRAFT, Status.SCREENING, Status.MORE_INFO, Status.REJECTED,
-                       Status.PILOT, Status.EVALUATION, Status.ADOPTED):
-            ids[status] = builders.make_proposal(owner, programme, status=status,
-                                                 experiment_owner_id=staff)
+        for status in (
+            Status.DRAFT,
+            Status.SCREENING,
+            Status.MORE_INFO,
+            Status.REJECTED,
+            Status.PILOT,
+            Status.EVALUATION,
+            Status.ADOPTED,
+        ):
+            ids[status] = builders.make_proposal(
+                owner, programme, status=status, experiment_owner_id=staff
+            )
         for status in (Status.SCREENING, Status.MORE_INFO, Status.REJECTED, Status.ADOPTED):
-            db.session.add(StatusChange(proposal_id=ids[status], from_status=Status.SUBMITTED,
-                                        to_status=status, actor_id=staff, reason="x"))
-        db.session.add(Review(proposal_id=ids[Status.SCREENING], reviewer_id=staff, need=3,
-                              benefit=3, reusability=3, feasibility=3, cost_effectiveness=3,
-                              comment="x"))
+            db.session.add(
+                StatusChange(
+                    proposal_id=ids[status],
+                    from_status=Status.SUBMITTED,
+                    to_status=status,
+                    actor_id=staff,
+                    reason="x",
+                )
+            )
+        db.session.add(
+            Review(
+                proposal_id=ids[Status.SCREENING],
+                reviewer_id=staff,
+                need=3,
+                benefit=3,
+                reusability=3,
+                feasibility=3,
+                cost_effectiveness=3,
+                comment="x",
+            )
+        )
         for status in (Status.PILOT, Status.EVALUATION, Status.ADOPTED):
             proposal = db.session.get(Proposal, ids[status])
             experiment = proposal.experiment
@@ -80,25 +108,53 @@ def canary_data(app, people, programme):
             partner = Organisation(name="x", type=OrganisationType.COMMUNITY)
             proposal.partners.append(partner)
             day = experiment.start_date + timedelta(days=10)
-            db.session.add_all([
-                ExperimentPartner(experiment_id=experiment.id, organisation=partner,
-                                  role="partner"),
-                Participation(experiment_id=experiment.id, date=day, category="residents_customers",
-                              count=5, note="x"),
-                Expense(experiment_id=experiment.id, date=day, amount=Decimal("10.00"),
-                        description="x"),
-                Risk(experiment_id=experiment.id, description="x", probability=2, impact=3,
-                     mitigation="x", owner="x", status="yellow"),
-            ])
+            db.session.add_all(
+                [
+                    ExperimentPartner(
+                        experiment_id=experiment.id, organisation=partner, role="partner"
+                    ),
+                    Participation(
+                        experiment_id=experiment.id,
+                        date=day,
+                        category="residents_customers",
+                        count=5,
+                        note="x",
+                    ),
+                    Expense(
+                        experiment_id=experiment.id,
+                        date=day,
+                        amount=Decimal("10.00"),
+                        description="x",
+                    ),
+                    Risk(
+                        experiment_id=experiment.id,
+                        description="x",
+                        probability=2,
+                        impact=3,
+                        mitigation="x",
+                        owner="x",
+                        status="yellow",
+                    ),
+                ]
+            )
             experiment.city_unit = "x"
             experiment.decision = experiment.lessons_learned = "x"
             if status != Status.PILOT:
                 builders.make_evaluation(proposal.id, staff)
         db.session.commit()
         filled = _fill_every_text_column()
-        assert {"proposal.title", "proposal.summary", "proposal.need", "status_change.reason",
-                "review.comment", "organisation.name", "participation.note",
-                "risk.description", "evaluation.findings", "user.name"} <= set(filled)
+        assert {
+            "proposal.title",
+            "proposal.summary",
+            "proposal.need",
+            "status_change.reason",
+            "review.comment",
+            "organisation.name",
+            "participation.note",
+            "risk.description",
+            "evaluation.findings",
+            "user.name",
+        } <= set(filled)
         ids["proposal_id"] = ids[Status.EVALUATION]
         ids["call_id"] = db.session.scalar(sa.select(sa.func.max(db.metadata.tables["call"].c.id)))
         ids["user_id"] = owner
@@ -126,8 +182,11 @@ def _urls(app, ids: dict, api: bool) -> list[str]:
     urls = []
     with app.app_context(), app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if ("GET" not in rule.methods or rule.endpoint == "static"
-                    or rule.rule.startswith("/api/") != api):
+            if (
+                "GET" not in rule.methods
+                or rule.endpoint == "static"
+                or rule.rule.startswith("/api/") != api
+            ):
                 continue
             arguments = sorted(rule.arguments)
             if len(arguments) > 1:
@@ -164,8 +223,7 @@ def test_no_page_renders_the_canary(app, client, auth, canary_data, who):
     for url in urls:
         response = client.get(url)
         _check(response, url, who)
-        seen_canary += response.mimetype in HTML_TYPES and \
-            "&lt;script&gt;alert(1)" in response.text
+        seen_canary += response.mimetype in HTML_TYPES and "&lt;script&gt;alert(1)" in response.text
     # The sweep saw the escaped canary somewhere (else it proves nothing).
     assert seen_canary > 0
 
@@ -174,8 +232,9 @@ def test_no_page_renders_the_canary(app, client, auth, canary_data, who):
 def test_no_api_resource_serves_the_canary_as_html(app, client, canary_data, who):
     headers = {}
     if who != "anonymous":
-        response = client.post("/api/v1/tokens", json={"email": f"{who}@test.example",
-                                                        "password": builders.PASSWORD})
+        response = client.post(
+            "/api/v1/tokens", json={"email": f"{who}@test.example", "password": builders.PASSWORD}
+        )
         assert response.status_code == 201, response.text
         headers = {"Authorization": f"Bearer {response.json['token']}"}
     for url in _urls(app, canary_data, api=True):

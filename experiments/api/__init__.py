@@ -32,9 +32,14 @@ def _set_up(app: Flask) -> None:
     from . import experiments, programmes, proposals, public, statistics, tokens
     from .core import KokeiluApi
 
-    api = KokeiluApi(spec_kwargs={
-        "title": "Kokeilu API", "version": "1.0.0", "openapi_version": "3.1.0", **SPEC_OPTIONS,
-    })
+    api = KokeiluApi(
+        spec_kwargs={
+            "title": "Kokeilu API",
+            "version": "1.0.0",
+            "openapi_version": "3.1.0",
+            **SPEC_OPTIONS,
+        }
+    )
     api.init_app(app)
     for module in (tokens, programmes, proposals, experiments, statistics, public):
         # Token-authenticated: no cookies, so no cross-site request forgery to guard against.

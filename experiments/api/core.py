@@ -74,8 +74,9 @@ class JsonBodyParser(FlaskParser):
 
     def load_json(self, req, schema):
         if not is_json_request(req) or not req.get_data(cache=True):
-            raise BadRequest(_("Send a JSON object as the request body "
-                               "(Content-Type: application/json)."))
+            raise BadRequest(
+                _("Send a JSON object as the request body (Content-Type: application/json).")
+            )
         return super().load_json(req, schema)
 
 
@@ -100,8 +101,7 @@ class ApiBlueprint(SmorestBlueprint):
             if set(options.get("methods", ())) & {"POST", "PUT", "PATCH"}:
                 view = self.problems(400, 413)(view)  # malformed or oversized bodies
             apidoc = dict(getattr(view, "_apidoc", {}))
-            apidoc["manual_doc"] = {"operationId": view.__name__,
-                                    **apidoc.get("manual_doc", {})}
+            apidoc["manual_doc"] = {"operationId": view.__name__, **apidoc.get("manual_doc", {})}
             view._apidoc = apidoc
             return register(view)
 

@@ -23,8 +23,11 @@ from .schemas import (
     RiskSchema,
 )
 
-blp = ApiBlueprint("api_experiments", "experiments",
-                   "Running experiments: partners, participation, expenses, risks, evaluation")
+blp = ApiBlueprint(
+    "api_experiments",
+    "experiments",
+    "Running experiments: partners, participation, expenses, risks, evaluation",
+)
 
 STAFF = (Role.STAFF, Role.MANAGER)
 ID = "<int(max=2147483647):experiment_id>"
@@ -36,34 +39,61 @@ def _experiment(experiment_id: int):
 
 def partner_json(partner: ExperimentPartner) -> dict:
     org = partner.organisation
-    return {"id": partner.id, "role": partner.role, "organisation": {
-        "id": org.id, "name": org.name, "type": org.type, "business_id": org.business_id}}
+    return {
+        "id": partner.id,
+        "role": partner.role,
+        "organisation": {
+            "id": org.id,
+            "name": org.name,
+            "type": org.type,
+            "business_id": org.business_id,
+        },
+    }
 
 
 def participation_json(record: Participation) -> dict:
-    return {"id": record.id, "date": record.date, "category": record.category,
-            "count": record.count, "note": record.note or ""}
+    return {
+        "id": record.id,
+        "date": record.date,
+        "category": record.category,
+        "count": record.count,
+        "note": record.note or "",
+    }
 
 
 def expense_json(expense: Expense) -> dict:
-    return {"id": expense.id, "date": expense.date, "amount": expense.amount,
-            "description": expense.description}
+    return {
+        "id": expense.id,
+        "date": expense.date,
+        "amount": expense.amount,
+        "description": expense.description,
+    }
 
 
 def risk_json(risk: Risk) -> dict:
-    return {"id": risk.id, "description": risk.description, "probability": risk.probability,
-            "impact": risk.impact, "mitigation": risk.mitigation or "", "status": risk.status}
+    return {
+        "id": risk.id,
+        "description": risk.description,
+        "probability": risk.probability,
+        "impact": risk.impact,
+        "mitigation": risk.mitigation or "",
+        "status": risk.status,
+    }
 
 
 def evaluation_json(evaluation: Evaluation) -> dict:
     return {
-        "experiment_id": evaluation.experiment_id, "got_users": evaluation.got_users,
-        "users_count": evaluation.users_count, "part_of_services": evaluation.part_of_services,
+        "experiment_id": evaluation.experiment_id,
+        "got_users": evaluation.got_users,
+        "users_count": evaluation.users_count,
+        "part_of_services": evaluation.part_of_services,
         "benefits_city": evaluation.benefits_city or "",
         "benefits_customers": evaluation.benefits_customers or "",
         "research_value": evaluation.research_value,
-        "research_link": evaluation.research_link or "", "findings": evaluation.findings or "",
-        "recommendation": evaluation.recommendation, "updated_at": evaluation.updated_at,
+        "research_link": evaluation.research_link or "",
+        "findings": evaluation.findings or "",
+        "recommendation": evaluation.recommendation,
+        "updated_at": evaluation.updated_at,
     }
 
 
@@ -94,8 +124,7 @@ def add_partner(body, experiment_id: int):
 @blp.problems(401, 403, 404)
 def list_participation(experiment_id: int):
     """Participation records, oldest first."""
-    return {"items": [participation_json(r)
-                      for r in _experiment(experiment_id).participation]}
+    return {"items": [participation_json(r) for r in _experiment(experiment_id).participation]}
 
 
 @blp.route(f"/experiments/{ID}/participation", methods=["POST"])

@@ -93,9 +93,7 @@ def proposal_json(proposal: Proposal) -> dict:
         "submitted_at": proposal.submitted_at,
         "created_at": proposal.created_at,
         "updated_at": proposal.updated_at,
-        "experiment": (
-            experiment_json(proposal.experiment) if proposal.experiment else None
-        ),
+        "experiment": (experiment_json(proposal.experiment) if proposal.experiment else None),
     }
 
 
@@ -105,19 +103,24 @@ def _content(values: dict, proposer_type: str | None) -> dict:
     org = values.get("organisation")
     if org:
         type_ = org.get("type") or (
-            proposer_type if proposer_type in set(OrganisationType) - {"public"}
+            proposer_type
+            if proposer_type in set(OrganisationType) - {"public"}
             else OrganisationType.COMPANY
         )
         values["organisation"] = {
-            "name": org["name"], "type": type_, "business_id": org.get("business_id"),
+            "name": org["name"],
+            "type": type_,
+            "business_id": org.get("business_id"),
         }
     return values
 
 
 def _organisation_errors(error: Invalid) -> Invalid:
     """The service names the business ID alone; the API names it inside organisation."""
-    renamed = {("organisation.business_id" if k == "business_id" else k): v
-               for k, v in error.errors.items()}
+    renamed = {
+        ("organisation.business_id" if k == "business_id" else k): v
+        for k, v in error.errors.items()
+    }
     return Invalid(renamed, error.message)
 
 
@@ -129,24 +132,33 @@ def _organisation_errors(error: Invalid) -> Invalid:
 def list_proposals(query):
     """The proposals this token may see (an applicant's own; staff all), one page."""
     f = ProposalFilter(
-        status=query["status"], proposer_type=query.get("proposer_type"),
-        service_area=query.get("service_area"), year=query.get("year"),
-        q=query.get("q"), sort=query["sort"],
+        status=query["status"],
+        proposer_type=query.get("proposer_type"),
+        service_area=query.get("service_area"),
+        year=query.get("year"),
+        q=query.get("q"),
+        sort=query["sort"],
     )
     visible = access.visible_proposals(api_user()).options(*LOADS)
     page = proposal_page(visible, f, query["page"], query["per_page"])
     return {
         "items": [proposal_json(row[0]) for row in page.items],
-        "page": page.page, "per_page": page.per_page, "total": page.total,
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
     }
 
 
 @blp.route("/proposals", methods=["POST"])
 @authenticated(Role.APPLICANT)
 @blp.arguments(ProposalWriteSchema)
-@blp.response(201, ProposalSchema, headers={
-    "Location": {"description": "The new proposal", "schema": {"type": "string"}},
-})
+@blp.response(
+    201,
+    ProposalSchema,
+    headers={
+        "Location": {"description": "The new proposal", "schema": {"type": "string"}},
+    },
+)
 @blp.problems(401, 403)
 def create_proposal(values):
     """Create a draft; call_id may be left out while exactly one call is open."""
@@ -206,11 +218,13 @@ def move_proposal(body, proposal_id: int):
     target, version = body.pop("to"), body.pop("version")
     edge = lifecycle.transition(proposal.status, target)
     if edge is not None and lifecycle.may_take(edge, user.role, proposal.owner_id == user.id):
-        extra = sorted(name for name, value in body.items()
-                       if value is not None and name not in edge.fields)
+        extra = sorted(
+            name for name, value in body.items() if value is not None and name not in edge.fields
+        )
         if extra:
-            message = _("The move to “%(state)s” does not take this field.",
-                        state=status_label(edge.target))
+            message = _(
+                "The move to “%(state)s” does not take this field.", state=status_label(edge.target)
+            )
             raise Invalid({name: [message] for name in extra})
     change_status(proposal, target, user, version, **body)
     return proposal_json(proposal)
@@ -224,14 +238,23 @@ def proposal_history(proposal_id: int):
     """Every move of the proposal, oldest first (creating the draft is not a move)."""
     proposal = access.proposal_or_404(proposal_id, api_user())
     moves = db.session.scalars(
-        select(StatusChange).where(StatusChange.proposal_id == proposal.id)
-        .options(selectinload(StatusChange.actor)).order_by(StatusChange.id)
+        select(StatusChange)
+        .where(StatusChange.proposal_id == proposal.id)
+        .options(selectinload(StatusChange.actor))
+        .order_by(StatusChange.id)
     ).all()
-    return {"items": [
-        {"from": m.from_status, "to": m.to_status, "by": person(m.actor), "at": m.at,
-         "reason": m.reason}
-        for m in moves
-    ]}
+    return {
+        "items": [
+            {
+                "from": m.from_status,
+                "to": m.to_status,
+                "by": person(m.actor),
+                "at": m.at,
+                "reason": m.reason,
+            }
+            for m in moves
+        ]
+    }
 
 
 @blp.route(f"/proposals/{ID}/review", methods=["PUT"])
@@ -246,7 +269,18 @@ def put_review(scores, proposal_id: int):
     comment = scores.pop("comment", "") or ""
     review: Review = save_review(proposal, user, scores, comment)
     return {
-        "proposal_id": review.proposal_id, "reviewer": person(user),
-        **{c: getattr(review, c) for c in ("need", "benefit", "reusability", "feasibility",
-                                           "cost_effectiveness", "comment", "updated_at")},
+        "proposal_id": review.proposal_id,
+        "reviewer": person(user),
+        **{
+            c: getattr(review, c)
+            for c in (
+                "need",
+                "benefit",
+                "reusability",
+                "feasibility",
+                "cost_effectiveness",
+                "comment",
+                "updated_at",
+            )
+        },
     }

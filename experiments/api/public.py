@@ -5,23 +5,32 @@ from ..errors import Invalid
 from .core import ApiBlueprint
 from .schemas import PublicPageSchema, PublicQuerySchema
 
-blp = ApiBlueprint("api_public", "open data",
-                   "Experiments as open data (CC BY 4.0): organisations, never people")
+blp = ApiBlueprint(
+    "api_public", "open data", "Experiments as open data (CC BY 4.0): organisations, never people"
+)
 
 FILTERS = ("status", "year", "service_area", "centre", "sdg", "programme")
 
 
 @blp.route("/public/experiments", methods=["GET"])
 @blp.arguments(PublicQuerySchema, location="query")
-@blp.response(200, PublicPageSchema, headers={
-    "Link": {"description": "The licence: rel=\"license\"", "schema": {"type": "string"}},
-})
+@blp.response(
+    200,
+    PublicPageSchema,
+    headers={
+        "Link": {"description": 'The licence: rel="license"', "schema": {"type": "string"}},
+    },
+)
 def list_public_experiments(query):
     """Experiments from pilot on, newest first; the data is licensed CC BY 4.0."""
     f, errors = parse_filters({k: str(query[k]) for k in FILTERS if k in query})
     if errors:
         raise Invalid(errors)
     page = public_experiments(f, query["page"], query["per_page"])
-    body = {"items": [public_experiment_json(item) for item in page.items],
-            "page": page.page, "per_page": page.per_page, "total": page.total}
+    body = {
+        "items": [public_experiment_json(item) for item in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
     return body, {"Link": f'<{LICENCE_URL}>; rel="license"'}

@@ -125,7 +125,7 @@ class MoneyIn(fields.Field):
             variants.append({"type": "null"})
         kwargs["metadata"] = {
             "anyOf": variants,
-            "description": "Euros with at most two decimals, e.g. \"12500.50\" or 12500.5.",
+            "description": 'Euros with at most two decimals, e.g. "12500.50" or 12500.5.',
             **kwargs.get("metadata", {}),
         }
         super().__init__(**kwargs)
@@ -138,11 +138,11 @@ class MoneyIn(fields.Field):
                 raise ValidationError("The amount must be a finite number.")
             value = repr(value)
         elif isinstance(value, str) and not _DECIMAL_TEXT.match(value.strip()):
-            raise ValidationError("Give an amount in euros, e.g. \"12500.50\".")
+            raise ValidationError('Give an amount in euros, e.g. "12500.50".')
         try:
             amount = Decimal(str(value).strip())
         except InvalidOperation as error:
-            raise ValidationError("Give an amount in euros, e.g. \"12500.50\".") from error
+            raise ValidationError('Give an amount in euros, e.g. "12500.50".') from error
         if amount < 0:
             raise ValidationError("The amount may not be negative.")
         if amount.as_tuple().exponent < -2:
@@ -156,8 +156,11 @@ class MoneyOut(fields.String):
     """Euros as a decimal string with two places ("12500.00")."""
 
     def __init__(self, **kwargs):
-        kwargs["metadata"] = {"pattern": MONEY_PATTERN, "example": "12500.00",
-                              **kwargs.get("metadata", {})}
+        kwargs["metadata"] = {
+            "pattern": MONEY_PATTERN,
+            "example": "12500.00",
+            **kwargs.get("metadata", {}),
+        }
         super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -190,9 +193,15 @@ class ProblemSchema(Schema):
 class TokenRequestSchema(Schema):
     email = text_in(254, required=True)
     password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-    code = text_in(10, allow_none=True, load_default=None, metadata={
-        "description": "The one-time code of the authenticator app, for accounts that "
-                       "sign in in two steps."})
+    code = text_in(
+        10,
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "The one-time code of the authenticator app, for accounts that "
+            "sign in in two steps."
+        },
+    )
 
 
 class TokenSchema(Schema):
@@ -243,14 +252,20 @@ class ExperimentSchema(Schema):
     actual_end_date = fields.Date(required=True, allow_none=True)
     owner = fields.Nested(PersonSchema, required=True)
     city_unit = fields.String(required=True)
-    outcome = fields.String(required=True, allow_none=True,
-                            metadata={"description": "The decision, once adopted or discontinued."})
+    outcome = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The decision, once adopted or discontinued."},
+    )
 
 
 def written_in():
     """The language of the texts beside it, as written by their author (fi, sv or en)."""
-    return fields.String(required=True, validate=validate.OneOf(tuple(LANGUAGE_NAMES)),
-                         metadata={"description": "The language the texts are written in."})
+    return fields.String(
+        required=True,
+        validate=validate.OneOf(tuple(LANGUAGE_NAMES)),
+        metadata={"description": "The language the texts are written in."},
+    )
 
 
 class ProposalSchema(Schema):
@@ -268,10 +283,13 @@ class ProposalSchema(Schema):
     sdgs = fields.List(fields.Integer(validate=validate.Range(1, 17)), required=True)
     requested_budget = MoneyOut(required=True, allow_none=True)
     planned_duration_months = fields.Integer(required=True, allow_none=True)
-    confidential_summary = fields.Boolean(required=True, metadata={
-        "description": "The summary holds business secrets: never published."})
-    confidential_need = fields.Boolean(required=True, metadata={
-        "description": "The need holds business secrets: never published."})
+    confidential_summary = fields.Boolean(
+        required=True,
+        metadata={"description": "The summary holds business secrets: never published."},
+    )
+    confidential_need = fields.Boolean(
+        required=True, metadata={"description": "The need holds business secrets: never published."}
+    )
     status = one_of(Status, required=True)
     version = fields.Integer(required=True)
     owner = fields.Nested(PersonSchema, required=True)
@@ -295,19 +313,31 @@ class OrganisationInSchema(Schema):
     """The proposing organisation; found by business ID (or exact name) or created."""
 
     name = text_in(200, min_length=1, required=True)
-    business_id = text_in(20, allow_none=True, load_default=None,
-                          metadata={"description": "Finnish business ID (Y-tunnus), 0112038-9"})
-    type = one_of(OrganisationType, load_default=None, allow_none=True,
-                  metadata={"description": "Defaults to the proposer type, else company."})
+    business_id = text_in(
+        20,
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Finnish business ID (Y-tunnus), 0112038-9"},
+    )
+    type = one_of(
+        OrganisationType,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Defaults to the proposer type, else company."},
+    )
 
 
 class ProposalWriteSchema(Schema):
     """Proposal content; every field is optional while a draft, required on submission."""
 
     call_id = Id(allow_none=True)
-    language = fields.String(validate=validate.OneOf(tuple(LANGUAGE_NAMES)), metadata={
-        "description": "The language of the texts (fi, sv or en); by default the language "
-                       "of the request (?lang=, the user's saved choice, Accept-Language)."})
+    language = fields.String(
+        validate=validate.OneOf(tuple(LANGUAGE_NAMES)),
+        metadata={
+            "description": "The language of the texts (fi, sv or en); by default the language "
+            "of the request (?lang=, the user's saved choice, Accept-Language)."
+        },
+    )
     title = text_in(TITLE_MAX, TITLE_MIN, allow_none=True)
     summary = text_in(SUMMARY_MAX, allow_none=True)
     need = text_in(NEED_MAX, allow_none=True)
@@ -317,23 +347,32 @@ class ProposalWriteSchema(Schema):
     city_centres = fields.List(one_of(CityCentre), validate=validate.Length(max=20))
     sdgs = fields.List(Int(validate=validate.Range(1, 17)), validate=validate.Length(max=40))
     requested_budget = MoneyIn(BUDGET_MIN, BUDGET_MAX, allow_none=True)
-    planned_duration_months = Int(validate=validate.Range(DURATION_MIN, DURATION_MAX),
-                                  allow_none=True)
-    confidential_summary = Bool(metadata={
-        "description": "The summary holds business secrets: never published (default false)."})
-    confidential_need = Bool(metadata={
-        "description": "The need holds business secrets: never published (default false)."})
+    planned_duration_months = Int(
+        validate=validate.Range(DURATION_MIN, DURATION_MAX), allow_none=True
+    )
+    confidential_summary = Bool(
+        metadata={
+            "description": "The summary holds business secrets: never published (default false)."
+        }
+    )
+    confidential_need = Bool(
+        metadata={
+            "description": "The need holds business secrets: never published (default false)."
+        }
+    )
 
     @validates_schema
     def _resident_without_organisation(self, data, **kwargs):
         if data.get("proposer_type") == ProposerType.RESIDENT and data.get("organisation"):
-            raise ValidationError("A resident proposes without an organisation.",
-                                  "organisation")
+            raise ValidationError("A resident proposes without an organisation.", "organisation")
 
 
 class ProposalPatchSchema(ProposalWriteSchema):
-    version = Int(required=True, validate=validate.Range(1, MAX_ID),
-                  metadata={"description": "The version last read; a stale one answers 409."})
+    version = Int(
+        required=True,
+        validate=validate.Range(1, MAX_ID),
+        metadata={"description": "The version last read; a stale one answers 409."},
+    )
 
 
 class PageQuerySchema(Schema):
@@ -346,8 +385,10 @@ class ProposalQuerySchema(PageQuerySchema):
     status = fields.List(one_of(Status), load_default=list)
     proposer_type = one_of(ProposerType)
     service_area = one_of(ServiceArea)
-    year = fields.Integer(validate=validate.Range(1900, 2199),
-               metadata={"description": "The year the proposal was submitted."})
+    year = fields.Integer(
+        validate=validate.Range(1900, 2199),
+        metadata={"description": "The year the proposal was submitted."},
+    )
     q = text_in(200, metadata={"description": "Words in the title or summary."})
     sort = fields.String(load_default="-submitted_at", validate=validate.OneOf(SORTS))
 
@@ -409,15 +450,15 @@ class ReviewSchema(Schema):
     updated_at = fields.DateTime(required=True)
 
 
-
 # --- Experiments: partners, participation, expenses, risks, evaluation -------------------
 
 
 class PartnerOrganisationInSchema(Schema):
     name = text_in(200, min_length=1, required=True)
     type = one_of(OrganisationType, required=True)
-    business_id = text_in(20, allow_none=True,
-                          metadata={"description": "Finnish business ID (Y-tunnus), 0112038-9"})
+    business_id = text_in(
+        20, allow_none=True, metadata={"description": "Finnish business ID (Y-tunnus), 0112038-9"}
+    )
 
 
 class PartnerInSchema(Schema):
@@ -509,8 +550,9 @@ class EvaluationInSchema(Schema):
     benefits_city = text_in(REASON_MAX, allow_none=True)
     benefits_customers = text_in(REASON_MAX, allow_none=True)
     research_value = Bool(required=True)
-    research_link = text_in(500, allow_none=True,
-                            metadata={"description": "A web address (https://…)"})
+    research_link = text_in(
+        500, allow_none=True, metadata={"description": "A web address (https://…)"}
+    )
     findings = text_in(REASON_MAX, allow_none=True)
     recommendation = one_of(Recommendation, required=True)
 
@@ -534,17 +576,26 @@ class EvaluationSchema(Schema):
 
 class StatisticsQuerySchema(Schema):
     programme = fields.Integer(required=True, validate=validate.Range(1, MAX_ID))
-    call = fields.Integer(validate=validate.Range(1, MAX_ID),
-                          metadata={"description": "Only the proposals of this call."})
-    year = fields.Integer(validate=validate.Range(1900, 2199),
-                          metadata={"description": "Only proposals submitted this year."})
+    call = fields.Integer(
+        validate=validate.Range(1, MAX_ID),
+        metadata={"description": "Only the proposals of this call."},
+    )
+    year = fields.Integer(
+        validate=validate.Range(1900, 2199),
+        metadata={"description": "Only proposals submitted this year."},
+    )
 
 
 def _counts(vocabulary=None, description: str = "") -> fields.Dict:
-    keys = fields.String(validate=validate.OneOf(codes(vocabulary))) if vocabulary else \
-        fields.String()
-    return fields.Dict(keys=keys, values=fields.Integer(validate=validate.Range(0)),
-                       required=True, metadata={"description": description})
+    keys = (
+        fields.String(validate=validate.OneOf(codes(vocabulary))) if vocabulary else fields.String()
+    )
+    return fields.Dict(
+        keys=keys,
+        values=fields.Integer(validate=validate.Range(0)),
+        required=True,
+        metadata={"description": description},
+    )
 
 
 class BudgetYearSchema(Schema):
@@ -578,8 +629,11 @@ class StatisticsSchema(Schema):
     discontinued = fields.Integer(required=True)
     rejected = fields.Integer(required=True)
     withdrawn = fields.Integer(required=True)
-    conversion = fields.Float(required=True, validate=validate.Range(0, 1),
-                              metadata={"description": "Carried out / proposals"})
+    conversion = fields.Float(
+        required=True,
+        validate=validate.Range(0, 1),
+        metadata={"description": "Carried out / proposals"},
+    )
     budget = fields.List(fields.Nested(BudgetYearSchema), required=True)
     participants = fields.Nested(ParticipantsSchema, required=True)
     partner_organisations = fields.Integer(required=True)
@@ -591,10 +645,12 @@ class StatisticsSchema(Schema):
 
 
 class PublicQuerySchema(PageQuerySchema):
-    status = fields.String(validate=validate.OneOf(
-        [s.value for s in Status if s in EXPERIMENT_STATES]))
-    year = fields.Integer(validate=validate.Range(1900, 2999),
-                          metadata={"description": "The year the pilot started."})
+    status = fields.String(
+        validate=validate.OneOf([s.value for s in Status if s in EXPERIMENT_STATES])
+    )
+    year = fields.Integer(
+        validate=validate.Range(1900, 2999), metadata={"description": "The year the pilot started."}
+    )
     service_area = one_of(ServiceArea)
     centre = one_of(CityCentre)
     sdg = fields.Integer(validate=validate.Range(1, 17))
@@ -647,8 +703,9 @@ class PublicExperimentSchema(Schema):
     title = fields.String(required=True)
     summary = fields.String(required=True)
     need = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(
-        [s.value for s in Status if s in EXPERIMENT_STATES]))
+    status = fields.String(
+        required=True, validate=validate.OneOf([s.value for s in Status if s in EXPERIMENT_STATES])
+    )
     programme = fields.Nested(PublicProgrammeSchema, required=True)
     call = fields.Nested(PublicCallSchema, required=True, allow_none=True)
     proposer_type = one_of(ProposerType, required=True, allow_none=True)

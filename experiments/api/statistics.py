@@ -15,8 +15,9 @@ blp = ApiBlueprint("api_statistics", "statistics", "Programme statistics (no per
 @blp.problems(404)
 def get_statistics(query):
     """The programme's statistics, optionally for one call or one submission year."""
-    stats = programme_statistics(query["programme"], call_id=query.get("call"),
-                                 year=query.get("year"))
+    stats = programme_statistics(
+        query["programme"], call_id=query.get("call"), year=query.get("year")
+    )
     if stats is None:
         abort(404)
     return statistics_json(stats)

@@ -32,8 +32,7 @@ def create_token(credentials):
 
     Repeated failures from one address or for one account answer 429 for a while.
     """
-    issued = tokens.issue_token(credentials["email"], credentials["password"],
-                                credentials["code"])
+    issued = tokens.issue_token(credentials["email"], credentials["password"], credentials["code"])
     if issued is None:
         raise Unauthorised(_("The e-mail address, password or one-time code is wrong."))
     raw, token = issued

@@ -7,8 +7,11 @@ from wtforms.validators import DataRequired
 
 
 class PasswordCheckForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired()],
-                             render_kw={"autocomplete": "current-password"})
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class DeleteAccountForm(PasswordCheckForm):

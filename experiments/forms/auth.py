@@ -14,10 +14,16 @@ from .fields import TranslatedSelectField
 def new_password_field(label=None) -> PasswordField:
     return PasswordField(
         label or _l("Password"),
-        validators=[DataRequired(), Length(max=200), Length(
-            min=PASSWORD_MIN, message=_l("Use at least %(n)d characters.", n=PASSWORD_MIN))],
-        description=_l("At least %(n)d characters, not a common password. Several unrelated "
-                       "words are easy to remember and hard to guess.", n=PASSWORD_MIN),
+        validators=[
+            DataRequired(),
+            Length(max=200),
+            Length(min=PASSWORD_MIN, message=_l("Use at least %(n)d characters.", n=PASSWORD_MIN)),
+        ],
+        description=_l(
+            "At least %(n)d characters, not a common password. Several unrelated "
+            "words are easy to remember and hard to guess.",
+            n=PASSWORD_MIN,
+        ),
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -31,34 +37,42 @@ def confirm_field() -> PasswordField:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
-                       render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Password"), validators=[DataRequired()],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)],
-                       render_kw={"autocomplete": "name"})
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
-                       render_kw={"autocomplete": "email"})
+    name = StringField(
+        _l("Name"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "name"}
+    )
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
     password = new_password_field()
     confirm = confirm_field()
     proposer_type = TranslatedSelectField(
         _l("I am proposing as"), choices=choices(ProposerType), validators=[DataRequired()]
     )
     organisation_name = StringField(
-        _l("Organisation"), validators=[Optional(), Length(max=200)],
+        _l("Organisation"),
+        validators=[Optional(), Length(max=200)],
         description=_l("Required unless you propose as a resident."),
         render_kw={"autocomplete": "organization"},
     )
     organisation_business_id = StringField(
-        _l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20)],
+        _l("Business ID (Y-tunnus)"),
+        validators=[Optional(), Length(max=20)],
         description=_l("For example 0112038-9."),
     )
-    locale = TranslatedSelectField(
-        _l("Language"), choices=list(LANGUAGE_NAMES.items())
-    )
+    locale = TranslatedSelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
 
     def validate_organisation_name(self, field):
         if self.proposer_type.data != ProposerType.RESIDENT and not (field.data or "").strip():
@@ -71,15 +85,19 @@ class RegisterForm(FlaskForm):
 
 class CodeForm(FlaskForm):
     code = StringField(
-        _l("One-time code"), validators=[DataRequired(), Length(max=10)],
+        _l("One-time code"),
+        validators=[DataRequired(), Length(max=10)],
         description=_l("The 6-digit code your authenticator app shows now."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
-                       render_kw={"autocomplete": "email"})
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
 
 
 class ResetPasswordForm(FlaskForm):
@@ -88,7 +106,10 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired()],
-                            render_kw={"autocomplete": "current-password"})
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "current-password"},
+    )
     password = new_password_field(_l("New password"))
     confirm = confirm_field()

@@ -10,16 +10,19 @@ from ..services.feedback import MESSAGE_MAX, NAME_MAX, PAGE_URL_MAX
 
 class FeedbackForm(FlaskForm):
     message = TextAreaField(
-        _l("Your feedback"), validators=[DataRequired(), Length(max=MESSAGE_MAX)],
+        _l("Your feedback"),
+        validators=[DataRequired(), Length(max=MESSAGE_MAX)],
         description=_l("Tell us what was difficult to use or missing, and where."),
         render_kw={"rows": 6},
     )
     page_url = StringField(
-        _l("Page address"), validators=[Optional(), Length(max=PAGE_URL_MAX)],
+        _l("Page address"),
+        validators=[Optional(), Length(max=PAGE_URL_MAX)],
         description=_l("The page the feedback is about, if it is about one page."),
     )
     name = StringField(
-        _l("Your name (optional)"), validators=[Optional(), Length(max=NAME_MAX)],
+        _l("Your name (optional)"),
+        validators=[Optional(), Length(max=NAME_MAX)],
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(

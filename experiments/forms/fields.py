@@ -43,9 +43,12 @@ def _not_valid_choices(count: int) -> str:
     # WTForms' own Finnish catalogue has this message only as a fuzzy entry, so it would
     # show in English: ours is translated (and checked complete by the tests).
     # WTForms puts the values in afterwards: keep their placeholder through Babel's formatting.
-    return ngettext("'%(value)s' is not a valid choice for this field.",
-                    "'%(value)s' are not valid choices for this field.", count,
-                    value="%(value)s")
+    return ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
+        count,
+        value="%(value)s",
+    )
 
 
 class CheckboxesField(_Translated, SelectMultipleField):

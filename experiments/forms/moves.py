@@ -33,7 +33,8 @@ FIELD_BUILDERS = {
     ),
     "start_date": lambda required: DateField(_l("Start date"), validators=[_need(required)]),
     "planned_end_date": lambda required: DateField(
-        _l("Planned end date"), validators=[_need(required)],
+        _l("Planned end date"),
+        validators=[_need(required)],
         description=_l("After the start, at most 24 months later."),
     ),
     "actual_end_date": lambda required: DateField(

@@ -72,27 +72,36 @@ class _Amount(MoneyField):
 
 class PartnerForm(FlaskForm):
     organisation_id = TranslatedSelectField(
-        _l("Organisation already in the register"), validators=[Optional()],
+        _l("Organisation already in the register"),
+        validators=[Optional()],
         validate_choice=False,
         description=_l("Or leave this empty and enter a new organisation below."),
     )
-    organisation_name = StringField(_l("New organisation: name"),
-                                    validators=[Optional(), Length(max=200)])
+    organisation_name = StringField(
+        _l("New organisation: name"), validators=[Optional(), Length(max=200)]
+    )
     organisation_type = TranslatedSelectField(
-        _l("New organisation: type"), choices=choices(OrganisationType),
-        default=OrganisationType.COMPANY.value, validate_choice=False,
+        _l("New organisation: type"),
+        choices=choices(OrganisationType),
+        default=OrganisationType.COMPANY.value,
+        validate_choice=False,
     )
     organisation_business_id = StringField(
-        _l("New organisation: business ID (Y-tunnus)"), validators=[Optional(), Length(max=20)],
-        description=_l("For example 0112038-9, if it has one. An organisation already "
-                       "registered with this ID is used as it is."),
+        _l("New organisation: business ID (Y-tunnus)"),
+        validators=[Optional(), Length(max=20)],
+        description=_l(
+            "For example 0112038-9, if it has one. An organisation already "
+            "registered with this ID is used as it is."
+        ),
     )
-    role = TranslatedSelectField(_l("Role in the experiment"),
-                                 choices=[CHOOSE, *choices(PartnerRole)], validate_choice=False)
+    role = TranslatedSelectField(
+        _l("Role in the experiment"), choices=[CHOOSE, *choices(PartnerRole)], validate_choice=False
+    )
 
     def values(self) -> dict:
-        new = (self.organisation_name.data or "").strip() or \
-            (self.organisation_business_id.data or "").strip()
+        new = (self.organisation_name.data or "").strip() or (
+            self.organisation_business_id.data or ""
+        ).strip()
         return {
             "role": self.role.data,
             "organisation_id": self.organisation_id.data or None,
@@ -100,7 +109,9 @@ class PartnerForm(FlaskForm):
                 "name": self.organisation_name.data or "",
                 "type": self.organisation_type.data,
                 "business_id": self.organisation_business_id.data or None,
-            } if new else None,
+            }
+            if new
+            else None,
         }
 
 
@@ -115,87 +126,129 @@ PARTNER_RENAMES = {
 
 class ParticipationForm(FlaskForm):
     date = _date(_l("Date"))
-    category = TranslatedSelectField(_l("Who took part"),
-                                     choices=[CHOOSE, *choices(ParticipationCategory)],
-                                     validate_choice=False)
-    count = _Whole(_l("Number of people"), validators=[InputRequired(
-        message=_l("Enter how many people took part (1 or more)."))],
-        message=_l("Enter a whole number, e.g. 25."))
+    category = TranslatedSelectField(
+        _l("Who took part"),
+        choices=[CHOOSE, *choices(ParticipationCategory)],
+        validate_choice=False,
+    )
+    count = _Whole(
+        _l("Number of people"),
+        validators=[InputRequired(message=_l("Enter how many people took part (1 or more)."))],
+        message=_l("Enter a whole number, e.g. 25."),
+    )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
     def values(self) -> dict:
-        return {"date": self.date.data, "category": self.category.data,
-                "count": self.count.data, "note": self.note.data or ""}
+        return {
+            "date": self.date.data,
+            "category": self.category.data,
+            "count": self.count.data,
+            "note": self.note.data or "",
+        }
 
 
 class ParticipationImportForm(FlaskForm):
     file = FileField(
-        _l("CSV file"), validators=[FileRequired(message=_l("Choose a CSV file to upload."))],
-        description=_l("UTF-8 CSV with the header date,category,count,note; one record per "
-                       "row; at most 5,000 rows and 1 MB. Dates as 2025-03-31; categories "
-                       "residents_customers, companies_communities or employees."),
+        _l("CSV file"),
+        validators=[FileRequired(message=_l("Choose a CSV file to upload."))],
+        description=_l(
+            "UTF-8 CSV with the header date,category,count,note; one record per "
+            "row; at most 5,000 rows and 1 MB. Dates as 2025-03-31; categories "
+            "residents_customers, companies_communities or employees."
+        ),
         render_kw={"accept": ".csv,text/csv"},
     )
 
 
 class ExpenseForm(FlaskForm):
     date = _date(_l("Date"))
-    amount = _Amount(_l("Amount (EUR)"), validators=[InputRequired(
-        message=_l("Enter an amount in euros."))],
-        description=_l("More than zero, at most two decimals."))
+    amount = _Amount(
+        _l("Amount (EUR)"),
+        validators=[InputRequired(message=_l("Enter an amount in euros."))],
+        description=_l("More than zero, at most two decimals."),
+    )
     description = StringField(_l("What was bought"), validators=[Length(max=500)])
 
     def values(self) -> dict:
-        return {"date": self.date.data, "amount": self.amount.data,
-                "description": self.description.data or ""}
+        return {
+            "date": self.date.data,
+            "amount": self.amount.data,
+            "description": self.description.data or "",
+        }
 
 
 class RiskForm(FlaskForm):
-    description = TextAreaField(_l("Risk"), validators=[Length(max=REASON_MAX)],
-                                render_kw={"rows": 3})
+    description = TextAreaField(
+        _l("Risk"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 3}
+    )
     probability = ChoiceRadioField(
-        _l("Probability"), choices=SCALE, validate_choice=False,
+        _l("Probability"),
+        choices=SCALE,
+        validate_choice=False,
         description=_l("1 unlikely, 2 possible, 3 likely, 4 almost certain."),
         validators=[InputRequired(message=_l("Choose a probability from 1 to 4."))],
     )
     impact = ChoiceRadioField(
-        _l("Impact"), choices=SCALE, validate_choice=False,
+        _l("Impact"),
+        choices=SCALE,
+        validate_choice=False,
         description=_l("1 minor, 2 moderate, 3 serious, 4 critical."),
         validators=[InputRequired(message=_l("Choose an impact from 1 to 4."))],
     )
-    mitigation = TextAreaField(_l("Mitigation"), validators=[Length(max=REASON_MAX)],
-                               render_kw={"rows": 3})
+    mitigation = TextAreaField(
+        _l("Mitigation"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 3}
+    )
     owner = StringField(_l("Risk owner"), validators=[Optional(), Length(max=200)])
-    status = TranslatedSelectField(_l("Status"), choices=[CHOOSE, *choices(RiskStatus)],
-                                   validate_choice=False)
+    status = TranslatedSelectField(
+        _l("Status"), choices=[CHOOSE, *choices(RiskStatus)], validate_choice=False
+    )
 
     def values(self) -> dict:
-        return {name: getattr(self, name).data for name in
-                ("description", "probability", "impact", "mitigation", "status", "owner")}
+        return {
+            name: getattr(self, name).data
+            for name in ("description", "probability", "impact", "mitigation", "status", "owner")
+        }
 
 
 class EvaluationForm(FlaskForm):
-    got_users = ChoiceRadioField(_l("Did the service get users?"), choices=YES_NO,
-                                 validators=[InputRequired(message=_l("Answer yes or no."))])
-    users_count = _Whole(_l("How many users?"), validators=[Optional()],
-                         message=_l("Enter the number of users as a whole number."))
-    part_of_services = ChoiceRadioField(
-        _l("Does it work as part of the city's services?"), choices=YES_NO,
+    got_users = ChoiceRadioField(
+        _l("Did the service get users?"),
+        choices=YES_NO,
         validators=[InputRequired(message=_l("Answer yes or no."))],
     )
-    benefits_city = TextAreaField(_l("Benefits for the city"),
-                                  validators=[Length(max=REASON_MAX)], render_kw={"rows": 4})
-    benefits_customers = TextAreaField(_l("Benefits for customers"),
-                                       validators=[Length(max=REASON_MAX)],
-                                       render_kw={"rows": 4})
-    research_value = ChoiceRadioField(_l("Did it have research value?"), choices=YES_NO,
-                                      validators=[InputRequired(message=_l("Answer yes or no."))])
-    research_link = URLField(_l("Link to the research"), validators=[Optional(), Length(max=500)],
-                             description=_l("A web address starting with https://."))
-    findings = TextAreaField(_l("Findings"), validators=[Length(max=REASON_MAX)],
-                             render_kw={"rows": 6})
+    users_count = _Whole(
+        _l("How many users?"),
+        validators=[Optional()],
+        message=_l("Enter the number of users as a whole number."),
+    )
+    part_of_services = ChoiceRadioField(
+        _l("Does it work as part of the city's services?"),
+        choices=YES_NO,
+        validators=[InputRequired(message=_l("Answer yes or no."))],
+    )
+    benefits_city = TextAreaField(
+        _l("Benefits for the city"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 4}
+    )
+    benefits_customers = TextAreaField(
+        _l("Benefits for customers"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 4}
+    )
+    research_value = ChoiceRadioField(
+        _l("Did it have research value?"),
+        choices=YES_NO,
+        validators=[InputRequired(message=_l("Answer yes or no."))],
+    )
+    research_link = URLField(
+        _l("Link to the research"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("A web address starting with https://."),
+    )
+    findings = TextAreaField(
+        _l("Findings"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 6}
+    )
     recommendation = ChoiceRadioField(
-        _l("Recommendation"), choices=choices(Recommendation), validate_choice=False,
+        _l("Recommendation"),
+        choices=choices(Recommendation),
+        validate_choice=False,
         validators=[InputRequired(message=_l("Choose a recommendation."))],
     )
 
@@ -218,7 +271,12 @@ class EvaluationForm(FlaskForm):
         no_yes = {True: "yes", False: "no"}
         for name in ("got_users", "part_of_services", "research_value"):
             getattr(self, name).data = no_yes[getattr(evaluation, name)]
-        for name in ("users_count", "benefits_city", "benefits_customers", "research_link",
-                     "findings"):
+        for name in (
+            "users_count",
+            "benefits_city",
+            "benefits_customers",
+            "research_link",
+            "findings",
+        ):
             getattr(self, name).data = getattr(evaluation, name)
         self.recommendation.data = evaluation.recommendation.value

@@ -20,9 +20,11 @@ def _year(label):
         label,
         validators=[
             InputRequired(message=_l("Give the year, e.g. 2025.")),
-            NumberRange(YEAR_MIN, YEAR_MAX,
-                        message=_l("Give a year from %(min)d to %(max)d.",
-                                   min=YEAR_MIN, max=YEAR_MAX)),
+            NumberRange(
+                YEAR_MIN,
+                YEAR_MAX,
+                message=_l("Give a year from %(min)d to %(max)d.", min=YEAR_MIN, max=YEAR_MAX),
+            ),
         ],
         render_kw={"inputmode": "numeric"},
     )
@@ -32,7 +34,8 @@ class ProgrammeForm(FlaskForm):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)],
+        _l("Description"),
+        validators=[Optional(), Length(max=DESCRIPTION_MAX)],
         render_kw={"rows": 5},
     )
     start_year = _year(_l("First year"))
@@ -77,25 +80,32 @@ def programme_form(years=(), **kwargs) -> ProgrammeForm:
         budget_years = tuple(years)
 
     for year in years:
-        setattr(Form, budget_field_name(year), MoneyField(
-            _l("Budget for %(year)d (EUR)", year=year),
-            validators=[Optional(), Between(Decimal("0"), ANNUAL_BUDGET_MAX)],
-        ))
+        setattr(
+            Form,
+            budget_field_name(year),
+            MoneyField(
+                _l("Budget for %(year)d (EUR)", year=year),
+                validators=[Optional(), Between(Decimal("0"), ANNUAL_BUDGET_MAX)],
+            ),
+        )
     return Form(**kwargs)
 
 
 class CallForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=DESCRIPTION_MAX)],
+        _l("Description"),
+        validators=[Optional(), Length(max=DESCRIPTION_MAX)],
         render_kw={"rows": 5},
     )
     opens_on = DateField(
-        _l("Opens on"), validators=[InputRequired(message=_l("Give the opening date."))],
+        _l("Opens on"),
+        validators=[InputRequired(message=_l("Give the opening date."))],
         description=_l("Within the programme period."),
     )
     closes_on = DateField(
-        _l("Closes on"), validators=[InputRequired(message=_l("Give the closing date."))],
+        _l("Closes on"),
+        validators=[InputRequired(message=_l("Give the closing date."))],
         description=_l("On or after the opening date, within the programme period."),
     )
 

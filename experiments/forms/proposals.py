@@ -47,9 +47,7 @@ def valid_business_id(form, field) -> None:
     """A Finnish business ID with a valid check digit, if one is given."""
     value = (field.data or "").strip()
     if value and not ytunnus.is_valid(value):
-        raise ValidationError(
-            _l("Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9.")
-        )
+        raise ValidationError(_l("Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9."))
 
 
 class PartnerForm(Form):
@@ -68,48 +66,61 @@ class ProposalForm(FlaskForm):
     language = SelectField(
         _l("Language of the proposal"),
         # Each language named in itself, as in the language switcher.
-        choices=[SelectChoice(code, name, render_kw={"lang": code})
-                 for code, name in LANGUAGE_NAMES.items()],
+        choices=[
+            SelectChoice(code, name, render_kw={"lang": code})
+            for code, name in LANGUAGE_NAMES.items()
+        ],
         default=writing_language,
-        description=_l("The language you write the texts in. Pages mark them with it, so "
-                       "that screen readers pronounce them right."),
+        description=_l(
+            "The language you write the texts in. Pages mark them with it, so "
+            "that screen readers pronounce them right."
+        ),
     )
     title = StringField(
-        _l("Title"), validators=[Optional(), Length(min=TITLE_MIN, max=TITLE_MAX)],
+        _l("Title"),
+        validators=[Optional(), Length(min=TITLE_MIN, max=TITLE_MAX)],
         description=_l("%(min)d–%(max)d characters.", min=TITLE_MIN, max=TITLE_MAX),
     )
     summary = TextAreaField(
-        _l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX)],
-        description=_l("At most %(n)d characters.", n=SUMMARY_MAX), render_kw={"rows": 5},
+        _l("Summary"),
+        validators=[Optional(), Length(max=SUMMARY_MAX)],
+        description=_l("At most %(n)d characters.", n=SUMMARY_MAX),
+        render_kw={"rows": 5},
     )
     need = TextAreaField(
         _l("The need: what problem does the experiment test?"),
         validators=[Optional(), Length(max=NEED_MAX)],
-        description=_l("At most %(n)d characters.", n=NEED_MAX), render_kw={"rows": 8},
+        description=_l("At most %(n)d characters.", n=NEED_MAX),
+        render_kw={"rows": 8},
     )
     confidential_summary = BooleanField(
         _l("The summary contains business secrets: do not publish it"),
-        description=_l("City staff still read it; the public catalogue and open data leave "
-                       "it out."),
+        description=_l(
+            "City staff still read it; the public catalogue and open data leave it out."
+        ),
     )
     confidential_need = BooleanField(
         _l("The need contains business secrets: do not publish it"),
     )
     proposer_type = TranslatedSelectField(
-        _l("Proposer"), choices=[("", _l("Choose…"))] + choices(ProposerType),
+        _l("Proposer"),
+        choices=[("", _l("Choose…"))] + choices(ProposerType),
         validators=[Optional()],
     )
     organisation_name = StringField(
-        _l("Organisation"), validators=[Optional(), Length(max=200)],
+        _l("Organisation"),
+        validators=[Optional(), Length(max=200)],
         description=_l("Required unless you propose as a resident."),
         render_kw={"autocomplete": "organization"},
     )
     organisation_business_id = StringField(
-        _l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20), valid_business_id],
+        _l("Business ID (Y-tunnus)"),
+        validators=[Optional(), Length(max=20), valid_business_id],
         description=_l("For example 0112038-9, if the organisation has one."),
     )
     service_area = TranslatedSelectField(
-        _l("Service area"), choices=[("", _l("Choose…"))] + choices(ServiceArea),
+        _l("Service area"),
+        choices=[("", _l("Choose…"))] + choices(ServiceArea),
         validators=[Optional()],
     )
     city_centres = CheckboxesField(
@@ -127,7 +138,8 @@ class ProposalForm(FlaskForm):
         render_kw={"inputmode": "numeric"},
     )
     sdgs = SdgField(
-        _l("UN Sustainable Development Goals"), coerce=int,
+        _l("UN Sustainable Development Goals"),
+        coerce=int,
         choices=list(SDG_LABELS.items()),
         validators=[Optional()],
     )
@@ -142,7 +154,8 @@ class ProposalForm(FlaskForm):
         type_ = self.proposer_type.data or None
         org_type = (
             OrganisationType(type_).value
-            if type_ and type_ != ProposerType.RESIDENT else OrganisationType.COMPANY.value
+            if type_ and type_ != ProposerType.RESIDENT
+            else OrganisationType.COMPANY.value
         )
         return {
             "call_id": self.call_id.data,
@@ -162,6 +175,8 @@ class ProposalForm(FlaskForm):
                 "name": self.organisation_name.data.strip(),
                 "type": org_type,
                 "business_id": self.organisation_business_id.data,
-            } if (self.organisation_name.data or "").strip() else None,
+            }
+            if (self.organisation_name.data or "").strip()
+            else None,
             "partners": [entry.data for entry in self.partners if entry.data["name"]],
         }

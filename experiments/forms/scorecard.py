@@ -64,52 +64,83 @@ _GOAL_HINT = _l("At most 500 characters.")
 
 
 class GoalForm(FlaskForm):
-    text_fi = TextAreaField(_l("Goal in Finnish"), validators=[DataRequired(), Length(max=500)],
-                            description=_GOAL_HINT, render_kw={"rows": 2, "lang": "fi"})
-    text_sv = TextAreaField(_l("Goal in Swedish"), validators=[Optional(), Length(max=500)],
-                            description=_l("Optional; the Finnish text is shown when missing."),
-                            render_kw={"rows": 2, "lang": "sv"})
-    text_en = TextAreaField(_l("Goal in English"), validators=[Optional(), Length(max=500)],
-                            description=_l("Optional; the Finnish text is shown when missing."),
-                            render_kw={"rows": 2, "lang": "en"})
+    text_fi = TextAreaField(
+        _l("Goal in Finnish"),
+        validators=[DataRequired(), Length(max=500)],
+        description=_GOAL_HINT,
+        render_kw={"rows": 2, "lang": "fi"},
+    )
+    text_sv = TextAreaField(
+        _l("Goal in Swedish"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Optional; the Finnish text is shown when missing."),
+        render_kw={"rows": 2, "lang": "sv"},
+    )
+    text_en = TextAreaField(
+        _l("Goal in English"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Optional; the Finnish text is shown when missing."),
+        render_kw={"rows": 2, "lang": "en"},
+    )
     metric = MetricField(
-        _l("Metric"), choices=_metric_choices(),
-        description=_l("A programme statistic is computed from the records; a manual metric "
-                       "is entered with each follow-up. A goal whose period lies within one "
-                       "calendar year is measured with that year's statistics."),
+        _l("Metric"),
+        choices=_metric_choices(),
+        description=_l(
+            "A programme statistic is computed from the records; a manual metric "
+            "is entered with each follow-up. A goal whose period lies within one "
+            "calendar year is measured with that year's statistics."
+        ),
     )
     direction = TranslatedSelectField(
-        _l("Target type"), choices=[(d.value, DIRECTION_LABELS[d]) for d in GoalDirection],
+        _l("Target type"),
+        choices=[(d.value, DIRECTION_LABELS[d]) for d in GoalDirection],
         default=GoalDirection.AT_LEAST.value,
     )
     target = FigureField(
-        _l("Target"), validators=[InputRequired(message=_l("Enter the target."))],
+        _l("Target"),
+        validators=[InputRequired(message=_l("Enter the target."))],
         message=_l("Enter the target as a number, e.g. 150 or 12.5."),
     )
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=40)],
-                       description=_l("Optional; the metric's own unit is used when empty."))
-    period_start = DateField(_l("Period starts"),
-                             validators=[InputRequired(message=_l("Enter a date."))])
-    period_end = DateField(_l("Period ends"),
-                           validators=[InputRequired(message=_l("Enter a date."))])
+    unit = StringField(
+        _l("Unit"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("Optional; the metric's own unit is used when empty."),
+    )
+    period_start = DateField(
+        _l("Period starts"), validators=[InputRequired(message=_l("Enter a date."))]
+    )
+    period_end = DateField(
+        _l("Period ends"), validators=[InputRequired(message=_l("Enter a date."))]
+    )
 
     def values(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "text_fi", "text_sv", "text_en", "metric", "direction", "target", "unit",
-            "period_start", "period_end",
-        )}
+        return {
+            name: getattr(self, name).data
+            for name in (
+                "text_fi",
+                "text_sv",
+                "text_en",
+                "metric",
+                "direction",
+                "target",
+                "unit",
+                "period_start",
+                "period_end",
+            )
+        }
 
 
 class FollowUpForm(FlaskForm):
-    date = DateField(_l("Follow-up date"),
-                     validators=[InputRequired(message=_l("Enter a date."))])
+    date = DateField(_l("Follow-up date"), validators=[InputRequired(message=_l("Enter a date."))])
     value = FigureField(_l("Value on that date"), validators=[Optional()])
     status = ChoiceRadioField(
-        _l("Status"), choices=[(s.value, FOLLOW_UP_STATUS_LABELS[s]) for s in RiskStatus],
+        _l("Status"),
+        choices=[(s.value, FOLLOW_UP_STATUS_LABELS[s]) for s in RiskStatus],
         validators=[InputRequired(message=_l("Choose green, yellow or red."))],
     )
-    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=REASON_MAX)],
-                            render_kw={"rows": 4})
+    comment = TextAreaField(
+        _l("Comment"), validators=[Optional(), Length(max=REASON_MAX)], render_kw={"rows": 4}
+    )
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in ("date", "value", "status", "comment")}
@@ -119,25 +150,40 @@ _LEVELS = [(n, str(n)) for n in range(RISK_MIN, RISK_MAX + 1)]
 
 
 class RiskForm(FlaskForm):
-    description = TextAreaField(_l("Risk"), validators=[DataRequired(), Length(max=REASON_MAX)],
-                                render_kw={"rows": 3})
+    description = TextAreaField(
+        _l("Risk"), validators=[DataRequired(), Length(max=REASON_MAX)], render_kw={"rows": 3}
+    )
     probability = ChoiceRadioField(
-        _l("Probability (1 = unlikely, 4 = very likely)"), coerce=int, choices=_LEVELS,
+        _l("Probability (1 = unlikely, 4 = very likely)"),
+        coerce=int,
+        choices=_LEVELS,
         validators=[InputRequired(message=_l("Choose from 1 to 4."))],
     )
     impact = ChoiceRadioField(
-        _l("Impact (1 = minor, 4 = severe)"), coerce=int, choices=_LEVELS,
+        _l("Impact (1 = minor, 4 = severe)"),
+        coerce=int,
+        choices=_LEVELS,
         validators=[InputRequired(message=_l("Choose from 1 to 4."))],
     )
-    mitigation = TextAreaField(_l("Mitigation"), validators=[Optional(), Length(max=REASON_MAX)],
-                               render_kw={"rows": 3})
+    mitigation = TextAreaField(
+        _l("Mitigation"), validators=[Optional(), Length(max=REASON_MAX)], render_kw={"rows": 3}
+    )
     owner = StringField(_l("Owner"), validators=[Optional(), Length(max=200)])
     status = ChoiceRadioField(
-        _l("Status"), choices=[(s.value, RISK_STATUS_LABELS[s]) for s in RiskStatus],
+        _l("Status"),
+        choices=[(s.value, RISK_STATUS_LABELS[s]) for s in RiskStatus],
         validators=[InputRequired(message=_l("Choose green, yellow or red."))],
     )
 
     def values(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "description", "probability", "impact", "mitigation", "owner", "status",
-        )}
+        return {
+            name: getattr(self, name).data
+            for name in (
+                "description",
+                "probability",
+                "impact",
+                "mitigation",
+                "owner",
+                "status",
+            )
+        }

@@ -19,7 +19,9 @@ CRITERIA_LABELS = {
 
 def _score(label):
     return ChoiceRadioField(
-        label, coerce=int, choices=[(n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],
+        label,
+        coerce=int,
+        choices=[(n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],
         validators=[InputRequired(message=_l("Give a score from 1 to 5."))],
     )
 
@@ -30,5 +32,6 @@ class ReviewForm(FlaskForm):
     reusability = _score(CRITERIA_LABELS["reusability"])
     feasibility = _score(CRITERIA_LABELS["feasibility"])
     cost_effectiveness = _score(CRITERIA_LABELS["cost_effectiveness"])
-    comment = TextAreaField(_l("Comment"), validators=[Length(max=REASON_MAX)],
-                            render_kw={"rows": 4})
+    comment = TextAreaField(
+        _l("Comment"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 4}
+    )

@@ -47,8 +47,12 @@ class Between:
             return
         if not (self.low <= field.data <= self.high):
             raise ValidationError(
-                self.message or _l("Enter a value from %(low)s to %(high)s.",
-                                   low=_fmt(self.low), high=_fmt(self.high))
+                self.message
+                or _l(
+                    "Enter a value from %(low)s to %(high)s.",
+                    low=_fmt(self.low),
+                    high=_fmt(self.high),
+                )
             )
 
 

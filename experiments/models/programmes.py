@@ -27,9 +27,7 @@ class Programme(WrittenIn, db.Model):
     years: Mapped[list[ProgrammeYear]] = relationship(
         back_populates="programme", order_by="ProgrammeYear.year", cascade="all, delete-orphan"
     )
-    calls: Mapped[list[Call]] = relationship(
-        back_populates="programme", order_by="Call.opens_on"
-    )
+    calls: Mapped[list[Call]] = relationship(back_populates="programme", order_by="Call.opens_on")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (sa.CheckConstraint("end_year >= start_year", name="period"),)

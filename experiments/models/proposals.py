@@ -143,9 +143,7 @@ class StatusChange(WrittenIn, db.Model):
     proposal: Mapped[Proposal] = relationship(back_populates="history")
     actor: Mapped[User] = relationship()
 
-    __table_args__ = (
-        sa.Index("ix_status_change_proposal_to", "proposal_id", "to_status"),
-    )
+    __table_args__ = (sa.Index("ix_status_change_proposal_to", "proposal_id", "to_status"),)
 
 
 REVIEW_CRITERIA = ("need", "benefit", "reusability", "feasibility", "cost_effectiveness")
@@ -171,10 +169,7 @@ class Review(WrittenIn, db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("proposal_id", "reviewer_id", name="uq_review_proposal_reviewer"),
-        *(
-            sa.CheckConstraint(f"{c} BETWEEN 1 AND 5", name=f"{c}_score")
-            for c in REVIEW_CRITERIA
-        ),
+        *(sa.CheckConstraint(f"{c} BETWEEN 1 AND 5", name=f"{c}_score") for c in REVIEW_CRITERIA),
     )
 
     @property

@@ -52,7 +52,8 @@ class ProgrammeGoal(db.Model):
 
     programme: Mapped[Programme] = relationship()
     follow_ups: Mapped[list[GoalFollowUp]] = relationship(
-        back_populates="goal", order_by="(GoalFollowUp.date, GoalFollowUp.id)",
+        back_populates="goal",
+        order_by="(GoalFollowUp.date, GoalFollowUp.id)",
         cascade="all, delete-orphan",
     )
 

@@ -75,17 +75,28 @@ def create_user(email, name, password, role=Role.APPLICANT, **fields) -> User:
     if errors:
         raise Invalid(errors)
     user = User(
-        email=email, name=name.strip(), password_hash=hash_password(password),
-        role=Role(role), **fields,
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=Role(role),
+        **fields,
     )
     db.session.add(user)
     db.session.commit()
     return user
 
 
-def register(email: str, name: str, password: str, *, proposer_type, locale: str,
-             organisation_name: str | None = None, organisation_type: str | None = None,
-             business_id: str | None = None) -> None:
+def register(
+    email: str,
+    name: str,
+    password: str,
+    *,
+    proposer_type,
+    locale: str,
+    organisation_name: str | None = None,
+    organisation_type: str | None = None,
+    business_id: str | None = None,
+) -> None:
     """Sign an applicant up: a confirmation link to a new address, a notice to a taken one.
 
     Raises Invalid for bad fields; otherwise the outcome looks the same whether or not the
@@ -107,8 +118,12 @@ def register(email: str, name: str, password: str, *, proposer_type, locale: str
         _mail_account_exists(existing)
         return
     user = User(
-        email=email, name=name.strip(), password_hash=hash_password(password),
-        role=Role.APPLICANT, proposer_type=proposer_type, locale=locale,
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=Role.APPLICANT,
+        proposer_type=proposer_type,
+        locale=locale,
         organisation=organisation,
     )
     db.session.add(user)
@@ -186,13 +201,22 @@ def request_password_reset(email: str) -> None:
     link = url_for("auth.reset_password", token=token, _external=True)
     minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60)
     with force_locale(user.locale or "fi"):
-        _send(user.email, _("Reset your Kokeilu password"), [
-            _("Hello %(name)s,", name=user.name), "",
-            _("Someone (hopefully you) asked to reset the password of your Kokeilu account. "
-              "Choose a new password here within %(n)d minutes:", n=minutes),
-            link, "",
-            _("If it was not you, ignore this message: your password stays as it is."),
-        ])
+        _send(
+            user.email,
+            _("Reset your Kokeilu password"),
+            [
+                _("Hello %(name)s,", name=user.name),
+                "",
+                _(
+                    "Someone (hopefully you) asked to reset the password of your Kokeilu account. "
+                    "Choose a new password here within %(n)d minutes:",
+                    n=minutes,
+                ),
+                link,
+                "",
+                _("If it was not you, ignore this message: your password stays as it is."),
+            ],
+        )
 
 
 def user_for_reset(token: str) -> User | None:
@@ -309,7 +333,8 @@ def personal_data(user: User) -> dict:
         if not columns or table.name == "user":
             continue
         rows = db.session.execute(
-            select(table).where(sa.or_(*(column == user.id for column in columns)))
+            select(table)
+            .where(sa.or_(*(column == user.id for column in columns)))
             .order_by(*table.primary_key.columns)
         ).mappings()
         found = [
@@ -353,7 +378,8 @@ def delete_account(user: User, password: str) -> None:
     )
     # Contact details the person left with feedback go too; the feedback itself stays.
     db.session.execute(
-        sa.update(Feedback).where(Feedback.user_id == user.id)
+        sa.update(Feedback)
+        .where(Feedback.user_id == user.id)
         .values(name=None, email=None, user_id=None)
     )
     db.session.commit()
@@ -388,36 +414,60 @@ def _mail_confirmation(user: User) -> None:
     token = sign("confirm-email", {"id": user.id, "email": fingerprint(user.email)})
     link = url_for("auth.confirm_email", token=token, _external=True)
     with force_locale(user.locale or "fi"):
-        _send(user.email, _("Confirm your e-mail address for Kokeilu"), [
-            _("Hello %(name)s,", name=user.name), "",
-            _("Welcome to Kokeilu. Confirm your e-mail address to finish your account:"),
-            link, "",
-            _("If you did not sign up, ignore this message; no account will be used."),
-        ])
+        _send(
+            user.email,
+            _("Confirm your e-mail address for Kokeilu"),
+            [
+                _("Hello %(name)s,", name=user.name),
+                "",
+                _("Welcome to Kokeilu. Confirm your e-mail address to finish your account:"),
+                link,
+                "",
+                _("If you did not sign up, ignore this message; no account will be used."),
+            ],
+        )
 
 
 def _mail_account_exists(user: User) -> None:
     link = url_for("auth.forgot_password", _external=True)
     with force_locale(user.locale or "fi"):
-        _send(user.email, _("Someone tried to sign up with your address"), [
-            _("Hello %(name)s,", name=user.name), "",
-            _("Someone (perhaps you) tried to create a new Kokeilu account with this e-mail "
-              "address. You already have an account. Sign in, or if you have forgotten your "
-              "password, choose a new one here:"),
-            link, "",
-            _("If it was not you, you need not do anything."),
-        ])
+        _send(
+            user.email,
+            _("Someone tried to sign up with your address"),
+            [
+                _("Hello %(name)s,", name=user.name),
+                "",
+                _(
+                    "Someone (perhaps you) tried to create a new Kokeilu account with this e-mail "
+                    "address. You already have an account. Sign in, or if you have forgotten your "
+                    "password, choose a new one here:"
+                ),
+                link,
+                "",
+                _("If it was not you, you need not do anything."),
+            ],
+        )
 
 
 def _mail_password_changed(user: User) -> None:
     with force_locale(user.locale or "fi"):
-        _send(user.email, _("Your Kokeilu password was changed"), [
-            _("Hello %(name)s,", name=user.name), "",
-            _("The password of your Kokeilu account was just changed, and every session "
-              "signed in with the old one has ended."), "",
-            _("If you did not do this, reset your password at once and tell the city's "
-              "experiment team."),
-        ])
+        _send(
+            user.email,
+            _("Your Kokeilu password was changed"),
+            [
+                _("Hello %(name)s,", name=user.name),
+                "",
+                _(
+                    "The password of your Kokeilu account was just changed, and every session "
+                    "signed in with the old one has ended."
+                ),
+                "",
+                _(
+                    "If you did not do this, reset your password at once and tell the city's "
+                    "experiment team."
+                ),
+            ],
+        )
 
 
 def _send(to: str, subject: str, lines: list[str]) -> None:

@@ -36,9 +36,7 @@ def allocate(programme: Programme, year: int, amount: Decimal) -> None:
             _("Someone else is allocating this year's budget right now. Please try again.")
         ) from error
     if summary is None:
-        raise Invalid(
-            {"start_date": [_("The programme has no budget for %(year)d.", year=year)]}
-        )
+        raise Invalid({"start_date": [_("The programme has no budget for %(year)d.", year=year)]})
     if amount > summary.remaining:
         raise Invalid(
             {

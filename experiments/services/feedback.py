@@ -21,8 +21,14 @@ NAME_MAX = 200
 PAGE_URL_MAX = 500
 
 
-def send_feedback(message: str, locale: str, name: str | None = None, email: str | None = None,
-                  page_url: str | None = None, user: User | None = None) -> Feedback:
+def send_feedback(
+    message: str,
+    locale: str,
+    name: str | None = None,
+    email: str | None = None,
+    page_url: str | None = None,
+    user: User | None = None,
+) -> Feedback:
     """Store feedback (anonymous is fine) and e-mail it to the managers; raises Invalid."""
     message = (message or "").strip()
     name = (name or "").strip() or None
@@ -44,8 +50,14 @@ def send_feedback(message: str, locale: str, name: str | None = None, email: str
             errors["email"] = [_("Enter a valid e-mail address.")]
     if errors:
         raise Invalid(errors)
-    feedback = Feedback(message=message, name=name, email=email, page_url=page_url,
-                        locale=locale, user=user if user is not None and user.id else None)
+    feedback = Feedback(
+        message=message,
+        name=name,
+        email=email,
+        page_url=page_url,
+        locale=locale,
+        user=user if user is not None and user.id else None,
+    )
     db.session.add(feedback)
     db.session.commit()
     _tell_managers(feedback)
@@ -54,8 +66,12 @@ def send_feedback(message: str, locale: str, name: str | None = None, email: str
 
 def recent_feedback(page: int, per_page: int):
     """Feedback newest first, as a page of results."""
-    return db.paginate(select(Feedback).order_by(Feedback.created_at.desc(), Feedback.id.desc()),
-                       page=page, per_page=per_page, error_out=False)
+    return db.paginate(
+        select(Feedback).order_by(Feedback.created_at.desc(), Feedback.id.desc()),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
 
 
 def _tell_managers(feedback: Feedback) -> None:
@@ -63,23 +79,34 @@ def _tell_managers(feedback: Feedback) -> None:
     managers = db.session.scalars(
         select(User).where(User.role == Role.MANAGER, User.active).order_by(User.id)
     ).all()
-    link = (url_for("pages.feedback", _external=True) if has_request_context()
-            else "/accessibility/feedback")
+    link = (
+        url_for("pages.feedback", _external=True)
+        if has_request_context()
+        else "/accessibility/feedback"
+    )
     for manager in managers:
         with force_locale(manager.locale or "fi"):
             subject = _("Accessibility feedback from the Kokeilu service")
             lines = [
-                _("New feedback on the accessibility of the service:"), "",
-                feedback.message, "",
+                _("New feedback on the accessibility of the service:"),
+                "",
+                feedback.message,
+                "",
                 _("From: %(who)s", who=_sender(feedback)),
                 _("Page: %(page)s", page=feedback.page_url or "–"),
-                _("Sent in: %(language)s", language=feedback.locale), "",
-                _("All feedback: %(link)s", link=link), "",
+                _("Sent in: %(language)s", language=feedback.locale),
+                "",
+                _("All feedback: %(link)s", link=link),
+                "",
                 _("Answer within 14 days if the sender left an e-mail address."),
             ]
         try:
-            EmailMessage(subject=subject, body="\n".join(lines), to=[manager.email],
-                         reply_to=[feedback.email] if feedback.email else None).send()
+            EmailMessage(
+                subject=subject,
+                body="\n".join(lines),
+                to=[manager.email],
+                reply_to=[feedback.email] if feedback.email else None,
+            ).send()
         except Exception:  # the feedback is stored and listed; an outage must not lose it
             log.exception("could not e-mail feedback %s to manager %s", feedback.id, manager.id)
 

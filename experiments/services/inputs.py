@@ -63,8 +63,9 @@ class Fields:
             self.fail(field, _("Enter a date as 2025-03-31 or 31.3.2025."))
         return parsed
 
-    def integer(self, field: str, value, low: int, high: int | None, message: str,
-                *, required: bool = True) -> int | None:
+    def integer(
+        self, field: str, value, low: int, high: int | None, message: str, *, required: bool = True
+    ) -> int | None:
         """A whole number from low to high (inclusive); message says which."""
         if self.missing(value):
             if required:
@@ -85,12 +86,25 @@ class Fields:
             if self.missing(value):
                 self.fail(field, _("Choose one of: %(codes)s.", codes=codes))
             else:
-                self.fail(field, _("Unknown value “%(value)s”; choose one of: %(codes)s.",
-                                   value=str(value)[:40], codes=codes))
+                self.fail(
+                    field,
+                    _(
+                        "Unknown value “%(value)s”; choose one of: %(codes)s.",
+                        value=str(value)[:40],
+                        codes=codes,
+                    ),
+                )
             return None
 
-    def text(self, field: str, value, *, max_length: int, required: bool = False,
-             message: str | None = None) -> str:
+    def text(
+        self,
+        field: str,
+        value,
+        *,
+        max_length: int,
+        required: bool = False,
+        message: str | None = None,
+    ) -> str:
         """Stripped text of at most max_length characters ("" when empty)."""
         if value is not None and not isinstance(value, str):
             self.fail(field, _("Enter text."))

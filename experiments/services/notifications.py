@@ -19,18 +19,26 @@ def proposal_moved(proposal: Proposal, source) -> None:
     entry = proposal.history[-1] if proposal.history else None
     with force_locale(owner.locale or "fi"):
         title = proposal.title or _("Untitled proposal")
-        subject = _("Your proposal “%(title)s”: %(state)s", title=title,
-                    state=status_label(proposal.status))
+        subject = _(
+            "Your proposal “%(title)s”: %(state)s", title=title, state=status_label(proposal.status)
+        )
         lines = [
             _("Hello %(name)s,", name=owner.name),
             "",
-            _("Your proposal “%(title)s” moved from “%(from)s” to “%(to)s”.", title=title,
-              **{"from": status_label(source), "to": status_label(proposal.status)}),
+            _(
+                "Your proposal “%(title)s” moved from “%(from)s” to “%(to)s”.",
+                title=title,
+                **{"from": status_label(source), "to": status_label(proposal.status)},
+            ),
         ]
         if entry is not None and entry.reason:
             lines += ["", entry.reason]
-        lines += ["", _("See the proposal: %(link)s", link=_proposal_link(proposal)), "",
-                  _("Kokeilu – the city's experiment programme")]
+        lines += [
+            "",
+            _("See the proposal: %(link)s", link=_proposal_link(proposal)),
+            "",
+            _("Kokeilu – the city's experiment programme"),
+        ]
     try:
         EmailMessage(subject=subject, body="\n".join(lines), to=[owner.email]).send()
     except Exception:  # the move is committed; a mail server outage must not hide that

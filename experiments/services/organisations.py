@@ -43,8 +43,6 @@ def find_or_create(name: str, type_: str, business_id: str | None) -> Organisati
         )
     if found is not None:
         return found
-    organisation = Organisation(
-        name=name, type=OrganisationType(type_), business_id=business_id
-    )
+    organisation = Organisation(name=name, type=OrganisationType(type_), business_id=business_id)
     db.session.add(organisation)
     return organisation

@@ -59,8 +59,15 @@ DESCRIPTION_MAX = 500
 NAME_MAX = 200
 LINK_MAX = 500
 EVALUATION_FIELDS = (
-    "got_users", "users_count", "part_of_services", "benefits_city", "benefits_customers",
-    "research_value", "research_link", "findings", "recommendation",
+    "got_users",
+    "users_count",
+    "part_of_services",
+    "benefits_city",
+    "benefits_customers",
+    "research_value",
+    "research_link",
+    "findings",
+    "recommendation",
 )
 
 
@@ -69,11 +76,14 @@ def experiment_or_404(experiment_id: int, user: User | None) -> Experiment:
     if user is None or not user.is_authenticated or not user.is_staff:
         abort(404)
     experiment = db.session.get(
-        Experiment, experiment_id,
+        Experiment,
+        experiment_id,
         options=[
-            joinedload(Experiment.proposal), joinedload(Experiment.owner),
+            joinedload(Experiment.proposal),
+            joinedload(Experiment.owner),
             selectinload(Experiment.partners).joinedload(ExperimentPartner.organisation),
-            selectinload(Experiment.expenses), selectinload(Experiment.risks),
+            selectinload(Experiment.expenses),
+            selectinload(Experiment.risks),
             joinedload(Experiment.evaluation),
         ],
     )
@@ -92,8 +102,11 @@ def _check(experiment: Experiment, actor: User) -> None:
         raise NotAllowed(_("Only city staff and programme managers run pilots."))
     if not may_record(experiment):
         raise Conflict(
-            _("The experiment is “%(state)s”: records can be added only while it is a pilot "
-              "or in evaluation.", state=status_label(experiment.proposal.status))
+            _(
+                "The experiment is “%(state)s”: records can be added only while it is a pilot "
+                "or in evaluation.",
+                state=status_label(experiment.proposal.status),
+            )
         )
 
 
@@ -108,8 +121,14 @@ def _commit(conflict_message: str) -> None:
 # --- partners -------------------------------------------------------------------------
 
 
-def add_partner(experiment: Experiment, actor: User, *, role, organisation_id=None,
-                organisation: dict | None = None) -> ExperimentPartner:
+def add_partner(
+    experiment: Experiment,
+    actor: User,
+    *,
+    role,
+    organisation_id=None,
+    organisation: dict | None = None,
+) -> ExperimentPartner:
     """Add an organisation (by id, or found or created by name, type and business ID)."""
     _check(experiment, actor)
     fields = Fields()
@@ -118,8 +137,9 @@ def add_partner(experiment: Experiment, actor: User, *, role, organisation_id=No
     found: Organisation | None = None
     new: dict | None = None
     if given_id and organisation:
-        fields.fail("organisation_id",
-                    _("Choose an existing organisation or enter a new one, not both."))
+        fields.fail(
+            "organisation_id", _("Choose an existing organisation or enter a new one, not both.")
+        )
     elif given_id:
         number = to_id(organisation_id)
         found = db.session.get(Organisation, number) if number is not None else None
@@ -158,8 +178,13 @@ def _organisation_values(fields: Fields, organisation) -> dict | None:
     if not isinstance(organisation, dict):
         fields.fail("organisation", _("Give the organisation's name, type and business ID."))
         return None
-    name = fields.text("organisation.name", organisation.get("name"), max_length=NAME_MAX,
-                       required=True, message=_("Name the organisation."))
+    name = fields.text(
+        "organisation.name",
+        organisation.get("name"),
+        max_length=NAME_MAX,
+        required=True,
+        message=_("Name the organisation."),
+    )
     type_ = fields.choice("organisation.type", organisation.get("type"), OrganisationType)
     business_id = organisation.get("business_id")
     if business_id is not None and not isinstance(business_id, str):
@@ -176,11 +201,13 @@ def _organisation_values(fields: Fields, organisation) -> dict | None:
 def organisation_choices() -> list[tuple[int, str]]:
     """Every organisation as (id, "name (business ID)"), by name."""
     rows = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.business_id)
-        .order_by(func.lower(Organisation.name), Organisation.id)
+        select(Organisation.id, Organisation.name, Organisation.business_id).order_by(
+            func.lower(Organisation.name), Organisation.id
+        )
     ).all()
-    return [(row.id, f"{row.name} ({row.business_id})" if row.business_id else row.name)
-            for row in rows]
+    return [
+        (row.id, f"{row.name} ({row.business_id})" if row.business_id else row.name) for row in rows
+    ]
 
 
 # --- participation --------------------------------------------------------------------
@@ -199,8 +226,9 @@ def record_participation(experiment: Experiment, actor: User, rows) -> list[Part
     return records
 
 
-def import_participation_csv(experiment: Experiment, actor: User, data: bytes,
-                             filename: str | None = None) -> list[Participation]:
+def import_participation_csv(
+    experiment: Experiment, actor: User, data: bytes, filename: str | None = None
+) -> list[Participation]:
     """Save every row of a CSV file or none; raises Invalid ("file", or spreadsheet "row N")."""
     _check(experiment, actor)
     numbered, errors = read_participation_csv(data, filename)
@@ -223,9 +251,9 @@ def read_participation_csv(data: bytes, filename: str | None = None):
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise Invalid({"file": [
-            _("The file is not UTF-8 text. In a spreadsheet, save it as “CSV UTF-8”.")
-        ]}) from error
+        raise Invalid(
+            {"file": [_("The file is not UTF-8 text. In a spreadsheet, save it as “CSV UTF-8”.")]}
+        ) from error
     first_line = text.lstrip().split("\n", 1)[0]
     # Spreadsheets with a decimal comma (Finnish, Swedish) separate columns with ";".
     delimiter = ";" if ";" in first_line and "," not in first_line else ","
@@ -235,12 +263,21 @@ def read_participation_csv(data: bytes, filename: str | None = None):
     try:
         header = next(reader, None)
         columns = [c.strip().lower() for c in header or []]
-        if (len(set(columns)) != len(columns) or not set(REQUIRED_COLUMNS) <= set(columns)
-                or not set(columns) <= set(PARTICIPATION_COLUMNS)):
-            raise Invalid({"file": [
-                _("The first row must name the columns: date,category,count,note "
-                  "(note may be left out).")
-            ]})
+        if (
+            len(set(columns)) != len(columns)
+            or not set(REQUIRED_COLUMNS) <= set(columns)
+            or not set(columns) <= set(PARTICIPATION_COLUMNS)
+        ):
+            raise Invalid(
+                {
+                    "file": [
+                        _(
+                            "The first row must name the columns: date,category,count,note "
+                            "(note may be left out)."
+                        )
+                    ]
+                }
+            )
         for row_number, values in enumerate(reader, start=2):
             if not any(v.strip() for v in values):
                 continue  # a blank line
@@ -248,15 +285,18 @@ def read_participation_csv(data: bytes, filename: str | None = None):
                 raise Invalid({"file": [_too_many_rows()]})
             if len(values) != len(columns):
                 errors[f"row {row_number}"] = [
-                    _("expected %(expected)d values, found %(found)d.",
-                      expected=len(columns), found=len(values))
+                    _(
+                        "expected %(expected)d values, found %(found)d.",
+                        expected=len(columns),
+                        found=len(values),
+                    )
                 ]
                 continue
             numbered.append((row_number, dict(zip(columns, values, strict=True))))
     except csv.Error as error:
-        raise Invalid({"file": [
-            _("The file is not valid CSV near row %(n)d.", n=reader.line_num)
-        ]}) from error
+        raise Invalid(
+            {"file": [_("The file is not valid CSV near row %(n)d.", n=reader.line_num)]}
+        ) from error
     if not numbered and not errors:
         raise Invalid({"file": [_("The file has a header but no rows.")]})
     return numbered, errors
@@ -266,8 +306,9 @@ def _too_many_rows() -> str:
     return _("At most %(n)s rows at a time; split the file.", n=number(CSV_MAX_ROWS))
 
 
-def _participation(experiment: Experiment, numbered, *, by_row: bool,
-                   errors: dict | None = None) -> list[Participation]:
+def _participation(
+    experiment: Experiment, numbered, *, by_row: bool, errors: dict | None = None
+) -> list[Participation]:
     """The records for the numbered rows; raises Invalid naming every bad row."""
     errors = dict(errors or {})
     records = []
@@ -278,11 +319,19 @@ def _participation(experiment: Experiment, numbered, *, by_row: bool,
         else:
             when = fields.date("date", row.get("date"))
             if when is not None and when < experiment.start_date:
-                fields.fail("date", _("The date is before the pilot started (%(start)s).",
-                                      start=format_date(experiment.start_date)))
+                fields.fail(
+                    "date",
+                    _(
+                        "The date is before the pilot started (%(start)s).",
+                        start=format_date(experiment.start_date),
+                    ),
+                )
             category = fields.choice("category", row.get("category"), ParticipationCategory)
             count = fields.integer(
-                "count", row.get("count"), 1, COUNT_MAX,
+                "count",
+                row.get("count"),
+                1,
+                COUNT_MAX,
                 _("Enter a whole number from 1 to %(max)s.", max=number(COUNT_MAX)),
             )
             note = fields.text("note", row.get("note"), max_length=NOTE_MAX)
@@ -290,20 +339,28 @@ def _participation(experiment: Experiment, numbered, *, by_row: bool,
             if by_row:
                 errors[f"row {row_number}"] = [
                     f"{field}: {message}"
-                    for field, messages in fields.errors.items() for message in messages
+                    for field, messages in fields.errors.items()
+                    for message in messages
                 ]
             else:
                 errors.update(fields.errors)
             continue
-        records.append(Participation(experiment_id=experiment.id, date=when, category=category,
-                                     count=count, note=note))
+        records.append(
+            Participation(
+                experiment_id=experiment.id, date=when, category=category, count=count, note=note
+            )
+        )
     if errors:
         bad = len(errors)
         raise Invalid(
             dict(sorted(errors.items(), key=_row_order)),
-            ngettext("%(num)d row has errors; nothing was saved.",
-                     "%(num)d rows have errors; nothing was saved.", bad)
-            if by_row else "",
+            ngettext(
+                "%(num)d row has errors; nothing was saved.",
+                "%(num)d rows have errors; nothing was saved.",
+                bad,
+            )
+            if by_row
+            else "",
         )
     return records
 
@@ -331,8 +388,10 @@ def recent_participation(experiment: Experiment, limit: int = 100):
         select(func.count()).where(Participation.experiment_id == experiment.id)
     )
     rows = db.session.scalars(
-        select(Participation).where(Participation.experiment_id == experiment.id)
-        .order_by(Participation.date.desc(), Participation.id.desc()).limit(limit)
+        select(Participation)
+        .where(Participation.experiment_id == experiment.id)
+        .order_by(Participation.date.desc(), Participation.id.desc())
+        .limit(limit)
     ).all()
     return rows, total
 
@@ -340,15 +399,19 @@ def recent_participation(experiment: Experiment, limit: int = 100):
 # --- expenses -------------------------------------------------------------------------
 
 
-def record_expense(experiment: Experiment, actor: User, *, date, amount,
-                   description) -> Expense:
+def record_expense(experiment: Experiment, actor: User, *, date, amount, description) -> Expense:
     """Record money spent on the experiment; raises Invalid for a bad date, amount or text."""
     _check(experiment, actor)
     fields = Fields()
     when = fields.date("date", date)
     money = fields.money("amount", amount)
-    text = fields.text("description", description, max_length=DESCRIPTION_MAX, required=True,
-                       message=_("Describe the expense."))
+    text = fields.text(
+        "description",
+        description,
+        max_length=DESCRIPTION_MAX,
+        required=True,
+        message=_("Describe the expense."),
+    )
     fields.raise_if_any()
     expense = Expense(experiment_id=experiment.id, date=when, amount=money, description=text)
     db.session.add(expense)
@@ -373,8 +436,9 @@ class Spending:
 def spending(experiment: Experiment) -> Spending:
     """Allocated budget against the sum of the experiment's expenses."""
     spent = db.session.scalar(
-        select(func.coalesce(func.sum(Expense.amount), 0))
-        .where(Expense.experiment_id == experiment.id)
+        select(func.coalesce(func.sum(Expense.amount), 0)).where(
+            Expense.experiment_id == experiment.id
+        )
     )
     return Spending(experiment.allocated_budget, Decimal(spent or 0).quantize(Decimal("0.01")))
 
@@ -407,12 +471,23 @@ def _risk_values(*, description, probability, impact, mitigation, status, owner=
     """A risk's checked values; raises Invalid naming each wrong field."""
     fields = Fields()
     values = {
-        "description": fields.text("description", description, max_length=REASON_MAX,
-                                   required=True, message=_("Describe the risk.")),
-        "probability": fields.integer("probability", probability, RISK_MIN, RISK_MAX,
-                                      _("Probability is a whole number from 1 to 4.")),
-        "impact": fields.integer("impact", impact, RISK_MIN, RISK_MAX,
-                                 _("Impact is a whole number from 1 to 4.")),
+        "description": fields.text(
+            "description",
+            description,
+            max_length=REASON_MAX,
+            required=True,
+            message=_("Describe the risk."),
+        ),
+        "probability": fields.integer(
+            "probability",
+            probability,
+            RISK_MIN,
+            RISK_MAX,
+            _("Probability is a whole number from 1 to 4."),
+        ),
+        "impact": fields.integer(
+            "impact", impact, RISK_MIN, RISK_MAX, _("Impact is a whole number from 1 to 4.")
+        ),
         "mitigation": fields.text("mitigation", mitigation, max_length=REASON_MAX),
         "status": fields.choice("status", status, RiskStatus),
         "owner": fields.text("owner", owner, max_length=NAME_MAX),
@@ -437,9 +512,17 @@ def risk_matrix(risks) -> list[tuple[int, list[MatrixCell]]]:
     numbered = list(enumerate(risks, start=1))
     levels = range(RISK_MIN, RISK_MAX + 1)
     return [
-        (impact, [MatrixCell(p, impact, [(n, r) for n, r in numbered
-                                         if r.probability == p and r.impact == impact])
-                  for p in levels])
+        (
+            impact,
+            [
+                MatrixCell(
+                    p,
+                    impact,
+                    [(n, r) for n, r in numbered if r.probability == p and r.impact == impact],
+                )
+                for p in levels
+            ],
+        )
         for impact in reversed(levels)
     ]
 
@@ -452,15 +535,20 @@ def save_evaluation(experiment: Experiment, actor: User, **values) -> Evaluation
     if actor is None or not getattr(actor, "is_staff", False):
         raise NotAllowed(_("Only city staff and programme managers evaluate experiments."))
     if experiment.proposal.status not in RECORDING_STATES:
-        raise Conflict(_("The decision on this experiment is made: its evaluation can no "
-                         "longer be revised."))
+        raise Conflict(
+            _("The decision on this experiment is made: its evaluation can no longer be revised.")
+        )
     fields = Fields()
     for unknown in sorted(set(values) - set(EVALUATION_FIELDS)):
         fields.fail(unknown, _("Unknown field."))
     got_users = fields.boolean("got_users", values.get("got_users"))
     users_count = fields.integer(
-        "users_count", values.get("users_count"), 0, USERS_MAX,
-        _("Enter the number of users as a whole number of 0 or more."), required=False,
+        "users_count",
+        values.get("users_count"),
+        0,
+        USERS_MAX,
+        _("Enter the number of users as a whole number of 0 or more."),
+        required=False,
     )
     part_of_services = fields.boolean("part_of_services", values.get("part_of_services"))
     research_value = fields.boolean("research_value", values.get("research_value"))
@@ -471,8 +559,7 @@ def save_evaluation(experiment: Experiment, actor: User, **values) -> Evaluation
         name: fields.text(name, values.get(name), max_length=REASON_MAX)
         for name in ("benefits_city", "benefits_customers", "findings")
     }
-    recommendation = fields.choice("recommendation", values.get("recommendation"),
-                                   Recommendation)
+    recommendation = fields.choice("recommendation", values.get("recommendation"), Recommendation)
     fields.raise_if_any()
     evaluation = experiment.evaluation or Evaluation(experiment=experiment)
     evaluation.got_users = got_users

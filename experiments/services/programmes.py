@@ -111,8 +111,10 @@ def update_programme(programme: Programme, values: dict) -> Programme:
 
 
 def _stale_message() -> str:
-    return _("Someone else changed this programme while you were editing it. Reload the "
-             "page to see the current version.")
+    return _(
+        "Someone else changed this programme while you were editing it. Reload the "
+        "page to see the current version."
+    )
 
 
 def _apply_programme(programme: Programme, values: dict) -> None:
@@ -122,11 +124,14 @@ def _apply_programme(programme: Programme, values: dict) -> None:
         errors["name"] = [_("Give the programme a name.")]
     elif len(name) > NAME_MAX:
         errors["name"] = [_("Use at most %(n)d characters.", n=NAME_MAX)]
-    elif db.session.scalar(
-        select(Programme.id).where(
-            func.lower(Programme.name) == name.lower(), Programme.id != programme.id
+    elif (
+        db.session.scalar(
+            select(Programme.id).where(
+                func.lower(Programme.name) == name.lower(), Programme.id != programme.id
+            )
         )
-    ) is not None:
+        is not None
+    ):
         errors["name"] = [_("Another programme already has this name.")]
     start, end = values.get("start_year"), values.get("end_year")
     if start is None:
@@ -203,7 +208,9 @@ def _check_removed_years(programme: Programme, period: range) -> None:
                 "year has %(amount)s allocated.",
                 "%(year)d cannot be removed from the period: %(num)d pilots starting that "
                 "year have %(amount)s allocated.",
-                pilots, year=row.year, amount=money(amount),
+                pilots,
+                year=row.year,
+                amount=money(amount),
             )
         )
     if errors:
@@ -213,14 +220,20 @@ def _check_removed_years(programme: Programme, period: range) -> None:
 def _check_calls(calls: list[Call], period: range) -> None:
     outside = [c for c in calls if c.opens_on.year not in period or c.closes_on.year not in period]
     if outside:
-        raise Invalid({
-            "start_year" if outside[0].opens_on.year < period.start else "end_year": [
-                _("The call “%(call)s” (%(opens)s – %(closes)s) would fall outside the period; "
-                  "change the call first.",
-                  call=c.title, opens=c.opens_on.isoformat(), closes=c.closes_on.isoformat())
-                for c in outside
-            ]
-        })
+        raise Invalid(
+            {
+                "start_year" if outside[0].opens_on.year < period.start else "end_year": [
+                    _(
+                        "The call “%(call)s” (%(opens)s – %(closes)s) would fall outside "
+                        "the period; change the call first.",
+                        call=c.title,
+                        opens=c.opens_on.isoformat(),
+                        closes=c.closes_on.isoformat(),
+                    )
+                    for c in outside
+                ]
+            }
+        )
 
 
 def _check_allocated(programme: Programme) -> None:
@@ -229,8 +242,12 @@ def _check_allocated(programme: Programme) -> None:
     allocated = allocations(programme.id)
     errors = {
         _budget_key(row.year): [
-            _("%(amount)s is already allocated to pilots starting in %(year)d; "
-              "the budget cannot be less.", amount=money(allocated[row.year][0]), year=row.year)
+            _(
+                "%(amount)s is already allocated to pilots starting in %(year)d; "
+                "the budget cannot be less.",
+                amount=money(allocated[row.year][0]),
+                year=row.year,
+            )
         ]
         for row in programme.years
         if row.year in allocated and row.annual_budget < allocated[row.year][0]

@@ -16,8 +16,16 @@ from . import organisations
 
 # Content an applicant edits; owner, status, version and ids are never taken from input.
 CONTENT_FIELDS = (
-    "language", "title", "summary", "need", "proposer_type", "service_area", "requested_budget",
-    "planned_duration_months", "confidential_summary", "confidential_need",
+    "language",
+    "title",
+    "summary",
+    "need",
+    "proposer_type",
+    "service_area",
+    "requested_budget",
+    "planned_duration_months",
+    "confidential_summary",
+    "confidential_need",
 )
 
 

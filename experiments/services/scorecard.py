@@ -114,20 +114,27 @@ def _goal_values(programme: Programme, values: dict, goal: ProgrammeGoal | None)
             )
         elif start < first or end > last:
             errors.setdefault("period_start", []).append(
-                _("The period must lie within the programme's years %(start)d–%(end)d.",
-                  start=programme.start_year, end=programme.end_year)
+                _(
+                    "The period must lie within the programme's years %(start)d–%(end)d.",
+                    start=programme.start_year,
+                    end=programme.end_year,
+                )
             )
         elif goal is not None:
             outside = [f.date for f in goal.follow_ups if not start <= f.date <= end]
             if outside:
                 errors.setdefault("period_start", []).append(
-                    _("The goal has follow-ups outside this period (%(dates)s).",
-                      dates=", ".join(format_date(d) for d in outside))
+                    _(
+                        "The goal has follow-ups outside this period (%(dates)s).",
+                        dates=", ".join(format_date(d) for d in outside),
+                    )
                 )
     if goal is not None and goal.follow_ups and metric != goal.metric and "metric" not in errors:
         errors["metric"] = [
-            _("The goal already has follow-ups: its metric can no longer change. "
-              "Define a new goal instead.")
+            _(
+                "The goal already has follow-ups: its metric can no longer change. "
+                "Define a new goal instead."
+            )
         ]
     if errors:
         raise Invalid(errors, _("The goal was not saved."))
@@ -168,8 +175,9 @@ def delete_goal(goal: ProgrammeGoal, actor: User) -> None:
     db.session.commit()
 
 
-def add_follow_up(goal: ProgrammeGoal, actor: User, values: dict,
-                  cache: StatisticsCache | None = None) -> GoalFollowUp:
+def add_follow_up(
+    goal: ProgrammeGoal, actor: User, values: dict, cache: StatisticsCache | None = None
+) -> GoalFollowUp:
     """Record the goal's state on a date, a computed value as now; raises NotAllowed, Invalid."""
     # Refused: a date outside the period, in the future or already followed up; a manual
     # value missing. Later records never change the value saved here.
@@ -179,8 +187,11 @@ def add_follow_up(goal: ProgrammeGoal, actor: User, values: dict,
     if on is not None:
         if not goal.period_start <= on <= goal.period_end:
             errors["date"] = [
-                _("The date must lie within the goal's period %(start)s–%(end)s.",
-                  start=format_date(goal.period_start), end=format_date(goal.period_end))
+                _(
+                    "The date must lie within the goal's period %(start)s–%(end)s.",
+                    start=format_date(goal.period_start),
+                    end=format_date(goal.period_end),
+                )
             ]
         elif on > today():
             errors["date"] = [_("A follow-up cannot be dated in the future.")]
@@ -201,8 +212,14 @@ def add_follow_up(goal: ProgrammeGoal, actor: User, values: dict,
     if errors:
         raise Invalid(errors, _("The follow-up was not saved."))
     follow_up = GoalFollowUp(
-        goal=goal, date=on, metric=goal.metric, value=value, target=goal.target,
-        comment=comment, status=status, author=actor,
+        goal=goal,
+        date=on,
+        metric=goal.metric,
+        value=value,
+        target=goal.target,
+        comment=comment,
+        status=status,
+        author=actor,
     )
     db.session.add(follow_up)
     try:
@@ -222,8 +239,10 @@ def _risk_values(values: dict) -> dict:
     }
     for name in ("probability", "impact"):
         given = values.get(name)
-        level = given if isinstance(given, int) and not isinstance(given, bool) else (
-            int(given) if isinstance(given, str) and given.strip().isdigit() else None
+        level = (
+            given
+            if isinstance(given, int) and not isinstance(given, bool)
+            else (int(given) if isinstance(given, str) and given.strip().isdigit() else None)
         )
         if level is None or not RISK_MIN <= level <= RISK_MAX:
             errors[name] = [_("Choose from %(low)d to %(high)d.", low=RISK_MIN, high=RISK_MAX)]
@@ -260,4 +279,3 @@ def delete_risk(risk: ProgrammeRisk, actor: User) -> None:
     _require_manager(actor)
     db.session.delete(risk)
     db.session.commit()
-

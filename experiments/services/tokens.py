@@ -24,8 +24,7 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def issue_token(email: str, password: str, code: str | None = None
-                ) -> tuple[str, ApiToken] | None:
+def issue_token(email: str, password: str, code: str | None = None) -> tuple[str, ApiToken] | None:
     """A new token and its row for the active user with this e-mail and password (and
     one-time code, if the account signs in in two steps), else None.
 

@@ -80,7 +80,10 @@ def change_status(
         proposal.submitted_at = utcnow()
     db.session.add(
         StatusChange(
-            proposal=proposal, from_status=source, to_status=edge.target, actor=actor,
+            proposal=proposal,
+            from_status=source,
+            to_status=edge.target,
+            actor=actor,
             reason=reason.strip() if isinstance(reason, str) and reason.strip() else None,
         )
     )
@@ -128,8 +131,9 @@ def _start_pilot(proposal: Proposal, values: dict) -> None:
         if end <= start:
             fields.fail("planned_end_date", _("The planned end must be after the start."))
         elif end > start + relativedelta(months=PILOT_MAX_MONTHS):
-            fields.fail("planned_end_date",
-                        _("A pilot may last at most %(n)d months.", n=PILOT_MAX_MONTHS))
+            fields.fail(
+                "planned_end_date", _("A pilot may last at most %(n)d months.", n=PILOT_MAX_MONTHS)
+            )
     owner_id = to_id(values["owner_id"])
     owner = db.session.get(User, owner_id) if owner_id is not None else None
     if owner is None or owner.role not in STAFF_ROLES or not owner.active:
@@ -141,8 +145,12 @@ def _start_pilot(proposal: Proposal, values: dict) -> None:
     # Lock first, then check: a concurrent allocation waits here until we commit.
     budget.allocate(proposal.programme, start.year, amount)
     experiment = Experiment(
-        proposal=proposal, allocated_budget=amount, start_date=start, planned_end_date=end,
-        owner=owner, city_unit=city_unit,
+        proposal=proposal,
+        allocated_budget=amount,
+        start_date=start,
+        planned_end_date=end,
+        owner=owner,
+        city_unit=city_unit,
     )
     db.session.add(experiment)
     # The proposal's organisation leads; its consortium partners carry over as partners.
@@ -159,8 +167,13 @@ def _end_pilot(proposal: Proposal, values: dict) -> None:
     fields = Fields()
     end = fields.date("actual_end_date", values["actual_end_date"])
     if end is not None and end < experiment.start_date:
-        fields.fail("actual_end_date", _("The pilot cannot end before it started (%(start)s).",
-                                          start=format_date(experiment.start_date)))
+        fields.fail(
+            "actual_end_date",
+            _(
+                "The pilot cannot end before it started (%(start)s).",
+                start=format_date(experiment.start_date),
+            ),
+        )
     fields.raise_if_any()
     experiment.actual_end_date = end
 
@@ -199,8 +212,11 @@ _GUARDS = {
     (Status.SCREENING, Status.MORE_INFO): _check_texts,
     (Status.MORE_INFO, Status.SUBMITTED): _check_answer,
     (Status.SCREENING, Status.REJECTED): _check_texts,
-    **{(t.source, t.target): _check_texts
-       for t in lifecycle.TRANSITIONS if t.target == Status.WITHDRAWN},
+    **{
+        (t.source, t.target): _check_texts
+        for t in lifecycle.TRANSITIONS
+        if t.target == Status.WITHDRAWN
+    },
     (Status.SCREENING, Status.PILOT): _start_pilot,
     (Status.PILOT, Status.EVALUATION): _end_pilot,
     (Status.PILOT, Status.DISCONTINUED): _discontinue_pilot,

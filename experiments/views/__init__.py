@@ -21,14 +21,28 @@ def register_blueprints(app: Flask) -> None:
         statistics,
     )
 
-    for module in (main, auth, proposals, screening, programmes, pilots, statistics, catalogue,
-                   exports, admin, pages):
+    for module in (
+        main,
+        auth,
+        proposals,
+        screening,
+        programmes,
+        pilots,
+        statistics,
+        catalogue,
+        exports,
+        admin,
+        pages,
+    ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
     from .scorecard import bp as scorecard_bp  # the programme scorecard (issue 8)
+
     app.register_blueprint(scorecard_bp)
     from .account import bp as account_bp  # own account, privacy notice (issue 6)
+
     app.register_blueprint(account_bp)
     from .outbox import bp as outbox_bp  # development only: e-mail written to files
+
     app.register_blueprint(outbox_bp)
     app.jinja_env.globals["navigation"] = navigation

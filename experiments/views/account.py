@@ -51,8 +51,7 @@ def password():
         else:
             # This session goes on with the new epoch; the others end.
             login_user(current_user._get_current_object())
-            flash(_("Your password is changed. You were signed out everywhere else."),
-                  "success")
+            flash(_("Your password is changed. You were signed out everywhere else."), "success")
             return redirect(url_for("account.overview"))
     return render_template("account/password.html", form=form), rerender_status(form)
 
@@ -63,8 +62,11 @@ def password():
 def two_factor():
     """Turn on two-step sign-in: a key for an authenticator app, confirmed by its code."""
     if current_user.has_totp:
-        return render_template("account/two_factor.html", form=PasswordCheckForm(),
-                               required=not _optional(current_user))
+        return render_template(
+            "account/two_factor.html",
+            form=PasswordCheckForm(),
+            required=not _optional(current_user),
+        )
     form = CodeForm()
     secret = accounts.start_totp(current_user)
     if form.validate_on_submit():
@@ -79,8 +81,10 @@ def two_factor():
             return redirect(url_for("account.overview"))
     uri = totp_uri(secret, current_user.email, current_app.config["TOTP_ISSUER"])
     enrolment = {"secret": secret, "uri": uri, "qr": totp_qr_data_uri(uri)}
-    return (render_template("account/two_factor.html", form=form, enrolment=enrolment),
-            rerender_status(form))
+    return (
+        render_template("account/two_factor.html", form=form, enrolment=enrolment),
+        rerender_status(form),
+    )
 
 
 def _optional(user) -> bool:
@@ -100,8 +104,10 @@ def two_factor_off():
         else:
             flash(_("Two-step sign-in is off."), "info")
             return redirect(url_for("account.overview"))
-    return (render_template("account/two_factor.html", form=form,
-                            required=not _optional(current_user)), 422)
+    return (
+        render_template("account/two_factor.html", form=form, required=not _optional(current_user)),
+        422,
+    )
 
 
 @bp.get("/account/data.json")
@@ -110,10 +116,14 @@ def two_factor_off():
 def data():
     """Download everything stored about me, as JSON (GDPR art. 15 and 20)."""
     body = json.dumps(accounts.personal_data(current_user), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": 'attachment; filename="kokeilu-my-data.json"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="kokeilu-my-data.json"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

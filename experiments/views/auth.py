@@ -81,8 +81,12 @@ def mark_second_factor(user: User, passed: bool = True) -> None:
 
 def _pend(user: User, target: str | None) -> None:
     """Password given: the code step comes next, for a few minutes."""
-    session[PENDING] = {"id": user.id, "epoch": user.session_epoch,
-                        "until": time.time() + PENDING_SECONDS, "next": safe_next(target)}
+    session[PENDING] = {
+        "id": user.id,
+        "epoch": user.session_epoch,
+        "until": time.time() + PENDING_SECONDS,
+        "next": safe_next(target),
+    }
 
 
 @bp.before_app_request
@@ -93,8 +97,12 @@ def _second_factor_owed():
     signed out into the code step (enrolment first where needed), which then leads back
     to the page asked for. The API authenticates by token, not by this session.
     """
-    if (not current_app.config.get("REQUIRE_TOTP") or "_user_id" not in session
-            or request.endpoint in OWING_MAY_USE or request.path.startswith("/api/")):
+    if (
+        not current_app.config.get("REQUIRE_TOTP")
+        or "_user_id" not in session
+        or request.endpoint in OWING_MAY_USE
+        or request.path.startswith("/api/")
+    ):
         return None
     if not current_user.is_authenticated or not accounts.second_factor_mandatory(current_user):
         return None
@@ -105,8 +113,13 @@ def _second_factor_owed():
     if request.method == "GET":
         query = request.query_string.decode("utf-8", "replace")
         target = request.path + (f"?{query}" if query else "")
-    flash(_("Your role signs in in two steps: give the one-time code from your "
-            "authenticator app to go on."), "info")
+    flash(
+        _(
+            "Your role signs in in two steps: give the one-time code from your "
+            "authenticator app to go on."
+        ),
+        "info",
+    )
     logout_user()
     _pend(user, target)
     return redirect(url_for("auth.second_factor"))
@@ -175,8 +188,10 @@ def second_factor():
         else:
             form.code.errors.append(_("The code is wrong or too old. Enter the current code."))
     enrolment = _enrolment(user, secret) if enrolling else None
-    return (render_template("auth/second_factor.html", form=form, enrolment=enrolment),
-            rerender_status(form))
+    return (
+        render_template("auth/second_factor.html", form=form, enrolment=enrolment),
+        rerender_status(form),
+    )
 
 
 def _enrolment(user: User, secret: str) -> dict:
@@ -204,8 +219,11 @@ def register():
         resident = form.proposer_type.data == ProposerType.RESIDENT
         try:
             accounts.register(
-                form.email.data, form.name.data, form.password.data,
-                proposer_type=form.proposer_type.data, locale=form.locale.data,
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                proposer_type=form.proposer_type.data,
+                locale=form.locale.data,
                 organisation_name=None if resident else form.organisation_name.data,
                 organisation_type=None if resident else form.organisation_type,
                 business_id=None if resident else form.organisation_business_id.data,

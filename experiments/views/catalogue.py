@@ -30,9 +30,15 @@ def index():
     if page > results.pages:
         abort(404)
     return render_template(
-        "catalogue/index.html", results=results, filters=filters, ignored=sorted(errors),
-        years=catalogue.experiment_years(), statuses=STATUSES, areas=list(ServiceArea),
-        centres=list(CityCentre), sdgs=SDGS,
+        "catalogue/index.html",
+        results=results,
+        filters=filters,
+        ignored=sorted(errors),
+        years=catalogue.experiment_years(),
+        statuses=STATUSES,
+        areas=list(ServiceArea),
+        centres=list(CityCentre),
+        sdgs=SDGS,
     )
 
 
@@ -48,9 +54,12 @@ def show(experiment_id: int):
 @bp.get("/open-data")
 @allow(EVERYONE)
 def open_data():
-    return render_template("catalogue/open_data.html", fields=catalogue.OPEN_DATA_FIELDS,
-                           licence_name=catalogue.LICENCE_NAME,
-                           licence_url=catalogue.LICENCE_URL)
+    return render_template(
+        "catalogue/open_data.html",
+        fields=catalogue.OPEN_DATA_FIELDS,
+        licence_name=catalogue.LICENCE_NAME,
+        licence_url=catalogue.LICENCE_URL,
+    )
 
 
 @bp.get("/open-data.csv")
@@ -59,9 +68,12 @@ def open_data_csv():
     rows = (catalogue.open_data_row(item) for item in catalogue.all_public_experiments())
     header = [name for name, _type, _meaning in catalogue.OPEN_DATA_FIELDS]
     return Response(
-        stream_with_context(csv_stream(header, rows)), mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="kokeilu-experiments.csv"',
-                 "Link": LICENCE_LINK},
+        stream_with_context(csv_stream(header, rows)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": 'attachment; filename="kokeilu-experiments.csv"',
+            "Link": LICENCE_LINK,
+        },
     )
 
 
@@ -69,13 +81,18 @@ def open_data_csv():
 @allow(EVERYONE)
 def open_data_json():
     def generate():
-        head = {"licence": catalogue.LICENCE, "licence_name": catalogue.LICENCE_NAME,
-                "licence_url": catalogue.LICENCE_URL}
+        head = {
+            "licence": catalogue.LICENCE,
+            "licence_name": catalogue.LICENCE_NAME,
+            "licence_url": catalogue.LICENCE_URL,
+        }
         yield json.dumps(head, ensure_ascii=False)[:-1] + ', "items": ['
         for n, item in enumerate(catalogue.all_public_experiments()):
-            yield ("," if n else "") + json.dumps(catalogue.public_experiment_json(item),
-                                                   ensure_ascii=False)
+            yield ("," if n else "") + json.dumps(
+                catalogue.public_experiment_json(item), ensure_ascii=False
+            )
         yield "]}"
 
-    return Response(stream_with_context(generate()), mimetype="application/json",
-                    headers={"Link": LICENCE_LINK})
+    return Response(
+        stream_with_context(generate()), mimetype="application/json", headers={"Link": LICENCE_LINK}
+    )

@@ -52,16 +52,20 @@ def index():
 def proposals_csv():
     ref = _programme()
     rows = exports.proposal_rows(ref.id if ref else None)
-    return Response(stream_with_context(exports.csv_stream(exports.PROPOSAL_COLUMNS, rows)),
-                    mimetype="text/csv", headers=_attachment("proposals.csv"))
+    return Response(
+        stream_with_context(exports.csv_stream(exports.PROPOSAL_COLUMNS, rows)),
+        mimetype="text/csv",
+        headers=_attachment("proposals.csv"),
+    )
 
 
 @bp.get("/proposals.xlsx")
 @allow(Role.MANAGER)
 def proposals_xlsx():
     ref = _programme()
-    data = exports.xlsx_bytes("Proposals", list(exports.PROPOSAL_COLUMNS),
-                              exports.proposal_rows(ref.id if ref else None))
+    data = exports.xlsx_bytes(
+        "Proposals", list(exports.PROPOSAL_COLUMNS), exports.proposal_rows(ref.id if ref else None)
+    )
     return Response(data, mimetype=XLSX, headers=_attachment("proposals.xlsx"))
 
 
@@ -74,5 +78,8 @@ def statistics_csv():
         abort(404)
     stats = statistics.programme_statistics(ref.id, call_id=call_id, year=year)
     rows = exports.statistics_rows(stats)
-    return Response(exports.csv_stream(exports.STATISTICS_COLUMNS, rows), mimetype="text/csv",
-                    headers=_attachment("statistics.csv"))
+    return Response(
+        exports.csv_stream(exports.STATISTICS_COLUMNS, rows),
+        mimetype="text/csv",
+        headers=_attachment("statistics.csv"),
+    )

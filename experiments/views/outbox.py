@@ -37,10 +37,14 @@ def read_outbox(folder: str, limit: int = SHOWN) -> list[Message]:
         for chunk in reversed(chunks):
             parsed = email.message_from_bytes(chunk, policy=default_policy)
             body = parsed.get_body(("plain",))
-            messages.append(Message(
-                subject=str(parsed["subject"] or ""), to=str(parsed["to"] or ""),
-                date=str(parsed["date"] or ""), body=body.get_content() if body else "",
-            ))
+            messages.append(
+                Message(
+                    subject=str(parsed["subject"] or ""),
+                    to=str(parsed["to"] or ""),
+                    date=str(parsed["date"] or ""),
+                    body=body.get_content() if body else "",
+                )
+            )
             if len(messages) >= limit:
                 return messages
     return messages

@@ -43,19 +43,23 @@ def accessibility():
     elif form.validate_on_submit():
         try:
             feedback_service.send_feedback(
-                form.message.data, str(get_locale()), name=form.name.data,
-                email=form.email.data, page_url=form.page_url.data,
+                form.message.data,
+                str(get_locale()),
+                name=form.name.data,
+                email=form.email.data,
+                page_url=form.page_url.data,
                 user=current_user if current_user.is_authenticated else None,
             )
         except Invalid as error:
             db.session.rollback()
             apply_errors(form, error)
         else:
-            flash(_("Thank you. Your feedback has been sent to the programme managers."),
-                  "success")
+            flash(_("Thank you. Your feedback has been sent to the programme managers."), "success")
             return redirect(url_for(".accessibility"), 303)
     return render_template(
-        "pages/accessibility.html", form=form, prepared=STATEMENT_PREPARED,
+        "pages/accessibility.html",
+        form=form,
+        prepared=STATEMENT_PREPARED,
         reviewed=STATEMENT_REVIEWED,
     ), rerender_status(form)
 

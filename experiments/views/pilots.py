@@ -44,7 +44,8 @@ ID = "<int(max=2147483647):experiment_id>"  # larger ids do not exist (and overf
 @allow(*STAFF)
 def index():
     experiments = db.session.scalars(
-        select(Experiment).join(Experiment.proposal)
+        select(Experiment)
+        .join(Experiment.proposal)
         .where(Proposal.status.in_(EXPERIMENT_STATES))
         .options(joinedload(Experiment.proposal), joinedload(Experiment.owner))
         .order_by(Experiment.start_date.desc(), Experiment.id.desc())
@@ -66,14 +67,19 @@ def _page(experiment: Experiment, status: int = 200, **given):
     forms = {}
     for name, (form_class, prefix) in FORMS.items():
         forms[name] = given.get(name) or form_class(prefix=prefix, formdata=None)
-    forms["partner_form"].organisation_id.choices = [("", _("Choose…")),
-                                                     *pilots.organisation_choices()]
+    forms["partner_form"].organisation_id.choices = [
+        ("", _("Choose…")),
+        *pilots.organisation_choices(),
+    ]
     recent, participation_count = pilots.recent_participation(experiment, RECENT_PARTICIPATION)
     return render_template(
-        "pilots/show.html", experiment=experiment, proposal=experiment.proposal,
+        "pilots/show.html",
+        experiment=experiment,
+        proposal=experiment.proposal,
         may_record=pilots.may_record(experiment),
         totals=pilots.participation_totals(experiment),
-        recent=recent, participation_count=participation_count,
+        recent=recent,
+        participation_count=participation_count,
         spending=pilots.spending(experiment),
         matrix=pilots.risk_matrix(experiment.risks),
         row_errors=given.get("row_errors"),
@@ -141,7 +147,9 @@ def import_participation(experiment_id: int):
         upload = form.file.data
         try:
             records = pilots.import_participation_csv(
-                experiment, current_user, upload.read(pilots.CSV_MAX_BYTES + 1),
+                experiment,
+                current_user,
+                upload.read(pilots.CSV_MAX_BYTES + 1),
                 upload.filename or "",
             )
         except Invalid as error:
@@ -155,8 +163,14 @@ def import_participation(experiment_id: int):
             return _page(experiment, 422, import_form=form, row_errors=rows)
         except DomainError as error:
             return _refused(experiment, "import_form", form, error)
-        flash(ngettext("%(num)d participation record imported.",
-                       "%(num)d participation records imported.", len(records)), "success")
+        flash(
+            ngettext(
+                "%(num)d participation record imported.",
+                "%(num)d participation records imported.",
+                len(records),
+            ),
+            "success",
+        )
         return _back(experiment, "participation")
     return _page(experiment, 422, import_form=form)
 
@@ -165,8 +179,11 @@ def import_participation(experiment_id: int):
 def too_large(error):
     """An upload over the site's request limit: explain it on the experiment page."""
     experiment_id = (request.view_args or {}).get("experiment_id")
-    if (request.endpoint != "pilots.import_participation" or not current_user.is_authenticated
-            or not current_user.is_staff):
+    if (
+        request.endpoint != "pilots.import_participation"
+        or not current_user.is_authenticated
+        or not current_user.is_staff
+    ):
         return render_template("errors/generic.html", error=error), 413
     experiment = db.session.get(Experiment, experiment_id)
     if experiment is None:
@@ -220,13 +237,19 @@ def reassess_risk(experiment_id: int, risk_id: int):
     form = RiskForm(obj=risk if request.method == "GET" else None)
     if request.method == "GET":
         form.status.data = risk.status.value
-    elif saved(form, lambda: pilots.reassess_risk(experiment, risk, current_user,
-                                                  **form.values()),
-               _("The risk is saved.")):
+    elif saved(
+        form,
+        lambda: pilots.reassess_risk(experiment, risk, current_user, **form.values()),
+        _("The risk is saved."),
+    ):
         return _back(experiment, f"risk-{risk.id}")
-    return render_template("pilots/risk_form.html", experiment=experiment,
-                           proposal=experiment.proposal, risk=risk,
-                           form=form), rerender_status(form)
+    return render_template(
+        "pilots/risk_form.html",
+        experiment=experiment,
+        proposal=experiment.proposal,
+        risk=risk,
+        form=form,
+    ), rerender_status(form)
 
 
 @bp.route(f"/{ID}/evaluation", methods=["GET", "POST"])
@@ -250,9 +273,13 @@ def evaluation(experiment_id: int):
             flash(_("The evaluation is saved."), "success")
             return _back(experiment, "evaluation")
     status = 422 if form.errors else 200
-    return render_template("pilots/evaluation.html", experiment=experiment,
-                           proposal=experiment.proposal, form=form,
-                           may_revise=pilots.may_record(experiment)), status
+    return render_template(
+        "pilots/evaluation.html",
+        experiment=experiment,
+        proposal=experiment.proposal,
+        form=form,
+        may_revise=pilots.may_record(experiment),
+    ), status
 
 
 @bp.app_template_global()
@@ -264,5 +291,7 @@ def programme_budget(programme: Programme) -> list:
 @bp.app_template_global()
 def experiment_summary(experiment: Experiment) -> dict:
     """Spending and participants of an experiment, for the proposal page's staff view."""
-    return {"spending": pilots.spending(experiment),
-            "totals": pilots.participation_totals(experiment)}
+    return {
+        "spending": pilots.spending(experiment),
+        "totals": pilots.participation_totals(experiment),
+    }

@@ -24,12 +24,14 @@ def index():
 @allow(Role.MANAGER, Role.ADMIN)  # SPEC: admins manage programmes too
 def new():
     form = programme_form()
-    programme = saved(form, lambda: programme_service.create_programme(form.values()),
-                      _("The programme is saved."))
+    programme = saved(
+        form,
+        lambda: programme_service.create_programme(form.values()),
+        _("The programme is saved."),
+    )
     if programme is not None:
         return redirect(url_for(".show", programme_id=programme.id))
-    return render_template("programmes/form.html", form=form, programme=None), \
-        rerender_status(form)
+    return render_template("programmes/form.html", form=form, programme=None), rerender_status(form)
 
 
 @bp.get("/<int:programme_id>")
@@ -37,7 +39,8 @@ def new():
 def show(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     return render_template(
-        "programmes/show.html", programme=programme,
+        "programmes/show.html",
+        programme=programme,
         years=programme_service.year_rows(programme),
     )
 
@@ -50,13 +53,15 @@ def edit(programme_id: int):
         [row.year for row in programme.years],
         obj=_ProgrammeData(programme) if request.method == "GET" else None,
     )
-    if saved(form, lambda: programme_service.update_programme(programme, form.values()),
-             _("The programme is saved.")):
+    if saved(
+        form,
+        lambda: programme_service.update_programme(programme, form.values()),
+        _("The programme is saved."),
+    ):
         return redirect(url_for(".show", programme_id=programme.id))
-    return render_template("programmes/form.html", form=form, programme=programme), \
-        rerender_status(form)
-
-
+    return render_template("programmes/form.html", form=form, programme=programme), rerender_status(
+        form
+    )
 
 
 class _ProgrammeData:
@@ -74,11 +79,15 @@ class _ProgrammeData:
 def new_call(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     form = CallForm()
-    if saved(form, lambda: programme_service.create_call(programme, form.values()),
-             _("The call is saved.")):
+    if saved(
+        form,
+        lambda: programme_service.create_call(programme, form.values()),
+        _("The call is saved."),
+    ):
         return redirect(url_for(".show", programme_id=programme.id))
-    return render_template("programmes/call_form.html", form=form, programme=programme,
-                           call=None), rerender_status(form)
+    return render_template(
+        "programmes/call_form.html", form=form, programme=programme, call=None
+    ), rerender_status(form)
 
 
 @bp.route("/<int:programme_id>/calls/<int:call_id>/edit", methods=["GET", "POST"])
@@ -88,8 +97,10 @@ def edit_call(programme_id: int, call_id: int):
     if call.programme_id != programme_id:
         abort(404)
     form = CallForm(obj=call if request.method == "GET" else None)
-    if saved(form, lambda: programme_service.update_call(call, form.values()),
-             _("The call is saved.")):
+    if saved(
+        form, lambda: programme_service.update_call(call, form.values()), _("The call is saved.")
+    ):
         return redirect(url_for(".show", programme_id=call.programme_id))
-    return render_template("programmes/call_form.html", form=form, programme=call.programme,
-                           call=call), rerender_status(form)
+    return render_template(
+        "programmes/call_form.html", form=form, programme=call.programme, call=call
+    ), rerender_status(form)

@@ -28,7 +28,8 @@ bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 @allow(Role.APPLICANT)
 def mine():
     proposals = db.session.scalars(
-        select(Proposal).where(Proposal.owner_id == current_user.id)
+        select(Proposal)
+        .where(Proposal.owner_id == current_user.id)
         .order_by(Proposal.updated_at.desc())
     ).all()
     return render_template("proposals/mine.html", proposals=proposals)
@@ -60,8 +61,11 @@ def new():
             proposal = proposal_service.create_draft(current_user, form.values())
         except Invalid as error:
             db.session.rollback()
-            apply_errors(form, error, {"business_id": "organisation_business_id",
-                                       "organisation": "organisation_name"})
+            apply_errors(
+                form,
+                error,
+                {"business_id": "organisation_business_id", "organisation": "organisation_name"},
+            )
         else:
             flash(_("Your draft is saved. Submit it when it is ready."), "success")
             return redirect(url_for(".show", proposal_id=proposal.id))
@@ -85,15 +89,22 @@ def edit(proposal_id: int):
         except DomainError as error:
             db.session.rollback()
             if isinstance(error, Invalid):
-                apply_errors(form, error, {"business_id": "organisation_business_id",
-                                           "organisation": "organisation_name"})
+                apply_errors(
+                    form,
+                    error,
+                    {
+                        "business_id": "organisation_business_id",
+                        "organisation": "organisation_name",
+                    },
+                )
             else:
                 form.form_errors.append(error.message)
         else:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for(".show", proposal_id=proposal.id))
-    return render_template("proposals/form.html", form=form, proposal=proposal), \
-        rerender_status(form)
+    return render_template("proposals/form.html", form=form, proposal=proposal), rerender_status(
+        form
+    )
 
 
 def _int(value) -> int | None:
@@ -109,9 +120,18 @@ class _FormData:
     def __init__(self, proposal: Proposal):
         self.version = proposal.version
         self.call_id = proposal.call_id
-        for name in ("language", "title", "summary", "need", "proposer_type", "service_area",
-                     "requested_budget", "planned_duration_months",
-                     "confidential_summary", "confidential_need"):
+        for name in (
+            "language",
+            "title",
+            "summary",
+            "need",
+            "proposer_type",
+            "service_area",
+            "requested_budget",
+            "planned_duration_months",
+            "confidential_summary",
+            "confidential_need",
+        ):
             setattr(self, name, getattr(proposal, name))
         self.city_centres = [c.value for c in proposal.city_centres]
         self.sdgs = proposal.sdgs
@@ -139,8 +159,9 @@ def move_forms(proposal: Proposal, posted=None) -> list:
         if posted is not None and posted.to.data == edge.target.value:
             forms.append((edge, posted))
             continue
-        form = move_form(edge, formdata=None,
-                         owner_choices=owner_choices() if "owner_id" in edge.fields else [])
+        form = move_form(
+            edge, formdata=None, owner_choices=owner_choices() if "owner_id" in edge.fields else []
+        )
         form.version.data = proposal.version
         forms.append((edge, form))
     return forms
@@ -151,17 +172,26 @@ def move_forms(proposal: Proposal, posted=None) -> list:
 def show(proposal_id: int, posted=None, status_code: int = 200):
     proposal = access.proposal_or_404(proposal_id, current_user)
     # One query per list the page shows, not one per reviewer or history entry (no N+1).
-    db.session.scalars(select(Proposal).where(Proposal.id == proposal.id).options(
-        selectinload(Proposal.reviews).joinedload(Review.reviewer),
-        selectinload(Proposal.history).joinedload(StatusChange.actor),
-        selectinload(Proposal.experiment).selectinload(Experiment.partners)
-        .joinedload(ExperimentPartner.organisation),
-    )).all()
+    db.session.scalars(
+        select(Proposal)
+        .where(Proposal.id == proposal.id)
+        .options(
+            selectinload(Proposal.reviews).joinedload(Review.reviewer),
+            selectinload(Proposal.history).joinedload(StatusChange.actor),
+            selectinload(Proposal.experiment)
+            .selectinload(Experiment.partners)
+            .joinedload(ExperimentPartner.organisation),
+        )
+    ).all()
     reviews = proposal.reviews if current_user.is_staff else []
     own_review = next((r for r in reviews if r.reviewer_id == current_user.id), None)
     return render_template(
-        "proposals/show.html", proposal=proposal, moves=move_forms(proposal, posted),
-        reviews=reviews, own_review=own_review, Status=Status,
+        "proposals/show.html",
+        proposal=proposal,
+        moves=move_forms(proposal, posted),
+        reviews=reviews,
+        own_review=own_review,
+        Status=Status,
         editable=proposal.owner_id == current_user.id and proposal.status in lifecycle.EDITABLE,
         reviewable=proposal.status in REVIEWABLE,
     ), status_code
@@ -180,8 +210,9 @@ def move(proposal_id: int, target: str):
     form = move_form(edge, owner_choices=owner_choices() if "owner_id" in edge.fields else [])
     if form.validate_on_submit():
         try:
-            change_status(proposal, edge.target, current_user, form.version.data,
-                          **move_values(form, edge))
+            change_status(
+                proposal, edge.target, current_user, form.version.data, **move_values(form, edge)
+            )
         except Invalid as error:
             apply_errors(form, error)
             if error.message and not any(f in edge.fields for f in error.errors):
@@ -195,5 +226,3 @@ def move(proposal_id: int, target: str):
             return redirect(url_for(".show", proposal_id=proposal.id)), 303
     db.session.refresh(proposal)
     return show(proposal_id, posted=form, status_code=422)
-
-

@@ -92,8 +92,13 @@ def show(programme_id: int):
     programme = _programme(programme_id)
     card = programme_scorecard(programme, with_risks=_is_staff())
     # The experiments' risk matrix, so that both risk cards read the same way.
-    return render_template("scorecard/show.html", card=card, matrix=risk_matrix(card.risks),
-                           staff=_is_staff(), manager=_is_staff() and current_user.is_manager)
+    return render_template(
+        "scorecard/show.html",
+        card=card,
+        matrix=risk_matrix(card.risks),
+        staff=_is_staff(),
+        manager=_is_staff() and current_user.is_manager,
+    )
 
 
 @bp.get("/<int:programme_id>/scorecard.xlsx")
@@ -102,14 +107,17 @@ def export(programme_id: int):
     programme = _programme(programme_id)
     data = scorecard_workbook(programme_scorecard(programme), str(get_locale()))
     return send_file(
-        data, as_attachment=True, download_name=f"scorecard-{programme.id}.xlsx",
+        data,
+        as_attachment=True,
+        download_name=f"scorecard-{programme.id}.xlsx",
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 
 def _goal_form_page(programme: Programme, form: GoalForm, goal: ProgrammeGoal | None):
-    return render_template("scorecard/goal_form.html", programme=programme, form=form,
-                           goal=goal), rerender_status(form)
+    return render_template(
+        "scorecard/goal_form.html", programme=programme, form=form, goal=goal
+    ), rerender_status(form)
 
 
 @bp.route("/<int:programme_id>/goals/new", methods=["GET", "POST"])
@@ -120,8 +128,11 @@ def new_goal(programme_id: int):
     if request.method == "GET":
         first, last = service.programme_period(programme)
         form.period_start.data, form.period_end.data = first, last
-    goal = saved(form, lambda: service.create_goal(programme, current_user, form.values()),
-                 _("The goal is saved."))
+    goal = saved(
+        form,
+        lambda: service.create_goal(programme, current_user, form.values()),
+        _("The goal is saved."),
+    )
     if goal is not None:
         return redirect(_show_url(programme, f"goal-{goal.id}"))
     return _goal_form_page(programme, form, None)
@@ -133,8 +144,11 @@ def edit_goal(programme_id: int, goal_id: int):
     programme = _programme(programme_id)
     goal = _goal(programme, goal_id)
     form = GoalForm(obj=goal if request.method == "GET" else None)
-    if saved(form, lambda: service.update_goal(goal, current_user, form.values()),
-             _("The goal is saved.")):
+    if saved(
+        form,
+        lambda: service.update_goal(goal, current_user, form.values()),
+        _("The goal is saved."),
+    ):
         return redirect(_show_url(programme, f"goal-{goal.id}"))
     return _goal_form_page(programme, form, goal)
 
@@ -160,18 +174,27 @@ def new_follow_up(programme_id: int, goal_id: int):
         form.date.data = min(max(service.today(), goal.period_start), goal.period_end)
         suggestion = suggested_status(progress(current, goal.target, goal.direction))
         form.status.data = suggestion.value if suggestion else None
-    elif saved(form, lambda: service.add_follow_up(goal, current_user, form.values(), cache),
-               _("The follow-up is saved.")):
+    elif saved(
+        form,
+        lambda: service.add_follow_up(goal, current_user, form.values(), cache),
+        _("The follow-up is saved."),
+    ):
         return redirect(_show_url(programme, f"goal-{goal.id}"))
     return render_template(
-        "scorecard/follow_up_form.html", programme=programme, goal=goal, form=form,
-        current=current, manual=goal.metric == MANUAL_METRIC, unit=goal_unit(goal),
+        "scorecard/follow_up_form.html",
+        programme=programme,
+        goal=goal,
+        form=form,
+        current=current,
+        manual=goal.metric == MANUAL_METRIC,
+        unit=goal_unit(goal),
     ), rerender_status(form)
 
 
 def _risk_form_page(programme: Programme, form: RiskForm, risk: ProgrammeRisk | None):
-    return render_template("scorecard/risk_form.html", programme=programme, form=form,
-                           risk=risk), rerender_status(form)
+    return render_template(
+        "scorecard/risk_form.html", programme=programme, form=form, risk=risk
+    ), rerender_status(form)
 
 
 @bp.route("/<int:programme_id>/risks/new", methods=["GET", "POST"])
@@ -179,8 +202,11 @@ def _risk_form_page(programme: Programme, form: RiskForm, risk: ProgrammeRisk | 
 def new_risk(programme_id: int):
     programme = _programme(programme_id)
     form = RiskForm()
-    if saved(form, lambda: service.create_risk(programme, current_user, form.values()),
-             _("The risk is saved.")):
+    if saved(
+        form,
+        lambda: service.create_risk(programme, current_user, form.values()),
+        _("The risk is saved."),
+    ):
         return redirect(_show_url(programme, "risks-title"))
     return _risk_form_page(programme, form, None)
 
@@ -191,8 +217,11 @@ def edit_risk(programme_id: int, risk_id: int):
     programme = _programme(programme_id)
     risk = _risk(programme, risk_id)
     form = RiskForm(obj=risk if request.method == "GET" else None)
-    if saved(form, lambda: service.update_risk(risk, current_user, form.values()),
-             _("The risk is saved.")):
+    if saved(
+        form,
+        lambda: service.update_risk(risk, current_user, form.values()),
+        _("The risk is saved."),
+    ):
         return redirect(_show_url(programme, "risks-title"))
     return _risk_form_page(programme, form, risk)
 

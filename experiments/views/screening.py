@@ -46,8 +46,13 @@ def queue():
     page = max(1, request.args.get("page", 1, type=int))
     results = proposal_page(access.visible_proposals(current_user), filters, page, PER_PAGE)
     return render_template(
-        "screening/queue.html", results=results, filters=filters, calls=calls,
-        chosen_status=status, statuses=QUEUE_STATES, proposer_types=list(ProposerType),
+        "screening/queue.html",
+        results=results,
+        filters=filters,
+        calls=calls,
+        chosen_status=status,
+        statuses=QUEUE_STATES,
+        proposer_types=list(ProposerType),
         sorts=QUEUE_SORTS,
     )
 
@@ -60,8 +65,12 @@ def review(proposal_id: int):
     form = ReviewForm(obj=own)
     if form.validate_on_submit():
         try:
-            save_review(proposal, current_user,
-                        {c: getattr(form, c).data for c in REVIEW_CRITERIA}, form.comment.data)
+            save_review(
+                proposal,
+                current_user,
+                {c: getattr(form, c).data for c in REVIEW_CRITERIA},
+                form.comment.data,
+            )
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error.message)
@@ -69,5 +78,8 @@ def review(proposal_id: int):
             flash(_("Your review is saved."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id))
     return render_template(
-        "screening/review.html", form=form, proposal=proposal, criteria=CRITERIA_LABELS,
+        "screening/review.html",
+        form=form,
+        proposal=proposal,
+        criteria=CRITERIA_LABELS,
     ), rerender_status(form)

@@ -39,16 +39,15 @@ def bars(items: list[tuple[str, float, str]]) -> list[Bar]:
 
 def _count_bars(counts: dict, label) -> list[Bar]:
     total = sum(counts.values())
-    return bars([
-        (label(key), n, _count_with_share(n, total)) for key, n in counts.items()
-    ])
+    return bars([(label(key), n, _count_with_share(n, total)) for key, n in counts.items()])
 
 
 def _count_with_share(n: int, total: int) -> str:
     if not total:
         return format_decimal(n)
-    return _("%(count)s (%(share)s)", count=format_decimal(n),
-             share=format_percent(n / total, "#,##0 %"))
+    return _(
+        "%(count)s (%(share)s)", count=format_decimal(n), share=format_percent(n / total, "#,##0 %")
+    )
 
 
 @bp.get("/statistics")
@@ -75,32 +74,46 @@ def dashboard():
     stats = statistics.programme_statistics(ref.id, call_id=call_id, year=year)
     return render_template(
         "statistics/dashboard.html",
-        stats=stats, refs=refs, calls=calls, staff=staff,
+        stats=stats,
+        refs=refs,
+        calls=calls,
+        staff=staff,
         manager=current_user.is_authenticated and current_user.role == Role.MANAGER,
-        headline=_headline(stats), funnel=_funnel(stats), budget_bars=_budget_bars(stats),
+        headline=_headline(stats),
+        funnel=_funnel(stats),
+        budget_bars=_budget_bars(stats),
         conversion=format_percent(stats.conversion, "#,##0.0 %"),
-        participant_bars=bars([
-            (code_label("ParticipationCategory", c), stats.participants[c.value],
-             format_decimal(stats.participants[c.value]))
-            for c in ParticipationCategory
-        ]),
-        proposer_bars=_count_bars(stats.by_proposer_type,
-                                  lambda k: code_label("ProposerType", k)),
+        participant_bars=bars(
+            [
+                (
+                    code_label("ParticipationCategory", c),
+                    stats.participants[c.value],
+                    format_decimal(stats.participants[c.value]),
+                )
+                for c in ParticipationCategory
+            ]
+        ),
+        proposer_bars=_count_bars(stats.by_proposer_type, lambda k: code_label("ProposerType", k)),
         area_bars=_count_bars(stats.by_service_area, lambda k: code_label("ServiceArea", k)),
         centre_bars=_count_bars(stats.by_city_centre, lambda k: code_label("CityCentre", k)),
-        sdg_bars=_count_bars({g: n for g, n in stats.by_sdg.items() if n},
-                             lambda g: f"{g}. {sdg_label(g)}"),
+        sdg_bars=_count_bars(
+            {g: n for g, n in stats.by_sdg.items() if n}, lambda g: f"{g}. {sdg_label(g)}"
+        ),
         call_bars=_count_bars({c.title: c.proposals for c in stats.by_call}, str),
         year_bars=_count_bars(stats.by_year, str),
         outcome_bars=_count_bars(
-            {status: getattr(stats, name) for status, name in _OUTCOMES}, status_label),
+            {status: getattr(stats, name) for status, name in _OUTCOMES}, status_label
+        ),
     )
 
 
 _OUTCOMES = (
-    (Status.PILOT, "running"), (Status.EVALUATION, "in_evaluation"),
-    (Status.ADOPTED, "adopted"), (Status.DISCONTINUED, "discontinued"),
-    (Status.REJECTED, "rejected"), (Status.WITHDRAWN, "withdrawn"),
+    (Status.PILOT, "running"),
+    (Status.EVALUATION, "in_evaluation"),
+    (Status.ADOPTED, "adopted"),
+    (Status.DISCONTINUED, "discontinued"),
+    (Status.REJECTED, "rejected"),
+    (Status.WITHDRAWN, "withdrawn"),
 )
 
 
@@ -119,13 +132,19 @@ def _headline(stats: statistics.ProgrammeStatistics) -> list[tuple[str, str]]:
         (_("Experiments carried out"), format_decimal(stats.carried_out)),
         (_("Adopted"), format_decimal(stats.adopted)),
         (_("Discontinued"), format_decimal(stats.discontinued)),
-        (_("Residents and customers involved"),
-         format_decimal(participants[ParticipationCategory.RESIDENTS_CUSTOMERS])),
-        (_("Companies and communities involved"),
-         format_decimal(participants[ParticipationCategory.COMPANIES_COMMUNITIES])),
+        (
+            _("Residents and customers involved"),
+            format_decimal(participants[ParticipationCategory.RESIDENTS_CUSTOMERS]),
+        ),
+        (
+            _("Companies and communities involved"),
+            format_decimal(participants[ParticipationCategory.COMPANIES_COMMUNITIES]),
+        ),
         (_("Partner organisations"), format_decimal(stats.partner_organisations)),
-        (_("City employees involved"),
-         format_decimal(participants[ParticipationCategory.EMPLOYEES])),
+        (
+            _("City employees involved"),
+            format_decimal(participants[ParticipationCategory.EMPLOYEES]),
+        ),
         (_("Annual budget"), budget),
     ]
 
@@ -146,8 +165,10 @@ def _budget_bars(stats: statistics.ProgrammeStatistics) -> list[Bar]:
     """Allocated per year against the largest annual budget."""
     top = max((b.annual for b in stats.budget), default=0) or 1
     return [
-        Bar(str(b.year),
+        Bar(
+            str(b.year),
             _("%(allocated)s of %(annual)s", allocated=money(b.allocated), annual=money(b.annual)),
-            min(100, round(100 * b.allocated / top)))
+            min(100, round(100 * b.allocated / top)),
+        )
         for b in stats.budget
     ]

@@ -65,8 +65,11 @@ def tab_to_link(page, href: str) -> dict:
 
 
 def tab_to_button(page, form_part: str) -> dict:
-    return tab_to(page, lambda e: e["tag"] == "button" and e["inMain"] and form_part in e["form"],
-                  f"the button of the form {form_part!r}")
+    return tab_to(
+        page,
+        lambda e: e["tag"] == "button" and e["inMain"] and form_part in e["form"],
+        f"the button of the form {form_part!r}",
+    )
 
 
 def choose(page, element_id: str, value: str) -> None:
@@ -112,9 +115,13 @@ def proposal_by_title(app, title: str) -> dict:
     """What the database now holds about the proposal."""
     with app.app_context():
         proposal = db.session.scalar(select(Proposal).where(Proposal.title == title))
-        return {"id": proposal.id, "status": proposal.status, "sdgs": list(proposal.sdgs),
-                "centres": [c.value for c in proposal.city_centres],
-                "budget": proposal.requested_budget}
+        return {
+            "id": proposal.id,
+            "status": proposal.status,
+            "sdgs": list(proposal.sdgs),
+            "centres": [c.value for c in proposal.city_centres],
+            "budget": proposal.requested_budget,
+        }
 
 
 def status_in(app, lang: str, status: Status) -> str:
@@ -179,12 +186,17 @@ def test_register_propose_screen_and_answer_with_the_keyboard_only(browser, live
     tab_to_id(page, "sdgs-10")  # goal 11
     page.keyboard.press("Space")
     choose(page, "proposer_type", "resident")
-    tab_to(page, lambda e: e["tag"] == "button" and e["inMain"] and e["type"] == "submit",
-           "Save draft")
+    tab_to(
+        page, lambda e: e["tag"] == "button" and e["inMain"] and e["type"] == "submit", "Save draft"
+    )
     assert press_and_wait(page, "Enter").status == 200
     proposal = proposal_by_title(app, TITLE)
     assert (proposal["status"], proposal["centres"], proposal["sdgs"], proposal["budget"]) == (
-        Status.DRAFT, ["espoonlahti"], [11], Decimal("12000.00"))
+        Status.DRAFT,
+        ["espoonlahti"],
+        [11],
+        Decimal("12000.00"),
+    )
     tab_to_button(page, "move-submitted")
     assert press_and_wait(page, "Space").status == 200
     assert announced(page) == "Förslaget har nu status: Inlämnad."

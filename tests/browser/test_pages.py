@@ -31,7 +31,8 @@ MAX_PAGES_PER_ROLE = 60
 # Stored codes that must never reach a reader untranslated (those with an underscore cannot
 # be ordinary words). Examples of a file format in <code> or a hint may show them.
 RAW_CODES = sorted(
-    code for code in {s.value for s in Status}
+    code
+    for code in {s.value for s in Status}
     | {code for table in vocabulary.LABELS.values() for code in table}
     if "_" in code
 )
@@ -81,17 +82,31 @@ def start_pages(role: str, seed: dict) -> list[str]:
     common = ["/", *SHARED_STARTS]
     by_role = {
         "anonymous": ["/login", "/register", "/login?next=/proposals/mine"],
-        "applicant": ["/proposals/mine", "/proposals/new",
-                      *(f"/proposals/{proposals[s]}" for s in
-                        ("draft", "more_info", "pilot", "adopted", "withdrawn")),
-                      f"/proposals/{proposals['draft']}/edit"],
-        "staff": ["/screening",
-                  *(f"/proposals/{proposals[s]}" for s in
-                    ("submitted", "screening", "pilot", "evaluation", "rejected")),
-                  f"/screening/proposals/{proposals['screening']}/review"],
-        "manager": ["/screening", "/accessibility/feedback",
-                    *(f"/proposals/{proposals[s]}" for s in
-                      ("screening", "pilot", "evaluation", "adopted", "discontinued"))],
+        "applicant": [
+            "/proposals/mine",
+            "/proposals/new",
+            *(
+                f"/proposals/{proposals[s]}"
+                for s in ("draft", "more_info", "pilot", "adopted", "withdrawn")
+            ),
+            f"/proposals/{proposals['draft']}/edit",
+        ],
+        "staff": [
+            "/screening",
+            *(
+                f"/proposals/{proposals[s]}"
+                for s in ("submitted", "screening", "pilot", "evaluation", "rejected")
+            ),
+            f"/screening/proposals/{proposals['screening']}/review",
+        ],
+        "manager": [
+            "/screening",
+            "/accessibility/feedback",
+            *(
+                f"/proposals/{proposals[s]}"
+                for s in ("screening", "pilot", "evaluation", "adopted", "discontinued")
+            ),
+        ],
         "admin": ["/admin/users"],
     }
     return common + by_role[role]
@@ -141,13 +156,15 @@ class Crawl:
             self.problems.append(f"{label}: <html lang={lang!r}>, want {self.lang!r}")
         facts = page.evaluate(PAGE_FACTS, [RAW_CODES, PROBES.get(self.lang, [])])
         if facts["english"]:
-            self.problems.append(f"{label}: English interface text left untranslated: "
-                                 f"{facts['english'][:5]}")
+            self.problems.append(
+                f"{label}: English interface text left untranslated: {facts['english'][:5]}"
+            )
         if facts["codes"]:
             self.problems.append(f"{label}: raw codes shown: {facts['codes']}")
         if facts["personal"]:
-            self.problems.append(f"{label}: personal fields without autocomplete: "
-                                 f"{facts['personal']}")
+            self.problems.append(
+                f"{label}: personal fields without autocomplete: {facts['personal']}"
+            )
         if expect_errors and page.locator(".error-summary").count() == 0:
             self.problems.append(f"{label}: the form was refused without an error summary")
         violations = axe_violations(page)
@@ -155,8 +172,9 @@ class Crawl:
             self.problems.append(f"{label}: axe-core found\n{describe(violations)}")
         overflow = horizontal_overflow(page)
         if overflow:
-            self.problems.append(f"{label}: scrolls sideways at 320 px:\n    "
-                                 + "\n    ".join(overflow))
+            self.problems.append(
+                f"{label}: scrolls sideways at 320 px:\n    " + "\n    ".join(overflow)
+            )
 
     def visit(self, path: str, explicit: bool) -> list[str]:
         """Open a page, check it (unless checked already), and return the links it offers."""
@@ -176,7 +194,8 @@ class Crawl:
         if not response.headers.get("content-type", "").startswith("text/html"):
             return []  # data (JSON, CSV) offered as a link, not a page
         links = self.page.eval_on_selector_all(
-            "a[href]:not([download])", "as => as.map(a => a.href)")
+            "a[href]:not([download])", "as => as.map(a => a.href)"
+        )
         per_role = explicit and path not in SHARED_STARTS
         if self.first_time(path if per_role else endpoint, per_role):
             self.check_here(label)
@@ -187,11 +206,14 @@ class Crawl:
 
     def submit_forms_empty(self, path: str, endpoint: str) -> None:
         """Send each form that has required fields with its text fields empty: errors show."""
-        forms = self.page.eval_on_selector_all("main form", """fs => fs.map(f => ({
+        forms = self.page.eval_on_selector_all(
+            "main form",
+            """fs => fs.map(f => ({
             post: (f.getAttribute('method') || 'get').toLowerCase() === 'post',
             required: f.querySelector('.req, [required]') !== null,
             action: f.getAttribute('action'),
-        }))""")
+        }))""",
+        )
         fresh = True
         for index, info in enumerate(forms):
             if not (info["post"] and info["required"]):
@@ -215,8 +237,7 @@ class Crawl:
             with self.page.expect_navigation() as navigation:
                 form.locator("button[type=submit], input[type=submit]").first.click()
             status = navigation.value.status if navigation.value else 0
-            label = (f"[{self.lang} {self.role}] {path} form → {action} sent empty "
-                     f"({status})")
+            label = f"[{self.lang} {self.role}] {path} form → {action} sent empty ({status})"
             if status >= 500:
                 self.problems.append(f"{label}: server error")
                 continue
@@ -253,21 +274,21 @@ class Crawl:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_page_passes_axe_in_every_language(role_pages, live_server, checked, lang,
-                                                 role):
+def test_every_page_passes_axe_in_every_language(role_pages, live_server, checked, lang, role):
     seed = live_server.app.config["SEED"]
     crawl = Crawl(role_pages[role], live_server, lang, role, checked)
     crawl.run(start_pages(role, seed))
     assert len(crawl.visited) >= 4, crawl.visited
     problems = crawl.problems + [f"server error: {e}" for e in live_server.errors]
     live_server.errors.clear()
-    assert not problems, (f"{len(problems)} problems ({crawl.count} checks, "
-                          f"{len(crawl.visited)} pages):\n" + "\n".join(problems))
+    assert not problems, (
+        f"{len(problems)} problems ({crawl.count} checks, "
+        f"{len(crawl.visited)} pages):\n" + "\n".join(problems)
+    )
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_new_proposal_with_bad_values_shows_its_errors_accessibly(role_pages, live_server,
-                                                                  lang):
+def test_new_proposal_with_bad_values_shows_its_errors_accessibly(role_pages, live_server, lang):
     page = role_pages["applicant"]
     page.goto(f"{live_server.url}/proposals/new?lang={lang}")
     page.fill("#title", "ab")
