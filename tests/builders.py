@@ -48,16 +48,21 @@ def make_programme(year: int | None = None, budget="250000.00", open_call=True) 
     programme = Programme(name=f"Programme {n}", start_year=year - 1, end_year=year + 1)
     for y in range(year - 1, year + 2):
         programme.years.append(ProgrammeYear(year=y, annual_budget=Decimal(budget)))
-    today = date.today()
-    opens, closes = (
-        (today - timedelta(days=30), today + timedelta(days=30))
-        if open_call
-        else (today - timedelta(days=60), today - timedelta(days=1))
-    )
+    opens, closes = call_dates(open_call)
     programme.calls.append(Call(title=f"Call {n}", opens_on=opens, closes_on=closes))
     db.session.add(programme)
     db.session.commit()
     return programme.id
+
+
+def call_dates(open_call: bool = True) -> tuple[date, date]:
+    """A call around today that stays inside today's year, so a test can still remove the
+    programme's other years; a closed call ended yesterday (last year on 1 January)."""
+    today = date.today()
+    if not open_call:
+        return today - timedelta(days=60), today - timedelta(days=1)
+    year_start, year_end = date(today.year, 1, 1), date(today.year, 12, 31)
+    return max(today - timedelta(days=30), year_start), min(today + timedelta(days=30), year_end)
 
 
 def complete_values(**overrides) -> dict:

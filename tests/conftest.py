@@ -6,6 +6,7 @@ Set TEST_DATABASE_URL to run the same suite on PostgreSQL.
 import os
 
 import pytest
+import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
@@ -15,8 +16,30 @@ from experiments.extensions import db
 from experiments.lifecycle import Role
 from experiments.models.statistics_generation import StatisticsGeneration, new_token
 from tests import builders
+from tests.clock import frozen_now
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+TEST_NOW = frozen_now()
+
+
+def pytest_report_header(config):
+    return f"clock: every test starts at {TEST_NOW.isoformat()} (KOKEILU_TEST_TODAY)"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def frozen_clock_for_the_session():
+    """Session fixtures (the browser suite's seed and server) see the tests' day too."""
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(frozen_clock_for_the_session):
+    """Each test starts at the same moment, whatever the date; the clock then ticks."""
+    with time_machine.travel(TEST_NOW, tick=True) as traveller:
+        yield traveller
+
+
 _schema_ready: set[str] = set()  # server databases whose tables this session has created
 
 
