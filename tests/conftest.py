@@ -22,19 +22,25 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 TEST_NOW = frozen_now()
 
 
+_session_clock = time_machine.travel(TEST_NOW, tick=True)
+
+
+def pytest_configure(config):
+    # From the start, so that what test modules compute at import (this year, say) and the
+    # session fixtures (the browser suite's seed and server) see the tests' day too.
+    _session_clock.start()
+
+
+def pytest_unconfigure(config):
+    _session_clock.stop()
+
+
 def pytest_report_header(config):
     return f"clock: every test starts at {TEST_NOW.isoformat()} (KOKEILU_TEST_TODAY)"
 
 
-@pytest.fixture(scope="session", autouse=True)
-def frozen_clock_for_the_session():
-    """Session fixtures (the browser suite's seed and server) see the tests' day too."""
-    with time_machine.travel(TEST_NOW, tick=True):
-        yield
-
-
 @pytest.fixture(autouse=True)
-def frozen_clock(frozen_clock_for_the_session):
+def frozen_clock():
     """Each test starts at the same moment, whatever the date; the clock then ticks."""
     with time_machine.travel(TEST_NOW, tick=True) as traveller:
         yield traveller
