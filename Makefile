@@ -5,11 +5,12 @@ PORT    ?= 5000
 BIN     := $(VENV)/bin
 export FLASK_APP := app.py
 
-.PHONY: run test test-sqlite test-postgres install lint clean translations messages chromium
+.PHONY: run test test-sqlite test-postgres install lint lock clean translations messages chromium
 
+# requirements*.txt lock the whole tree with hashes; pip refuses anything else.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed
@@ -19,9 +20,10 @@ run: install translations
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# The whole suite twice: on SQLite, then on a throwaway PostgreSQL server that
+# Lint, then the whole suite twice: on SQLite, then on a throwaway PostgreSQL server that
 # scripts/with-postgres.sh installs (if missing), starts on loopback and removes.
-test: test-sqlite test-postgres
+# KOKEILU_TEST_TODAY=2027-12-31 runs the tests as if on that day (tests/clock.py).
+test: lint test-sqlite test-postgres
 
 test-sqlite: install translations chromium
 	$(BIN)/python -m pytest
@@ -49,6 +51,16 @@ chromium:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# After changing requirements.in or requirements-dev.in: compile the locks (every
+# transitive dependency, pinned, with hashes). `make lock LOCK_ARGS=--upgrade` takes the
+# newest releases that the inputs allow.
+LOCK := $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--custom-compile-command "make lock" $(LOCK_ARGS)
+lock: install
+	$(LOCK) requirements.in -o requirements.txt
+	$(LOCK) requirements-dev.in -o requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -3,13 +3,12 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, declarative_mixin, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from .types import UTCDateTime, utcnow
 from .written import WrittenIn
 
 
-@declarative_mixin
 class RiskAssessment(WrittenIn):
     """A risk as on the city's risk cards: probability × impact, 1–4 each."""
 

@@ -8,7 +8,7 @@ Finnish pronunciation unless the text carries lang="sv" (WCAG 2.1, 3.1.2 Languag
 import sqlalchemy as sa
 from flask import current_app, has_app_context, has_request_context
 from flask_babel import get_locale
-from sqlalchemy.orm import Mapped, declarative_mixin, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 
 def writing_language() -> str:
@@ -21,7 +21,6 @@ def writing_language() -> str:
     return "fi"
 
 
-@declarative_mixin
 class WrittenIn:
     """Rows holding free text that a person wrote: `language` tells the text's language."""
 
