@@ -220,9 +220,10 @@ def test_a_goal_within_one_year_is_measured_with_that_years_statistics(app, clie
     pid = dataset["programme"]
     with app.app_context():
         old = builders.make_proposal(dataset["owner"], pid, status=Status.SUBMITTED)
-        db.session.get(Proposal, old).submitted_at = db.session.get(
-            Proposal, old
-        ).submitted_at.replace(year=YEAR - 1)
+        # Last year, whatever today is (a year back from 29 February is no date).
+        proposal = db.session.get(Proposal, old)
+        submitted = proposal.submitted_at
+        proposal.submitted_at = submitted.replace(year=YEAR - 1, day=min(submitted.day, 28))
         db.session.commit()
         whole = _goal(pid, "proposals")
         this_year = _goal(
