@@ -271,7 +271,7 @@ def test_submit_through_the_page_to_a_closed_call(
     with app.app_context():
         proposal_id = builders.make_proposal(people["applicant"], programme)
         call = db.session.get(Proposal, proposal_id).call
-        call.closes_on = date.today() - timedelta(days=1)
+        call.opens_on, call.closes_on = builders.call_dates(open_call=False)
         title = call.title
         db.session.commit()
     response = client.post(
