@@ -1,7 +1,7 @@
 """The applicant's proposal pages: new, edit, show, mine; every invalid field; CSRF."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
