@@ -40,8 +40,16 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
-def frozen_clock():
-    """Each test starts at the same moment, whatever the date; the clock then ticks."""
+def frozen_clock(request):
+    """Each test starts at the same moment, whatever the date; the clock then ticks.
+
+    Browser tests keep the session's ticking clock instead: their signed-in browsers hold
+    session cookies signed earlier in the session, and a clock sent back before that
+    signature would make the cookies "from the future" and sign everyone out.
+    """
+    if request.node.get_closest_marker("browser"):
+        yield None
+        return
     with time_machine.travel(TEST_NOW, tick=True) as traveller:
         yield traveller
 
