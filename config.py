@@ -4,6 +4,7 @@ from datetime import timedelta
 
 
 class Config:
+    PRODUCTION = False
     SECRET_KEY = "dev-only-not-secret"
     SQLALCHEMY_DATABASE_URI = "sqlite:///kokeilu.sqlite3"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
@@ -62,6 +63,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    PRODUCTION = True
     # __Host- cookies are HTTPS-only, host-only and site-wide: no subdomain can set them.
     SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True

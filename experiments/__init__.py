@@ -19,7 +19,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     name = config_name or os.environ.get("KOKEILU_CONFIG", "development")
     app.config.from_object(CONFIGS[name])
-    _read_environment(app, production=name == "production")
+    _read_environment(app, production=app.config["PRODUCTION"])
     app.config.update(overrides)
 
     from . import database, i18n, security
