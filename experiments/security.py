@@ -1,14 +1,16 @@
-"""Passwords, one-time codes, signed links, the session user loader, the security headers and
-the development session key."""
+"""Passwords, one-time codes, signed links, local paths, the session user loader, the security
+headers and the development session key."""
 
 import hmac
 import os
+import re
 import secrets
 import sys
 import tempfile
 import time
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote
 
 import pyotp
 import segno
@@ -150,6 +152,27 @@ def unsign(purpose: str, token: str, max_age_seconds: int):
         return _serializer(purpose).loads(token, max_age=max_age_seconds)
     except BadSignature:  # SignatureExpired is a BadSignature too
         return None
+
+
+# C0 control characters and DEL: browsers drop tabs and newlines inside a URL ("/\t/x" is
+# "//x", another host), and CR or LF in a Location header fails the response.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def local_path(target: str | None) -> str | None:
+    """target if it is a path on this site (for a redirect or a link), else None.
+
+    It starts with one "/" and holds no backslash (browsers read it as "/") and no control
+    character, neither as written nor once percent-decoded.
+    """
+    if not target:
+        return None
+    for form in (target, unquote(target)):
+        if not form.startswith("/") or form.startswith("//"):
+            return None
+        if "\\" in form or _CONTROL.search(form):
+            return None
+    return target
 
 
 def fingerprint(value: str) -> str:
