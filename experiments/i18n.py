@@ -1,9 +1,9 @@
 """Language choice and the template helpers that format for the chosen language."""
 
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session, url_for
 from flask_babel import (
     format_currency,
     format_date,
@@ -20,6 +20,7 @@ from markupsafe import Markup
 from . import vocabulary
 from .extensions import db
 from .lifecycle import ROLE_LABELS, STATUS_LABELS, Role, Status
+from .security import local_path
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
@@ -95,10 +96,15 @@ def lang_attr(language: str | None, text=True) -> Markup:
 
 
 def language_url(code: str) -> str:
-    """This page in another language."""
+    """This page in another language: its route built again, or (no route matched) the path
+    asked for if it stays on this site; else the home page."""
+    if request.url_rule is not None:
+        path = url_for(request.endpoint, **(request.view_args or {}))
+    else:
+        path = request.script_root + quote(request.path)
     args = request.args.to_dict(flat=False)
     args["lang"] = [code]
-    return request.path + "?" + urlencode(args, doseq=True)
+    return (local_path(path) or url_for("main.home")) + "?" + urlencode(args, doseq=True)
 
 
 def init_app(app: Flask) -> None:
