@@ -1,8 +1,11 @@
 """Language choice and the template helpers that format for the chosen language."""
 
+import os
+import re
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
+import click
 from flask import Flask, current_app, has_request_context, request, session, url_for
 from flask_babel import (
     format_currency,
@@ -26,9 +29,15 @@ LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 
 def select_locale() -> str:
-    """?lang=, then the session or the user's saved choice, then Accept-Language, then fi."""
+    """?lang=, then the session or the user's saved choice, then Accept-Language, then fi.
+
+    A `flask …` command speaks its operator's language; other work outside a request the
+    default (mail is sent in each recipient's language).
+    """
     languages = current_app.config["LANGUAGES"]
-    if not has_request_context():  # CLI and background work: the default language
+    if not has_request_context():
+        if click.get_current_context(silent=True) is not None:
+            return operator_language()
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
@@ -39,6 +48,16 @@ def select_locale() -> str:
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or "fi"
+
+
+def operator_language() -> str:
+    """The language of the environment (LC_ALL, else LC_MESSAGES, else LANG, as POSIX reads
+    them: the first one set decides), if it is one of ours; else English ("C" too)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            code = re.split(r"[_.@-]", os.environ[name], maxsplit=1)[0].lower()
+            return code if code in current_app.config["LANGUAGES"] else "en"
+    return "en"
 
 
 def remember_language() -> None:
