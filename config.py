@@ -4,7 +4,9 @@ from datetime import timedelta
 
 
 class Config:
-    SECRET_KEY = "dev-only-not-secret"
+    PRODUCTION = False
+    # From the environment; without it (development) a random key kept in instance/secret_key.
+    SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = "sqlite:///kokeilu.sqlite3"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # Request bodies over 1 MiB are refused with 413 (SPEC: JSON API).
@@ -51,6 +53,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    SECRET_KEY = "test-only-not-secret"  # fixed: the tests write nothing into instance/
     # Work outside a request (services called directly) reads English in the tests, as
     # their clients do; pages without a language choice still default to Finnish.
     BABEL_DEFAULT_LOCALE = "en"
@@ -62,6 +65,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    PRODUCTION = True
     # __Host- cookies are HTTPS-only, host-only and site-wide: no subdomain can set them.
     SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True

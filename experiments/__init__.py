@@ -9,18 +9,26 @@ from config import CONFIGS
 from .secrets_at_rest import parse_keys
 
 
-def create_app(config_name: str | None = None, **overrides) -> Flask:
-    """Build the app: configuration, extensions, blueprints, errors, CLI, template helpers."""
+def create_app(
+    config_name: str | None = None, *, instance_path: str | None = None, **overrides
+) -> Flask:
+    """Build the app: configuration, extensions, blueprints, errors, CLI, template helpers.
+
+    instance_path (absolute) replaces the project's instance/ folder, e.g. in tests.
+    """
     app = Flask(
         __name__,
+        instance_path=instance_path,
         instance_relative_config=True,
         template_folder="../templates",
         static_folder="../static",
     )
     name = config_name or os.environ.get("KOKEILU_CONFIG", "development")
     app.config.from_object(CONFIGS[name])
-    _read_environment(app, production=name == "production")
+    _read_environment(app, production=app.config["PRODUCTION"])
     app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        _instance_secret_key(app)
 
     from . import database, i18n, security
     from .cli import register_cli
@@ -42,6 +50,19 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_error_handlers(app)
     register_cli(app)
     return app
+
+
+def _instance_secret_key(app: Flask) -> None:
+    """No SECRET_KEY given (development): a random key of this instance, the same every start."""
+    from .security import INSTANCE_KEY_FILE, instance_secret_key
+
+    app.config["SECRET_KEY"], made = instance_secret_key(app.instance_path)
+    if made:
+        app.logger.warning(
+            "SECRET_KEY is not set: sessions are signed with a random key made in %s, "
+            "kept for later starts (production needs SECRET_KEY)",
+            os.path.join(app.instance_path, INSTANCE_KEY_FILE),
+        )
 
 
 def _flag(value: str) -> bool:

@@ -1,10 +1,13 @@
-"""Command-line tools: `flask users create`, `flask demo`."""
+"""Command-line tools: `flask users create`, `flask demo`. They speak the operator's language
+(i18n.operator_language)."""
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from .errors import Invalid
+from .i18n import role_label
 from .lifecycle import Role
 
 users = AppGroup("users", help="Manage user accounts.")
@@ -23,7 +26,14 @@ def create_user_command(email, name, role, password):
         user = create_user(email, name, password, role=Role(role))
     except Invalid as error:
         raise click.ClickException(error.message) from error
-    click.echo(f"created {user.role.value} {user.email} (id {user.id})")
+    click.echo(
+        _(
+            "Created the account %(email)s (%(role)s, id %(id)s).",
+            email=user.email,
+            role=role_label(user.role),
+            id=user.id,
+        )
+    )
 
 
 @click.command("demo")

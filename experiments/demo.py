@@ -20,6 +20,7 @@ from itertools import accumulate
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
+from flask_babel import format_decimal, gettext
 from sqlalchemy import func, insert, select
 
 from . import demo_texts as texts
@@ -166,7 +167,9 @@ def load_demo() -> str:
     ensure_open_programme()
     ensure_scorecard(db.session.scalar(select(Programme).where(Programme.name == DIGITAL_AGENDA)))
     db.session.commit()
-    return f"demo data loaded ({DIGITAL_AGENDA}: {'created' if made else 'already there'})"
+    if made:
+        return gettext("Demo data loaded (%(programme)s created).", programme=DIGITAL_AGENDA)
+    return gettext("Demo data loaded (%(programme)s was there already).", programme=DIGITAL_AGENDA)
 
 
 def load_scale(n: int) -> str:
@@ -176,10 +179,13 @@ def load_scale(n: int) -> str:
     db.session.flush()
     name = f"Scale test {n}"
     if db.session.scalar(select(Programme.id).where(Programme.name == name)) is not None:
-        return f"{name} already exists"
+        return gettext("%(programme)s already exists.", programme=name)
     _Scale(users, n).load()
     db.session.commit()
-    return f"{name}: {n} proposals in {time.perf_counter() - started:.1f} s"
+    seconds = format_decimal(round(time.perf_counter() - started, 1), "0.0")
+    return gettext(
+        "%(programme)s: %(n)d proposals in %(seconds)s s.", programme=name, n=n, seconds=seconds
+    )
 
 
 # --- planning ------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """Language choice and the template helpers that format for the chosen language."""
 
+import os
+import re
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from flask import Flask, current_app, has_request_context, request, session
+import click
+from flask import Flask, current_app, has_request_context, request, session, url_for
 from flask_babel import (
     format_currency,
     format_date,
@@ -20,14 +23,21 @@ from markupsafe import Markup
 from . import vocabulary
 from .extensions import db
 from .lifecycle import ROLE_LABELS, STATUS_LABELS, Role, Status
+from .security import local_path
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 
 def select_locale() -> str:
-    """?lang=, then the session or the user's saved choice, then Accept-Language, then fi."""
+    """?lang=, then the session or the user's saved choice, then Accept-Language, then fi.
+
+    A `flask …` command speaks its operator's language; other work outside a request the
+    default (mail is sent in each recipient's language).
+    """
     languages = current_app.config["LANGUAGES"]
-    if not has_request_context():  # CLI and background work: the default language
+    if not has_request_context():
+        if click.get_current_context(silent=True) is not None:
+            return operator_language()
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
@@ -38,6 +48,16 @@ def select_locale() -> str:
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or "fi"
+
+
+def operator_language() -> str:
+    """The language of the environment (LC_ALL, else LC_MESSAGES, else LANG, as POSIX reads
+    them: the first one set decides), if it is one of ours; else English ("C" too)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            code = re.split(r"[_.@-]", os.environ[name], maxsplit=1)[0].lower()
+            return code if code in current_app.config["LANGUAGES"] else "en"
+    return "en"
 
 
 def remember_language() -> None:
@@ -95,10 +115,15 @@ def lang_attr(language: str | None, text=True) -> Markup:
 
 
 def language_url(code: str) -> str:
-    """This page in another language."""
+    """This page in another language: its route built again, or (no route matched) the path
+    asked for if it stays on this site; else the home page."""
+    if request.url_rule is not None:
+        path = url_for(request.endpoint, **(request.view_args or {}))
+    else:
+        path = request.script_root + quote(request.path)
     args = request.args.to_dict(flat=False)
     args["lang"] = [code]
-    return request.path + "?" + urlencode(args, doseq=True)
+    return (local_path(path) or url_for("main.home")) + "?" + urlencode(args, doseq=True)
 
 
 def init_app(app: Flask) -> None:

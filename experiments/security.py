@@ -1,10 +1,16 @@
-"""Passwords, one-time codes, signed links, the session user loader and the security headers."""
+"""Passwords, one-time codes, signed links, local paths, the session user loader, the security
+headers and the development session key."""
 
 import hmac
+import os
+import re
+import secrets
 import sys
+import tempfile
 import time
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote
 
 import pyotp
 import segno
@@ -148,10 +154,61 @@ def unsign(purpose: str, token: str, max_age_seconds: int):
         return None
 
 
+# C0 control characters and DEL: browsers drop tabs and newlines inside a URL ("/\t/x" is
+# "//x", another host), and CR or LF in a Location header fails the response.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def local_path(target: str | None) -> str | None:
+    """target if it is a path on this site (for a redirect or a link), else None.
+
+    It starts with one "/" and holds no backslash (browsers read it as "/") and no control
+    character, neither as written nor once percent-decoded.
+    """
+    if not target:
+        return None
+    for form in (target, unquote(target)):
+        if not form.startswith("/") or form.startswith("//"):
+            return None
+        if "\\" in form or _CONTROL.search(form):
+            return None
+    return target
+
+
 def fingerprint(value: str) -> str:
     """A short keyed digest: binds a link to a state (a password hash) without showing it."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, value.encode(), "sha256").hexdigest()[:32]
+
+
+INSTANCE_KEY_FILE = "secret_key"
+
+
+def instance_secret_key(folder: str) -> tuple[str, bool]:
+    """The key kept in folder/secret_key, made (random, mode 0600) if missing; and whether this
+    call made it. Raises RuntimeError if the file is there but empty."""
+    path = os.path.join(folder, INSTANCE_KEY_FILE)
+    made = False
+    if not os.path.exists(path):
+        os.makedirs(folder, exist_ok=True)
+        # Written aside, then linked into place: the file appears whole (never empty to a
+        # reader), and when two workers start at once the second link fails, so both go on
+        # with the key that won.
+        handle, draft = tempfile.mkstemp(dir=folder, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(handle, "w", encoding="ascii") as file:
+                file.write(secrets.token_hex(32) + "\n")
+            os.link(draft, path)
+            made = True
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    with open(path, encoding="ascii") as file:
+        key = file.read().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it, and the next start makes a new key")
+    return key, made
 
 
 def _load_user(session_id: str):

@@ -290,3 +290,14 @@ def english_speaking_test_clients(monkeypatch):
         self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
 
     monkeypatch.setattr(FlaskClient, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
+def english_speaking_operator(monkeypatch):
+    """`flask …` commands speak English in the tests, whatever the machine's locale.
+
+    The CLI follows LC_ALL, LC_MESSAGES and LANG; tests of its language set their own.
+    """
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

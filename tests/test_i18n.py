@@ -4,6 +4,7 @@ import html
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from flask import render_template_string
@@ -80,6 +81,46 @@ def test_switcher_names_each_language_in_itself_and_keeps_page_and_query(client)
         assert html.unescape(href) == f"/login?next=%2Fproposals%2Fmine&lang={lang}"
     current = [lang for _, lang, attrs, _ in links if 'aria-current="true"' in attrs]
     assert current == ["sv"]
+
+
+def _language_links(page) -> list[str]:
+    nav = re.search(r'<nav class="languages".*?</nav>', page.text, re.S).group(0)
+    return [html.unescape(href) for href in re.findall(r'<a href="([^"]*)" lang="\w+"', nav)]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/%5Cevil.example", "/%09/evil.example", "/%5C%5Cevil.example", "/%0D%0A/evil.example"],
+)
+def test_language_links_on_a_missing_page_stay_on_the_site(client, path):
+    _assert_language_links_stay_on_the_site(client.get(path))
+
+
+def test_language_links_on_a_missing_page_with_two_slashes_stay_on_the_site(client):
+    # The test client would read "//evil.example" as a host: hand the path over as a server does.
+    page = client.get("/", environ_overrides={"PATH_INFO": "//evil.example"})
+    _assert_language_links_stay_on_the_site(page)
+
+
+def _assert_language_links_stay_on_the_site(page):
+    assert page.status_code == 404
+    links = _language_links(page)
+    assert len(links) == 3
+    for link in links:
+        # As a browser reads it: tabs and newlines dropped, backslashes as slashes.
+        read = re.sub(r"[\t\n\r]", "", link).replace("\\", "/")
+        assert read.startswith("/") and not read.startswith("//"), link
+        assert urlsplit(urljoin("http://localhost/a/b", read)).netloc == "localhost", link
+
+
+def test_language_links_rebuild_the_route_with_its_arguments(client):
+    page = client.get("/experiments?page=2&_external=1&_scheme=javascript")
+    assert _language_links(page) == [
+        f"/experiments?page=2&_external=1&_scheme=javascript&lang={lang}"
+        for lang in ("fi", "sv", "en")
+    ]
+    missing = client.get("/no/such/päge?x=1")
+    assert _language_links(missing)[1] == "/no/such/p%C3%A4ge?x=1&lang=sv"
 
 
 def test_every_page_has_html_lang_and_the_footer_links_the_statement(client):

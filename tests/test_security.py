@@ -1,7 +1,10 @@
 """Security headers, cookies, production settings, and the second factor (TOTP)."""
 
+import os
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyotp
@@ -122,9 +125,85 @@ def test_production_refuses_to_start_without_its_secrets(monkeypatch, missing):
         create_app("production")
 
 
-def test_database_urls_use_psycopg_3(monkeypatch):
+# Development signs sessions with a random key of its own, never a published one.
+
+PUBLISHED_KEY = "dev-only-not-secret"  # what development used to sign sessions with
+
+
+def _development(monkeypatch, instance):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    return create_app(
+        "development",
+        instance_path=str(instance),
+        SQLALCHEMY_DATABASE_URI=TEST_DATABASE_URL,
+        MAIL_FILE_PATH=str(instance / "outbox"),
+    )
+
+
+def test_development_makes_a_random_session_key_once_and_keeps_it(monkeypatch, tmp_path, caplog):
+    first = _development(monkeypatch, tmp_path / "instance")
+    key = first.config["SECRET_KEY"]
+    stored = tmp_path / "instance" / "secret_key"
+    assert re.fullmatch(r"[0-9a-f]{64}", key)
+    assert stored.read_text().strip() == key
+    assert stored.stat().st_mode & 0o777 == 0o600
+    said = [r.getMessage() for r in caplog.records if "SECRET_KEY" in r.getMessage()]
+    assert len(said) == 1 and str(stored) in said[0]
+
+    caplog.clear()
+    assert _development(monkeypatch, tmp_path / "instance").config["SECRET_KEY"] == key
+    assert not [r for r in caplog.records if "SECRET_KEY" in r.getMessage()]
+    assert _development(monkeypatch, tmp_path / "other").config["SECRET_KEY"] != key
+
+
+def test_a_session_forged_with_a_published_key_opens_no_account(monkeypatch, tmp_path):
+    app = _development(monkeypatch, tmp_path / "instance")
+    with app.app_context():
+        _fresh_database(app.config["SQLALCHEMY_DATABASE_URI"])
+        admin = db.session.get(User, builders.make_user(Role.ADMIN)).get_id()
+
+    def signed_in_with(secret: str):
+        client = app.test_client()
+        signer = app.session_interface.get_signing_serializer(app)
+        signer.secret_keys = [secret.encode()]
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], signer.dumps({"_user_id": admin}))
+        return client.get("/admin/users")
+
+    try:
+        assert signed_in_with(app.config["SECRET_KEY"]).status_code == 200  # the forging works
+        forged = signed_in_with(PUBLISHED_KEY)
+        assert forged.status_code == 302 and forged.headers["Location"].startswith("/login")
+    finally:
+        _close(app)
+
+
+def test_workers_starting_at_once_end_with_the_same_key(tmp_path):
+    from experiments.security import instance_secret_key
+
+    for attempt in range(10):
+        folder = str(tmp_path / str(attempt))
+        start = threading.Barrier(6)
+
+        def worker(folder=folder, start=start):
+            start.wait()
+            return instance_secret_key(folder)
+
+        with ThreadPoolExecutor(6) as pool:
+            results = list(pool.map(lambda _: worker(), range(6)))
+        assert len({key for key, _ in results}) == 1
+        assert [made for _, made in results].count(True) == 1
+        assert os.listdir(folder) == ["secret_key"]  # no drafts left behind
+
+
+def test_testing_keeps_its_fixed_key_and_writes_no_key_file(tmp_path):
+    app = create_app("testing", instance_path=str(tmp_path), MAIL_FILE_PATH=str(tmp_path))
+    assert app.config["SECRET_KEY"] == "test-only-not-secret"
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_database_urls_use_psycopg_3(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgres://kokeilu:pw@db.example:5432/kokeilu")
-    app = create_app("development")
+    app = create_app("development", instance_path=str(tmp_path))
     assert (
         app.config["SQLALCHEMY_DATABASE_URI"]
         == "postgresql+psycopg://kokeilu:pw@db.example:5432/kokeilu"
@@ -132,19 +211,19 @@ def test_database_urls_use_psycopg_3(monkeypatch):
     assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
 
 
-def test_rate_limit_storage_comes_from_the_environment(monkeypatch):
+def test_rate_limit_storage_comes_from_the_environment(monkeypatch, tmp_path):
     # Several app servers share one counter store; connecting waits for the first request.
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6399/0")
-    app = create_app("development", RATELIMIT_ENABLED=True)
+    app = create_app("development", instance_path=str(tmp_path), RATELIMIT_ENABLED=True)
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6399/0"
     with app.app_context():
         assert isinstance(limiter.storage, RedisStorage)
 
 
-def test_a_bad_setting_in_the_environment_stops_start_up(monkeypatch):
+def test_a_bad_setting_in_the_environment_stops_start_up(monkeypatch, tmp_path):
     monkeypatch.setenv("PROXY_FIX", "yes please")
     with pytest.raises(RuntimeError, match="PROXY_FIX"):
-        create_app("development")
+        create_app("development", instance_path=str(tmp_path))
 
 
 def test_behind_a_proxy_links_use_the_forwarded_scheme_and_host(make_app, outbox):
@@ -352,13 +431,14 @@ def test_a_secret_under_a_retired_key_verifies_and_moves_to_the_new_one(app, peo
             unseal(_stored_secret(app, "staff@test.example"))
 
 
-def test_a_malformed_key_in_the_environment_stops_start_up(monkeypatch):
+def test_a_malformed_key_in_the_environment_stops_start_up(monkeypatch, tmp_path):
     monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", f"{Fernet.generate_key().decode()},not-a-key")
     with pytest.raises(RuntimeError, match="TOTP_ENCRYPTION_KEYS"):
-        create_app("development")
+        create_app("development", instance_path=str(tmp_path))
     key = Fernet.generate_key().decode()
     monkeypatch.setenv("TOTP_ENCRYPTION_KEYS", key)
-    assert create_app("development").config["TOTP_ENCRYPTION_KEYS"] == key
+    app = create_app("development", instance_path=str(tmp_path))
+    assert app.config["TOTP_ENCRYPTION_KEYS"] == key
 
 
 # Sessions that began before the second factor was required.

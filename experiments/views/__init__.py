@@ -42,7 +42,8 @@ def register_blueprints(app: Flask) -> None:
     from .account import bp as account_bp  # own account, privacy notice (issue 6)
 
     app.register_blueprint(account_bp)
-    from .outbox import bp as outbox_bp  # development only: e-mail written to files
+    from . import outbox  # development only: e-mail written to files
 
-    app.register_blueprint(outbox_bp)
+    if outbox.shown(app.config):
+        app.register_blueprint(outbox.bp)
     app.jinja_env.globals["navigation"] = navigation

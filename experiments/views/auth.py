@@ -1,7 +1,6 @@
 """Sign in (with a second factor where needed), sign out, sign up, reset a password."""
 
 import time
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -21,7 +20,7 @@ from ..errors import Conflict, Invalid
 from ..extensions import db, limiter
 from ..forms.auth import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from ..models import User
-from ..security import totp_qr_data_uri, totp_uri
+from ..security import local_path, totp_qr_data_uri, totp_uri
 from ..services import accounts
 from ..vocabulary import ProposerType
 from .forms import apply_errors, rerender_status
@@ -37,16 +36,6 @@ SECOND_FACTOR = "second_factor_passed"
 # What a session that still owes its second factor may reach: the code step, signing out,
 # and static files. (The language switch is ?lang= on any page, the code step included.)
 OWING_MAY_USE = frozenset({"auth.second_factor", "auth.logout", "static"})
-
-
-def safe_next(target: str | None) -> str | None:
-    """The ?next= target if it stays on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith("//"):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or "\\" in target:
-        return None
-    return target
 
 
 def failed(response) -> bool:
@@ -68,7 +57,7 @@ def _sign_in(user: User, target: str | None, second_factor: bool = False):
     login_user(user)
     mark_second_factor(user, second_factor)
     flash(_("Welcome, %(name)s.", name=user.name), "success")
-    return redirect(safe_next(target) or url_for("main.home"))
+    return redirect(local_path(target) or url_for("main.home"))  # no open redirects
 
 
 def mark_second_factor(user: User, passed: bool = True) -> None:
@@ -85,7 +74,7 @@ def _pend(user: User, target: str | None) -> None:
         "id": user.id,
         "epoch": user.session_epoch,
         "until": time.time() + PENDING_SECONDS,
-        "next": safe_next(target),
+        "next": local_path(target),
     }
 
 

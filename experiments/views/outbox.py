@@ -1,6 +1,8 @@
-"""The development outbox: e-mail the app wrote to files, readable in the browser.
+"""The development outbox: e-mail the app wrote to files, readable in the browser by admins.
 
-Only where MAIL_BACKEND is "file" (development); elsewhere the page does not exist.
+Only in development (MAIL_BACKEND "file", not the production configuration); elsewhere the
+page does not exist. The mail holds password-reset and confirmation links, so even there
+only a signed-in admin may read it.
 """
 
 import email
@@ -8,13 +10,19 @@ import os
 from dataclasses import dataclass
 from email.policy import default as default_policy
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app, render_template
 
-from .guards import EVERYONE, allow
+from ..lifecycle import Role
+from .guards import allow
 
 bp = Blueprint("outbox", __name__, url_prefix="/dev")
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 SHOWN = 50
+
+
+def shown(config) -> bool:
+    """Whether the app has an outbox page: mail written to files, outside production."""
+    return config.get("MAIL_BACKEND") == "file" and not config.get("PRODUCTION")
 
 
 @dataclass(frozen=True)
@@ -51,9 +59,7 @@ def read_outbox(folder: str, limit: int = SHOWN) -> list[Message]:
 
 
 @bp.get("/outbox")
-@allow(EVERYONE)
+@allow(Role.ADMIN)
 def index():
-    if current_app.config.get("MAIL_BACKEND") != "file":
-        abort(404)
     messages = read_outbox(current_app.config["MAIL_FILE_PATH"])
     return render_template("outbox/index.html", messages=messages)
