@@ -26,7 +26,7 @@ from sqlalchemy import func, insert, select
 from . import demo_texts as texts
 from .demo_scorecard import ensure_scorecard  # the programme scorecard (issue 8)
 from .extensions import db
-from .lifecycle import Role, Status
+from .lifecycle import EXPERIMENT_STATES, Role, Status
 from .models import (
     Call,
     Evaluation,
@@ -451,7 +451,7 @@ class _Generator:
         )
         at = start
         question = rng.randrange(len(texts.QUESTIONS))
-        if status in (Status.REJECTED, *_PILOT_PATH) and rng.random() < 0.25:
+        if status in (Status.REJECTED, *EXPERIMENT_STATES) and rng.random() < 0.25:
             at += timedelta(days=rng.randint(3, 12))
             moves.append(
                 (
@@ -510,7 +510,11 @@ class _Generator:
 
     def review(self, status: Status, at: datetime, reviewer_id: int) -> dict:
         low, high = (
-            (4, 5) if status in _PILOT_PATH else (1, 3) if status == Status.REJECTED else (2, 4)
+            (4, 5)
+            if status in EXPERIMENT_STATES
+            else (1, 3)
+            if status == Status.REJECTED
+            else (2, 4)
         )
         scores = {
             c: self.rng.randint(low, high)
@@ -766,7 +770,6 @@ class _Generator:
         return PlannedProposal(row=row, centres=centres, sdgs=sdgs)
 
 
-_PILOT_PATH = (Status.PILOT, Status.EVALUATION, Status.ADOPTED, Status.DISCONTINUED)
 _CENTRES = [c.value for c in CityCentre]
 _PROPOSER_WEIGHTS = (
     ("company", 45),
@@ -1125,7 +1128,7 @@ class _Scale(_Generator):
         lang = 0 if rng.random() < 0.6 else 1
         plan = self.idea_row(status, call, owner_id, proposer_type, org, lang)
         self.timeline(plan, status, call, owner_id, lang)
-        if status in _PILOT_PATH:
+        if status in EXPERIMENT_STATES:
             decided = plan.moves[-1][2].date()
             start = decided + timedelta(days=rng.randint(14, 60))
             budget = Decimal(rng.randrange(8000, 30001, 500))

@@ -42,11 +42,17 @@ EDITABLE = frozenset({Status.DRAFT, Status.MORE_INFO})
 EXPERIMENT_STATES = frozenset(
     {Status.PILOT, Status.EVALUATION, Status.ADOPTED, Status.DISCONTINUED}
 )
+# An experiment's outcome: the manager's decision, with its reason and lessons.
+DECIDED_STATES = frozenset({Status.ADOPTED, Status.DISCONTINUED})
 # States whose proposals count as having "left draft" (SPEC: statistics).
 SUBMITTED_STATES = frozenset(Status) - {Status.DRAFT}
 # States a proposal can only be in after screening started.
 SCREENED_STATES = EXPERIMENT_STATES | {Status.SCREENING, Status.MORE_INFO, Status.REJECTED}
 STAFF_ROLES = frozenset({Role.STAFF, Role.MANAGER})
+# A pilot's team takes records (expenses, participation, risks) while it runs and is evaluated.
+RECORDING_STATES = frozenset({Status.PILOT, Status.EVALUATION})
+# Staff review a proposal from its submission until the screening ends.
+REVIEWABLE_STATES = frozenset({Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO})
 
 STATUS_LABELS = {
     Status.DRAFT: N_("Draft"),
@@ -69,9 +75,57 @@ ROLE_LABELS = {
 }
 
 
+class FieldKind(StrEnum):
+    """What a move's field holds; forms and API schemas build their input from it."""
+
+    TEXT = "text"  # several lines, at most REASON_MAX characters
+    LINE = "line"  # one line, at most LINE_MAX characters
+    MONEY = "money"  # euros, at most BUDGET_MAX
+    DATE = "date"
+    STAFF_MEMBER = "staff_member"  # the id of an active staff member or manager
+
+
+@dataclass(frozen=True)
+class MoveField:
+    """A value a workflow move may take (SPEC: transition request bodies)."""
+
+    name: str
+    kind: FieldKind
+    label: str  # translated where shown
+    description: str = ""
+
+
+MOVE_FIELDS = {
+    f.name: f
+    for f in (
+        MoveField("reason", FieldKind.TEXT, N_("Reason")),
+        MoveField("question", FieldKind.TEXT, N_("Question to the applicant")),
+        MoveField("answer", FieldKind.TEXT, N_("Your answer")),
+        MoveField("decision", FieldKind.TEXT, N_("Decision")),
+        MoveField("lessons_learned", FieldKind.TEXT, N_("Lessons learned")),
+        MoveField("allocated_budget", FieldKind.MONEY, N_("Allocated budget (EUR)")),
+        MoveField("start_date", FieldKind.DATE, N_("Start date")),
+        MoveField(
+            "planned_end_date",
+            FieldKind.DATE,
+            N_("Planned end date"),
+            N_("After the start, at most 24 months later."),
+        ),
+        MoveField("actual_end_date", FieldKind.DATE, N_("Actual end date")),
+        MoveField(
+            "owner_id",
+            FieldKind.STAFF_MEMBER,
+            N_("Owner in the city"),
+            N_("The staff member who runs the pilot."),
+        ),
+        MoveField("city_unit", FieldKind.LINE, N_("City unit")),
+    )
+}
+
+
 @dataclass(frozen=True)
 class Transition:
-    """One edge of the workflow: who may take it and what it needs."""
+    """One edge of the workflow: who may take it, what it needs and what it records."""
 
     source: Status
     target: Status
@@ -80,10 +134,19 @@ class Transition:
     requires: tuple[str, ...] = ()
     optional: tuple[str, ...] = ()
     owner_only: bool = False  # only the applicant who owns the proposal
+    # The name of the check in services.workflow.GUARDS that runs before the move (it may
+    # refuse, or do the move's own work such as creating the experiment).
+    guard: str | None = None
+    # The field whose text becomes the history entry's reason.
+    reason_field: str | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
         return self.requires + self.optional
+
+    @property
+    def move_fields(self) -> tuple[MoveField, ...]:
+        return tuple(MOVE_FIELDS[name] for name in self.fields)
 
 
 _APPLICANT = frozenset({Role.APPLICANT})
@@ -91,7 +154,14 @@ _STAFF = STAFF_ROLES
 _MANAGER = frozenset({Role.MANAGER})
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition(Status.DRAFT, Status.SUBMITTED, _APPLICANT, N_("Submit"), owner_only=True),
+    Transition(
+        Status.DRAFT,
+        Status.SUBMITTED,
+        _APPLICANT,
+        N_("Submit"),
+        owner_only=True,
+        guard="complete_proposal",
+    ),
     Transition(Status.SUBMITTED, Status.SCREENING, _STAFF, N_("Start screening")),
     Transition(
         Status.SCREENING,
@@ -100,6 +170,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("Start a pilot"),
         requires=("allocated_budget", "start_date", "planned_end_date", "owner_id"),
         optional=("city_unit",),
+        guard="start_pilot",
     ),
     Transition(
         Status.SCREENING,
@@ -107,6 +178,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         _STAFF,
         N_("Ask for more information"),
         requires=("question",),
+        guard="texts",
+        reason_field="question",
     ),
     Transition(
         Status.MORE_INFO,
@@ -115,14 +188,25 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("Answer and resubmit"),
         requires=("answer",),
         owner_only=True,
+        guard="answer",
+        reason_field="answer",
     ),
-    Transition(Status.SCREENING, Status.REJECTED, _STAFF, N_("Reject"), requires=("reason",)),
+    Transition(
+        Status.SCREENING,
+        Status.REJECTED,
+        _STAFF,
+        N_("Reject"),
+        requires=("reason",),
+        guard="texts",
+        reason_field="reason",
+    ),
     Transition(
         Status.PILOT,
         Status.EVALUATION,
         _STAFF,
         N_("End the pilot and evaluate"),
         requires=("actual_end_date",),
+        guard="end_pilot",
     ),
     Transition(
         Status.PILOT,
@@ -130,6 +214,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         _MANAGER,
         N_("Discontinue the pilot"),
         requires=("reason", "lessons_learned"),
+        guard="discontinue_pilot",
+        reason_field="reason",
     ),
     Transition(
         Status.EVALUATION,
@@ -137,6 +223,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         _MANAGER,
         N_("Adopt"),
         requires=("decision", "lessons_learned"),
+        guard="decide",
+        reason_field="decision",
     ),
     Transition(
         Status.EVALUATION,
@@ -144,6 +232,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         _MANAGER,
         N_("Discontinue"),
         requires=("reason", "lessons_learned"),
+        guard="decide",
+        reason_field="reason",
     ),
     *(
         Transition(
@@ -153,6 +243,8 @@ TRANSITIONS: tuple[Transition, ...] = (
             N_("Withdraw"),
             optional=("reason",),
             owner_only=True,
+            guard="texts",
+            reason_field="reason",
         )
         for source in (Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO)
     ),

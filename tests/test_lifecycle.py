@@ -66,6 +66,44 @@ def test_each_edge_requires_what_spec_says():
         assert edge.label
 
 
+# What each edge's history entry keeps as its reason: the text the move asks for.
+SPEC_REASON_FIELD = {
+    (S.SCREENING, S.MORE_INFO): "question",
+    (S.MORE_INFO, S.SUBMITTED): "answer",
+    (S.SCREENING, S.REJECTED): "reason",
+    (S.PILOT, S.DISCONTINUED): "reason",
+    (S.EVALUATION, S.ADOPTED): "decision",
+    (S.EVALUATION, S.DISCONTINUED): "reason",
+    **{(s, S.WITHDRAWN): "reason" for s in (S.DRAFT, S.SUBMITTED, S.SCREENING, S.MORE_INFO)},
+}
+
+
+def test_each_edge_carries_what_the_service_the_form_and_the_api_use(app):
+    from experiments.api.schemas import TransitionSchema
+    from experiments.forms.moves import move_form
+    from experiments.services.workflow import GUARDS
+
+    used_guards = set()
+    with app.test_request_context():
+        for edge in lifecycle.TRANSITIONS:
+            key = (edge.source, edge.target)
+            assert edge.reason_field == SPEC_REASON_FIELD.get(key), edge
+            assert edge.reason_field is None or edge.reason_field in edge.fields, edge
+            assert set(edge.fields) <= set(lifecycle.MOVE_FIELDS), edge
+            # A move that takes input has a check that reads it; every named check exists.
+            assert edge.guard is not None or not edge.fields, edge
+            if edge.guard is not None:
+                assert edge.guard in GUARDS, edge
+                used_guards.add(edge.guard)
+            form = move_form(edge, formdata=None)
+            assert [f.short_name for f in form.move_fields] == list(edge.fields)
+            for field in form.move_fields:
+                required = field.short_name in edge.requires
+                assert bool(field.flags.required) == required, (edge, field.short_name)
+    assert used_guards == set(GUARDS)  # no check left behind by an edge that went away
+    assert set(TransitionSchema().fields) == {"to", "version", *lifecycle.MOVE_FIELDS}
+
+
 def test_terminal_states_have_no_way_out():
     assert lifecycle.TERMINAL == TERMINAL
     for state in TERMINAL:
@@ -136,6 +174,8 @@ def test_change_status_follows_the_table(ctx, programme, source, target):
             assert [(h.from_status, h.to_status, h.actor_id) for h in history] == [
                 (source, target, actor_id)
             ], case
+            reason_field = SPEC_REASON_FIELD.get((source, target))
+            assert history[0].reason == (fields[reason_field] if reason_field else None), case
         else:
             assert (proposal.status, proposal.version, history) == (source, 1, []), case
 

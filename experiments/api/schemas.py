@@ -15,12 +15,13 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..i18n import LANGUAGE_NAMES
-from ..lifecycle import EXPERIMENT_STATES, Role, Status
+from ..lifecycle import EXPERIMENT_STATES, MOVE_FIELDS, FieldKind, Role, Status
 from ..rules import (
     BUDGET_MAX,
     BUDGET_MIN,
     DURATION_MAX,
     DURATION_MIN,
+    LINE_MAX,
     NEED_MAX,
     REASON_MAX,
     RISK_MAX,
@@ -393,22 +394,32 @@ class ProposalQuerySchema(PageQuerySchema):
     sort = fields.String(load_default="-submitted_at", validate=validate.OneOf(SORTS))
 
 
-class TransitionSchema(Schema):
+class _TransitionTarget(Schema):
     """A workflow move: the target state, the version read, and what the move requires."""
 
     to = one_of(Status, required=True)
     version = Int(required=True, validate=validate.Range(1, MAX_ID))
-    reason = text_in(REASON_MAX, allow_none=True)
-    question = text_in(REASON_MAX, allow_none=True)
-    answer = text_in(REASON_MAX, allow_none=True)
-    decision = text_in(REASON_MAX, allow_none=True)
-    lessons_learned = text_in(REASON_MAX, allow_none=True)
-    allocated_budget = MoneyIn(Decimal("0"), BUDGET_MAX, allow_none=True)
-    start_date = Day(allow_none=True)
-    planned_end_date = Day(allow_none=True)
-    actual_end_date = Day(allow_none=True)
-    owner_id = Id(allow_none=True, metadata={"description": "The staff member who runs the pilot."})
-    city_unit = text_in(200, allow_none=True)
+
+
+# How each kind of value a move takes is read; the workflow table says which move takes what.
+_MOVE_FIELD_IN = {
+    FieldKind.TEXT: lambda **kw: text_in(REASON_MAX, **kw),
+    FieldKind.LINE: lambda **kw: text_in(LINE_MAX, **kw),
+    FieldKind.MONEY: lambda **kw: MoneyIn(BUDGET_MIN, BUDGET_MAX, **kw),
+    FieldKind.DATE: lambda **kw: Day(**kw),
+    FieldKind.STAFF_MEMBER: lambda **kw: Id(**kw),
+}
+
+TransitionSchema = _TransitionTarget.from_dict(
+    {
+        name: _MOVE_FIELD_IN[field.kind](
+            allow_none=True,
+            metadata={"description": field.description} if field.description else {},
+        )
+        for name, field in MOVE_FIELDS.items()
+    },
+    name="TransitionSchema",
+)
 
 
 class HistoryEntrySchema(Schema):

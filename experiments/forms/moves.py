@@ -5,48 +5,40 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..lifecycle import Transition
-from ..rules import REASON_MAX
+from ..lifecycle import FieldKind, MoveField, Transition
+from ..rules import LINE_MAX, REASON_MAX
 from .fields import TranslatedSelectField
 from .validators import MoneyField
-
-
-def _text(label):
-    return lambda required: TextAreaField(
-        label, validators=[_need(required), Length(max=REASON_MAX)], render_kw={"rows": 4}
-    )
 
 
 def _need(required: bool):
     return DataRequired() if required else Optional()
 
 
-# One builder per field name a move may require (SPEC: transition request bodies).
-FIELD_BUILDERS = {
-    "reason": _text(_l("Reason")),
-    "question": _text(_l("Question to the applicant")),
-    "answer": _text(_l("Your answer")),
-    "decision": _text(_l("Decision")),
-    "lessons_learned": _text(_l("Lessons learned")),
-    "allocated_budget": lambda required: MoneyField(
-        _l("Allocated budget (EUR)"), validators=[_need(required)]
+# One widget per kind of value a move takes; the table says which fields an edge takes.
+_WIDGETS = {
+    FieldKind.TEXT: lambda label, required, **kw: TextAreaField(
+        label, validators=[_need(required), Length(max=REASON_MAX)], render_kw={"rows": 4}, **kw
     ),
-    "start_date": lambda required: DateField(_l("Start date"), validators=[_need(required)]),
-    "planned_end_date": lambda required: DateField(
-        _l("Planned end date"),
-        validators=[_need(required)],
-        description=_l("After the start, at most 24 months later."),
+    FieldKind.LINE: lambda label, required, **kw: StringField(
+        label, validators=[_need(required), Length(max=LINE_MAX)], **kw
     ),
-    "actual_end_date": lambda required: DateField(
-        _l("Actual end date"), validators=[_need(required)]
+    FieldKind.MONEY: lambda label, required, **kw: MoneyField(
+        label, validators=[_need(required)], **kw
     ),
-    "owner_id": lambda required: TranslatedSelectField(
-        _l("Owner in the city"), coerce=int, validators=[InputRequired()]
+    FieldKind.DATE: lambda label, required, **kw: DateField(
+        label, validators=[_need(required)], **kw
     ),
-    "city_unit": lambda required: StringField(
-        _l("City unit"), validators=[_need(required), Length(max=200)]
+    # The choices (active staff members) are given by the caller.
+    FieldKind.STAFF_MEMBER: lambda label, required, **kw: TranslatedSelectField(
+        label, coerce=int, validators=[InputRequired() if required else Optional()], **kw
     ),
 }
+
+
+def _form_field(field: MoveField, required: bool):
+    description = {"description": _l(field.description)} if field.description else {}
+    return _WIDGETS[field.kind](_l(field.label), required, **description)
 
 
 class _MoveForm(FlaskForm):
@@ -64,11 +56,12 @@ def move_form(edge: Transition, **kwargs) -> FlaskForm:
     class MoveForm(_MoveForm):
         pass
 
-    for name in edge.fields:
-        setattr(MoveForm, name, FIELD_BUILDERS[name](name in edge.requires))
+    for field in edge.move_fields:
+        setattr(MoveForm, field.name, _form_field(field, field.name in edge.requires))
     form = MoveForm(prefix=edge.target.value, **kwargs)
-    if "owner_id" in edge.fields:
-        form.owner_id.choices = owner_choices
+    for field in edge.move_fields:
+        if field.kind == FieldKind.STAFF_MEMBER:
+            getattr(form, field.name).choices = owner_choices
     form.to.data = edge.target.value
     form.move_fields = [getattr(form, name) for name in edge.fields]
     return form

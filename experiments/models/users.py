@@ -74,6 +74,10 @@ class User(UserMixin, db.Model):
         return self.role in STAFF_ROLES
 
     @property
+    def is_applicant(self) -> bool:
+        return self.role == Role.APPLICANT
+
+    @property
     def is_manager(self) -> bool:
         return self.role == Role.MANAGER
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..i18n import number, status_label
-from ..lifecycle import Status
+from ..lifecycle import RECORDING_STATES
 from ..models import (
     Evaluation,
     Expense,
@@ -47,7 +47,7 @@ from . import organisations
 from .inputs import Fields, to_id
 
 # Records are added while the experiment runs or is evaluated; the decision closes it.
-RECORDING_STATES = frozenset({Status.PILOT, Status.EVALUATION})
+
 PARTICIPATION_COLUMNS = ("date", "category", "count", "note")
 REQUIRED_COLUMNS = ("date", "category", "count")
 CSV_MAX_ROWS = 5_000

@@ -5,17 +5,15 @@ from sqlalchemy import select
 
 from ..errors import Conflict, NotAllowed
 from ..extensions import db
-from ..lifecycle import Status
+from ..lifecycle import REVIEWABLE_STATES
 from ..models import REVIEW_CRITERIA, Proposal, Review, User
-
-REVIEWABLE = frozenset({Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO})
 
 
 def save_review(proposal: Proposal, reviewer: User, scores: dict, comment: str) -> Review:
     """Create or replace the reviewer's own review; raises NotAllowed or Conflict."""
     if not reviewer.is_staff:
         raise NotAllowed(_("Only city staff review proposals."))
-    if proposal.status not in REVIEWABLE:
+    if proposal.status not in REVIEWABLE_STATES:
         raise Conflict(_("Proposals are reviewed only while they are being screened."))
     review = db.session.scalar(
         select(Review).where(Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id)

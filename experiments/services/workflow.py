@@ -18,7 +18,7 @@ from ..lifecycle import STAFF_ROLES, Status
 from ..models import Experiment, ExperimentPartner, Proposal, StatusChange, User
 from ..models.types import utcnow
 from ..models.written import writing_language
-from ..rules import PILOT_MAX_MONTHS, REASON_MAX
+from ..rules import LINE_MAX, PILOT_MAX_MONTHS, REASON_MAX
 from ..vocabulary import PartnerRole
 from . import budget, notifications
 from .inputs import Fields, to_id
@@ -62,18 +62,13 @@ def change_status(
     if errors:
         raise Invalid(errors)
 
-    guard = _GUARDS.get((edge.source, edge.target))
-    if guard is not None:
+    if edge.guard is not None:
         try:
-            guard(proposal, values)
+            GUARDS[edge.guard](proposal, values)
         except DomainError:
             db.session.rollback()  # release the budget lock and any half-made change
             raise
-    # The text the move required (a decision to adopt, too) is the history entry's reason.
-    reason_field = next(
-        (f for f in ("question", "answer", "reason", "decision") if f in edge.fields), None
-    )
-    reason = values.get(reason_field) if reason_field else None
+    reason = values.get(edge.reason_field) if edge.reason_field else None
 
     proposal.status = edge.target
     if edge.target == Status.SUBMITTED and proposal.submitted_at is None:
@@ -138,7 +133,7 @@ def _start_pilot(proposal: Proposal, values: dict) -> None:
     owner = db.session.get(User, owner_id) if owner_id is not None else None
     if owner is None or owner.role not in STAFF_ROLES or not owner.active:
         fields.fail("owner_id", _("The owner must be a member of staff or a manager."))
-    city_unit = fields.text("city_unit", values.get("city_unit"), max_length=200)
+    city_unit = fields.text("city_unit", values.get("city_unit"), max_length=LINE_MAX)
     fields.raise_if_any()
     if proposal.experiment is not None:
         raise Conflict(_("This proposal already has an experiment."))
@@ -207,19 +202,13 @@ def _record_decision(proposal: Proposal, values: dict) -> None:
     experiment.language = writing_language()  # of the decision and lessons just written
 
 
-_GUARDS = {
-    (Status.DRAFT, Status.SUBMITTED): _check_submission,
-    (Status.SCREENING, Status.MORE_INFO): _check_texts,
-    (Status.MORE_INFO, Status.SUBMITTED): _check_answer,
-    (Status.SCREENING, Status.REJECTED): _check_texts,
-    **{
-        (t.source, t.target): _check_texts
-        for t in lifecycle.TRANSITIONS
-        if t.target == Status.WITHDRAWN
-    },
-    (Status.SCREENING, Status.PILOT): _start_pilot,
-    (Status.PILOT, Status.EVALUATION): _end_pilot,
-    (Status.PILOT, Status.DISCONTINUED): _discontinue_pilot,
-    (Status.EVALUATION, Status.ADOPTED): _decide,
-    (Status.EVALUATION, Status.DISCONTINUED): _decide,
+# The checks the table's edges name (Transition.guard); each may refuse with a DomainError.
+GUARDS = {
+    "complete_proposal": _check_submission,
+    "texts": _check_texts,
+    "answer": _check_answer,
+    "start_pilot": _start_pilot,
+    "end_pilot": _end_pilot,
+    "discontinue_pilot": _discontinue_pilot,
+    "decide": _decide,
 }

@@ -19,7 +19,7 @@ from ..forms.pilots import (
     PartnerForm,
     RiskForm,
 )
-from ..lifecycle import EXPERIMENT_STATES
+from ..lifecycle import EXPERIMENT_STATES, RECORDING_STATES
 from ..models import Experiment, Programme, Proposal
 from ..services import pilots
 from ..statistics import year_budget
@@ -50,8 +50,8 @@ def index():
         .options(joinedload(Experiment.proposal), joinedload(Experiment.owner))
         .order_by(Experiment.start_date.desc(), Experiment.id.desc())
     ).all()
-    running = [e for e in experiments if e.proposal.status in pilots.RECORDING_STATES]
-    closed = [e for e in experiments if e.proposal.status not in pilots.RECORDING_STATES]
+    running = [e for e in experiments if e.proposal.status in RECORDING_STATES]
+    closed = [e for e in experiments if e.proposal.status not in RECORDING_STATES]
     return render_template("pilots/index.html", running=running, closed=closed)
 
 

@@ -16,7 +16,6 @@ from ..lifecycle import Role, Status
 from ..models import Experiment, ExperimentPartner, Proposal, Review, StatusChange, User
 from ..services import access
 from ..services import proposals as proposal_service
-from ..services.reviews import REVIEWABLE
 from ..services.workflow import allowed_moves_message, change_status
 from .forms import apply_errors, rerender_status
 from .guards import SIGNED_IN, STAFF, allow
@@ -192,8 +191,9 @@ def show(proposal_id: int, posted=None, status_code: int = 200):
         reviews=reviews,
         own_review=own_review,
         Status=Status,
+        DECIDED_STATES=lifecycle.DECIDED_STATES,
         editable=proposal.owner_id == current_user.id and proposal.status in lifecycle.EDITABLE,
-        reviewable=proposal.status in REVIEWABLE,
+        reviewable=proposal.status in lifecycle.REVIEWABLE_STATES,
     ), status_code
 
 
