@@ -52,6 +52,42 @@ def test_wrong_password_and_unknown_address_get_the_same_answer(client, people):
     )
 
 
+@pytest.fixture
+def argon2_verifications(monkeypatch):
+    """The Argon2 hashes that passwords were verified against (the real verification runs, it
+    is only counted; a string that is no Argon2 hash is refused at once, without the work)."""
+    seen = []
+    real = PasswordHasher.verify
+
+    def counted(hasher, password_hash, password):
+        if password_hash.startswith("$argon2"):
+            seen.append(password_hash)
+        return real(hasher, password_hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    return seen
+
+
+def test_an_account_without_a_usable_password_answers_as_slowly_as_a_wrong_password(
+    app, client, people, argon2_verifications
+):
+    with app.app_context():
+        db.session.get(User, people["staff"]).password_hash = "!"  # the demo's generated people
+        db.session.commit()
+    answers = {}
+    for who, password in (("applicant", "nope"), ("staff", "nope"), ("ghost", "nope")):
+        argon2_verifications.clear()
+        answers[who] = client.post(
+            "/login", data={"email": f"{who}@test.example", "password": password}
+        )
+        # One real Argon2id verification each: the same work, so the same time.
+        assert len(argon2_verifications) == 1, who
+    assert {response.status_code for response in answers.values()} == {422}
+    assert answers["staff"].text.replace("staff@", "X@") == answers["applicant"].text.replace(
+        "applicant@", "X@"
+    )
+
+
 def test_a_password_hashed_with_older_parameters_is_rehashed_at_sign_in(app, auth, people):
     with app.app_context():
         user = db.session.get(User, people["staff"])
