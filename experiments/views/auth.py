@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from .. import throttling
 from ..errors import Conflict, Invalid
 from ..extensions import db, limiter
 from ..forms.auth import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
@@ -116,11 +117,11 @@ def _second_factor_owed():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"], deduct_when=failed)
-@limiter.limit("20 per hour", methods=["POST"], key_func=_form_email_key, deduct_when=failed)
 @allow(EVERYONE)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        throttling.check_sign_in(form.email.data)
         user = accounts.authenticate(form.email.data, form.password.data, confirmed_only=False)
         if user is not None and user.email_confirmed_at is None:
             # Only someone who knows the password learns that the address is unconfirmed.
@@ -134,6 +135,7 @@ def login():
         elif user is not None:
             return _sign_in(user, request.args.get("next"))
         else:
+            throttling.sign_in_failed(form.email.data)
             form.email.errors.append(_("The e-mail address or password is wrong."))
     return render_template("auth/login.html", form=form), rerender_status(form)
 
