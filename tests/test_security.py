@@ -355,14 +355,108 @@ def test_verify_second_factor_for_api_tokens(app, people):
         assert not accounts.verify_second_factor(staff, _code(secret))  # used up
 
 
-def test_wrong_codes_are_throttled(make_app):
-    app = make_app(RATELIMIT_ENABLED=True, REQUIRE_TOTP=True)
+def _enrolled(app, user_id: int) -> str:
+    """Give the user a second factor directly; its secret."""
+    secret = new_totp_secret()
     with app.app_context():
-        builders.make_user(Role.STAFF, email="staff@test.example")
-    client = app.test_client()
+        user = db.session.get(User, user_id)
+        user.totp_secret, user.totp_enabled_at = seal(secret), user.created_at
+        db.session.commit()
+    return secret
+
+
+def test_wrong_codes_in_a_row_end_the_sign_in_and_tell_the_owner(app, client, people, outbox):
+    secret = _enrolled(app, people["staff"])
+    with app.app_context():
+        db.session.get(User, people["staff"]).locale = "sv"
+        db.session.commit()
     _password(client, "staff")
-    statuses = [client.post("/login/code", data={"code": "000000"}).status_code for _ in range(6)]
-    assert statuses == [422] * 5 + [429]
+    statuses = [client.post("/login/code", data={"code": "000000"}).status_code for _ in range(4)]
+    assert statuses == [422] * 4 and outbox == []
+    with client.session_transaction() as session:
+        pending = dict(session["pending_login"])  # a copy of the sign-in, to replay
+
+    fifth = client.post("/login/code", data={"code": "000000"})
+    assert fifth.status_code == 302 and fifth.headers["Location"] == "/login"
+    assert "Too many wrong codes" in client.get("/login").text
+    # The owner hears of it, in their language.
+    assert [message.to for message in outbox] == [["staff@test.example"]]
+    assert outbox[0].subject == "Inloggningen i Kokeilu stoppades efter felaktiga koder"
+    assert "/password/forgot" in outbox[0].body
+    # The sign-in is over, even replayed: the right code no longer finishes it.
+    assert client.get("/login/code").headers["Location"] == "/login"
+    with client.session_transaction() as session:
+        session["pending_login"] = pending
+    replayed = client.post("/login/code", data={"code": _code(secret)})
+    assert replayed.status_code == 302 and replayed.headers["Location"] == "/login"
+    assert client.get("/screening").status_code == 302
+
+    # From the password again, the right code signs in; the run of wrong codes starts over.
+    _password(client, "staff")
+    assert client.post("/login/code", data={"code": "000000"}).status_code == 422
+    assert client.post("/login/code", data={"code": _code(secret)}).status_code == 302
+    assert client.get("/screening").status_code == 200
+    with app.app_context():
+        assert db.session.get(User, people["staff"]).totp_failures == 0
+    assert len(outbox) == 1
+
+
+def test_codes_are_guessed_at_most_ten_times_an_hour_per_account(make_app, frozen_clock):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        staff = builders.make_user(Role.STAFF, email="staff@test.example")
+    secret = _enrolled(app, staff)
+    state = app.extensions["mailman"]
+    state.outbox = []
+    client = app.test_client()
+    statuses = []
+    for address in ("10.0.0.1", "10.0.0.2"):  # two runs of five, from two addresses
+        client.post(
+            "/login",
+            data={"email": "staff@test.example", "password": builders.PASSWORD},
+            environ_base={"REMOTE_ADDR": address},
+        )
+        statuses += [
+            client.post(
+                "/login/code", data={"code": "000000"}, environ_base={"REMOTE_ADDR": address}
+            ).status_code
+            for _ in range(5)
+        ]
+    assert statuses == ([422] * 4 + [302]) * 2
+    assert len(state.outbox) == 2
+    _password(client, "staff")
+    capped = client.post("/login/code", data={"code": _code(secret)})
+    assert capped.status_code == 429  # even the right code waits, from any address
+    assert client.get("/login/code").headers["Location"] == "/login"
+
+    frozen_clock.shift(3601)
+    _password(client, "staff")
+    assert client.post("/login/code", data={"code": _code(secret)}).status_code == 302
+
+
+def test_wrong_codes_for_api_tokens_count_too(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        staff = builders.make_user(Role.STAFF, email="staff@test.example")
+    secret = _enrolled(app, staff)
+    state = app.extensions["mailman"]
+    state.outbox = []
+    client = app.test_client()
+    body = {"email": "staff@test.example", "password": builders.PASSWORD, "code": "000000"}
+    statuses = [
+        client.post(
+            "/api/v1/tokens", json=body, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}
+        ).status_code
+        for n in range(10)
+    ]
+    assert statuses == [401] * 10
+    assert [m.subject for m in state.outbox] == ["Sign-in to Kokeilu stopped after wrong codes"] * 2
+    capped = client.post(
+        "/api/v1/tokens",
+        json=body | {"code": _code(secret)},
+        environ_base={"REMOTE_ADDR": "10.0.1.1"},
+    )
+    assert capped.status_code == 429 and "Retry-After" in capped.headers
 
 
 def test_enrolment_keeps_its_key_until_confirmed(app, client, auth):

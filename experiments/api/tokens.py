@@ -1,8 +1,10 @@
 """Bearer tokens for the API, and who the token belongs to."""
 
 from flask_babel import gettext as _
+from werkzeug.exceptions import TooManyRequests
 
 from .. import throttling
+from ..errors import TooManyAttempts
 from ..extensions import limiter
 from ..services import tokens
 from .core import ApiBlueprint, Unauthorised, api_user, authenticated, current_token
@@ -27,7 +29,12 @@ def create_token(credentials):
     under attack, answer 429 for a while.
     """
     throttling.check_sign_in(credentials["email"])
-    issued = tokens.issue_token(credentials["email"], credentials["password"], credentials["code"])
+    try:
+        issued = tokens.issue_token(
+            credentials["email"], credentials["password"], credentials["code"]
+        )
+    except TooManyAttempts as error:  # wrong one-time codes: this account waits a while
+        raise TooManyRequests(description=error.message, retry_after=error.retry_after) from error
     if issued is None:
         throttling.sign_in_failed(credentials["email"])
         raise Unauthorised(_("The e-mail address, password or one-time code is wrong."))

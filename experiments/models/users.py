@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The time step of the last accepted code: each code works once (no replay).
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Wrong one-time codes since the last right one (services.accounts ends sign-ins and
+    # tells the owner at every fifth).
+    totp_failures: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     # Set when the person deleted their account: the row stays, pseudonymised, so that
     # proposals, history and statistics keep their author.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

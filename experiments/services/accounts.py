@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from flask_mailman import EmailMessage
 from sqlalchemy import func, select
 
-from ..errors import Conflict, Invalid
+from .. import throttling
+from ..errors import Conflict, Invalid, TooManyAttempts
 from ..extensions import db
 from ..lifecycle import Role
 from ..models import ApiToken, Feedback, User
@@ -38,9 +39,19 @@ log = logging.getLogger(__name__)
 
 # Roles that must use a second factor when REQUIRE_TOTP is on (production).
 PRIVILEGED_ROLES = frozenset({Role.STAFF, Role.MANAGER, Role.ADMIN})
+# This many wrong one-time codes in a row end the sign-ins waiting for a code (the person
+# starts again from the password), and the owner is told by e-mail.
+WRONG_CODES_IN_A_ROW = 5
 DELETED_NAME = "Deleted user"
 # Columns of the user row that are secrets or bookkeeping, never exported.
-_NOT_EXPORTED = {"password_hash", "totp_secret", "totp_last_step", "session_epoch", "token_hash"}
+_NOT_EXPORTED = {
+    "password_hash",
+    "totp_secret",
+    "totp_last_step",
+    "totp_failures",
+    "session_epoch",
+    "token_hash",
+}
 
 
 def normalise_email(email: str) -> str:
@@ -261,19 +272,50 @@ def second_factor_required(user: User) -> bool:
     return user.has_totp or second_factor_mandatory(user)
 
 
+def code_series(user: User) -> int:
+    """The run of wrong one-time codes under way. A sign-in waiting for its code belongs to
+    the run it began in, and ends when WRONG_CODES_IN_A_ROW wrong codes close that run."""
+    return user.totp_failures // WRONG_CODES_IN_A_ROW
+
+
 def verify_second_factor(user: User, code: str | None) -> bool:
-    """True if the user needs no code, or `code` is their current one-time code (used up)."""
+    """True if the user needs no code, or `code` is their current one-time code (used up).
+
+    Every WRONG_CODES_IN_A_ROW wrong codes in a row end the sign-ins waiting for a code
+    (code_series) and tell the owner by e-mail. Raises TooManyAttempts while the account has
+    had too many wrong codes in the last hour, even for the right code.
+    """
     if not second_factor_required(user):
         return True
     if not user.has_totp or not code:
         return False  # required but not enrolled: enrol in the browser first
+    wait = throttling.code_wait(user.id)
+    if wait is not None:
+        raise TooManyAttempts(_("Too many wrong codes. Wait a while and try again."), wait)
     step = totp_step(unseal(user.totp_secret), code, user.totp_last_step)
     if step is None:
+        _count_wrong_code(user)
         return False
     user.totp_last_step = step
+    user.totp_failures = 0
     user.totp_secret = reseal(user.totp_secret)  # onto the newest key: old ones can retire
     db.session.commit()
     return True
+
+
+def _count_wrong_code(user: User) -> None:
+    throttling.code_failed(user.id)
+    # Counted in the database in one statement: wrong codes sent at once each get their own
+    # number, so exactly one of them is the fifth and sends the mail.
+    failures = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(totp_failures=User.totp_failures + 1)
+        .returning(User.totp_failures)
+    ).scalar_one()
+    db.session.commit()
+    if failures % WRONG_CODES_IN_A_ROW == 0:
+        _mail_wrong_codes(user)
 
 
 def start_totp(user: User) -> str:
@@ -286,6 +328,7 @@ def start_totp(user: User) -> str:
         user.totp_secret = seal(secret)
         user.totp_enabled_at = None
         user.totp_last_step = None
+        user.totp_failures = 0
         db.session.commit()
         return secret
     return unseal(user.totp_secret)
@@ -311,6 +354,7 @@ def disable_totp(user: User, password: str) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
+    user.totp_failures = 0
     db.session.commit()
 
 
@@ -466,6 +510,31 @@ def _mail_password_changed(user: User) -> None:
                     "If you did not do this, reset your password at once and tell the city's "
                     "experiment team."
                 ),
+            ],
+        )
+
+
+def _mail_wrong_codes(user: User) -> None:
+    link = url_for("auth.forgot_password", _external=True)
+    with force_locale(user.locale or "fi"):
+        _send(
+            user.email,
+            _("Sign-in to Kokeilu stopped after wrong codes"),
+            [
+                _("Hello %(name)s,", name=user.name),
+                "",
+                _(
+                    "Someone gave the password of your Kokeilu account and then a wrong "
+                    "one-time code %(n)d times in a row, so we stopped that sign-in.",
+                    n=WRONG_CODES_IN_A_ROW,
+                ),
+                "",
+                _("If it was you, sign in again and give the code your authenticator app shows."),
+                _(
+                    "If it was not you, someone knows your password: choose a new one at once "
+                    "here, and tell the city's experiment team:"
+                ),
+                link,
             ],
         )
 

@@ -15,9 +15,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 
 from .. import throttling
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, Invalid, TooManyAttempts
 from ..extensions import db, limiter
 from ..forms.auth import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from ..models import User
@@ -48,11 +49,6 @@ def _form_email_key() -> str:
     return "account:" + ((request.form.get("email") or "").strip().lower() or "-")
 
 
-def _pending_key() -> str:
-    pending = session.get(PENDING) or {}
-    return f"pending:{pending.get('id', '-')}"
-
-
 def _sign_in(user: User, target: str | None, second_factor: bool = False):
     session.pop(PENDING, None)
     login_user(user)
@@ -70,10 +66,12 @@ def mark_second_factor(user: User, passed: bool = True) -> None:
 
 
 def _pend(user: User, target: str | None) -> None:
-    """Password given: the code step comes next, for a few minutes."""
+    """Password given: the code step comes next, for a few minutes (and until too many
+    wrong codes in a row end it)."""
     session[PENDING] = {
         "id": user.id,
         "epoch": user.session_epoch,
+        "series": accounts.code_series(user),
         "until": time.time() + PENDING_SECONDS,
         "next": local_path(target),
     }
@@ -147,12 +145,13 @@ def _pending_user() -> User | None:
     user = db.session.get(User, pending.get("id"))
     if user is None or not user.active or user.session_epoch != pending.get("epoch"):
         return None
+    if accounts.code_series(user) != pending.get("series"):
+        return None  # ended by wrong codes, here or on another device
     return user
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"], deduct_when=failed)
-@limiter.limit("5 per minute", methods=["POST"], key_func=_pending_key, deduct_when=failed)
 @allow(EVERYONE)
 def second_factor():
     """The one-time code after the password; enrolment first where it is required but off."""
@@ -174,8 +173,12 @@ def second_factor():
             else:
                 flash(_("Two-step sign-in is on."), "success")
                 return _sign_in(user, target, second_factor=True)
-        elif accounts.verify_second_factor(user, form.code.data):
+        elif _code_accepted(user, form.code.data):
             return _sign_in(user, target, second_factor=True)
+        elif accounts.code_series(user) != session[PENDING].get("series"):
+            session.pop(PENDING, None)
+            flash(_("Too many wrong codes. Sign in again from the start."), "error")
+            return redirect(url_for("auth.login"))
         else:
             form.code.errors.append(_("The code is wrong or too old. Enter the current code."))
     enrolment = _enrolment(user, secret) if enrolling else None
@@ -183,6 +186,14 @@ def second_factor():
         render_template("auth/second_factor.html", form=form, enrolment=enrolment),
         rerender_status(form),
     )
+
+
+def _code_accepted(user: User, code: str) -> bool:
+    try:
+        return accounts.verify_second_factor(user, code)
+    except TooManyAttempts as error:
+        session.pop(PENDING, None)
+        raise TooManyRequests(description=error.message, retry_after=error.retry_after) from error
 
 
 def _enrolment(user: User, secret: str) -> dict:
