@@ -20,6 +20,7 @@ from werkzeug.exceptions import TooManyRequests
 from .. import throttling
 from ..errors import Conflict, Invalid, TooManyAttempts
 from ..extensions import db, limiter
+from ..forms.account import PasswordCheckForm
 from ..forms.auth import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from ..models import User
 from ..security import local_path, totp_qr_data_uri, totp_uri
@@ -35,9 +36,10 @@ PENDING = "pending_login"
 PENDING_SECONDS = 300
 # The id of the user who gave a one-time code (or enrolled) when this session signed in.
 SECOND_FACTOR = "second_factor_passed"
-# What a session that still owes its second factor may reach: the code step, signing out,
-# and static files. (The language switch is ?lang= on any page, the code step included.)
-OWING_MAY_USE = frozenset({"auth.second_factor", "auth.logout", "static"})
+# What a session that still owes its second factor may reach: the code step, an enrolment
+# link, signing out, and static files. (The language switch is ?lang= on any page, the code
+# step included.)
+OWING_MAY_USE = frozenset({"auth.second_factor", "auth.enrol", "auth.logout", "static"})
 
 
 def failed(response) -> bool:
@@ -65,15 +67,16 @@ def mark_second_factor(user: User, passed: bool = True) -> None:
         session.pop(SECOND_FACTOR, None)
 
 
-def _pend(user: User, target: str | None) -> None:
+def _pend(user: User, target: str | None, enrolment: str | None = None) -> None:
     """Password given: the code step comes next, for a few minutes (and until too many
-    wrong codes in a row end it)."""
+    wrong codes in a row end it); with an enrolment link, setting up the second factor."""
     session[PENDING] = {
         "id": user.id,
         "epoch": user.session_epoch,
         "series": accounts.code_series(user),
         "until": time.time() + PENDING_SECONDS,
         "next": local_path(target),
+        "enrolment": enrolment,
     }
 
 
@@ -82,8 +85,9 @@ def _second_factor_owed():
     """A staff member, manager or admin signed in without a code gives one before going on.
 
     Sessions that began before REQUIRE_TOTP was on (or before the role needed it) are
-    signed out into the code step (enrolment first where needed), which then leads back
-    to the page asked for. The API authenticates by token, not by this session.
+    signed out into the code step, which then leads back to the page asked for; without a
+    second factor yet, to sign-in, told to use their enrolment link. The API authenticates
+    by token, not by this session.
     """
     if (
         not current_app.config.get("REQUIRE_TOTP")
@@ -97,6 +101,10 @@ def _second_factor_owed():
     if session.get(SECOND_FACTOR) == current_user.id:
         return None
     user = current_user._get_current_object()
+    if accounts.awaits_enrolment(user):
+        logout_user()
+        flash(str(accounts.ENROL_BY_LINK), "error")
+        return redirect(url_for("auth.login"))
     target = None
     if request.method == "GET":
         query = request.query_string.decode("utf-8", "replace")
@@ -127,6 +135,9 @@ def login():
             form.email.errors.append(
                 _("Confirm your e-mail address first. We have sent you a new link.")
             )
+        elif user is not None and accounts.awaits_enrolment(user):
+            # The password alone never sets up the second factor: the link mailed does.
+            form.email.errors.append(str(accounts.ENROL_BY_LINK))
         elif user is not None and accounts.second_factor_required(user):
             _pend(user, request.args.get("next"))
             return redirect(url_for("auth.second_factor"))
@@ -154,20 +165,25 @@ def _pending_user() -> User | None:
 @limiter.limit("10 per minute", methods=["POST"], deduct_when=failed)
 @allow(EVERYONE)
 def second_factor():
-    """The one-time code after the password; enrolment first where it is required but off."""
+    """The one-time code after the password; after an enrolment link, setting it up first."""
     user = _pending_user()
     if user is None:
         session.pop(PENDING, None)
         flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.login"))
     target = session[PENDING].get("next")
+    enrolment = session[PENDING].get("enrolment")
     form = CodeForm()
     enrolling = not user.has_totp
+    if enrolling and not accounts.may_enrol(user, enrolment):
+        session.pop(PENDING, None)
+        flash(str(accounts.ENROL_BY_LINK), "error")
+        return redirect(url_for("auth.login"))
     secret = accounts.start_totp(user) if enrolling else None
     if form.validate_on_submit():
         if enrolling:
             try:
-                accounts.confirm_totp(user, form.code.data)
+                accounts.confirm_totp(user, form.code.data, enrolment)
             except Invalid as error:
                 apply_errors(form, error)
             else:
@@ -186,6 +202,32 @@ def second_factor():
         render_template("auth/second_factor.html", form=form, enrolment=enrolment),
         rerender_status(form),
     )
+
+
+@bp.route("/login/enrol/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"], deduct_when=failed)
+@allow(EVERYONE)
+def enrol(token: str):
+    """An enrolment link: the account's password, then the second factor is set up."""
+    user = accounts.user_for_enrolment(token)
+    if user is None:
+        flash(
+            _(
+                "This enrolment link has expired or was used already. Ask an administrator "
+                "to send a new one."
+            ),
+            "error",
+        )
+        return redirect(url_for("auth.login"))
+    form = PasswordCheckForm()
+    if form.validate_on_submit():
+        throttling.check_sign_in(user.email)
+        if accounts.authenticate(user.email, form.password.data) is not None:
+            _pend(user, None, enrolment=token)
+            return redirect(url_for("auth.second_factor"))
+        throttling.sign_in_failed(user.email)
+        form.password.errors.append(_("Your password is wrong."))
+    return render_template("auth/enrol.html", form=form, account=user), rerender_status(form)
 
 
 def _code_accepted(user: User, code: str) -> bool:
