@@ -303,7 +303,7 @@ def verify_second_factor(user: User, code: str | None) -> bool:
     if not second_factor_required(user):
         return True
     if not user.has_totp or not code:
-        return False  # required but not enrolled: enrol in the browser first
+        return False  # required but not enrolled: the enrolment link comes first
     wait = throttling.code_wait(user.id)
     if wait is not None:
         raise TooManyAttempts(_("Too many wrong codes. Wait a while and try again."), wait)

@@ -172,10 +172,10 @@ def second_factor():
         flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.login"))
     target = session[PENDING].get("next")
-    enrolment = session[PENDING].get("enrolment")
+    link = session[PENDING].get("enrolment")
     form = CodeForm()
     enrolling = not user.has_totp
-    if enrolling and not accounts.may_enrol(user, enrolment):
+    if enrolling and not accounts.may_enrol(user, link):
         session.pop(PENDING, None)
         flash(str(accounts.ENROL_BY_LINK), "error")
         return redirect(url_for("auth.login"))
@@ -183,7 +183,7 @@ def second_factor():
     if form.validate_on_submit():
         if enrolling:
             try:
-                accounts.confirm_totp(user, form.code.data, enrolment)
+                accounts.confirm_totp(user, form.code.data, link)
             except Invalid as error:
                 apply_errors(form, error)
             else:
