@@ -6,6 +6,7 @@ import pytest
 
 from experiments.extensions import db
 from experiments.models import User
+from experiments.models.types import utcnow
 
 
 @pytest.mark.parametrize(
@@ -94,7 +95,7 @@ def test_a_promotion_to_staff_mails_the_link_that_sets_up_the_second_factor(
     # A move between staff roles, or of someone who has a second factor, sends nothing.
     client.post(f"/admin/users/{people['staff']}", data={"role": "manager", "active": "y"})
     with app.app_context():
-        db.session.get(User, people["other"]).totp_enabled_at = db.func.now()
+        db.session.get(User, people["other"]).totp_enabled_at = utcnow()
         db.session.commit()
     client.post(f"/admin/users/{people['other']}", data={"role": "staff", "active": "y"})
     assert len(outbox) == 1
