@@ -40,6 +40,8 @@ class Config:
     # Links sent by e-mail: password reset, confirming a new account's address.
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     EMAIL_CONFIRM_MAX_AGE = timedelta(days=3)
+    # The link with which a new staff, manager or admin account sets up its second factor.
+    TOTP_ENROLMENT_MAX_AGE = timedelta(hours=72)
     # Behind a reverse proxy: how many proxies' X-Forwarded-* headers to trust (0: none).
     PROXY_FIX = 0
     # Strict-Transport-Security max-age in seconds; 0 sends no header.

@@ -53,7 +53,7 @@ def test_commands_answer_in_the_operators_language(monkeypatch, runner, environm
     _operator(monkeypatch, **environment)
     created = _create(runner)
     assert created.exit_code == 0, created.output
-    assert created.output.strip() == CREATED[language]
+    assert created.output.splitlines()[0] == CREATED[language]
     taken = _create(runner)
     assert taken.exit_code == 1
     assert taken.output.strip() == f"Error: {TAKEN[language]}"
@@ -65,3 +65,23 @@ def test_pages_and_work_outside_a_command_keep_their_own_language(monkeypatch, a
     assert '<html lang="fi">' in page.text  # the pages' default, not the server's locale
     with app.app_context():  # e.g. a service called by a worker: the configured default
         assert gettext("City staff") == "City staff"
+
+
+def test_creating_staff_prints_the_link_that_sets_up_their_second_factor(
+    monkeypatch, app, runner, client
+):
+    _operator(monkeypatch)
+    lines = _create(runner).output.splitlines()
+    assert lines[1:] == [
+        "The account sets up two-step sign-in with this link, once, within 72 hours:",
+        lines[2],
+        "Put the address of the service in front of it.",
+    ]
+    assert lines[2].startswith("/login/enrol/")
+    app.config["REQUIRE_TOTP"] = True
+    page = client.get(lines[2])
+    assert page.status_code == 200 and "new@test.example" in page.text
+
+    args = ["users", "create", "--email", "a@test.example", "--name", "A", "--role", "applicant"]
+    applicant = runner.invoke(args=[*args, "--password", builders.PASSWORD])
+    assert len(applicant.output.splitlines()) == 1  # applicants turn it on themselves

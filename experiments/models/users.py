@@ -49,6 +49,13 @@ class User(UserMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The time step of the last accepted code: each code works once (no replay).
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Wrong one-time codes since the last right one (services.accounts ends sign-ins and
+    # tells the owner at every fifth).
+    totp_failures: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    # Random, set when an enrolment link is sent to a staff, manager or admin account and
+    # cleared when the second factor is set up: the link is bound to it, so it works once,
+    # and a newer link replaces the older ones.
+    totp_enrolment_nonce: Mapped[str | None] = mapped_column(sa.String(64))
     # Set when the person deleted their account: the row stays, pseudonymised, so that
     # proposals, history and statistics keep their author.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

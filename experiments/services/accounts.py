@@ -8,14 +8,17 @@ from enum import Enum
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_mailman import EmailMessage
 from sqlalchemy import func, select
 
-from ..errors import Conflict, Invalid
+from .. import throttling
+from ..errors import Conflict, Invalid, NotAllowed, TooManyAttempts
 from ..extensions import db
+from ..i18n import role_label
 from ..lifecycle import Role
 from ..models import ApiToken, Feedback, User
 from ..models.types import utcnow
@@ -38,9 +41,26 @@ log = logging.getLogger(__name__)
 
 # Roles that must use a second factor when REQUIRE_TOTP is on (production).
 PRIVILEGED_ROLES = frozenset({Role.STAFF, Role.MANAGER, Role.ADMIN})
+# This many wrong one-time codes in a row end the sign-ins waiting for a code (the person
+# starts again from the password), and the owner is told by e-mail.
+WRONG_CODES_IN_A_ROW = 5
+# What staff, managers and admins without a second factor hear when REQUIRE_TOTP is on.
+ENROL_BY_LINK = _l(
+    "Your role signs in with a one-time code, and your account has not set it up yet. Use "
+    "the enrolment link we sent you by e-mail; if it has expired, ask an administrator to "
+    "send a new one."
+)
 DELETED_NAME = "Deleted user"
 # Columns of the user row that are secrets or bookkeeping, never exported.
-_NOT_EXPORTED = {"password_hash", "totp_secret", "totp_last_step", "session_epoch", "token_hash"}
+_NOT_EXPORTED = {
+    "password_hash",
+    "totp_secret",
+    "totp_last_step",
+    "totp_failures",
+    "totp_enrolment_nonce",
+    "session_epoch",
+    "token_hash",
+}
 
 
 def normalise_email(email: str) -> str:
@@ -62,7 +82,11 @@ def _check_new_password(password: str, email: str, field: str = "password") -> N
 
 
 def create_user(email, name, password, role=Role.APPLICANT, **fields) -> User:
-    """Create and commit a confirmed user (CLI, admin); raises Invalid (taken, weak)."""
+    """Create and commit a confirmed user (CLI, admin); raises Invalid (taken, weak).
+
+    A staff, manager or admin account can then set up its second factor only with
+    enrolment_link(user): show it to the person, or mail_enrolment_link(user).
+    """
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
     if find_user(email) is not None:
@@ -81,6 +105,8 @@ def create_user(email, name, password, role=Role.APPLICANT, **fields) -> User:
         role=Role(role),
         **fields,
     )
+    if user.role in PRIVILEGED_ROLES:
+        prepare_enrolment(user)
     db.session.add(user)
     db.session.commit()
     return user
@@ -261,19 +287,50 @@ def second_factor_required(user: User) -> bool:
     return user.has_totp or second_factor_mandatory(user)
 
 
+def code_series(user: User) -> int:
+    """The run of wrong one-time codes under way. A sign-in waiting for its code belongs to
+    the run it began in, and ends when WRONG_CODES_IN_A_ROW wrong codes close that run."""
+    return user.totp_failures // WRONG_CODES_IN_A_ROW
+
+
 def verify_second_factor(user: User, code: str | None) -> bool:
-    """True if the user needs no code, or `code` is their current one-time code (used up)."""
+    """True if the user needs no code, or `code` is their current one-time code (used up).
+
+    Every WRONG_CODES_IN_A_ROW wrong codes in a row end the sign-ins waiting for a code
+    (code_series) and tell the owner by e-mail. Raises TooManyAttempts while the account has
+    had too many wrong codes in the last hour, even for the right code.
+    """
     if not second_factor_required(user):
         return True
     if not user.has_totp or not code:
-        return False  # required but not enrolled: enrol in the browser first
+        return False  # required but not enrolled: the enrolment link comes first
+    wait = throttling.code_wait(user.id)
+    if wait is not None:
+        raise TooManyAttempts(_("Too many wrong codes. Wait a while and try again."), wait)
     step = totp_step(unseal(user.totp_secret), code, user.totp_last_step)
     if step is None:
+        _count_wrong_code(user)
         return False
     user.totp_last_step = step
+    user.totp_failures = 0
     user.totp_secret = reseal(user.totp_secret)  # onto the newest key: old ones can retire
     db.session.commit()
     return True
+
+
+def _count_wrong_code(user: User) -> None:
+    throttling.code_failed(user.id)
+    # Counted in the database in one statement: wrong codes sent at once each get their own
+    # number, so exactly one of them is the fifth and sends the mail.
+    failures = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(totp_failures=User.totp_failures + 1)
+        .returning(User.totp_failures)
+    ).scalar_one()
+    db.session.commit()
+    if failures % WRONG_CODES_IN_A_ROW == 0:
+        _mail_wrong_codes(user)
 
 
 def start_totp(user: User) -> str:
@@ -286,20 +343,117 @@ def start_totp(user: User) -> str:
         user.totp_secret = seal(secret)
         user.totp_enabled_at = None
         user.totp_last_step = None
+        user.totp_failures = 0
         db.session.commit()
         return secret
     return unseal(user.totp_secret)
 
 
-def confirm_totp(user: User, code: str) -> None:
-    """Turn the second factor on with a first valid code; raises Invalid."""
+def confirm_totp(user: User, code: str, enrolment: str | None = None) -> None:
+    """Turn the second factor on with a first valid code; the enrolment link is used up.
+
+    Where the role requires a second factor, only with `enrolment`, the account's valid
+    enrolment link: knowing the password alone must not let anyone set it up. Raises
+    NotAllowed without that link, Invalid for a wrong code.
+    """
+    if second_factor_mandatory(user) and not may_enrol(user, enrolment):
+        raise NotAllowed(str(ENROL_BY_LINK))
     step = totp_step(unseal(user.totp_secret), code or "", None) if user.totp_secret else None
     if step is None:
         raise Invalid({"code": [_("The code is wrong or too old. Enter the current code.")]})
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
+    user.totp_enrolment_nonce = None
     user.session_epoch += 1  # sessions signed in without the code end
     db.session.commit()
+
+
+def needs_enrolment_link(user: User) -> bool:
+    """Whether the account (active staff, manager or admin without a second factor) sets up
+    its second factor with an enrolment link."""
+    return user.active and user.role in PRIVILEGED_ROLES and not user.has_totp
+
+
+def awaits_enrolment(user: User) -> bool:
+    """Whether the user must give a one-time code but has not set up the second factor: only
+    their enrolment link lets them."""
+    return second_factor_mandatory(user) and not user.has_totp
+
+
+def prepare_enrolment(user: User) -> None:
+    """Make a new enrolment link possible and the earlier ones stop working; the caller
+    commits, then sends it (mail_enrolment_link) or shows it (enrolment_link)."""
+    user.totp_enrolment_nonce = secrets.token_urlsafe(32)
+
+
+def enrolment_link(user: User) -> str:
+    """The user's enrolment link: signed, valid for TOTP_ENROLMENT_MAX_AGE from now, and only
+    until the second factor is set up or a newer link is prepared. Absolute when the site's
+    address is known (a request, SERVER_NAME), else the path (the command line)."""
+    token = sign("totp-enrol", {"id": user.id, "n": fingerprint(user.totp_enrolment_nonce)})
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for("auth.enrol", token=token, _external=True)
+    return current_app.url_map.bind("localhost").build("auth.enrol", {"token": token})
+
+
+def user_for_enrolment(token: str | None) -> User | None:
+    """The user an enrolment link was made for, while it is unexpired and not used up."""
+    if not token:
+        return None
+    max_age = int(current_app.config["TOTP_ENROLMENT_MAX_AGE"].total_seconds())
+    payload = unsign("totp-enrol", token, max_age)
+    user = _user_of(payload)
+    if (
+        user is None
+        or not user.active
+        or user.has_totp
+        or user.totp_enrolment_nonce is None
+        or payload.get("n") != fingerprint(user.totp_enrolment_nonce)
+    ):
+        return None
+    return user
+
+
+def may_enrol(user: User, enrolment: str | None) -> bool:
+    """Whether the user may set up a second factor now: anyone whose role does not require
+    one; otherwise only with their own valid enrolment link."""
+    if not second_factor_mandatory(user):
+        return True
+    linked = user_for_enrolment(enrolment)
+    return linked is not None and linked.id == user.id
+
+
+def mail_enrolment_link(user: User) -> None:
+    """Send the user their enrolment link, in their language (after the commit that
+    prepared it)."""
+    link = enrolment_link(user)
+    hours = int(current_app.config["TOTP_ENROLMENT_MAX_AGE"].total_seconds() // 3600)
+    with force_locale(user.locale or "fi"):
+        _send(
+            user.email,
+            _("Set up two-step sign-in for Kokeilu"),
+            [
+                _("Hello %(name)s,", name=user.name),
+                "",
+                _(
+                    "Your Kokeilu account has the role %(role)s. It signs in with a password "
+                    "and a one-time code from an authenticator app.",
+                    role=role_label(user.role),
+                ),
+                "",
+                _(
+                    "Set up the app with this link within %(hours)d hours. The link works once "
+                    "and asks for your password first:",
+                    hours=hours,
+                ),
+                link,
+                "",
+                _(
+                    "If the link has expired, ask an administrator to send a new one. If you "
+                    "did not expect this message, tell the city's experiment team."
+                ),
+            ],
+        )
 
 
 def disable_totp(user: User, password: str) -> None:
@@ -311,6 +465,7 @@ def disable_totp(user: User, password: str) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
+    user.totp_failures = 0
     db.session.commit()
 
 
@@ -367,6 +522,7 @@ def delete_account(user: User, password: str) -> None:
     user.email = f"deleted-user-{user.id}"  # unique, and not an address
     user.password_hash = "!" + secrets.token_hex(16)  # no password verifies against it
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
+    user.totp_enrolment_nonce = None
     user.password_changed_at = None
     user.active = False
     user.deleted_at = now
@@ -466,6 +622,31 @@ def _mail_password_changed(user: User) -> None:
                     "If you did not do this, reset your password at once and tell the city's "
                     "experiment team."
                 ),
+            ],
+        )
+
+
+def _mail_wrong_codes(user: User) -> None:
+    link = url_for("auth.forgot_password", _external=True)
+    with force_locale(user.locale or "fi"):
+        _send(
+            user.email,
+            _("Sign-in to Kokeilu stopped after wrong codes"),
+            [
+                _("Hello %(name)s,", name=user.name),
+                "",
+                _(
+                    "Someone gave the password of your Kokeilu account and then a wrong "
+                    "one-time code %(n)d times in a row, so we stopped that sign-in.",
+                    n=WRONG_CODES_IN_A_ROW,
+                ),
+                "",
+                _("If it was you, sign in again and give the code your authenticator app shows."),
+                _(
+                    "If it was not you, someone knows your password: choose a new one at once "
+                    "here, and tell the city's experiment team:"
+                ),
+                link,
             ],
         )
 

@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..forms.admin import AccountForm
 from ..lifecycle import Role
 from ..models import User
 from ..queries import Page
-from ..services.admin import change_account
+from ..services import accounts
+from ..services.admin import change_account, send_enrolment_link
 from .forms import apply_errors, rerender_status
 from .guards import allow
 
@@ -55,4 +56,23 @@ def user(user_id: int):
         else:
             flash(_("The account of %(name)s is saved.", name=account.name), "success")
             return redirect(url_for(".users"))
-    return render_template("admin/user.html", form=form, account=account), rerender_status(form)
+    return render_template(
+        "admin/user.html",
+        form=form,
+        account=account,
+        enrolment_link_due=accounts.needs_enrolment_link(account),
+    ), rerender_status(form)
+
+
+@bp.post("/users/<int:user_id>/enrolment-link")
+@allow(Role.ADMIN)
+def enrolment_link(user_id: int):
+    """Mail the account a new link to set up its second factor."""
+    account = db.get_or_404(User, user_id)
+    try:
+        send_enrolment_link(current_user, account)
+    except Conflict as error:
+        flash(error.message, "error")
+    else:
+        flash(_("A new enrolment link was sent to %(email)s.", email=account.email), "success")
+    return redirect(url_for(".user", user_id=account.id))
