@@ -69,11 +69,12 @@ lock: install
 	$(LOCK) requirements-dev.in -o requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache
 
-# The benchmark (issue 9; several minutes; not part of `make test`): data sets of 10,000 and
-# 100,000 proposals in bench/out/, gunicorn on loopback, wrk, ratios to the stack's ceiling
-# (../shared/bench). BENCH_ARGS passes options, e.g. BENCH_ARGS=--reuse. See bench/RESULTS.md.
+# The benchmark (several minutes; not part of `make test`): data sets of 10,000 and 100,000
+# proposals in bench/out/, gunicorn on loopback, wrk, ratios to the stack's ceiling
+# (../shared/bench), checked against its targets. BENCH_ARGS passes options, e.g.
+# BENCH_ARGS=--reuse. See bench/RESULTS.md.
 .PHONY: bench
 bench: install translations
 	@command -v wrk >/dev/null 2>&1 || { S=$$([ "$$(id -u)" = 0 ] || echo sudo); \
