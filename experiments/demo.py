@@ -24,7 +24,7 @@ from flask_babel import format_decimal, gettext
 from sqlalchemy import func, insert, select
 
 from . import demo_texts as texts
-from .demo_scorecard import ensure_scorecard  # the programme scorecard (issue 8)
+from .demo_scorecard import ensure_scorecard  # the programme scorecard
 from .extensions import db
 from .lifecycle import EXPERIMENT_STATES, Role, Status
 from .models import (
@@ -188,7 +188,7 @@ def load_scale(n: int) -> str:
     )
 
 
-# --- planning ------------------------------------------------------------------------------
+# Planning: every proposal is planned in memory (PlannedProposal), then written in bulk.
 
 
 @dataclass

@@ -105,7 +105,7 @@ def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable]) -> bytes
     return output.getvalue()
 
 
-# --- the proposals export (managers) -------------------------------------------------------
+# The proposals export, for managers.
 
 PROPOSAL_COLUMNS = (
     "id",
@@ -278,7 +278,7 @@ def _code(value) -> str | None:
     return None if value is None else str(value)
 
 
-# --- the statistics export -----------------------------------------------------------------
+# The statistics export.
 
 STATISTICS_COLUMNS = ("figure", "key", "value")
 

@@ -149,7 +149,7 @@ class ProgrammeStatistics:
         return sum(self.participants.values())
 
 
-# --- expressions that differ between SQLite and PostgreSQL --------------------------------
+# Expressions that differ between SQLite and PostgreSQL.
 
 
 def _dialect() -> str:
@@ -198,7 +198,7 @@ def _reached(status: Status):
     return exists().where(StatusChange.proposal_id == Proposal.id, StatusChange.to_status == status)
 
 
-# --- the statistics ------------------------------------------------------------------------
+# The statistics themselves, as SQL aggregates.
 
 
 def _cohort(programme_id: int, call_id: int | None, year: int | None) -> list:
@@ -462,7 +462,7 @@ def _days(value) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-# --- JSON (SPEC "Statistics JSON"), shared by the API and the exports ----------------------
+# The statistics as JSON (SPEC "Statistics JSON"), shared by the API and the exports.
 
 
 def statistics_json(stats: ProgrammeStatistics) -> dict:
@@ -510,7 +510,7 @@ def _decimal_string(value: Decimal) -> str:
     return f"{value.quantize(CENT)}"
 
 
-# --- programmes to choose from -------------------------------------------------------------
+# The programmes to choose from.
 
 
 def programme_refs() -> list[ProgrammeRef]:

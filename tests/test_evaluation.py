@@ -59,7 +59,7 @@ def _pilot_fields(people, **overrides):
     return fields
 
 
-# --- screening → pilot ----------------------------------------------------------------
+# Screening → pilot.
 
 
 def test_a_manager_starts_a_pilot_and_the_consortium_carries_over(app, people, programme, outbox):
@@ -256,7 +256,7 @@ def test_staff_may_not_start_a_pilot_through_the_page(app, client, auth, screeni
     assert _state(app, screening) == (Status.SCREENING, False, 0)
 
 
-# --- pilot → evaluation, pilot → discontinued -----------------------------------------
+# Pilot → evaluation, and pilot → discontinued.
 
 
 @pytest.fixture
@@ -349,7 +349,7 @@ def test_a_manager_discontinues_a_running_pilot(app, people, running):
     assert _state(app, proposal_id) == (Status.DISCONTINUED, True, 1)
 
 
-# --- evaluation → adopted / discontinued ----------------------------------------------
+# Evaluation → adopted or discontinued.
 
 
 @pytest.fixture
@@ -429,7 +429,7 @@ def test_moves_outside_the_table_are_conflicts(app, people, programme, source, t
     assert _state(app, proposal_id)[0] == source
 
 
-# --- the evaluation -------------------------------------------------------------------
+# The evaluation form.
 
 GOOD = {
     "evaluation-got_users": "yes",

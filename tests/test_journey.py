@@ -127,8 +127,8 @@ def _moves(app, proposal_id):
 def test_newcomer_journey_from_a_new_call_to_the_screening_decision(
     app, client, auth, people, outbox
 ):
-    """Issue 2's "done when", page by page: a manager opens a call, a resident signs up and
-    proposes, staff screen, ask, read the answer and decide."""
+    """Page by page: a manager opens a call, a resident signs up and proposes, staff screen,
+    ask, read the answer and decide."""
     year = date.today().year
     auth.login("manager")
     client.get("/?lang=en")

@@ -45,7 +45,7 @@ def _start(app, experiment_id) -> date:
         return db.session.get(Experiment, experiment_id).start_date
 
 
-# --- partners -------------------------------------------------------------------------
+# Partners.
 
 
 def test_a_new_partner_is_verified_and_never_duplicated(app, staff, pilot, people, programme):
@@ -235,7 +235,7 @@ def _iso(day: date) -> str:
     return day.isoformat()
 
 
-# --- participation --------------------------------------------------------------------
+# Participation.
 
 
 def test_participants_are_recorded_by_hand(app, staff, pilot):
@@ -430,7 +430,7 @@ def test_exactly_5000_rows_are_accepted(app, staff, pilot):
     assert "The latest 100 of 5,000 participation records" in page
 
 
-# --- expenses -------------------------------------------------------------------------
+# Expenses.
 
 
 def test_expenses_show_spent_against_allocated_and_warn_over(app, staff, pilot):
@@ -518,7 +518,7 @@ def test_bad_expense_fields_are_refused(app, staff, pilot, fields, message):
     assert count(app, Expense) == 0
 
 
-# --- risks ----------------------------------------------------------------------------
+# Risks.
 
 
 def test_risks_are_listed_and_placed_in_the_matrix(app, staff, pilot):
@@ -676,7 +676,7 @@ def test_a_decided_experiments_risks_are_kept_as_they_were(app, staff, people, p
         assert db.session.get(Risk, rid).status == "red"
 
 
-# --- when additions are allowed -------------------------------------------------------
+# When additions are allowed.
 
 
 def test_records_may_be_added_in_evaluation(app, staff, people, programme):
@@ -742,7 +742,7 @@ def test_nothing_is_added_after_the_decision(app, staff, people, programme, stat
             )
 
 
-# --- the proposal page ----------------------------------------------------------------
+# The proposal page.
 
 
 def test_the_proposal_page_shows_the_applicant_the_public_facts(

@@ -82,7 +82,7 @@ def assert_same_count(small: list[str], large: list[str]) -> None:
     )
 
 
-# --- builders: rows of every kind a page may show ---------------------------------------
+# Builders: rows of every kind a page may show.
 
 
 def _people(n: int, role=Role.STAFF) -> list[int]:
@@ -189,7 +189,7 @@ def _proposals(
     return made
 
 
-# --- the pages ------------------------------------------------------------------------------
+# The pages.
 
 
 def test_staff_queue(app, client, auth, people, programme):

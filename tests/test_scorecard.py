@@ -193,7 +193,7 @@ def _goal_form(programme_id, **overrides):
     return data
 
 
-# --- computed actuals ----------------------------------------------------------------------
+# Computed actuals.
 
 
 def test_every_computed_actual_equals_the_statistics(app, client, dataset):
@@ -246,7 +246,7 @@ def test_progress_in_both_directions():
     assert progress(None, Decimal("10"), GoalDirection.AT_LEAST) is None
 
 
-# --- follow-ups ----------------------------------------------------------------------------
+# Follow-ups.
 
 
 def test_a_follow_up_snapshot_stays_when_later_records_change(app, client, auth, dataset):
@@ -314,7 +314,7 @@ def test_a_manual_goal_takes_its_value_from_the_latest_follow_up(
     assert rows.trends[goal] == ["3.50", "4.20"]
 
 
-# --- permissions ---------------------------------------------------------------------------
+# Permissions.
 
 
 @pytest.fixture
@@ -450,7 +450,7 @@ def test_the_service_refuses_everyone_but_managers(app, card):
             service.create_risk(programme, _user("staff"), {})
 
 
-# --- managing goals and risks --------------------------------------------------------------
+# Managing goals and risks.
 
 
 def test_a_manager_defines_edits_and_removes_a_goal(app, client, auth, programme):
@@ -519,7 +519,7 @@ def test_a_manager_records_and_reassesses_a_risk(app, client, auth, programme):
         assert db.session.get(ProgrammeRisk, risk_id) is None
 
 
-# --- bad input -----------------------------------------------------------------------------
+# Bad input.
 
 
 def _count(model) -> int:
@@ -656,7 +656,7 @@ def test_a_bad_risk_is_refused(app, client, auth, programme, overrides, field):
         assert _count(ProgrammeRisk) == 0
 
 
-# --- export --------------------------------------------------------------------------------
+# The export.
 
 
 def test_the_export_holds_the_numbers_of_the_page(app, client, auth, card):

@@ -178,7 +178,7 @@ def text_in(max_length: int, min_length: int | None = None, **kwargs) -> Text:
     return Text(validate=validate.Length(min=min_length, max=max_length), **kwargs)
 
 
-# --- Errors and tokens -----------------------------------------------------------------
+# Errors and tokens.
 
 
 class ProblemSchema(Schema):
@@ -217,7 +217,7 @@ class MeSchema(Schema):
     role = one_of(Role, required=True)
 
 
-# --- Programmes -------------------------------------------------------------------------
+# Programmes.
 
 
 class ProgrammeSchema(Schema):
@@ -231,7 +231,7 @@ class ProgrammeListSchema(Schema):
     items = fields.List(fields.Nested(ProgrammeSchema), required=True)
 
 
-# --- Proposals --------------------------------------------------------------------------
+# Proposals.
 
 
 class PersonSchema(Schema):
@@ -461,7 +461,7 @@ class ReviewSchema(Schema):
     updated_at = fields.DateTime(required=True)
 
 
-# --- Experiments: partners, participation, expenses, risks, evaluation -------------------
+# Experiments: partners, participation, expenses, risks, evaluation.
 
 
 class PartnerOrganisationInSchema(Schema):
@@ -582,7 +582,7 @@ class EvaluationSchema(Schema):
     updated_at = fields.DateTime(required=True)
 
 
-# --- Statistics -------------------------------------------------------------------------
+# Statistics.
 
 
 class StatisticsQuerySchema(Schema):
@@ -652,7 +652,7 @@ class StatisticsSchema(Schema):
     median_experiment_days = fields.Float(required=True, allow_none=True)
 
 
-# --- Open data: the public experiments (CC BY 4.0) ---------------------------------------
+# Open data: the public experiments (CC BY 4.0).
 
 
 class PublicQuerySchema(PageQuerySchema):

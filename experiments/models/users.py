@@ -9,13 +9,13 @@ from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..lifecycle import STAFF_ROLES, Role
 from ..vocabulary import OrganisationType, ProposerType
 from .types import UTCDateTime, code_enum, utcnow
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), index=True)
     type: Mapped[OrganisationType] = mapped_column(code_enum(OrganisationType, "org_type"))
@@ -24,7 +24,8 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class User(UserMixin, db.Model):
+# flask_login has no type information, so UserMixin is Any to the type checker.
+class User(UserMixin, Model):  # type: ignore[misc]
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))

@@ -118,7 +118,7 @@ def _commit(conflict_message: str) -> None:
         raise Conflict(conflict_message) from error
 
 
-# --- partners -------------------------------------------------------------------------
+# An experiment's partners.
 
 
 def add_partner(
@@ -210,7 +210,7 @@ def organisation_choices() -> list[tuple[int, str]]:
     ]
 
 
-# --- participation --------------------------------------------------------------------
+# An experiment's participation: how many people of a category took part on a date.
 
 
 def record_participation(experiment: Experiment, actor: User, rows) -> list[Participation]:
@@ -396,7 +396,7 @@ def recent_participation(experiment: Experiment, limit: int = 100):
     return rows, total
 
 
-# --- expenses -------------------------------------------------------------------------
+# An experiment's expenses.
 
 
 def record_expense(experiment: Experiment, actor: User, *, date, amount, description) -> Expense:
@@ -443,7 +443,7 @@ def spending(experiment: Experiment) -> Spending:
     return Spending(experiment.allocated_budget, Decimal(spent or 0).quantize(Decimal("0.01")))
 
 
-# --- risks ----------------------------------------------------------------------------
+# An experiment's risks.
 
 
 def add_risk(experiment: Experiment, actor: User, **values) -> Risk:
@@ -527,7 +527,7 @@ def risk_matrix(risks) -> list[tuple[int, list[MatrixCell]]]:
     ]
 
 
-# --- evaluation -----------------------------------------------------------------------
+# An experiment's evaluation.
 
 
 def save_evaluation(experiment: Experiment, actor: User, **values) -> Evaluation:

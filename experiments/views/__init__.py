@@ -36,10 +36,10 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
-    from .scorecard import bp as scorecard_bp  # the programme scorecard (issue 8)
+    from .scorecard import bp as scorecard_bp  # the programme scorecard
 
     app.register_blueprint(scorecard_bp)
-    from .account import bp as account_bp  # own account, privacy notice (issue 6)
+    from .account import bp as account_bp  # own account, privacy notice
 
     app.register_blueprint(account_bp)
     from . import outbox  # development only: e-mail written to files
