@@ -9,7 +9,8 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
-from experiments import demo
+from experiments.demo.storyline import load_demo
+from experiments.demo.users import DEMO_USERS
 from experiments.extensions import db
 from experiments.lifecycle import EXPERIMENT_STATES, Role, Status
 from experiments.models import (
@@ -31,7 +32,7 @@ from tests import builders
 def demo_users(ctx):
     """The demo users made in advance with the builders' one hash: argon2 is slow on purpose,
     and load_demo() keeps users it finds."""
-    for email, name, role, _password in demo.DEMO_USERS:
+    for email, name, role, _password in DEMO_USERS:
         builders.make_user(role, email=email, name=name)
 
 
@@ -54,7 +55,7 @@ def _counts():
 
 
 def test_demo_shows_the_published_figures(demo_users):
-    demo.load_demo()
+    load_demo()
     stats = programme_statistics(_programme_id())
 
     assert len(stats.by_call) == 4
@@ -73,7 +74,7 @@ def test_demo_shows_the_published_figures(demo_users):
 
 
 def test_demo_partners_are_companies_and_communities_above_seventy(demo_users):
-    demo.load_demo()
+    load_demo()
     distinct = db.session.scalar(
         select(func.count(func.distinct(ExperimentPartner.organisation_id)))
         .join(Organisation, Organisation.id == ExperimentPartner.organisation_id)
@@ -83,7 +84,7 @@ def test_demo_partners_are_companies_and_communities_above_seventy(demo_users):
 
 
 def test_demo_experiments_are_shaped_like_the_real_ones(demo_users):
-    demo.load_demo()
+    load_demo()
     rows = db.session.execute(
         select(
             Experiment.allocated_budget,
@@ -103,7 +104,7 @@ def test_demo_experiments_are_shaped_like_the_real_ones(demo_users):
 
 
 def test_every_move_has_its_history_row(demo_users):
-    demo.load_demo()
+    load_demo()
     programme_id = _programme_id()
     # The last history entry of every submitted proposal leads to its status; versions count
     # the moves.
@@ -132,16 +133,16 @@ def test_every_move_has_its_history_row(demo_users):
 
 
 def test_demo_is_idempotent(demo_users):
-    demo.load_demo()
+    load_demo()
     counts = _counts()
     figures = statistics_json(programme_statistics(_programme_id()))
-    demo.load_demo()
+    load_demo()
     assert _counts() == counts
     assert statistics_json(programme_statistics(_programme_id())) == figures
 
 
 def test_demo_has_an_open_programme_with_nothing_allocated(demo_users):
-    demo.load_demo()
+    load_demo()
     programme = default_programme()
     assert programme is not None and programme.start_year <= date.today().year
     stats = programme_statistics(programme.id)
@@ -150,15 +151,15 @@ def test_demo_has_an_open_programme_with_nothing_allocated(demo_users):
 
 
 def test_demo_users_one_per_role(demo_users):
-    demo.load_demo()
+    load_demo()
     roles = db.session.scalars(
-        select(User.role).where(User.email.in_([u[0] for u in demo.DEMO_USERS]))
+        select(User.role).where(User.email.in_([u[0] for u in DEMO_USERS]))
     ).all()
     assert sorted(roles) == sorted(Role)
 
 
 def test_texts_are_real_words_in_finnish_and_english(demo_users):
-    demo.load_demo()
+    load_demo()
     titles = db.session.scalars(
         select(Proposal.title).where(Proposal.programme_id == _programme_id())
     ).all()
@@ -174,7 +175,7 @@ def test_demo_command_and_documented_passwords(runner, ctx):
     assert "Digital Agenda" in result.output
     from experiments.security import verify_password
 
-    email, _name, _role, password = demo.DEMO_USERS[2]
+    email, _name, _role, password = DEMO_USERS[2]
     user = db.session.scalar(select(User).where(User.email == email))
     assert verify_password(user.password_hash, password)
 
