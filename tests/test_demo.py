@@ -2,6 +2,7 @@
 `--scale N`."""
 
 import re
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -9,16 +10,19 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
+from experiments.demo.draws import DemoRandom, money_split
 from experiments.demo.storyline import load_demo
 from experiments.demo.users import DEMO_USERS
 from experiments.extensions import db
 from experiments.lifecycle import EXPERIMENT_STATES, Role, Status
 from experiments.models import (
     Call,
+    Expense,
     Experiment,
     ExperimentPartner,
     Organisation,
     Programme,
+    ProgrammeYear,
     Proposal,
     StatusChange,
     User,
@@ -203,3 +207,70 @@ def test_scale_generates_the_same_shape(runner, demo_users):
     again = runner.invoke(args=["demo", "--scale", "200"])
     assert "already exists" in again.output
     assert programme_statistics(stats.programme.id) == stats
+
+
+def _exact(amount) -> bool:
+    return type(amount) is Decimal and amount.as_tuple().exponent >= -2
+
+
+def test_scale_money_is_exact_to_the_cent(runner, demo_users):
+    result = runner.invoke(args=["demo", "--scale", "300"])
+    assert result.exit_code == 0, result.output
+    programme_id = _programme_id("Scale test 300")
+    in_programme = Proposal.programme_id == programme_id
+    budgets = dict(
+        db.session.execute(
+            select(Experiment.id, Experiment.allocated_budget)
+            .join(Experiment.proposal)
+            .where(in_programme)
+        ).all()
+    )
+    starts = dict(
+        db.session.execute(
+            select(Experiment.id, Experiment.start_date)
+            .join(Experiment.proposal)
+            .where(in_programme)
+        ).all()
+    )
+    expenses = db.session.execute(
+        select(Expense.experiment_id, Expense.date, Expense.amount)
+        .join(Experiment, Experiment.id == Expense.experiment_id)
+        .join(Experiment.proposal)
+        .where(in_programme)
+    ).all()
+    requested = db.session.scalars(select(Proposal.requested_budget).where(in_programme)).all()
+    annual = db.session.scalars(
+        select(ProgrammeYear.annual_budget).where(ProgrammeYear.programme_id == programme_id)
+    ).all()
+    money = [*budgets.values(), *requested, *annual, *(amount for *_, amount in expenses)]
+    assert expenses and all(_exact(amount) for amount in money)
+
+    spent: dict[int, Decimal] = defaultdict(Decimal)
+    for experiment_id, _date, amount in expenses:
+        spent[experiment_id] += amount
+    summed = db.session.execute(
+        select(Expense.experiment_id, func.sum(Expense.amount))
+        .where(Expense.experiment_id.in_(budgets))
+        .group_by(Expense.experiment_id)
+    ).all()
+    assert dict(summed) == spent
+    assert all(spent[e] <= budgets[e] for e in spent)
+
+    by_year: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for experiment_id, budget in budgets.items():
+        by_year[starts[experiment_id].year][0] += budget
+    for _experiment_id, day, amount in expenses:
+        by_year[day.year][1] += amount
+    stats = programme_statistics(programme_id)
+    assert [(b.year, b.allocated, b.spent) for b in stats.budget] == [
+        (b.year, *by_year[b.year]) for b in stats.budget
+    ]
+
+
+@pytest.mark.parametrize("total", ["100.00", "8765.43", "30000.00", "29999.99"])
+@pytest.mark.parametrize("parts", [2, 3, 5])
+def test_money_split_gives_whole_cents_summing_to_the_total(total, parts):
+    amounts = money_split(Decimal(total), parts, DemoRandom(parts))
+    assert len(amounts) == parts
+    assert all(_exact(a) and a > 0 for a in amounts)
+    assert sum(amounts) == Decimal(total)

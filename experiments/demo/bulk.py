@@ -7,6 +7,7 @@ and new ids are reserved first, so that children can point at their parents.
 from __future__ import annotations
 
 from datetime import UTC
+from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 
@@ -142,7 +143,7 @@ def _converter(column_type, sqlite: bool):
         return _sqlite_timestamp
     if isinstance(column_type, sa.Date):
         return _sqlite_date
-    if isinstance(column_type, sa.Numeric):
+    if isinstance(column_type, sa.Numeric) and not isinstance(column_type, sa.Float):
         return _sqlite_number
     if isinstance(column_type, sa.Boolean):
         return _sqlite_bool
@@ -166,7 +167,12 @@ def _sqlite_date(value):
 
 
 def _sqlite_number(value):
-    return None if value is None else float(value)
+    """A Decimal as its exact text; SQLite's NUMERIC affinity stores it as a number."""
+    if value is None:
+        return None
+    if not isinstance(value, Decimal):
+        raise TypeError(f"money is a Decimal, not {type(value).__name__}")
+    return format(value, "f")
 
 
 def _sqlite_bool(value):

@@ -53,11 +53,34 @@ def weighted_shares(total: int, weights: list[float]) -> list[int]:
     return shares
 
 
+def cents(amount: Decimal) -> int:
+    """The amount in whole cents; raises TypeError unless a Decimal, ValueError for a part cent."""
+    if not isinstance(amount, Decimal):
+        raise TypeError(f"money is a Decimal, not {type(amount).__name__}")
+    hundredfold = amount * 100
+    if hundredfold != hundredfold.to_integral_value():
+        raise ValueError(f"{amount} is not a whole number of cents")
+    return int(hundredfold)
+
+
+def euros(whole_cents: int) -> Decimal:
+    """Whole cents as euros with two places."""
+    return Decimal(whole_cents).scaleb(-2)
+
+
+def fraction_of(amount: Decimal, basis_points: int) -> Decimal:
+    """basis_points / 10,000 of the amount, rounded down to a whole cent."""
+    return euros(cents(amount) * basis_points // 10_000)
+
+
 def money_split(total: Decimal, parts: int, rng: DemoRandom) -> list[Decimal]:
-    weights = [rng.uniform(0.5, 1.5) for _ in range(parts)]
-    amounts = [(total * Decimal(w / sum(weights))).quantize(Decimal("0.01")) for w in weights]
-    amounts[-1] += total - sum(amounts)
-    return amounts
+    """total as `parts` amounts of whole cents, each 0.5–1.5 of an equal share, summing exactly."""
+    whole = cents(total)
+    # Whole-number weights: integer arithmetic from the draw to the cent.
+    weights = [rng.randint(500, 1500) for _ in range(parts)]
+    shares = [whole * w // sum(weights) for w in weights]
+    shares[-1] += whole - sum(shares)  # what flooring left over
+    return [euros(c) for c in shares]
 
 
 def business_id(number: int) -> str | None:

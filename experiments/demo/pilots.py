@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from ..demo_texts import EXPENSES, RISKS
 from ..lifecycle import Status
-from .draws import moment, money_split, split
+from .draws import fraction_of, moment, money_split, split
 from .plans import LANGUAGES, Cast, PlannedExperiment, PlannedProposal
 
 CLOSED = (Status.ADOPTED, Status.DISCONTINUED)
@@ -127,9 +127,10 @@ def _participation(experiment: PlannedExperiment, pilot: Pilot, until: date, rng
 
 def _expenses(experiment: PlannedExperiment, pilot: Pilot, until: date, ended: bool, rng) -> None:
     """Most of the budget spent by an experiment that ended, about half by a running one."""
-    share = Decimal(rng.uniform(0.8, 1.0) if ended else rng.uniform(0.3, 0.6))
+    # In basis points of the budget: whole numbers, so the amounts are whole cents.
+    share = rng.randint(8000, 10000) if ended else rng.randint(3000, 6000)
     parts = rng.randint(2, 5)
-    spent = (pilot.budget * share).quantize(Decimal("0.01"))
+    spent = fraction_of(pilot.budget, share)
     for i, amount in enumerate(money_split(spent, parts, rng)):
         day = pilot.start + timedelta(days=(until - pilot.start).days * i // parts)
         experiment.expenses.append((day, amount, rng.choice(EXPENSES)))

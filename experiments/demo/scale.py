@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from flask_babel import format_decimal, gettext
 from sqlalchemy import select
@@ -55,7 +56,7 @@ class Scale(Generator):
         """Write the programme, organisations and applicants, then the proposals by chunks."""
         rng, n = self.rng, self.n
         # One Digital Agenda's annual budget for each 158 proposals.
-        annual = (ANNUAL_BUDGET * max(1, round(n / 158))).quantize(Decimal("0.01"))
+        annual = ANNUAL_BUDGET * max(1, round(Fraction(n, 158)))
         self.make_programme(f"Scale test {n}", "Generated for benchmarks.", annual)
         statuses = self._statuses()
         organisations = self.writer.organisations(
