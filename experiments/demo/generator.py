@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from ..demo_texts import CALLS
 from ..extensions import db
 from ..lifecycle import Role
 from ..models import Call, User
@@ -14,6 +13,7 @@ from .bulk import BulkWriter
 from .draws import DemoRandom
 from .plans import CallInfo, Cast, PlannedProposal, write_plans
 from .programmes import ensure_programme
+from .texts import CALLS
 
 # Generated applicants cannot sign in: no password verifies against this.
 NO_PASSWORD = "!"

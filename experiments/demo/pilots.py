@@ -10,10 +10,10 @@ from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
-from ..demo_texts import EXPENSES, RISKS
 from ..lifecycle import Status
 from .draws import fraction_of, moment, money_split, split
 from .plans import LANGUAGES, Cast, PlannedExperiment, PlannedProposal
+from .texts import EXPENSES, RISKS
 
 CLOSED = (Status.ADOPTED, Status.DISCONTINUED)
 

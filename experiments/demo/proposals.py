@@ -10,7 +10,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
 
-from ..demo_texts import (
+from ..lifecycle import EXPERIMENT_STATES, Status
+from ..vocabulary import CityCentre
+from .draws import moment
+from .plans import LANGUAGES, CallInfo, Cast, PlannedProposal
+from .texts import (
     ANSWERS,
     CENTRE_NAMES,
     IDEAS,
@@ -19,10 +23,6 @@ from ..demo_texts import (
     TARGET_GROUPS,
     WITHDRAWALS,
 )
-from ..lifecycle import EXPERIMENT_STATES, Status
-from ..vocabulary import CityCentre
-from .draws import moment
-from .plans import LANGUAGES, CallInfo, Cast, PlannedProposal
 
 CENTRES = [c.value for c in CityCentre]
 PROPOSER_WEIGHTS = (

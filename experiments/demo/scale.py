@@ -14,10 +14,10 @@ from fractions import Fraction
 from flask_babel import format_decimal, gettext
 from sqlalchemy import select
 
-from .. import demo_texts as texts
 from ..extensions import db
 from ..lifecycle import EXPERIMENT_STATES, Role, Status
 from ..models import Programme, User
+from . import texts
 from .generator import Generator, applicant_row
 from .pilots import ExperimentStory, Pilot, plan_experiment
 from .plans import PlannedProposal

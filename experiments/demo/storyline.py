@@ -9,18 +9,18 @@ from decimal import Decimal
 from flask_babel import gettext
 from sqlalchemy import select
 
-from .. import demo_texts as texts
-from ..demo_scorecard import ensure_scorecard
 from ..extensions import db
 from ..lifecycle import Role, Status
 from ..models import Programme, User
 from ..statistics import DIGITAL_AGENDA
+from . import texts
 from .draws import business_id, weighted_shares
 from .generator import Generator, applicant_row
 from .pilots import ExperimentStory, Pilot, plan_experiment
 from .plans import PlannedProposal
 from .programmes import ANNUAL_BUDGET, ensure_open_programme
 from .proposals import PROPOSER_TYPES, PROPOSER_WEIGHTS, idea, status_plan, timeline
+from .scorecard import ensure_scorecard
 from .users import ensure_users
 
 DESCRIPTION = (

@@ -12,12 +12,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from .extensions import db
-from .lifecycle import Role
-from .models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk, User
-from .models.scorecard import GoalDirection
-from .scorecard import METRIC_BY_CODE, StatisticsCache, progress
-from .vocabulary import RiskStatus
+from ..extensions import db
+from ..lifecycle import Role
+from ..models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk, User
+from ..models.scorecard import GoalDirection
+from ..scorecard import METRIC_BY_CODE, StatisticsCache, progress
+from ..vocabulary import RiskStatus
 
 DEMO_MANAGER = "manager@kokeilu.example"
 
