@@ -48,9 +48,10 @@ def load_demo() -> str:
 
 
 class DigitalAgenda(Generator):
-    """158 proposals left draft (3 more are drafts), 20 carried out, 1 discontinued, > 6,000
-    residents and customers, > 70 partner companies and communities, about 400 employees."""
+    """The programme with 158 proposals submitted (and 3 drafts) and 20 experiments carried out."""
 
+    # SPEC's figures: 1 discontinued, over 6,000 residents and customers, over 70 partner
+    # companies and communities, about 400 city employees, 250,000 a year.
     PROPOSALS, DRAFTS, CARRIED_OUT = 158, 3, 20
     # Participants: residents and customers, companies and communities, city employees.
     PARTICIPANTS = (6318, 78, 401)

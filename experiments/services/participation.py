@@ -35,6 +35,7 @@ def record_participation(experiment: Experiment, actor: User, rows) -> list[Part
 
 
 def too_many_rows() -> str:
+    """The message refusing more than ROWS_MAX rows at once."""
     return _("At most %(n)s rows at a time; split the file.", n=number(ROWS_MAX))
 
 
