@@ -60,7 +60,8 @@ def create_user_command(email, name, role, password):
 )
 def demo_command(scale):
     """Load the Digital Agenda 2015–2021 demo programme (idempotent)."""
-    from .demo import load_demo, load_scale
+    from .demo.scale import load_scale
+    from .demo.storyline import load_demo
 
     summary = load_scale(scale) if scale else load_demo()
     click.echo(summary)

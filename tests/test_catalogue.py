@@ -10,7 +10,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from experiments import catalogue, demo
+from experiments import catalogue
+from experiments.demo.storyline import load_demo
+from experiments.demo.users import DEMO_USERS
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
 from experiments.models import (
@@ -197,9 +199,9 @@ def test_no_personal_data_on_public_pages_or_open_data(client, shelf, app):
 
 def test_the_demo_publishes_no_personal_data(client, app):
     with app.app_context():
-        for email, name, role, _password in demo.DEMO_USERS:
+        for email, name, role, _password in DEMO_USERS:
             builders.make_user(role, email=email, name=name)
-        demo.load_demo()
+        load_demo()
         names = db.session.scalars(select(User.name)).all()
         ids = db.session.scalars(select(Experiment.id)).all()
     assert len(ids) == 20 and len(names) > 50
@@ -338,9 +340,9 @@ def test_catalogue_without_digital_agenda_or_programmes(client):
 
 def test_demo_programme_is_in_the_catalogue(client, app):
     with app.app_context():
-        for email, name, role, _password in demo.DEMO_USERS:
+        for email, name, role, _password in DEMO_USERS:
             builders.make_user(role, email=email, name=name)
-        demo.load_demo()
+        load_demo()
         programme_id = db.session.scalar(
             select(Programme.id).where(Programme.name == DIGITAL_AGENDA)
         )

@@ -8,7 +8,8 @@ import pytest
 from flask_babel import format_decimal
 from sqlalchemy import select
 
-from experiments import demo
+from experiments.demo.storyline import load_demo
+from experiments.demo.users import DEMO_USERS
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
 from experiments.models import Call, Experiment, Participation, Programme, Proposal, User
@@ -20,9 +21,9 @@ from tests import builders
 def loaded(app):
     """The demo programme (demo users made first: argon2 is slow on purpose)."""
     with app.app_context():
-        for email, name, role, _password in demo.DEMO_USERS:
+        for email, name, role, _password in DEMO_USERS:
             builders.make_user(role, email=email, name=name)
-        demo.load_demo()
+        load_demo()
         return db.session.scalar(select(Programme.id).where(Programme.name == DIGITAL_AGENDA))
 
 

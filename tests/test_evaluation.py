@@ -12,7 +12,7 @@ from experiments.errors import Conflict, Invalid, NotAllowed
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
 from experiments.models import Evaluation, Experiment, Proposal, StatusChange, User
-from experiments.services import pilots
+from experiments.services import evaluations
 from experiments.services.workflow import change_status
 from tests import builders
 from tests.pilot_support import count, login, make_pilot
@@ -534,7 +534,7 @@ def test_the_evaluation_service_takes_the_api_fields(app, people, running):
         experiment = db.session.get(Experiment, eid)
         staff = db.session.get(User, people["staff"])
         with pytest.raises(Invalid) as error:
-            pilots.save_evaluation(experiment, staff, got_users="perhaps", colour="blue")
+            evaluations.save_evaluation(experiment, staff, got_users="perhaps", colour="blue")
         assert {
             "colour",
             "got_users",
@@ -542,7 +542,7 @@ def test_the_evaluation_service_takes_the_api_fields(app, people, running):
             "research_value",
             "recommendation",
         } <= set(error.value.errors)
-        evaluation = pilots.save_evaluation(
+        evaluation = evaluations.save_evaluation(
             experiment,
             staff,
             got_users=False,
@@ -558,4 +558,4 @@ def test_the_evaluation_service_takes_the_api_fields(app, people, running):
         assert evaluation.id is not None and evaluation.recommendation == "discontinue"
         applicant = db.session.get(User, people["applicant"])
         with pytest.raises(NotAllowed):
-            pilots.save_evaluation(experiment, applicant, got_users=True)
+            evaluations.save_evaluation(experiment, applicant, got_users=True)

@@ -23,7 +23,13 @@ from experiments.models import (
     Risk,
     User,
 )
-from experiments.services import pilots
+from experiments.services import (
+    expenses,
+    participation,
+    participation_import,
+    partners,
+    risks,
+)
 from experiments.vocabulary import OrganisationType
 from tests.pilot_support import business_id, count, login, make_pilot
 
@@ -182,7 +188,7 @@ def test_service_errors_use_the_api_field_names(app, pilot, people):
         experiment = db.session.get(Experiment, eid)
         staff = db.session.get(User, people["staff"])
         with pytest.raises(Invalid) as error:
-            pilots.add_partner(
+            partners.add_partner(
                 experiment,
                 staff,
                 role="partner",
@@ -194,12 +200,12 @@ def test_service_errors_use_the_api_field_names(app, pilot, people):
             "organisation.business_id",
         }
         with pytest.raises(Invalid) as error:
-            pilots.record_participation(
+            participation.record_participation(
                 experiment, staff, [{"date": "2026-13-01", "category": "tourists", "count": 0}]
             )
         assert set(error.value.errors) == {"date", "category", "count"}
         with pytest.raises(Invalid) as error:
-            pilots.record_participation(
+            participation.record_participation(
                 experiment,
                 staff,
                 [
@@ -210,10 +216,10 @@ def test_service_errors_use_the_api_field_names(app, pilot, people):
         assert list(error.value.errors) == ["row 2"]
         assert error.value.errors["row 2"][0].startswith("count: Enter a whole number from 1")
         with pytest.raises(Invalid) as error:
-            pilots.record_expense(experiment, staff, date=None, amount="1e3x", description="")
+            expenses.record_expense(experiment, staff, date=None, amount="1e3x", description="")
         assert set(error.value.errors) == {"date", "amount", "description"}
         with pytest.raises(Invalid) as error:
-            pilots.add_risk(
+            risks.add_risk(
                 experiment,
                 staff,
                 description="x",
@@ -225,7 +231,7 @@ def test_service_errors_use_the_api_field_names(app, pilot, people):
         assert set(error.value.errors) == {"probability", "impact", "status"}
         applicant = db.session.get(User, people["applicant"])
         with pytest.raises(NotAllowed):
-            pilots.record_expense(
+            expenses.record_expense(
                 experiment, applicant, date=date.today(), amount="1", description="x"
             )
     assert count(app, Participation) == count(app, Expense) == count(app, Risk) == 0
@@ -254,7 +260,7 @@ def test_participants_are_recorded_by_hand(app, staff, pilot):
     page = staff.get(f"/pilots/{eid}").text
     assert "Opening day" in page
     with app.app_context():
-        totals = pilots.participation_totals(db.session.get(Experiment, eid))
+        totals = participation.participation_totals(db.session.get(Experiment, eid))
     assert totals == {"residents_customers": 42, "companies_communities": 0, "employees": 0}
 
 
@@ -308,7 +314,7 @@ def test_a_csv_file_is_imported_whole(app, staff, pilot):
     assert response.status_code == 303
     assert "3 participation records imported." in staff.get(response.headers["Location"]).text
     with app.app_context():
-        totals = pilots.participation_totals(db.session.get(Experiment, eid))
+        totals = participation.participation_totals(db.session.get(Experiment, eid))
         notes = db.session.scalars(select(Participation.note).order_by(Participation.id)).all()
     assert totals == {"residents_customers": 40, "companies_communities": 3, "employees": 7}
     assert notes == ["Kick-off", "", "Staff, trained"]
@@ -357,7 +363,7 @@ def test_a_csv_with_bad_rows_saves_nothing_and_lists_each_row(app, staff, pilot)
         experiment = db.session.get(Experiment, eid)
         staff_user = db.session.get(User, experiment.owner_id)
         with pytest.raises(Invalid) as error:
-            pilots.import_participation_csv(experiment, staff_user, content, "p.csv")
+            participation_import.import_participation_csv(experiment, staff_user, content, "p.csv")
     assert list(error.value.errors) == ["row 3", "row 4", "row 5", "row 6"]
 
 
@@ -458,7 +464,7 @@ def test_expenses_show_spent_against_allocated_and_warn_over(app, staff, pilot):
     assert "Spending now exceeds the allocated budget." in response.text
     assert "spending exceeds the allocated budget by €0.01." in response.text
     with app.app_context():
-        spent = pilots.spending(db.session.get(Experiment, eid))
+        spent = expenses.spending(db.session.get(Experiment, eid))
     assert (spent.allocated, spent.spent, spent.over) == (
         Decimal("10000.00"),
         Decimal("10000.01"),
@@ -731,7 +737,7 @@ def test_nothing_is_added_after_the_decision(app, staff, people, programme, stat
         experiment = db.session.get(Experiment, eid)
         user = db.session.get(User, people["staff"])
         with pytest.raises(Conflict):
-            pilots.add_risk(
+            risks.add_risk(
                 experiment,
                 user,
                 description="x",

@@ -1,7 +1,8 @@
 """Forms of the experiment page: partners, participation, expenses, risks, evaluation.
 
-They give input its shape; the rules (ranges, dates, duplicates) live in
-services/pilots.py, whose field errors come back onto these fields by name.
+They give input its shape; the rules (ranges, dates, duplicates) live in the services
+(partners, participation, expenses, risks, evaluations), whose field errors come back onto
+these fields by name.
 """
 
 from flask_babel import lazy_gettext as _l

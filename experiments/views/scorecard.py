@@ -27,7 +27,7 @@ from ..scorecard import (
 )
 from ..scorecard_xlsx import scorecard_workbook
 from ..services import scorecard as service
-from ..services.pilots import risk_matrix
+from ..services.risks import risk_matrix
 from .forms import rerender_status, saved
 from .guards import EVERYONE, STAFF, allow
 
