@@ -22,7 +22,7 @@ from ..forms.pilots import (
 from ..lifecycle import EXPERIMENT_STATES, RECORDING_STATES
 from ..models import Experiment, Programme, Proposal
 from ..services import pilots
-from ..statistics import year_budget
+from ..statistics import budget_years
 from .forms import apply_errors, rerender_status, saved
 from .guards import SIGNED_IN, STAFF, allow
 
@@ -285,7 +285,7 @@ def evaluation(experiment_id: int):
 @bp.app_template_global()
 def programme_budget(programme: Programme) -> list:
     """Each year's annual budget, allocation and what remains (for starting a pilot)."""
-    return [year_budget(programme.id, y.year) for y in programme.years]
+    return list(budget_years(programme.id))
 
 
 @bp.app_template_global()
