@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from flask_babel import format_decimal, format_percent, ngettext
+from flask_babel import format_decimal, format_percent, get_translations
 from flask_babel import gettext as _
 
 from ..i18n import code_label, money
@@ -136,9 +136,9 @@ class Metric:
         if self.display is Display.PERCENT:
             return format_percent(value, "#,##0.0 %")
         if self.display is Display.DAYS:
-            return ngettext(
-                "%(num)s day", "%(num)s days", int(round(value)), num=format_decimal(value)
-            )
+            # The plural form follows the whole days; the text shows the figure as it is.
+            days = get_translations().ungettext("%(num)s day", "%(num)s days", round(value))
+            return days % {"num": format_decimal(value)}
         return format_decimal(value)
 
     def key_label(self, key) -> str:
