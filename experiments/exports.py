@@ -34,7 +34,7 @@ from .models import (
     ProposalSdg,
     User,
 )
-from .statistics import ProgrammeStatistics, statistics_json
+from .statistics import PUBLIC, ProgrammeStatistics, Shape
 from .vocabulary import ParticipationCategory
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -284,28 +284,31 @@ STATISTICS_COLUMNS = ("figure", "key", "value")
 
 
 def statistics_rows(stats: ProgrammeStatistics) -> list[list]:
-    """The statistics as (figure, key, value) rows: the same numbers as the JSON and the page."""
-    data = statistics_json(stats)
-    programme = data.pop("programme")
+    """The statistics as (figure, key, value) rows: the registry's public entries, with the
+    same values as the JSON and the page."""
+    programme = stats.programme
     rows: list[list] = [
-        ["programme", "id", programme["id"]],
-        ["programme", "name", programme["name"]],
-        ["programme", "start_year", programme["start_year"]],
-        ["programme", "end_year", programme["end_year"]],
+        ["programme", "id", programme.id],
+        ["programme", "name", programme.name],
+        ["programme", "start_year", programme.start_year],
+        ["programme", "end_year", programme.end_year],
     ]
     if stats.call_id is not None:
         rows.append(["filter", "call", stats.call_id])
     if stats.year is not None:
         rows.append(["filter", "year", stats.year])
-    for figure, value in data.items():
-        if figure == "budget":
-            for year in value:
-                rows += [
-                    [f"budget.{name}", year["year"], year[name]]
-                    for name in ("annual", "allocated", "spent", "remaining")
-                ]
-        elif isinstance(value, dict):
-            rows += [[figure, key, n] for key, n in value.items()]
+    for metric in PUBLIC:
+        value = metric.json(stats)
+        if metric.part_of:
+            rows.append([metric.part_of, metric.name, value])
+        elif metric.shape is Shape.BREAKDOWN:
+            rows += [[metric.name, key, n] for key, n in value.items()]
+        elif metric.shape is Shape.YEARS:
+            rows += [
+                [f"{metric.name}.{column.name}", year["year"], year[column.name]]
+                for year in value
+                for column in metric.columns
+            ]
         else:
-            rows.append([figure, "", value])
+            rows.append([metric.name, "", value])
     return rows

@@ -1,5 +1,5 @@
-"""The statistics dashboard: the figures of statistics.py, public for everyone, more for staff
-and managers; invalid choices never a 500."""
+"""The statistics dashboard: the figures of the statistics registry, public for everyone, more
+for staff and managers; invalid choices never a 500."""
 
 import re
 from datetime import date

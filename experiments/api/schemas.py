@@ -597,18 +597,6 @@ class StatisticsQuerySchema(Schema):
     )
 
 
-def _counts(vocabulary=None, description: str = "") -> fields.Dict:
-    keys = (
-        fields.String(validate=validate.OneOf(codes(vocabulary))) if vocabulary else fields.String()
-    )
-    return fields.Dict(
-        keys=keys,
-        values=fields.Integer(validate=validate.Range(0)),
-        required=True,
-        metadata={"description": description},
-    )
-
-
 class BudgetYearSchema(Schema):
     year = fields.Integer(required=True)
     annual = MoneyOut(required=True)
@@ -621,35 +609,6 @@ class ParticipantsSchema(Schema):
     residents_customers = fields.Integer(required=True)
     companies_communities = fields.Integer(required=True)
     employees = fields.Integer(required=True)
-
-
-class StatisticsSchema(Schema):
-    """The programme statistics (the dashboard and the CSV export show the same numbers)."""
-
-    programme = fields.Nested(ProgrammeSchema, required=True)
-    proposals = fields.Integer(required=True, metadata={"description": "Proposals (left draft)"})
-    by_proposer_type = _counts(ProposerType)
-    by_year = _counts(None, "Proposals per submission year")
-    by_service_area = _counts(ServiceArea)
-    by_city_centre = _counts(CityCentre)
-    screened = fields.Integer(required=True)
-    carried_out = fields.Integer(required=True)
-    running = fields.Integer(required=True)
-    in_evaluation = fields.Integer(required=True)
-    adopted = fields.Integer(required=True)
-    discontinued = fields.Integer(required=True)
-    rejected = fields.Integer(required=True)
-    withdrawn = fields.Integer(required=True)
-    conversion = fields.Float(
-        required=True,
-        validate=validate.Range(0, 1),
-        metadata={"description": "Carried out / proposals"},
-    )
-    budget = fields.List(fields.Nested(BudgetYearSchema), required=True)
-    participants = fields.Nested(ParticipantsSchema, required=True)
-    partner_organisations = fields.Integer(required=True)
-    median_days_to_screening_decision = fields.Float(required=True, allow_none=True)
-    median_experiment_days = fields.Float(required=True, allow_none=True)
 
 
 # Open data: the public experiments (CC BY 4.0).

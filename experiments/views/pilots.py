@@ -24,7 +24,7 @@ from ..models import Experiment, Programme, Proposal
 from ..services import evaluations, expenses, participation, partners, risks
 from ..services.experiments import experiment_or_404, may_record
 from ..services.participation_import import CSV_MAX_BYTES, import_participation_csv
-from ..statistics import year_budget
+from ..statistics import budget_years
 from .forms import apply_errors, rerender_status, saved
 from .guards import SIGNED_IN, STAFF, allow
 
@@ -289,7 +289,7 @@ def evaluation(experiment_id: int):
 @bp.app_template_global()
 def programme_budget(programme: Programme) -> list:
     """Each year's annual budget, allocation and what remains (for starting a pilot)."""
-    return [year_budget(programme.id, y.year) for y in programme.years]
+    return list(budget_years(programme.id))
 
 
 @bp.app_template_global()

@@ -8,6 +8,7 @@ from ..forms.programmes import CallForm, budget_field_name, programme_form
 from ..lifecycle import Role
 from ..models import Call, Programme
 from ..services import programmes as programme_service
+from ..statistics import budget_years
 from .forms import rerender_status, saved
 from .guards import allow
 
@@ -41,7 +42,7 @@ def show(programme_id: int):
     return render_template(
         "programmes/show.html",
         programme=programme,
-        years=programme_service.year_rows(programme),
+        years=budget_years(programme.id),
     )
 
 
