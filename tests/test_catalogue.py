@@ -108,7 +108,7 @@ def _titles(page_text):
 
 
 def test_lists_experiments_from_pilot_on_newest_first(client, shelf):
-    page = client.get("/experiments?lang=en")
+    page = client.get("/experiments")
     assert page.status_code == 200
     assert _titles(page.text) == ["Bus app", "Drone post", "Snow robot", "Library robot"]
     assert "Hidden" not in page.text
@@ -148,7 +148,7 @@ def test_filters(client, shelf, query, titles):
     ],
 )
 def test_invalid_filters_are_ignored(client, shelf, query):
-    page = client.get(f"/experiments?{query}&lang=en")
+    page = client.get(f"/experiments?{query}")
     assert page.status_code == 200
     assert "were not understood" in page.text
     assert len(_titles(page.text)) == 4
@@ -159,9 +159,9 @@ def test_pages(client, app, owner):
         programme = builders.make_programme()
         for n in range(23):
             _experiment(programme, owner, title=f"Experiment {n:02d}")
-    first = client.get("/experiments?lang=en")
+    first = client.get("/experiments")
     assert len(_titles(first.text)) == 20 and "Page 1 of 2" in first.text
-    second = client.get("/experiments?page=2&lang=en")
+    second = client.get("/experiments?page=2")
     assert len(_titles(second.text)) == 3
     assert client.get("/experiments?page=0").status_code == 200
     assert client.get("/experiments?page=abc").status_code == 200
@@ -169,7 +169,7 @@ def test_pages(client, app, owner):
 
 
 def test_detail_page(client, shelf, app):
-    page = client.get(f"/experiments/{shelf['adopted']}?lang=en")
+    page = client.get(f"/experiments/{shelf['adopted']}")
     assert page.status_code == 200
     assert "Library robot" in page.text
     assert "Kirjasto-osuuskunta" in page.text and "1234567-1" in page.text
@@ -310,7 +310,7 @@ def test_open_data_neutralises_formulas(client, app, owner):
 
 
 def test_data_dictionary_lists_every_column(client):
-    page = client.get("/experiments/open-data?lang=en").text
+    page = client.get("/experiments/open-data").text
     for name, _type, _meaning in catalogue.OPEN_DATA_FIELDS:
         assert f"<code>{name}</code>" in page
     assert "CC BY 4.0" in page
@@ -330,7 +330,7 @@ def test_public_experiments_contract(app, shelf):
 
 
 def test_catalogue_without_digital_agenda_or_programmes(client):
-    page = client.get("/experiments?lang=en")
+    page = client.get("/experiments")
     assert page.status_code == 200 and "No experiments match." in page.text
     assert client.get("/experiments/open-data.json").get_json()["items"] == []
     assert client.get("/experiments/open-data.csv").text.count("\r\n") == 1
@@ -350,5 +350,5 @@ def test_demo_programme_is_in_the_catalogue(client, app):
             .limit(1)
         )
         assert public
-    page = client.get(f"/experiments?programme={programme_id}&status=adopted&lang=en").text
+    page = client.get(f"/experiments?programme={programme_id}&status=adopted").text
     assert "16 experiments" in page

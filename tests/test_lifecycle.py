@@ -160,7 +160,6 @@ def test_the_refusal_reaches_the_page(app, client, auth, programme, people):
             people["applicant"], programme, status=Status.SUBMITTED
         )
     auth.login("staff")
-    client.get("/?lang=en")
     response = client.post(
         f"/proposals/{proposal_id}/moves/adopted",
         data={"adopted-to": "adopted", "adopted-version": "1"},
