@@ -48,7 +48,7 @@ def test_anonymous_sees_the_digital_agenda_by_default(app, client, loaded):
                 stats.partner_organisations,
             )
         ]
-    assert DIGITAL_AGENDA in page.text
+    assert "Digital Agenda 2015–2021" in page.text
     headline = page.text.split('id="headline-title"')[1].split("</table>")[0]
     for number in numbers:
         assert f'<td class="num">{number}</td>' in headline
