@@ -56,8 +56,9 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-not-secret"  # fixed: the tests write nothing into instance/
-    # Work outside a request (services called directly) reads English in the tests, as
-    # their clients do; pages without a language choice still default to Finnish.
+    # The tests' one language choice: pages asked for with none, work outside a request and
+    # users made without one read English, so tests quote the source strings. Tests of the
+    # shipped default (Finnish) build the app with Config's.
     BABEL_DEFAULT_LOCALE = "en"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from experiments.errors import Conflict, Invalid, NotAllowed
@@ -28,7 +27,7 @@ def screening(app, people, programme):
 
 
 def _move(app, proposal_id, target, who_id, **fields):
-    with app.app_context(), force_locale("en"):
+    with app.app_context():
         proposal = db.session.get(Proposal, proposal_id)
         actor = db.session.get(User, who_id)
         change_status(proposal, target, actor, proposal.version, **fields)

@@ -5,7 +5,6 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -184,7 +183,7 @@ def test_bad_partners_are_refused_with_a_message(app, staff, pilot, data, messag
 
 def test_service_errors_use_the_api_field_names(app, pilot, people):
     _, eid = pilot
-    with app.app_context(), force_locale("en"):
+    with app.app_context():
         experiment = db.session.get(Experiment, eid)
         staff = db.session.get(User, people["staff"])
         with pytest.raises(Invalid) as error:

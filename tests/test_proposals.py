@@ -51,7 +51,6 @@ def _count(app, model=Proposal):
 @pytest.fixture
 def applicant(auth, client):
     auth.login("applicant")
-    client.get("/?lang=en")  # read the messages in English, whatever catalogues exist
     return auth
 
 

@@ -1,9 +1,16 @@
-"""Forms of a person's own account: second factor, deletion."""
+"""Forms of a person's own account: language, second factor, deletion."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField
+from wtforms import BooleanField, HiddenField, PasswordField
 from wtforms.validators import DataRequired
+
+
+class LanguageForm(FlaskForm):
+    """The language switch of a signed-in person: the button pressed, and the page to return to."""
+
+    lang = HiddenField()
+    next = HiddenField()
 
 
 class PasswordCheckForm(FlaskForm):

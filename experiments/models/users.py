@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,6 +25,11 @@ class Organisation(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+def default_language() -> str:
+    """The configured default language (BABEL_DEFAULT_LOCALE), for a user made without one."""
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 # flask_login has no type information, so UserMixin is Any to the type checker.
 class User(UserMixin, Model):  # type: ignore[misc]
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,7 +37,7 @@ class User(UserMixin, Model):  # type: ignore[misc]
     name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(code_enum(Role, "role"), default=Role.APPLICANT)
-    locale: Mapped[str] = mapped_column(sa.String(5), default="fi")
+    locale: Mapped[str] = mapped_column(sa.String(5), default=default_language)
     proposer_type: Mapped[ProposerType | None] = mapped_column(
         code_enum(ProposerType, "user_proposer_type")
     )

@@ -469,6 +469,15 @@ def disable_totp(user: User, password: str) -> None:
     db.session.commit()
 
 
+def choose_language(user: User, language: str | None) -> None:
+    """Save the language of the user's pages and e-mail; raises Invalid for one not offered."""
+    if language not in current_app.config["LANGUAGES"]:
+        raise Invalid({"lang": [_("Unknown value.")]})
+    if user.locale != language:
+        user.locale = language
+        db.session.commit()
+
+
 def personal_data(user: User) -> dict:
     """Everything stored about the user, as JSON-ready data (GDPR art. 15 and 20).
 

@@ -1,16 +1,27 @@
-"""A person's own account (password, second factor, their data) and the privacy notice."""
+"""A person's own account (language, password, second factor, their data) and the privacy
+notice."""
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import Conflict, Invalid
 from ..extensions import db, limiter
-from ..forms.account import DeleteAccountForm, PasswordCheckForm
+from ..forms.account import DeleteAccountForm, LanguageForm, PasswordCheckForm
 from ..forms.auth import ChangePasswordForm, CodeForm
-from ..security import totp_qr_data_uri, totp_uri
+from ..security import local_path, totp_qr_data_uri, totp_uri
 from ..services import accounts
 from .auth import failed, mark_second_factor
 from .forms import apply_errors, rerender_status
@@ -35,6 +46,19 @@ def overview():
     return render_template(
         "account/overview.html", totp_required=accounts.second_factor_required(current_user)
     )
+
+
+@bp.post("/account/language")
+@allow(SIGNED_IN)
+def language():
+    """The header's language switch, signed in: saved for later visits and e-mail."""
+    form = LanguageForm()
+    try:
+        accounts.choose_language(current_user, form.lang.data)
+    except Invalid:
+        abort(400)  # the switch offers only our languages: this request was made by hand
+    session["lang"] = form.lang.data  # this visit too, whatever it chose with ?lang= before
+    return redirect(local_path(form.next.data) or url_for("main.home"), 303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
