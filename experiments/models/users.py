@@ -27,7 +27,7 @@ class Organisation(Model):
 
 def default_language() -> str:
     """The configured default language (BABEL_DEFAULT_LOCALE), for a user made without one."""
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 # flask_login has no type information, so UserMixin is Any to the type checker.
