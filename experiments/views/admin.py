@@ -51,7 +51,6 @@ def user(user_id: int):
         try:
             change_account(current_user, account, role=form.role.data, active=form.active.data)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             flash(_("The account of %(name)s is saved.", name=account.name), "success")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..errors import Invalid
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..forms.feedback import FeedbackForm
 from ..lifecycle import Role
 from ..services import feedback as feedback_service
@@ -51,7 +51,6 @@ def accessibility():
                 user=current_user if current_user.is_authenticated else None,
             )
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             flash(_("Thank you. Your feedback has been sent to the programme managers."), "success")

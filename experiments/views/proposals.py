@@ -59,7 +59,6 @@ def new():
         try:
             proposal = proposal_service.create_draft(current_user, form.values())
         except Invalid as error:
-            db.session.rollback()
             apply_errors(
                 form,
                 error,
@@ -86,7 +85,6 @@ def edit(proposal_id: int):
                 proposal, current_user, _int(form.version.data), form.values()
             )
         except DomainError as error:
-            db.session.rollback()
             if isinstance(error, Invalid):
                 apply_errors(
                     form,
