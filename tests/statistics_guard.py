@@ -10,12 +10,15 @@ import re
 import sys
 from pathlib import Path
 
+import alembic
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 import experiments
 
 _APP = str(Path(experiments.__file__).parent)
+# Migrations run between releases, while no worker serves (and so caches nothing).
+_MIGRATIONS = str(Path(alembic.__file__).parent)
 # Written only by work that is not counted: accounts, tokens, and the token itself.
 UNCOUNTED = frozenset({"statistics_generation", "user", "api_token", "alembic_version"})
 _WRITE = re.compile(
@@ -53,9 +56,11 @@ def _forget(conn):
 
 
 def _made_by_the_app() -> bool:
-    frame = sys._getframe(2)
+    frame, app = sys._getframe(2), False
     while frame is not None:
-        if frame.f_code.co_filename.startswith(_APP):
-            return True
+        filename = frame.f_code.co_filename
+        if filename.startswith(_MIGRATIONS):
+            return False
+        app = app or filename.startswith(_APP)
         frame = frame.f_back
-    return False
+    return app
