@@ -11,7 +11,7 @@ from experiments.extensions import db
 from experiments.lifecycle import Role, Status
 from experiments.models import ApiToken, Feedback, Proposal, Review, StatusChange, User
 from experiments.models.types import utcnow
-from experiments.services.accounts import DELETED_NAME
+from experiments.services.account_deletion import DELETED_NAME
 from experiments.statistics import programme_statistics, statistics_json
 from tests import builders
 
