@@ -54,8 +54,8 @@ def verify_second_factor(user: User, code: str | None) -> bool:
         return True
     if not user.has_totp or not code:
         return False  # required but not enrolled: the enrolment link comes first
-    # After too many wrong codes in the last hour even the right one waits, or guessing
-    # would only need patience.
+    # After too many wrong codes in the last hour even the right one waits, so that codes
+    # cannot be guessed at speed across many sign-ins.
     wait = throttling.code_wait(user.id)
     if wait is not None:
         raise TooManyAttempts(_("Too many wrong codes. Wait a while and try again."), wait)
@@ -147,7 +147,8 @@ def prepare_enrolment(user: User) -> None:
 def enrolment_link(user: User) -> str:
     """The user's signed enrolment link: absolute where the site's address is known, else a path."""
     # Valid for TOTP_ENROLMENT_MAX_AGE from now, and only until the second factor is set
-    # up or a newer link is prepared: it names the nonce (user_for_enrolment checks).
+    # up or a newer link is prepared: it names the nonce (user_for_enrolment checks). The
+    # command line knows the site's address only from SERVER_NAME; otherwise it prints a path.
     token = sign("totp-enrol", {"id": user.id, "n": fingerprint(user.totp_enrolment_nonce)})
     if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for("auth.enrol", token=token, _external=True)
