@@ -11,8 +11,8 @@ from ..forms.admin import AccountForm
 from ..lifecycle import Role
 from ..models import User
 from ..queries import Page
-from ..services import accounts
 from ..services.admin import change_account, send_enrolment_link
+from ..services.second_factor import needs_enrolment_link
 from .forms import apply_errors, rerender_status
 from .guards import allow
 
@@ -60,7 +60,7 @@ def user(user_id: int):
         "admin/user.html",
         form=form,
         account=account,
-        enrolment_link_due=accounts.needs_enrolment_link(account),
+        enrolment_link_due=needs_enrolment_link(account),
     ), rerender_status(form)
 
 
