@@ -1,12 +1,13 @@
 """Forms of a person's own account: second factor, deletion."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired
 
+from .base import PageForm
 
-class PasswordCheckForm(FlaskForm):
+
+class PasswordCheckForm(PageForm):
     password = PasswordField(
         _l("Your password"),
         validators=[DataRequired()],

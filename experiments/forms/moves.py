@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..lifecycle import Transition
 from ..rules import REASON_MAX
+from .base import PageForm
 from .fields import TranslatedSelectField
 from .validators import MoneyField
 
@@ -49,7 +50,7 @@ FIELD_BUILDERS = {
 }
 
 
-class _MoveForm(FlaskForm):
+class _MoveForm(PageForm):
     to = HiddenField()
     version = IntegerField(widget=HiddenField.widget)
 

@@ -5,7 +5,6 @@ services/pilots.py, whose field errors come back onto these fields by name.
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, IntegerField, StringField, TextAreaField, URLField
 from wtforms.validators import InputRequired, Length, Optional
@@ -19,6 +18,7 @@ from ..vocabulary import (
     RiskStatus,
     choices,
 )
+from .base import PageForm
 from .fields import ChoiceRadioField, TranslatedSelectField
 from .validators import MoneyField
 
@@ -70,7 +70,7 @@ class _Amount(MoneyField):
             raise ValueError(text) from error
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(PageForm):
     organisation_id = TranslatedSelectField(
         _l("Organisation already in the register"),
         validators=[Optional()],
@@ -124,7 +124,7 @@ PARTNER_RENAMES = {
 }
 
 
-class ParticipationForm(FlaskForm):
+class ParticipationForm(PageForm):
     date = _date(_l("Date"))
     category = TranslatedSelectField(
         _l("Who took part"),
@@ -147,7 +147,7 @@ class ParticipationForm(FlaskForm):
         }
 
 
-class ParticipationImportForm(FlaskForm):
+class ParticipationImportForm(PageForm):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(message=_l("Choose a CSV file to upload."))],
@@ -160,7 +160,7 @@ class ParticipationImportForm(FlaskForm):
     )
 
 
-class ExpenseForm(FlaskForm):
+class ExpenseForm(PageForm):
     date = _date(_l("Date"))
     amount = _Amount(
         _l("Amount (EUR)"),
@@ -177,7 +177,7 @@ class ExpenseForm(FlaskForm):
         }
 
 
-class RiskForm(FlaskForm):
+class RiskForm(PageForm):
     description = TextAreaField(
         _l("Risk"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 3}
     )
@@ -210,7 +210,7 @@ class RiskForm(FlaskForm):
         }
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(PageForm):
     got_users = ChoiceRadioField(
         _l("Did the service get users?"),
         choices=YES_NO,

@@ -3,10 +3,10 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from .base import PageForm
 from .validators import Between, MoneyField
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -30,7 +30,7 @@ def _year(label):
     )
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(PageForm):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
@@ -91,7 +91,7 @@ def programme_form(years=(), **kwargs) -> ProgrammeForm:
     return Form(**kwargs)
 
 
-class CallForm(FlaskForm):
+class CallForm(PageForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         _l("Description"),

@@ -1,12 +1,10 @@
 """The proposal form. Every field is optional for a draft; submitting requires them."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from stdnum.fi import ytunnus
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -37,6 +35,7 @@ from ..vocabulary import (
     ServiceArea,
     choices,
 )
+from .base import PageForm, PartForm
 from .fields import CheckboxesField, SdgField, TranslatedSelectField
 from .validators import Between, MoneyField
 
@@ -50,7 +49,7 @@ def valid_business_id(form, field) -> None:
         raise ValidationError(_l("Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9."))
 
 
-class PartnerForm(Form):
+class PartnerForm(PartForm):
     name = StringField(_l("Partner organisation"), validators=[Optional(), Length(max=200)])
     business_id = StringField(
         _l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20), valid_business_id]
@@ -60,7 +59,7 @@ class PartnerForm(Form):
     )
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(PageForm):
     version = HiddenField()
     call_id = TranslatedSelectField(_l("Call for proposals"), coerce=int, validators=[Optional()])
     language = SelectField(

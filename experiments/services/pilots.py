@@ -184,6 +184,7 @@ def _organisation_values(fields: Fields, organisation) -> dict | None:
         max_length=NAME_MAX,
         required=True,
         message=_("Name the organisation."),
+        one_line=True,
     )
     type_ = fields.choice("organisation.type", organisation.get("type"), OrganisationType)
     business_id = organisation.get("business_id")
@@ -334,7 +335,7 @@ def _participation(
                 COUNT_MAX,
                 _("Enter a whole number from 1 to %(max)s.", max=number(COUNT_MAX)),
             )
-            note = fields.text("note", row.get("note"), max_length=NOTE_MAX)
+            note = fields.text("note", row.get("note"), max_length=NOTE_MAX, one_line=True)
         if fields.errors:
             if by_row:
                 errors[f"row {row_number}"] = [
@@ -411,6 +412,7 @@ def record_expense(experiment: Experiment, actor: User, *, date, amount, descrip
         max_length=DESCRIPTION_MAX,
         required=True,
         message=_("Describe the expense."),
+        one_line=True,
     )
     fields.raise_if_any()
     expense = Expense(experiment_id=experiment.id, date=when, amount=money, description=text)
@@ -490,7 +492,7 @@ def _risk_values(*, description, probability, impact, mitigation, status, owner=
         ),
         "mitigation": fields.text("mitigation", mitigation, max_length=REASON_MAX),
         "status": fields.choice("status", status, RiskStatus),
-        "owner": fields.text("owner", owner, max_length=NAME_MAX),
+        "owner": fields.text("owner", owner, max_length=NAME_MAX, one_line=True),
     }
     fields.raise_if_any()
     return values
@@ -552,7 +554,9 @@ def save_evaluation(experiment: Experiment, actor: User, **values) -> Evaluation
     )
     part_of_services = fields.boolean("part_of_services", values.get("part_of_services"))
     research_value = fields.boolean("research_value", values.get("research_value"))
-    link = fields.text("research_link", values.get("research_link"), max_length=LINK_MAX)
+    link = fields.text(
+        "research_link", values.get("research_link"), max_length=LINK_MAX, one_line=True
+    )
     if link and not _is_web_address(link):
         fields.fail("research_link", _("Enter a web address starting with https://."))
     texts = {
