@@ -54,6 +54,7 @@ def test_the_services_input_layer_applies_the_rule(app):
 
 
 def _form_classes():
+    """Every form class of experiments.forms (its modules are imported by the views)."""
     for module in vars(experiments.forms).values():
         if inspect.ismodule(module) and module.__name__.startswith("experiments.forms."):
             for value in vars(module).values():
@@ -71,9 +72,7 @@ def _written_fields(form):
             yield field
 
 
-def test_every_form_is_a_written_form(app):
-    import experiments.forms.base  # noqa: F401  (every form module, imported by the views)
-
+def test_every_form_has_the_base_that_binds_the_rule(app):
     classes = list(_form_classes())
     assert len(classes) > 15
     outside = [c.__qualname__ for c in classes if not issubclass(c, PageForm | PartForm)]
@@ -157,3 +156,19 @@ def test_the_api_keeps_line_breaks_in_a_summary(api, programme):
     response = api.post("/proposals", "applicant", json=body)
     assert response.status_code == 201, response.text
     assert response.get_json()["summary"] == "First line.\nSecond line.\tTabbed."
+
+
+def test_the_scorecard_service_applies_the_rule(app, people, programme):
+    from experiments.errors import Invalid
+    from experiments.extensions import db
+    from experiments.models import Programme, User
+    from experiments.services import scorecard
+
+    values = {"description": "Odd\x0btext", "probability": 1, "impact": 1, "status": "green"}
+    with app.test_request_context(headers=ENGLISH):
+        manager = db.session.get(User, people["manager"])
+        with pytest.raises(Invalid) as refused:
+            scorecard.create_risk(
+                db.session.get(Programme, programme), manager, {**values, "owner": "Two\nlines"}
+            )
+    assert refused.value.errors == {"description": [CONTROL], "owner": [ONE_LINE]}
