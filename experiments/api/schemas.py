@@ -21,6 +21,8 @@ from ..rules import (
     BUDGET_MIN,
     DURATION_MAX,
     DURATION_MIN,
+    MAX_ID,
+    MAX_PAGE,
     NEED_MAX,
     REASON_MAX,
     RISK_MAX,
@@ -43,9 +45,6 @@ from ..vocabulary import (
     ServiceArea,
 )
 
-# Database integers are 32-bit on PostgreSQL: larger ids cannot exist.
-MAX_ID = 2**31 - 1
-MAX_PAGE = 1_000_000
 # Numeric(12, 2) holds at most this much.
 MONEY_MAX = Decimal("9999999999.99")
 DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)

@@ -6,7 +6,7 @@ services/pilots.py, whose field errors come back onto these fields by name.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, StringField, TextAreaField, URLField
+from wtforms import DateField, StringField, TextAreaField, URLField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..rules import REASON_MAX
@@ -20,7 +20,7 @@ from ..vocabulary import (
 )
 from .base import PageForm
 from .fields import ChoiceRadioField, TranslatedSelectField
-from .validators import MoneyField
+from .validators import MoneyField, WholeNumberField
 
 CHOOSE = ("", _l("Choose…"))
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
@@ -42,19 +42,12 @@ def _date(label):
     return _Date(label, validators=[InputRequired(message=DATE_MESSAGE)])
 
 
-class _Whole(IntegerField):
-    """A whole number whose parse error says what to enter."""
+class _Whole(WholeNumberField):
+    """A whole number typed in a text box with a numeric keyboard."""
 
     def __init__(self, label=None, validators=None, message=None, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "numeric"})
-        super().__init__(label, validators, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(self.message or str(error)) from error
+        super().__init__(label, validators, message, **kwargs)
 
 
 class _Amount(MoneyField):

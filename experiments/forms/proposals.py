@@ -7,7 +7,6 @@ from wtforms import (
     FieldList,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -37,7 +36,7 @@ from ..vocabulary import (
 )
 from .base import PageForm, PartForm
 from .fields import CheckboxesField, SdgField, TranslatedSelectField
-from .validators import Between, MoneyField
+from .validators import Between, MoneyField, WholeNumberField
 
 PARTNER_SLOTS = 3
 
@@ -130,7 +129,7 @@ class ProposalForm(PageForm):
         validators=[Optional(), Between(BUDGET_MIN, BUDGET_MAX)],
         description=_l("From 0 to 10 000 000 euros, at most two decimals."),
     )
-    planned_duration_months = IntegerField(
+    planned_duration_months = WholeNumberField(
         _l("Planned duration (months)"),
         validators=[Optional(), Between(DURATION_MIN, DURATION_MAX)],
         description=_l("From %(min)d to %(max)d months.", min=DURATION_MIN, max=DURATION_MAX),

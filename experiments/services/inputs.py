@@ -15,7 +15,7 @@ from enum import StrEnum
 from flask_babel import gettext as _
 
 from ..errors import Invalid
-from ..rules import BUDGET_MAX
+from ..rules import BUDGET_MAX, MAX_ID
 
 # C0 control characters but tab, LF and CR: no person types them, PostgreSQL cannot store NUL
 # and a worksheet (XML) none of them.
@@ -186,9 +186,6 @@ def to_date(value) -> date | None:
     return None
 
 
-MAX_ID = 2**31 - 1
-
-
 def to_id(value) -> int | None:
     """A database id (1 to 2**31 - 1) from a number or digits, else None."""
     number = to_int(value)
@@ -196,12 +193,18 @@ def to_id(value) -> int | None:
 
 
 def to_int(value) -> int | None:
+    """A whole number from an int, an integral float or ASCII digits (with a sign), else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        return int(value.strip())
+    text = value.strip() if isinstance(value, str) else ""
+    # isdigit() also takes "²" and other digits int() refuses.
+    if text.lstrip("+-").isascii() and text.lstrip("+-").isdigit():
+        try:
+            return int(text)
+        except ValueError:  # "+-1", or more digits than Python converts
+            return None
     return None

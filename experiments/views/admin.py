@@ -11,6 +11,7 @@ from ..forms.admin import AccountForm
 from ..lifecycle import Role
 from ..models import User
 from ..queries import Page
+from ..routing import page_number
 from ..services.admin import change_account
 from .forms import apply_errors, rerender_status
 from .guards import allow
@@ -32,7 +33,7 @@ def users():
     role = request.args.get("role")
     if role in {r.value for r in Role}:
         query = query.where(User.role == role)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(
         query.order_by(User.name, User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
@@ -41,7 +42,7 @@ def users():
     return render_template("admin/users.html", results=results, q=q, role=role, roles=list(Role))
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def user(user_id: int):
     account = db.get_or_404(User, user_id)
