@@ -12,7 +12,7 @@ from wtforms.fields.core import UnboundField
 
 import experiments.forms
 from experiments.forms.base import PageForm, PartForm
-from experiments.services.inputs import Fields, text_error
+from experiments.services.inputs import Fields, acceptable_text, text_error
 from tests.test_api_proposals import COMPLETE
 from tests.test_proposals import _call_id, _form
 
@@ -42,6 +42,15 @@ def test_tabs_and_ordinary_text_are_fine(app):
     with app.test_request_context(headers=ENGLISH):
         for text in ("", "Tab\tseparated", "Ääkköset – “quoted” ✓", "\u00a0non-breaking"):
             assert text_error(text, one_line=True) is None
+
+
+def test_the_acceptable_text_passes_the_rule(app):
+    text = "".join(REFUSED) + "a\tb" + "".join(LINE_BREAKS) + "c"
+    assert acceptable_text(text) == "a\tb" + "".join(LINE_BREAKS) + "c"
+    assert acceptable_text(text, one_line=True) == "a\tb" + " " * len(LINE_BREAKS) + "c"
+    with app.test_request_context(headers=ENGLISH):
+        assert text_error(acceptable_text(text)) is None
+        assert text_error(acceptable_text(text, one_line=True), one_line=True) is None
 
 
 def test_the_services_input_layer_applies_the_rule(app):
@@ -182,3 +191,14 @@ def test_the_scorecard_service_applies_the_rule(app, people, programme):
                 db.session.get(Programme, programme), manager, {**values, "owner": "Two\nlines"}
             )
     assert refused.value.errors == {"description": [CONTROL], "owner": [ONE_LINE]}
+
+
+def test_the_page_offers_the_text_without_them_to_save_again(app, client, applicant, programme):
+    # Pasted from a slide, say: the person cannot see the characters to remove them.
+    data = _form(_call_id(app, programme), title="Pasted\x0b title", summary="One\x0btwo\x01")
+    refused = client.post("/proposals/new", data=data)
+    assert refused.status_code == 422
+    assert 'value="Pasted title"' in refused.text
+    assert "\nOnetwo</textarea>" in refused.text
+    again = _form(_call_id(app, programme), title="Pasted title", summary="Onetwo")
+    assert client.post("/proposals/new", data=again).status_code == 302

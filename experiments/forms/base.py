@@ -4,13 +4,15 @@ from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
-from ..services.inputs import text_error
+from ..services.inputs import acceptable_text, text_error
 
 
 def _written_text(one_line: bool):
     def check(form, field) -> None:
         error = text_error(field.data, one_line=one_line) if isinstance(field.data, str) else None
         if error:
+            # Shown again without them: invisible characters are hard to find and remove.
+            field.data = acceptable_text(field.data, one_line=one_line)
             raise ValidationError(error)
 
     return check

@@ -21,7 +21,7 @@ from ..rules import BUDGET_MAX, MAX_ID
 # and a worksheet (XML) none of them.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # What would end a line: in a title or a name it ends a mail header too.
-LINE_BREAKS = re.compile(r"[\n\r\x85\u2028\u2029]")
+LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 
 
 def text_error(text: str, *, one_line: bool = False) -> str | None:
@@ -34,6 +34,13 @@ def text_error(text: str, *, one_line: bool = False) -> str | None:
     if one_line and LINE_BREAKS.search(text):
         return _("Write this on one line, without line breaks.")
     return None
+
+
+def acceptable_text(text: str, *, one_line: bool = False) -> str:
+    """The text as text_error would take it: control characters dropped, and the line breaks
+    of a one-line text made spaces."""
+    text = CONTROL_CHARACTERS.sub("", text)
+    return " ".join(LINE_BREAKS.split(text)) if one_line else text
 
 
 class Fields:
