@@ -27,6 +27,8 @@ from .models import (
     ProposalSdg,
 )
 from .queries import Page
+from .rules import MAX_ID
+from .services.inputs import to_int
 from .statistics_cache import cached, cached_count
 from .vocabulary import SDGS, CityCentre, ParticipationCategory, ServiceArea
 
@@ -80,8 +82,9 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CatalogueFilter, dict[str, l
         raw = (args.get(name) or "").strip()
         if not raw:
             return None
-        if raw.isdigit() and low <= int(raw) <= high:
-            return int(raw)
+        number = to_int(raw)
+        if number is not None and low <= number <= high:
+            return number
         errors[name] = [_("Give a whole number from %(low)d to %(high)d.", low=low, high=high)]
         return None
 
@@ -90,7 +93,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CatalogueFilter, dict[str, l
     result.centre = code("centre", CityCentre)
     result.year = whole("year", 1900, 2999)
     result.sdg = whole("sdg", SDGS.start, SDGS.stop - 1)
-    result.programme_id = whole("programme", 1, 2**31 - 1)
+    result.programme_id = whole("programme", 1, MAX_ID)
     return result, errors
 
 

@@ -20,7 +20,8 @@ users = AppGroup("users", help="Manage user accounts.")
 @click.option("--password", required=True)
 def create_user_command(email, name, role, password):
     """Create a user with a role; staff and above get their second factor's enrolment link."""
-    from .services.accounts import create_user, enrolment_link, needs_enrolment_link
+    from .services.second_factor import enrolment_link, needs_enrolment_link
+    from .services.signup import create_user
 
     try:
         user = create_user(email, name, password, role=Role(role))

@@ -1,7 +1,8 @@
 """CSV and XLSX writers for the managers' exports and the open data.
 
 Every text cell that a spreadsheet would read as a formula (starting with =, +, -, @, a tab
-or a carriage return) is neutralised with a leading single quote, in CSV and XLSX alike.
+or a carriage return) is neutralised with a leading single quote, in CSV and XLSX alike,
+after dropping the control characters that a worksheet cannot hold.
 CSV is UTF-8, comma-separated, CRLF line ends, quoted as RFC 4180 needs; streamed a row at
 a time. XLSX uses openpyxl's write-only mode so that memory stays flat.
 """
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import aliased
@@ -42,10 +44,13 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def neutralise(value):
-    """A text that a spreadsheet would take for a formula, quoted so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A text as a spreadsheet shows it: without the control characters a worksheet cannot
+    hold (all C0 but tab, LF and CR), and quoted when it would be taken for a formula."""
+    if not isinstance(value, str):
+        return value
+    # Texts stored before such characters were refused must not fail the whole export.
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _csv_text(value) -> str:

@@ -13,3 +13,11 @@ PILOT_MAX_MONTHS = 24
 SCORE_MIN, SCORE_MAX = 1, 5
 RISK_MIN, RISK_MAX = 1, 4
 PASSWORD_MIN = 12
+
+# Database integers are 32-bit (PostgreSQL's integer): no id, count or year is larger.
+INTEGER_MAX = 2**31 - 1
+MAX_ID = INTEGER_MAX
+# However long a listing, its pages stop here: the offset stays one SQL can take.
+MAX_PAGE = 1_000_000
+# The years a programme's data may fall in (dates given, filters by year).
+YEAR_MIN, YEAR_MAX = 1900, 2199

@@ -167,12 +167,47 @@ def test_proposals_xlsx_neutralised_and_typed(client, auth, data):
     assert row["start_date"].is_date
 
 
+# As stored before control characters were refused: a worksheet cannot hold them.
+CONTROLLED = {"title": "Line\x0bbreak\x01", "summary": "\x01=1+1", "need": "Tab\tand\r\nlines"}
+
+
+@pytest.fixture
+def controlled(app, people):
+    """A programme with a draft whose texts hold control characters."""
+    with app.app_context():
+        programme = builders.make_programme()
+        builders.make_proposal(people["applicant"], programme, status=Status.DRAFT, **CONTROLLED)
+        return programme
+
+
+def test_proposals_xlsx_drops_characters_a_worksheet_cannot_hold(client, auth, controlled):
+    auth.login("manager")
+    response = client.get("/exports/proposals.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell.value for name, cell in zip(header, sheet[2], strict=True)}
+    assert row["title"] == "Linebreak"
+    assert row["summary"] == "'=1+1"  # what is left is still no formula
+    assert row["need"] == "Tab\tand\nlines"  # XML reads a CR LF as one LF
+
+
+def test_proposals_csv_drops_control_characters_too(client, auth, controlled):
+    auth.login("manager")
+    rows = list(csv.reader(io.StringIO(client.get("/exports/proposals.csv").text, newline="")))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert (record["title"], record["summary"]) == ("Linebreak", "'=1+1")
+    assert record["need"] == "Tab\tand\r\nlines"
+
+
 def test_neutralise_every_dangerous_start():
     for cell in ("=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx"):
         assert neutralise(cell) == "'" + cell
     for cell in ("1+1", "Tapiola", "", " =1", "'=1"):
         assert neutralise(cell) == cell
     assert neutralise(-2) == -2 and neutralise(None) is None
+    assert neutralise("\x00\x08a\x0b\x0c\x0e\x1fb\t\n\r") == "ab\t\n\r"
+    assert neutralise("\x1b@cmd") == "'@cmd"
 
 
 def test_statistics_csv_has_the_dashboards_numbers(client, auth, data, app):

@@ -721,6 +721,17 @@ def test_the_export_neutralises_formula_like_text(app, client, auth, programme, 
     assert risk[6:8] == ["'@SUM(A1)", "'-1"]
 
 
+def test_the_export_drops_control_characters_stored_earlier(app, client, auth, programme, people):
+    with app.app_context():
+        goal = db.session.get(ProgrammeGoal, _goal(programme, "proposals"))
+        goal.text_fi = "Vertical\x0btab\x01"  # as stored before such texts were refused
+        db.session.commit()
+    auth.login("staff")
+    response = client.get(f"/scorecards/{programme}/scorecard.xlsx?lang=en")
+    assert response.status_code == 200
+    assert load_workbook(BytesIO(response.data))["Goals"]["B2"].value == "Verticaltab"
+
+
 def test_the_print_stylesheet_fits_a4_landscape(app):
     path = app.static_folder + "/css/print.css"
     with open(path, encoding="utf-8") as sheet:

@@ -22,7 +22,7 @@ from experiments.lifecycle import Role
 from experiments.models import User
 from experiments.secrets_at_rest import seal, unseal
 from experiments.security import CONTENT_SECURITY_POLICY, new_totp_secret
-from experiments.services import accounts
+from experiments.services import second_factor
 from tests import builders
 from tests.conftest import TEST_DATABASE_URL, _close, _fresh_database
 
@@ -278,9 +278,9 @@ def _link(app, user_id: int) -> str:
     """A new enrolment link for the user, as an admin's page sends it (its path)."""
     with app.test_request_context():
         user = db.session.get(User, user_id)
-        accounts.prepare_enrolment(user)
+        second_factor.prepare_enrolment(user)
         db.session.commit()
-        return urlsplit(accounts.enrolment_link(user)).path
+        return urlsplit(second_factor.enrolment_link(user)).path
 
 
 def _enrol_by_link(client, link: str) -> str:
@@ -304,11 +304,11 @@ def test_staff_without_a_second_factor_are_not_offered_one_at_sign_in(app, clien
     assert _stored_secret(app, "staff@test.example") is None  # no key was made to show
     with app.app_context():  # nor can the password alone set one up through the service
         staff = db.session.get(User, people["staff"])
-        secret = accounts.start_totp(staff)
+        secret = second_factor.start_totp(staff)
         with pytest.raises(NotAllowed):
-            accounts.confirm_totp(staff, _code(secret))
+            second_factor.confirm_totp(staff, _code(secret))
         with pytest.raises(NotAllowed):
-            accounts.confirm_totp(staff, _code(secret), "forged.enrolment.link")
+            second_factor.confirm_totp(staff, _code(secret), "forged.enrolment.link")
         assert not staff.has_totp
 
 
@@ -417,17 +417,17 @@ def test_verify_second_factor_for_api_tokens(app, people):
     with app.app_context():
         staff = db.session.get(User, people["staff"])
         applicant = db.session.get(User, people["applicant"])
-        assert accounts.verify_second_factor(staff, None)  # not required in development
+        assert second_factor.verify_second_factor(staff, None)  # not required in development
         app.config["REQUIRE_TOTP"] = True
-        assert not accounts.verify_second_factor(staff, None)  # required, not enrolled
-        assert not accounts.verify_second_factor(staff, "123456")
-        assert accounts.verify_second_factor(applicant, None)
+        assert not second_factor.verify_second_factor(staff, None)  # required, not enrolled
+        assert not second_factor.verify_second_factor(staff, "123456")
+        assert second_factor.verify_second_factor(applicant, None)
         secret = _enrolled(app, people["staff"])
         db.session.refresh(staff)
-        assert not accounts.verify_second_factor(staff, None)
-        assert not accounts.verify_second_factor(staff, "000000")
-        assert accounts.verify_second_factor(staff, _code(secret))
-        assert not accounts.verify_second_factor(staff, _code(secret))  # used up
+        assert not second_factor.verify_second_factor(staff, None)
+        assert not second_factor.verify_second_factor(staff, "000000")
+        assert second_factor.verify_second_factor(staff, _code(secret))
+        assert not second_factor.verify_second_factor(staff, _code(secret))  # used up
 
 
 def test_wrong_codes_in_a_row_end_the_sign_in_and_tell_the_owner(app, client, people, outbox):
@@ -578,11 +578,11 @@ def test_a_secret_under_a_retired_key_verifies_and_moves_to_the_new_one(app, peo
         db.session.commit()
 
         app.config["TOTP_ENCRYPTION_KEYS"] = f"{new_key}, {old_key}"
-        assert accounts.verify_second_factor(staff, _code(secret))
+        assert second_factor.verify_second_factor(staff, _code(secret))
         # Re-encrypted under the newest key on the way: the old one can now be dropped.
         app.config["TOTP_ENCRYPTION_KEYS"] = new_key
         assert unseal(_stored_secret(app, "staff@test.example")) == secret
-        assert accounts.verify_second_factor(staff, _code(secret, 30))
+        assert second_factor.verify_second_factor(staff, _code(secret, 30))
         app.config["TOTP_ENCRYPTION_KEYS"] = old_key
         with pytest.raises(RuntimeError):
             unseal(_stored_secret(app, "staff@test.example"))

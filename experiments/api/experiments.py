@@ -31,7 +31,7 @@ blp = ApiBlueprint(
 )
 
 STAFF = (Role.STAFF, Role.MANAGER)
-ID = "<int(max=2147483647):experiment_id>"
+ID = "<id:experiment_id>"
 
 
 def _experiment(experiment_id: int):

@@ -22,6 +22,8 @@ from ..rules import (
     DURATION_MAX,
     DURATION_MIN,
     LINE_MAX,
+    MAX_ID,
+    MAX_PAGE,
     NEED_MAX,
     REASON_MAX,
     RISK_MAX,
@@ -32,6 +34,7 @@ from ..rules import (
     TITLE_MAX,
     TITLE_MIN,
 )
+from ..services.inputs import text_error
 from ..vocabulary import (
     CityCentre,
     OrganisationType,
@@ -43,9 +46,6 @@ from ..vocabulary import (
     ServiceArea,
 )
 
-# Database integers are 32-bit on PostgreSQL: larger ids cannot exist.
-MAX_ID = 2**31 - 1
-MAX_PAGE = 1_000_000
 # Numeric(12, 2) holds at most this much.
 MONEY_MAX = Decimal("9999999999.99")
 DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)
@@ -60,16 +60,22 @@ def codes(vocabulary) -> list[str]:
 
 
 class Text(fields.String):
-    """A string stored as text: trimmed, UTF-8 encodable, no NUL; empty is null if nullable."""
+    """A string stored as text: trimmed, UTF-8 encodable, passing the input layer's rule for
+    written text (one line if one_line); empty is null if nullable."""
+
+    def __init__(self, *, one_line: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.one_line = one_line
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise ValidationError("Text may not contain NUL characters.")
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as error:
             raise ValidationError("Text must be valid Unicode.") from error
+        error = text_error(text.strip(), one_line=self.one_line)
+        if error:
+            raise ValidationError(error)
         return text.strip()
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
@@ -176,6 +182,11 @@ def one_of(vocabulary, **kwargs) -> fields.String:
 
 def text_in(max_length: int, min_length: int | None = None, **kwargs) -> Text:
     return Text(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+def line_in(max_length: int, min_length: int | None = None, **kwargs) -> Text:
+    """A text of one line: a title, a name, an address."""
+    return text_in(max_length, min_length, one_line=True, **kwargs)
 
 
 # Errors and tokens.
@@ -313,8 +324,8 @@ class ProposalPageSchema(PageSchema):
 class OrganisationInSchema(Schema):
     """The proposing organisation; found by business ID (or exact name) or created."""
 
-    name = text_in(200, min_length=1, required=True)
-    business_id = text_in(
+    name = line_in(200, min_length=1, required=True)
+    business_id = line_in(
         20,
         allow_none=True,
         load_default=None,
@@ -339,7 +350,7 @@ class ProposalWriteSchema(Schema):
             "of the request (?lang=, the user's saved choice, Accept-Language)."
         },
     )
-    title = text_in(TITLE_MAX, TITLE_MIN, allow_none=True)
+    title = line_in(TITLE_MAX, TITLE_MIN, allow_none=True)
     summary = text_in(SUMMARY_MAX, allow_none=True)
     need = text_in(NEED_MAX, allow_none=True)
     proposer_type = one_of(ProposerType, allow_none=True)
@@ -404,7 +415,7 @@ class _TransitionTarget(Schema):
 # How each kind of value a move takes is read; the workflow table says which move takes what.
 _MOVE_FIELD_IN = {
     FieldKind.TEXT: lambda **kw: text_in(REASON_MAX, **kw),
-    FieldKind.LINE: lambda **kw: text_in(LINE_MAX, **kw),
+    FieldKind.LINE: lambda **kw: line_in(LINE_MAX, **kw),
     FieldKind.MONEY: lambda **kw: MoneyIn(BUDGET_MIN, BUDGET_MAX, **kw),
     FieldKind.DATE: lambda **kw: Day(**kw),
     FieldKind.STAFF_MEMBER: lambda **kw: Id(**kw),
@@ -465,9 +476,9 @@ class ReviewSchema(Schema):
 
 
 class PartnerOrganisationInSchema(Schema):
-    name = text_in(200, min_length=1, required=True)
+    name = line_in(200, min_length=1, required=True)
     type = one_of(OrganisationType, required=True)
-    business_id = text_in(
+    business_id = line_in(
         20, allow_none=True, metadata={"description": "Finnish business ID (Y-tunnus), 0112038-9"}
     )
 
@@ -501,7 +512,7 @@ class ParticipationInSchema(Schema):
     date = Day(required=True)
     category = one_of(ParticipationCategory, required=True)
     count = Int(required=True, validate=validate.Range(1, 1_000_000))
-    note = text_in(500, allow_none=True)
+    note = line_in(500, allow_none=True)
 
 
 class ParticipationSchema(Schema):
@@ -519,7 +530,7 @@ class ParticipationListSchema(Schema):
 class ExpenseInSchema(Schema):
     date = Day(required=True)
     amount = MoneyIn(Decimal("0.01"), BUDGET_MAX, required=True)
-    description = text_in(500, min_length=1, required=True)
+    description = line_in(500, min_length=1, required=True)
 
 
 class ExpenseSchema(Schema):
@@ -561,7 +572,7 @@ class EvaluationInSchema(Schema):
     benefits_city = text_in(REASON_MAX, allow_none=True)
     benefits_customers = text_in(REASON_MAX, allow_none=True)
     research_value = Bool(required=True)
-    research_link = text_in(
+    research_link = line_in(
         500, allow_none=True, metadata={"description": "A web address (https://…)"}
     )
     findings = text_in(REASON_MAX, allow_none=True)

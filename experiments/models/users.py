@@ -50,13 +50,13 @@ class User(UserMixin, Model):  # type: ignore[misc]
     # staff, the CLI or the demo are confirmed when created.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The base32 TOTP secret as a Fernet token (services.accounts seals and opens it with
+    # The base32 TOTP secret as a Fernet token (services.second_factor seals and opens it with
     # secrets_at_rest); the second factor is asked for once totp_enabled_at is set.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The time step of the last accepted code: each code works once (no replay).
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
-    # Wrong one-time codes since the last right one (services.accounts ends sign-ins and
+    # Wrong one-time codes since the last right one (services.second_factor ends sign-ins and
     # tells the owner at every fifth).
     totp_failures: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     # Random, set when an enrolment link is sent to a staff, manager or admin account and

@@ -7,8 +7,8 @@ from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..lifecycle import Role
 from ..models import User
-from . import accounts
-from .accounts import PRIVILEGED_ROLES
+from . import second_factor
+from .second_factor import PRIVILEGED_ROLES
 from .transaction import unit_of_work
 
 
@@ -29,11 +29,11 @@ def change_account(admin: User, user: User, *, role: Role | str, active: bool) -
             user.role = role
             user.active = active
             user.session_epoch += 1  # a changed role takes effect at once: sign in again
-        link_due = promoted and accounts.needs_enrolment_link(user)
+        link_due = promoted and second_factor.needs_enrolment_link(user)
         if link_due:
-            accounts.prepare_enrolment(user)
+            second_factor.prepare_enrolment(user)
     if link_due:
-        accounts.mail_enrolment_link(user)
+        second_factor.mail_enrolment_link(user)
     return user
 
 
@@ -41,7 +41,7 @@ def send_enrolment_link(admin: User, user: User) -> None:
     """Mail a staff, manager or admin account without a second factor a new enrolment link
     (the earlier ones stop working). Raises NotAllowed, or Conflict when it needs none."""
     _only_admins(admin)
-    if not accounts.needs_enrolment_link(user):
+    if not second_factor.needs_enrolment_link(user):
         raise Conflict(
             _(
                 "Only an active staff, manager or administrator account that has not set up "
@@ -49,8 +49,8 @@ def send_enrolment_link(admin: User, user: User) -> None:
             )
         )
     with unit_of_work(counted=False):
-        accounts.prepare_enrolment(user)
-    accounts.mail_enrolment_link(user)
+        second_factor.prepare_enrolment(user)
+    second_factor.mail_enrolment_link(user)
 
 
 def _only_admins(admin: User) -> None:

@@ -75,7 +75,7 @@ def _evaluation_values(values: dict) -> dict:
         "part_of_services": fields.boolean("part_of_services", values.get("part_of_services")),
         "research_value": fields.boolean("research_value", values.get("research_value")),
         "research_link": fields.text(
-            "research_link", values.get("research_link"), max_length=LINK_MAX
+            "research_link", values.get("research_link"), max_length=LINK_MAX, one_line=True
         ),
     }
     if checked["research_link"] and not _is_web_address(checked["research_link"]):

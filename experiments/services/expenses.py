@@ -30,6 +30,7 @@ def record_expense(experiment: Experiment, actor: User, *, date, amount, descrip
         max_length=DESCRIPTION_MAX,
         required=True,
         message=_("Describe the expense."),
+        one_line=True,
     )
     fields.raise_if_any()
     expense = Expense(experiment_id=experiment.id, date=when, amount=money, description=text)

@@ -95,7 +95,7 @@ def _record(experiment: Experiment, row, fields: Fields) -> Participation | None
         COUNT_MAX,
         _("Enter a whole number from 1 to %(max)s.", max=number(COUNT_MAX)),
     )
-    note = fields.text("note", row.get("note"), max_length=NOTE_MAX)
+    note = fields.text("note", row.get("note"), max_length=NOTE_MAX, one_line=True)
     if fields.errors:
         return None
     return Participation(

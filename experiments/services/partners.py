@@ -84,6 +84,7 @@ def _organisation_values(fields: Fields, organisation) -> dict | None:
         max_length=NAME_MAX,
         required=True,
         message=_("Name the organisation."),
+        one_line=True,
     )
     type_ = fields.choice("organisation.type", organisation.get("type"), OrganisationType)
     business_id = organisation.get("business_id")

@@ -63,7 +63,7 @@ def _risk_values(*, description, probability, impact, mitigation, status, owner=
         ),
         "mitigation": fields.text("mitigation", mitigation, max_length=REASON_MAX),
         "status": fields.choice("status", status, RiskStatus),
-        "owner": fields.text("owner", owner, max_length=OWNER_MAX),
+        "owner": fields.text("owner", owner, max_length=OWNER_MAX, one_line=True),
     }
     fields.raise_if_any()
     return values

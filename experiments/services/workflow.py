@@ -129,7 +129,9 @@ def _start_pilot(proposal: Proposal, values: dict) -> None:
     owner = db.session.get(User, owner_id) if owner_id is not None else None
     if owner is None or owner.role not in STAFF_ROLES or not owner.active:
         fields.fail("owner_id", _("The owner must be a member of staff or a manager."))
-    city_unit = fields.text("city_unit", values.get("city_unit"), max_length=LINE_MAX)
+    city_unit = fields.text(
+        "city_unit", values.get("city_unit"), max_length=LINE_MAX, one_line=True
+    )
     fields.raise_if_any()
     if proposal.experiment is not None:
         raise Conflict(_("This proposal already has an experiment."))

@@ -7,6 +7,7 @@ from .navigation import navigation
 
 def register_blueprints(app: Flask) -> None:
     from ..api import bp as api_bp
+    from ..routing import IdConverter
     from . import (
         admin,
         auth,
@@ -21,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
         statistics,
     )
 
+    app.url_map.converters["id"] = IdConverter  # before any route uses it
     for module in (
         main,
         auth,

@@ -24,7 +24,19 @@ from ..forms.account import PasswordCheckForm
 from ..forms.auth import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from ..models import User
 from ..security import local_path, totp_qr_data_uri, totp_uri
-from ..services import accounts
+from ..services import passwords, sign_in, signup
+from ..services.second_factor import (
+    ENROL_BY_LINK,
+    awaits_enrolment,
+    code_series,
+    confirm_totp,
+    may_enrol,
+    second_factor_mandatory,
+    second_factor_required,
+    start_totp,
+    user_for_enrolment,
+    verify_second_factor,
+)
 from ..vocabulary import ProposerType
 from .forms import apply_errors, rerender_status
 from .guards import EVERYONE, SIGNED_IN, allow
@@ -73,7 +85,7 @@ def _pend(user: User, target: str | None, enrolment: str | None = None) -> None:
     session[PENDING] = {
         "id": user.id,
         "epoch": user.session_epoch,
-        "series": accounts.code_series(user),
+        "series": code_series(user),
         "until": time.time() + PENDING_SECONDS,
         "next": local_path(target),
         "enrolment": enrolment,
@@ -96,14 +108,14 @@ def _second_factor_owed():
         or request.path.startswith("/api/")
     ):
         return None
-    if not current_user.is_authenticated or not accounts.second_factor_mandatory(current_user):
+    if not current_user.is_authenticated or not second_factor_mandatory(current_user):
         return None
     if session.get(SECOND_FACTOR) == current_user.id:
         return None
     user = current_user._get_current_object()
-    if accounts.awaits_enrolment(user):
+    if awaits_enrolment(user):
         logout_user()
-        flash(str(accounts.ENROL_BY_LINK), "error")
+        flash(str(ENROL_BY_LINK), "error")
         return redirect(url_for("auth.login"))
     target = None
     if request.method == "GET":
@@ -128,17 +140,17 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         throttling.check_sign_in(form.email.data)
-        user = accounts.authenticate(form.email.data, form.password.data, confirmed_only=False)
+        user = sign_in.authenticate(form.email.data, form.password.data, confirmed_only=False)
         if user is not None and user.email_confirmed_at is None:
             # Only someone who knows the password learns that the address is unconfirmed.
-            accounts.resend_confirmation(user)
+            signup.resend_confirmation(user)
             form.email.errors.append(
                 _("Confirm your e-mail address first. We have sent you a new link.")
             )
-        elif user is not None and accounts.awaits_enrolment(user):
+        elif user is not None and awaits_enrolment(user):
             # The password alone never sets up the second factor: the link mailed does.
-            form.email.errors.append(str(accounts.ENROL_BY_LINK))
-        elif user is not None and accounts.second_factor_required(user):
+            form.email.errors.append(str(ENROL_BY_LINK))
+        elif user is not None and second_factor_required(user):
             _pend(user, request.args.get("next"))
             return redirect(url_for("auth.second_factor"))
         elif user is not None:
@@ -156,7 +168,7 @@ def _pending_user() -> User | None:
     user = db.session.get(User, pending.get("id"))
     if user is None or not user.active or user.session_epoch != pending.get("epoch"):
         return None
-    if accounts.code_series(user) != pending.get("series"):
+    if code_series(user) != pending.get("series"):
         return None  # ended by wrong codes, here or on another device
     return user
 
@@ -175,15 +187,15 @@ def second_factor():
     link = session[PENDING].get("enrolment")
     form = CodeForm()
     enrolling = not user.has_totp
-    if enrolling and not accounts.may_enrol(user, link):
+    if enrolling and not may_enrol(user, link):
         session.pop(PENDING, None)
-        flash(str(accounts.ENROL_BY_LINK), "error")
+        flash(str(ENROL_BY_LINK), "error")
         return redirect(url_for("auth.login"))
-    secret = accounts.start_totp(user) if enrolling else None
+    secret = start_totp(user) if enrolling else None
     if form.validate_on_submit():
         if enrolling:
             try:
-                accounts.confirm_totp(user, form.code.data, link)
+                confirm_totp(user, form.code.data, link)
             except Invalid as error:
                 apply_errors(form, error)
             else:
@@ -191,7 +203,7 @@ def second_factor():
                 return _sign_in(user, target, second_factor=True)
         elif _code_accepted(user, form.code.data):
             return _sign_in(user, target, second_factor=True)
-        elif accounts.code_series(user) != session[PENDING].get("series"):
+        elif code_series(user) != session[PENDING].get("series"):
             session.pop(PENDING, None)
             flash(_("Too many wrong codes. Sign in again from the start."), "error")
             return redirect(url_for("auth.login"))
@@ -209,7 +221,7 @@ def second_factor():
 @allow(EVERYONE)
 def enrol(token: str):
     """An enrolment link: the account's password, then the second factor is set up."""
-    user = accounts.user_for_enrolment(token)
+    user = user_for_enrolment(token)
     if user is None:
         flash(
             _(
@@ -222,7 +234,7 @@ def enrol(token: str):
     form = PasswordCheckForm()
     if form.validate_on_submit():
         throttling.check_sign_in(user.email)
-        if accounts.authenticate(user.email, form.password.data) is not None:
+        if sign_in.authenticate(user.email, form.password.data) is not None:
             _pend(user, None, enrolment=token)
             return redirect(url_for("auth.second_factor"))
         throttling.sign_in_failed(user.email)
@@ -232,7 +244,7 @@ def enrol(token: str):
 
 def _code_accepted(user: User, code: str) -> bool:
     try:
-        return accounts.verify_second_factor(user, code)
+        return verify_second_factor(user, code)
     except TooManyAttempts as error:
         session.pop(PENDING, None)
         raise TooManyRequests(description=error.message, retry_after=error.retry_after) from error
@@ -246,7 +258,7 @@ def _enrolment(user: User, secret: str) -> dict:
 @bp.post("/logout")
 @allow(SIGNED_IN)
 def logout():
-    accounts.end_other_sessions(current_user)
+    sign_in.end_other_sessions(current_user)
     logout_user()
     session.pop(SECOND_FACTOR, None)
     flash(_("You have signed out."), "info")
@@ -262,7 +274,7 @@ def register():
     if form.validate_on_submit():
         resident = form.proposer_type.data == ProposerType.RESIDENT
         try:
-            accounts.register(
+            signup.register(
                 form.email.data,
                 form.name.data,
                 form.password.data,
@@ -273,7 +285,6 @@ def register():
                 business_id=None if resident else form.organisation_business_id.data,
             )
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error, {"business_id": "organisation_business_id"})
         else:
             # The same answer whether or not the address had an account already.
@@ -285,7 +296,7 @@ def register():
 @limiter.limit("30 per hour")
 @allow(EVERYONE)
 def confirm_email(token: str):
-    user = accounts.confirm_email(token)
+    user = signup.confirm_email(token)
     if user is None:
         flash(_("This link has expired or is not valid. Sign in to get a new one."), "error")
         return redirect(url_for("auth.login"))
@@ -300,7 +311,7 @@ def confirm_email(token: str):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data)
+        passwords.request_password_reset(form.email.data)
         return render_template("auth/check_email.html", email=form.email.data, reset=True)
     return render_template("auth/forgot_password.html", form=form), rerender_status(form)
 
@@ -309,15 +320,14 @@ def forgot_password():
 @limiter.limit("10 per hour", methods=["POST"])
 @allow(EVERYONE)
 def reset_password(token: str):
-    if accounts.user_for_reset(token) is None:
+    if passwords.user_for_reset(token) is None:
         flash(_("This link has expired or was used already. Ask for a new one."), "error")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
+            passwords.reset_password(token, form.password.data)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         except Conflict:  # used up between the check above and now
             abort(404)

@@ -39,7 +39,7 @@ FORMS = {
     "risk_form": (RiskForm, "risk"),
 }
 RECENT_PARTICIPATION = 100
-ID = "<int(max=2147483647):experiment_id>"  # larger ids do not exist (and overflow SQL)
+ID = "<id:experiment_id>"
 
 
 @bp.get("")
@@ -226,7 +226,7 @@ def add_risk(experiment_id: int):
     return _page(experiment, 422, risk_form=form)
 
 
-@bp.route(f"/{ID}/risks/<int(max=2147483647):risk_id>", methods=["GET", "POST"])
+@bp.route(f"/{ID}/risks/<id:risk_id>", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def reassess_risk(experiment_id: int, risk_id: int):
     """A risk's own page for reassessing it as the pilot goes on."""
