@@ -16,16 +16,20 @@ import copy
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
-from sqlalchemy import Select, event, func, inspect, select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.pool import Pool
+from sqlalchemy import Connection, Select, Table, event, func, inspect, select, update
+from sqlalchemy.engine import Engine, ExecutionContext
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
+from sqlalchemy.pool import ConnectionPoolEntry, Pool, PoolResetState
 
 from .extensions import db
 from .models.statistics_generation import StatisticsGeneration, new_token
 
-_TABLE = StatisticsGeneration.__table__
+# Declarative types __table__ as any FROM clause; a mapped class's own is a Table.
+_TABLE = cast(Table, StatisticsGeneration.__table__)
 # Writes to these tables never change a statistic; any other table's writes (today's or a
 # future one's) replace the token: a needless recomputation is cheap, a stale figure is not.
 UNCOUNTED = frozenset({_TABLE.name, "user", "api_token", "alembic_version"})
@@ -38,14 +42,21 @@ SIZE = 256
 
 
 @event.listens_for(Engine, "before_cursor_execute")
-def _note_write(conn, cursor, statement, parameters, context, executemany):
+def _note_write(
+    conn: Connection,
+    cursor: DBAPICursor,
+    statement: str,
+    parameters: object,
+    context: ExecutionContext | None,
+    executemany: bool,
+) -> None:
     match = _WRITE.match(statement)
     if match and match.group(1).lower() not in UNCOUNTED:
         conn.info[_DIRTY] = True
 
 
 @event.listens_for(Engine, "commit")
-def _replace_token(conn):
+def _replace_token(conn: Connection) -> None:
     """The last statement of a transaction that wrote: a new token, committed with the data."""
     if not conn.info.pop(_DIRTY, False):
         return
@@ -56,12 +67,16 @@ def _replace_token(conn):
 
 
 @event.listens_for(Engine, "rollback")
-def _forget_write(conn):
+def _forget_write(conn: Connection) -> None:
     conn.info.pop(_DIRTY, None)
 
 
 @event.listens_for(Pool, "reset")
-def _forget_write_on_reset(dbapi_connection, connection_record, reset_state):
+def _forget_write_on_reset(
+    dbapi_connection: DBAPIConnection,
+    connection_record: ConnectionPoolEntry,
+    reset_state: PoolResetState,
+) -> None:
     connection_record.info.pop(_DIRTY, None)
 
 
@@ -77,12 +92,16 @@ def _writing() -> bool:
     return bool(session.connection().info.get(_DIRTY))
 
 
-_cache: OrderedDict = OrderedDict()
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# (database, token, what was computed and with which arguments) → its result.
+_cache: OrderedDict[tuple[object, ...], object] = OrderedDict()
 _lock = threading.Lock()
 _MISS = object()
 
 
-def _through_cache(key: tuple, compute):
+def _through_cache(key: tuple[object, ...], compute: Callable[[], R]) -> R:
     """compute() once per token and key in this process; callers get their own copy."""
     if _writing():
         return compute()
@@ -100,28 +119,41 @@ def _through_cache(key: tuple, compute):
             _cache[key] = result
             while len(_cache) > SIZE:
                 _cache.popitem(last=False)
-    return copy.deepcopy(result)
+    # The key names what was computed, so a value found under it is what compute returns.
+    return cast(R, copy.deepcopy(result))
 
 
-def cached(function):
+class Cached(Protocol[P, R]):
+    """A function cached by cached(); uncached is the function itself."""
+
+    uncached: Callable[P, R]
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R: ...
+
+
+def cached(function: Callable[P, R]) -> Cached[P, R]:
     """Cache a read-only function of the database by token and arguments."""
 
     @wraps(function)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         key = (function.__module__, function.__qualname__, repr(args), repr(sorted(kwargs.items())))
         return _through_cache(key, lambda: function(*args, **kwargs))
 
-    wrapper.uncached = function
-    return wrapper
+    # A function object with one attribute more: what the Protocol describes.
+    cached_function = cast(Cached[P, R], wrapper)
+    cached_function.uncached = function
+    return cached_function
 
 
-def cached_count(statement: Select) -> int:
+# Any: a count does not depend on the types of the columns selected.
+def cached_count(statement: Select[*tuple[Any, ...]]) -> int:
     """The number of rows of a select, counted once per token (pagination counts the world
     once per write, not on every page view)."""
     counting = select(func.count()).select_from(statement.order_by(None).subquery())
     # SQLAlchemy's own cache key of the statement (its shape) and the values bound to it:
     # a tenth of the cost of compiling it to SQL.
     cache_key = counting._generate_cache_key()
+    key: tuple[object, ...]
     if cache_key is None:  # a statement SQLAlchemy cannot cache: key by its SQL instead
         compiled = counting.compile(dialect=db.engine.dialect)
         key = ("count", str(compiled), repr(sorted(compiled.params.items())))
@@ -131,4 +163,5 @@ def cached_count(statement: Select) -> int:
             cache_key.key,
             repr([bind.effective_value for bind in cache_key.bindparams]),
         )
-    return _through_cache(key, lambda: db.session.scalar(counting))
+    # A count has exactly one row.
+    return _through_cache(key, lambda: db.session.execute(counting).scalar_one())
