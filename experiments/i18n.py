@@ -84,7 +84,7 @@ def code_label(vocabulary_name: str, code: str) -> str:
     return gettext(vocabulary.label(getattr(vocabulary, vocabulary_name), code))
 
 
-def sdg_label(goal: int) -> str:
+def sdg_label(goal: int | str) -> str:
     return gettext(vocabulary.SDG_LABELS[int(goal)])
 
 
