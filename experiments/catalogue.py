@@ -7,13 +7,15 @@ sections an applicant marked confidential.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
+from typing import TypedDict, TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Select, cast, exists, extract, func, select
+from sqlalchemy import Integer, Label, Row, Select, cast, exists, extract, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from .extensions import db
@@ -36,6 +38,8 @@ LICENCE = "CC-BY-4.0"
 LICENCE_NAME = "Creative Commons Attribution 4.0 International"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 MAX_PER_PAGE = 100
+
+Code = TypeVar("Code", bound=StrEnum)  # a member of a code list a filter takes
 
 
 @dataclass
@@ -65,7 +69,9 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CatalogueFilter, dict[str, l
     result = CatalogueFilter()
     errors: dict[str, list[str]] = {}
 
-    def code(name, vocabulary, allowed=None):
+    def code(
+        name: str, vocabulary: type[Code], allowed: Collection[Code] | None = None
+    ) -> Code | None:
         raw = (args.get(name) or "").strip()
         if not raw:
             return None
@@ -78,7 +84,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CatalogueFilter, dict[str, l
             return None
         return value
 
-    def whole(name, low, high):
+    def whole(name: str, low: int, high: int) -> int | None:
         raw = (args.get(name) or "").strip()
         if not raw:
             return None
@@ -95,6 +101,21 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CatalogueFilter, dict[str, l
     result.sdg = whole("sdg", SDGS.start, SDGS.stop - 1)
     result.programme_id = whole("programme", 1, MAX_ID)
     return result, errors
+
+
+class EvaluationJson(TypedDict):
+    """An experiment's evaluation as open data."""
+
+    language: str
+    got_users: bool
+    users_count: int | None
+    part_of_services: bool
+    benefits_city: str
+    benefits_customers: str
+    research_value: bool
+    research_link: str | None
+    findings: str
+    recommendation: str
 
 
 @dataclass(frozen=True)
@@ -136,10 +157,10 @@ class PublicExperiment:
     outcome: str | None
     lessons_learned: str | None
     outcome_language: str  # of the outcome and lessons learned: whoever wrote the decision
-    evaluation: dict | None = field(default=None)
+    evaluation: EvaluationJson | None = field(default=None)
 
 
-def _participant_sums() -> list:
+def _participant_sums() -> list[Label[int]]:
     """Per category, the experiment's participants: correlated, so only the rows a page shows
     are summed (not every participation record of the database, then joined)."""
     return [
@@ -152,7 +173,7 @@ def _participant_sums() -> list:
     ]
 
 
-def _base(f: CatalogueFilter) -> Select:
+def _base(f: CatalogueFilter) -> Select[Experiment]:
     """Experiments from pilot on, filtered; joined to their proposals."""
     query = (
         select(Experiment)
@@ -183,7 +204,11 @@ def _base(f: CatalogueFilter) -> Select:
     return query
 
 
-def _loaded(query: Select) -> Select:
+# An experiment with its participant sums, one per category (None: no records).
+LoadedRow = Row[Experiment, *tuple[int | None, ...]]
+
+
+def _loaded(query: Select[Experiment]) -> Select[Experiment, *tuple[int | None, ...]]:
     """The query with everything an item shows loaded in a fixed number of statements."""
     return query.add_columns(*_participant_sums()).options(
         contains_eager(Experiment.proposal).options(
@@ -201,7 +226,9 @@ def _loaded(query: Select) -> Select:
 _NEWEST_FIRST = (Experiment.start_date.desc(), Experiment.id.desc())
 
 
-def public_experiments(f: CatalogueFilter, page: int = 1, per_page: int = 20) -> Page:
+def public_experiments(
+    f: CatalogueFilter, page: int = 1, per_page: int = 20
+) -> Page[PublicExperiment]:
     """One page of the public catalogue, newest pilots first: Page(items, page, per_page,
     total) with PublicExperiment items."""
     base = _base(f)
@@ -252,7 +279,7 @@ def experiment_years() -> list[int]:
     )
 
 
-def _item(row) -> PublicExperiment:
+def _item(row: LoadedRow) -> PublicExperiment:
     experiment, *sums = row
     proposal = experiment.proposal
     organisation = proposal.organisation
@@ -317,7 +344,61 @@ def _item(row) -> PublicExperiment:
     )
 
 
-def _partner_json(partner: PublicPartner) -> dict:
+class PartnerJson(TypedDict):
+    name: str
+    type: str
+    business_id: str | None
+    role: str
+
+
+class OrganisationJson(TypedDict):
+    name: str
+    type: str
+    business_id: str | None
+
+
+class ProgrammeJson(TypedDict):
+    id: int
+    name: str
+    language: str
+
+
+class CallJson(TypedDict):
+    id: int
+    title: str | None
+    language: str | None
+
+
+class PublicExperimentJson(TypedDict):
+    """An experiment as open data: organisations only, no personal data."""
+
+    id: int
+    language: str
+    title: str
+    summary: str
+    need: str
+    status: str
+    programme: ProgrammeJson
+    call: CallJson | None
+    proposer_type: str | None
+    organisation: OrganisationJson | None
+    service_area: str | None
+    city_centres: list[str]
+    sdgs: list[int]
+    allocated_budget: str
+    start_date: str
+    planned_end_date: str
+    actual_end_date: str | None
+    city_unit: str
+    partners: list[PartnerJson]
+    participants: dict[str, int]
+    outcome: str | None
+    lessons_learned: str | None
+    outcome_language: str
+    evaluation: EvaluationJson | None
+
+
+def _partner_json(partner: PublicPartner) -> PartnerJson:
     return {
         "name": partner.name,
         "type": partner.type,
@@ -326,7 +407,7 @@ def _partner_json(partner: PublicPartner) -> dict:
     }
 
 
-def public_experiment_json(item: PublicExperiment) -> dict:
+def public_experiment_json(item: PublicExperiment) -> PublicExperimentJson:
     """An experiment as open data (CC BY 4.0): organisations only, no personal data."""
     return {
         "id": item.id,
@@ -415,7 +496,7 @@ OPEN_DATA_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def open_data_row(item: PublicExperiment) -> list:
+def open_data_row(item: PublicExperiment) -> list[str | int]:
     """An experiment as one open-data CSV row, in OPEN_DATA_FIELDS' order."""
     org = item.organisation
     return [

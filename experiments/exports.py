@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
+from typing import TypeVar, overload
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
@@ -22,9 +24,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy import case, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from .extensions import db
+from .lifecycle import Status
 from .models import (
     Call,
     Experiment,
@@ -37,23 +40,34 @@ from .models import (
     User,
 )
 from .statistics import PUBLIC, ProgrammeStatistics, Shape
-from .vocabulary import ParticipationCategory
+from .statistics.metric import JsonFigure
+from .vocabulary import ParticipationCategory, ProposerType, ServiceArea
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
+T = TypeVar("T")
+V = TypeVar("V")
 
-def neutralise(value):
+# A cell of the proposals export: text, a number, an amount, a date or a moment, or empty.
+Cell = str | int | Decimal | date | datetime | None
+
+
+@overload
+def neutralise(value: str) -> str: ...
+@overload
+def neutralise(value: T) -> T: ...
+def neutralise(value: object) -> object:
     """A text as a spreadsheet shows it: without the control characters a worksheet cannot
     hold (all C0 but tab, LF and CR), and quoted when it would be taken for a formula."""
     if not isinstance(value, str):
         return value
     # Texts stored before such characters were refused must not fail the whole export.
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _csv_text(value) -> str:
+def _csv_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -67,12 +81,12 @@ def _csv_text(value) -> str:
     return neutralise(str(value))
 
 
-def csv_stream(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[bytes]:
+def csv_stream(header: Iterable[str], rows: Iterable[Iterable[object]]) -> Iterator[bytes]:
     """The rows as CSV, UTF-8 bytes, one line at a time (RFC 4180: CRLF, minimal quoting)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
 
-    def line(row) -> bytes:
+    def line(row: Iterable[object]) -> bytes:
         buffer.seek(0)
         buffer.truncate()
         writer.writerow([_csv_text(v) for v in row])
@@ -83,7 +97,7 @@ def csv_stream(header: Iterable[str], rows: Iterable[Iterable]) -> Iterator[byte
         yield line(row)
 
 
-def _xlsx_value(value):
+def _xlsx_value(value: object) -> object:
     if isinstance(value, datetime):
         # Excel has no time zones: the Helsinki wall-clock time, as shown on the pages.
         return value.astimezone(HELSINKI).replace(tzinfo=None)
@@ -92,7 +106,7 @@ def _xlsx_value(value):
     return neutralise(value)
 
 
-def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable]) -> bytes:
+def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable[object]]) -> bytes:
     """One worksheet with a bold header row, written in openpyxl's write-only mode."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
@@ -143,7 +157,36 @@ PROPOSAL_COLUMNS = (
 )
 
 
-def proposal_rows(programme_id: int | None = None, chunk: int = 1000) -> Iterator[list]:
+# A row of the proposals query, in its columns' order. The call, the organisation and the
+# experiment are outer-joined: their columns are None where there is none.
+_ProposalRow = tuple[
+    int,  # the proposal's id
+    str,  # programme
+    str | None,  # call
+    str | None,  # title
+    Status,
+    ProposerType | None,
+    str | None,  # organisation
+    str | None,  # its business id
+    ServiceArea | None,
+    Decimal | None,  # requested budget
+    int | None,  # planned duration in months
+    str | None,  # summary
+    str | None,  # need
+    str,  # owner's name
+    str,  # owner's e-mail address
+    datetime | None,  # submitted
+    datetime,  # created
+    Decimal | None,  # allocated budget
+    date | None,  # start
+    date | None,  # planned end
+    date | None,  # actual end
+    str | None,  # city unit
+    int | None,  # the experiment's id
+]
+
+
+def proposal_rows(programme_id: int | None = None, chunk: int = 1000) -> Iterator[list[Cell]]:
     """Every proposal (of one programme, or all) as a row of PROPOSAL_COLUMNS, a chunk of
     rows loaded at a time.
 
@@ -154,8 +197,8 @@ def proposal_rows(programme_id: int | None = None, chunk: int = 1000) -> Iterato
     owner = aliased(User)
     # A deleted account's name and address are erased: say so, in the reader's language.
     present = owner.deleted_at.is_(None)
-    owner_name = case((present, owner.name), else_=literal(gettext("Deleted user")))
-    owner_email = case((present, owner.email), else_=literal(""))
+    owner_name_shown = case((present, owner.name), else_=literal(gettext("Deleted user")))
+    owner_email_shown = case((present, owner.email), else_=literal(""))
     query = (
         select(
             Proposal.id,
@@ -171,8 +214,8 @@ def proposal_rows(programme_id: int | None = None, chunk: int = 1000) -> Iterato
             Proposal.planned_duration_months,
             Proposal.summary,
             Proposal.need,
-            owner_name,
-            owner_email,
+            owner_name_shown,
+            owner_email_shown,
             Proposal.submitted_at,
             Proposal.created_at,
             Experiment.allocated_budget,
@@ -193,6 +236,7 @@ def proposal_rows(programme_id: int | None = None, chunk: int = 1000) -> Iterato
     if programme_id is not None:
         query = query.where(Proposal.programme_id == programme_id)
     last_id = 0
+    rows: Sequence[_ProposalRow]
     while rows := db.session.execute(query.where(Proposal.id > last_id)).all():
         last_id = rows[-1][0]
         ids = [row[0] for row in rows]
@@ -249,10 +293,10 @@ def proposal_rows(programme_id: int | None = None, chunk: int = 1000) -> Iterato
             ]
 
 
-def _grouped(column, proposal_ids: list[int]) -> dict[int, list]:
+def _grouped(column: InstrumentedAttribute[V], proposal_ids: list[int]) -> dict[int, list[V]]:
     """A proposal's rows of a child table (centres, SDGs), in the order the pages show them."""
     table = column.class_
-    grouped: dict[int, list] = {}
+    grouped: dict[int, list[V]] = {}
     for proposal_id, value in db.session.execute(
         select(table.proposal_id, column)
         .where(table.proposal_id.in_(proposal_ids))
@@ -279,7 +323,7 @@ def _participant_sums(experiment_ids: list[int]) -> dict[int, tuple[int, ...]]:
     }
 
 
-def _code(value) -> str | None:
+def _code(value: StrEnum | None) -> str | None:
     return None if value is None else str(value)
 
 
@@ -288,11 +332,11 @@ def _code(value) -> str | None:
 STATISTICS_COLUMNS = ("figure", "key", "value")
 
 
-def statistics_rows(stats: ProgrammeStatistics) -> list[list]:
+def statistics_rows(stats: ProgrammeStatistics) -> list[list[JsonFigure]]:
     """The statistics as (figure, key, value) rows: the registry's public entries, with the
     same values as the JSON and the page."""
     programme = stats.programme
-    rows: list[list] = [
+    rows: list[list[JsonFigure]] = [
         ["programme", "id", programme.id],
         ["programme", "name", programme.name],
         ["programme", "start_year", programme.start_year],
@@ -303,17 +347,16 @@ def statistics_rows(stats: ProgrammeStatistics) -> list[list]:
     if stats.year is not None:
         rows.append(["filter", "year", stats.year])
     for metric in PUBLIC:
-        value = metric.json(stats)
         if metric.part_of:
-            rows.append([metric.part_of, metric.name, value])
+            rows.append([metric.part_of, metric.name, metric.json(stats)])
         elif metric.shape is Shape.BREAKDOWN:
-            rows += [[metric.name, key, n] for key, n in value.items()]
+            rows += [[metric.name, key, n] for key, n in metric.breakdown_json(stats).items()]
         elif metric.shape is Shape.YEARS:
             rows += [
                 [f"{metric.name}.{column.name}", year["year"], year[column.name]]
-                for year in value
+                for year in metric.years_json(stats)
                 for column in metric.columns
             ]
         else:
-            rows.append([metric.name, "", value])
+            rows.append([metric.name, "", metric.json(stats)])
     return rows

@@ -36,8 +36,8 @@ def select_locale() -> str:
     command speaks its operator's language; other work outside a request the default (mail
     is sent in each recipient's language).
     """
-    languages = current_app.config["LANGUAGES"]
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         if click.get_current_context(silent=True) is not None:
             return operator_language()
@@ -46,10 +46,13 @@ def select_locale() -> str:
     if asked in languages:
         session["lang"] = asked
         return asked
-    if session.get("lang") in languages:
-        return session["lang"]
-    if current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    kept: str | None = session.get("lang")
+    if kept in languages:
+        return kept
+    # flask_login has no type information: current_user is Any to the checker.
+    saved: str | None = current_user.locale if current_user.is_authenticated else None
+    if saved in languages:
+        return saved
     return request.accept_languages.best_match(languages) or default
 
 
@@ -64,23 +67,24 @@ def operator_language() -> str:
 
 
 def timezone() -> str:
-    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    zone: str = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    return zone
 
 
-def status_label(status) -> str:
+def status_label(status: str) -> str:
     return gettext(STATUS_LABELS[Status(status)])
 
 
-def role_label(role) -> str:
+def role_label(role: str) -> str:
     return gettext(ROLE_LABELS[Role(role)])
 
 
-def code_label(vocabulary_name: str, code) -> str:
+def code_label(vocabulary_name: str, code: str) -> str:
     """Translated label of a code from a named code list, e.g. ('ServiceArea', 'mobility')."""
     return gettext(vocabulary.label(getattr(vocabulary, vocabulary_name), code))
 
 
-def sdg_label(goal: int) -> str:
+def sdg_label(goal: int | str) -> str:
     return gettext(vocabulary.SDG_LABELS[int(goal)])
 
 
@@ -88,16 +92,16 @@ def money(value: Decimal | None) -> str:
     return "" if value is None else format_currency(value, "EUR")
 
 
-def number(value) -> str:
+def number(value: float | Decimal | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
-def percent(value) -> str:
+def percent(value: float | Decimal | None) -> str:
     """A share from 0 to 1 as a whole percentage in the language's format ('13 %', '13%')."""
     return "" if value is None else format_percent(value)
 
 
-def lang_attr(language: str | None, text=True) -> Markup:
+def lang_attr(language: str | None, text: object = True) -> Markup:
     """` lang="sv"` for an element holding text a person wrote in that language (WCAG 3.1.2);
     nothing when the element shows no such text (its fallback is in the page's language)."""
     if not text or not language:
@@ -108,7 +112,7 @@ def lang_attr(language: str | None, text=True) -> Markup:
 def language_url(code: str) -> str:
     """This page in another language: its route built again, or (no route matched) the path
     asked for if it stays on this site; else the home page."""
-    if request.url_rule is not None:
+    if request.endpoint is not None:  # set exactly when a route matched (request.url_rule)
         path = url_for(request.endpoint, **(request.view_args or {}))
     else:
         path = request.script_root + quote(request.path)

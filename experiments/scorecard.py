@@ -7,6 +7,7 @@ registry, so they agree with each other and with the dashboard.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -103,21 +104,25 @@ class StatisticsCache:
 
     def __init__(self, programme_id: int):
         self.programme_id = programme_id
-        self._by_year: dict[int | None, object] = {}
+        self._by_year: dict[int | None, statistics.ProgrammeStatistics | None] = {}
 
-    def for_year(self, year: int | None):
+    def for_year(self, year: int | None) -> statistics.ProgrammeStatistics | None:
+        """The statistics of the year (None: all years); None if the programme is gone."""
         if year not in self._by_year:
             self._by_year[year] = statistics.programme_statistics(self.programme_id, year=year)
         return self._by_year[year]
 
-    def for_goal(self, goal: ProgrammeGoal):
+    def for_goal(self, goal: ProgrammeGoal) -> statistics.ProgrammeStatistics | None:
         return self.for_year(statistics_year(goal))
 
 
 def computed_value(goal: ProgrammeGoal, cache: StatisticsCache) -> Decimal | None:
-    """The live figure of a goal's statistic; None for a manual goal."""
+    """The live figure of a goal's statistic; None for a manual goal (or a programme gone)."""
     metric = METRIC_BY_CODE.get(goal.metric)
-    return None if metric is None else metric.value(cache.for_goal(goal))
+    if metric is None:
+        return None
+    stats = cache.for_goal(goal)
+    return None if stats is None else metric.value(stats)
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,7 @@ class Scorecard:
     risks: tuple[ProgrammeRisk, ...]
 
 
-def goals_of(programme_id: int) -> list[ProgrammeGoal]:
+def goals_of(programme_id: int) -> Sequence[ProgrammeGoal]:
     return db.session.scalars(
         select(ProgrammeGoal)
         .where(ProgrammeGoal.programme_id == programme_id)
@@ -173,7 +178,7 @@ def goals_of(programme_id: int) -> list[ProgrammeGoal]:
     ).all()
 
 
-def risks_of(programme_id: int) -> list[ProgrammeRisk]:
+def risks_of(programme_id: int) -> Sequence[ProgrammeRisk]:
     return db.session.scalars(
         select(ProgrammeRisk)
         .where(ProgrammeRisk.programme_id == programme_id)

@@ -14,15 +14,18 @@ from __future__ import annotations
 import copy
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
-from sqlalchemy import Select, event, func, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Table, event, func, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from .extensions import db
 from .models.statistics_generation import StatisticsGeneration, new_token
 
-_TABLE = StatisticsGeneration.__table__
+# Declarative types __table__ as any FROM clause; a mapped class's own is a Table.
+_TABLE = cast(Table, StatisticsGeneration.__table__)
 _HAS_TABLE = "statistics_generation_table"
 _OWN_WRITES = "statistics_own_writes"
 SIZE = 256
@@ -41,19 +44,19 @@ def replace_token() -> None:
 # its own uncommitted data: such reads bypass the cache (they must neither be served from
 # it nor fill it).
 @event.listens_for(Session, "after_flush")
-def _note_flush(session, flush_context):
+def _note_flush(session: Session, flush_context: UOWTransaction) -> None:
     session.info[_OWN_WRITES] = True
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _note_statement(state):
+def _note_statement(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info[_OWN_WRITES] = True
 
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
-def _forget_writes(session):
+def _forget_writes(session: Session) -> None:
     session.info.pop(_OWN_WRITES, None)
 
 
@@ -67,12 +70,16 @@ def _writing() -> bool:
     return bool(session.new or session.dirty or session.deleted or session.info.get(_OWN_WRITES))
 
 
-_cache: OrderedDict = OrderedDict()
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# (database, token, what was computed and with which arguments) → its result.
+_cache: OrderedDict[tuple[object, ...], object] = OrderedDict()
 _lock = threading.Lock()
 _MISS = object()
 
 
-def _through_cache(key: tuple, compute):
+def _through_cache(key: tuple[object, ...], compute: Callable[[], R]) -> R:
     """compute() once per token and key in this process; callers get their own copy."""
     if _writing():
         return compute()
@@ -90,28 +97,41 @@ def _through_cache(key: tuple, compute):
             _cache[key] = result
             while len(_cache) > SIZE:
                 _cache.popitem(last=False)
-    return copy.deepcopy(result)
+    # The key names what was computed, so a value found under it is what compute returns.
+    return cast(R, copy.deepcopy(result))
 
 
-def cached(function):
+class Cached(Protocol[P, R]):
+    """A function cached by cached(); uncached is the function itself."""
+
+    uncached: Callable[P, R]
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R: ...
+
+
+def cached(function: Callable[P, R]) -> Cached[P, R]:
     """Cache a read-only function of the database by token and arguments."""
 
     @wraps(function)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         key = (function.__module__, function.__qualname__, repr(args), repr(sorted(kwargs.items())))
         return _through_cache(key, lambda: function(*args, **kwargs))
 
-    wrapper.uncached = function
-    return wrapper
+    # A function object with one attribute more: what the Protocol describes.
+    cached_function = cast(Cached[P, R], wrapper)
+    cached_function.uncached = function
+    return cached_function
 
 
-def cached_count(statement: Select) -> int:
+# Any: a count does not depend on the types of the columns selected.
+def cached_count(statement: Select[*tuple[Any, ...]]) -> int:
     """The number of rows of a select, counted once per token (pagination counts the world
     once per write, not on every page view)."""
     counting = select(func.count()).select_from(statement.order_by(None).subquery())
     # SQLAlchemy's own cache key of the statement (its shape) and the values bound to it:
     # a tenth of the cost of compiling it to SQL.
     cache_key = counting._generate_cache_key()
+    key: tuple[object, ...]
     if cache_key is None:  # a statement SQLAlchemy cannot cache: key by its SQL instead
         compiled = counting.compile(dialect=db.engine.dialect)
         key = ("count", str(compiled), repr(sorted(compiled.params.items())))
@@ -121,4 +141,5 @@ def cached_count(statement: Select) -> int:
             cache_key.key,
             repr([bind.effective_value for bind in cache_key.bindparams]),
         )
-    return _through_cache(key, lambda: db.session.scalar(counting))
+    # A count has exactly one row.
+    return _through_cache(key, lambda: db.session.execute(counting).scalar_one())

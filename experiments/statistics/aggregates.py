@@ -10,8 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import String, and_, case, cast, distinct, func, literal, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    String,
+    and_,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 
 from ..extensions import db
 from ..lifecycle import EXPERIMENT_STATES, SCREENED_STATES, SUBMITTED_STATES, Status
@@ -31,6 +47,9 @@ from ..vocabulary import SDGS, CityCentre, ParticipationCategory, ProposerType, 
 from .budget import BudgetYear, budget_years
 from .programmes import ProgrammeRef
 from .sql import count_if, days, days_between, median, reached, year_of_timestamp
+
+# The where-clauses of the counted proposals (_cohort).
+Cohort = list[ColumnElement[bool]]
 
 
 @dataclass(frozen=True)
@@ -75,9 +94,9 @@ class ProgrammeStatistics:
         return round(self.carried_out / self.proposals, 4) if self.proposals else 0.0
 
 
-def _cohort(programme_id: int, call_id: int | None, year: int | None) -> list:
+def _cohort(programme_id: int, call_id: int | None, year: int | None) -> Cohort:
     """Where-clauses of the counted proposals: left draft, in the programme, call and year."""
-    clauses = [Proposal.programme_id == programme_id, Proposal.status != Status.DRAFT]
+    clauses: Cohort = [Proposal.programme_id == programme_id, Proposal.status != Status.DRAFT]
     if call_id is not None:
         clauses.append(Proposal.call_id == call_id)
     if year is not None:
@@ -149,11 +168,11 @@ _COUNTED_STATES = (
 )
 
 
-def _status_counts(cohort: list) -> dict:
+def _status_counts(cohort: Cohort) -> dict[str, int]:
     """Proposals, the funnel and the count per state, in one aggregate query."""
     # The history is asked only where the state does not tell: a proposal now submitted
     # or withdrawn may have been screened before; a discontinued one may have been evaluated.
-    columns = {
+    columns: dict[str, ColumnElement[int]] = {
         "proposals": func.count(),
         "screened": count_if(
             or_(
@@ -179,7 +198,7 @@ def _status_counts(cohort: list) -> dict:
     return dict(zip(columns, (int(value or 0) for value in row), strict=True))
 
 
-def _breakdowns(cohort: list) -> dict[str, dict[str, int]]:
+def _breakdowns(cohort: Cohort) -> dict[str, dict[str, int]]:
     """Counts of proposals per proposer type, year, service area, call, centre and SDG.
 
     Two aggregate queries: one pass over the proposals counts each combination of proposer
@@ -200,7 +219,11 @@ def _breakdowns(cohort: list) -> dict[str, dict[str, int]]:
                 counts = result[name]
                 counts[str(key)] = counts.get(str(key), 0) + int(n)
 
-    def part(name, key, table):
+    def part(
+        name: str,
+        key: SQLColumnExpression[str | int],
+        table: type[ProposalCentre] | type[ProposalSdg],
+    ) -> Select[str, str, int]:
         return (
             select(
                 literal(name).label("dimension"),
@@ -219,16 +242,18 @@ def _breakdowns(cohort: list) -> dict[str, dict[str, int]]:
             part("sdg", ProposalSdg.sdg, ProposalSdg),
         )
     )
-    for dimension, key, n in rows:
-        result[dimension][key] = int(n)
+    for dimension, code, n in rows:
+        result[dimension][code] = int(n)
     return result
 
 
-def _zero_filled(vocabulary, counts: dict[str, int]) -> dict[str, int]:
+def _zero_filled(vocabulary: type[StrEnum], counts: dict[str, int]) -> dict[str, int]:
     return {member.value: counts.get(member.value, 0) for member in vocabulary}
 
 
-def _by_call(programme_id: int, call_id: int | None, counts: dict[str, int]):
+def _by_call(
+    programme_id: int, call_id: int | None, counts: dict[str, int]
+) -> tuple[CallCount, ...]:
     """The programme's calls (or the one asked for) in opening order, with their counts."""
     calls = db.session.execute(
         select(Call.id, Call.title)
@@ -241,17 +266,17 @@ def _by_call(programme_id: int, call_id: int | None, counts: dict[str, int]):
     return tuple(CallCount(id_, title, counts.get(str(id_), 0)) for id_, title in calls)
 
 
-def _partner_organisations(cohort: list) -> int:
+def _partner_organisations(cohort: Cohort) -> int:
     """Distinct organisations that were partners in the counted proposals' experiments."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(distinct(ExperimentPartner.organisation_id)))
         .join(Experiment, Experiment.id == ExperimentPartner.experiment_id)
         .join(Proposal, Proposal.id == Experiment.proposal_id)
         .where(*cohort)
-    )
+    ).scalar_one()  # a count has exactly one row
 
 
-def _participants(cohort: list) -> dict[str, int]:
+def _participants(cohort: Cohort) -> dict[str, int]:
     """Sums of the participation records per category, in one pass without sorting."""
     row = db.session.execute(
         select(
@@ -270,7 +295,8 @@ def _participants(cohort: list) -> dict[str, int]:
     }
 
 
-def _screening_decision_days(cohort: list):
+# The selects of median(): one column, days, whose type varies by dialect (sql.Days, Any).
+def _screening_decision_days(cohort: Cohort) -> Select[Any]:
     """Days from submission to the first move out of screening to pilot or rejected."""
     decided = (
         select(StatusChange.proposal_id, func.min(StatusChange.at).label("at"))
@@ -288,7 +314,7 @@ def _screening_decision_days(cohort: list):
     )
 
 
-def _experiment_days(cohort: list):
+def _experiment_days(cohort: Cohort) -> Select[Any]:
     """Days from start to actual end of the experiments that have ended."""
     return (
         select(

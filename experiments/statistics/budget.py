@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, func, select
 
 from ..extensions import db
 from ..models import Expense, Experiment, ProgrammeYear, Proposal
@@ -84,7 +84,7 @@ def year_budget(programme_id: int, year: int) -> BudgetYear | None:
     return rows[0] if rows else None
 
 
-def _within(column, year: int | None) -> list:
+def _within(column: SQLColumnExpression[date], year: int | None) -> list[ColumnElement[bool]]:
     """A date column within the year: a range, which an index on the column can serve."""
     if year is None:
         return []

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import format_decimal, format_percent, get_translations
 from flask_babel import gettext as _
@@ -37,6 +37,16 @@ class Shape(StrEnum):
     RANGE = "range"  # the lowest and highest of a yearly amount, or None
 
 
+# A breakdown's key: a code, a call's title, a year or a goal's number.
+Key = str | int
+# One number of a figure: a count, a share, an amount (a Decimal), days; None: not yet known.
+Number = int | float | Decimal | None
+# A number as the statistics JSON has it: money as a decimal string.
+JsonNumber = Number | str
+# A figure as the statistics JSON has it, by shape: a number, a number per key (as text), or
+# a row per year of its columns' numbers.
+JsonFigure = JsonNumber | dict[str, JsonNumber] | list[dict[str, JsonNumber]]
+
 # The unit of a scorecard goal measured with a figure that is not a count.
 UNITS = {Display.MONEY: "EUR", Display.PERCENT: "%", Display.DAYS: N_("days")}
 
@@ -63,7 +73,8 @@ class Metric:
 
     name: str  # stable: the JSON field, the CSV figure, the metric code a goal stores
     label: str  # N_: its name on the scorecard, and on the dashboard unless short says
-    read: Callable[[ProgrammeStatistics], Any]  # its value in the aggregates' result
+    # Its value in the aggregates' result; Any, as its type follows the shape (see Shape).
+    read: Callable[[ProgrammeStatistics], Any]
     display: Display = Display.COUNT
     shape: Shape = Shape.FIGURE
     public: bool = True  # a field of the statistics JSON and a figure of the CSV export
@@ -73,7 +84,7 @@ class Metric:
     status: Status | None = None  # it counts the proposals now in this state
     counted: str = ""  # N_: what a count counts, the unit of a goal measured with it
     vocabulary: type[StrEnum] | None = None  # a breakdown by the codes of this list
-    keys: Callable[[Any], str] = str  # a breakdown's key as shown (not a code list's)
+    keys: Callable[[Key], str] = str  # a breakdown's key as shown (not a code list's)
     columns: tuple[Column, ...] = ()  # a YEARS figure's columns
     # How a goal's figures of single years make the figure of those years together (None:
     # they do not, e.g. distinct organisations or medians).
@@ -97,22 +108,28 @@ class Metric:
             value = Decimal(str(value)) * HUNDRED
         return as_figure(value)
 
-    def json(self, stats: ProgrammeStatistics):
+    def json(self, stats: ProgrammeStatistics) -> JsonFigure:
         """The value as the statistics JSON has it: money as decimal strings, keys as text."""
-        value = self.read(stats)
         if self.shape is Shape.BREAKDOWN:
-            return {str(key): self._json(n) for key, n in value.items()}
+            return self.breakdown_json(stats)
         if self.shape is Shape.YEARS:
-            return [
-                {"year": row.year}
-                | {c.name: self._json(getattr(row, c.name)) for c in self.columns}
-                for row in value
-            ]
-        return self._json(value)
+            return self.years_json(stats)
+        return self._json(self.read(stats))
 
-    def _json(self, value):
+    def breakdown_json(self, stats: ProgrammeStatistics) -> dict[str, JsonNumber]:
+        """A BREAKDOWN's value as the statistics JSON has it."""
+        return {str(key): self._json(n) for key, n in self.read(stats).items()}
+
+    def years_json(self, stats: ProgrammeStatistics) -> list[dict[str, JsonNumber]]:
+        """A YEARS figure's rows as the statistics JSON has them: the year, then the columns."""
+        return [
+            {"year": row.year} | {c.name: self._json(getattr(row, c.name)) for c in self.columns}
+            for row in self.read(stats)
+        ]
+
+    def _json(self, value: Number) -> JsonNumber:
         if self.display is Display.MONEY and value is not None:
-            return f"{value.quantize(CENT)}"
+            return f"{cast(Decimal, value).quantize(CENT)}"  # money is a Decimal (sql.money)
         return value
 
     def text(self, stats: ProgrammeStatistics) -> str:
@@ -127,12 +144,12 @@ class Metric:
             return _("%(amount)s a year", amount=self.show(low))
         return _("%(low)s–%(high)s a year", low=self.show(low), high=self.show(high))
 
-    def show(self, value) -> str:
+    def show(self, value: Number) -> str:
         """One number of this figure, formatted for the page's language."""
         if value is None:
             return _("not yet known")
         if self.display is Display.MONEY:
-            return money(value)
+            return money(cast(Decimal, value))  # money is a Decimal (sql.money)
         if self.display is Display.PERCENT:
             return format_percent(value, "#,##0.0 %")
         if self.display is Display.DAYS:
@@ -141,14 +158,14 @@ class Metric:
             return days % {"num": format_decimal(value)}
         return format_decimal(value)
 
-    def key_label(self, key) -> str:
+    def key_label(self, key: Key) -> str:
         """A breakdown's key as shown: a code's translated label, a year, a call's title."""
-        if self.vocabulary is not None:
-            return code_label(self.vocabulary.__name__, key)
+        if self.vocabulary is not None:  # its keys are the codes: text
+            return code_label(self.vocabulary.__name__, str(key))
         return self.keys(key)
 
 
-def as_figure(value) -> Decimal | None:
+def as_figure(value: Number) -> Decimal | None:
     """A count, ratio or amount as a Decimal rounded to the cent; None stays None."""
     if value is None:
         return None

@@ -8,16 +8,30 @@ statistic is an entry here, and a field of ProgrammeStatistics if it needs a new
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypedDict
 
 from ..i18n import sdg_label
 from ..lifecycle import N_, Status
 from ..vocabulary import CityCentre, ProposerType, ServiceArea
 from .aggregates import ProgrammeStatistics
-from .metric import Column, Display, Metric, Shape, highest
+from .metric import Column, Display, JsonFigure, Metric, Shape, highest
 
 
-def _budget_total(column: str):
+class ProgrammeJson(TypedDict):
+    id: int
+    name: str
+    start_year: int
+    end_year: int
+
+
+# SPEC's statistics JSON: the programme, then each public entry by name, the parts of an
+# object (part_of) inside it.
+StatisticsJson = dict[str, ProgrammeJson | JsonFigure | dict[str, JsonFigure]]
+
+
+def _budget_total(column: str) -> Callable[[ProgrammeStatistics], Decimal]:
     return lambda stats: sum((getattr(year, column) for year in stats.budget), Decimal(0))
 
 
@@ -268,10 +282,10 @@ PUBLIC = tuple(metric for metric in METRICS if metric.public)
 GOAL_METRICS = tuple(metric for metric in METRICS if metric.goal)
 
 
-def statistics_json(stats: ProgrammeStatistics) -> dict:
+def statistics_json(stats: ProgrammeStatistics) -> StatisticsJson:
     """The statistics as SPEC's JSON object: the programme, then every public entry."""
     programme = stats.programme
-    data: dict = {
+    data: StatisticsJson = {
         "programme": {
             "id": programme.id,
             "name": programme.name,
@@ -279,7 +293,12 @@ def statistics_json(stats: ProgrammeStatistics) -> dict:
             "end_year": programme.end_year,
         }
     }
+    parts: dict[str, dict[str, JsonFigure]] = {}
     for metric in PUBLIC:
-        target = data.setdefault(metric.part_of, {}) if metric.part_of else data
-        target[metric.name] = metric.json(stats)
+        if metric.part_of:
+            part = parts.setdefault(metric.part_of, {})
+            data.setdefault(metric.part_of, part)  # the object's place: where its first part is
+            part[metric.name] = metric.json(stats)
+        else:
+            data[metric.name] = metric.json(stats)
     return data

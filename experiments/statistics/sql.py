@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, exists, extract, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    Integer,
+    ScalarSelect,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    cast,
+    exists,
+    extract,
+    func,
+    select,
+)
 
 from ..extensions import db
 from ..lifecycle import Status
@@ -13,23 +29,32 @@ from ..models import Proposal, StatusChange
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
+# A number of days: a float, a Decimal or (PostgreSQL, dates) an integer, by dialect and
+# column type; SQLAlchemy cannot say which, hence Any.
+Days = ColumnElement[Any]
+
 
 def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def year_of_timestamp(column):
+def year_of_timestamp(column: SQLColumnExpression[datetime | None]) -> ColumnElement[int]:
     """The UTC calendar year of a stored timestamp, as an integer."""
     if _dialect() == "postgresql":
         return cast(extract("year", func.timezone("UTC", column)), Integer)
     return cast(extract("year", column), Integer)
 
 
-def year_of_date(column):
+def year_of_date(column: SQLColumnExpression[date | None]) -> ColumnElement[int]:
     return cast(extract("year", column), Integer)
 
 
-def days_between(later, earlier, *, dates: bool = False):
+def days_between(
+    later: SQLColumnExpression[date | datetime | None],
+    earlier: SQLColumnExpression[date | datetime | None],
+    *,
+    dates: bool = False,
+) -> Days:
     """Days from earlier to later (fractional for timestamps)."""
     if _dialect() == "postgresql":
         if dates:
@@ -38,7 +63,7 @@ def days_between(later, earlier, *, dates: bool = False):
     return func.julianday(later) - func.julianday(earlier)
 
 
-def median(values):
+def median(values: Select[Any]) -> ScalarSelect[Any]:  # Any: a number of days, as Days
     """The median of a one-column select (column `days`), by row numbers; NULL if empty."""
     rows = values.subquery()
     ranked = select(
@@ -51,18 +76,18 @@ def median(values):
     return select(func.avg(ranked.c.days)).where(middle).scalar_subquery()
 
 
-def count_if(condition):
+def count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.count(case((condition, 1)))
 
 
-def reached(status: Status):
+def reached(status: Status) -> Exists:
     """The proposal's history shows a move into this state."""
     return exists().where(StatusChange.proposal_id == Proposal.id, StatusChange.to_status == status)
 
 
-def money(value) -> Decimal:
+def money(value: Decimal | None) -> Decimal:
     return ZERO if value is None else Decimal(value).quantize(CENT)
 
 
-def days(value) -> float | None:
+def days(value: float | Decimal | None) -> float | None:
     return None if value is None else round(float(value), 1)
