@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 from flask import abort
 from flask_babel import format_date, ngettext
@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..errors import Conflict, Invalid, NotAllowed
+from ..errors import Conflict, FieldConflict, Invalid, NotAllowed
 from ..extensions import db
 from ..i18n import number, status_label
 from ..lifecycle import RECORDING_STATES
@@ -35,7 +35,18 @@ from ..models import (
     User,
 )
 from ..models.written import writing_language
-from ..rules import REASON_MAX, RISK_MAX, RISK_MIN
+from ..patterns import web_address_pattern
+from ..rules import (
+    COUNT_MAX,
+    DESCRIPTION_MAX,
+    LINK_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+    RISK_MAX,
+    RISK_MIN,
+    USERS_MAX,
+)
 from ..vocabulary import (
     OrganisationType,
     ParticipationCategory,
@@ -51,13 +62,8 @@ from .inputs import Fields, to_id
 PARTICIPATION_COLUMNS = ("date", "category", "count", "note")
 REQUIRED_COLUMNS = ("date", "category", "count")
 CSV_MAX_ROWS = 5_000
+WEB_ADDRESS = re.compile(web_address_pattern())
 CSV_MAX_BYTES = 1_000_000  # below the app's 1 MiB request limit, so the page can explain
-COUNT_MAX = 1_000_000
-USERS_MAX = 10_000_000
-NOTE_MAX = 500
-DESCRIPTION_MAX = 500
-NAME_MAX = 200
-LINK_MAX = 500
 EVALUATION_FIELDS = (
     "got_users",
     "users_count",
@@ -143,8 +149,10 @@ def add_partner(
     elif given_id:
         number = to_id(organisation_id)
         found = db.session.get(Organisation, number) if number is not None else None
-        if found is None:
+        if number is None:
             fields.fail("organisation_id", _("Choose an organisation from the list."))
+        elif found is None:
+            fields.conflict("organisation_id", _("Choose an organisation from the list."))
     elif organisation:
         new = _organisation_values(fields, organisation)
     else:
@@ -162,14 +170,14 @@ def add_partner(
         )
     ):
         db.session.rollback()
-        raise Invalid({key: [duplicate]})
+        raise FieldConflict({key: [duplicate]})
     partner = ExperimentPartner(experiment=experiment, organisation=found, role=role)
     db.session.add(partner)
     try:
         db.session.commit()
     except IntegrityError as error:  # added at the same moment by someone else
         db.session.rollback()
-        raise Invalid({key: [duplicate]}) from error
+        raise FieldConflict({key: [duplicate]}) from error
     return partner
 
 
@@ -309,8 +317,10 @@ def _too_many_rows() -> str:
 def _participation(
     experiment: Experiment, numbered, *, by_row: bool, errors: dict | None = None
 ) -> list[Participation]:
-    """The records for the numbered rows; raises Invalid naming every bad row."""
+    """The records for the numbered rows; raises Invalid naming every bad row (FieldConflict
+    for one record whose only fault is its date before the pilot's start)."""
     errors = dict(errors or {})
+    malformed = by_row or bool(errors)
     records = []
     for row_number, row in numbered:
         fields = Fields()
@@ -319,7 +329,7 @@ def _participation(
         else:
             when = fields.date("date", row.get("date"))
             if when is not None and when < experiment.start_date:
-                fields.fail(
+                fields.conflict(
                     "date",
                     _(
                         "The date is before the pilot started (%(start)s).",
@@ -335,15 +345,17 @@ def _participation(
                 _("Enter a whole number from 1 to %(max)s.", max=number(COUNT_MAX)),
             )
             note = fields.text("note", row.get("note"), max_length=NOTE_MAX)
-        if fields.errors:
+        problems = fields.all_errors()
+        if problems:
+            malformed = malformed or bool(fields.errors)
             if by_row:
                 errors[f"row {row_number}"] = [
                     f"{field}: {message}"
-                    for field, messages in fields.errors.items()
+                    for field, messages in problems.items()
                     for message in messages
                 ]
             else:
-                errors.update(fields.errors)
+                errors.update(problems)
             continue
         records.append(
             Participation(
@@ -352,7 +364,8 @@ def _participation(
         )
     if errors:
         bad = len(errors)
-        raise Invalid(
+        refusal = Invalid if malformed else FieldConflict
+        raise refusal(
             dict(sorted(errors.items(), key=_row_order)),
             ngettext(
                 "%(num)d row has errors; nothing was saved.",
@@ -578,5 +591,4 @@ def save_evaluation(experiment: Experiment, actor: User, **values) -> Evaluation
 
 
 def _is_web_address(link: str) -> bool:
-    parts = urlsplit(link)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in link
+    return WEB_ADDRESS.fullmatch(link) is not None
