@@ -259,7 +259,7 @@ def test_a_research_link_is_accepted_exactly_as_documented(document, api, pilot,
     assert response.status_code == (200 if documented else 422), (link, response.text)
 
 
-def test_a_malformed_web_address_is_refused_not_an_error(api, pilot):
+def test_a_bracketed_host_is_a_link_not_a_server_error(api, pilot):
     evaluation = {"got_users": True, "part_of_services": False, "research_value": True}
     evaluation |= {"recommendation": "adopt", "research_link": "http://[broken"}
     response = api.put(f"/experiments/{pilot[0]}/evaluation", "staff", json=evaluation)
