@@ -5,7 +5,8 @@ PORT    ?= 5000
 BIN     := $(VENV)/bin
 export FLASK_APP := app.py
 
-.PHONY: run test test-sqlite test-postgres install lint lock clean translations messages chromium
+.PHONY: run test test-sqlite test-postgres install lint typecheck lock clean translations messages \
+	chromium
 
 # requirements*.txt lock the whole tree with hashes; pip refuses anything else.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -20,10 +21,10 @@ run: install translations
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# Lint, then the whole suite twice: on SQLite, then on a throwaway PostgreSQL server that
-# scripts/with-postgres.sh installs (if missing), starts on loopback and removes.
+# Lint and type check, then the whole suite twice: on SQLite, then on a throwaway PostgreSQL
+# server that scripts/with-postgres.sh installs (if missing), starts on loopback and removes.
 # KOKEILU_TEST_TODAY=2027-12-31 runs the tests as if on that day (tests/clock.py).
-test: lint test-sqlite test-postgres
+test: lint typecheck test-sqlite test-postgres
 
 test-sqlite: install translations chromium
 	$(BIN)/python -m pytest
@@ -53,6 +54,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy, strict on the modules that pyproject.toml lists ([tool.mypy] files). A few seconds
+# the first time; its cache (.mypy_cache) makes later runs take about one.
+typecheck: install
+	$(BIN)/mypy
+
 # After changing requirements.in or requirements-dev.in: compile the locks (every
 # transitive dependency, pinned, with hashes). `make lock LOCK_ARGS=--upgrade` takes the
 # newest releases that the inputs allow.
@@ -63,11 +69,12 @@ lock: install
 	$(LOCK) requirements-dev.in -o requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache
 
-# The benchmark (issue 9; several minutes; not part of `make test`): data sets of 10,000 and
-# 100,000 proposals in bench/out/, gunicorn on loopback, wrk, ratios to the stack's ceiling
-# (../shared/bench). BENCH_ARGS passes options, e.g. BENCH_ARGS=--reuse. See bench/RESULTS.md.
+# The benchmark (several minutes; not part of `make test`): data sets of 10,000 and 100,000
+# proposals in bench/out/, gunicorn on loopback, wrk, ratios to the stack's ceiling
+# (../shared/bench), checked against its targets. BENCH_ARGS passes options, e.g.
+# BENCH_ARGS=--reuse. See bench/RESULTS.md.
 .PHONY: bench
 bench: install translations
 	@command -v wrk >/dev/null 2>&1 || { S=$$([ "$$(id -u)" = 0 ] || echo sudo); \

@@ -40,6 +40,8 @@ class Config:
     # Links sent by e-mail: password reset, confirming a new account's address.
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     EMAIL_CONFIRM_MAX_AGE = timedelta(days=3)
+    # The link with which a new staff, manager or admin account sets up its second factor.
+    TOTP_ENROLMENT_MAX_AGE = timedelta(hours=72)
     # Behind a reverse proxy: how many proxies' X-Forwarded-* headers to trust (0: none).
     PROXY_FIX = 0
     # Strict-Transport-Security max-age in seconds; 0 sends no header.
@@ -54,8 +56,9 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-not-secret"  # fixed: the tests write nothing into instance/
-    # Work outside a request (services called directly) reads English in the tests, as
-    # their clients do; pages without a language choice still default to Finnish.
+    # The tests' one language choice: pages asked for with none, work outside a request and
+    # users made without one read English, so tests quote the source strings. Tests of the
+    # shipped default (Finnish) build the app with Config's.
     BABEL_DEFAULT_LOCALE = "en"
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False

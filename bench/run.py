@@ -46,7 +46,7 @@ QUEUE_FILTER = {"proposer_type": "company", "sort": "submitted_at"}
 QUEUE_BY_SCORE = {"proposer_type": "company", "sort": "-score"}
 QUEUE_PER_PAGE = 25
 
-# Targets of issue 9.
+# The targets; bench/RESULTS.md shows them with the latest results.
 RATIO_TARGET = 0.60
 RATIO_PAGES = ("dashboard_public", "dashboard_manager", "statistics_api", "queue_page1")
 P95_GROWTH_LIMIT = 1.5
@@ -106,7 +106,7 @@ def remove_db(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-# --------------------------------------------------------------------------- servers
+# Servers: gunicorn serving the app or the ceiling.
 
 
 class Server:
@@ -191,7 +191,7 @@ def app_env(db_path: Path) -> dict:
     return env
 
 
-# --------------------------------------------------------------------------- measuring
+# Measuring: wrk, sign-in, the streamed export.
 
 
 def wrk(url: str, duration: int, connections: int, threads: int, cookie: str | None = None) -> dict:
@@ -289,7 +289,7 @@ def export(server: Server, path: str, cookie: str) -> dict:
     }
 
 
-# --------------------------------------------------------------------------- data sets
+# Data sets: built with `flask demo --scale N`, then measured page by page.
 
 
 def run_timed(cmd: list[str], env: dict, log_path: Path) -> tuple[int, float, float, float]:
@@ -549,7 +549,7 @@ def run_pages(apps: list[App], ceiling: Server, args) -> dict:
     return chosen
 
 
-# --------------------------------------------------------------------------- report
+# The report.
 
 
 def git(*args: str) -> str:

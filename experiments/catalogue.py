@@ -28,6 +28,7 @@ from .models import (
 )
 from .queries import Page
 from .rules import MAX_ID
+from .services.inputs import to_int
 from .statistics_cache import cached, cached_count
 from .vocabulary import SDGS, CityCentre, ParticipationCategory, ServiceArea
 
@@ -82,8 +83,9 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CatalogueFilter, dict[str, l
         raw = (args.get(name) or "").strip()
         if not raw:
             return None
-        if raw.isdigit() and low <= int(raw) <= high:
-            return int(raw)
+        number = to_int(raw)
+        if number is not None and low <= number <= high:
+            return number
         errors[name] = [_("Give a whole number from %(low)d to %(high)d.", low=low, high=high)]
         return None
 

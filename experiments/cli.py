@@ -2,7 +2,7 @@
 (i18n.operator_language)."""
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
@@ -19,8 +19,9 @@ users = AppGroup("users", help="Manage user accounts.")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--password", required=True)
 def create_user_command(email, name, role, password):
-    """Create a user with a role."""
-    from .services.accounts import create_user
+    """Create a user with a role; staff and above get their second factor's enrolment link."""
+    from .services.second_factor import enrolment_link, needs_enrolment_link
+    from .services.signup import create_user
 
     try:
         user = create_user(email, name, password, role=Role(role))
@@ -34,6 +35,21 @@ def create_user_command(email, name, role, password):
             id=user.id,
         )
     )
+    if needs_enrolment_link(user):
+        # No mail from here (the first admin's server may have none): the operator passes
+        # the link on.
+        hours = int(current_app.config["TOTP_ENROLMENT_MAX_AGE"].total_seconds() // 3600)
+        link = enrolment_link(user)
+        click.echo(
+            _(
+                "The account sets up two-step sign-in with this link, once, within %(hours)d "
+                "hours:",
+                hours=hours,
+            )
+        )
+        click.echo(link)
+        if link.startswith("/"):
+            click.echo(_("Put the address of the service in front of it."))
 
 
 @click.command("demo")
@@ -45,7 +61,8 @@ def create_user_command(email, name, role, password):
 )
 def demo_command(scale):
     """Load the Digital Agenda 2015–2021 demo programme (idempotent)."""
-    from .demo import load_demo, load_scale
+    from .demo.scale import load_scale
+    from .demo.storyline import load_demo
 
     summary = load_scale(scale) if scale else load_demo()
     click.echo(summary)

@@ -41,5 +41,15 @@ class Conflict(DomainError):
     status_code = 409
 
 
+class TooManyAttempts(DomainError):
+    """Too many failed attempts lately; retry_after is the seconds to wait (or None)."""
+
+    status_code = 429
+
+    def __init__(self, message: str = "", retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class StaleVersion(Conflict):
     """Someone else changed the record since it was loaded."""

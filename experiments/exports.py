@@ -1,7 +1,8 @@
 """CSV and XLSX writers for the managers' exports and the open data.
 
 Every text cell that a spreadsheet would read as a formula (starting with =, +, -, @, a tab
-or a carriage return) is neutralised with a leading single quote, in CSV and XLSX alike.
+or a carriage return) is neutralised with a leading single quote, in CSV and XLSX alike,
+after dropping the control characters that a worksheet cannot hold.
 CSV is UTF-8, comma-separated, CRLF line ends, quoted as RFC 4180 needs; streamed a row at
 a time. XLSX uses openpyxl's write-only mode so that memory stays flat.
 """
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import aliased
@@ -34,7 +36,7 @@ from .models import (
     ProposalSdg,
     User,
 )
-from .statistics import ProgrammeStatistics, statistics_json
+from .statistics import PUBLIC, ProgrammeStatistics, Shape
 from .vocabulary import ParticipationCategory
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -42,10 +44,13 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def neutralise(value):
-    """A text that a spreadsheet would take for a formula, quoted so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """A text as a spreadsheet shows it: without the control characters a worksheet cannot
+    hold (all C0 but tab, LF and CR), and quoted when it would be taken for a formula."""
+    if not isinstance(value, str):
+        return value
+    # Texts stored before such characters were refused must not fail the whole export.
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _csv_text(value) -> str:
@@ -105,7 +110,7 @@ def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable]) -> bytes
     return output.getvalue()
 
 
-# --- the proposals export (managers) -------------------------------------------------------
+# The proposals export, for managers.
 
 PROPOSAL_COLUMNS = (
     "id",
@@ -278,34 +283,37 @@ def _code(value) -> str | None:
     return None if value is None else str(value)
 
 
-# --- the statistics export -----------------------------------------------------------------
+# The statistics export.
 
 STATISTICS_COLUMNS = ("figure", "key", "value")
 
 
 def statistics_rows(stats: ProgrammeStatistics) -> list[list]:
-    """The statistics as (figure, key, value) rows: the same numbers as the JSON and the page."""
-    data = statistics_json(stats)
-    programme = data.pop("programme")
+    """The statistics as (figure, key, value) rows: the registry's public entries, with the
+    same values as the JSON and the page."""
+    programme = stats.programme
     rows: list[list] = [
-        ["programme", "id", programme["id"]],
-        ["programme", "name", programme["name"]],
-        ["programme", "start_year", programme["start_year"]],
-        ["programme", "end_year", programme["end_year"]],
+        ["programme", "id", programme.id],
+        ["programme", "name", programme.name],
+        ["programme", "start_year", programme.start_year],
+        ["programme", "end_year", programme.end_year],
     ]
     if stats.call_id is not None:
         rows.append(["filter", "call", stats.call_id])
     if stats.year is not None:
         rows.append(["filter", "year", stats.year])
-    for figure, value in data.items():
-        if figure == "budget":
-            for year in value:
-                rows += [
-                    [f"budget.{name}", year["year"], year[name]]
-                    for name in ("annual", "allocated", "spent", "remaining")
-                ]
-        elif isinstance(value, dict):
-            rows += [[figure, key, n] for key, n in value.items()]
+    for metric in PUBLIC:
+        value = metric.json(stats)
+        if metric.part_of:
+            rows.append([metric.part_of, metric.name, value])
+        elif metric.shape is Shape.BREAKDOWN:
+            rows += [[metric.name, key, n] for key, n in value.items()]
+        elif metric.shape is Shape.YEARS:
+            rows += [
+                [f"{metric.name}.{column.name}", year["year"], year[column.name]]
+                for year in value
+                for column in metric.columns
+            ]
         else:
-            rows.append([figure, "", value])
+            rows.append([metric.name, "", value])
     return rows

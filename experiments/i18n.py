@@ -21,7 +21,6 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from . import vocabulary
-from .extensions import db
 from .lifecycle import ROLE_LABELS, STATUS_LABELS, Role, Status
 from .security import local_path
 
@@ -29,16 +28,20 @@ LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 
 def select_locale() -> str:
-    """?lang=, then the session or the user's saved choice, then Accept-Language, then fi.
+    """?lang=, then the session or the user's saved choice, then Accept-Language, then the
+    configured default (Finnish).
 
-    A `flask …` command speaks its operator's language; other work outside a request the
-    default (mail is sent in each recipient's language).
+    ?lang= is kept in the session only: a GET never writes to the database, and a signed-in
+    person saves a choice with the language switch's POST (account.language). A `flask …`
+    command speaks its operator's language; other work outside a request the default (mail
+    is sent in each recipient's language).
     """
     languages = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         if click.get_current_context(silent=True) is not None:
             return operator_language()
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return default
     asked = request.args.get("lang")
     if asked in languages:
         session["lang"] = asked
@@ -47,7 +50,7 @@ def select_locale() -> str:
         return session["lang"]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    return request.accept_languages.best_match(languages) or "fi"
+    return request.accept_languages.best_match(languages) or default
 
 
 def operator_language() -> str:
@@ -58,18 +61,6 @@ def operator_language() -> str:
             code = re.split(r"[_.@-]", os.environ[name], maxsplit=1)[0].lower()
             return code if code in current_app.config["LANGUAGES"] else "en"
     return "en"
-
-
-def remember_language() -> None:
-    """A signed-in user who picks a language with ?lang= keeps it for later visits and e-mail."""
-    asked = request.args.get("lang")
-    if (
-        asked in current_app.config["LANGUAGES"]
-        and current_user.is_authenticated
-        and current_user.locale != asked
-    ):
-        current_user.locale = asked
-        db.session.commit()
 
 
 def timezone() -> str:
@@ -127,7 +118,6 @@ def language_url(code: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(remember_language)
     app.jinja_env.globals.update(
         language_url=language_url,
         lang_attr=lang_attr,

@@ -273,6 +273,8 @@ def may_take(t: Transition, role: Role | str | None, is_owner: bool) -> bool:
     return is_owner or not t.owner_only
 
 
-def moves_for(source: Status | str, role: Role | str | None, is_owner: bool):
+def moves_for(
+    source: Status | str, role: Role | str | None, is_owner: bool
+) -> tuple[Transition, ...]:
     """The edges leaving a state that this user may take."""
     return tuple(t for t in moves_from(source) if may_take(t, role, is_owner))

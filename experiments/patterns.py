@@ -54,19 +54,22 @@ def _escape(code: int) -> str:
 
 
 def text_pattern(min_length: int | None, refused: frozenset[str]) -> str:
-    """Text without the refused characters and, if min_length is given, with at least that
-    many characters from the first to the last one that str.strip() keeps.
+    """Text that str.strip() turns into one without the refused characters and, if min_length
+    is given, of at least that many characters. Around it, any space may stand (the strip
+    removes it, refused or not).
 
     Written so that a backtracking engine reads it in linear time.
     """
+    spaces = char_class(SPACES)
+    visible = char_class(SPACES | refused, negated=True)
     allowed = char_class(refused, negated=True)
     if not min_length:
-        return f"^{allowed}*$"
-    spaces = char_class(SPACES - refused)
-    visible = char_class(SPACES | refused, negated=True)
-    if min_length == 1:
-        return f"^{spaces}*{visible}{allowed}*$"
-    return f"^{spaces}*{visible}{allowed}{{{min_length - 2},}}{visible}{spaces}*$"
+        core = f"(?:{visible}(?:{allowed}*{visible})?)?"
+    elif min_length == 1:
+        core = f"{visible}(?:{allowed}*{visible})?"
+    else:
+        core = f"{visible}{allowed}{{{min_length - 2},}}{visible}"
+    return f"^{spaces}*{core}{spaces}*$"
 
 
 def number_range(low: int, high: int) -> str:
@@ -151,7 +154,7 @@ def web_address_pattern(refused: frozenset[str] = frozenset()) -> str:
     return f"[Hh][Tt][Tt][Pp][Ss]?://{host}+(?:[/?#]{rest}*)?"
 
 
-def padded(pattern: str, refused: frozenset[str]) -> str:
+def padded(pattern: str) -> str:
     """Text that str.strip() turns into a match of the unanchored pattern, or into nothing."""
-    spaces = char_class(SPACES - refused)
+    spaces = char_class(SPACES)
     return f"^{spaces}*(?:{pattern})?{spaces}*$"

@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, extract, func, or_, select
+from sqlalchemy import Select, UnaryExpression, extract, func, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import REVIEW_CRITERIA, Proposal, Review
 from .statistics_cache import cached_count
 
-# The average of reviews over all five criteria (NULL without reviews).
-_AVERAGE = sum(func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA) / len(REVIEW_CRITERIA)
+# The average of reviews over all five criteria (NULL without reviews). The sum starts from
+# an SQL zero so that it is an SQL expression throughout, also to the type checker.
+_AVERAGE = sum((func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA), literal(0)) / len(
+    REVIEW_CRITERIA
+)
 # Per proposal, for sorting by score: computed only for the proposals the filters let through
 # (the index on review.proposal_id), never by aggregating every review of the database.
 _review_average = (
     select(_AVERAGE).where(Review.proposal_id == Proposal.id).correlate(Proposal).scalar_subquery()
 )
 
-SORTS = {
+# Each sort: ORDER BY terms of several column types (hence Any), the id last as tie-break.
+SORTS: dict[str, tuple[UnaryExpression[Any], ...]] = {
     "submitted_at": (Proposal.submitted_at.asc(), Proposal.id.asc()),
     "-submitted_at": (Proposal.submitted_at.desc(), Proposal.id.desc()),
     "title": (Proposal.title.asc(), Proposal.id.asc()),
@@ -42,9 +48,16 @@ class ProposalFilter:
     sort: str = "-submitted_at"
 
 
+# A row of a proposal list: the proposal, its review average and its number of reviews
+# (both None without reviews; the average is a Decimal on PostgreSQL, a float on SQLite).
+ProposalRow = tuple[Proposal, Decimal | float | None, int | None]
+
+T = TypeVar("T")
+
+
 @dataclass
-class Page:
-    items: list
+class Page(Generic[T]):
+    items: list[T]
     page: int
     per_page: int
     total: int
@@ -54,7 +67,7 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def _filtered(base: Select, f: ProposalFilter) -> Select:
+def _filtered(base: Select[Proposal], f: ProposalFilter) -> Select[Proposal]:
     query = base
     if f.status:
         query = query.where(Proposal.status.in_(f.status))
@@ -76,7 +89,9 @@ def _filtered(base: Select, f: ProposalFilter) -> Select:
     return query
 
 
-def proposal_page(visible: Select, f: ProposalFilter, page: int, per_page: int) -> Page:
+def proposal_page(
+    visible: Select[Proposal], f: ProposalFilter, page: int, per_page: int
+) -> Page[ProposalRow]:
     """One page of the visible proposals, filtered and sorted, each with its review average.
 
     Items are (proposal, average, reviews) rows; average and reviews are None without reviews.

@@ -20,5 +20,11 @@ NOTE_MAX = 500  # a participation record's note
 LINK_MAX = 500  # a web address
 COUNT_MAX = 1_000_000  # people in one participation record
 USERS_MAX = 10_000_000  # an experiment's users, as its evaluation counts them
-# Database integers are 32-bit on PostgreSQL: larger ids cannot exist.
-MAX_ID = 2**31 - 1
+
+# Database integers are 32-bit (PostgreSQL's integer): no id, count or year is larger.
+INTEGER_MAX = 2**31 - 1
+MAX_ID = INTEGER_MAX
+# However long a listing, its pages stop here: the offset stays one SQL can take.
+MAX_PAGE = 1_000_000
+# The years a programme's data may fall in (dates given, filters by year).
+YEAR_MIN, YEAR_MAX = 1900, 2199

@@ -1,15 +1,14 @@
 """The programme scorecard (tuloskortti): its metrics, and goals measured against them.
 
-Read-only. Every computed figure comes from statistics.programme_statistics; nothing
-here counts records. The page, the XLSX export and the follow-up snapshots all use
-the metric registry below, so they always agree.
+Read-only. A goal is measured with an entry of the statistics registry (or by hand); nothing
+here counts records. The page, the XLSX export and the follow-up snapshots all read the
+registry, so they agree with each other and with the dashboard.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,141 +20,11 @@ from .models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk
 from .models.scorecard import MANUAL_METRIC, GoalDirection
 from .vocabulary import RiskStatus
 
-CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 
-
-def _budget_total(column: str):
-    return lambda stats: sum((getattr(year, column) for year in stats.budget), Decimal(0))
-
-
-def _allocated_share(stats):
-    annual = _budget_total("annual")(stats)
-    return None if not annual else _budget_total("allocated")(stats) / annual * HUNDRED
-
-
-def _largest_year_share(stats):
-    shares = [year.allocated / year.annual * HUNDRED for year in stats.budget if year.annual]
-    return max(shares) if shares else None
-
-
-def _conversion(stats):
-    value = stats.conversion
-    return None if value is None else Decimal(str(value)) * HUNDRED
-
-
-def _total(values):
-    return sum(values, Decimal(0))
-
-
-def _highest(values):
-    return max(values) if values else None
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A programme statistic a goal can be measured with."""
-
-    code: str
-    label: str  # untranslated; translated where shown
-    unit: str  # untranslated
-    read: Callable[[object], object]
-    # How the figures of single years make the figure of those years together (None: they
-    # do not, e.g. distinct organisations or medians).
-    across_years: Callable[[list[Decimal]], Decimal | None] | None = _total
-
-    def value(self, stats) -> Decimal | None:
-        """The metric's figure in these statistics, exact to the cent; None when undefined."""
-        return as_figure(self.read(stats))
-
-
-METRICS: tuple[Metric, ...] = (
-    Metric("proposals", N_("Proposals (left draft)"), N_("proposals"), lambda s: s.proposals),
-    Metric("screened", N_("Proposals screened"), N_("proposals"), lambda s: s.screened),
-    Metric(
-        "carried_out", N_("Experiments carried out"), N_("experiments"), lambda s: s.carried_out
-    ),
-    Metric("running", N_("Experiments running"), N_("experiments"), lambda s: s.running),
-    Metric(
-        "in_evaluation",
-        N_("Experiments in evaluation"),
-        N_("experiments"),
-        lambda s: s.in_evaluation,
-    ),
-    Metric("evaluated", N_("Experiments evaluated"), N_("experiments"), lambda s: s.evaluated),
-    Metric("adopted", N_("Experiments adopted"), N_("experiments"), lambda s: s.adopted),
-    Metric(
-        "discontinued", N_("Experiments discontinued"), N_("experiments"), lambda s: s.discontinued
-    ),
-    Metric("rejected", N_("Proposals rejected"), N_("proposals"), lambda s: s.rejected),
-    Metric("withdrawn", N_("Proposals withdrawn"), N_("proposals"), lambda s: s.withdrawn),
-    Metric(
-        "conversion",
-        N_("Experiments carried out per proposal"),
-        "%",
-        _conversion,
-        across_years=None,
-    ),
-    Metric(
-        "residents_customers",
-        N_("Residents and customers involved"),
-        N_("people"),
-        lambda s: s.participants["residents_customers"],
-    ),
-    Metric(
-        "companies_communities",
-        N_("Companies and communities involved"),
-        N_("participants"),
-        lambda s: s.participants["companies_communities"],
-    ),
-    Metric(
-        "employees",
-        N_("City employees involved"),
-        N_("people"),
-        lambda s: s.participants["employees"],
-    ),
-    Metric(
-        "partner_organisations",
-        N_("Distinct partner organisations"),
-        N_("organisations"),
-        lambda s: s.partner_organisations,
-        across_years=None,
-    ),
-    Metric("budget_annual", N_("Annual budgets in total"), "EUR", _budget_total("annual")),
-    Metric(
-        "budget_allocated", N_("Budget allocated to experiments"), "EUR", _budget_total("allocated")
-    ),
-    Metric("budget_spent", N_("Budget spent"), "EUR", _budget_total("spent")),
-    Metric(
-        "budget_allocated_share",
-        N_("Share of the budget allocated"),
-        "%",
-        _allocated_share,
-        across_years=None,
-    ),
-    Metric(
-        "budget_largest_year_share",
-        N_("Largest share of a year's budget allocated"),
-        "%",
-        _largest_year_share,
-        across_years=_highest,
-    ),
-    Metric(
-        "median_days_to_screening_decision",
-        N_("Median days from submission to a screening decision"),
-        N_("days"),
-        lambda s: s.median_days_to_screening_decision,
-        across_years=None,
-    ),
-    Metric(
-        "median_experiment_days",
-        N_("Median experiment duration"),
-        N_("days"),
-        lambda s: s.median_experiment_days,
-        across_years=None,
-    ),
-)
-METRIC_BY_CODE = {metric.code: metric for metric in METRICS}
+# The statistics a goal can be measured with: the registry's single figures.
+METRICS = statistics.GOAL_METRICS
+METRIC_BY_CODE = {metric.name: metric for metric in METRICS}
 MANUAL_LABEL = N_("Manual: entered with each follow-up")
 METRIC_CODES = frozenset(METRIC_BY_CODE) | {MANUAL_METRIC}
 
@@ -186,24 +55,13 @@ def metric_label(code: str) -> str:
 
 def metric_choices() -> list[tuple[str, str]]:
     """(code, untranslated label) pairs for the goal form: the statistics, then manual."""
-    return [(m.code, m.label) for m in METRICS] + [(MANUAL_METRIC, MANUAL_LABEL)]
+    return [(m.name, m.label) for m in METRICS] + [(MANUAL_METRIC, MANUAL_LABEL)]
 
 
 def goal_unit(goal: ProgrammeGoal) -> str:
     """The goal's own unit, or its metric's untranslated unit."""
     metric = METRIC_BY_CODE.get(goal.metric)
     return goal.unit or (metric.unit if metric else "")
-
-
-def as_figure(value) -> Decimal | None:
-    """A count, ratio or amount as a Decimal rounded to the cent; None stays None."""
-    if value is None:
-        return None
-    try:
-        figure = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return figure.quantize(CENT, rounding=ROUND_HALF_UP) if figure.is_finite() else None
 
 
 def progress(value: Decimal | None, target: Decimal, direction: GoalDirection) -> int | None:

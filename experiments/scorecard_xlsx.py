@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from .exports import neutralise
 from .scorecard import (
     DIRECTION_LABELS,
     FOLLOW_UP_STATUS_LABELS,
@@ -21,24 +22,14 @@ from .scorecard import (
     risk_level,
 )
 
-# A cell starting with one of these would be read as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    """A cell value that a spreadsheet shows as it is: formula-like text gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list]) -> None:
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([safe(h) for h in headers])
+    sheet.append([neutralise(h) for h in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([safe(value) for value in row])
+        sheet.append([neutralise(value) for value in row])
     for column, header in enumerate(headers, 1):
         sheet.column_dimensions[get_column_letter(column)].width = max(12, min(60, len(header) + 4))
     for cells in sheet.iter_rows(min_row=2):

@@ -46,7 +46,12 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
+    except VerificationError:
+        return False
+    except InvalidHashError:
+        # An account without a usable password ("!": the demo's people, deleted accounts)
+        # takes as long as a wrong password, so timing does not single it out.
+        burn_verification(password)
         return False
 
 

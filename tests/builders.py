@@ -28,8 +28,6 @@ def make_user(role=Role.APPLICANT, email=None, name=None, **fields) -> int:
     global _HASH
     _HASH = _HASH or hash_password(PASSWORD)  # hashing is slow on purpose; do it once
     n = next(_counter)
-    # Test users read English (the texts tests assert); the app's own default is Finnish.
-    fields.setdefault("locale", "en")
     user = User(
         email=email or f"{Role(role).value}{n}@test.example",
         name=name or f"{Role(role).value.title()} {n}",

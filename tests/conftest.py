@@ -7,7 +7,6 @@ import os
 
 import pytest
 import time_machine
-from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 
@@ -143,18 +142,12 @@ def make_app(tmp_path):
 
 @pytest.fixture
 def client(app):
-    """A browser that prefers English, so assertions can quote the interface's source strings.
+    """A browser that states no language: it reads the tests' default, English (config.py).
 
-    Every test client says "en" (english_speaking_test_clients below); tests of the Finnish
-    default send an empty Accept-Language, tests of other languages their own or ?lang=.
+    A test about language asks for one as a browser does (Accept-Language, ?lang=); tests of
+    the shipped Finnish default use the finnish_app fixture.
     """
-    return _EnglishClient(app, app.response_class, use_cookies=True)
-
-
-class _EnglishClient(FlaskClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+    return app.test_client()
 
 
 @pytest.fixture
@@ -182,8 +175,7 @@ def people(app):
             ("admin", Role.ADMIN),
         ):
             email = f"{name}@test.example"
-            # The test people read English, so tests can quote the source strings.
-            made[name] = builders.make_user(role, email=email, name=name.title(), locale="en")
+            made[name] = builders.make_user(role, email=email, name=name.title())
         return made
 
 
@@ -272,24 +264,6 @@ def compiled_catalogues():
     from tests.catalogues import compile_catalogues
 
     compile_catalogues()
-
-
-@pytest.fixture(autouse=True)
-def english_speaking_test_clients(monkeypatch):
-    """Test clients send Accept-Language: en, as tests assert the English texts.
-
-    The app's default is Finnish (SPEC); a test about language choice sends its own header
-    (an empty one for none) or ?lang=.
-    """
-    from flask.testing import FlaskClient
-
-    original = FlaskClient.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
-
-    monkeypatch.setattr(FlaskClient, "__init__", init)
 
 
 @pytest.fixture(autouse=True)

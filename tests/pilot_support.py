@@ -9,15 +9,9 @@ from experiments.models import Proposal
 from tests import builders
 
 
-def english(client) -> None:
-    """Show the signed-in user's pages in English (the default is Finnish)."""
-    client.get("/?lang=en")
-
-
 def login(auth, client, who: str) -> None:
     auth.logout()
     auth.login(who)
-    english(client)
 
 
 def make_pilot(

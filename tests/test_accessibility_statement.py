@@ -108,7 +108,7 @@ def test_signed_in_feedback_with_contact_details(app, client, auth, people, outb
     ],
 )
 def test_invalid_feedback_is_refused_with_an_error_summary(app, client, outbox, data, field):
-    response = client.post("/accessibility?lang=en", data=data)
+    response = client.post("/accessibility", data=data)
     assert response.status_code == 422
     summary = response.text.split('class="error-summary"')[1].split("</div>")[0]
     assert f'href="#{field}"' in summary
@@ -164,7 +164,7 @@ def test_only_managers_see_the_feedback(app, client, auth):
         assert client.get("/accessibility/feedback").status_code == 403, who
         auth.logout()
     auth.login("manager")
-    page = client.get("/accessibility/feedback?lang=en")
+    page = client.get("/accessibility/feedback")
     assert page.status_code == 200
     assert "Focus is hard to see." in page.text
     assert '<span class="meta" lang="sv">Svenska</span>' in page.text

@@ -58,7 +58,7 @@ def _create(api, body=None, who="applicant"):
     return api.post("/proposals", who, json=COMPLETE if body is None else body)
 
 
-# --- create -------------------------------------------------------------------------------
+# Creating proposals.
 
 
 def test_applicant_creates_a_draft(app, api, people, programme):
@@ -220,7 +220,7 @@ def test_call_must_be_named_when_several_are_open(app, api, programme):
     assert "call_id" in response.get_json()["errors"]
 
 
-# --- read ---------------------------------------------------------------------------------
+# Reading one proposal.
 
 
 @pytest.mark.parametrize(
@@ -272,7 +272,7 @@ def test_experiment_fields(app, api, people, programme):
     date.fromisoformat(experiment["start_date"])
 
 
-# --- list ---------------------------------------------------------------------------------
+# Listing proposals.
 
 
 def test_lists_show_own_proposals_to_applicants_and_all_to_staff(app, api, people, programme):
@@ -359,7 +359,7 @@ def test_bad_query_parameters_are_422(api, people, query, field):
     assert field in response.get_json()["errors"]
 
 
-# --- edit ---------------------------------------------------------------------------------
+# Editing proposals.
 
 
 def test_owner_edits_a_draft_with_its_version(app, api, people, programme):
@@ -493,7 +493,7 @@ def test_patch_refuses_invalid_and_protected_fields(app, api, people, programme,
         assert (proposal.version, proposal.status) == (1, Status.DRAFT)
 
 
-# --- moves --------------------------------------------------------------------------------
+# Workflow moves.
 
 
 def _move(api, proposal_id, who, **body):
@@ -637,7 +637,7 @@ def test_manager_starts_a_pilot_within_the_budget(app, api, people, programme):
     assert experiment["owner"]["id"] == people["staff"]
 
 
-# --- reviews ------------------------------------------------------------------------------
+# Screening reviews.
 
 SCORES = {"need": 4, "benefit": 5, "reusability": 3, "feasibility": 4, "cost_effectiveness": 2}
 

@@ -52,6 +52,42 @@ def test_wrong_password_and_unknown_address_get_the_same_answer(client, people):
     )
 
 
+@pytest.fixture
+def argon2_verifications(monkeypatch):
+    """The Argon2 hashes that passwords were verified against (the real verification runs, it
+    is only counted; a string that is no Argon2 hash is refused at once, without the work)."""
+    seen = []
+    real = PasswordHasher.verify
+
+    def counted(hasher, password_hash, password):
+        if password_hash.startswith("$argon2"):
+            seen.append(password_hash)
+        return real(hasher, password_hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    return seen
+
+
+def test_an_account_without_a_usable_password_answers_as_slowly_as_a_wrong_password(
+    app, client, people, argon2_verifications
+):
+    with app.app_context():
+        db.session.get(User, people["staff"]).password_hash = "!"  # the demo's generated people
+        db.session.commit()
+    answers = {}
+    for who, password in (("applicant", "nope"), ("staff", "nope"), ("ghost", "nope")):
+        argon2_verifications.clear()
+        answers[who] = client.post(
+            "/login", data={"email": f"{who}@test.example", "password": password}
+        )
+        # One real Argon2id verification each: the same work, so the same time.
+        assert len(argon2_verifications) == 1, who
+    assert {response.status_code for response in answers.values()} == {422}
+    assert answers["staff"].text.replace("staff@", "X@") == answers["applicant"].text.replace(
+        "applicant@", "X@"
+    )
+
+
 def test_a_password_hashed_with_older_parameters_is_rehashed_at_sign_in(app, auth, people):
     with app.app_context():
         user = db.session.get(User, people["staff"])
@@ -267,21 +303,44 @@ def test_failed_logins_are_throttled_per_address(make_app):
     )
 
 
-def test_failed_logins_are_throttled_per_account_from_any_address(make_app):
+def test_strangers_failing_for_an_account_do_not_lock_its_owner_out(make_app, frozen_clock):
     app = make_app(RATELIMIT_ENABLED=True)
     with app.app_context():
         builders.make_user(email="applicant@test.example")
     client = app.test_client()
-    statuses = [
-        _login(client, "applicant@test.example", address=f"10.0.1.{n}").status_code
-        for n in range(21)
-    ]
-    assert statuses == [422] * 20 + [429]
-    # The same for an address without an account: the limit reveals nothing.
-    statuses = [
-        _login(client, "ghost@test.example", address=f"10.0.2.{n}").status_code for n in range(21)
-    ]
-    assert statuses == [422] * 20 + [429]
+    # One stranger fails twenty times (waiting out the per-address limit of 10 a minute)…
+    statuses = [_login(client, "applicant@test.example").status_code for n in range(10)]
+    frozen_clock.shift(61)
+    statuses += [_login(client, "applicant@test.example").status_code for n in range(10)]
+    assert statuses == [422] * 20
+    # …and keeps waiting for this account, even with the right password.
+    frozen_clock.shift(61)
+    stranger = _login(client, "applicant@test.example", builders.PASSWORD)
+    assert stranger.status_code == 429
+    assert "applicant@test.example" not in stranger.text
+    # The owner, from an address that has not been failing, signs in.
+    owner = _login(client, "applicant@test.example", builders.PASSWORD, address="10.0.9.9")
+    assert owner.status_code == 302
+
+
+def test_failing_addresses_wait_once_an_account_is_under_attack(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        builders.make_user(email="applicant@test.example")
+    client = app.test_client()
+    for email in ("applicant@test.example", "ghost@test.example"):
+        # Twenty failures from twenty addresses: the account is under attack.
+        statuses = [_login(client, email, address=f"10.0.1.{n}").status_code for n in range(20)]
+        assert statuses == [422] * 20
+        # An address gets an answer until it has failed three times for the account.
+        statuses = [_login(client, email, address="10.0.1.0").status_code for n in range(3)]
+        assert statuses == [422, 422, 429]
+        # The same for an address without an account: the limit reveals nothing.
+        assert _login(client, email, address="10.0.2.1").status_code == 422
+    assert (
+        _login(client, "applicant@test.example", builders.PASSWORD, address="10.0.1.5").status_code
+        == 302
+    )
 
 
 def test_registration_and_reset_requests_are_throttled(make_app):

@@ -2,8 +2,9 @@
 
 Each manager works in their own thread, application context, session and database
 connection, on a file database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set).
-A barrier releases both at once; a SQLAlchemy event holds every budget check open for
-a moment, so an implementation that checked before it locked would over-allocate here.
+A barrier releases both at once; the budget service's allocation_checked signal holds
+every checked allocation open for a moment before it is written, so an implementation that
+checked before it locked would over-allocate here.
 """
 
 import threading
@@ -12,13 +13,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from flask_babel import force_locale
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from experiments.errors import Conflict, DomainError
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
 from experiments.models import Experiment, ProgrammeYear, Proposal, StatusChange, User
+from experiments.services.budget import allocation_checked
 from experiments.services.workflow import change_status
 from experiments.statistics import year_budget
 from tests import builders
@@ -30,19 +31,22 @@ ANNUAL = Decimal("250000.00")
 
 
 @pytest.fixture
-def race_app(concurrent_app):
-    """A file database (or the PostgreSQL server) whose budget checks are held open."""
-    with concurrent_app.app_context():
-        engine = db.engine
-    event.listen(engine, "after_cursor_execute", _hold_budget_checks)
-    yield concurrent_app
-    event.remove(engine, "after_cursor_execute", _hold_budget_checks)
+def held() -> list[dict]:
+    """The allocations that race_app held open: one per budget check that passed."""
+    return []
 
 
-def _hold_budget_checks(conn, cursor, statement, parameters, context, executemany):
-    """Keep the transaction open after summing a year's allocations (widens the race)."""
-    if "sum(experiment.allocated_budget)" in statement.lower():
+@pytest.fixture
+def race_app(concurrent_app, held):
+    """A file database (or the PostgreSQL server) whose checked allocations are held open."""
+
+    def hold(app, **allocation):
+        """Keep the transaction open between the budget check and the write (widens the race)."""
+        held.append(allocation)
         time.sleep(CHECK_HOLD_SECONDS)
+
+    with allocation_checked.connected_to(hold, sender=concurrent_app):
+        yield concurrent_app
 
 
 def _setup(app, already_allocated: Decimal):
@@ -125,14 +129,17 @@ def _pilots(app, programme_id):
 
 
 @pytest.mark.parametrize("rounds", [3])
-def test_two_managers_take_the_last_euros_exactly_one_wins(race_app, rounds):
+def test_two_managers_take_the_last_euros_exactly_one_wins(race_app, held, rounds):
     for _ in range(rounds):
+        held.clear()
         remaining = Decimal("20000.00")
         programme_id, managers, staff, proposals = _setup(race_app, ANNUAL - remaining)
         outcomes = _race(race_app, managers, staff, proposals, amount=remaining)
 
         assert all(not isinstance(o, tuple) for o in outcomes), outcomes  # never a crash
         assert outcomes.count("started") == 1, outcomes
+        # The loser's check waited for the winner's commit, and then found no room.
+        assert [a["amount"] for a in held] == [remaining], held
         loser = next(o for o in outcomes if o != "started")
         assert isinstance(loser, DomainError) and loser.message, loser
         started, _history, _experiments, budget = _pilots(race_app, programme_id)
@@ -142,10 +149,11 @@ def test_two_managers_take_the_last_euros_exactly_one_wins(race_app, rounds):
         assert budget.remaining == 0
 
 
-def test_two_allocations_that_both_fit_both_succeed(race_app):
+def test_two_allocations_that_both_fit_both_succeed(race_app, held):
     programme_id, managers, staff, proposals = _setup(race_app, ANNUAL - Decimal("40000"))
     outcomes = _race(race_app, managers, staff, proposals, amount=Decimal("20000.00"))
     assert outcomes == ["started", "started"], outcomes
+    assert len(held) == 2, held
     started, history, experiments, budget = _pilots(race_app, programme_id)
     assert (started, history, experiments) == (3, 2, 3)
     assert budget.remaining == 0
@@ -164,7 +172,7 @@ def test_a_budget_lock_that_never_comes_is_a_clean_conflict(race_app):
         .values(allocation_serial=ProgrammeYear.allocation_serial + 1)
     )
     try:
-        with race_app.app_context(), force_locale("en"):
+        with race_app.app_context():
             connection = db.session.connection()
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql("PRAGMA busy_timeout = 200")

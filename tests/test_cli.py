@@ -3,6 +3,7 @@
 import pytest
 from flask_babel import gettext
 
+from config import Config
 from tests import builders
 
 LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
@@ -53,15 +54,36 @@ def test_commands_answer_in_the_operators_language(monkeypatch, runner, environm
     _operator(monkeypatch, **environment)
     created = _create(runner)
     assert created.exit_code == 0, created.output
-    assert created.output.strip() == CREATED[language]
+    assert created.output.splitlines()[0] == CREATED[language]
     taken = _create(runner)
     assert taken.exit_code == 1
     assert taken.output.strip() == f"Error: {TAKEN[language]}"
 
 
-def test_pages_and_work_outside_a_command_keep_their_own_language(monkeypatch, app, client):
+def test_pages_and_work_outside_a_command_keep_their_own_language(monkeypatch, make_app):
     _operator(monkeypatch, LANG="sv_SE.UTF-8")
-    page = client.get("/", headers={"Accept-Language": ""})
+    app = make_app(BABEL_DEFAULT_LOCALE=Config.BABEL_DEFAULT_LOCALE)  # as shipped: Finnish
+    page = app.test_client().get("/")
     assert '<html lang="fi">' in page.text  # the pages' default, not the server's locale
     with app.app_context():  # e.g. a service called by a worker: the configured default
-        assert gettext("City staff") == "City staff"
+        assert gettext("City staff") == "Kaupungin henkilöstö"
+
+
+def test_creating_staff_prints_the_link_that_sets_up_their_second_factor(
+    monkeypatch, app, runner, client
+):
+    _operator(monkeypatch)
+    lines = _create(runner).output.splitlines()
+    assert lines[1:] == [
+        "The account sets up two-step sign-in with this link, once, within 72 hours:",
+        lines[2],
+        "Put the address of the service in front of it.",
+    ]
+    assert lines[2].startswith("/login/enrol/")
+    app.config["REQUIRE_TOTP"] = True
+    page = client.get(lines[2])
+    assert page.status_code == 200 and "new@test.example" in page.text
+
+    args = ["users", "create", "--email", "a@test.example", "--name", "A", "--role", "applicant"]
+    applicant = runner.invoke(args=[*args, "--password", builders.PASSWORD])
+    assert len(applicant.output.splitlines()) == 1  # applicants turn it on themselves

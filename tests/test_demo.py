@@ -2,6 +2,7 @@
 `--scale N`."""
 
 import re
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -9,15 +10,19 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
-from experiments import demo
+from experiments.demo.draws import DemoRandom, money_split
+from experiments.demo.storyline import load_demo
+from experiments.demo.users import DEMO_USERS
 from experiments.extensions import db
 from experiments.lifecycle import EXPERIMENT_STATES, Role, Status
 from experiments.models import (
     Call,
+    Expense,
     Experiment,
     ExperimentPartner,
     Organisation,
     Programme,
+    ProgrammeYear,
     Proposal,
     StatusChange,
     User,
@@ -31,7 +36,7 @@ from tests import builders
 def demo_users(ctx):
     """The demo users made in advance with the builders' one hash: argon2 is slow on purpose,
     and load_demo() keeps users it finds."""
-    for email, name, role, _password in demo.DEMO_USERS:
+    for email, name, role, _password in DEMO_USERS:
         builders.make_user(role, email=email, name=name)
 
 
@@ -54,7 +59,7 @@ def _counts():
 
 
 def test_demo_shows_the_published_figures(demo_users):
-    demo.load_demo()
+    load_demo()
     stats = programme_statistics(_programme_id())
 
     assert len(stats.by_call) == 4
@@ -73,7 +78,7 @@ def test_demo_shows_the_published_figures(demo_users):
 
 
 def test_demo_partners_are_companies_and_communities_above_seventy(demo_users):
-    demo.load_demo()
+    load_demo()
     distinct = db.session.scalar(
         select(func.count(func.distinct(ExperimentPartner.organisation_id)))
         .join(Organisation, Organisation.id == ExperimentPartner.organisation_id)
@@ -83,7 +88,7 @@ def test_demo_partners_are_companies_and_communities_above_seventy(demo_users):
 
 
 def test_demo_experiments_are_shaped_like_the_real_ones(demo_users):
-    demo.load_demo()
+    load_demo()
     rows = db.session.execute(
         select(
             Experiment.allocated_budget,
@@ -103,7 +108,7 @@ def test_demo_experiments_are_shaped_like_the_real_ones(demo_users):
 
 
 def test_every_move_has_its_history_row(demo_users):
-    demo.load_demo()
+    load_demo()
     programme_id = _programme_id()
     # The last history entry of every submitted proposal leads to its status; versions count
     # the moves.
@@ -132,16 +137,16 @@ def test_every_move_has_its_history_row(demo_users):
 
 
 def test_demo_is_idempotent(demo_users):
-    demo.load_demo()
+    load_demo()
     counts = _counts()
     figures = statistics_json(programme_statistics(_programme_id()))
-    demo.load_demo()
+    load_demo()
     assert _counts() == counts
     assert statistics_json(programme_statistics(_programme_id())) == figures
 
 
 def test_demo_has_an_open_programme_with_nothing_allocated(demo_users):
-    demo.load_demo()
+    load_demo()
     programme = default_programme()
     assert programme is not None and programme.start_year <= date.today().year
     stats = programme_statistics(programme.id)
@@ -150,15 +155,15 @@ def test_demo_has_an_open_programme_with_nothing_allocated(demo_users):
 
 
 def test_demo_users_one_per_role(demo_users):
-    demo.load_demo()
+    load_demo()
     roles = db.session.scalars(
-        select(User.role).where(User.email.in_([u[0] for u in demo.DEMO_USERS]))
+        select(User.role).where(User.email.in_([u[0] for u in DEMO_USERS]))
     ).all()
     assert sorted(roles) == sorted(Role)
 
 
 def test_texts_are_real_words_in_finnish_and_english(demo_users):
-    demo.load_demo()
+    load_demo()
     titles = db.session.scalars(
         select(Proposal.title).where(Proposal.programme_id == _programme_id())
     ).all()
@@ -174,7 +179,7 @@ def test_demo_command_and_documented_passwords(runner, ctx):
     assert "Digital Agenda" in result.output
     from experiments.security import verify_password
 
-    email, _name, _role, password = demo.DEMO_USERS[2]
+    email, _name, _role, password = DEMO_USERS[2]
     user = db.session.scalar(select(User).where(User.email == email))
     assert verify_password(user.password_hash, password)
 
@@ -202,3 +207,70 @@ def test_scale_generates_the_same_shape(runner, demo_users):
     again = runner.invoke(args=["demo", "--scale", "200"])
     assert "already exists" in again.output
     assert programme_statistics(stats.programme.id) == stats
+
+
+def _exact(amount) -> bool:
+    return type(amount) is Decimal and amount.as_tuple().exponent >= -2
+
+
+def test_scale_money_is_exact_to_the_cent(runner, demo_users):
+    result = runner.invoke(args=["demo", "--scale", "300"])
+    assert result.exit_code == 0, result.output
+    programme_id = _programme_id("Scale test 300")
+    in_programme = Proposal.programme_id == programme_id
+    budgets = dict(
+        db.session.execute(
+            select(Experiment.id, Experiment.allocated_budget)
+            .join(Experiment.proposal)
+            .where(in_programme)
+        ).all()
+    )
+    starts = dict(
+        db.session.execute(
+            select(Experiment.id, Experiment.start_date)
+            .join(Experiment.proposal)
+            .where(in_programme)
+        ).all()
+    )
+    expenses = db.session.execute(
+        select(Expense.experiment_id, Expense.date, Expense.amount)
+        .join(Experiment, Experiment.id == Expense.experiment_id)
+        .join(Experiment.proposal)
+        .where(in_programme)
+    ).all()
+    requested = db.session.scalars(select(Proposal.requested_budget).where(in_programme)).all()
+    annual = db.session.scalars(
+        select(ProgrammeYear.annual_budget).where(ProgrammeYear.programme_id == programme_id)
+    ).all()
+    money = [*budgets.values(), *requested, *annual, *(amount for *_, amount in expenses)]
+    assert expenses and all(_exact(amount) for amount in money)
+
+    spent: dict[int, Decimal] = defaultdict(Decimal)
+    for experiment_id, _date, amount in expenses:
+        spent[experiment_id] += amount
+    summed = db.session.execute(
+        select(Expense.experiment_id, func.sum(Expense.amount))
+        .where(Expense.experiment_id.in_(budgets))
+        .group_by(Expense.experiment_id)
+    ).all()
+    assert dict(summed) == spent
+    assert all(spent[e] <= budgets[e] for e in spent)
+
+    by_year: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for experiment_id, budget in budgets.items():
+        by_year[starts[experiment_id].year][0] += budget
+    for _experiment_id, day, amount in expenses:
+        by_year[day.year][1] += amount
+    stats = programme_statistics(programme_id)
+    assert [(b.year, b.allocated, b.spent) for b in stats.budget] == [
+        (b.year, *by_year[b.year]) for b in stats.budget
+    ]
+
+
+@pytest.mark.parametrize("total", ["100.00", "8765.43", "30000.00", "29999.99"])
+@pytest.mark.parametrize("parts", [2, 3, 5])
+def test_money_split_gives_whole_cents_summing_to_the_total(total, parts):
+    amounts = money_split(Decimal(total), parts, DemoRandom(parts))
+    assert len(amounts) == parts
+    assert all(_exact(a) and a > 0 for a in amounts)
+    assert sum(amounts) == Decimal(total)

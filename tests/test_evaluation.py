@@ -5,14 +5,13 @@ from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from experiments.errors import Conflict, Invalid, NotAllowed
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
 from experiments.models import Evaluation, Experiment, Proposal, StatusChange, User
-from experiments.services import pilots
+from experiments.services import evaluations
 from experiments.services.workflow import change_status
 from tests import builders
 from tests.pilot_support import count, login, make_pilot
@@ -28,7 +27,7 @@ def screening(app, people, programme):
 
 
 def _move(app, proposal_id, target, who_id, **fields):
-    with app.app_context(), force_locale("en"):
+    with app.app_context():
         proposal = db.session.get(Proposal, proposal_id)
         actor = db.session.get(User, who_id)
         change_status(proposal, target, actor, proposal.version, **fields)
@@ -59,7 +58,7 @@ def _pilot_fields(people, **overrides):
     return fields
 
 
-# --- screening → pilot ----------------------------------------------------------------
+# Screening → pilot.
 
 
 def test_a_manager_starts_a_pilot_and_the_consortium_carries_over(app, people, programme, outbox):
@@ -256,7 +255,7 @@ def test_staff_may_not_start_a_pilot_through_the_page(app, client, auth, screeni
     assert _state(app, screening) == (Status.SCREENING, False, 0)
 
 
-# --- pilot → evaluation, pilot → discontinued -----------------------------------------
+# Pilot → evaluation, and pilot → discontinued.
 
 
 @pytest.fixture
@@ -349,7 +348,7 @@ def test_a_manager_discontinues_a_running_pilot(app, people, running):
     assert _state(app, proposal_id) == (Status.DISCONTINUED, True, 1)
 
 
-# --- evaluation → adopted / discontinued ----------------------------------------------
+# Evaluation → adopted or discontinued.
 
 
 @pytest.fixture
@@ -429,7 +428,7 @@ def test_moves_outside_the_table_are_conflicts(app, people, programme, source, t
     assert _state(app, proposal_id)[0] == source
 
 
-# --- the evaluation -------------------------------------------------------------------
+# The evaluation form.
 
 GOOD = {
     "evaluation-got_users": "yes",
@@ -534,7 +533,7 @@ def test_the_evaluation_service_takes_the_api_fields(app, people, running):
         experiment = db.session.get(Experiment, eid)
         staff = db.session.get(User, people["staff"])
         with pytest.raises(Invalid) as error:
-            pilots.save_evaluation(experiment, staff, got_users="perhaps", colour="blue")
+            evaluations.save_evaluation(experiment, staff, got_users="perhaps", colour="blue")
         assert {
             "colour",
             "got_users",
@@ -542,7 +541,7 @@ def test_the_evaluation_service_takes_the_api_fields(app, people, running):
             "research_value",
             "recommendation",
         } <= set(error.value.errors)
-        evaluation = pilots.save_evaluation(
+        evaluation = evaluations.save_evaluation(
             experiment,
             staff,
             got_users=False,
@@ -558,4 +557,4 @@ def test_the_evaluation_service_takes_the_api_fields(app, people, running):
         assert evaluation.id is not None and evaluation.recommendation == "discontinue"
         applicant = db.session.get(User, people["applicant"])
         with pytest.raises(NotAllowed):
-            pilots.save_evaluation(experiment, applicant, got_users=True)
+            evaluations.save_evaluation(experiment, applicant, got_users=True)

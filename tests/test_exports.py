@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from experiments.exports import PROPOSAL_COLUMNS, neutralise, statistics_rows
+from experiments.exports import neutralise, statistics_rows
 from experiments.extensions import db
 from experiments.lifecycle import Status
 from experiments.models import Call, Participation, Proposal, User
@@ -16,6 +16,36 @@ from experiments.statistics import programme_statistics
 from tests import builders
 
 URLS = ("/exports/", "/exports/proposals.csv", "/exports/proposals.xlsx", "/exports/statistics.csv")
+# The managers' proposals export, column by column (what their spreadsheets rely on).
+PROPOSAL_HEADER = [
+    "id",
+    "programme",
+    "call",
+    "title",
+    "status",
+    "proposer_type",
+    "organisation",
+    "organisation_business_id",
+    "service_area",
+    "city_centres",
+    "sdgs",
+    "requested_budget",
+    "planned_duration_months",
+    "summary",
+    "need",
+    "owner_name",
+    "owner_email",
+    "submitted_at",
+    "created_at",
+    "allocated_budget",
+    "start_date",
+    "planned_end_date",
+    "actual_end_date",
+    "city_unit",
+    "residents_customers",
+    "companies_communities",
+    "employees",
+]
 HOSTILE = {
     "title": "=1+1",
     "summary": "+SUM(A1:A9)",
@@ -81,7 +111,7 @@ def test_proposals_csv_is_streamed_rfc4180_and_neutralised(client, auth, data):
     raw = response.get_data().decode("utf-8")
     assert raw.endswith("\r\n")
     rows = list(csv.reader(io.StringIO(raw, newline="")))
-    assert rows[0] == list(PROPOSAL_COLUMNS)
+    assert rows[0] == PROPOSAL_HEADER
     assert len(rows) == 3
     record = dict(zip(rows[0], rows[1], strict=True))
     assert record["title"] == "'=1+1"
@@ -121,7 +151,7 @@ def test_proposals_xlsx_neutralised_and_typed(client, auth, data):
     assert response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data)).active
     header = [cell.value for cell in sheet[1]]
-    assert header == list(PROPOSAL_COLUMNS)
+    assert header == PROPOSAL_HEADER
     row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
     for name, value in (
         ("title", "=1+1"),
@@ -137,12 +167,47 @@ def test_proposals_xlsx_neutralised_and_typed(client, auth, data):
     assert row["start_date"].is_date
 
 
+# As stored before control characters were refused: a worksheet cannot hold them.
+CONTROLLED = {"title": "Line\x0bbreak\x01", "summary": "\x01=1+1", "need": "Tab\tand\r\nlines"}
+
+
+@pytest.fixture
+def controlled(app, people):
+    """A programme with a draft whose texts hold control characters."""
+    with app.app_context():
+        programme = builders.make_programme()
+        builders.make_proposal(people["applicant"], programme, status=Status.DRAFT, **CONTROLLED)
+        return programme
+
+
+def test_proposals_xlsx_drops_characters_a_worksheet_cannot_hold(client, auth, controlled):
+    auth.login("manager")
+    response = client.get("/exports/proposals.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell.value for name, cell in zip(header, sheet[2], strict=True)}
+    assert row["title"] == "Linebreak"
+    assert row["summary"] == "'=1+1"  # what is left is still no formula
+    assert row["need"] == "Tab\tand\nlines"  # XML reads a CR LF as one LF
+
+
+def test_proposals_csv_drops_control_characters_too(client, auth, controlled):
+    auth.login("manager")
+    rows = list(csv.reader(io.StringIO(client.get("/exports/proposals.csv").text, newline="")))
+    record = dict(zip(rows[0], rows[1], strict=True))
+    assert (record["title"], record["summary"]) == ("Linebreak", "'=1+1")
+    assert record["need"] == "Tab\tand\r\nlines"
+
+
 def test_neutralise_every_dangerous_start():
     for cell in ("=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx"):
         assert neutralise(cell) == "'" + cell
     for cell in ("1+1", "Tapiola", "", " =1", "'=1"):
         assert neutralise(cell) == cell
     assert neutralise(-2) == -2 and neutralise(None) is None
+    assert neutralise("\x00\x08a\x0b\x0c\x0e\x1fb\t\n\r") == "ab\t\n\r"
+    assert neutralise("\x1b@cmd") == "'@cmd"
 
 
 def test_statistics_csv_has_the_dashboards_numbers(client, auth, data, app):
@@ -183,5 +248,5 @@ def test_statistics_csv_filters_and_bad_arguments(client, auth, data, app):
 
 def test_exports_page_lists_programmes(client, auth, data):
     auth.login("manager")
-    page = client.get("/exports/?lang=en").text
+    page = client.get("/exports/").text
     assert f"/exports/statistics.csv?programme={data['programme']}" in page

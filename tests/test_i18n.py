@@ -2,14 +2,17 @@
 
 import html
 import re
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from flask import render_template_string
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
+from sqlalchemy import event
 
+from config import Config
 from experiments.extensions import db
 from experiments.i18n import code_label, role_label, sdg_label, status_label
 from experiments.lifecycle import Role, Status
@@ -19,6 +22,12 @@ from tests import builders
 
 def html_lang(response) -> str:
     return re.search(r'<html lang="([^"]+)"', response.text).group(1)
+
+
+@pytest.fixture
+def finnish_app(make_app):
+    """The app with the shipped default language (the tests' own default is English)."""
+    return make_app(BABEL_DEFAULT_LOCALE=Config.BABEL_DEFAULT_LOCALE)
 
 
 @pytest.mark.parametrize(
@@ -31,9 +40,18 @@ def html_lang(response) -> str:
         ("de;q=0.9,sv;q=0.5", "sv"),
     ],
 )
-def test_accept_language_then_finnish(client, header, expected):
-    # An empty header is a browser that states no language (test clients say "en").
-    assert html_lang(client.get("/", headers={"Accept-Language": header or ""})) == expected
+def test_accept_language_then_finnish(finnish_app, header, expected):
+    headers = {"Accept-Language": header} if header else {}
+    assert html_lang(finnish_app.test_client().get("/", headers=headers)) == expected
+
+
+def test_work_outside_a_request_reads_the_same_default_as_pages(finnish_app, app, client):
+    for each, expected in ((finnish_app, "fi"), (app, "en")):
+        with each.app_context():
+            assert str(get_locale()) == expected
+            user = db.session.get(User, builders.make_user())
+            assert user.locale == expected  # a user made without a language choice
+        assert html_lang(each.test_client().get("/")) == expected
 
 
 def test_lang_parameter_wins_and_is_remembered_in_the_session(client):
@@ -44,9 +62,10 @@ def test_lang_parameter_wins_and_is_remembered_in_the_session(client):
     assert html_lang(client.get("/")) == "sv"
 
 
-def test_unknown_lang_parameter_is_ignored(client):
+def test_unknown_lang_parameter_is_ignored(finnish_app):
+    client = finnish_app.test_client()
     assert html_lang(client.get("/?lang=de", headers={"Accept-Language": "en"})) == "en"
-    assert html_lang(client.get("/?lang=../../etc", headers={"Accept-Language": ""})) == "fi"
+    assert html_lang(client.get("/?lang=../../etc")) == "fi"
 
 
 def test_signed_in_users_saved_language_beats_accept_language(app, client, auth, people):
@@ -57,15 +76,110 @@ def test_signed_in_users_saved_language_beats_accept_language(app, client, auth,
     assert html_lang(client.get("/", headers={"Accept-Language": "en"})) == "sv"
 
 
-def test_choosing_a_language_while_signed_in_saves_it(app, client, auth, people):
+@contextmanager
+def writes_to(app):
+    """The INSERT, UPDATE and DELETE statements sent to the database inside the block."""
+    writes = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield writes
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_choosing_a_language_with_a_get_writes_nothing(app, client, auth, people):
     auth.login("staff")
-    client.get("/?lang=en")
+    with writes_to(app) as writes:
+        assert html_lang(client.get("/?lang=sv")) == "sv"
+        assert html_lang(client.get("/account")) == "sv"  # the session keeps it
+    assert writes == []
     with app.app_context():
         assert db.session.get(User, people["staff"]).locale == "en"
-    # A new browser (no session) gets the saved choice after signing in.
+
+
+def test_the_switch_saves_a_signed_in_persons_choice(app, client, auth, people, programme, outbox):
+    auth.login("applicant")
+    page = client.get("/proposals/mine?lang=fi").text
+    nav = re.search(r'<nav class="languages".*?</nav>', page, re.S).group(0)
+    switches = re.findall(
+        r'<form method="post" action="/account/language" class="inline-form">\s*'
+        r'<input type="hidden" name="csrf_token" value="[^"]*">\s*'
+        r'<input type="hidden" name="next" value="([^"]+)">\s*'
+        r'<button type="submit" name="lang" value="(\w+)" lang="(\w+)" class="link-button"'
+        r"([^>]*)>([^<]+)</button>",
+        nav,
+    )
+    assert [(html.unescape(n), v, lang, a, name) for n, v, lang, a, name in switches] == [
+        ("/proposals/mine?lang=fi", "fi", "fi", ' aria-current="true"', "Suomi"),
+        ("/proposals/mine?lang=sv", "sv", "sv", "", "Svenska"),
+        ("/proposals/mine?lang=en", "en", "en", "", "English"),
+    ]
+
+    response = client.post(
+        "/account/language", data={"lang": "sv", "next": "/proposals/mine?lang=sv"}
+    )
+    assert (response.status_code, response.headers["Location"]) == (303, "/proposals/mine?lang=sv")
+    assert html_lang(client.get("/")) == "sv"
+    with app.app_context():
+        assert db.session.get(User, people["applicant"]).locale == "sv"
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme, status=Status.SUBMITTED
+        )
+
+    # A new browser (no session) reads the saved choice after signing in ...
     other = app.test_client()
-    other.post("/login", data={"email": "staff@test.example", "password": builders.PASSWORD})
-    assert html_lang(other.get("/", headers={"Accept-Language": "sv"})) == "en"
+    other.post("/login", data={"email": "applicant@test.example", "password": builders.PASSWORD})
+    assert html_lang(other.get("/", headers={"Accept-Language": "en"})) == "sv"
+    # ... and so does the e-mail sent to the person.
+    auth.logout()
+    auth.login("staff")
+    client.post(
+        f"/proposals/{proposal_id}/moves/screening",
+        data={"screening-to": "screening", "screening-version": "1"},
+    )
+    [mail] = outbox
+    assert "Under granskning" in mail.subject
+
+
+def test_the_switch_takes_only_our_languages_and_only_a_local_next(app, client, auth, people):
+    assert client.post("/account/language", data={"lang": "sv"}).status_code == 302  # sign in
+    auth.login("staff")
+    assert client.post("/account/language", data={"lang": "de"}).status_code == 400
+    response = client.post("/account/language", data={"lang": "sv", "next": "//evil.example"})
+    assert response.headers["Location"] == "/"
+    with app.app_context():
+        assert db.session.get(User, people["staff"]).locale == "sv"
+
+
+def test_the_switch_needs_the_forms_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        builders.make_user(email="staff@test.example")
+    client = app.test_client()
+
+    def token(page) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
+
+    client.post(
+        "/login",
+        data={
+            "email": "staff@test.example",
+            "password": builders.PASSWORD,
+            "csrf_token": token(client.get("/login")),
+        },
+    )
+    home = client.get("/")
+    assert client.post("/account/language", data={"lang": "sv"}).status_code == 400
+    response = client.post("/account/language", data={"lang": "sv", "csrf_token": token(home)})
+    assert response.status_code == 303
+    assert html_lang(client.get("/")) == "sv"
 
 
 def test_switcher_names_each_language_in_itself_and_keeps_page_and_query(client):

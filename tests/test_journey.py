@@ -127,11 +127,10 @@ def _moves(app, proposal_id):
 def test_newcomer_journey_from_a_new_call_to_the_screening_decision(
     app, client, auth, people, outbox
 ):
-    """Issue 2's "done when", page by page: a manager opens a call, a resident signs up and
-    proposes, staff screen, ask, read the answer and decide."""
+    """Page by page: a manager opens a call, a resident signs up and proposes, staff screen,
+    ask, read the answer and decide."""
     year = date.today().year
     auth.login("manager")
-    client.get("/?lang=en")
     response = client.post(
         "/programmes/new",
         data={
@@ -157,7 +156,7 @@ def test_newcomer_journey_from_a_new_call_to_the_screening_decision(
     auth.logout()
 
     # A resident signs up, confirms the address from the mail and signs in.
-    assert "Libraries of the future" in client.get("/?lang=en").text
+    assert "Libraries of the future" in client.get("/").text
     response = client.post(
         "/register",
         data={
@@ -197,7 +196,6 @@ def test_newcomer_journey_from_a_new_call_to_the_screening_decision(
     auth.logout()
 
     auth.login("staff")
-    client.get("/?lang=en")
     assert "Robot librarian" in client.get(f"/screening?call={call_id}").text
     client.post(
         f"/proposals/{proposal_id}/moves/screening",

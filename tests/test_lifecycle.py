@@ -8,13 +8,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from experiments import lifecycle
 from experiments.errors import Conflict, NotAllowed, StaleVersion
 from experiments.extensions import db
-from experiments.i18n import status_label
 from experiments.lifecycle import Role, Status
 from experiments.models import Proposal, StatusChange, User
 from experiments.services.workflow import allowed_moves_message, change_status
@@ -51,6 +49,24 @@ SPEC_REQUIRES = {
     (S.EVALUATION, S.DISCONTINUED): {"reason", "lessons_learned"},
 }
 TERMINAL = {S.REJECTED, S.ADOPTED, S.DISCONTINUED, S.WITHDRAWN}
+# The refusal of a move the table does not have, naming the moves it does (English).
+REFUSALS = {
+    S.DRAFT: "From “Draft” the proposal may move to: Submitted, Withdrawn.",
+    S.SUBMITTED: "From “Submitted” the proposal may move to: In screening, Withdrawn.",
+    S.SCREENING: (
+        "From “In screening” the proposal may move to: "
+        "Pilot, More information requested, Rejected, Withdrawn."
+    ),
+    S.MORE_INFO: (
+        "From “More information requested” the proposal may move to: Submitted, Withdrawn."
+    ),
+    S.REJECTED: "“Rejected” is final: the proposal cannot move on.",
+    S.PILOT: "From “Pilot” the proposal may move to: In evaluation, Discontinued.",
+    S.EVALUATION: "From “In evaluation” the proposal may move to: Adopted, Discontinued.",
+    S.ADOPTED: "“Adopted” is final: the proposal cannot move on.",
+    S.DISCONTINUED: "“Discontinued” is final: the proposal cannot move on.",
+    S.WITHDRAWN: "“Withdrawn” is final: the proposal cannot move on.",
+}
 ACTORS = [(role, owner) for role in Role for owner in (True, False)]
 
 
@@ -153,7 +169,7 @@ def test_change_status_follows_the_table(ctx, programme, source, target):
                 change_status(proposal, target, actor, proposal.version, **fields)
             assert not isinstance(refused.value, StaleVersion), case
             assert refused.value.status_code == 409
-            assert refused.value.message == allowed_moves_message(source), case
+            assert refused.value.message == REFUSALS[source], case
         elif role not in spec[0] or (spec[1] and not is_owner):
             with pytest.raises(NotAllowed) as refused:
                 change_status(proposal, target, actor, proposal.version, **fields)
@@ -182,16 +198,7 @@ def test_change_status_follows_the_table(ctx, programme, source, target):
 
 @pytest.mark.parametrize("source", list(Status))
 def test_the_refusal_names_the_allowed_moves(ctx, source):
-    with force_locale("en"):
-        message = allowed_moves_message(source)
-        allowed = [t for (s, t) in SPEC_TABLE if s == source]
-        assert f"“{status_label(source)}”" in message
-        if not allowed:
-            assert "is final" in message
-        for target in allowed:
-            assert status_label(target) in message, (source, target)
-        for other in set(Status) - set(allowed) - {source}:
-            assert status_label(other) not in message, (source, other)
+    assert allowed_moves_message(source) == REFUSALS[source]
 
 
 def test_the_refusal_reaches_the_page(app, client, auth, programme, people):
@@ -200,7 +207,6 @@ def test_the_refusal_reaches_the_page(app, client, auth, programme, people):
             people["applicant"], programme, status=Status.SUBMITTED
         )
     auth.login("staff")
-    client.get("/?lang=en")
     response = client.post(
         f"/proposals/{proposal_id}/moves/adopted",
         data={"adopted-to": "adopted", "adopted-version": "1"},

@@ -5,7 +5,6 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -23,7 +22,13 @@ from experiments.models import (
     Risk,
     User,
 )
-from experiments.services import pilots
+from experiments.services import (
+    expenses,
+    participation,
+    participation_import,
+    partners,
+    risks,
+)
 from experiments.vocabulary import OrganisationType
 from tests.pilot_support import business_id, count, login, make_pilot
 
@@ -45,7 +50,7 @@ def _start(app, experiment_id) -> date:
         return db.session.get(Experiment, experiment_id).start_date
 
 
-# --- partners -------------------------------------------------------------------------
+# Partners.
 
 
 def test_a_new_partner_is_verified_and_never_duplicated(app, staff, pilot, people, programme):
@@ -178,11 +183,11 @@ def test_bad_partners_are_refused_with_a_message(app, staff, pilot, data, messag
 
 def test_service_errors_use_the_api_field_names(app, pilot, people):
     _, eid = pilot
-    with app.app_context(), force_locale("en"):
+    with app.app_context():
         experiment = db.session.get(Experiment, eid)
         staff = db.session.get(User, people["staff"])
         with pytest.raises(Invalid) as error:
-            pilots.add_partner(
+            partners.add_partner(
                 experiment,
                 staff,
                 role="partner",
@@ -194,12 +199,12 @@ def test_service_errors_use_the_api_field_names(app, pilot, people):
             "organisation.business_id",
         }
         with pytest.raises(Invalid) as error:
-            pilots.record_participation(
+            participation.record_participation(
                 experiment, staff, [{"date": "2026-13-01", "category": "tourists", "count": 0}]
             )
         assert set(error.value.errors) == {"date", "category", "count"}
         with pytest.raises(Invalid) as error:
-            pilots.record_participation(
+            participation.record_participation(
                 experiment,
                 staff,
                 [
@@ -210,10 +215,10 @@ def test_service_errors_use_the_api_field_names(app, pilot, people):
         assert list(error.value.errors) == ["row 2"]
         assert error.value.errors["row 2"][0].startswith("count: Enter a whole number from 1")
         with pytest.raises(Invalid) as error:
-            pilots.record_expense(experiment, staff, date=None, amount="1e3x", description="")
+            expenses.record_expense(experiment, staff, date=None, amount="1e3x", description="")
         assert set(error.value.errors) == {"date", "amount", "description"}
         with pytest.raises(Invalid) as error:
-            pilots.add_risk(
+            risks.add_risk(
                 experiment,
                 staff,
                 description="x",
@@ -225,7 +230,7 @@ def test_service_errors_use_the_api_field_names(app, pilot, people):
         assert set(error.value.errors) == {"probability", "impact", "status"}
         applicant = db.session.get(User, people["applicant"])
         with pytest.raises(NotAllowed):
-            pilots.record_expense(
+            expenses.record_expense(
                 experiment, applicant, date=date.today(), amount="1", description="x"
             )
     assert count(app, Participation) == count(app, Expense) == count(app, Risk) == 0
@@ -235,7 +240,7 @@ def _iso(day: date) -> str:
     return day.isoformat()
 
 
-# --- participation --------------------------------------------------------------------
+# Participation.
 
 
 def test_participants_are_recorded_by_hand(app, staff, pilot):
@@ -254,7 +259,7 @@ def test_participants_are_recorded_by_hand(app, staff, pilot):
     page = staff.get(f"/pilots/{eid}").text
     assert "Opening day" in page
     with app.app_context():
-        totals = pilots.participation_totals(db.session.get(Experiment, eid))
+        totals = participation.participation_totals(db.session.get(Experiment, eid))
     assert totals == {"residents_customers": 42, "companies_communities": 0, "employees": 0}
 
 
@@ -308,7 +313,7 @@ def test_a_csv_file_is_imported_whole(app, staff, pilot):
     assert response.status_code == 303
     assert "3 participation records imported." in staff.get(response.headers["Location"]).text
     with app.app_context():
-        totals = pilots.participation_totals(db.session.get(Experiment, eid))
+        totals = participation.participation_totals(db.session.get(Experiment, eid))
         notes = db.session.scalars(select(Participation.note).order_by(Participation.id)).all()
     assert totals == {"residents_customers": 40, "companies_communities": 3, "employees": 7}
     assert notes == ["Kick-off", "", "Staff, trained"]
@@ -357,7 +362,7 @@ def test_a_csv_with_bad_rows_saves_nothing_and_lists_each_row(app, staff, pilot)
         experiment = db.session.get(Experiment, eid)
         staff_user = db.session.get(User, experiment.owner_id)
         with pytest.raises(Invalid) as error:
-            pilots.import_participation_csv(experiment, staff_user, content, "p.csv")
+            participation_import.import_participation_csv(experiment, staff_user, content, "p.csv")
     assert list(error.value.errors) == ["row 3", "row 4", "row 5", "row 6"]
 
 
@@ -430,7 +435,7 @@ def test_exactly_5000_rows_are_accepted(app, staff, pilot):
     assert "The latest 100 of 5,000 participation records" in page
 
 
-# --- expenses -------------------------------------------------------------------------
+# Expenses.
 
 
 def test_expenses_show_spent_against_allocated_and_warn_over(app, staff, pilot):
@@ -458,7 +463,7 @@ def test_expenses_show_spent_against_allocated_and_warn_over(app, staff, pilot):
     assert "Spending now exceeds the allocated budget." in response.text
     assert "spending exceeds the allocated budget by €0.01." in response.text
     with app.app_context():
-        spent = pilots.spending(db.session.get(Experiment, eid))
+        spent = expenses.spending(db.session.get(Experiment, eid))
     assert (spent.allocated, spent.spent, spent.over) == (
         Decimal("10000.00"),
         Decimal("10000.01"),
@@ -518,7 +523,7 @@ def test_bad_expense_fields_are_refused(app, staff, pilot, fields, message):
     assert count(app, Expense) == 0
 
 
-# --- risks ----------------------------------------------------------------------------
+# Risks.
 
 
 def test_risks_are_listed_and_placed_in_the_matrix(app, staff, pilot):
@@ -676,7 +681,7 @@ def test_a_decided_experiments_risks_are_kept_as_they_were(app, staff, people, p
         assert db.session.get(Risk, rid).status == "red"
 
 
-# --- when additions are allowed -------------------------------------------------------
+# When additions are allowed.
 
 
 def test_records_may_be_added_in_evaluation(app, staff, people, programme):
@@ -731,7 +736,7 @@ def test_nothing_is_added_after_the_decision(app, staff, people, programme, stat
         experiment = db.session.get(Experiment, eid)
         user = db.session.get(User, people["staff"])
         with pytest.raises(Conflict):
-            pilots.add_risk(
+            risks.add_risk(
                 experiment,
                 user,
                 description="x",
@@ -742,7 +747,7 @@ def test_nothing_is_added_after_the_decision(app, staff, people, programme, stat
             )
 
 
-# --- the proposal page ----------------------------------------------------------------
+# The proposal page.
 
 
 def test_the_proposal_page_shows_the_applicant_the_public_facts(

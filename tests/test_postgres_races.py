@@ -2,8 +2,9 @@
 
 Each person works in their own thread, application context, session and database
 connection (the `concurrent_app` fixture: a SQLite file, or PostgreSQL under
-`make test-postgres`). A barrier releases both at once, and every UPDATE of a proposal is
-held open for a moment, so the second writer really meets the first one's lock.
+`make test-postgres`). A barrier releases both at once, and every flush that wrote a
+proposal (the ORM's after_flush event) is held open for a moment before its commit, so the
+second writer really meets the first one's lock.
 """
 
 import threading
@@ -26,15 +27,17 @@ HOLD_SECONDS = 0.3
 
 @pytest.fixture
 def race_app(concurrent_app):
-    def hold(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("UPDATE PROPOSAL SET"):
+    held = []
+
+    def hold(session, flush_context):
+        if any(isinstance(row, Proposal) for row in session.dirty):
+            held.append(session)
             time.sleep(HOLD_SECONDS)  # the row stays locked, the transaction open
 
-    with concurrent_app.app_context():
-        engine = db.engine
-    event.listen(engine, "after_cursor_execute", hold)
+    event.listen(db.session, "after_flush", hold)
     yield concurrent_app
-    event.remove(engine, "after_cursor_execute", hold)
+    event.remove(db.session, "after_flush", hold)
+    assert held, "no write of a proposal was held open: the race was not run"
 
 
 def _at_once(app, proposal_id: int, actions) -> list:

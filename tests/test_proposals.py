@@ -51,7 +51,6 @@ def _count(app, model=Proposal):
 @pytest.fixture
 def applicant(auth, client):
     auth.login("applicant")
-    client.get("/?lang=en")  # read the messages in English, whatever catalogues exist
     return auth
 
 
@@ -386,3 +385,21 @@ def test_a_call_can_be_chosen_from_its_link(app, client, applicant, programme):
         rf'<option selected value="{call_id}">|<option value="{call_id}" selected', page.text
     )
     assert client.get("/proposals/new?call=abc").status_code == 200
+
+
+def test_a_draft_with_control_characters_stored_earlier_is_withdrawn_with_notice(
+    app, client, applicant, programme, people, outbox
+):
+    # Stored before such texts were refused: the mail's subject must still be one line.
+    with app.app_context():
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme, title="Two\r\nlines\x0b", summary="Odd\x01text"
+        )
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/withdrawn",
+        data={"withdrawn-to": "withdrawn", "withdrawn-version": "1"},
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Proposal, proposal_id).status == Status.WITHDRAWN
+    assert [m.subject for m in outbox] == ["Your proposal “Two lines”: Withdrawn"]

@@ -27,9 +27,9 @@ from experiments.models import (
     User,
 )
 from experiments.models.scorecard import GoalDirection
-from experiments.scorecard import METRICS, as_figure, programme_scorecard, progress
+from experiments.scorecard import METRICS, programme_scorecard, progress
 from experiments.services import scorecard as service
-from experiments.statistics import programme_statistics
+from experiments.statistics import as_figure, programme_statistics
 from tests import builders
 
 YEAR = date.today().year
@@ -193,16 +193,16 @@ def _goal_form(programme_id, **overrides):
     return data
 
 
-# --- computed actuals ----------------------------------------------------------------------
+# Computed actuals.
 
 
 def test_every_computed_actual_equals_the_statistics(app, client, dataset):
     pid = dataset["programme"]
     with app.app_context():
-        goals = {metric.code: _goal(pid, metric.code) for metric in METRICS}
+        goals = {metric.name: _goal(pid, metric.name) for metric in METRICS}
         stats = programme_statistics(pid)
         expected = {code: as_figure(EXPECTED[code](stats)) for code in goals}
-    assert set(EXPECTED) == {metric.code for metric in METRICS}
+    assert set(EXPECTED) == {metric.name for metric in METRICS}
     # The dataset exercises the figures, so equality means something.
     assert expected["proposals"] == Decimal("7.00")
     assert expected["carried_out"] == Decimal("4.00")
@@ -246,7 +246,7 @@ def test_progress_in_both_directions():
     assert progress(None, Decimal("10"), GoalDirection.AT_LEAST) is None
 
 
-# --- follow-ups ----------------------------------------------------------------------------
+# Follow-ups.
 
 
 def test_a_follow_up_snapshot_stays_when_later_records_change(app, client, auth, dataset):
@@ -292,7 +292,7 @@ def test_a_manual_goal_takes_its_value_from_the_latest_follow_up(
     with app.app_context():
         goal = _goal(programme, "manual", target="4", unit="/ 5")
     auth.login("manager")
-    url = f"/scorecards/{programme}/goals/{goal}/follow-ups/new?lang=en"
+    url = f"/scorecards/{programme}/goals/{goal}/follow-ups/new"
     response = client.post(
         url, data={"date": (date.today() - timedelta(days=3)).isoformat(), "status": "green"}
     )
@@ -314,7 +314,7 @@ def test_a_manual_goal_takes_its_value_from_the_latest_follow_up(
     assert rows.trends[goal] == ["3.50", "4.20"]
 
 
-# --- permissions ---------------------------------------------------------------------------
+# Permissions.
 
 
 @pytest.fixture
@@ -345,7 +345,7 @@ def card(app, dataset):
 
 
 def test_the_public_sees_goals_and_latest_status_but_no_comments_or_risks(client, card):
-    page = client.get(f"/scorecards/{card['programme']}?lang=en")
+    page = client.get(f"/scorecards/{card['programme']}")
     assert page.status_code == 200
     assert "Tavoite proposals" in page.text  # no English text: the Finnish one
     assert "Yellow: needs attention" in page.text
@@ -357,7 +357,7 @@ def test_the_public_sees_goals_and_latest_status_but_no_comments_or_risks(client
 @pytest.mark.parametrize("who", ["staff", "manager"])
 def test_staff_and_managers_see_comments_and_risks(client, auth, card, who):
     auth.login(who)
-    page = client.get(f"/scorecards/{card['programme']}?lang=en").text
+    page = client.get(f"/scorecards/{card['programme']}").text
     assert "Secret steering remark" in page
     assert "Partners lose interest" in page
     assert "High (12)" in page and "High: Score 12" in page  # 3 × 4, said in words
@@ -450,7 +450,7 @@ def test_the_service_refuses_everyone_but_managers(app, card):
             service.create_risk(programme, _user("staff"), {})
 
 
-# --- managing goals and risks --------------------------------------------------------------
+# Managing goals and risks.
 
 
 def test_a_manager_defines_edits_and_removes_a_goal(app, client, auth, programme):
@@ -511,7 +511,7 @@ def test_a_manager_records_and_reassesses_a_risk(app, client, auth, programme):
     with app.app_context():
         risk = db.session.get(ProgrammeRisk, risk_id)
         assert (risk.probability, risk.impact, risk.status, risk.score) == (4, 4, "red", 16)
-    page = client.get(f"/scorecards/{programme}?lang=en").text
+    page = client.get(f"/scorecards/{programme}").text
     assert '<a href="#risk-1">Risk 1</a>: <span class="traffic traffic-red">' in page
     assert "Red: critical" in page
     assert client.post(f"/scorecards/{programme}/risks/{risk_id}/delete").status_code == 303
@@ -519,7 +519,7 @@ def test_a_manager_records_and_reassesses_a_risk(app, client, auth, programme):
         assert db.session.get(ProgrammeRisk, risk_id) is None
 
 
-# --- bad input -----------------------------------------------------------------------------
+# Bad input.
 
 
 def _count(model) -> int:
@@ -549,7 +549,7 @@ def _count(model) -> int:
 def test_a_bad_goal_is_refused_and_nothing_saved(app, client, auth, programme, overrides, message):
     auth.login("manager")
     response = client.post(
-        f"/scorecards/{programme}/goals/new?lang=en", data=_goal_form(programme, **overrides)
+        f"/scorecards/{programme}/goals/new", data=_goal_form(programme, **overrides)
     )
     assert response.status_code == 422
     assert message in unescape(response.text)
@@ -600,7 +600,7 @@ def test_a_follow_up_outside_the_period_is_refused(
         )
     auth.login("manager")
     response = client.post(
-        f"/scorecards/{programme}/goals/{goal}/follow-ups/new?lang=en",
+        f"/scorecards/{programme}/goals/{goal}/follow-ups/new",
         data={"date": when.isoformat(), "status": "green"},
     )
     assert response.status_code == 422
@@ -611,7 +611,7 @@ def test_a_follow_up_outside_the_period_is_refused(
 
 def test_a_second_follow_up_on_the_same_date_and_bad_status_are_refused(app, client, auth, card):
     auth.login("manager")
-    url = f"/scorecards/{card['programme']}/goals/{card['goal']}/follow-ups/new?lang=en"
+    url = f"/scorecards/{card['programme']}/goals/{card['goal']}/follow-ups/new"
     response = client.post(url, data={"date": date.today().isoformat(), "status": "green"})
     assert response.status_code == 422
     assert "already has a follow-up on this date" in response.text
@@ -625,7 +625,7 @@ def test_a_second_follow_up_on_the_same_date_and_bad_status_are_refused(app, cli
 
 def test_a_goal_with_follow_ups_keeps_its_metric_and_period(app, client, auth, card):
     auth.login("manager")
-    url = f"/scorecards/{card['programme']}/goals/{card['goal']}/edit?lang=en"
+    url = f"/scorecards/{card['programme']}/goals/{card['goal']}/edit"
     response = client.post(url, data=_goal_form(card["programme"], metric="adopted"))
     assert response.status_code == 422
     assert "its metric can no longer change" in response.text
@@ -656,7 +656,7 @@ def test_a_bad_risk_is_refused(app, client, auth, programme, overrides, field):
         assert _count(ProgrammeRisk) == 0
 
 
-# --- export --------------------------------------------------------------------------------
+# The export.
 
 
 def test_the_export_holds_the_numbers_of_the_page(app, client, auth, card):
@@ -667,7 +667,7 @@ def test_the_export_holds_the_numbers_of_the_page(app, client, auth, card):
         _goal(pid, "manual", target="4")
     auth.login("manager")
     page = Rows(client.get(f"/scorecards/{pid}").text)
-    response = client.get(f"/scorecards/{pid}/scorecard.xlsx?lang=en")
+    response = client.get(f"/scorecards/{pid}/scorecard.xlsx")
     assert response.headers["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -712,13 +712,24 @@ def test_the_export_neutralises_formula_like_text(app, client, auth, programme, 
             },
         )
     auth.login("staff")
-    response = client.get(f"/scorecards/{programme}/scorecard.xlsx?lang=en")
+    response = client.get(f"/scorecards/{programme}/scorecard.xlsx")
     book = load_workbook(BytesIO(response.data))
     assert book["Goals"]["B2"].value == '\'=HYPERLINK("http://evil.example","x")'
     assert book["Goals"]["B2"].data_type == "s"
     risk = [c.value for c in book["Risks"][2]]
     assert risk[1] == "'+cmd|' /C calc'!A0"
     assert risk[6:8] == ["'@SUM(A1)", "'-1"]
+
+
+def test_the_export_drops_control_characters_stored_earlier(app, client, auth, programme, people):
+    with app.app_context():
+        goal = db.session.get(ProgrammeGoal, _goal(programme, "proposals"))
+        goal.text_fi = "Vertical\x0btab\x01"  # as stored before such texts were refused
+        db.session.commit()
+    auth.login("staff")
+    response = client.get(f"/scorecards/{programme}/scorecard.xlsx?lang=en")
+    assert response.status_code == 200
+    assert load_workbook(BytesIO(response.data))["Goals"]["B2"].value == "Verticaltab"
 
 
 def test_the_print_stylesheet_fits_a4_landscape(app):
@@ -728,7 +739,7 @@ def test_the_print_stylesheet_fits_a4_landscape(app):
 
 
 def test_an_empty_scorecard_and_the_index(client, programme):
-    assert "No goals have been set" in client.get(f"/scorecards/{programme}?lang=en").text
+    assert "No goals have been set" in client.get(f"/scorecards/{programme}").text
     assert f"/scorecards/{programme}" in client.get("/scorecards").text
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from experiments.demo_scorecard import FOLLOW_UPS, GOALS, RISKS, ensure_scorecard
+from experiments.demo.scorecard import FOLLOW_UPS, GOALS, RISKS, ensure_scorecard
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
 from experiments.models import (

@@ -66,7 +66,6 @@ def queue(app, people, programme):
 @pytest.fixture
 def staff(auth, client):
     auth.login("staff")
-    client.get("/?lang=en")
     return auth
 
 
@@ -171,7 +170,6 @@ def test_each_staff_member_has_their_own_review(app, client, auth, people, progr
         pid = builders.make_proposal(people["applicant"], programme, status=Status.SUBMITTED)
     for who, score in (("staff", "5"), ("manager", "2")):
         auth.login(who)
-        client.get("/?lang=en")
         response = client.post(
             f"/screening/proposals/{pid}/review",
             data=_review_form(*(score,) * 5, comment=f"By {who}"),
@@ -183,7 +181,6 @@ def test_each_staff_member_has_their_own_review(app, client, auth, people, progr
         (people["manager"], 2),
     ]
     auth.login("staff")
-    client.get("/?lang=en")
     page = client.get(f"/proposals/{pid}").text
     assert "Average score: 3.5" in page
     assert "By staff" in page and "By manager" in page
@@ -235,7 +232,6 @@ def test_the_applicant_never_sees_reviews(app, client, auth, people, programme):
         pid = builders.make_proposal(people["applicant"], programme, status=Status.SCREENING)
     _review(app, pid, people["staff"], 1, 1, 1, 1, 1, comment="Secret staff opinion")
     auth.login("applicant")
-    client.get("/?lang=en")
     page = client.get(f"/proposals/{pid}")
     assert page.status_code == 200
     assert "Secret staff opinion" not in page.text

@@ -5,7 +5,9 @@ import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pyotp
 import pytest
@@ -14,12 +16,13 @@ from limits.storage import RedisStorage
 from sqlalchemy import select
 
 from experiments import create_app
+from experiments.errors import NotAllowed
 from experiments.extensions import db, limiter
 from experiments.lifecycle import Role
 from experiments.models import User
 from experiments.secrets_at_rest import seal, unseal
 from experiments.security import CONTENT_SECURITY_POLICY, new_totp_secret
-from experiments.services import accounts
+from experiments.services import second_factor
 from tests import builders
 from tests.conftest import TEST_DATABASE_URL, _close, _fresh_database
 
@@ -261,23 +264,75 @@ def _password(client, who):
     )
 
 
-def test_staff_enrol_at_first_sign_in_when_required(app, client, people):
-    app.config["REQUIRE_TOTP"] = True
-    response = _password(client, "staff")
-    assert response.status_code == 302 and response.headers["Location"] == "/login/code"
-    assert client.get("/screening").status_code == 302  # not signed in yet
+def _enrolled(app, user_id: int) -> str:
+    """Give the user a second factor directly; its secret."""
+    secret = new_totp_secret()
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        user.totp_secret, user.totp_enabled_at = seal(secret), user.created_at
+        db.session.commit()
+    return secret
 
+
+def _link(app, user_id: int) -> str:
+    """A new enrolment link for the user, as an admin's page sends it (its path)."""
+    with app.test_request_context():
+        user = db.session.get(User, user_id)
+        second_factor.prepare_enrolment(user)
+        db.session.commit()
+        return urlsplit(second_factor.enrolment_link(user)).path
+
+
+def _enrol_by_link(client, link: str) -> str:
+    """Set up the second factor through an enrolment link; the secret shown."""
+    response = client.post(link, data={"password": builders.PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/login/code"
     page = client.get("/login/code")
-    assert page.status_code == 200
     secret = _secret_on_page(page.text)
     assert "otpauth://totp/" in page.text and 'src="data:image/svg+xml' in page.text
+    assert client.post("/login/code", data={"code": _code(secret)}).status_code == 302
+    return secret
+
+
+def test_staff_without_a_second_factor_are_not_offered_one_at_sign_in(app, client, people):
+    app.config["REQUIRE_TOTP"] = True
+    response = _password(client, "staff")
+    assert response.status_code == 422
+    assert "Use the enrolment link we sent you by e-mail" in response.text
+    assert client.get("/login/code").headers["Location"] == "/login"  # nothing pending
+    assert client.get("/screening").status_code == 302  # not signed in
+    assert _stored_secret(app, "staff@test.example") is None  # no key was made to show
+    with app.app_context():  # nor can the password alone set one up through the service
+        staff = db.session.get(User, people["staff"])
+        secret = second_factor.start_totp(staff)
+        with pytest.raises(NotAllowed):
+            second_factor.confirm_totp(staff, _code(secret))
+        with pytest.raises(NotAllowed):
+            second_factor.confirm_totp(staff, _code(secret), "forged.enrolment.link")
+        assert not staff.has_totp
+
+
+def test_staff_set_up_the_second_factor_with_their_enrolment_link_once(app, client, people):
+    app.config["REQUIRE_TOTP"] = True
+    link = _link(app, people["staff"])
+    page = client.get(link)
+    assert page.status_code == 200 and "staff@test.example" in page.text
+    wrong = client.post(link, data={"password": "not the password"})
+    assert wrong.status_code == 422 and "Your password is wrong." in wrong.text
+    response = client.post(link, data={"password": builders.PASSWORD})
+    assert response.headers["Location"] == "/login/code"
+    page = client.get("/login/code")
+    secret = _secret_on_page(page.text)
     assert client.post("/login/code", data={"code": "000000"}).status_code == 422
     response = client.post("/login/code", data={"code": _code(secret)})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/"
     assert client.get("/screening").status_code == 200
 
-    # Next time: the code is asked for, and each code works once.
+    # The link is used up; from now on the code is asked for, and each code works once.
     client.post("/logout")
+    used = client.get(link)
+    assert used.status_code == 302 and used.headers["Location"] == "/login"
+    assert "expired or was used already" in client.get("/login").text
     _password(client, "staff")
     page = client.get("/login/code")
     assert "otpauth://" not in page.text
@@ -287,9 +342,28 @@ def test_staff_enrol_at_first_sign_in_when_required(app, client, people):
     assert client.get("/screening").status_code == 200
 
 
+def test_an_enrolment_link_expires_and_a_newer_one_replaces_it(app, client, people, frozen_clock):
+    app.config["REQUIRE_TOTP"] = True
+    first = _link(app, people["staff"])
+    second = _link(app, people["staff"])
+    assert client.get(first).headers["Location"] == "/login"  # replaced
+    assert client.get(second).status_code == 200
+    frozen_clock.shift(72 * 3600 + 1)
+    assert client.get(second).headers["Location"] == "/login"  # expired
+    # Given the password before it expired, the code step refuses to enrol after it.
+    third = _link(app, people["staff"])
+    assert client.post(third, data={"password": builders.PASSWORD}).status_code == 302
+    app.config["TOTP_ENROLMENT_MAX_AGE"] = timedelta(seconds=-1)
+    response = client.get("/login/code")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert _stored_secret(app, "staff@test.example") is None
+
+
 @pytest.mark.parametrize("who", ["manager", "admin"])
 def test_managers_and_admins_must_use_a_second_factor(app, client, people, who):
     app.config["REQUIRE_TOTP"] = True
+    assert "enrolment link" in _password(client, who).text  # none yet
+    _enrolled(app, people[who])
     assert _password(client, who).headers["Location"] == "/login/code"
 
 
@@ -302,6 +376,7 @@ def test_applicants_are_not_asked_for_a_code(app, client, people):
 
 def test_the_code_step_expires(app, client, people):
     app.config["REQUIRE_TOTP"] = True
+    _enrolled(app, people["staff"])
     _password(client, "staff")
     with client.session_transaction() as session:
         session["pending_login"] = session["pending_login"] | {"until": time.time() - 1}
@@ -342,27 +417,111 @@ def test_verify_second_factor_for_api_tokens(app, people):
     with app.app_context():
         staff = db.session.get(User, people["staff"])
         applicant = db.session.get(User, people["applicant"])
-        assert accounts.verify_second_factor(staff, None)  # not required in development
+        assert second_factor.verify_second_factor(staff, None)  # not required in development
         app.config["REQUIRE_TOTP"] = True
-        assert not accounts.verify_second_factor(staff, None)  # required, not enrolled
-        assert not accounts.verify_second_factor(staff, "123456")
-        assert accounts.verify_second_factor(applicant, None)
-        secret = accounts.start_totp(staff)
-        accounts.confirm_totp(staff, _code(secret, -30))
-        assert not accounts.verify_second_factor(staff, None)
-        assert not accounts.verify_second_factor(staff, "000000")
-        assert accounts.verify_second_factor(staff, _code(secret))
-        assert not accounts.verify_second_factor(staff, _code(secret))  # used up
+        assert not second_factor.verify_second_factor(staff, None)  # required, not enrolled
+        assert not second_factor.verify_second_factor(staff, "123456")
+        assert second_factor.verify_second_factor(applicant, None)
+        secret = _enrolled(app, people["staff"])
+        db.session.refresh(staff)
+        assert not second_factor.verify_second_factor(staff, None)
+        assert not second_factor.verify_second_factor(staff, "000000")
+        assert second_factor.verify_second_factor(staff, _code(secret))
+        assert not second_factor.verify_second_factor(staff, _code(secret))  # used up
 
 
-def test_wrong_codes_are_throttled(make_app):
-    app = make_app(RATELIMIT_ENABLED=True, REQUIRE_TOTP=True)
+def test_wrong_codes_in_a_row_end_the_sign_in_and_tell_the_owner(app, client, people, outbox):
+    secret = _enrolled(app, people["staff"])
     with app.app_context():
-        builders.make_user(Role.STAFF, email="staff@test.example")
-    client = app.test_client()
+        db.session.get(User, people["staff"]).locale = "sv"
+        db.session.commit()
     _password(client, "staff")
-    statuses = [client.post("/login/code", data={"code": "000000"}).status_code for _ in range(6)]
-    assert statuses == [422] * 5 + [429]
+    statuses = [client.post("/login/code", data={"code": "000000"}).status_code for _ in range(4)]
+    assert statuses == [422] * 4 and outbox == []
+    with client.session_transaction() as session:
+        pending = dict(session["pending_login"])  # a copy of the sign-in, to replay
+
+    fifth = client.post("/login/code", data={"code": "000000"})
+    assert fifth.status_code == 302 and fifth.headers["Location"] == "/login"
+    assert "Too many wrong codes" in client.get("/login").text
+    # The owner hears of it, in their language.
+    assert [message.to for message in outbox] == [["staff@test.example"]]
+    assert outbox[0].subject == "Inloggningen i Kokeilu stoppades efter felaktiga koder"
+    assert "/password/forgot" in outbox[0].body
+    # The sign-in is over, even replayed: the right code no longer finishes it.
+    assert client.get("/login/code").headers["Location"] == "/login"
+    with client.session_transaction() as session:
+        session["pending_login"] = pending
+    replayed = client.post("/login/code", data={"code": _code(secret)})
+    assert replayed.status_code == 302 and replayed.headers["Location"] == "/login"
+    assert client.get("/screening").status_code == 302
+
+    # From the password again, the right code signs in; the run of wrong codes starts over.
+    _password(client, "staff")
+    assert client.post("/login/code", data={"code": "000000"}).status_code == 422
+    assert client.post("/login/code", data={"code": _code(secret)}).status_code == 302
+    assert client.get("/screening").status_code == 200
+    with app.app_context():
+        assert db.session.get(User, people["staff"]).totp_failures == 0
+    assert len(outbox) == 1
+
+
+def test_codes_are_guessed_at_most_ten_times_an_hour_per_account(make_app, frozen_clock):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        staff = builders.make_user(Role.STAFF, email="staff@test.example")
+    secret = _enrolled(app, staff)
+    state = app.extensions["mailman"]
+    state.outbox = []
+    client = app.test_client()
+    statuses = []
+    for address in ("10.0.0.1", "10.0.0.2"):  # two runs of five, from two addresses
+        client.post(
+            "/login",
+            data={"email": "staff@test.example", "password": builders.PASSWORD},
+            environ_base={"REMOTE_ADDR": address},
+        )
+        statuses += [
+            client.post(
+                "/login/code", data={"code": "000000"}, environ_base={"REMOTE_ADDR": address}
+            ).status_code
+            for _ in range(5)
+        ]
+    assert statuses == ([422] * 4 + [302]) * 2
+    assert len(state.outbox) == 2
+    _password(client, "staff")
+    capped = client.post("/login/code", data={"code": _code(secret)})
+    assert capped.status_code == 429  # even the right code waits, from any address
+    assert client.get("/login/code").headers["Location"] == "/login"
+
+    frozen_clock.shift(3601)
+    _password(client, "staff")
+    assert client.post("/login/code", data={"code": _code(secret)}).status_code == 302
+
+
+def test_wrong_codes_for_api_tokens_count_too(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    with app.app_context():
+        staff = builders.make_user(Role.STAFF, email="staff@test.example")
+    secret = _enrolled(app, staff)
+    state = app.extensions["mailman"]
+    state.outbox = []
+    client = app.test_client()
+    body = {"email": "staff@test.example", "password": builders.PASSWORD, "code": "000000"}
+    statuses = [
+        client.post(
+            "/api/v1/tokens", json=body, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}
+        ).status_code
+        for n in range(10)
+    ]
+    assert statuses == [401] * 10
+    assert [m.subject for m in state.outbox] == ["Sign-in to Kokeilu stopped after wrong codes"] * 2
+    capped = client.post(
+        "/api/v1/tokens",
+        json=body | {"code": _code(secret)},
+        environ_base={"REMOTE_ADDR": "10.0.1.1"},
+    )
+    assert capped.status_code == 429 and "Retry-After" in capped.headers
 
 
 def test_enrolment_keeps_its_key_until_confirmed(app, client, auth):
@@ -387,16 +546,14 @@ def _stored_secret(app, email: str) -> str | None:
 
 def test_the_secret_is_stored_encrypted_and_sign_in_still_works(app, client, people):
     app.config["REQUIRE_TOTP"] = True
-    _password(client, "staff")
-    secret = _secret_on_page(client.get("/login/code").text)
+    secret = _enrol_by_link(client, _link(app, people["staff"]))
     stored = _stored_secret(app, "staff@test.example")
     assert stored.startswith("gAAAA") and secret not in stored and len(stored) <= 255
-    assert client.post("/login/code", data={"code": _code(secret)}).status_code == 302
-    assert _stored_secret(app, "staff@test.example").startswith("gAAAA")
     client.post("/logout")
     _password(client, "staff")
     assert client.post("/login/code", data={"code": _code(secret, 30)}).status_code == 302
     assert client.get("/screening").status_code == 200
+    assert _stored_secret(app, "staff@test.example").startswith("gAAAA")
     with app.app_context():
         assert unseal(_stored_secret(app, "staff@test.example")) == secret
 
@@ -421,11 +578,11 @@ def test_a_secret_under_a_retired_key_verifies_and_moves_to_the_new_one(app, peo
         db.session.commit()
 
         app.config["TOTP_ENCRYPTION_KEYS"] = f"{new_key}, {old_key}"
-        assert accounts.verify_second_factor(staff, _code(secret))
+        assert second_factor.verify_second_factor(staff, _code(secret))
         # Re-encrypted under the newest key on the way: the old one can now be dropped.
         app.config["TOTP_ENCRYPTION_KEYS"] = new_key
         assert unseal(_stored_secret(app, "staff@test.example")) == secret
-        assert accounts.verify_second_factor(staff, _code(secret, 30))
+        assert second_factor.verify_second_factor(staff, _code(secret, 30))
         app.config["TOTP_ENCRYPTION_KEYS"] = old_key
         with pytest.raises(RuntimeError):
             unseal(_stored_secret(app, "staff@test.example"))
@@ -444,9 +601,12 @@ def test_a_malformed_key_in_the_environment_stops_start_up(monkeypatch, tmp_path
 # Sessions that began before the second factor was required.
 
 
-def test_a_session_signed_in_without_a_code_gives_one_when_it_becomes_required(app, client, auth):
+def test_a_session_signed_in_without_a_code_gives_one_when_it_becomes_required(
+    app, client, auth, people
+):
     assert auth.login("staff").headers["Location"] == "/"  # no code asked: not required yet
     assert client.get("/screening").status_code == 200
+    secret = _enrolled(app, people["staff"])
     app.config["REQUIRE_TOTP"] = True
 
     response = client.get("/screening?status=submitted")
@@ -454,12 +614,30 @@ def test_a_session_signed_in_without_a_code_gives_one_when_it_becomes_required(a
     assert client.get("/proposals/mine").status_code == 302  # signed out meanwhile
     page = client.get("/login/code")
     assert "signs in in two steps" in page.text  # why they are here
-    secret = _secret_on_page(page.text)  # not enrolled: enrolment first
     response = client.post("/login/code", data={"code": _code(secret)})
     assert response.status_code == 302
     assert response.headers["Location"] == "/screening?status=submitted"  # back where asked
     assert client.get("/screening").status_code == 200
     assert client.get("/account").status_code == 200
+
+
+def test_a_session_without_a_second_factor_is_sent_to_its_enrolment_link(app, client, auth, people):
+    auth.login("staff")
+    app.config["REQUIRE_TOTP"] = True
+    response = client.get("/screening")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert "Use the enrolment link we sent you by e-mail" in client.get("/login").text
+    assert client.get("/screening").status_code == 302  # signed out
+    assert client.get("/login/code").headers["Location"] == "/login"
+
+    # Signed in again (before codes were required), the link still opens and enrols.
+    app.config["REQUIRE_TOTP"] = False
+    auth.login("staff")
+    app.config["REQUIRE_TOTP"] = True
+    secret = _enrol_by_link(client, _link(app, people["staff"]))
+    assert client.get("/screening").status_code == 200
+    with app.app_context():
+        assert unseal(_stored_secret(app, "staff@test.example")) == secret
 
 
 def test_a_session_that_gave_its_code_is_not_asked_again(app, client, auth):
@@ -475,8 +653,9 @@ def test_a_session_that_gave_its_code_is_not_asked_again(app, client, auth):
 
 
 @pytest.mark.parametrize("who", ["manager", "admin"])
-def test_managers_and_admins_signed_in_without_a_code_are_asked_too(app, client, auth, who):
+def test_managers_and_admins_signed_in_without_a_code_are_asked_too(app, client, auth, people, who):
     auth.login(who)
+    _enrolled(app, people[who])
     app.config["REQUIRE_TOTP"] = True
     assert client.get("/account").headers["Location"] == "/login/code"
 
@@ -488,7 +667,7 @@ def test_applicants_sessions_go_on_when_codes_become_required(app, client, auth)
 
 
 def test_a_session_owing_its_code_may_still_sign_out_load_styles_and_switch_language(
-    app, client, auth
+    app, client, auth, people
 ):
     auth.login("staff")
     app.config["REQUIRE_TOTP"] = True
@@ -500,6 +679,7 @@ def test_a_session_owing_its_code_may_still_sign_out_load_styles_and_switch_lang
 
     app.config["REQUIRE_TOTP"] = False
     auth.login("staff")
+    _enrolled(app, people["staff"])
     app.config["REQUIRE_TOTP"] = True
     response = client.get("/screening?lang=sv")  # the language links are ?lang=
     assert response.headers["Location"] == "/login/code"
@@ -511,6 +691,7 @@ def test_a_session_owing_its_code_may_still_sign_out_load_styles_and_switch_lang
 def test_a_user_promoted_to_staff_gives_a_code_at_the_next_page(app, client, auth, people):
     app.config["REQUIRE_TOTP"] = True
     auth.login("applicant")
+    _enrolled(app, people["applicant"])  # an applicant who had turned it on
     with app.app_context():
         db.session.get(User, people["applicant"]).role = Role.STAFF
         db.session.commit()

@@ -276,7 +276,10 @@ CENTRES = ("espoon_keskus", "espoonlahti", "leppavaara", "matinkyla_olari", "tap
 
 
 def _budget(*rows):
-    return tuple(BudgetYear(y, Decimal("250000.00"), Decimal(a), Decimal(s)) for y, a, s in rows)
+    """Budget years of 250,000 from (year, allocated, spent, pilots starting that year)."""
+    return tuple(
+        BudgetYear(y, Decimal("250000.00"), Decimal(a), Decimal(s), n) for y, a, s, n in rows
+    )
 
 
 def test_whole_programme(data):
@@ -322,7 +325,9 @@ def test_whole_programme(data):
         rejected=1,
         withdrawn=1,
         budget=_budget(
-            (2015, "20000.00", "5000.00"), (2016, "15000.00", "4000.50"), (2017, "10000.55", "0.00")
+            (2015, "20000.00", "5000.00", 1),
+            (2016, "15000.00", "4000.50", 1),
+            (2017, "10000.55", "0.00", 1),
         ),
         participants={"residents_customers": 157, "companies_communities": 3, "employees": 7},
         partner_organisations=3,
@@ -435,7 +440,9 @@ def test_call_filter(data):
         withdrawn=1,
         # The budget belongs to the programme year, not to a call.
         budget=_budget(
-            (2015, "20000.00", "5000.00"), (2016, "15000.00", "4000.50"), (2017, "10000.55", "0.00")
+            (2015, "20000.00", "5000.00", 1),
+            (2016, "15000.00", "4000.50", 1),
+            (2017, "10000.55", "0.00", 1),
         ),
         participants={"residents_customers": 7, "companies_communities": 3, "employees": 2},
         partner_organisations=3,
@@ -473,7 +480,7 @@ def test_year_filter(data):
         discontinued=0,
         rejected=1,
         withdrawn=0,
-        budget=_budget((2015, "20000.00", "5000.00")),
+        budget=_budget((2015, "20000.00", "5000.00", 1)),
         participants={"residents_customers": 150, "companies_communities": 0, "employees": 5},
         partner_organisations=2,
         median_days_to_screening_decision=15.0,

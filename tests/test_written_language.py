@@ -125,7 +125,6 @@ def test_an_untitled_draft_shows_the_fallback_in_the_pages_language(
 
 def test_an_unknown_language_is_refused_and_nothing_is_saved(app, client, auth, people, programme):
     auth.login("applicant")
-    client.get("/?lang=en")
     response = client.post("/proposals/new", data=_proposal_form(_call_id(app), language="de"))
     assert response.status_code == 422
     assert "Not a valid choice" in response.text

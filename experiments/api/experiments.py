@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..lifecycle import Role
 from ..models import Evaluation, Expense, ExperimentPartner, Participation, Risk
-from ..services import pilots
+from ..services import evaluations, expenses, participation, partners, risks
+from ..services.experiments import experiment_or_404
 from .core import ApiBlueprint, api_user, authenticated
 from .schemas import (
     EvaluationInSchema,
@@ -31,11 +32,11 @@ blp = ApiBlueprint(
 
 STAFF = (Role.STAFF, Role.MANAGER)
 CLOSED = "The experiment is decided: it takes no more records."
-ID = "<int(max=2147483647):experiment_id>"
+ID = "<id:experiment_id>"
 
 
 def _experiment(experiment_id: int):
-    return pilots.experiment_or_404(experiment_id, api_user())
+    return experiment_or_404(experiment_id, api_user())
 
 
 def partner_json(partner: ExperimentPartner) -> dict:
@@ -124,7 +125,7 @@ def list_partners(experiment_id: int):
 def add_partner(body, experiment_id: int):
     """Add a partner: an existing organisation_id, or a new organisation {name, type,
     business_id}."""
-    partner = pilots.add_partner(_experiment(experiment_id), api_user(), **body)
+    partner = partners.add_partner(_experiment(experiment_id), api_user(), **body)
     return partner_json(partner)
 
 
@@ -150,7 +151,7 @@ def list_participation(experiment_id: int):
 )
 def add_participation(body, experiment_id: int):
     """Record how many people of a category took part on a date."""
-    records = pilots.record_participation(_experiment(experiment_id), api_user(), [body])
+    records = participation.record_participation(_experiment(experiment_id), api_user(), [body])
     return participation_json(records[0])
 
 
@@ -170,7 +171,7 @@ def list_expenses(experiment_id: int):
 @blp.problems(401, 403, 404, 409, because={409: CLOSED})
 def add_expense(body, experiment_id: int):
     """Record money spent on the experiment."""
-    return expense_json(pilots.record_expense(_experiment(experiment_id), api_user(), **body))
+    return expense_json(expenses.record_expense(_experiment(experiment_id), api_user(), **body))
 
 
 @blp.route(f"/experiments/{ID}/risks", methods=["GET"])
@@ -190,7 +191,7 @@ def list_risks(experiment_id: int):
 def add_risk(body, experiment_id: int):
     """Add a risk: probability and impact 1–4, status green, yellow or red."""
     body.setdefault("mitigation", "")
-    return risk_json(pilots.add_risk(_experiment(experiment_id), api_user(), **body))
+    return risk_json(risks.add_risk(_experiment(experiment_id), api_user(), **body))
 
 
 @blp.route(f"/experiments/{ID}/evaluation", methods=["PUT"])
@@ -209,5 +210,5 @@ def add_risk(body, experiment_id: int):
 )
 def put_evaluation(body, experiment_id: int):
     """Write or revise the evaluation (until the decision on the experiment)."""
-    evaluation = pilots.save_evaluation(_experiment(experiment_id), api_user(), **body)
+    evaluation = evaluations.save_evaluation(_experiment(experiment_id), api_user(), **body)
     return evaluation_json(evaluation)

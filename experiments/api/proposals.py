@@ -35,7 +35,7 @@ from .schemas import (
 blp = ApiBlueprint("api_proposals", "proposals", "Proposals and their workflow")
 
 PARTIES = (Role.APPLICANT, Role.STAFF, Role.MANAGER)
-ID = "<int(max=2147483647):proposal_id>"
+ID = "<id:proposal_id>"
 
 # Everything proposal_json reads, loaded with the proposals (no query per row).
 LOADS = (

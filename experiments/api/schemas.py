@@ -46,6 +46,7 @@ from ..rules import (
     LINE_MAX,
     LINK_MAX,
     MAX_ID,
+    MAX_PAGE,
     NAME_MAX,
     NEED_MAX,
     NOTE_MAX,
@@ -58,7 +59,10 @@ from ..rules import (
     TITLE_MAX,
     TITLE_MIN,
     USERS_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
 )
+from ..services.inputs import CONTROL_CHARACTERS, LINE_BREAKS, text_error
 from ..vocabulary import (
     SDGS,
     CityCentre,
@@ -72,16 +76,22 @@ from ..vocabulary import (
 )
 from .messages import Characters, Choice, Items, WholeNumber, translate_field
 
-MAX_PAGE = 1_000_000
-# The years a date or a year filter may name.
-YEAR_MIN, YEAR_MAX = 1900, 2199
 MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
 # Amounts given as text: digits with an optional decimal part (the sign only to say why not).
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 SORTS = ("submitted_at", "-submitted_at", "title", "requested_budget")
 SDG_MIN, SDG_MAX = SDGS.start, SDGS.stop - 1
-# The characters Text refuses (see Text._deserialize); the document's patterns exclude them.
-TEXT_REFUSED = frozenset("\x00")
+
+
+def _found(pattern: re.Pattern) -> frozenset[str]:
+    """The characters of the Basic Multilingual Plane that the pattern finds on their own."""
+    return frozenset(pattern.findall("".join(map(chr, range(0x10000)))))
+
+
+# What the written-text rule (text_error) refuses within a text, and within a line; the
+# document's patterns exclude the same characters.
+TEXT_REFUSED = _found(CONTROL_CHARACTERS)
+LINE_REFUSED = TEXT_REFUSED | _found(LINE_BREAKS)
 
 
 def codes(vocabulary) -> list[str]:
@@ -89,16 +99,22 @@ def codes(vocabulary) -> list[str]:
 
 
 class Text(fields.String):
-    """A string stored as text: trimmed, UTF-8 encodable, no NUL; empty is null if nullable."""
+    """A string stored as text: trimmed, UTF-8 encodable, passing the input layer's rule for
+    written text (one line if one_line); empty is null if nullable."""
+
+    def __init__(self, *, one_line: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.one_line = one_line
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise ValidationError(_("Text may not contain NUL characters."))
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as error:
             raise ValidationError(_("Text must be valid Unicode.")) from error
+        error = text_error(text.strip(), one_line=self.one_line)
+        if error:
+            raise ValidationError(error)
         return text.strip()
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
@@ -253,16 +269,18 @@ class LimitedText(Text):
         min_length: int | None = None,
         pattern: str | None = None,
         mismatch: str = "",
+        one_line: bool = False,
         **kwargs,
     ):
         self.max_length, self.min_length, self.mismatch = max_length, min_length, mismatch
-        self.pattern = pattern or text_pattern(min_length, TEXT_REFUSED)
+        refused = LINE_REFUSED if one_line else TEXT_REFUSED
+        self.pattern = pattern or text_pattern(min_length, refused)
         self._regex = re.compile(pattern) if pattern else None
         limits = {"maxLength": max_length, "pattern": self.pattern}
         if min_length:
             limits["minLength"] = min_length
         kwargs["metadata"] = {**limits, **kwargs.get("metadata", {})}
-        super().__init__(**kwargs)
+        super().__init__(one_line=one_line, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and len(value) > self.max_length:
@@ -279,6 +297,11 @@ class LimitedText(Text):
 
 def text_in(max_length: int, min_length: int | None = None, **kwargs) -> Text:
     return LimitedText(max_length, min_length, **kwargs)
+
+
+def line_in(max_length: int, min_length: int | None = None, **kwargs) -> Text:
+    """A text of one line: a title, a name, an address."""
+    return text_in(max_length, min_length, one_line=True, **kwargs)
 
 
 def business_id(**kwargs) -> Text:
@@ -305,7 +328,7 @@ class Input(Schema):
         translate_field(field_obj)
 
 
-# --- Errors and tokens -----------------------------------------------------------------
+# Errors and tokens.
 
 
 class ProblemSchema(Schema):
@@ -345,7 +368,7 @@ class MeSchema(Schema):
     role = one_of(Role, required=True)
 
 
-# --- Programmes -------------------------------------------------------------------------
+# Programmes.
 
 
 class ProgrammeSchema(Schema):
@@ -359,7 +382,7 @@ class ProgrammeListSchema(Schema):
     items = fields.List(fields.Nested(ProgrammeSchema), required=True)
 
 
-# --- Proposals --------------------------------------------------------------------------
+# Proposals.
 
 
 class PersonSchema(Schema):
@@ -441,7 +464,7 @@ class ProposalPageSchema(PageSchema):
 class OrganisationInSchema(Input):
     """The proposing organisation; found by business ID (or exact name) or created."""
 
-    name = text_in(NAME_MAX, min_length=1, required=True)
+    name = line_in(NAME_MAX, min_length=1, required=True)
     business_id = business_id(allow_none=True, load_default=None)
     type = one_of(
         OrganisationType,
@@ -462,7 +485,7 @@ class ProposalWriteSchema(Input):
             "of the request (?lang=, the user's saved choice, Accept-Language)."
         },
     )
-    title = text_in(TITLE_MAX, TITLE_MIN, allow_none=True)
+    title = line_in(TITLE_MAX, TITLE_MIN, allow_none=True)
     summary = text_in(SUMMARY_MAX, allow_none=True)
     need = text_in(NEED_MAX, allow_none=True)
     proposer_type = one_of(ProposerType, allow_none=True)
@@ -567,7 +590,7 @@ class _TransitionTarget(Input):
 # How each kind of value a move takes is read; the workflow table says which move takes what.
 _MOVE_FIELD_IN = {
     FieldKind.TEXT: lambda **kw: text_in(REASON_MAX, **kw),
-    FieldKind.LINE: lambda **kw: text_in(LINE_MAX, **kw),
+    FieldKind.LINE: lambda **kw: line_in(LINE_MAX, **kw),
     FieldKind.MONEY: lambda **kw: MoneyIn(AMOUNT_MIN, BUDGET_MAX, **kw),
     FieldKind.DATE: lambda **kw: Day(**kw),
     FieldKind.STAFF_MEMBER: lambda **kw: Id(**kw),
@@ -581,7 +604,8 @@ def _move_variant(target: Status) -> dict:
     properties: dict = {"to": {"const": target.value}}
     for name, field in MOVE_FIELDS.items():
         if name in required and field.kind in _WRITTEN:
-            properties[name] = {"type": "string", "pattern": text_pattern(1, TEXT_REFUSED)}
+            refused = LINE_REFUSED if field.kind == FieldKind.LINE else TEXT_REFUSED
+            properties[name] = {"type": "string", "pattern": text_pattern(1, refused)}
         elif name in required:
             properties[name] = {"not": {"type": "null"}}
         elif name not in taken:
@@ -642,11 +666,11 @@ class ReviewSchema(Schema):
     updated_at = fields.DateTime(required=True)
 
 
-# --- Experiments: partners, participation, expenses, risks, evaluation -------------------
+# Experiments: partners, participation, expenses, risks, evaluation.
 
 
 class PartnerOrganisationInSchema(Input):
-    name = text_in(NAME_MAX, min_length=1, required=True)
+    name = line_in(NAME_MAX, min_length=1, required=True)
     type = one_of(OrganisationType, required=True)
     business_id = business_id(allow_none=True)
 
@@ -691,7 +715,7 @@ class ParticipationInSchema(Input):
     date = Day(required=True)
     category = one_of(ParticipationCategory, required=True)
     count = Int(required=True, validate=WholeNumber(1, COUNT_MAX))
-    note = text_in(NOTE_MAX, allow_none=True)
+    note = line_in(NOTE_MAX, allow_none=True)
 
 
 class ParticipationSchema(Schema):
@@ -709,7 +733,7 @@ class ParticipationListSchema(Schema):
 class ExpenseInSchema(Input):
     date = Day(required=True)
     amount = MoneyIn(AMOUNT_MIN, BUDGET_MAX, required=True)
-    description = text_in(DESCRIPTION_MAX, min_length=1, required=True)
+    description = line_in(DESCRIPTION_MAX, min_length=1, required=True)
 
 
 class ExpenseSchema(Schema):
@@ -751,10 +775,11 @@ class EvaluationInSchema(Input):
     benefits_city = text_in(REASON_MAX, allow_none=True)
     benefits_customers = text_in(REASON_MAX, allow_none=True)
     research_value = Bool(required=True)
-    research_link = text_in(
+    research_link = LimitedText(
         LINK_MAX,
+        one_line=True,
         allow_none=True,
-        pattern=padded(web_address_pattern(TEXT_REFUSED), TEXT_REFUSED),
+        pattern=padded(web_address_pattern(LINE_REFUSED)),
         mismatch=N_("Enter a web address starting with https://."),
         metadata={"description": "A web address (https://…)"},
     )
@@ -776,7 +801,7 @@ class EvaluationSchema(Schema):
     updated_at = fields.DateTime(required=True)
 
 
-# --- Statistics -------------------------------------------------------------------------
+# Statistics.
 
 
 class StatisticsQuerySchema(Input):
@@ -788,18 +813,6 @@ class StatisticsQuerySchema(Input):
     year = fields.Integer(
         validate=WholeNumber(YEAR_MIN, YEAR_MAX),
         metadata={"description": "Only proposals submitted this year."},
-    )
-
-
-def _counts(vocabulary=None, description: str = "") -> fields.Dict:
-    keys = (
-        fields.String(validate=validate.OneOf(codes(vocabulary))) if vocabulary else fields.String()
-    )
-    return fields.Dict(
-        keys=keys,
-        values=fields.Integer(validate=validate.Range(0)),
-        required=True,
-        metadata={"description": description},
     )
 
 
@@ -817,36 +830,7 @@ class ParticipantsSchema(Schema):
     employees = fields.Integer(required=True)
 
 
-class StatisticsSchema(Schema):
-    """The programme statistics (the dashboard and the CSV export show the same numbers)."""
-
-    programme = fields.Nested(ProgrammeSchema, required=True)
-    proposals = fields.Integer(required=True, metadata={"description": "Proposals (left draft)"})
-    by_proposer_type = _counts(ProposerType)
-    by_year = _counts(None, "Proposals per submission year")
-    by_service_area = _counts(ServiceArea)
-    by_city_centre = _counts(CityCentre)
-    screened = fields.Integer(required=True)
-    carried_out = fields.Integer(required=True)
-    running = fields.Integer(required=True)
-    in_evaluation = fields.Integer(required=True)
-    adopted = fields.Integer(required=True)
-    discontinued = fields.Integer(required=True)
-    rejected = fields.Integer(required=True)
-    withdrawn = fields.Integer(required=True)
-    conversion = fields.Float(
-        required=True,
-        validate=validate.Range(0, 1),
-        metadata={"description": "Carried out / proposals"},
-    )
-    budget = fields.List(fields.Nested(BudgetYearSchema), required=True)
-    participants = fields.Nested(ParticipantsSchema, required=True)
-    partner_organisations = fields.Integer(required=True)
-    median_days_to_screening_decision = fields.Float(required=True, allow_none=True)
-    median_experiment_days = fields.Float(required=True, allow_none=True)
-
-
-# --- Open data: the public experiments (CC BY 4.0) ---------------------------------------
+# Open data: the public experiments (CC BY 4.0).
 
 
 class PublicQuerySchema(PageQuerySchema):

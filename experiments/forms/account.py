@@ -1,12 +1,20 @@
-"""Forms of a person's own account: second factor, deletion."""
+"""Forms of a person's own account: language, second factor, deletion."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField
+from wtforms import BooleanField, HiddenField, PasswordField
 from wtforms.validators import DataRequired
 
+from .base import PageForm
 
-class PasswordCheckForm(FlaskForm):
+
+class LanguageForm(PageForm):
+    """The language switch of a signed-in person: the button pressed, and the page to return to."""
+
+    lang = HiddenField()
+    next = HiddenField()
+
+
+class PasswordCheckForm(PageForm):
     password = PasswordField(
         _l("Your password"),
         validators=[DataRequired()],

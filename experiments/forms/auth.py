@@ -1,13 +1,13 @@
 """Sign-in, sign-up and password forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..i18n import LANGUAGE_NAMES
 from ..rules import PASSWORD_MIN
 from ..vocabulary import OrganisationType, ProposerType, choices
+from .base import PageForm
 from .fields import TranslatedSelectField
 
 
@@ -36,7 +36,7 @@ def confirm_field() -> PasswordField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = EmailField(
         _l("E-mail"),
         validators=[DataRequired(), Length(max=254)],
@@ -47,7 +47,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PageForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "name"}
     )
@@ -83,7 +83,7 @@ class RegisterForm(FlaskForm):
         return OrganisationType(self.proposer_type.data).value
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PageForm):
     code = StringField(
         _l("One-time code"),
         validators=[DataRequired(), Length(max=10)],
@@ -92,7 +92,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PageForm):
     email = EmailField(
         _l("E-mail"),
         validators=[DataRequired(), Length(max=254)],
@@ -100,12 +100,12 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PageForm):
     password = new_password_field(_l("New password"))
     confirm = confirm_field()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PageForm):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired()],

@@ -1,14 +1,14 @@
 """The accessibility feedback form: everything but the message is optional."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..services.feedback import MESSAGE_MAX, NAME_MAX, PAGE_URL_MAX
+from .base import PageForm
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(PageForm):
     message = TextAreaField(
         _l("Your feedback"),
         validators=[DataRequired(), Length(max=MESSAGE_MAX)],

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..lifecycle import FieldKind, MoveField, Transition
 from ..rules import LINE_MAX, REASON_MAX
+from .base import PageForm
 from .fields import TranslatedSelectField
 from .validators import MoneyField
 
@@ -41,7 +42,7 @@ def _form_field(field: MoveField, required: bool):
     return _WIDGETS[field.kind](_l(field.label), required, **description)
 
 
-class _MoveForm(FlaskForm):
+class _MoveForm(PageForm):
     to = HiddenField()
     version = IntegerField(widget=HiddenField.widget)
 

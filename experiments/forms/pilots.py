@@ -1,13 +1,13 @@
 """Forms of the experiment page: partners, participation, expenses, risks, evaluation.
 
-They give input its shape; the rules (ranges, dates, duplicates) live in
-services/pilots.py, whose field errors come back onto these fields by name.
+They give input its shape; the rules (ranges, dates, duplicates) live in the services
+(partners, participation, expenses, risks, evaluations), whose field errors come back onto
+these fields by name.
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, StringField, TextAreaField, URLField
+from wtforms import DateField, StringField, TextAreaField, URLField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..rules import REASON_MAX
@@ -19,8 +19,9 @@ from ..vocabulary import (
     RiskStatus,
     choices,
 )
+from .base import PageForm
 from .fields import ChoiceRadioField, TranslatedSelectField
-from .validators import MoneyField
+from .validators import MoneyField, WholeNumberField
 
 CHOOSE = ("", _l("Choose…"))
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
@@ -42,19 +43,12 @@ def _date(label):
     return _Date(label, validators=[InputRequired(message=DATE_MESSAGE)])
 
 
-class _Whole(IntegerField):
-    """A whole number whose parse error says what to enter."""
+class _Whole(WholeNumberField):
+    """A whole number typed in a text box with a numeric keyboard."""
 
     def __init__(self, label=None, validators=None, message=None, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "numeric"})
-        super().__init__(label, validators, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(self.message or str(error)) from error
+        super().__init__(label, validators, message, **kwargs)
 
 
 class _Amount(MoneyField):
@@ -70,7 +64,7 @@ class _Amount(MoneyField):
             raise ValueError(text) from error
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(PageForm):
     organisation_id = TranslatedSelectField(
         _l("Organisation already in the register"),
         validators=[Optional()],
@@ -124,7 +118,7 @@ PARTNER_RENAMES = {
 }
 
 
-class ParticipationForm(FlaskForm):
+class ParticipationForm(PageForm):
     date = _date(_l("Date"))
     category = TranslatedSelectField(
         _l("Who took part"),
@@ -147,7 +141,7 @@ class ParticipationForm(FlaskForm):
         }
 
 
-class ParticipationImportForm(FlaskForm):
+class ParticipationImportForm(PageForm):
     file = FileField(
         _l("CSV file"),
         validators=[FileRequired(message=_l("Choose a CSV file to upload."))],
@@ -160,7 +154,7 @@ class ParticipationImportForm(FlaskForm):
     )
 
 
-class ExpenseForm(FlaskForm):
+class ExpenseForm(PageForm):
     date = _date(_l("Date"))
     amount = _Amount(
         _l("Amount (EUR)"),
@@ -177,7 +171,7 @@ class ExpenseForm(FlaskForm):
         }
 
 
-class RiskForm(FlaskForm):
+class RiskForm(PageForm):
     description = TextAreaField(
         _l("Risk"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 3}
     )
@@ -210,7 +204,7 @@ class RiskForm(FlaskForm):
         }
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(PageForm):
     got_users = ChoiceRadioField(
         _l("Did the service get users?"),
         choices=YES_NO,

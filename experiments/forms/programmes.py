@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .validators import Between, MoneyField
+from ..services.inputs import to_int
+from .base import PageForm
+from .validators import Between, MoneyField, WholeNumberField
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 # Numeric(12, 2) holds ten digits of euros; a city's programme stays far below this.
@@ -16,7 +17,7 @@ DESCRIPTION_MAX = 5_000
 
 
 def _year(label):
-    return IntegerField(
+    return WholeNumberField(
         label,
         validators=[
             InputRequired(message=_l("Give the year, e.g. 2025.")),
@@ -30,7 +31,7 @@ def _year(label):
     )
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(PageForm):
     version = HiddenField()
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
@@ -61,7 +62,7 @@ class ProgrammeForm(FlaskForm):
             "end_year": self.end_year.data,
             "annual_budget": self.annual_budget.data,
             "budgets": {y: self[budget_field_name(y)].data for y in self.budget_years},
-            "version": int(self.version.data) if (self.version.data or "").isdigit() else None,
+            "version": to_int(self.version.data),
         }
 
 
@@ -91,7 +92,7 @@ def programme_form(years=(), **kwargs) -> ProgrammeForm:
     return Form(**kwargs)
 
 
-class CallForm(FlaskForm):
+class CallForm(PageForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(
         _l("Description"),

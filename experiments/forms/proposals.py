@@ -1,15 +1,12 @@
 """The proposal form. Every field is optional for a draft; submitting requires them."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from stdnum.fi import ytunnus
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -37,8 +34,9 @@ from ..vocabulary import (
     ServiceArea,
     choices,
 )
+from .base import PageForm, PartForm
 from .fields import CheckboxesField, SdgField, TranslatedSelectField
-from .validators import Between, MoneyField
+from .validators import Between, MoneyField, WholeNumberField
 
 PARTNER_SLOTS = 3
 
@@ -50,7 +48,7 @@ def valid_business_id(form, field) -> None:
         raise ValidationError(_l("Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9."))
 
 
-class PartnerForm(Form):
+class PartnerForm(PartForm):
     name = StringField(_l("Partner organisation"), validators=[Optional(), Length(max=200)])
     business_id = StringField(
         _l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20), valid_business_id]
@@ -60,7 +58,7 @@ class PartnerForm(Form):
     )
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(PageForm):
     version = HiddenField()
     call_id = TranslatedSelectField(_l("Call for proposals"), coerce=int, validators=[Optional()])
     language = SelectField(
@@ -131,7 +129,7 @@ class ProposalForm(FlaskForm):
         validators=[Optional(), Between(BUDGET_MIN, BUDGET_MAX)],
         description=_l("From 0 to 10 000 000 euros, at most two decimals."),
     )
-    planned_duration_months = IntegerField(
+    planned_duration_months = WholeNumberField(
         _l("Planned duration (months)"),
         validators=[Optional(), Between(DURATION_MIN, DURATION_MAX)],
         description=_l("From %(min)d to %(max)d months.", min=DURATION_MIN, max=DURATION_MAX),

@@ -3,7 +3,6 @@
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, Field, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
@@ -13,6 +12,7 @@ from ..rules import REASON_MAX, RISK_MAX, RISK_MIN
 from ..scorecard import DIRECTION_LABELS, FOLLOW_UP_STATUS_LABELS, RISK_STATUS_LABELS
 from ..scorecard import metric_choices as _metric_choices
 from ..vocabulary import RiskStatus
+from .base import PageForm
 from .fields import ChoiceRadioField, TranslatedSelectField
 
 
@@ -63,7 +63,7 @@ class MetricField(TranslatedSelectField):
 _GOAL_HINT = _l("At most 500 characters.")
 
 
-class GoalForm(FlaskForm):
+class GoalForm(PageForm):
     text_fi = TextAreaField(
         _l("Goal in Finnish"),
         validators=[DataRequired(), Length(max=500)],
@@ -130,7 +130,7 @@ class GoalForm(FlaskForm):
         }
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(PageForm):
     date = DateField(_l("Follow-up date"), validators=[InputRequired(message=_l("Enter a date."))])
     value = FigureField(_l("Value on that date"), validators=[Optional()])
     status = ChoiceRadioField(
@@ -149,7 +149,7 @@ class FollowUpForm(FlaskForm):
 _LEVELS = [(n, str(n)) for n in range(RISK_MIN, RISK_MAX + 1)]
 
 
-class RiskForm(FlaskForm):
+class RiskForm(PageForm):
     description = TextAreaField(
         _l("Risk"), validators=[DataRequired(), Length(max=REASON_MAX)], render_kw={"rows": 3}
     )

@@ -1,11 +1,11 @@
 """The screening review form and the queue's filters."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ..rules import REASON_MAX, SCORE_MAX, SCORE_MIN
+from .base import PageForm
 from .fields import ChoiceRadioField
 
 CRITERIA_LABELS = {
@@ -26,7 +26,7 @@ def _score(label):
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PageForm):
     need = _score(CRITERIA_LABELS["need"])
     benefit = _score(CRITERIA_LABELS["benefit"])
     reusability = _score(CRITERIA_LABELS["reusability"])

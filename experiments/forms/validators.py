@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, widgets
-from wtforms.validators import ValidationError
+from wtforms import DecimalField, IntegerField, widgets
+from wtforms.validators import StopValidation, ValidationError
+
+from ..rules import INTEGER_MAX
 
 
 class MoneyField(DecimalField):
@@ -34,6 +36,34 @@ class MoneyField(DecimalField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else f"{self.data:.2f}"
+
+
+class WholeNumberField(IntegerField):
+    """A whole number that the database can hold; message, if given, says what to enter.
+
+    A number that cannot be read is said once: the range checks after it are skipped (WTForms'
+    NumberRange would even fail on a number too large for a float).
+    """
+
+    def __init__(self, label=None, validators=None, message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        if valuelist and not valuelist[0].strip():
+            self.data = None  # nothing typed: InputRequired or Optional decides
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.message or str(error)) from error
+        if self.data is not None and not -INTEGER_MAX <= self.data <= INTEGER_MAX:
+            self.data = None
+            raise ValueError(self.message or _l("Enter a number with fewer digits."))
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
 
 
 class Between:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..vocabulary import ParticipationCategory, PartnerRole, Recommendation, RiskStatus
 from .proposals import Proposal
 from .risk import RiskAssessment
@@ -17,7 +17,7 @@ from .users import Organisation, User
 from .written import WrittenIn
 
 
-class Experiment(WrittenIn, db.Model):
+class Experiment(WrittenIn, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id"), unique=True)
     allocated_budget: Mapped[Decimal] = mapped_column(Money)
@@ -48,7 +48,7 @@ class Experiment(WrittenIn, db.Model):
     )
 
 
-class ExperimentPartner(db.Model):
+class ExperimentPartner(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"))
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
@@ -64,7 +64,7 @@ class ExperimentPartner(db.Model):
     )
 
 
-class Participation(WrittenIn, db.Model):
+class Participation(WrittenIn, Model):
     """How many people of a category took part on a date."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,7 +80,7 @@ class Participation(WrittenIn, db.Model):
     __table_args__ = (sa.CheckConstraint("count >= 1", name="count_positive"),)
 
 
-class Expense(WrittenIn, db.Model):
+class Expense(WrittenIn, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"), index=True)
     date: Mapped[date] = mapped_column(index=True)
@@ -91,7 +91,7 @@ class Expense(WrittenIn, db.Model):
     __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
 
 
-class Risk(RiskAssessment, db.Model):
+class Risk(RiskAssessment, Model):
     """A risk of one experiment."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ class Risk(RiskAssessment, db.Model):
     status: Mapped[RiskStatus] = mapped_column(code_enum(RiskStatus, "risk_status"))
 
 
-class Evaluation(WrittenIn, db.Model):
+class Evaluation(WrittenIn, Model):
     """The evaluation of an experiment; revised until the decision."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

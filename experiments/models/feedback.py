@@ -7,12 +7,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime, utcnow
 from .users import User
 
 
-class Feedback(db.Model):
+class Feedback(Model):
     """One message; name, e-mail and the signed-in user are optional (anonymous is fine)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

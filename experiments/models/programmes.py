@@ -8,12 +8,12 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import Money, UTCDateTime, utcnow
 from .written import WrittenIn
 
 
-class Programme(WrittenIn, db.Model):
+class Programme(WrittenIn, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     description: Mapped[str] = mapped_column(sa.Text, default="")
@@ -33,7 +33,7 @@ class Programme(WrittenIn, db.Model):
     __table_args__ = (sa.CheckConstraint("end_year >= start_year", name="period"),)
 
 
-class ProgrammeYear(db.Model):
+class ProgrammeYear(Model):
     """A programme year's annual budget; its row is also the lock for allocating it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,7 +51,7 @@ class ProgrammeYear(db.Model):
     )
 
 
-class Call(WrittenIn, db.Model):
+class Call(WrittenIn, Model):
     """A themed, public call for proposals within a programme."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

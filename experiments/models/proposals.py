@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..lifecycle import Status
 from ..vocabulary import CityCentre, ProposerType, ServiceArea
 from .programmes import Call, Programme
@@ -22,13 +23,13 @@ if TYPE_CHECKING:
 
 proposal_partner = sa.Table(
     "proposal_partner",
-    db.metadata,
+    Model.metadata,
     sa.Column("proposal_id", sa.ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("organisation_id", sa.ForeignKey("organisation.id"), primary_key=True),
 )
 
 
-class Proposal(WrittenIn, db.Model):
+class Proposal(WrittenIn, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"))
     call_id: Mapped[int | None] = mapped_column(sa.ForeignKey("call.id"), index=True)
@@ -88,7 +89,7 @@ class Proposal(WrittenIn, db.Model):
         return [row.centre for row in self.centre_rows]
 
     @city_centres.setter
-    def city_centres(self, centres) -> None:
+    def city_centres(self, centres: Iterable[CityCentre | str]) -> None:
         wanted = [CityCentre(c) for c in dict.fromkeys(centres)]
         kept = [row for row in self.centre_rows if row.centre in wanted]
         have = {row.centre for row in kept}
@@ -99,14 +100,14 @@ class Proposal(WrittenIn, db.Model):
         return [row.sdg for row in self.sdg_rows]
 
     @sdgs.setter
-    def sdgs(self, goals) -> None:
+    def sdgs(self, goals: Iterable[int | str]) -> None:
         wanted = list(dict.fromkeys(int(g) for g in goals))
         kept = [row for row in self.sdg_rows if row.sdg in wanted]
         have = {row.sdg for row in kept}
         self.sdg_rows = kept + [ProposalSdg(sdg=g) for g in wanted if g not in have]
 
 
-class ProposalCentre(db.Model):
+class ProposalCentre(Model):
     """A city centre a proposal concerns; rows so statistics can GROUP BY them."""
 
     proposal_id: Mapped[int] = mapped_column(
@@ -117,7 +118,7 @@ class ProposalCentre(db.Model):
     )
 
 
-class ProposalSdg(db.Model):
+class ProposalSdg(Model):
     """A UN Sustainable Development Goal (1–17) a proposal supports."""
 
     proposal_id: Mapped[int] = mapped_column(
@@ -128,7 +129,7 @@ class ProposalSdg(db.Model):
     __table_args__ = (sa.CheckConstraint("sdg BETWEEN 1 AND 17", name="sdg_range"),)
 
 
-class StatusChange(WrittenIn, db.Model):
+class StatusChange(WrittenIn, Model):
     """One move in a proposal's history; appended with the move, never edited."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,7 +150,7 @@ class StatusChange(WrittenIn, db.Model):
 REVIEW_CRITERIA = ("need", "benefit", "reusability", "feasibility", "cost_effectiveness")
 
 
-class Review(WrittenIn, db.Model):
+class Review(WrittenIn, Model):
     """One staff reviewer's screening scores (1–5) for a proposal."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,4 +175,5 @@ class Review(WrittenIn, db.Model):
 
     @property
     def average(self) -> float:
-        return sum(getattr(self, c) for c in REVIEW_CRITERIA) / len(REVIEW_CRITERIA)
+        scores: list[int] = [getattr(self, c) for c in REVIEW_CRITERIA]
+        return sum(scores) / len(scores)

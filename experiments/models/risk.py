@@ -20,7 +20,7 @@ class RiskAssessment(WrittenIn):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple:
+    def __table_args__(cls) -> tuple[sa.CheckConstraint, ...]:
         return (
             sa.CheckConstraint("probability BETWEEN 1 AND 4", name="probability_range"),
             sa.CheckConstraint("impact BETWEEN 1 AND 4", name="impact_range"),

@@ -9,7 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..vocabulary import RiskStatus
 from .programmes import Programme
 from .risk import RiskAssessment
@@ -29,7 +29,7 @@ class GoalDirection(StrEnum):
     AT_MOST = "at_most"  # lower is better: stay under the target
 
 
-class ProgrammeGoal(db.Model):
+class ProgrammeGoal(Model):
     """A goal of the programme: text, the metric that evaluates it, target and period."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +67,7 @@ class ProgrammeGoal(db.Model):
         return getattr(self, f"text_{locale}", "") or self.text_fi
 
 
-class GoalFollowUp(WrittenIn, db.Model):
+class GoalFollowUp(WrittenIn, Model):
     """The goal's state on a date; metric, value and target are copied so it never changes."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,7 +91,7 @@ class GoalFollowUp(WrittenIn, db.Model):
     )
 
 
-class ProgrammeRisk(RiskAssessment, db.Model):
+class ProgrammeRisk(RiskAssessment, Model):
     """A programme-level risk, reassessed over the programme's life."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,10 +5,10 @@ import secrets
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class StatisticsGeneration(db.Model):
+class StatisticsGeneration(Model):
     """A random token, replaced in the same transaction as any write that statistics count.
 
     Cached statistics are kept per token (experiments/statistics_cache.py), so a cached
@@ -25,6 +25,6 @@ def new_token() -> int:
 
 
 @sa.event.listens_for(StatisticsGeneration.__table__, "after_create")
-def _first_row(table, connection, **kw):
+def _first_row(table: sa.Table, connection: sa.Connection, **kw: object) -> None:
     """The one row exists wherever the table does (the migration inserts it too)."""
     connection.execute(table.insert().values(id=1, token=new_token()))

@@ -17,7 +17,8 @@ def writing_language() -> str:
     if has_request_context():
         return str(get_locale())
     if has_app_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
+        return default
     return "fi"
 
 

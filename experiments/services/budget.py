@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from blinker import Namespace
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
@@ -11,6 +13,11 @@ from ..extensions import db
 from ..i18n import money
 from ..models import Programme, ProgrammeYear
 from ..statistics import year_budget
+
+_signals = Namespace()
+# Sent by allocate, the app as sender, once the year is locked and the amount found to fit,
+# before the caller writes and commits: the race tests hold the transaction open here.
+allocation_checked = _signals.signal("allocation-checked")
 
 
 def allocate(programme: Programme, year: int, amount: Decimal) -> None:
@@ -51,3 +58,6 @@ def allocate(programme: Programme, year: int, amount: Decimal) -> None:
                 ]
             }
         )
+    allocation_checked.send(
+        current_app._get_current_object(), programme_id=programme.id, year=year, amount=amount
+    )

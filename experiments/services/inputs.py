@@ -7,6 +7,7 @@ records why it failed; raise_if_any() then raises Invalid with every field's mes
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -15,6 +16,31 @@ from flask_babel import gettext as _
 
 from ..errors import FieldConflict, Invalid
 from ..rules import AMOUNT_MIN, BUDGET_MAX, MAX_ID
+
+# C0 control characters but tab, LF and CR: no person types them, PostgreSQL cannot store NUL
+# and a worksheet (XML) none of them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# What would end a line: in a title or a name it ends a mail header too.
+LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def text_error(text: str, *, one_line: bool = False) -> str | None:
+    """Why a text someone wrote may not be stored (a translated message), or None.
+
+    The one rule for every free text, whether from a page, the API or a file.
+    """
+    if CONTROL_CHARACTERS.search(text):
+        return _("Remove the invisible control characters from the text.")
+    if one_line and LINE_BREAKS.search(text):
+        return _("Write this on one line, without line breaks.")
+    return None
+
+
+def acceptable_text(text: str, *, one_line: bool = False) -> str:
+    """The text as text_error would take it: control characters dropped, and the line breaks
+    of a one-line text made spaces."""
+    text = CONTROL_CHARACTERS.sub("", text)
+    return " ".join(LINE_BREAKS.split(text)) if one_line else text
 
 
 class Fields:
@@ -118,14 +144,16 @@ class Fields:
         max_length: int,
         required: bool = False,
         message: str | None = None,
+        one_line: bool = False,
     ) -> str:
-        """Stripped text of at most max_length characters ("" when empty)."""
+        """Stripped text of at most max_length characters ("" when empty); see text_error."""
         if value is not None and not isinstance(value, str):
             self.fail(field, _("Enter text."))
             return ""
         text = (value or "").strip()
-        if "\x00" in text:  # PostgreSQL cannot store it; no person types it
-            self.fail(field, _("Remove the invisible control characters from the text."))
+        error = text_error(text, one_line=one_line)
+        if error:
+            self.fail(field, error)
             return ""
         if required and not text:
             self.fail(field, message or _("This is required."))
@@ -186,12 +214,18 @@ def to_id(value) -> int | None:
 
 
 def to_int(value) -> int | None:
+    """A whole number from an int, an integral float or ASCII digits (with a sign), else None."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    if isinstance(value, str) and value.strip().lstrip("+-").isdigit():
-        return int(value.strip())
+    text = value.strip() if isinstance(value, str) else ""
+    # isdigit() also takes "²" and other digits int() refuses.
+    if text.lstrip("+-").isascii() and text.lstrip("+-").isdigit():
+        try:
+            return int(text)
+        except ValueError:  # "+-1", or more digits than Python converts
+            return None
     return None

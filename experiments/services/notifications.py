@@ -19,8 +19,11 @@ def proposal_moved(proposal: Proposal, source) -> None:
     entry = proposal.history[-1] if proposal.history else None
     with force_locale(owner.locale or "fi"):
         title = proposal.title or _("Untitled proposal")
+        # A header is one line: a title stored with line breaks would stop the mail.
         subject = _(
-            "Your proposal “%(title)s”: %(state)s", title=title, state=status_label(proposal.status)
+            "Your proposal “%(title)s”: %(state)s",
+            title=" ".join(title.split()),
+            state=status_label(proposal.status),
         )
         lines = [
             _("Hello %(name)s,", name=owner.name),

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
@@ -17,25 +16,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..errors import Invalid, StaleVersion
 from ..extensions import db
 from ..i18n import money
-from ..models import Call, Experiment, Programme, ProgrammeYear, Proposal
+from ..models import Call, Programme, ProgrammeYear
+from ..statistics import budget_years
 
 # A period this long is a typing mistake, not a programme (and a page of budget rows).
 MAX_YEARS = 20
 NAME_MAX = 200
-
-
-@dataclass(frozen=True)
-class YearRow:
-    """A programme year as the settings page shows it."""
-
-    year: int
-    annual: Decimal
-    allocated: Decimal
-    pilots: int
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.annual - self.allocated
 
 
 def programmes() -> list[Programme]:
@@ -47,28 +33,6 @@ def programmes() -> list[Programme]:
             .order_by(Programme.end_year.desc(), Programme.name)
         )
     )
-
-
-def allocations(programme_id: int) -> dict[int, tuple[Decimal, int]]:
-    """Year → (allocated budget, number of pilots) for pilots starting that year."""
-    year = extract("year", Experiment.start_date)
-    rows = db.session.execute(
-        select(year, func.sum(Experiment.allocated_budget), func.count(Experiment.id))
-        .join(Proposal, Proposal.id == Experiment.proposal_id)
-        .where(Proposal.programme_id == programme_id)
-        .group_by(year)
-    ).all()
-    return {int(y): (Decimal(total or 0), count) for y, total, count in rows}
-
-
-def year_rows(programme: Programme) -> list[YearRow]:
-    """The programme's years with their budgets and what is allocated of them."""
-    allocated = allocations(programme.id)
-    zero = Decimal("0.00")
-    return [
-        YearRow(py.year, py.annual_budget, *allocated.get(py.year, (zero, 0)))
-        for py in programme.years
-    ]
 
 
 def create_programme(values: dict) -> Programme:
@@ -195,13 +159,12 @@ def _budget_key(year: int) -> str:
 
 
 def _check_removed_years(programme: Programme, period: range) -> None:
-    allocated = allocations(programme.id)
     errors: dict[str, list[str]] = {}
-    for row in programme.years:
-        if row.year in period or row.year not in allocated:
+    for budget in budget_years(programme.id):
+        if budget.year in period or not budget.pilots:
             continue
-        amount, pilots = allocated[row.year]
-        field = "start_year" if row.year < period.start else "end_year"
+        amount, pilots = budget.allocated, budget.pilots
+        field = "start_year" if budget.year < period.start else "end_year"
         errors.setdefault(field, []).append(
             ngettext(
                 "%(year)d cannot be removed from the period: %(num)d pilot starting that "
@@ -209,7 +172,7 @@ def _check_removed_years(programme: Programme, period: range) -> None:
                 "%(year)d cannot be removed from the period: %(num)d pilots starting that "
                 "year have %(amount)s allocated.",
                 pilots,
-                year=row.year,
+                year=budget.year,
                 amount=money(amount),
             )
         )
@@ -239,18 +202,17 @@ def _check_calls(calls: list[Call], period: range) -> None:
 def _check_allocated(programme: Programme) -> None:
     """Refuse a year's budget below what its pilots already have (the year's rows are locked)."""
     db.session.flush()
-    allocated = allocations(programme.id)
     errors = {
-        _budget_key(row.year): [
+        _budget_key(budget.year): [
             _(
                 "%(amount)s is already allocated to pilots starting in %(year)d; "
                 "the budget cannot be less.",
-                amount=money(allocated[row.year][0]),
-                year=row.year,
+                amount=money(budget.allocated),
+                year=budget.year,
             )
         ]
-        for row in programme.years
-        if row.year in allocated and row.annual_budget < allocated[row.year][0]
+        for budget in budget_years(programme.id)
+        if budget.annual < budget.allocated
     }
     if errors:
         raise Invalid(errors)

@@ -20,6 +20,7 @@ from ..models.scorecard import MANUAL_METRIC, GoalDirection
 from ..rules import REASON_MAX, RISK_MAX, RISK_MIN
 from ..scorecard import METRIC_BY_CODE, METRIC_CODES, StatisticsCache, computed_value
 from ..vocabulary import RiskStatus
+from .inputs import text_error
 
 GOAL_TEXT_MAX = 500
 UNIT_MAX = 40
@@ -32,9 +33,14 @@ def _require_manager(actor: User) -> None:
         raise NotAllowed(_("Only programme managers may change the scorecard."))
 
 
-def _text(values: dict, name: str, errors: dict, *, required=False, limit=REASON_MAX) -> str:
+def _text(
+    values: dict, name: str, errors: dict, *, required=False, limit=REASON_MAX, one_line=False
+) -> str:
     text = (values.get(name) or "").strip()
-    if required and not text:
+    error = text_error(text, one_line=one_line)
+    if error:
+        errors.setdefault(name, []).append(error)
+    elif required and not text:
         errors.setdefault(name, []).append(_("This is required."))
     elif len(text) > limit:
         errors.setdefault(name, []).append(_("At most %(n)d characters.", n=limit))
@@ -91,7 +97,7 @@ def _goal_values(programme: Programme, values: dict, goal: ProgrammeGoal | None)
         "text_fi": _text(values, "text_fi", errors, required=True, limit=GOAL_TEXT_MAX),
         "text_sv": _text(values, "text_sv", errors, limit=GOAL_TEXT_MAX),
         "text_en": _text(values, "text_en", errors, limit=GOAL_TEXT_MAX),
-        "unit": _text(values, "unit", errors, limit=UNIT_MAX),
+        "unit": _text(values, "unit", errors, limit=UNIT_MAX, one_line=True),
         "target": _figure(values.get("target"), "target", errors, required=True),
     }
     metric = values.get("metric")
@@ -235,7 +241,7 @@ def _risk_values(values: dict) -> dict:
     clean = {
         "description": _text(values, "description", errors, required=True),
         "mitigation": _text(values, "mitigation", errors),
-        "owner": _text(values, "owner", errors, limit=OWNER_MAX),
+        "owner": _text(values, "owner", errors, limit=OWNER_MAX, one_line=True),
     }
     for name in ("probability", "impact"):
         given = values.get(name)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import ApiToken, User
 from ..models.types import utcnow
-from . import accounts
+from . import second_factor, sign_in
 
 # Tokens are URL-safe base64 of this many random bytes (256 bits).
 TOKEN_BYTES = 32
@@ -30,8 +30,8 @@ def issue_token(email: str, password: str, code: str | None = None) -> tuple[str
 
     The raw token is returned once and never stored; the database keeps only its hash.
     """
-    user = accounts.authenticate(email, password)
-    if user is None or not accounts.verify_second_factor(user, code):
+    user = sign_in.authenticate(email, password)
+    if user is None or not second_factor.verify_second_factor(user, code):
         return None
     return issue_token_for(user)
 

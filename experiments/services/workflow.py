@@ -137,7 +137,9 @@ def _start_pilot(proposal: Proposal, values: dict) -> None:
             fields.fail("owner_id", message)
         else:  # a well-formed id that names no active staff member
             fields.conflict("owner_id", message)
-    city_unit = fields.text("city_unit", values.get("city_unit"), max_length=LINE_MAX)
+    city_unit = fields.text(
+        "city_unit", values.get("city_unit"), max_length=LINE_MAX, one_line=True
+    )
     fields.raise_if_any()
     if proposal.experiment is not None:
         raise Conflict(_("This proposal already has an experiment."))

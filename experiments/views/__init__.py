@@ -7,6 +7,7 @@ from .navigation import navigation
 
 def register_blueprints(app: Flask) -> None:
     from ..api import bp as api_bp
+    from ..routing import IdConverter
     from . import (
         admin,
         auth,
@@ -21,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
         statistics,
     )
 
+    app.url_map.converters["id"] = IdConverter  # before any route uses it
     for module in (
         main,
         auth,
@@ -36,10 +38,10 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
-    from .scorecard import bp as scorecard_bp  # the programme scorecard (issue 8)
+    from .scorecard import bp as scorecard_bp  # the programme scorecard
 
     app.register_blueprint(scorecard_bp)
-    from .account import bp as account_bp  # own account, privacy notice (issue 6)
+    from .account import bp as account_bp  # own account, privacy notice
 
     app.register_blueprint(account_bp)
     from . import outbox  # development only: e-mail written to files

@@ -1,17 +1,38 @@
-"""A person's own account (password, second factor, their data) and the privacy notice."""
+"""A person's own account (language, password, second factor, their data) and the privacy
+notice."""
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import Conflict, Invalid
 from ..extensions import db, limiter
-from ..forms.account import DeleteAccountForm, PasswordCheckForm
+from ..forms.account import DeleteAccountForm, LanguageForm, PasswordCheckForm
 from ..forms.auth import ChangePasswordForm, CodeForm
-from ..security import totp_qr_data_uri, totp_uri
-from ..services import accounts
+from ..security import local_path, totp_qr_data_uri, totp_uri
+from ..services import preferences
+from ..services.account_deletion import delete_account
+from ..services.passwords import change_password
+from ..services.personal_data import personal_data
+from ..services.second_factor import (
+    confirm_totp,
+    disable_totp,
+    second_factor_mandatory,
+    second_factor_required,
+    start_totp,
+)
 from .auth import failed, mark_second_factor
 from .forms import apply_errors, rerender_status
 from .guards import EVERYONE, SIGNED_IN, allow
@@ -33,8 +54,21 @@ def privacy():
 @allow(SIGNED_IN)
 def overview():
     return render_template(
-        "account/overview.html", totp_required=accounts.second_factor_required(current_user)
+        "account/overview.html", totp_required=second_factor_required(current_user)
     )
+
+
+@bp.post("/account/language")
+@allow(SIGNED_IN)
+def language():
+    """The header's language switch, signed in: saved for later visits and e-mail."""
+    form = LanguageForm()
+    try:
+        preferences.choose_language(current_user, form.lang.data)
+    except Invalid:
+        abort(400)  # the switch offers only our languages: this request was made by hand
+    session["lang"] = form.lang.data  # this visit too, whatever it chose with ?lang= before
+    return redirect(local_path(form.next.data) or url_for("main.home"), 303)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -44,7 +78,7 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.change_password(current_user, form.current.data, form.password.data)
+            change_password(current_user, form.current.data, form.password.data)
         except Invalid as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -68,10 +102,10 @@ def two_factor():
             required=not _optional(current_user),
         )
     form = CodeForm()
-    secret = accounts.start_totp(current_user)
+    secret = start_totp(current_user)
     if form.validate_on_submit():
         try:
-            accounts.confirm_totp(current_user, form.code.data)
+            confirm_totp(current_user, form.code.data)
         except Invalid as error:
             apply_errors(form, error)
         else:
@@ -88,7 +122,7 @@ def two_factor():
 
 
 def _optional(user) -> bool:
-    return not accounts.second_factor_mandatory(user)
+    return not second_factor_mandatory(user)
 
 
 @bp.post("/account/two-factor/off")
@@ -98,7 +132,7 @@ def two_factor_off():
     form = PasswordCheckForm()
     if form.validate_on_submit():
         try:
-            accounts.disable_totp(current_user, form.password.data)
+            disable_totp(current_user, form.password.data)
         except Invalid as error:
             apply_errors(form, error)
         else:
@@ -115,7 +149,7 @@ def two_factor_off():
 @allow(SIGNED_IN)
 def data():
     """Download everything stored about me, as JSON (GDPR art. 15 and 20)."""
-    body = json.dumps(accounts.personal_data(current_user), ensure_ascii=False, indent=2)
+    body = json.dumps(personal_data(current_user), ensure_ascii=False, indent=2)
     return Response(
         body,
         mimetype="application/json",
@@ -133,7 +167,7 @@ def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            accounts.delete_account(current_user, form.password.data)
+            delete_account(current_user, form.password.data)
         except Invalid as error:
             db.session.rollback()
             apply_errors(form, error)

@@ -5,13 +5,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..forms.admin import AccountForm
 from ..lifecycle import Role
 from ..models import User
 from ..queries import Page
-from ..services.admin import change_account
+from ..routing import page_number
+from ..services.admin import change_account, send_enrolment_link
+from ..services.second_factor import needs_enrolment_link
 from .forms import apply_errors, rerender_status
 from .guards import allow
 
@@ -32,7 +34,7 @@ def users():
     role = request.args.get("role")
     if role in {r.value for r in Role}:
         query = query.where(User.role == role)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(
         query.order_by(User.name, User.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
@@ -41,7 +43,7 @@ def users():
     return render_template("admin/users.html", results=results, q=q, role=role, roles=list(Role))
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def user(user_id: int):
     account = db.get_or_404(User, user_id)
@@ -55,4 +57,23 @@ def user(user_id: int):
         else:
             flash(_("The account of %(name)s is saved.", name=account.name), "success")
             return redirect(url_for(".users"))
-    return render_template("admin/user.html", form=form, account=account), rerender_status(form)
+    return render_template(
+        "admin/user.html",
+        form=form,
+        account=account,
+        enrolment_link_due=needs_enrolment_link(account),
+    ), rerender_status(form)
+
+
+@bp.post("/users/<id:user_id>/enrolment-link")
+@allow(Role.ADMIN)
+def enrolment_link(user_id: int):
+    """Mail the account a new link to set up its second factor."""
+    account = db.get_or_404(User, user_id)
+    try:
+        send_enrolment_link(current_user, account)
+    except Conflict as error:
+        flash(error.message, "error")
+    else:
+        flash(_("A new enrolment link was sent to %(email)s.", email=account.email), "success")
+    return redirect(url_for(".user", user_id=account.id))

@@ -15,13 +15,28 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 
-from ..errors import Conflict, Invalid
+from .. import throttling
+from ..errors import Conflict, Invalid, TooManyAttempts
 from ..extensions import db, limiter
+from ..forms.account import PasswordCheckForm
 from ..forms.auth import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from ..models import User
 from ..security import local_path, totp_qr_data_uri, totp_uri
-from ..services import accounts
+from ..services import passwords, sign_in, signup
+from ..services.second_factor import (
+    ENROL_BY_LINK,
+    awaits_enrolment,
+    code_series,
+    confirm_totp,
+    may_enrol,
+    second_factor_mandatory,
+    second_factor_required,
+    start_totp,
+    user_for_enrolment,
+    verify_second_factor,
+)
 from ..vocabulary import ProposerType
 from .forms import apply_errors, rerender_status
 from .guards import EVERYONE, SIGNED_IN, allow
@@ -33,9 +48,10 @@ PENDING = "pending_login"
 PENDING_SECONDS = 300
 # The id of the user who gave a one-time code (or enrolled) when this session signed in.
 SECOND_FACTOR = "second_factor_passed"
-# What a session that still owes its second factor may reach: the code step, signing out,
-# and static files. (The language switch is ?lang= on any page, the code step included.)
-OWING_MAY_USE = frozenset({"auth.second_factor", "auth.logout", "static"})
+# What a session that still owes its second factor may reach: the code step, an enrolment
+# link, signing out, and static files. (The language switch is ?lang= on any page, the code
+# step included.)
+OWING_MAY_USE = frozenset({"auth.second_factor", "auth.enrol", "auth.logout", "static"})
 
 
 def failed(response) -> bool:
@@ -45,11 +61,6 @@ def failed(response) -> bool:
 
 def _form_email_key() -> str:
     return "account:" + ((request.form.get("email") or "").strip().lower() or "-")
-
-
-def _pending_key() -> str:
-    pending = session.get(PENDING) or {}
-    return f"pending:{pending.get('id', '-')}"
 
 
 def _sign_in(user: User, target: str | None, second_factor: bool = False):
@@ -68,13 +79,16 @@ def mark_second_factor(user: User, passed: bool = True) -> None:
         session.pop(SECOND_FACTOR, None)
 
 
-def _pend(user: User, target: str | None) -> None:
-    """Password given: the code step comes next, for a few minutes."""
+def _pend(user: User, target: str | None, enrolment: str | None = None) -> None:
+    """Password given: the code step comes next, for a few minutes (and until too many
+    wrong codes in a row end it); with an enrolment link, setting up the second factor."""
     session[PENDING] = {
         "id": user.id,
         "epoch": user.session_epoch,
+        "series": code_series(user),
         "until": time.time() + PENDING_SECONDS,
         "next": local_path(target),
+        "enrolment": enrolment,
     }
 
 
@@ -83,8 +97,9 @@ def _second_factor_owed():
     """A staff member, manager or admin signed in without a code gives one before going on.
 
     Sessions that began before REQUIRE_TOTP was on (or before the role needed it) are
-    signed out into the code step (enrolment first where needed), which then leads back
-    to the page asked for. The API authenticates by token, not by this session.
+    signed out into the code step, which then leads back to the page asked for; without a
+    second factor yet, to sign-in, told to use their enrolment link. The API authenticates
+    by token, not by this session.
     """
     if (
         not current_app.config.get("REQUIRE_TOTP")
@@ -93,11 +108,15 @@ def _second_factor_owed():
         or request.path.startswith("/api/")
     ):
         return None
-    if not current_user.is_authenticated or not accounts.second_factor_mandatory(current_user):
+    if not current_user.is_authenticated or not second_factor_mandatory(current_user):
         return None
     if session.get(SECOND_FACTOR) == current_user.id:
         return None
     user = current_user._get_current_object()
+    if awaits_enrolment(user):
+        logout_user()
+        flash(str(ENROL_BY_LINK), "error")
+        return redirect(url_for("auth.login"))
     target = None
     if request.method == "GET":
         query = request.query_string.decode("utf-8", "replace")
@@ -116,24 +135,28 @@ def _second_factor_owed():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"], deduct_when=failed)
-@limiter.limit("20 per hour", methods=["POST"], key_func=_form_email_key, deduct_when=failed)
 @allow(EVERYONE)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data, confirmed_only=False)
+        throttling.check_sign_in(form.email.data)
+        user = sign_in.authenticate(form.email.data, form.password.data, confirmed_only=False)
         if user is not None and user.email_confirmed_at is None:
             # Only someone who knows the password learns that the address is unconfirmed.
-            accounts.resend_confirmation(user)
+            signup.resend_confirmation(user)
             form.email.errors.append(
                 _("Confirm your e-mail address first. We have sent you a new link.")
             )
-        elif user is not None and accounts.second_factor_required(user):
+        elif user is not None and awaits_enrolment(user):
+            # The password alone never sets up the second factor: the link mailed does.
+            form.email.errors.append(str(ENROL_BY_LINK))
+        elif user is not None and second_factor_required(user):
             _pend(user, request.args.get("next"))
             return redirect(url_for("auth.second_factor"))
         elif user is not None:
             return _sign_in(user, request.args.get("next"))
         else:
+            throttling.sign_in_failed(form.email.data)
             form.email.errors.append(_("The e-mail address or password is wrong."))
     return render_template("auth/login.html", form=form), rerender_status(form)
 
@@ -145,35 +168,45 @@ def _pending_user() -> User | None:
     user = db.session.get(User, pending.get("id"))
     if user is None or not user.active or user.session_epoch != pending.get("epoch"):
         return None
+    if code_series(user) != pending.get("series"):
+        return None  # ended by wrong codes, here or on another device
     return user
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"], deduct_when=failed)
-@limiter.limit("5 per minute", methods=["POST"], key_func=_pending_key, deduct_when=failed)
 @allow(EVERYONE)
 def second_factor():
-    """The one-time code after the password; enrolment first where it is required but off."""
+    """The one-time code after the password; after an enrolment link, setting it up first."""
     user = _pending_user()
     if user is None:
         session.pop(PENDING, None)
         flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.login"))
     target = session[PENDING].get("next")
+    link = session[PENDING].get("enrolment")
     form = CodeForm()
     enrolling = not user.has_totp
-    secret = accounts.start_totp(user) if enrolling else None
+    if enrolling and not may_enrol(user, link):
+        session.pop(PENDING, None)
+        flash(str(ENROL_BY_LINK), "error")
+        return redirect(url_for("auth.login"))
+    secret = start_totp(user) if enrolling else None
     if form.validate_on_submit():
         if enrolling:
             try:
-                accounts.confirm_totp(user, form.code.data)
+                confirm_totp(user, form.code.data, link)
             except Invalid as error:
                 apply_errors(form, error)
             else:
                 flash(_("Two-step sign-in is on."), "success")
                 return _sign_in(user, target, second_factor=True)
-        elif accounts.verify_second_factor(user, form.code.data):
+        elif _code_accepted(user, form.code.data):
             return _sign_in(user, target, second_factor=True)
+        elif code_series(user) != session[PENDING].get("series"):
+            session.pop(PENDING, None)
+            flash(_("Too many wrong codes. Sign in again from the start."), "error")
+            return redirect(url_for("auth.login"))
         else:
             form.code.errors.append(_("The code is wrong or too old. Enter the current code."))
     enrolment = _enrolment(user, secret) if enrolling else None
@@ -181,6 +214,40 @@ def second_factor():
         render_template("auth/second_factor.html", form=form, enrolment=enrolment),
         rerender_status(form),
     )
+
+
+@bp.route("/login/enrol/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"], deduct_when=failed)
+@allow(EVERYONE)
+def enrol(token: str):
+    """An enrolment link: the account's password, then the second factor is set up."""
+    user = user_for_enrolment(token)
+    if user is None:
+        flash(
+            _(
+                "This enrolment link has expired or was used already. Ask an administrator "
+                "to send a new one."
+            ),
+            "error",
+        )
+        return redirect(url_for("auth.login"))
+    form = PasswordCheckForm()
+    if form.validate_on_submit():
+        throttling.check_sign_in(user.email)
+        if sign_in.authenticate(user.email, form.password.data) is not None:
+            _pend(user, None, enrolment=token)
+            return redirect(url_for("auth.second_factor"))
+        throttling.sign_in_failed(user.email)
+        form.password.errors.append(_("Your password is wrong."))
+    return render_template("auth/enrol.html", form=form, account=user), rerender_status(form)
+
+
+def _code_accepted(user: User, code: str) -> bool:
+    try:
+        return verify_second_factor(user, code)
+    except TooManyAttempts as error:
+        session.pop(PENDING, None)
+        raise TooManyRequests(description=error.message, retry_after=error.retry_after) from error
 
 
 def _enrolment(user: User, secret: str) -> dict:
@@ -191,7 +258,7 @@ def _enrolment(user: User, secret: str) -> dict:
 @bp.post("/logout")
 @allow(SIGNED_IN)
 def logout():
-    accounts.end_other_sessions(current_user)
+    sign_in.end_other_sessions(current_user)
     logout_user()
     session.pop(SECOND_FACTOR, None)
     flash(_("You have signed out."), "info")
@@ -207,7 +274,7 @@ def register():
     if form.validate_on_submit():
         resident = form.proposer_type.data == ProposerType.RESIDENT
         try:
-            accounts.register(
+            signup.register(
                 form.email.data,
                 form.name.data,
                 form.password.data,
@@ -230,7 +297,7 @@ def register():
 @limiter.limit("30 per hour")
 @allow(EVERYONE)
 def confirm_email(token: str):
-    user = accounts.confirm_email(token)
+    user = signup.confirm_email(token)
     if user is None:
         flash(_("This link has expired or is not valid. Sign in to get a new one."), "error")
         return redirect(url_for("auth.login"))
@@ -245,7 +312,7 @@ def confirm_email(token: str):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data)
+        passwords.request_password_reset(form.email.data)
         return render_template("auth/check_email.html", email=form.email.data, reset=True)
     return render_template("auth/forgot_password.html", form=form), rerender_status(form)
 
@@ -254,13 +321,13 @@ def forgot_password():
 @limiter.limit("10 per hour", methods=["POST"])
 @allow(EVERYONE)
 def reset_password(token: str):
-    if accounts.user_for_reset(token) is None:
+    if passwords.user_for_reset(token) is None:
         flash(_("This link has expired or was used already. Ask for a new one."), "error")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_password(token, form.password.data)
+            passwords.reset_password(token, form.password.data)
         except Invalid as error:
             db.session.rollback()
             apply_errors(form, error)

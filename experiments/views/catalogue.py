@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 from .. import catalogue
 from ..exports import csv_stream
 from ..lifecycle import Status
+from ..routing import page_number
 from ..vocabulary import SDGS, CityCentre, ServiceArea
 from .guards import EVERYONE, allow
 
@@ -23,9 +24,7 @@ LICENCE_LINK = f'<{catalogue.LICENCE_URL}>; rel="license"'
 @allow(EVERYONE)
 def index():
     filters, errors = catalogue.parse_filters(request.args)
-    page = request.args.get("page", default=1, type=int)
-    if page < 1:
-        page = 1
+    page = page_number()
     results = catalogue.public_experiments(filters, page, PER_PAGE)
     if page > results.pages:
         abort(404)
@@ -42,7 +41,7 @@ def index():
     )
 
 
-@bp.get("/<int:experiment_id>")
+@bp.get("/<id:experiment_id>")
 @allow(EVERYONE)
 def show(experiment_id: int):
     item = catalogue.public_experiment(experiment_id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, render_template, stream_with_context
 
 from .. import exports, statistics
 from ..lifecycle import Role
+from ..routing import whole_number
+from ..rules import YEAR_MAX, YEAR_MIN
 from .guards import allow
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
@@ -13,20 +15,10 @@ bp = Blueprint("exports", __name__, url_prefix="/exports")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _whole(name: str) -> int | None:
-    """An optional whole-number query argument; anything else is a bad request (400)."""
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 9:
-        abort(400)
-    return int(raw)
-
-
 def _programme(required: bool = False) -> statistics.ProgrammeRef | None:
     """The programme named by ?programme= (404 if there is none), or the default one."""
     refs = statistics.programme_refs()
-    wanted = _whole("programme")
+    wanted = whole_number("programme")
     if wanted is None:
         if not required:
             return None
@@ -73,7 +65,7 @@ def proposals_xlsx():
 @allow(Role.MANAGER)
 def statistics_csv():
     ref = _programme(required=True)
-    call_id, year = _whole("call"), _whole("year")
+    call_id, year = whole_number("call"), whole_number("year", YEAR_MIN, YEAR_MAX)
     if call_id is not None and call_id not in {c.id for c in statistics.programme_calls(ref.id)}:
         abort(404)
     stats = statistics.programme_statistics(ref.id, call_id=call_id, year=year)

@@ -12,6 +12,7 @@ from ..errors import Invalid
 from ..extensions import db, limiter
 from ..forms.feedback import FeedbackForm
 from ..lifecycle import Role
+from ..routing import page_number
 from ..services import feedback as feedback_service
 from .forms import apply_errors, rerender_status
 from .guards import EVERYONE, allow
@@ -67,6 +68,6 @@ def accessibility():
 @bp.get("/accessibility/feedback")
 @allow(Role.MANAGER)
 def feedback():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     results = feedback_service.recent_feedback(page, PER_PAGE)
     return render_template("pages/feedback.html", results=results)

@@ -21,8 +21,10 @@ from ..forms.pilots import (
 )
 from ..lifecycle import EXPERIMENT_STATES, RECORDING_STATES
 from ..models import Experiment, Programme, Proposal
-from ..services import pilots
-from ..statistics import year_budget
+from ..services import evaluations, expenses, participation, partners, risks
+from ..services.experiments import experiment_or_404, may_record
+from ..services.participation_import import CSV_MAX_BYTES, import_participation_csv
+from ..statistics import budget_years
 from .forms import apply_errors, rerender_status, saved
 from .guards import SIGNED_IN, STAFF, allow
 
@@ -37,7 +39,7 @@ FORMS = {
     "risk_form": (RiskForm, "risk"),
 }
 RECENT_PARTICIPATION = 100
-ID = "<int(max=2147483647):experiment_id>"  # larger ids do not exist (and overflow SQL)
+ID = "<id:experiment_id>"
 
 
 @bp.get("")
@@ -59,7 +61,7 @@ def index():
 @bp.get(f"/{ID}")
 @allow(SIGNED_IN)
 def show(experiment_id: int):
-    experiment = pilots.experiment_or_404(experiment_id, current_user)
+    experiment = experiment_or_404(experiment_id, current_user)
     return _page(experiment)
 
 
@@ -69,19 +71,21 @@ def _page(experiment: Experiment, status: int = 200, **given):
         forms[name] = given.get(name) or form_class(prefix=prefix, formdata=None)
     forms["partner_form"].organisation_id.choices = [
         ("", _("Choose…")),
-        *pilots.organisation_choices(),
+        *partners.organisation_choices(),
     ]
-    recent, participation_count = pilots.recent_participation(experiment, RECENT_PARTICIPATION)
+    recent, participation_count = participation.recent_participation(
+        experiment, RECENT_PARTICIPATION
+    )
     return render_template(
         "pilots/show.html",
         experiment=experiment,
         proposal=experiment.proposal,
-        may_record=pilots.may_record(experiment),
-        totals=pilots.participation_totals(experiment),
+        may_record=may_record(experiment),
+        totals=participation.participation_totals(experiment),
         recent=recent,
         participation_count=participation_count,
-        spending=pilots.spending(experiment),
-        matrix=pilots.risk_matrix(experiment.risks),
+        spending=expenses.spending(experiment),
+        matrix=risks.risk_matrix(experiment.risks),
         row_errors=given.get("row_errors"),
         **forms,
     ), status
@@ -89,7 +93,7 @@ def _page(experiment: Experiment, status: int = 200, **given):
 
 def _posted(experiment_id: int, name: str):
     """The experiment (or 404) and its bound form for this section."""
-    experiment = pilots.experiment_or_404(experiment_id, current_user)
+    experiment = experiment_or_404(experiment_id, current_user)
     form_class, prefix = FORMS[name]
     return experiment, form_class(prefix=prefix)
 
@@ -117,7 +121,7 @@ def add_partner(experiment_id: int):
     form.organisation_id.choices = []  # any id; the service checks it exists
     if form.validate_on_submit():
         try:
-            partner = pilots.add_partner(experiment, current_user, **form.values())
+            partner = partners.add_partner(experiment, current_user, **form.values())
         except DomainError as error:
             return _refused(experiment, "partner_form", form, error)
         flash(_("“%(name)s” is now a partner.", name=partner.organisation.name), "success")
@@ -131,7 +135,7 @@ def add_participation(experiment_id: int):
     experiment, form = _posted(experiment_id, "participation_form")
     if form.validate_on_submit():
         try:
-            pilots.record_participation(experiment, current_user, [form.values()])
+            participation.record_participation(experiment, current_user, [form.values()])
         except DomainError as error:
             return _refused(experiment, "participation_form", form, error)
         flash(_("The participation record is saved."), "success")
@@ -146,10 +150,10 @@ def import_participation(experiment_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            records = pilots.import_participation_csv(
+            records = import_participation_csv(
                 experiment,
                 current_user,
-                upload.read(pilots.CSV_MAX_BYTES + 1),
+                upload.read(CSV_MAX_BYTES + 1),
                 upload.filename or "",
             )
         except Invalid as error:
@@ -199,11 +203,11 @@ def add_expense(experiment_id: int):
     experiment, form = _posted(experiment_id, "expense_form")
     if form.validate_on_submit():
         try:
-            pilots.record_expense(experiment, current_user, **form.values())
+            expenses.record_expense(experiment, current_user, **form.values())
         except DomainError as error:
             return _refused(experiment, "expense_form", form, error)
         flash(_("The expense is saved."), "success")
-        spent = pilots.spending(experiment)
+        spent = expenses.spending(experiment)
         if spent.over:
             flash(_("Spending now exceeds the allocated budget."), "error")
         return _back(experiment, "expenses")
@@ -216,7 +220,7 @@ def add_risk(experiment_id: int):
     experiment, form = _posted(experiment_id, "risk_form")
     if form.validate_on_submit():
         try:
-            pilots.add_risk(experiment, current_user, **form.values())
+            risks.add_risk(experiment, current_user, **form.values())
         except DomainError as error:
             return _refused(experiment, "risk_form", form, error)
         flash(_("The risk is saved."), "success")
@@ -224,22 +228,22 @@ def add_risk(experiment_id: int):
     return _page(experiment, 422, risk_form=form)
 
 
-@bp.route(f"/{ID}/risks/<int(max=2147483647):risk_id>", methods=["GET", "POST"])
+@bp.route(f"/{ID}/risks/<id:risk_id>", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def reassess_risk(experiment_id: int, risk_id: int):
     """A risk's own page for reassessing it as the pilot goes on."""
-    experiment = pilots.experiment_or_404(experiment_id, current_user)
+    experiment = experiment_or_404(experiment_id, current_user)
     risk = next((r for r in experiment.risks if r.id == risk_id), None)
     if risk is None:
         abort(404)
-    if not pilots.may_record(experiment):
+    if not may_record(experiment):
         return _back(experiment, f"risk-{risk.id}")
     form = RiskForm(obj=risk if request.method == "GET" else None)
     if request.method == "GET":
         form.status.data = risk.status.value
     elif saved(
         form,
-        lambda: pilots.reassess_risk(experiment, risk, current_user, **form.values()),
+        lambda: risks.reassess_risk(experiment, risk, current_user, **form.values()),
         _("The risk is saved."),
     ):
         return _back(experiment, f"risk-{risk.id}")
@@ -255,13 +259,13 @@ def reassess_risk(experiment_id: int, risk_id: int):
 @bp.route(f"/{ID}/evaluation", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def evaluation(experiment_id: int):
-    experiment = pilots.experiment_or_404(experiment_id, current_user)
+    experiment = experiment_or_404(experiment_id, current_user)
     form = EvaluationForm()
     if request.method == "GET" and experiment.evaluation is not None:
         form.fill(experiment.evaluation)
     if form.validate_on_submit():
         try:
-            pilots.save_evaluation(experiment, current_user, **form.values())
+            evaluations.save_evaluation(experiment, current_user, **form.values())
         except Invalid as error:
             db.session.rollback()
             apply_errors(form, error)
@@ -278,20 +282,20 @@ def evaluation(experiment_id: int):
         experiment=experiment,
         proposal=experiment.proposal,
         form=form,
-        may_revise=pilots.may_record(experiment),
+        may_revise=may_record(experiment),
     ), status
 
 
 @bp.app_template_global()
 def programme_budget(programme: Programme) -> list:
     """Each year's annual budget, allocation and what remains (for starting a pilot)."""
-    return [year_budget(programme.id, y.year) for y in programme.years]
+    return list(budget_years(programme.id))
 
 
 @bp.app_template_global()
 def experiment_summary(experiment: Experiment) -> dict:
     """Spending and participants of an experiment, for the proposal page's staff view."""
     return {
-        "spending": pilots.spending(experiment),
-        "totals": pilots.participation_totals(experiment),
+        "spending": expenses.spending(experiment),
+        "totals": participation.participation_totals(experiment),
     }

@@ -8,6 +8,7 @@ from ..forms.programmes import CallForm, budget_field_name, programme_form
 from ..lifecycle import Role
 from ..models import Call, Programme
 from ..services import programmes as programme_service
+from ..statistics import budget_years
 from .forms import rerender_status, saved
 from .guards import allow
 
@@ -34,18 +35,18 @@ def new():
     return render_template("programmes/form.html", form=form, programme=None), rerender_status(form)
 
 
-@bp.get("/<int:programme_id>")
+@bp.get("/<id:programme_id>")
 @allow(Role.MANAGER, Role.ADMIN)  # SPEC: admins manage programmes too
 def show(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
     return render_template(
         "programmes/show.html",
         programme=programme,
-        years=programme_service.year_rows(programme),
+        years=budget_years(programme.id),
     )
 
 
-@bp.route("/<int:programme_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:programme_id>/edit", methods=["GET", "POST"])
 @allow(Role.MANAGER, Role.ADMIN)  # SPEC: admins manage programmes too
 def edit(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
@@ -74,7 +75,7 @@ class _ProgrammeData:
             setattr(self, budget_field_name(row.year), row.annual_budget)
 
 
-@bp.route("/<int:programme_id>/calls/new", methods=["GET", "POST"])
+@bp.route("/<id:programme_id>/calls/new", methods=["GET", "POST"])
 @allow(Role.MANAGER, Role.ADMIN)  # SPEC: admins manage programmes too
 def new_call(programme_id: int):
     programme = db.get_or_404(Programme, programme_id)
@@ -90,7 +91,7 @@ def new_call(programme_id: int):
     ), rerender_status(form)
 
 
-@bp.route("/<int:programme_id>/calls/<int:call_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:programme_id>/calls/<id:call_id>/edit", methods=["GET", "POST"])
 @allow(Role.MANAGER, Role.ADMIN)  # SPEC: admins manage programmes too
 def edit_call(programme_id: int, call_id: int):
     call = db.get_or_404(Call, call_id)

@@ -71,7 +71,7 @@ def new():
     return render_template("proposals/form.html", form=form, proposal=None), rerender_status(form)
 
 
-@bp.route("/<int:proposal_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:proposal_id>/edit", methods=["GET", "POST"])
 @allow(Role.APPLICANT)
 def edit(proposal_id: int):
     proposal = access.proposal_or_404(proposal_id, current_user)
@@ -166,7 +166,7 @@ def move_forms(proposal: Proposal, posted=None) -> list:
     return forms
 
 
-@bp.get("/<int:proposal_id>")
+@bp.get("/<id:proposal_id>")
 @allow(SIGNED_IN)
 def show(proposal_id: int, posted=None, status_code: int = 200):
     proposal = access.proposal_or_404(proposal_id, current_user)
@@ -197,7 +197,7 @@ def show(proposal_id: int, posted=None, status_code: int = 200):
     ), status_code
 
 
-@bp.post("/<int:proposal_id>/moves/<target>")
+@bp.post("/<id:proposal_id>/moves/<target>")
 @allow(SIGNED_IN)
 def move(proposal_id: int, target: str):
     proposal = access.proposal_or_404(proposal_id, current_user)

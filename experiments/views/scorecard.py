@@ -27,7 +27,7 @@ from ..scorecard import (
 )
 from ..scorecard_xlsx import scorecard_workbook
 from ..services import scorecard as service
-from ..services.pilots import risk_matrix
+from ..services.risks import risk_matrix
 from .forms import rerender_status, saved
 from .guards import EVERYONE, STAFF, allow
 
@@ -86,7 +86,7 @@ def index():
     return render_template("scorecard/index.html", programmes=programmes)
 
 
-@bp.get("/<int:programme_id>")
+@bp.get("/<id:programme_id>")
 @allow(EVERYONE)
 def show(programme_id: int):
     programme = _programme(programme_id)
@@ -101,7 +101,7 @@ def show(programme_id: int):
     )
 
 
-@bp.get("/<int:programme_id>/scorecard.xlsx")
+@bp.get("/<id:programme_id>/scorecard.xlsx")
 @allow(*STAFF)
 def export(programme_id: int):
     programme = _programme(programme_id)
@@ -120,7 +120,7 @@ def _goal_form_page(programme: Programme, form: GoalForm, goal: ProgrammeGoal | 
     ), rerender_status(form)
 
 
-@bp.route("/<int:programme_id>/goals/new", methods=["GET", "POST"])
+@bp.route("/<id:programme_id>/goals/new", methods=["GET", "POST"])
 @allow(Role.MANAGER)
 def new_goal(programme_id: int):
     programme = _programme(programme_id)
@@ -138,7 +138,7 @@ def new_goal(programme_id: int):
     return _goal_form_page(programme, form, None)
 
 
-@bp.route("/<int:programme_id>/goals/<int:goal_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:programme_id>/goals/<id:goal_id>/edit", methods=["GET", "POST"])
 @allow(Role.MANAGER)
 def edit_goal(programme_id: int, goal_id: int):
     programme = _programme(programme_id)
@@ -153,7 +153,7 @@ def edit_goal(programme_id: int, goal_id: int):
     return _goal_form_page(programme, form, goal)
 
 
-@bp.post("/<int:programme_id>/goals/<int:goal_id>/delete")
+@bp.post("/<id:programme_id>/goals/<id:goal_id>/delete")
 @allow(Role.MANAGER)
 def delete_goal(programme_id: int, goal_id: int):
     programme = _programme(programme_id)
@@ -162,7 +162,7 @@ def delete_goal(programme_id: int, goal_id: int):
     return redirect(_show_url(programme)), 303
 
 
-@bp.route("/<int:programme_id>/goals/<int:goal_id>/follow-ups/new", methods=["GET", "POST"])
+@bp.route("/<id:programme_id>/goals/<id:goal_id>/follow-ups/new", methods=["GET", "POST"])
 @allow(Role.MANAGER)
 def new_follow_up(programme_id: int, goal_id: int):
     programme = _programme(programme_id)
@@ -197,7 +197,7 @@ def _risk_form_page(programme: Programme, form: RiskForm, risk: ProgrammeRisk | 
     ), rerender_status(form)
 
 
-@bp.route("/<int:programme_id>/risks/new", methods=["GET", "POST"])
+@bp.route("/<id:programme_id>/risks/new", methods=["GET", "POST"])
 @allow(Role.MANAGER)
 def new_risk(programme_id: int):
     programme = _programme(programme_id)
@@ -211,7 +211,7 @@ def new_risk(programme_id: int):
     return _risk_form_page(programme, form, None)
 
 
-@bp.route("/<int:programme_id>/risks/<int:risk_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:programme_id>/risks/<id:risk_id>/edit", methods=["GET", "POST"])
 @allow(Role.MANAGER)
 def edit_risk(programme_id: int, risk_id: int):
     programme = _programme(programme_id)
@@ -226,7 +226,7 @@ def edit_risk(programme_id: int, risk_id: int):
     return _risk_form_page(programme, form, risk)
 
 
-@bp.post("/<int:programme_id>/risks/<int:risk_id>/delete")
+@bp.post("/<id:programme_id>/risks/<id:risk_id>/delete")
 @allow(Role.MANAGER)
 def delete_risk(programme_id: int, risk_id: int):
     programme = _programme(programme_id)

@@ -11,6 +11,7 @@ from ..forms.screening import CRITERIA_LABELS, ReviewForm
 from ..lifecycle import Status
 from ..models import REVIEW_CRITERIA, Call
 from ..queries import ProposalFilter, proposal_page
+from ..routing import page_number
 from ..services import access
 from ..services.reviews import save_review
 from ..vocabulary import ProposerType
@@ -43,7 +44,7 @@ def queue():
         call_id=call if call in {c.id for c in calls} else None,
         sort=_choice("sort", QUEUE_SORTS) or "-submitted_at",
     )
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     results = proposal_page(access.visible_proposals(current_user), filters, page, PER_PAGE)
     return render_template(
         "screening/queue.html",
@@ -57,7 +58,7 @@ def queue():
     )
 
 
-@bp.route("/proposals/<int:proposal_id>/review", methods=["GET", "POST"])
+@bp.route("/proposals/<id:proposal_id>/review", methods=["GET", "POST"])
 @allow(*STAFF)
 def review(proposal_id: int):
     proposal = access.proposal_or_404(proposal_id, current_user)

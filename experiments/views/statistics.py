@@ -1,7 +1,8 @@
-"""The programme statistics dashboard: the figures of statistics.py as tables and bar charts.
+"""The programme statistics dashboard: the registry's figures as tables and bar charts.
 
 Everyone sees the public version (no personal data); staff may narrow it to one call, and
-managers get the export links.
+managers get the export links. Every figure, its label and its format come from the
+statistics registry; this module only arranges them.
 """
 
 from __future__ import annotations
@@ -14,32 +15,77 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import statistics
-from ..i18n import code_label, money, sdg_label, status_label
-from ..lifecycle import Role, Status
-from ..vocabulary import ParticipationCategory
+from ..i18n import code_label, status_label
+from ..lifecycle import Role
+from ..statistics import METRIC, METRICS, Metric, ProgrammeStatistics, Shape
 from .guards import EVERYONE, allow
 
 bp = Blueprint("statistics", __name__)
 
+# The headline figures, in the order of the programme's own report.
+HEADLINE = (
+    "proposals",
+    "carried_out",
+    "adopted",
+    "discontinued",
+    "residents_customers",
+    "companies_communities",
+    "partner_organisations",
+    "employees",
+    "annual_budget",
+)
+FUNNEL = tuple(metric for metric in METRICS if metric.stage)
+OUTCOMES = tuple(metric for metric in METRICS if metric.status)
+PARTICIPANTS = tuple(metric for metric in METRICS if metric.part_of == "participants")
+FACTS = ("median_days_to_screening_decision", "median_experiment_days")
+BREAKDOWNS = tuple(metric for metric in METRICS if metric.shape is Shape.BREAKDOWN)
+# Seventeen goals: their chart shows only those that some proposal supports.
+SUPPORTED_ONLY = ("by_sdg",)
+
 
 @dataclass(frozen=True)
 class Bar:
-    """One bar of a chart: its label, the value as text, its length in hundredths."""
+    """One bar of a chart: its label, the value as text, its length in hundredths, and the
+    registry entry it shows if it is one."""
 
     label: str
     text: str
     size: int
+    metric: str = ""
 
 
-def bars(items: list[tuple[str, float, str]]) -> list[Bar]:
+@dataclass(frozen=True)
+class Figure:
+    """A figure as a row of the page: its registry entry, label and value as text."""
+
+    metric: str
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A breakdown as a bar chart: its registry entry, caption and bars."""
+
+    metric: str
+    caption: str
+    bars: list[Bar]
+
+
+def bars(items: list[tuple[str, float, str]], metrics: tuple[str, ...] = ()) -> list[Bar]:
     """Bars sized against the largest value (the CSS has a class per hundredth)."""
     top = max((value for _label, value, _text in items), default=0) or 1
-    return [Bar(label, text, round(100 * max(value, 0) / top)) for label, value, text in items]
+    names = metrics or ("",) * len(items)
+    return [
+        Bar(label, text, round(100 * max(value, 0) / top), name)
+        for (label, value, text), name in zip(items, names, strict=True)
+    ]
 
 
-def _count_bars(counts: dict, label) -> list[Bar]:
+def _count_bars(counts: dict, label, metrics: tuple[str, ...] = ()) -> list[Bar]:
     total = sum(counts.values())
-    return bars([(label(key), n, _count_with_share(n, total)) for key, n in counts.items()])
+    items = [(label(key), n, _count_with_share(n, total)) for key, n in counts.items()]
+    return bars(items, metrics)
 
 
 def _count_with_share(n: int, total: int) -> str:
@@ -79,96 +125,91 @@ def dashboard():
         calls=calls,
         staff=staff,
         manager=current_user.is_authenticated and current_user.role == Role.MANAGER,
-        headline=_headline(stats),
-        funnel=_funnel(stats),
-        budget_bars=_budget_bars(stats),
-        conversion=format_percent(stats.conversion, "#,##0.0 %"),
-        participant_bars=bars(
-            [
-                (
-                    code_label("ParticipationCategory", c),
-                    stats.participants[c.value],
-                    format_decimal(stats.participants[c.value]),
-                )
-                for c in ParticipationCategory
-            ]
-        ),
-        proposer_bars=_count_bars(stats.by_proposer_type, lambda k: code_label("ProposerType", k)),
-        area_bars=_count_bars(stats.by_service_area, lambda k: code_label("ServiceArea", k)),
-        centre_bars=_count_bars(stats.by_city_centre, lambda k: code_label("CityCentre", k)),
-        sdg_bars=_count_bars(
-            {g: n for g, n in stats.by_sdg.items() if n}, lambda g: f"{g}. {sdg_label(g)}"
-        ),
-        call_bars=_count_bars({c.title: c.proposals for c in stats.by_call}, str),
-        year_bars=_count_bars(stats.by_year, str),
-        outcome_bars=_count_bars(
-            {status: getattr(stats, name) for status, name in _OUTCOMES}, status_label
-        ),
+        **figures(stats),
     )
 
 
-_OUTCOMES = (
-    (Status.PILOT, "running"),
-    (Status.EVALUATION, "in_evaluation"),
-    (Status.ADOPTED, "adopted"),
-    (Status.DISCONTINUED, "discontinued"),
-    (Status.REJECTED, "rejected"),
-    (Status.WITHDRAWN, "withdrawn"),
-)
+def figures(stats: ProgrammeStatistics) -> dict:
+    """Everything the page shows of the statistics, arranged by section."""
+    return {
+        "headline": [_figure(METRIC[name], stats) for name in HEADLINE],
+        "funnel": _funnel(stats),
+        "outcome_bars": _count_bars(
+            {m.status: m.read(stats) for m in OUTCOMES},
+            status_label,
+            tuple(m.name for m in OUTCOMES),
+        ),
+        "conversion": _figure(METRIC["conversion"], stats),
+        "facts": [_figure(METRIC[name], stats) for name in FACTS],
+        "budget": _budget_table(stats),
+        "budget_bars": _budget_bars(stats),
+        "participant_bars": _participant_bars(stats),
+        "charts": {m.name: _chart(m, stats) for m in BREAKDOWNS},
+    }
 
 
-def _headline(stats: statistics.ProgrammeStatistics) -> list[tuple[str, str]]:
-    """The figures as in the programme's own report."""
-    annual = sorted({b.annual for b in stats.budget})
-    if len(annual) == 1:
-        budget = _("%(amount)s a year", amount=money(annual[0]))
-    elif annual:
-        budget = _("%(low)s–%(high)s a year", low=money(annual[0]), high=money(annual[-1]))
-    else:
-        budget = "–"
-    participants = stats.participants
-    return [
-        (_("Experiment proposals"), format_decimal(stats.proposals)),
-        (_("Experiments carried out"), format_decimal(stats.carried_out)),
-        (_("Adopted"), format_decimal(stats.adopted)),
-        (_("Discontinued"), format_decimal(stats.discontinued)),
-        (
-            _("Residents and customers involved"),
-            format_decimal(participants[ParticipationCategory.RESIDENTS_CUSTOMERS]),
-        ),
-        (
-            _("Companies and communities involved"),
-            format_decimal(participants[ParticipationCategory.COMPANIES_COMMUNITIES]),
-        ),
-        (_("Partner organisations"), format_decimal(stats.partner_organisations)),
-        (
-            _("City employees involved"),
-            format_decimal(participants[ParticipationCategory.EMPLOYEES]),
-        ),
-        (_("Annual budget"), budget),
+def _figure(metric: Metric, stats: ProgrammeStatistics) -> Figure:
+    return Figure(metric.name, _(metric.short or metric.label), metric.text(stats))
+
+
+def _funnel(stats: ProgrammeStatistics) -> list[Bar]:
+    """Proposals at each stage, each with its share of all proposals."""
+    total = METRIC["proposals"].read(stats)
+    items = [(_(m.stage), m.read(stats), _count_with_share(m.read(stats), total)) for m in FUNNEL]
+    return bars(items, tuple(m.name for m in FUNNEL))
+
+
+def _participant_bars(stats: ProgrammeStatistics) -> list[Bar]:
+    """Participants per category; the entries are named after the categories' codes."""
+    items = [
+        (code_label("ParticipationCategory", m.name), m.read(stats), m.text(stats))
+        for m in PARTICIPANTS
     ]
+    return bars(items, tuple(m.name for m in PARTICIPANTS))
 
 
-def _funnel(stats: statistics.ProgrammeStatistics) -> list[Bar]:
-    steps = [
-        (_("Proposals"), stats.proposals),
-        (_("Screened"), stats.screened),
-        (_("Piloted (carried out)"), stats.carried_out),
-        (_("Evaluated"), stats.evaluated),
-        (_("Adopted"), stats.adopted),
-        (_("Discontinued"), stats.discontinued),
-    ]
-    return bars([(label, n, _count_with_share(n, stats.proposals)) for label, n in steps])
+def _chart(metric: Metric, stats: ProgrammeStatistics) -> Chart:
+    counts = metric.read(stats)
+    if metric.name in SUPPORTED_ONLY:
+        counts = {key: n for key, n in counts.items() if n}
+    return Chart(metric.name, _(metric.label), _count_bars(counts, metric.key_label))
 
 
-def _budget_bars(stats: statistics.ProgrammeStatistics) -> list[Bar]:
+@dataclass(frozen=True)
+class BudgetTable:
+    """The budget per year: its registry entry, column labels and rows of formatted amounts."""
+
+    metric: str
+    columns: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def _budget_table(stats: ProgrammeStatistics) -> BudgetTable:
+    metric = METRIC["budget"]
+    return BudgetTable(
+        metric.name,
+        [_(column.label) for column in metric.columns],
+        [
+            (row.year, [metric.show(getattr(row, column.name)) for column in metric.columns])
+            for row in metric.read(stats)
+        ],
+    )
+
+
+def _budget_bars(stats: ProgrammeStatistics) -> list[Bar]:
     """Allocated per year against the largest annual budget."""
-    top = max((b.annual for b in stats.budget), default=0) or 1
+    metric = METRIC["budget"]
+    budget = metric.read(stats)
+    top = max((b.annual for b in budget), default=0) or 1
     return [
         Bar(
             str(b.year),
-            _("%(allocated)s of %(annual)s", allocated=money(b.allocated), annual=money(b.annual)),
+            _(
+                "%(allocated)s of %(annual)s",
+                allocated=metric.show(b.allocated),
+                annual=metric.show(b.annual),
+            ),
             min(100, round(100 * b.allocated / top)),
         )
-        for b in stats.budget
+        for b in budget
     ]

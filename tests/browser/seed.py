@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from experiments.demo import load_demo
+from experiments.demo.storyline import load_demo
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
 from experiments.models import Feedback, Proposal, Risk

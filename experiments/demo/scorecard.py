@@ -12,12 +12,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from .extensions import db
-from .lifecycle import Role
-from .models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk, User
-from .models.scorecard import GoalDirection
-from .scorecard import METRIC_BY_CODE, StatisticsCache, progress
-from .vocabulary import RiskStatus
+from ..extensions import db
+from ..lifecycle import Role
+from ..models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk, User
+from ..models.scorecard import GoalDirection
+from ..scorecard import METRIC_BY_CODE, StatisticsCache, progress
+from ..vocabulary import RiskStatus
 
 DEMO_MANAGER = "manager@kokeilu.example"
 
@@ -184,34 +184,47 @@ def ensure_scorecard(programme: Programme | None) -> None:
                 period_end=end,
             )
             db.session.add(goal)
-        if author is None:
+        if author is not None:
+            _follow_ups(programme, goal, author, cache)
+    _risks(programme)
+    db.session.flush()
+
+
+def _follow_ups(
+    programme: Programme, goal: ProgrammeGoal, author: User, cache: StatisticsCache
+) -> None:
+    """The goal's follow-ups on the dates passed that it lacks and that can be measured."""
+    start, end = date(programme.start_year, 1, 1), date(programme.end_year, 12, 31)
+    dated = {f.date for f in goal.follow_ups}
+    for on in FOLLOW_UPS:
+        if on in dated or not start <= on <= end or on > date.today():
             continue
-        dated = {f.date for f in goal.follow_ups}
-        for on in FOLLOW_UPS:
-            if on in dated or not start <= on <= end or on > date.today():
-                continue
-            value = value_through(goal, on, cache)
-            if value is None:
-                continue  # not measurable for that date; the goal skips this follow-up
-            status = _status(goal, value, on)
-            comment = COMMENTS[status]
-            if on.year < programme.end_year:
-                comment += (
-                    f" Luvut kattavat vuosina {programme.start_year}–{on.year} jätetyt "
-                    "ehdotukset ja niistä syntyneet kokeilut."
-                )
-            goal.follow_ups.append(
-                GoalFollowUp(
-                    date=on,
-                    metric=goal.metric,
-                    value=value,
-                    target=goal.target,
-                    comment=comment,
-                    status=status,
-                    author=author,
-                    language="fi",
-                )
+        value = value_through(goal, on, cache)
+        if value is None:
+            continue  # not measurable for that date; the goal skips this follow-up
+        status = _status(goal, value, on)
+        comment = COMMENTS[status]
+        if on.year < programme.end_year:
+            comment += (
+                f" Luvut kattavat vuosina {programme.start_year}–{on.year} jätetyt "
+                "ehdotukset ja niistä syntyneet kokeilut."
             )
+        goal.follow_ups.append(
+            GoalFollowUp(
+                date=on,
+                metric=goal.metric,
+                value=value,
+                target=goal.target,
+                comment=comment,
+                status=status,
+                author=author,
+                language="fi",
+            )
+        )
+
+
+def _risks(programme: Programme) -> None:
+    """The programme's risks that it lacks, found by their description."""
     described = set(
         db.session.scalars(
             select(ProgrammeRisk.description).where(ProgrammeRisk.programme_id == programme.id)
@@ -231,4 +244,3 @@ def ensure_scorecard(programme: Programme | None) -> None:
                     language="fi",
                 )
             )
-    db.session.flush()

@@ -1,0 +1,46 @@
+"""The bases of every form: each text field passes the input layer's rule for written text."""
+
+from flask_wtf import FlaskForm
+from wtforms import Form, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.validators import ValidationError
+
+from ..services.inputs import acceptable_text, text_error
+
+
+def _written_text(one_line: bool):
+    def check(form, field) -> None:
+        error = text_error(field.data, one_line=one_line) if isinstance(field.data, str) else None
+        if error:
+            # Shown again without them: invisible characters are hard to find and remove.
+            field.data = acceptable_text(field.data, one_line=one_line)
+            raise ValidationError(error)
+
+    return check
+
+
+class _WrittenTextMeta:
+    """Binds the rule to every text field as the form is made, so no form can forget it.
+
+    A text box (not a text area) is one line. Passwords are never shown or stored as written,
+    and hidden fields are not written by a person.
+    """
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        if isinstance(field, StringField) and not isinstance(field, PasswordField | HiddenField):
+            one_line = not isinstance(field, TextAreaField)
+            # A list of this field's own: the declared one is shared by every form instance.
+            field.validators = [*field.validators, _written_text(one_line)]
+        return field
+
+
+class PageForm(FlaskForm):
+    """A form of the site (CSRF-protected)."""
+
+    Meta = _WrittenTextMeta
+
+
+class PartForm(Form):
+    """A part of a form (a FormField's form), without a CSRF token of its own."""
+
+    Meta = _WrittenTextMeta

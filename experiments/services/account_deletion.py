@@ -1,0 +1,59 @@
+"""Deleting an account: the person is erased, the rows stay for history and statistics."""
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..errors import Conflict, Invalid
+from ..extensions import db
+from ..lifecycle import Role
+from ..models import ApiToken, Feedback, User
+from ..models.types import utcnow
+from ..security import verify_password
+
+DELETED_NAME = "Deleted user"
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase the person from their account; raises Invalid (password), Conflict (the last admin)."""
+    if not verify_password(user.password_hash, password):
+        raise Invalid({"password": [_("Your password is wrong.")]})
+    if user.role == Role.ADMIN and _active_admins() <= 1:
+        raise Conflict(_("The last active administrator cannot delete their account."))
+    now = utcnow()
+    _erase_person(user, now)
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    # Contact details the person left with feedback go too; the feedback itself stays.
+    db.session.execute(
+        sa.update(Feedback)
+        .where(Feedback.user_id == user.id)
+        .values(name=None, email=None, user_id=None)
+    )
+    db.session.commit()
+
+
+def _erase_person(user: User, now: datetime) -> None:
+    # Name and e-mail replaced, the password made unusable, the second factor removed, and
+    # every session ended; the row stays, so what the person did still adds up.
+    user.name = DELETED_NAME
+    user.email = f"deleted-user-{user.id}"  # unique, and not an address
+    user.password_hash = "!" + secrets.token_hex(16)  # no password verifies against it
+    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
+    user.totp_enrolment_nonce = None
+    user.password_changed_at = None
+    user.active = False
+    user.deleted_at = now
+    user.session_epoch += 1
+
+
+def _active_admins() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
+    )

@@ -1,0 +1,60 @@
+"""Money an experiment spends: recording expenses, and spending against the allocation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Expense, Experiment, User
+from ..rules import DESCRIPTION_MAX
+from .experiments import check_recording
+from .inputs import Fields
+
+
+def record_expense(experiment: Experiment, actor: User, *, date, amount, description) -> Expense:
+    """Record money spent on the experiment; raises Invalid for a bad date, amount or text."""
+    check_recording(experiment, actor)
+    fields = Fields()
+    when = fields.date("date", date)
+    money = fields.money("amount", amount)
+    text = fields.text(
+        "description",
+        description,
+        max_length=DESCRIPTION_MAX,
+        required=True,
+        message=_("Describe the expense."),
+        one_line=True,
+    )
+    fields.raise_if_any()
+    expense = Expense(experiment_id=experiment.id, date=when, amount=money, description=text)
+    db.session.add(expense)
+    db.session.commit()
+    return expense
+
+
+@dataclass(frozen=True)
+class Spending:
+    allocated: Decimal
+    spent: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.allocated - self.spent
+
+    @property
+    def over(self) -> bool:
+        return self.spent > self.allocated
+
+
+def spending(experiment: Experiment) -> Spending:
+    """Allocated budget against the sum of the experiment's expenses."""
+    spent = db.session.scalar(
+        select(func.coalesce(func.sum(Expense.amount), 0)).where(
+            Expense.experiment_id == experiment.id
+        )
+    )
+    return Spending(experiment.allocated_budget, Decimal(spent or 0).quantize(Decimal("0.01")))

@@ -1,0 +1,80 @@
+"""Passwords: choosing a new one, changing it, and resetting a forgotten one by a mailed link."""
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from ..errors import Conflict, Invalid
+from ..extensions import db
+from ..models import User
+from ..models.types import utcnow
+from ..security import fingerprint, hash_password, password_problems, sign, unsign, verify_password
+from . import account_mail
+from .sign_in import find_user, normalise_email, user_of_link
+
+
+def check_new_password(password: str, email: str, field: str = "password") -> None:
+    """Refuse a password too weak for the account with this address; raises Invalid."""
+    problems = password_problems(password, email)
+    if problems:
+        raise Invalid({field: problems})
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password; every other session of the user ends. Raises Invalid."""
+    if not verify_password(user.password_hash, current):
+        raise Invalid({"current": [_("Your current password is wrong.")]})
+    check_new_password(new, user.email, field="password")
+    if verify_password(user.password_hash, new):
+        raise Invalid({"password": [_("Choose a password different from the current one.")]})
+    _set_password(user, new)
+    db.session.commit()
+    account_mail.send_password_changed(user)
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if an active account has this address; silent either way."""
+    try:
+        email = normalise_email(email)
+    except Invalid:
+        return
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    token = sign("password-reset", {"id": user.id, "pw": fingerprint(user.password_hash)})
+    link = url_for("auth.reset_password", token=token, _external=True)
+    minutes = _reset_link_seconds() // 60
+    account_mail.send_reset_link(user, link, minutes)
+
+
+def user_for_reset(token: str) -> User | None:
+    """The user a reset link was made for, if it is unexpired and its password is unchanged."""
+    payload = unsign("password-reset", token, _reset_link_seconds())
+    user = user_of_link(payload)
+    # Bound to the password hash: once the password changes, the link is used up.
+    if user is None or not user.active or payload.get("pw") != fingerprint(user.password_hash):
+        return None
+    return user
+
+
+def reset_password(token: str, new: str) -> User:
+    """Set the password from a reset link; sessions end. Raises Conflict (bad link), Invalid."""
+    user = user_for_reset(token)
+    if user is None:
+        raise Conflict(_("This link has expired or was used already. Ask for a new one."))
+    check_new_password(new, user.email)
+    _set_password(user, new)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()  # the link proved the address
+    db.session.commit()
+    account_mail.send_password_changed(user)
+    return user
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    user.session_epoch += 1
+
+
+def _reset_link_seconds() -> int:
+    return int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds())

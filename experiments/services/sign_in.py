@@ -1,0 +1,53 @@
+"""Signing in: an account found by address or signed link, its password checked, sessions ended."""
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..errors import Invalid
+from ..extensions import db
+from ..models import User
+from ..security import burn_verification, hash_password, password_needs_rehash, verify_password
+
+
+def normalise_email(email: str) -> str:
+    """The canonical form of an address; raises Invalid when it is not one."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise Invalid({"email": [_("Enter a valid e-mail address.")]}) from error
+
+
+def find_user(email: str) -> User | None:
+    """The user with this e-mail address, in any letter case, or None."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+
+
+def user_of_link(payload) -> User | None:
+    """The user whose id a signed link's payload carries, or None."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("id"), int):
+        return None
+    return db.session.get(User, payload["id"])
+
+
+def authenticate(email: str, password: str, *, confirmed_only: bool = True) -> User | None:
+    """The active user with this e-mail and password, confirmed unless told otherwise, or None."""
+    user = find_user(email.strip())
+    if user is None or not user.active:
+        # The same work as checking a password: timing does not tell who has an account.
+        burn_verification(password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if confirmed_only and user.email_confirmed_at is None:
+        return None
+    if password_needs_rehash(user.password_hash):  # hashed with older parameters
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def end_other_sessions(user: User) -> None:
+    """Invalidate every session of the user (logout everywhere, password change)."""
+    user.session_epoch += 1
+    db.session.commit()
