@@ -10,7 +10,7 @@ import tempfile
 import time
 from functools import cache
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pyotp
 import segno
@@ -178,6 +178,14 @@ def local_path(target: str | None) -> str | None:
         if "\\" in form or _CONTROL.search(form):
             return None
     return target
+
+
+def referring_path(referrer: str | None, host: str) -> str | None:
+    """The local path (and query) of the page a request came from, if it was on this host."""
+    parts = urlsplit(referrer or "")
+    if parts.netloc != host:
+        return None
+    return local_path(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def fingerprint(value: str) -> str:

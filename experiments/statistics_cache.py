@@ -1,68 +1,60 @@
 """Read results cached per data generation: never a stale figure after a write.
 
-Every commit that writes to a table the statistics may read replaces the token in
-statistics_generation, in the same transaction. The writes are noticed on the engine (ORM
-flushes, Core and driver-level statements alike), so no service has to remember it.
-Results (programme statistics, counts for pagination) are cached in each process by
-(token, arguments); the token is read before computing, so a request that starts after a
-commit sees the new token and recomputes, and a process never needs another's cache
-(several workers and hosts stay correct). Only reads that do not depend on the UNCOUNTED
-tables may be cached.
+Every unit of work that may change a figure replaces the token in statistics_generation,
+in the same transaction, as it commits (services.transaction.unit_of_work; the bulk demo
+loader calls replace_token itself). Results (programme statistics, counts for pagination)
+are cached in each process by (token, arguments); the token is read before computing, so a
+request that starts after a commit sees the new token and recomputes, and a process never
+needs another's cache (several workers and hosts stay correct). Only reads of what counted
+work writes may be cached: not of accounts or tokens, which are written uncounted.
 """
 
 from __future__ import annotations
 
 import copy
-import re
 import threading
 from collections import OrderedDict
 from functools import wraps
 
 from sqlalchemy import Select, event, func, inspect, select, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.pool import Pool
+from sqlalchemy.orm import Session
 
 from .extensions import db
 from .models.statistics_generation import StatisticsGeneration, new_token
 
 _TABLE = StatisticsGeneration.__table__
-# Writes to these tables never change a statistic; any other table's writes (today's or a
-# future one's) replace the token: a needless recomputation is cheap, a stale figure is not.
-UNCOUNTED = frozenset({_TABLE.name, "user", "api_token", "alembic_version"})
-_WRITE = re.compile(
-    r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE
-)
-_DIRTY = "statistics_dirty"
 _HAS_TABLE = "statistics_generation_table"
+_OWN_WRITES = "statistics_own_writes"
 SIZE = 256
 
 
-@event.listens_for(Engine, "before_cursor_execute")
-def _note_write(conn, cursor, statement, parameters, context, executemany):
-    match = _WRITE.match(statement)
-    if match and match.group(1).lower() not in UNCOUNTED:
-        conn.info[_DIRTY] = True
+def replace_token() -> None:
+    """Write a new token in the session's transaction: every cached figure is then stale."""
+    connection = db.session.connection()
+    if _HAS_TABLE not in connection.info:  # a database migrated up to before this table
+        connection.info[_HAS_TABLE] = inspect(connection).has_table(_TABLE.name)
+    if connection.info[_HAS_TABLE]:
+        db.session.execute(update(_TABLE).where(_TABLE.c.id == 1).values(token=new_token()))
 
 
-@event.listens_for(Engine, "commit")
-def _replace_token(conn):
-    """The last statement of a transaction that wrote: a new token, committed with the data."""
-    if not conn.info.pop(_DIRTY, False):
-        return
-    if _HAS_TABLE not in conn.info:  # a database migrated up to before this table
-        conn.info[_HAS_TABLE] = inspect(conn).has_table(_TABLE.name)
-    if conn.info[_HAS_TABLE]:
-        conn.execute(update(_TABLE).where(_TABLE.c.id == 1).values(token=new_token()))
+# A transaction that has written (flushed ORM changes, or DML through the session) reads
+# its own uncommitted data: such reads bypass the cache (they must neither be served from
+# it nor fill it).
+@event.listens_for(Session, "after_flush")
+def _note_flush(session, flush_context):
+    session.info[_OWN_WRITES] = True
 
 
-@event.listens_for(Engine, "rollback")
-def _forget_write(conn):
-    conn.info.pop(_DIRTY, None)
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state):
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_OWN_WRITES] = True
 
 
-@event.listens_for(Pool, "reset")
-def _forget_write_on_reset(dbapi_connection, connection_record, reset_state):
-    connection_record.info.pop(_DIRTY, None)
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_writes(session):
+    session.info.pop(_OWN_WRITES, None)
 
 
 def current_token() -> int | None:
@@ -72,9 +64,7 @@ def current_token() -> int | None:
 def _writing() -> bool:
     """This transaction has changes of its own (pending or flushed, not yet committed)."""
     session = db.session
-    if session.new or session.dirty or session.deleted:
-        return True
-    return bool(session.connection().info.get(_DIRTY))
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_OWN_WRITES))
 
 
 _cache: OrderedDict = OrderedDict()

@@ -17,11 +17,18 @@ from experiments.models import (
 )
 from experiments.models.types import utcnow
 from experiments.security import hash_password
+from experiments.statistics_cache import replace_token
 from experiments.vocabulary import CityCentre, OrganisationType, ProposerType, ServiceArea
 
 PASSWORD = "correct horse battery"
 _counter = iter(range(1, 10**9))
 _HASH = None
+
+
+def commit() -> None:
+    """Commit as the app's units of work do: cached statistics are stale from here on."""
+    replace_token()
+    db.session.commit()
 
 
 def make_user(role=Role.APPLICANT, email=None, name=None, **fields) -> int:
@@ -36,7 +43,7 @@ def make_user(role=Role.APPLICANT, email=None, name=None, **fields) -> int:
         **fields,
     )
     db.session.add(user)
-    db.session.commit()
+    commit()
     return user.id
 
 
@@ -49,7 +56,7 @@ def make_programme(year: int | None = None, budget="250000.00", open_call=True) 
     opens, closes = call_dates(open_call)
     programme.calls.append(Call(title=f"Call {n}", opens_on=opens, closes_on=closes))
     db.session.add(programme)
-    db.session.commit()
+    commit()
     return programme.id
 
 
@@ -113,7 +120,7 @@ def make_proposal(
         db.session.add(experiment)
         if proposal.status != Status.PILOT:
             experiment.actual_end_date = start + timedelta(days=170)
-    db.session.commit()
+    commit()
     return proposal.id
 
 
@@ -132,5 +139,5 @@ def make_evaluation(proposal_id: int, author_id: int) -> int:
         author_id=author_id,
     )
     db.session.add(evaluation)
-    db.session.commit()
+    commit()
     return evaluation.id

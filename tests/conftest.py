@@ -14,7 +14,7 @@ from experiments import create_app
 from experiments.extensions import db
 from experiments.lifecycle import Role
 from experiments.models.statistics_generation import StatisticsGeneration, new_token
-from tests import builders
+from tests import builders, statistics_guard  # noqa: F401 (its listeners watch every test)
 from tests.clock import frozen_now
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")

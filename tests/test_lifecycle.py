@@ -216,3 +216,33 @@ def test_the_refusal_reaches_the_page(app, client, auth, programme, people):
     assert "From “Submitted” the proposal may move to: In screening, Withdrawn." in response.text
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 0
+
+
+@pytest.mark.parametrize(
+    "referrer, lands_on",
+    [
+        ("http://localhost/proposals/{id}?tab=history", "/proposals/{id}?tab=history"),
+        ("https://evil.example/proposals/{id}", "/"),
+        (None, "/"),
+    ],
+)
+def test_a_refused_move_is_said_on_the_page_it_came_from(
+    app, client, auth, programme, people, referrer, lands_on
+):
+    with app.app_context():
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme, status=Status.SUBMITTED
+        )
+    auth.login("staff")
+    headers = {"Referer": referrer.format(id=proposal_id)} if referrer else {}
+    stale = client.post(
+        f"/proposals/{proposal_id}/moves/screening",
+        data={"screening-to": "screening", "screening-version": "7"},
+        headers=headers,
+    )
+    assert stale.status_code == 303
+    assert stale.headers["Location"] == lands_on.format(id=proposal_id)
+    page = client.get(stale.headers["Location"])
+    assert "Someone else changed this proposal while you were editing it." in page.text
+    with app.app_context():
+        assert db.session.get(Proposal, proposal_id).status == Status.SUBMITTED

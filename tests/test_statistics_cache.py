@@ -1,18 +1,23 @@
 """Cached statistics are served only while the data under them is unchanged.
 
-The cache (experiments/statistics_cache.py) keys results by a token that every writing
-commit replaces; these tests write in every way the app does and expect fresh figures.
+The cache (experiments/statistics_cache.py) keys results by a token that every counted unit
+of work replaces as it commits; these tests write in every way the app does and expect
+fresh figures.
 """
 
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, insert, select, text, update
 
+import experiments
 from experiments import create_app
+from experiments.errors import Invalid
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
 from experiments.models import Participation, Proposal, StatisticsGeneration, User
+from experiments.services.transaction import unit_of_work
 from experiments.services.workflow import change_status
 from experiments.statistics import programme_statistics
 from experiments.statistics_cache import current_token
@@ -96,7 +101,7 @@ def test_a_move_through_the_pages_is_counted_at_once(stats_app, client, auth, pe
         assert fresh_stats(programme_id).screened == 1
 
 
-def test_core_and_driver_level_writes_replace_the_token(stats_app, people):
+def test_a_unit_of_work_replaces_the_token_whatever_it_writes(stats_app, people):
     with stats_app.app_context():
         programme_id = builders.make_programme()
         proposal_id = builders.make_proposal(
@@ -106,26 +111,56 @@ def test_core_and_driver_level_writes_replace_the_token(stats_app, people):
             experiment_owner_id=people["staff"],
         )
         assert fresh_stats(programme_id).participants["residents_customers"] == 0
-        experiment_id = db.session.get(Proposal, proposal_id).experiment.id
-        db.session.execute(
-            insert(Participation).values(
-                experiment_id=experiment_id,
-                date=db.session.get(Proposal, proposal_id).experiment.start_date,
-                category="residents_customers",
-                count=40,
-                note="",
+        experiment = db.session.get(Proposal, proposal_id).experiment
+        with unit_of_work():
+            db.session.execute(
+                insert(Participation).values(
+                    experiment_id=experiment.id,
+                    date=experiment.start_date,
+                    category="residents_customers",
+                    count=40,
+                    note="",
+                )
             )
-        )
-        db.session.commit()
         assert fresh_stats(programme_id).participants["residents_customers"] == 40
 
-        db.session.execute(update(Participation).values(count=45))
-        db.session.commit()
+        with unit_of_work():
+            db.session.execute(update(Participation).values(count=45))
         assert fresh_stats(programme_id).participants["residents_customers"] == 45
 
-        db.session.execute(text("DELETE FROM participation"))
-        db.session.commit()
+        with unit_of_work():
+            db.session.execute(text("DELETE FROM participation"))
         assert fresh_stats(programme_id).participants["residents_customers"] == 0
+
+
+def test_a_refused_unit_of_work_keeps_the_token_and_writes_nothing(stats_app, people):
+    with stats_app.app_context():
+        programme_id = builders.make_programme()
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme_id, status=Status.SUBMITTED
+        )
+        token = current_token()
+        with pytest.raises(Invalid):
+            with unit_of_work():
+                db.session.get(Proposal, proposal_id).status = Status.REJECTED
+                db.session.flush()
+                raise Invalid({"reason": ["No."]})
+        assert current_token() == token
+        assert fresh_stats(programme_id).rejected == 0
+
+
+def test_the_guard_fails_an_app_commit_that_keeps_the_token(stats_app, people):
+    """The suite's safety net (tests/statistics_guard.py) can fail: a commit made by code in
+    the app's package that writes a counted table without a new token is an error."""
+    source = "def commit_without_token():\n    db.session.commit()\n"
+    namespace = {"db": db}
+    exec(compile(source, str(Path(experiments.__file__).parent / "careless.py"), "exec"), namespace)
+    with stats_app.app_context():
+        programme_id = builders.make_programme()
+        builders.make_proposal(people["applicant"], programme_id, status=Status.SUBMITTED)
+        db.session.execute(update(Proposal).values(status=Status.REJECTED))
+        with pytest.raises(AssertionError, match="without replacing the statistics token"):
+            namespace["commit_without_token"]()
 
 
 def test_own_uncommitted_writes_are_seen_and_not_cached(stats_app, people):
@@ -150,8 +185,9 @@ def test_signing_in_does_not_replace_the_token(stats_app, client, auth, people):
         token = current_token()
     auth.login("manager")
     with stats_app.app_context():
-        db.session.execute(update(User).values(locale="sv"))
-        db.session.commit()
+        assert current_token() == token
+        with unit_of_work(counted=False):
+            db.session.execute(update(User).values(locale="sv"))
         assert current_token() == token
 
 
@@ -168,10 +204,12 @@ def test_another_process_sees_a_write_of_this_one(tmp_path):
             assert fresh_stats(programme_id).rejected == 0
         with second.app_context():
             assert fresh_stats(programme_id).rejected == 0
-            db.session.execute(
-                update(Proposal).where(Proposal.id == proposal_id).values(status=Status.REJECTED)
-            )
-            db.session.commit()
+            with unit_of_work():
+                db.session.execute(
+                    update(Proposal)
+                    .where(Proposal.id == proposal_id)
+                    .values(status=Status.REJECTED)
+                )
         with first.app_context():
             assert fresh_stats(programme_id).rejected == 1
             assert db.session.scalar(select(StatisticsGeneration.token)) == current_token()

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..lifecycle import EXPERIMENT_STATES, Role, Status
 from ..models import Programme, User
+from ..services.transaction import unit_of_work
 from . import texts
 from .generator import Generator, applicant_row
 from .pilots import ExperimentStory, Pilot, plan_experiment
@@ -32,13 +33,13 @@ FOUNDED = datetime(2015, 1, 15, 9, tzinfo=UTC)
 def load_scale(n: int) -> str:
     """N proposals of the Digital Agenda's shape in the programme "Scale test N"."""
     started = time.perf_counter()
-    users = ensure_users()
-    db.session.flush()
     name = f"Scale test {n}"
-    if db.session.scalar(select(Programme.id).where(Programme.name == name)) is not None:
-        return gettext("%(programme)s already exists.", programme=name)
-    Scale(users, n).load()
-    db.session.commit()
+    with unit_of_work():
+        users = ensure_users()
+        db.session.flush()
+        if db.session.scalar(select(Programme.id).where(Programme.name == name)) is not None:
+            return gettext("%(programme)s already exists.", programme=name)
+        Scale(users, n).load()
     seconds = format_decimal(round(time.perf_counter() - started, 1), "0.0")
     return gettext(
         "%(programme)s: %(n)d proposals in %(seconds)s s.", programme=name, n=n, seconds=seconds

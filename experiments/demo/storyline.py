@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..lifecycle import Role, Status
 from ..models import Programme, User
+from ..services.transaction import unit_of_work
 from ..statistics import DIGITAL_AGENDA
 from . import texts
 from .draws import business_id, weighted_shares
@@ -34,14 +35,17 @@ FOUNDED = datetime(2015, 1, 15, 9, tzinfo=UTC)
 
 def load_demo() -> str:
     """Users, the Digital Agenda 2015–2021 and the open programme; a second run adds nothing."""
-    users = ensure_users()
-    db.session.flush()
-    made = db.session.scalar(select(Programme.id).where(Programme.name == DIGITAL_AGENDA)) is None
-    if made:
-        DigitalAgenda(users).load()
-    ensure_open_programme()
-    ensure_scorecard(db.session.scalar(select(Programme).where(Programme.name == DIGITAL_AGENDA)))
-    db.session.commit()
+    with unit_of_work():
+        users = ensure_users()
+        db.session.flush()
+        programme = select(Programme.id).where(Programme.name == DIGITAL_AGENDA)
+        made = db.session.scalar(programme) is None
+        if made:
+            DigitalAgenda(users).load()
+        ensure_open_programme()
+        ensure_scorecard(
+            db.session.scalar(select(Programme).where(Programme.name == DIGITAL_AGENDA))
+        )
     if made:
         return gettext("Demo data loaded (%(programme)s created).", programme=DIGITAL_AGENDA)
     return gettext("Demo data loaded (%(programme)s was there already).", programme=DIGITAL_AGENDA)

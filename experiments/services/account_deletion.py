@@ -13,6 +13,7 @@ from ..lifecycle import Role
 from ..models import ApiToken, Feedback, User
 from ..models.types import utcnow
 from ..security import verify_password
+from .transaction import unit_of_work
 
 DELETED_NAME = "Deleted user"
 
@@ -24,19 +25,19 @@ def delete_account(user: User, password: str) -> None:
     if user.role == Role.ADMIN and _active_admins() <= 1:
         raise Conflict(_("The last active administrator cannot delete their account."))
     now = utcnow()
-    _erase_person(user, now)
-    db.session.execute(
-        sa.update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-    # Contact details the person left with feedback go too; the feedback itself stays.
-    db.session.execute(
-        sa.update(Feedback)
-        .where(Feedback.user_id == user.id)
-        .values(name=None, email=None, user_id=None)
-    )
-    db.session.commit()
+    with unit_of_work():
+        _erase_person(user, now)
+        db.session.execute(
+            sa.update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        # Contact details the person left with feedback go too; the feedback itself stays.
+        db.session.execute(
+            sa.update(Feedback)
+            .where(Feedback.user_id == user.id)
+            .values(name=None, email=None, user_id=None)
+        )
 
 
 def _erase_person(user: User, now: datetime) -> None:

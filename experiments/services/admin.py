@@ -9,6 +9,7 @@ from ..lifecycle import Role
 from ..models import User
 from . import second_factor
 from .second_factor import PRIVILEGED_ROLES
+from .transaction import unit_of_work
 
 
 def change_account(admin: User, user: User, *, role: Role | str, active: bool) -> User:
@@ -23,14 +24,14 @@ def change_account(admin: User, user: User, *, role: Role | str, active: bool) -
     if losing_admin and _active_admins() <= 1:
         raise Invalid({"role": [_("The last active administrator must stay an administrator.")]})
     promoted = role in PRIVILEGED_ROLES and user.role not in PRIVILEGED_ROLES
-    if user.role != role or user.active != active:
-        user.role = role
-        user.active = active
-        user.session_epoch += 1  # a changed role takes effect at once: sign in again
-    link_due = promoted and second_factor.needs_enrolment_link(user)
-    if link_due:
-        second_factor.prepare_enrolment(user)
-    db.session.commit()
+    with unit_of_work(counted=False):
+        if user.role != role or user.active != active:
+            user.role = role
+            user.active = active
+            user.session_epoch += 1  # a changed role takes effect at once: sign in again
+        link_due = promoted and second_factor.needs_enrolment_link(user)
+        if link_due:
+            second_factor.prepare_enrolment(user)
     if link_due:
         second_factor.mail_enrolment_link(user)
     return user
@@ -47,8 +48,8 @@ def send_enrolment_link(admin: User, user: User) -> None:
                 "two-step sign-in gets an enrolment link."
             )
         )
-    second_factor.prepare_enrolment(user)
-    db.session.commit()
+    with unit_of_work(counted=False):
+        second_factor.prepare_enrolment(user)
     second_factor.mail_enrolment_link(user)
 
 

@@ -25,7 +25,7 @@ def allocate(programme: Programme, year: int, amount: Decimal) -> None:
 
     The UPDATE takes a row lock on PostgreSQL and the write lock on SQLite, so a
     second allocation for the same year waits until the first commits, then sees it.
-    The caller commits (or rolls back) the transaction this opens.
+    Called inside the caller's unit of work, which commits or rolls back what this opens.
     """
     try:
         locked = db.session.execute(
@@ -37,8 +37,8 @@ def allocate(programme: Programme, year: int, amount: Decimal) -> None:
         summary = year_budget(programme.id, year) if locked else None
     except OperationalError as error:
         # SQLite gave up waiting for the lock ("database is locked"), or PostgreSQL under
-        # a stricter isolation refused a concurrent update: refuse cleanly, change nothing.
-        db.session.rollback()
+        # a stricter isolation refused a concurrent update: refuse cleanly (the caller's unit
+        # of work rolls back).
         raise Conflict(
             _("Someone else is allocating this year's budget right now. Please try again.")
         ) from error

@@ -16,6 +16,7 @@ from ..patterns import web_address_pattern
 from ..rules import LINK_MAX, REASON_MAX, USERS_MAX
 from ..vocabulary import Recommendation
 from .inputs import Fields
+from .transaction import unit_of_work
 
 WEB_ADDRESS = re.compile(web_address_pattern())
 EVALUATION_FIELDS = (
@@ -41,16 +42,15 @@ def save_evaluation(experiment: Experiment, actor: User, **values) -> Evaluation
             _("The decision on this experiment is made: its evaluation can no longer be revised.")
         )
     checked = _evaluation_values(values)
-    evaluation = experiment.evaluation or Evaluation(experiment=experiment)
-    for name, value in checked.items():
-        setattr(evaluation, name, value)
-    evaluation.author_id = actor.id
-    evaluation.language = writing_language()  # the texts are the latest author's
-    db.session.add(evaluation)
     try:
-        db.session.commit()
+        with unit_of_work():
+            evaluation = experiment.evaluation or Evaluation(experiment=experiment)
+            for name, value in checked.items():
+                setattr(evaluation, name, value)
+            evaluation.author_id = actor.id
+            evaluation.language = writing_language()  # the texts are the latest author's
+            db.session.add(evaluation)
     except IntegrityError as error:
-        db.session.rollback()
         raise Conflict(
             _("Someone else saved the evaluation at the same moment; reload the page.")
         ) from error

@@ -13,8 +13,10 @@ from ..models import Expense, Experiment, User
 from ..rules import DESCRIPTION_MAX
 from .experiments import check_recording
 from .inputs import Fields
+from .transaction import transactional
 
 
+@transactional
 def record_expense(experiment: Experiment, actor: User, *, date, amount, description) -> Expense:
     """Record money spent on the experiment; raises Invalid for a bad date, amount or text."""
     check_recording(experiment, actor)
@@ -32,7 +34,6 @@ def record_expense(experiment: Experiment, actor: User, *, date, amount, descrip
     fields.raise_if_any()
     expense = Expense(experiment_id=experiment.id, date=when, amount=money, description=text)
     db.session.add(expense)
-    db.session.commit()
     return expense
 
 

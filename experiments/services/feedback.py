@@ -13,6 +13,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..lifecycle import Role
 from ..models import Feedback, User
+from .transaction import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,8 @@ def send_feedback(
         locale=locale,
         user=user if user is not None and user.id else None,
     )
-    db.session.add(feedback)
-    db.session.commit()
+    with unit_of_work():
+        db.session.add(feedback)
     _tell_managers(feedback)
     return feedback
 

@@ -14,10 +14,12 @@ from ..rules import COUNT_MAX, NOTE_MAX
 from ..vocabulary import ParticipationCategory
 from .experiments import check_recording
 from .inputs import Fields
+from .transaction import transactional
 
 ROWS_MAX = 5_000
 
 
+@transactional
 def record_participation(experiment: Experiment, actor: User, rows) -> list[Participation]:
     """Save records all or none; raises Invalid keyed by field for one record, "row N" for more."""
     check_recording(experiment, actor)
@@ -29,7 +31,6 @@ def record_participation(experiment: Experiment, actor: User, rows) -> list[Part
         experiment, list(enumerate(rows, start=1)), by_row=len(rows) > 1
     )
     db.session.add_all(records)
-    db.session.commit()
     return records
 
 

@@ -12,12 +12,14 @@ from ..extensions import db
 from ..models import Experiment, Participation, User
 from .experiments import check_recording
 from .participation import ROWS_MAX, participation_records, too_many_rows
+from .transaction import transactional
 
 PARTICIPATION_COLUMNS = ("date", "category", "count", "note")
 REQUIRED_COLUMNS = ("date", "category", "count")
 CSV_MAX_BYTES = 1_000_000  # below the app's 1 MiB request limit, so the page can explain
 
 
+@transactional
 def import_participation_csv(
     experiment: Experiment, actor: User, data: bytes, filename: str | None = None
 ) -> list[Participation]:
@@ -26,7 +28,6 @@ def import_participation_csv(
     numbered, errors = read_participation_csv(data, filename)
     records = participation_records(experiment, numbered, by_row=True, errors=errors)
     db.session.add_all(records)
-    db.session.commit()
     return records
 
 

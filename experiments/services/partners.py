@@ -14,6 +14,7 @@ from ..vocabulary import OrganisationType, PartnerRole
 from . import organisations
 from .experiments import check_recording
 from .inputs import Fields, to_id
+from .transaction import unit_of_work
 
 
 def add_partner(
@@ -27,25 +28,23 @@ def add_partner(
     """Add an organisation (by id, or found or created by name, type and business ID)."""
     check_recording(experiment, actor)
     fields = Fields()
-    role = fields.choice("role", role, PartnerRole)
     given_id = not fields.missing(organisation_id)
-    found = _organisation(fields, organisation_id if given_id else None, organisation)
     key = "organisation_id" if given_id else "organisation"
-    duplicate = _("“%(name)s” is already a partner in this experiment.", name=found.name)
-    if found.id is not None and db.session.scalar(
-        select(ExperimentPartner.id).where(
-            ExperimentPartner.experiment_id == experiment.id,
-            ExperimentPartner.organisation_id == found.id,
-        )
-    ):
-        db.session.rollback()
-        raise FieldConflict({key: [duplicate]})
-    partner = ExperimentPartner(experiment=experiment, organisation=found, role=role)
-    db.session.add(partner)
     try:
-        db.session.commit()
+        with unit_of_work():  # a refusal also forgets an organisation made for the partner
+            role = fields.choice("role", role, PartnerRole)
+            found = _organisation(fields, organisation_id if given_id else None, organisation)
+            duplicate = _("“%(name)s” is already a partner in this experiment.", name=found.name)
+            if found.id is not None and db.session.scalar(
+                select(ExperimentPartner.id).where(
+                    ExperimentPartner.experiment_id == experiment.id,
+                    ExperimentPartner.organisation_id == found.id,
+                )
+            ):
+                raise FieldConflict({key: [duplicate]})
+            partner = ExperimentPartner(experiment=experiment, organisation=found, role=role)
+            db.session.add(partner)
     except IntegrityError as error:  # added at the same moment by someone else
-        db.session.rollback()
         raise FieldConflict({key: [duplicate]}) from error
     return partner
 

@@ -4,12 +4,12 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from ..errors import Conflict, Invalid
-from ..extensions import db
 from ..models import User
 from ..models.types import utcnow
 from ..security import fingerprint, hash_password, password_problems, sign, unsign, verify_password
 from . import account_mail
 from .sign_in import find_user, normalise_email, user_of_link
+from .transaction import unit_of_work
 
 
 def check_new_password(password: str, email: str, field: str = "password") -> None:
@@ -26,8 +26,8 @@ def change_password(user: User, current: str, new: str) -> None:
     check_new_password(new, user.email, field="password")
     if verify_password(user.password_hash, new):
         raise Invalid({"password": [_("Choose a password different from the current one.")]})
-    _set_password(user, new)
-    db.session.commit()
+    with unit_of_work(counted=False):
+        _set_password(user, new)
     account_mail.send_password_changed(user)
 
 
@@ -62,10 +62,10 @@ def reset_password(token: str, new: str) -> User:
     if user is None:
         raise Conflict(_("This link has expired or was used already. Ask for a new one."))
     check_new_password(new, user.email)
-    _set_password(user, new)
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()  # the link proved the address
-    db.session.commit()
+    with unit_of_work(counted=False):
+        _set_password(user, new)
+        if user.email_confirmed_at is None:
+            user.email_confirmed_at = utcnow()  # the link proved the address
     account_mail.send_password_changed(user)
     return user
 

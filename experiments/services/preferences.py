@@ -4,8 +4,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from ..errors import Invalid
-from ..extensions import db
 from ..models import User
+from .transaction import unit_of_work
 
 
 def choose_language(user: User, language: str | None) -> None:
@@ -13,5 +13,5 @@ def choose_language(user: User, language: str | None) -> None:
     if language not in current_app.config["LANGUAGES"]:
         raise Invalid({"lang": [_("Unknown value.")]})
     if user.locale != language:
-        user.locale = language
-        db.session.commit()
+        with unit_of_work(counted=False):
+            user.locale = language

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -18,6 +20,7 @@ from ..extensions import db
 from ..i18n import money
 from ..models import Call, Programme, ProgrammeYear
 from ..statistics import budget_years
+from .transaction import unit_of_work
 
 # A period this long is a typing mistake, not a programme (and a page of budget rows).
 MAX_YEARS = 20
@@ -38,13 +41,9 @@ def programmes() -> list[Programme]:
 def create_programme(values: dict) -> Programme:
     """Create a programme with a budget row for every year of its period; raises Invalid."""
     programme = Programme()
-    try:
+    with _programme_saved():
         _apply_programme(programme, values)
-    except Invalid:
-        db.session.rollback()
-        raise
-    db.session.add(programme)
-    _commit_programme()
+        db.session.add(programme)
     return programme
 
 
@@ -55,22 +54,18 @@ def update_programme(programme: Programme, values: dict) -> Programme:
         raise StaleVersion(_stale_message())
     # Touch every year row first: this takes the rows' locks that budget.allocate takes,
     # so an allocation running now either finishes before our checks or waits for them.
+    # A refusal releases the locks and forgets the half-applied change.
     try:
-        for row in programme.years:
-            row.allocation_serial += 1
-        db.session.flush()
-        _apply_programme(programme, values)
-        # Every save updates the programme's row, budgets only too: its version is checked
-        # and bumped, so a concurrent editor is told rather than overwritten.
-        flag_modified(programme, "name")
-        db.session.flush()
-    except Invalid:
-        db.session.rollback()  # release the locks and forget the half-applied change
-        raise
+        with _programme_saved():
+            for row in programme.years:
+                row.allocation_serial += 1
+            db.session.flush()
+            _apply_programme(programme, values)
+            # Every save updates the programme's row, budgets only too: its version is
+            # checked and bumped, so a concurrent editor is told rather than overwritten.
+            flag_modified(programme, "name")
     except StaleDataError as error:
-        db.session.rollback()
         raise StaleVersion(_stale_message()) from error
-    _commit_programme()
     return programme
 
 
@@ -221,21 +216,17 @@ def _check_allocated(programme: Programme) -> None:
 def create_call(programme: Programme, values: dict) -> Call:
     """Add a call for proposals within the programme's period; raises Invalid."""
     call = Call()
-    _apply_call(call, programme, values)
-    call.programme = programme
-    db.session.add(call)
-    db.session.commit()
+    with unit_of_work():
+        _apply_call(call, programme, values)
+        call.programme = programme
+        db.session.add(call)
     return call
 
 
 def update_call(call: Call, values: dict) -> Call:
     """Change a call's title, description or dates; raises Invalid."""
-    try:
+    with unit_of_work():
         _apply_call(call, call.programme, values)
-    except Invalid:
-        db.session.rollback()
-        raise
-    db.session.commit()
     return call
 
 
@@ -270,10 +261,11 @@ def _apply_call(call: Call, programme: Programme, values: dict) -> None:
     call.opens_on, call.closes_on = opens, closes
 
 
-def _commit_programme() -> None:
-    """Commit once; a name taken meanwhile by a concurrent request is a field error."""
+@contextmanager
+def _programme_saved() -> Iterator[None]:
+    """One unit of work; a name taken meanwhile by a concurrent request is a field error."""
     try:
-        db.session.commit()
+        with unit_of_work():
+            yield
     except IntegrityError as error:
-        db.session.rollback()
         raise Invalid({"name": [_("Another programme already has this name.")]}) from error

@@ -13,6 +13,7 @@ from ..models import Call, Programme, Proposal, User
 from ..models.types import utcnow
 from ..vocabulary import ProposerType
 from . import organisations
+from .transaction import transactional, unit_of_work
 
 # Content an applicant edits; owner, status, version and ids are never taken from input.
 CONTENT_FIELDS = (
@@ -39,6 +40,7 @@ def open_calls(today: date | None = None):
     ).all()
 
 
+@transactional
 def create_draft(owner: User, values: dict) -> Proposal:
     """Create and commit a draft; the call defaults to the only open call."""
     if owner.role != Role.APPLICANT:
@@ -52,7 +54,6 @@ def create_draft(owner: User, values: dict) -> Proposal:
     proposal = Proposal(owner=owner, status=Status.DRAFT)
     _apply(proposal, values)
     db.session.add(proposal)
-    db.session.commit()
     return proposal
 
 
@@ -64,14 +65,13 @@ def update_content(proposal: Proposal, actor: User, version: int, values: dict) 
         raise Conflict(_("The proposal can no longer be edited."))
     if version != proposal.version:
         raise StaleVersion(_stale_message())
-    _apply(proposal, values)
-    # Partners and city centres live in other tables: touch the row so that every save
-    # bumps the version, and a concurrent editor sees the conflict.
-    proposal.updated_at = utcnow()
     try:
-        db.session.commit()
+        with unit_of_work():
+            _apply(proposal, values)
+            # Partners and city centres live in other tables: touch the row so that every
+            # save bumps the version, and a concurrent editor sees the conflict.
+            proposal.updated_at = utcnow()
     except StaleDataError as error:
-        db.session.rollback()
         raise StaleVersion(_stale_message()) from error
     return proposal
 

@@ -7,8 +7,10 @@ from ..errors import Conflict, NotAllowed
 from ..extensions import db
 from ..lifecycle import REVIEWABLE_STATES
 from ..models import REVIEW_CRITERIA, Proposal, Review, User
+from .transaction import transactional
 
 
+@transactional
 def save_review(proposal: Proposal, reviewer: User, scores: dict, comment: str) -> Review:
     """Create or replace the reviewer's own review; raises NotAllowed or Conflict."""
     if not reviewer.is_staff:
@@ -24,5 +26,4 @@ def save_review(proposal: Proposal, reviewer: User, scores: dict, comment: str) 
     for criterion in REVIEW_CRITERIA:
         setattr(review, criterion, int(scores[criterion]))
     review.comment = (comment or "").strip()
-    db.session.commit()
     return review

@@ -14,19 +14,21 @@ from ..rules import REASON_MAX, RISK_MAX, RISK_MIN
 from ..vocabulary import RiskStatus
 from .experiments import check_recording
 from .inputs import Fields
+from .transaction import transactional
 
 OWNER_MAX = 200
 
 
+@transactional
 def add_risk(experiment: Experiment, actor: User, **values) -> Risk:
     """Add a risk as on the city's scorecards: probability and impact 1–4, a status."""
     check_recording(experiment, actor)
     risk = Risk(experiment_id=experiment.id, **_risk_values(**values))
     db.session.add(risk)
-    db.session.commit()
     return risk
 
 
+@transactional
 def reassess_risk(experiment: Experiment, risk: Risk, actor: User, **values) -> Risk:
     """Change a risk of the experiment as the pilot goes on (its status, above all)."""
     check_recording(experiment, actor)
@@ -35,7 +37,6 @@ def reassess_risk(experiment: Experiment, risk: Risk, actor: User, **values) -> 
     for name, value in _risk_values(**values).items():
         setattr(risk, name, value)
     risk.language = writing_language()  # the texts are the latest writer's
-    db.session.commit()
     return risk
 
 

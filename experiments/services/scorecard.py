@@ -21,6 +21,7 @@ from ..rules import REASON_MAX, RISK_MAX, RISK_MIN
 from ..scorecard import METRIC_BY_CODE, METRIC_CODES, StatisticsCache, computed_value
 from ..vocabulary import RiskStatus
 from .inputs import text_error
+from .transaction import transactional, unit_of_work
 
 GOAL_TEXT_MAX = 500
 UNIT_MAX = 40
@@ -148,6 +149,7 @@ def _goal_values(programme: Programme, values: dict, goal: ProgrammeGoal | None)
     return clean
 
 
+@transactional
 def create_goal(programme: Programme, actor: User, values: dict) -> ProgrammeGoal:
     """Add a goal to the programme's scorecard; raises NotAllowed or Invalid."""
     _require_manager(actor)
@@ -160,25 +162,24 @@ def create_goal(programme: Programme, actor: User, values: dict) -> ProgrammeGoa
     )
     goal = ProgrammeGoal(programme=programme, position=(last or 0) + 1, **clean)
     db.session.add(goal)
-    db.session.commit()
     return goal
 
 
+@transactional
 def update_goal(goal: ProgrammeGoal, actor: User, values: dict) -> ProgrammeGoal:
     """Change a goal's text, target, unit or period; raises NotAllowed or Invalid."""
     _require_manager(actor)
     clean = _goal_values(goal.programme, values, goal)
     for name, value in clean.items():
         setattr(goal, name, value)
-    db.session.commit()
     return goal
 
 
+@transactional
 def delete_goal(goal: ProgrammeGoal, actor: User) -> None:
     """Remove a goal and its follow-ups; raises NotAllowed."""
     _require_manager(actor)
     db.session.delete(goal)
-    db.session.commit()
 
 
 def add_follow_up(
@@ -227,11 +228,10 @@ def add_follow_up(
         status=status,
         author=actor,
     )
-    db.session.add(follow_up)
     try:
-        db.session.commit()
+        with unit_of_work():
+            db.session.add(follow_up)
     except IntegrityError as error:  # the same date saved by someone else meanwhile
-        db.session.rollback()
         raise Invalid({"date": [_("The goal already has a follow-up on this date.")]}) from error
     return follow_up
 
@@ -262,26 +262,26 @@ def _risk_values(values: dict) -> dict:
     return clean
 
 
+@transactional
 def create_risk(programme: Programme, actor: User, values: dict) -> ProgrammeRisk:
     """Add a risk to the programme's risk card; raises NotAllowed or Invalid."""
     _require_manager(actor)
     risk = ProgrammeRisk(programme=programme, **_risk_values(values))
     db.session.add(risk)
-    db.session.commit()
     return risk
 
 
+@transactional
 def update_risk(risk: ProgrammeRisk, actor: User, values: dict) -> ProgrammeRisk:
     """Reassess a programme risk; raises NotAllowed or Invalid."""
     _require_manager(actor)
     for name, value in _risk_values(values).items():
         setattr(risk, name, value)
-    db.session.commit()
     return risk
 
 
+@transactional
 def delete_risk(risk: ProgrammeRisk, actor: User) -> None:
     """Remove a programme risk; raises NotAllowed."""
     _require_manager(actor)
     db.session.delete(risk)
-    db.session.commit()

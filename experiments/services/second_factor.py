@@ -17,6 +17,7 @@ from ..secrets_at_rest import reseal, seal, unseal
 from ..security import fingerprint, new_totp_secret, sign, totp_step, unsign, verify_password
 from . import account_mail
 from .sign_in import user_of_link
+from .transaction import unit_of_work
 
 # Roles that must use a second factor when REQUIRE_TOTP is on (production).
 PRIVILEGED_ROLES = frozenset({Role.STAFF, Role.MANAGER, Role.ADMIN})
@@ -63,10 +64,10 @@ def verify_second_factor(user: User, code: str | None) -> bool:
     if step is None:
         _count_wrong_code(user)
         return False
-    user.totp_last_step = step
-    user.totp_failures = 0
-    user.totp_secret = reseal(user.totp_secret)  # onto the newest key: old ones can retire
-    db.session.commit()
+    with unit_of_work(counted=False):
+        user.totp_last_step = step
+        user.totp_failures = 0
+        user.totp_secret = reseal(user.totp_secret)  # onto the newest key: old ones can retire
     return True
 
 
@@ -74,13 +75,13 @@ def _count_wrong_code(user: User) -> None:
     throttling.code_failed(user.id)
     # Counted in the database in one statement: wrong codes sent at once each get their own
     # number, so exactly one of them is the fifth and sends the mail.
-    failures = db.session.execute(
-        sa.update(User)
-        .where(User.id == user.id)
-        .values(totp_failures=User.totp_failures + 1)
-        .returning(User.totp_failures)
-    ).scalar_one()
-    db.session.commit()
+    with unit_of_work(counted=False):
+        failures = db.session.execute(
+            sa.update(User)
+            .where(User.id == user.id)
+            .values(totp_failures=User.totp_failures + 1)
+            .returning(User.totp_failures)
+        ).scalar_one()
     if failures % WRONG_CODES_IN_A_ROW == 0:
         account_mail.send_wrong_codes(user, WRONG_CODES_IN_A_ROW)
 
@@ -89,11 +90,11 @@ def start_totp(user: User) -> str:
     """A new secret awaiting its first code (kept on reload), in clear to show; not on yet."""
     if user.totp_secret is None or user.has_totp:
         secret = new_totp_secret()
-        user.totp_secret = seal(secret)  # encrypted at rest (secrets_at_rest)
-        user.totp_enabled_at = None
-        user.totp_last_step = None
-        user.totp_failures = 0
-        db.session.commit()
+        with unit_of_work(counted=False):
+            user.totp_secret = seal(secret)  # encrypted at rest (secrets_at_rest)
+            user.totp_enabled_at = None
+            user.totp_last_step = None
+            user.totp_failures = 0
         return secret
     return unseal(user.totp_secret)
 
@@ -107,11 +108,11 @@ def confirm_totp(user: User, code: str, enrolment: str | None = None) -> None:
     step = totp_step(unseal(user.totp_secret), code or "", None) if user.totp_secret else None
     if step is None:
         raise Invalid({"code": [_("The code is wrong or too old. Enter the current code.")]})
-    user.totp_enabled_at = utcnow()
-    user.totp_last_step = step
-    user.totp_enrolment_nonce = None  # the enrolment link is used up
-    user.session_epoch += 1  # sessions signed in without the code end
-    db.session.commit()
+    with unit_of_work(counted=False):
+        user.totp_enabled_at = utcnow()
+        user.totp_last_step = step
+        user.totp_enrolment_nonce = None  # the enrolment link is used up
+        user.session_epoch += 1  # sessions signed in without the code end
 
 
 def disable_totp(user: User, password: str) -> None:
@@ -120,11 +121,11 @@ def disable_totp(user: User, password: str) -> None:
         raise Invalid({"password": [_("Your role must use a second factor.")]})
     if not verify_password(user.password_hash, password):
         raise Invalid({"password": [_("Your password is wrong.")]})
-    user.totp_secret = None
-    user.totp_enabled_at = None
-    user.totp_last_step = None
-    user.totp_failures = 0
-    db.session.commit()
+    with unit_of_work(counted=False):
+        user.totp_secret = None
+        user.totp_enabled_at = None
+        user.totp_last_step = None
+        user.totp_failures = 0
 
 
 def needs_enrolment_link(user: User) -> bool:

@@ -8,6 +8,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..models import User
 from ..security import burn_verification, hash_password, password_needs_rehash, verify_password
+from .transaction import transactional, unit_of_work
 
 
 def normalise_email(email: str) -> str:
@@ -42,12 +43,12 @@ def authenticate(email: str, password: str, *, confirmed_only: bool = True) -> U
     if confirmed_only and user.email_confirmed_at is None:
         return None
     if password_needs_rehash(user.password_hash):  # hashed with older parameters
-        user.password_hash = hash_password(password)
-        db.session.commit()
+        with unit_of_work(counted=False):
+            user.password_hash = hash_password(password)
     return user
 
 
+@transactional(counted=False)
 def end_other_sessions(user: User) -> None:
     """Invalidate every session of the user (logout everywhere, password change)."""
     user.session_epoch += 1
-    db.session.commit()

@@ -20,8 +20,10 @@ from . import account_mail, organisations
 from .passwords import check_new_password
 from .second_factor import PRIVILEGED_ROLES, prepare_enrolment
 from .sign_in import find_user, normalise_email, user_of_link
+from .transaction import transactional, unit_of_work
 
 
+@transactional
 def create_user(email, name, password, role=Role.APPLICANT, **fields) -> User:
     """Create and commit a confirmed user (CLI, admin); raises Invalid (taken, weak)."""
     email = normalise_email(email)
@@ -47,7 +49,6 @@ def create_user(email, name, password, role=Role.APPLICANT, **fields) -> User:
         # caller shows (enrolment_link) or mails (mail_enrolment_link).
         prepare_enrolment(user)
     db.session.add(user)
-    db.session.commit()
     return user
 
 
@@ -67,34 +68,42 @@ def register(
     if not name.strip():
         raise Invalid({"name": [_("Enter your name.")]})
     check_new_password(password, email)
-    organisation = None
-    if organisation_name and organisation_name.strip():
-        organisation = organisations.find_or_create(
-            organisation_name, organisation_type, business_id
-        )
-    existing = find_user(email)
-    if existing is not None:
+    try:
+        with unit_of_work():
+            organisation = None
+            if organisation_name and organisation_name.strip():
+                organisation = organisations.find_or_create(
+                    organisation_name, organisation_type, business_id
+                )
+            existing = find_user(email)
+            if existing is not None:
+                raise _AlreadyRegistered(existing)  # nothing of this attempt is kept
+            user = User(
+                email=email,
+                name=name.strip(),
+                password_hash=hash_password(password),
+                role=Role.APPLICANT,
+                proposer_type=proposer_type,
+                locale=locale,
+                organisation=organisation,
+            )
+            db.session.add(user)
+            db.session.flush()
+            # The column's default confirms users made otherwise; None is taken as "use it".
+            user.email_confirmed_at = None
+    except _AlreadyRegistered as taken:
         # The outcome looks the same whether or not the address had an account (no account
         # enumeration, ASVS 2.2 / 3.x): its owner is told by mail instead.
-        db.session.rollback()  # nothing of this attempt is kept
         burn_verification(password)  # as long as hashing a new password
-        account_mail.send_account_exists(existing)
+        account_mail.send_account_exists(taken.user)
         return
-    user = User(
-        email=email,
-        name=name.strip(),
-        password_hash=hash_password(password),
-        role=Role.APPLICANT,
-        proposer_type=proposer_type,
-        locale=locale,
-        organisation=organisation,
-    )
-    db.session.add(user)
-    db.session.flush()
-    # The column's default confirms users made otherwise; None is taken as "use it".
-    user.email_confirmed_at = None
-    db.session.commit()
     _mail_confirmation(user)
+
+
+class _AlreadyRegistered(Exception):
+    def __init__(self, user: User) -> None:
+        super().__init__(user.id)
+        self.user = user
 
 
 def confirm_email(token: str) -> User | None:
@@ -105,8 +114,8 @@ def confirm_email(token: str) -> User | None:
     if user is None or payload.get("email") != fingerprint(user.email):
         return None
     if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
-        db.session.commit()
+        with unit_of_work(counted=False):
+            user.email_confirmed_at = utcnow()
     return user
 
 

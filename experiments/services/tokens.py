@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import ApiToken, User
 from ..models.types import utcnow
 from . import second_factor, sign_in
+from .transaction import transactional
 
 # Tokens are URL-safe base64 of this many random bytes (256 bits).
 TOKEN_BYTES = 32
@@ -36,13 +37,13 @@ def issue_token(email: str, password: str, code: str | None = None) -> tuple[str
     return issue_token_for(user)
 
 
+@transactional(counted=False)
 def issue_token_for(user: User) -> tuple[str, ApiToken]:
     """A new token for a user already authenticated; commits the hashed row."""
     raw = secrets.token_urlsafe(TOKEN_BYTES)
     lifetime: timedelta = current_app.config["API_TOKEN_LIFETIME"]
     token = ApiToken(user=user, token_hash=_digest(raw), expires_at=utcnow() + lifetime)
     db.session.add(token)
-    db.session.commit()
     return raw, token
 
 
@@ -63,7 +64,7 @@ def token_for(raw: str, now: datetime | None = None) -> ApiToken | None:
     return token
 
 
+@transactional(counted=False)
 def revoke_token(token: ApiToken) -> None:
     """Revoke the token at once; later requests carrying it are refused."""
     token.revoked_at = utcnow()
-    db.session.commit()

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import lifecycle
-from ..errors import Conflict, DomainError, FieldConflict, Invalid, NotAllowed, StaleVersion
+from ..errors import Conflict, FieldConflict, Invalid, NotAllowed, StaleVersion
 from ..extensions import db
 from ..i18n import status_label
 from ..lifecycle import STAFF_ROLES, Status
@@ -23,6 +23,7 @@ from ..vocabulary import PartnerRole
 from . import budget, notifications
 from .inputs import Fields, to_id
 from .proposals import _stale_message, missing_for_submission
+from .transaction import unit_of_work
 
 
 def allowed_moves_message(status: Status) -> str:
@@ -62,30 +63,25 @@ def change_status(
     if errors:
         raise Invalid(errors)
 
-    if edge.guard is not None:
-        try:
-            GUARDS[edge.guard](proposal, values)
-        except DomainError:
-            db.session.rollback()  # release the budget lock and any half-made change
-            raise
     reason = values.get(edge.reason_field) if edge.reason_field else None
-
-    proposal.status = edge.target
-    if edge.target == Status.SUBMITTED and proposal.submitted_at is None:
-        proposal.submitted_at = utcnow()
-    db.session.add(
-        StatusChange(
-            proposal=proposal,
-            from_status=source,
-            to_status=edge.target,
-            actor=actor,
-            reason=reason.strip() if isinstance(reason, str) and reason.strip() else None,
-        )
-    )
     try:
-        db.session.commit()
+        # A refusal of the guard releases the budget lock and any half-made change.
+        with unit_of_work():
+            if edge.guard is not None:
+                GUARDS[edge.guard](proposal, values)
+            proposal.status = edge.target
+            if edge.target == Status.SUBMITTED and proposal.submitted_at is None:
+                proposal.submitted_at = utcnow()
+            db.session.add(
+                StatusChange(
+                    proposal=proposal,
+                    from_status=source,
+                    to_status=edge.target,
+                    actor=actor,
+                    reason=reason.strip() if isinstance(reason, str) and reason.strip() else None,
+                )
+            )
     except (StaleDataError, IntegrityError) as error:
-        db.session.rollback()
         raise StaleVersion(_stale_message()) from error
     notifications.proposal_moved(proposal, source)
     return proposal

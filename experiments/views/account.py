@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import Conflict, Invalid
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..forms.account import DeleteAccountForm, LanguageForm, PasswordCheckForm
 from ..forms.auth import ChangePasswordForm, CodeForm
 from ..security import local_path, totp_qr_data_uri, totp_uri
@@ -80,7 +80,6 @@ def password():
         try:
             change_password(current_user, form.current.data, form.password.data)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             # This session goes on with the new epoch; the others end.
@@ -169,10 +168,8 @@ def delete():
         try:
             delete_account(current_user, form.password.data)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         except Conflict as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
         else:
             logout_user()

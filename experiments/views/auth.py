@@ -285,7 +285,6 @@ def register():
                 business_id=None if resident else form.organisation_business_id.data,
             )
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error, {"business_id": "organisation_business_id"})
         else:
             # The same answer whether or not the address had an account already.
@@ -329,7 +328,6 @@ def reset_password(token: str):
         try:
             passwords.reset_password(token, form.password.data)
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         except Conflict:  # used up between the check above and now
             abort(404)

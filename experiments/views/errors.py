@@ -2,13 +2,15 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError, ServiceUnavailable
 
+from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..problems import problem, wants_problem
+from ..security import referring_path
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,20 @@ def _csrf(error: CSRFError):
     return render_template("errors/generic.html", error=error), 400
 
 
+def _refused(error: DomainError):
+    """A service's refusal that no form shows: said on the page the person came from.
+
+    The API has its own handler (problem+json); a role's refusal is a 403 page.
+    """
+    if isinstance(error, NotAllowed):
+        return _render(Forbidden())
+    if wants_problem(request.path):
+        return problem(error.status_code, error.message)
+    flash(error.message, "error")
+    back = referring_path(request.referrer, request.host) or url_for("main.home")
+    return redirect(back, 303)
+
+
 def _database_down(error: OperationalError):
     log.exception("database unavailable")
     db.session.rollback()
@@ -44,5 +60,6 @@ def _unexpected(error: Exception):
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf)
     app.register_error_handler(HTTPException, _render)
+    app.register_error_handler(DomainError, _refused)
     app.register_error_handler(OperationalError, _database_down)
     app.register_error_handler(Exception, _unexpected)

@@ -7,7 +7,6 @@ from flask import flash
 from flask_wtf import FlaskForm
 
 from ..errors import Conflict, Invalid
-from ..extensions import db
 
 T = TypeVar("T")
 
@@ -33,14 +32,13 @@ def saved(form: FlaskForm, save: Callable[[], T], message: str) -> T | None:
 
     None when the form was not submitted or not valid, or the service refused the values:
     then its field errors (or a conflict, such as a stale version) are on the form and
-    nothing is written (rolled back).
+    nothing is written (the service rolled its unit of work back).
     """
     if not form.validate_on_submit():
         return None
     try:
         result = save()
     except (Invalid, Conflict) as error:
-        db.session.rollback()
         if isinstance(error, Invalid):
             apply_errors(form, error)
         else:

@@ -1,7 +1,6 @@
 """Fixed pages: the accessibility statement with its feedback form, and the feedback list."""
 
 from datetime import date
-from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -9,10 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..errors import Invalid
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..forms.feedback import FeedbackForm
 from ..lifecycle import Role
 from ..routing import page_number
+from ..security import referring_path
 from ..services import feedback as feedback_service
 from .forms import apply_errors, rerender_status
 from .guards import EVERYONE, allow
@@ -27,11 +27,10 @@ PER_PAGE = 50
 
 def _page_from_referrer() -> str:
     """The path of the page the visitor came from, if it was on this site."""
-    referrer = request.referrer or ""
-    parts = urlsplit(referrer)
-    if not referrer or parts.netloc != request.host or parts.path == request.path:
+    path = referring_path(request.referrer, request.host)
+    if path is None or path.split("?")[0] == request.path:
         return ""
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return path
 
 
 @bp.route("/accessibility", methods=["GET", "POST"])
@@ -52,7 +51,6 @@ def accessibility():
                 user=current_user if current_user.is_authenticated else None,
             )
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         else:
             flash(_("Thank you. Your feedback has been sent to the programme managers."), "success")

@@ -100,7 +100,6 @@ def _posted(experiment_id: int, name: str):
 
 def _refused(experiment: Experiment, name: str, form, error: DomainError):
     """A refused addition: field errors re-render the page (422), others flash and go back."""
-    db.session.rollback()
     if isinstance(error, NotAllowed):
         abort(403)
     if isinstance(error, Invalid):
@@ -157,7 +156,6 @@ def import_participation(experiment_id: int):
                 upload.filename or "",
             )
         except Invalid as error:
-            db.session.rollback()
             rows = {k: v for k, v in error.errors.items() if k.startswith("row ")}
             form.file.errors = list(form.file.errors) + [
                 m for k, ms in error.errors.items() if k not in rows for m in ms
@@ -267,10 +265,8 @@ def evaluation(experiment_id: int):
         try:
             evaluations.save_evaluation(experiment, current_user, **form.values())
         except Invalid as error:
-            db.session.rollback()
             apply_errors(form, error)
         except Conflict as error:
-            db.session.rollback()
             flash(error.message, "error")
             return _back(experiment, "evaluation")
         else:

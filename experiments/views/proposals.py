@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lifecycle
-from ..errors import Conflict, DomainError, Invalid
+from ..errors import DomainError, Invalid
 from ..extensions import db
 from ..forms.moves import move_form, move_values
 from ..forms.proposals import ProposalForm
@@ -59,7 +59,6 @@ def new():
         try:
             proposal = proposal_service.create_draft(current_user, form.values())
         except Invalid as error:
-            db.session.rollback()
             apply_errors(
                 form,
                 error,
@@ -86,7 +85,6 @@ def edit(proposal_id: int):
                 proposal, current_user, _int(form.version.data), form.values()
             )
         except DomainError as error:
-            db.session.rollback()
             if isinstance(error, Invalid):
                 apply_errors(
                     form,
@@ -217,9 +215,6 @@ def move(proposal_id: int, target: str):
             apply_errors(form, error)
             if error.message and not any(f in edge.fields for f in error.errors):
                 form.form_errors.append(error.message)
-        except Conflict as error:
-            flash(error.message, "error")
-            return redirect(url_for(".show", proposal_id=proposal.id)), 303
         else:
             state = status_label(proposal.status)
             flash(_("The proposal is now: %(state)s.", state=state), "success")

@@ -73,7 +73,6 @@ def review(proposal_id: int):
                 form.comment.data,
             )
         except DomainError as error:
-            db.session.rollback()
             form.form_errors.append(error.message)
         else:
             flash(_("Your review is saved."), "success")
