@@ -38,6 +38,7 @@ LICENCE = "CC-BY-4.0"
 LICENCE_NAME = "Creative Commons Attribution 4.0 International"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 MAX_PER_PAGE = 100
+FILTER_YEARS = (1900, 2999)  # the years a visitor may filter by (when pilots started)
 
 Code = TypeVar("Code", bound=StrEnum)  # a member of a code list a filter takes
 
@@ -97,7 +98,7 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CatalogueFilter, dict[str, l
     result.status = code("status", Status, EXPERIMENT_STATES)
     result.service_area = code("service_area", ServiceArea)
     result.centre = code("centre", CityCentre)
-    result.year = whole("year", 1900, 2999)
+    result.year = whole("year", *FILTER_YEARS)
     result.sdg = whole("sdg", SDGS.start, SDGS.stop - 1)
     result.programme_id = whole("programme", 1, MAX_ID)
     return result, errors

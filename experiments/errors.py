@@ -21,6 +21,14 @@ class Invalid(DomainError):
         self.errors = errors
 
 
+class FieldConflict(Invalid):
+    """Well-formed fields that the stored data refuses (the year's budget has run out, the
+    call has closed, a date before the pilot's start): pages show them by field, the API
+    answers 409 with the same field messages."""
+
+    status_code = 409
+
+
 class NotAllowed(DomainError):
     """The user is known but may not do this."""
 

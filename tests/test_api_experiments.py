@@ -65,8 +65,10 @@ def test_partners(app, api, pilot):
         )
     by_id = api.post(path, "manager", json={"organisation_id": other_id, "role": "partner"})
     assert by_id.status_code == 201
+    # Well-formed, but refused by what is stored: a conflict, named by field.
     again = api.post(path, "manager", json={"organisation_id": other_id, "role": "lead"})
-    assert again.status_code == 422
+    assert again.status_code == 409
+    assert "organisation_id" in again.get_json()["errors"]
     assert [p["organisation"]["id"] for p in api.get(path, "staff").get_json()["items"]] == [
         body["organisation"]["id"],
         other_id,
@@ -77,7 +79,6 @@ def test_partners(app, api, pilot):
     "body, field",
     [
         ({"role": "partner"}, "organisation_id"),
-        ({"organisation_id": 999, "role": "partner"}, "organisation_id"),
         ({"organisation_id": 1, "role": "sponsor"}, "role"),
         (
             {
@@ -94,6 +95,13 @@ def test_invalid_partners_are_422(api, pilot, body, field):
     response = api.post(f"/experiments/{pilot[0]}/partners", "staff", json=body)
     assert response.status_code == 422
     assert field in response.get_json()["errors"]
+
+
+def test_an_organisation_id_that_names_none_is_a_conflict(api, pilot):
+    body = {"organisation_id": 999, "role": "partner"}
+    response = api.post(f"/experiments/{pilot[0]}/partners", "staff", json=body)
+    assert response.status_code == 409
+    assert "organisation_id" in response.get_json()["errors"]
 
 
 def test_participation(api, pilot):
@@ -125,7 +133,8 @@ def test_participation(api, pilot):
         ({"count": "12"}, "count"),
         ({"category": "pets"}, "category"),
         ({"date": "31.12.2020"}, "date"),
-        ({"date": "1999-01-01"}, "date"),
+        ({"date": "20200101"}, "date"),
+        ({"date": "1899-12-31"}, "date"),
         ({"note": 5}, "note"),
     ],
 )
@@ -135,6 +144,14 @@ def test_invalid_participation_is_422(api, pilot, change, field):
     response = api.post(f"/experiments/{experiment_id}/participation", "staff", json=body)
     assert response.status_code == 422
     assert field in response.get_json()["errors"]
+
+
+def test_participation_before_the_pilot_started_is_a_conflict(api, pilot):
+    experiment_id, start = pilot
+    body = {"date": "1999-01-01", "category": "employees", "count": 3}
+    response = api.post(f"/experiments/{experiment_id}/participation", "staff", json=body)
+    assert response.status_code == 409
+    assert "date" in response.get_json()["errors"]
 
 
 def test_expenses(api, pilot):

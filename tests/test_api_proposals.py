@@ -208,13 +208,16 @@ def test_unknown_and_protected_fields_are_refused(app, api, programme, field, va
 def test_call_must_be_named_when_several_are_open(app, api, programme):
     with app.app_context():
         builders.make_programme()
+    # Well-formed drafts, refused by the calls there are: conflicts, named by field.
     response = _create(api, {"title": "Which call?"})
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert "call_id" in response.get_json()["errors"]
     with app.app_context():
         call_id = db.session.scalar(select(Call.id).order_by(Call.id.desc()))
     assert _create(api, {"title": "This call", "call_id": call_id}).status_code == 201
-    assert _create(api, {"title": "No such call", "call_id": 999}).status_code == 422
+    response = _create(api, {"title": "No such call", "call_id": 999})
+    assert response.status_code == 409
+    assert "call_id" in response.get_json()["errors"]
 
 
 # Reading one proposal.
@@ -504,7 +507,7 @@ def test_moves_follow_the_table(app, api, people, programme, outbox):
     body = response.get_json()
     assert body["status"] == "submitted" and body["version"] == 2 and body["submitted_at"]
 
-    assert _move(api, proposal_id, "staff", to="pilot", version=2).status_code == 409
+    assert _move(api, proposal_id, "manager", **_pilot_body(people, 2)).status_code == 409
     assert _move(api, proposal_id, "applicant", to="screening", version=2).status_code == 403
     assert _move(api, proposal_id, "staff", to="screening", version=1).status_code == 409
     assert _move(api, proposal_id, "other", to="withdrawn", version=2).status_code == 404
@@ -540,16 +543,19 @@ def test_moves_follow_the_table(app, api, people, programme, outbox):
 
 def test_a_refused_move_names_the_allowed_ones(app, api, people, programme):
     proposal_id = _make(app, people["applicant"], programme, status=Status.SUBMITTED)
-    response = _move(api, proposal_id, "manager", to="adopted", version=1)
+    response = _move(
+        api, proposal_id, "manager", to="adopted", version=1, decision="Yes", lessons_learned="-"
+    )
     assert response.status_code == 409
     problem = response.get_json()
     assert problem["status"] == 409 and problem["detail"]
 
 
 def test_an_incomplete_draft_cannot_be_submitted(api, programme):
+    # The request is well-formed; the stored draft is what is missing fields.
     proposal_id = _create(api, {"title": "Only a title"}).get_json()["id"]
     response = _move(api, proposal_id, "applicant", to="submitted", version=1)
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert {"summary", "need", "service_area"} <= set(response.get_json()["errors"])
 
 
@@ -602,13 +608,14 @@ def test_manager_starts_a_pilot_within_the_budget(app, api, people, programme):
         "manager",
         json=_pilot_body(people, 1, allocated_budget="250000.01"),
     )
-    assert too_much.status_code == 422
+    assert too_much.status_code == 409  # the year's budget refuses it
     assert "allocated_budget" in too_much.get_json()["errors"]
     bad_owner = api.post(
         f"/proposals/{proposal_id}/transitions",
         "manager",
         json=_pilot_body(people, 1, owner_id=people["other"]),
     )
+    assert bad_owner.status_code == 409  # an applicant's id: the users refuse it
     assert "owner_id" in bad_owner.get_json()["errors"]
     long = api.post(
         f"/proposals/{proposal_id}/transitions",
@@ -617,6 +624,7 @@ def test_manager_starts_a_pilot_within_the_budget(app, api, people, programme):
             people, 1, planned_end_date=(date.today() + timedelta(days=800)).isoformat()
         ),
     )
+    assert long.status_code == 422
     assert "planned_end_date" in long.get_json()["errors"]
 
     response = api.post(

@@ -30,13 +30,14 @@ SPEC_OPTIONS = {
 def _set_up(app: Flask) -> None:
     """Create the app's Api and register every v1 blueprint with its documentation."""
     from . import experiments, programmes, proposals, public, statistics, tokens
-    from .core import KokeiluApi
+    from .core import KokeiluApi, SchemaRules
 
     api = KokeiluApi(
         spec_kwargs={
             "title": "Kokeilu API",
             "version": "1.0.0",
             "openapi_version": "3.1.0",
+            "extra_plugins": [SchemaRules()],
             **SPEC_OPTIONS,
         }
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import http
 from functools import wraps
 
+from apispec import BasePlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import g, request
 from flask_babel import gettext as _
 from flask_smorest import Api
@@ -63,6 +65,14 @@ class KokeiluApi(Api):
         self.spec.tag({"name": blp.tag, "description": blp.description})
 
 
+class SchemaRules(BasePlugin):
+    """Adds a schema's json_schema (its rules across fields, e.g. anyOf) to its component."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        return dict(getattr(resolve_schema_cls(schema), "json_schema", {})) if schema else {}
+
+
 _ERROR_HEADERS = {
     401: {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
     429: {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "string"}}},
@@ -107,12 +117,22 @@ class ApiBlueprint(SmorestBlueprint):
 
         return decorate
 
-    def problems(self, *codes: int):
-        """Document the problem responses an operation may give."""
+    def problems(self, *codes: int, because: dict[int, str] | None = None):
+        """Document the problem responses an operation may give, and why, where it says."""
+        because = because or {}
 
         def decorate(view):
             for code in codes:
-                view = self.alt_response(code, response=http.HTTPStatus(code).name)(view)
+                if code in because:
+                    document = self.alt_response(
+                        code,
+                        schema=ProblemSchema,
+                        content_type=PROBLEM_JSON,
+                        description=because[code],
+                    )
+                else:
+                    document = self.alt_response(code, response=http.HTTPStatus(code).name)
+                view = document(view)
             return view
 
         return decorate
@@ -164,10 +184,11 @@ def http_problem(error: HTTPException):
 
 
 def domain_problem(error: DomainError):
-    """A service's refusal as a problem: 422 with field errors, 403 or 409."""
+    """A service's refusal as a problem: 422 with field errors, 403, or 409 (with field errors
+    when the stored data refuses well-formed fields)."""
     db.session.rollback()
     if isinstance(error, Invalid):
-        return problem(422, error.message, errors=error.errors)
+        return problem(error.status_code, error.message, errors=error.errors)
     return problem(error.status_code, error.message)
 
 

@@ -31,6 +31,7 @@ blp = ApiBlueprint(
 )
 
 STAFF = (Role.STAFF, Role.MANAGER)
+CLOSED = "The experiment is decided: it takes no more records."
 ID = "<id:experiment_id>"
 
 
@@ -111,7 +112,16 @@ def list_partners(experiment_id: int):
 @authenticated(*STAFF)
 @blp.arguments(PartnerInSchema)
 @blp.response(201, PartnerSchema)
-@blp.problems(401, 403, 404, 409)
+@blp.problems(
+    401,
+    403,
+    404,
+    409,
+    because={
+        409: f"{CLOSED} Or (errors name the field) organisation_id names no organisation, "
+        "or the organisation is a partner already."
+    },
+)
 def add_partner(body, experiment_id: int):
     """Add a partner: an existing organisation_id, or a new organisation {name, type,
     business_id}."""
@@ -132,7 +142,13 @@ def list_participation(experiment_id: int):
 @authenticated(*STAFF)
 @blp.arguments(ParticipationInSchema)
 @blp.response(201, ParticipationSchema)
-@blp.problems(401, 403, 404, 409)
+@blp.problems(
+    401,
+    403,
+    404,
+    409,
+    because={409: f"{CLOSED} Or (errors name date) the date is before the pilot started."},
+)
 def add_participation(body, experiment_id: int):
     """Record how many people of a category took part on a date."""
     records = participation.record_participation(_experiment(experiment_id), api_user(), [body])
@@ -152,7 +168,7 @@ def list_expenses(experiment_id: int):
 @authenticated(*STAFF)
 @blp.arguments(ExpenseInSchema)
 @blp.response(201, ExpenseSchema)
-@blp.problems(401, 403, 404, 409)
+@blp.problems(401, 403, 404, 409, because={409: CLOSED})
 def add_expense(body, experiment_id: int):
     """Record money spent on the experiment."""
     return expense_json(expenses.record_expense(_experiment(experiment_id), api_user(), **body))
@@ -171,7 +187,7 @@ def list_risks(experiment_id: int):
 @authenticated(*STAFF)
 @blp.arguments(RiskInSchema)
 @blp.response(201, RiskSchema)
-@blp.problems(401, 403, 404, 409)
+@blp.problems(401, 403, 404, 409, because={409: CLOSED})
 def add_risk(body, experiment_id: int):
     """Add a risk: probability and impact 1–4, status green, yellow or red."""
     body.setdefault("mitigation", "")
@@ -182,7 +198,16 @@ def add_risk(body, experiment_id: int):
 @authenticated(*STAFF)
 @blp.arguments(EvaluationInSchema)
 @blp.response(200, EvaluationSchema)
-@blp.problems(401, 403, 404, 409)
+@blp.problems(
+    401,
+    403,
+    404,
+    409,
+    because={
+        409: "The experiment is decided, so its evaluation is final; or someone else "
+        "saved it at the same moment."
+    },
+)
 def put_evaluation(body, experiment_id: int):
     """Write or revise the evaluation (until the decision on the experiment)."""
     evaluation = evaluations.save_evaluation(_experiment(experiment_id), api_user(), **body)

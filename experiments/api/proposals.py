@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lifecycle
-from ..errors import Invalid
+from ..errors import FieldConflict, Invalid
 from ..extensions import db
 from ..i18n import status_label
 from ..lifecycle import Role
@@ -121,7 +121,7 @@ def _organisation_errors(error: Invalid) -> Invalid:
         ("organisation.business_id" if k == "business_id" else k): v
         for k, v in error.errors.items()
     }
-    return Invalid(renamed, error.message)
+    return type(error)(renamed, error.message)
 
 
 @blp.route("/proposals", methods=["GET"])
@@ -159,7 +159,15 @@ def list_proposals(query):
         "Location": {"description": "The new proposal", "schema": {"type": "string"}},
     },
 )
-@blp.problems(401, 403)
+@blp.problems(
+    401,
+    403,
+    409,
+    because={
+        409: "The calls refuse the draft (errors name call_id): no call with this id, a "
+        "closed one, or, without call_id, not exactly one open call.",
+    },
+)
 def create_proposal(values):
     """Create a draft; call_id may be left out while exactly one call is open."""
     try:
@@ -185,14 +193,26 @@ def get_proposal(proposal_id: int):
 @authenticated(Role.APPLICANT)
 @blp.arguments(ProposalPatchSchema)
 @blp.response(200, ProposalSchema)
-@blp.problems(401, 403, 404, 409)
+@blp.problems(
+    401,
+    403,
+    404,
+    409,
+    because={
+        409: "The proposal refuses the edit: it is no longer a draft or awaiting more "
+        "information, the version is stale, or (errors name the field) the call is not "
+        "there or closed, or the proposal's resident proposer takes no organisation.",
+    },
+)
 def update_proposal(values, proposal_id: int):
     """Change the content of an own draft (or a proposal awaiting more information)."""
     proposal = access.proposal_or_404(proposal_id, api_user())
     version = values.pop("version")
+    # A resident named in the body is the schema's to refuse; a stored one, the proposal's.
+    stored_resident = proposal.proposer_type == ProposerType.RESIDENT
+    if values.get("organisation") and "proposer_type" not in values and stored_resident:
+        raise FieldConflict({"organisation": [_("A resident proposes without an organisation.")]})
     proposer_type = values.get("proposer_type", proposal.proposer_type)
-    if values.get("organisation") and proposer_type == ProposerType.RESIDENT:
-        raise Invalid({"organisation": [_("A resident proposes without an organisation.")]})
     try:
         proposal_service.update_content(
             proposal, api_user(), version, _content(values, proposer_type)
@@ -206,26 +226,46 @@ def update_proposal(values, proposal_id: int):
 @authenticated(*PARTIES)
 @blp.arguments(TransitionSchema)
 @blp.response(200, ProposalSchema)
-@blp.problems(401, 403, 404, 409)
+@blp.problems(
+    401,
+    403,
+    404,
+    409,
+    because={
+        403: "The role may not make this move of the table.",
+        409: "The proposal refuses the move: the table has no such move from its state, the "
+        "version is stale, or (errors name the fields) the stored data refuses a value: "
+        "the proposal is incomplete, the year's budget is short or missing, the owner is "
+        "no active staff member, the pilot would end before it started, an answer only "
+        "after a question.",
+    },
+)
 def move_proposal(body, proposal_id: int):
-    """Move the proposal as the workflow table allows; 409 for a move it lacks, 403 for the role.
+    """Move the proposal as the workflow table allows.
 
-    Give the fields the move requires (e.g. question, reason, allocated_budget, start_date,
-    planned_end_date, owner_id); fields the move does not take are refused.
+    The body's schema lists, per target state, the fields the move takes and requires;
+    others are refused with 422, as is a planned end not after the start or more than 24
+    months later.
     """
     user = api_user()
     proposal = access.proposal_or_404(proposal_id, user)
     target, version = body.pop("to"), body.pop("version")
     edge = lifecycle.transition(proposal.status, target)
     if edge is not None and lifecycle.may_take(edge, user.role, proposal.owner_id == user.id):
-        extra = sorted(
-            name for name, value in body.items() if value is not None and name not in edge.fields
-        )
-        if extra:
-            message = _(
-                "The move to “%(state)s” does not take this field.", state=status_label(edge.target)
-            )
-            raise Invalid({name: [message] for name in extra})
+        # The body suits some move into the target (the schema checked); the state the
+        # proposal is in may still take other fields (only an answer after a question).
+        states = {"source": status_label(edge.source), "target": status_label(edge.target)}
+        extra = _("From “%(source)s” the move to “%(target)s” does not take this field.", **states)
+        needed = _("From “%(source)s” the move to “%(target)s” needs this field.", **states)
+        conflicts = {}
+        for name in lifecycle.MOVE_FIELDS:
+            given = body.get(name) is not None
+            if given and name not in edge.fields:
+                conflicts[name] = [extra]
+            elif not given and name in edge.requires:
+                conflicts[name] = [needed]
+        if conflicts:
+            raise FieldConflict(conflicts)
     change_status(proposal, target, user, version, **body)
     return proposal_json(proposal)
 
@@ -261,7 +301,13 @@ def proposal_history(proposal_id: int):
 @authenticated(Role.STAFF, Role.MANAGER)
 @blp.arguments(ReviewInSchema)
 @blp.response(200, ReviewSchema)
-@blp.problems(401, 403, 404, 409)
+@blp.problems(
+    401,
+    403,
+    404,
+    409,
+    because={409: "Proposals are reviewed only while they are being screened."},
+)
 def put_review(scores, proposal_id: int):
     """Create or replace this reviewer's own screening scores (1–5) and comment."""
     user = api_user()

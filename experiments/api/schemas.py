@@ -2,29 +2,54 @@
 
 Request schemas refuse unknown fields (marshmallow's default RAISE, documented as
 additionalProperties: false); status, owner, version and ids are not among their fields,
-except version as the concurrency token.
+except version as the concurrency token. The document states exactly what a request field
+accepts: its ranges, lengths, patterns and codes come from the limits the services use.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..i18n import LANGUAGE_NAMES
-from ..lifecycle import EXPERIMENT_STATES, MOVE_FIELDS, FieldKind, Role, Status
+from ..catalogue import FILTER_YEARS, MAX_PER_PAGE
+from ..i18n import LANGUAGE_NAMES, money, status_label
+from ..lifecycle import (
+    EXPERIMENT_STATES,
+    MOVE_FIELDS,
+    N_,
+    TRANSITIONS,
+    FieldKind,
+    Role,
+    Status,
+)
+from ..patterns import (
+    CENT,
+    date_pattern,
+    money_pattern,
+    padded,
+    text_pattern,
+    web_address_pattern,
+)
 from ..rules import (
+    AMOUNT_MIN,
     BUDGET_MAX,
     BUDGET_MIN,
+    COUNT_MAX,
+    DESCRIPTION_MAX,
     DURATION_MAX,
     DURATION_MIN,
     LINE_MAX,
+    LINK_MAX,
     MAX_ID,
     MAX_PAGE,
+    NAME_MAX,
     NEED_MAX,
+    NOTE_MAX,
     REASON_MAX,
     RISK_MAX,
     RISK_MIN,
@@ -33,9 +58,13 @@ from ..rules import (
     SUMMARY_MAX,
     TITLE_MAX,
     TITLE_MIN,
+    USERS_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
 )
-from ..services.inputs import text_error
+from ..services.inputs import CONTROL_CHARACTERS, LINE_BREAKS, text_error
 from ..vocabulary import (
+    SDGS,
     CityCentre,
     OrganisationType,
     ParticipationCategory,
@@ -45,14 +74,24 @@ from ..vocabulary import (
     RiskStatus,
     ServiceArea,
 )
+from .messages import Characters, Choice, Items, WholeNumber, translate_field
 
-# Numeric(12, 2) holds at most this much.
-MONEY_MAX = Decimal("9999999999.99")
-DATE_MIN, DATE_MAX = date(1900, 1, 1), date(2199, 12, 31)
 MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
 # Amounts given as text: digits with an optional decimal part (the sign only to say why not).
 _DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 SORTS = ("submitted_at", "-submitted_at", "title", "requested_budget")
+SDG_MIN, SDG_MAX = SDGS.start, SDGS.stop - 1
+
+
+def _found(pattern: re.Pattern) -> frozenset[str]:
+    """The characters of the Basic Multilingual Plane that the pattern finds on their own."""
+    return frozenset(pattern.findall("".join(map(chr, range(0x10000)))))
+
+
+# What the written-text rule (text_error) refuses within a text, and within a line; the
+# document's patterns exclude the same characters.
+TEXT_REFUSED = _found(CONTROL_CHARACTERS)
+LINE_REFUSED = TEXT_REFUSED | _found(LINE_BREAKS)
 
 
 def codes(vocabulary) -> list[str]:
@@ -72,7 +111,7 @@ class Text(fields.String):
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as error:
-            raise ValidationError("Text must be valid Unicode.") from error
+            raise ValidationError(_("Text must be valid Unicode.")) from error
         error = text_error(text.strip(), one_line=self.one_line)
         if error:
             raise ValidationError(error)
@@ -85,7 +124,7 @@ class Text(fields.String):
 
 
 class Int(fields.Integer):
-    """A JSON integer: no strings, no floats, no booleans."""
+    """A JSON integer, as JSON Schema counts them (3 or 3.0): no strings, fractions or booleans."""
 
     def __init__(self, **kwargs):
         super().__init__(strict=True, **kwargs)
@@ -93,6 +132,8 @@ class Int(fields.Integer):
     def _validated(self, value):
         if isinstance(value, bool):
             raise self.make_error("invalid")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         return super()._validated(value)
 
 
@@ -107,56 +148,94 @@ class Bool(fields.Boolean):
 
 class Id(Int):
     def __init__(self, **kwargs):
-        kwargs.setdefault("validate", validate.Range(1, MAX_ID))
+        kwargs.setdefault("validate", WholeNumber(1, MAX_ID))
         super().__init__(**kwargs)
 
 
 class Day(fields.Date):
     """An ISO date (YYYY-MM-DD) within the years the programme could concern."""
 
+    PATTERN = date_pattern(YEAR_MIN, YEAR_MAX)
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("validate", validate.Range(DATE_MIN, DATE_MAX))
+        kwargs["metadata"] = {"pattern": self.PATTERN, **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
+        self._regex = re.compile(self.PATTERN)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        # Python reads more ISO 8601 forms (20250331, 2025-W13-1) than format: date allows.
+        if isinstance(value, str) and not self._regex.fullmatch(value):
+            raise ValidationError(
+                _(
+                    "Give a date in the years %(first)d–%(last)d as YYYY-MM-DD, e.g. 2025-03-31.",
+                    first=YEAR_MIN,
+                    last=YEAR_MAX,
+                )
+            )
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class MoneyIn(fields.Field):
-    """Euros as a string or a number, at most two decimals; NaN, infinities, negatives refused."""
+    """Euros as a string or a number, at most two decimals; NaN, infinities, negatives refused.
 
-    def __init__(self, minimum: Decimal = Decimal("0"), maximum: Decimal = MONEY_MAX, **kwargs):
+    A string must match the pattern the document states; a number is read as the shortest
+    decimal that gives it back (0.1 is 0.1), as JSON Schema's multipleOf reads it.
+    """
+
+    def __init__(self, minimum: Decimal, maximum: Decimal, **kwargs):
         self.minimum, self.maximum = minimum, maximum
+        self.pattern = money_pattern(minimum, maximum)
+        self._regex = re.compile(self.pattern)
         variants = [
-            {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$"},
-            {"type": "number", "minimum": float(minimum), "maximum": float(maximum)},
+            {"type": "string", "pattern": self.pattern},
+            {
+                "type": "number",
+                "minimum": float(minimum),
+                "maximum": float(maximum),
+                "multipleOf": float(CENT),
+            },
         ]
         if kwargs.get("allow_none"):
             variants.append({"type": "null"})
         kwargs["metadata"] = {
             "anyOf": variants,
-            "description": 'Euros with at most two decimals, e.g. "12500.50" or 12500.5.',
+            "description": f"Euros with at most two decimals, from {minimum} to {maximum}: "
+            '"12500.50" or 12500.5.',
             **kwargs.get("metadata", {}),
         }
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise ValidationError("Give an amount in euros as a string or a number.")
-        if isinstance(value, float):
-            if not math.isfinite(value):
-                raise ValidationError("The amount must be a finite number.")
-            value = repr(value)
-        elif isinstance(value, str) and not _DECIMAL_TEXT.match(value.strip()):
-            raise ValidationError('Give an amount in euros, e.g. "12500.50".')
+            raise ValidationError(_("Give an amount in euros as a string or a number."))
+        if isinstance(value, str):
+            if not self._regex.fullmatch(value):
+                amount = Decimal(value) if _DECIMAL_TEXT.fullmatch(value) else None
+                raise ValidationError(self._refusal(amount))
+            return Decimal(value).quantize(CENT)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValidationError(_("The amount must be a finite number."))
         try:
-            amount = Decimal(str(value).strip())
+            amount = Decimal(repr(value) if isinstance(value, float) else value)
         except InvalidOperation as error:
-            raise ValidationError('Give an amount in euros, e.g. "12500.50".') from error
+            raise ValidationError(self._refusal(None)) from error
+        if amount.as_tuple().exponent < -2 or not (self.minimum <= amount <= self.maximum):
+            raise ValidationError(self._refusal(amount))
+        return amount.quantize(CENT)
+
+    def _refusal(self, amount: Decimal | None) -> str:
+        """Why the amount is refused, as precisely as can be said."""
+        if amount is None:
+            return _("Give an amount in euros, e.g. “12500.50”.")
         if amount < 0:
-            raise ValidationError("The amount may not be negative.")
+            return _("The amount may not be negative.")
         if amount.as_tuple().exponent < -2:
-            raise ValidationError("Use at most two decimals (cents).")
-        if not (self.minimum <= amount <= self.maximum):
-            raise ValidationError(f"Give an amount from {self.minimum} to {self.maximum}.")
-        return amount.quantize(Decimal("0.01"))
+            return _("Use at most two decimals (cents).")
+        return _(
+            "Give an amount from %(minimum)s to %(maximum)s.",
+            minimum=money(self.minimum),
+            maximum=money(self.maximum),
+        )
 
 
 class MoneyOut(fields.String):
@@ -177,11 +256,47 @@ class MoneyOut(fields.String):
 
 
 def one_of(vocabulary, **kwargs) -> fields.String:
-    return fields.String(validate=validate.OneOf(codes(vocabulary)), **kwargs)
+    return fields.String(validate=Choice(codes(vocabulary)), **kwargs)
+
+
+class LimitedText(Text):
+    """Text of at most max_length characters as sent, and at least min_length once trimmed;
+    a pattern, if given, is what the text as sent must match (mismatch says why not)."""
+
+    def __init__(
+        self,
+        max_length: int,
+        min_length: int | None = None,
+        pattern: str | None = None,
+        mismatch: str = "",
+        one_line: bool = False,
+        **kwargs,
+    ):
+        self.max_length, self.min_length, self.mismatch = max_length, min_length, mismatch
+        refused = LINE_REFUSED if one_line else TEXT_REFUSED
+        self.pattern = pattern or text_pattern(min_length, refused)
+        self._regex = re.compile(pattern) if pattern else None
+        limits = {"maxLength": max_length, "pattern": self.pattern}
+        if min_length:
+            limits["minLength"] = min_length
+        kwargs["metadata"] = {**limits, **kwargs.get("metadata", {})}
+        super().__init__(one_line=one_line, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and len(value) > self.max_length:
+            raise ValidationError(_("At most %(n)d characters.", n=self.max_length))
+        if isinstance(value, str) and self._regex and not self._regex.fullmatch(value):
+            raise ValidationError(_(self.mismatch))
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if self.min_length and len(text) < self.min_length:
+            if self.min_length == 1:
+                raise ValidationError(_("This is required."))
+            raise ValidationError(_("Use at least %(n)d characters.", n=self.min_length))
+        return text
 
 
 def text_in(max_length: int, min_length: int | None = None, **kwargs) -> Text:
-    return Text(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+    return LimitedText(max_length, min_length, **kwargs)
 
 
 def line_in(max_length: int, min_length: int | None = None, **kwargs) -> Text:
@@ -189,11 +304,36 @@ def line_in(max_length: int, min_length: int | None = None, **kwargs) -> Text:
     return text_in(max_length, min_length, one_line=True, **kwargs)
 
 
+def business_id(**kwargs) -> Text:
+    """A Finnish business ID (Y-tunnus) as 0112038-9, or none; the service checks its check
+    digit, which the document names as the format fi-business-id."""
+    return LimitedText(
+        9,
+        pattern=r"^(?:[0-9]{7}-[0-9])?$",
+        mismatch=N_("Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9."),
+        metadata={
+            "format": "fi-business-id",
+            "description": "Finnish business ID (Y-tunnus) with its check digit, e.g. 0112038-9",
+        },
+        **kwargs,
+    )
+
+
+class Input(Schema):
+    """A request's body or query string; its messages are in the request's language."""
+
+    error_messages = {"unknown": _l("Unknown field."), "type": _l("Invalid input type.")}
+
+    def on_bind_field(self, field_name, field_obj):
+        translate_field(field_obj)
+
+
 # Errors and tokens.
 
 
 class ProblemSchema(Schema):
-    """An RFC 9457 problem document; errors (field → messages) comes with 422."""
+    """An RFC 9457 problem document; errors (field → messages) comes with 422, and with a 409
+    whose fields are well-formed but refused by the stored data (a budget run out)."""
 
     type = fields.String(required=True, metadata={"format": "uri"})
     title = fields.String(required=True)
@@ -202,9 +342,9 @@ class ProblemSchema(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 
-class TokenRequestSchema(Schema):
+class TokenRequestSchema(Input):
     email = text_in(254, required=True)
-    password = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    password = fields.String(required=True, validate=Characters(1, 1000))
     code = text_in(
         10,
         allow_none=True,
@@ -292,7 +432,7 @@ class ProposalSchema(Schema):
     organisation = fields.Nested(OrganisationSchema, required=True, allow_none=True)
     service_area = one_of(ServiceArea, required=True, allow_none=True)
     city_centres = fields.List(one_of(CityCentre), required=True)
-    sdgs = fields.List(fields.Integer(validate=validate.Range(1, 17)), required=True)
+    sdgs = fields.List(fields.Integer(validate=validate.Range(SDG_MIN, SDG_MAX)), required=True)
     requested_budget = MoneyOut(required=True, allow_none=True)
     planned_duration_months = fields.Integer(required=True, allow_none=True)
     confidential_summary = fields.Boolean(
@@ -321,16 +461,11 @@ class ProposalPageSchema(PageSchema):
     items = fields.List(fields.Nested(ProposalSchema), required=True)
 
 
-class OrganisationInSchema(Schema):
+class OrganisationInSchema(Input):
     """The proposing organisation; found by business ID (or exact name) or created."""
 
-    name = line_in(200, min_length=1, required=True)
-    business_id = line_in(
-        20,
-        allow_none=True,
-        load_default=None,
-        metadata={"description": "Finnish business ID (Y-tunnus), 0112038-9"},
-    )
+    name = line_in(NAME_MAX, min_length=1, required=True)
+    business_id = business_id(allow_none=True, load_default=None)
     type = one_of(
         OrganisationType,
         load_default=None,
@@ -339,12 +474,12 @@ class OrganisationInSchema(Schema):
     )
 
 
-class ProposalWriteSchema(Schema):
+class ProposalWriteSchema(Input):
     """Proposal content; every field is optional while a draft, required on submission."""
 
     call_id = Id(allow_none=True)
     language = fields.String(
-        validate=validate.OneOf(tuple(LANGUAGE_NAMES)),
+        validate=Choice(tuple(LANGUAGE_NAMES)),
         metadata={
             "description": "The language of the texts (fi, sv or en); by default the language "
             "of the request (?lang=, the user's saved choice, Accept-Language)."
@@ -356,12 +491,10 @@ class ProposalWriteSchema(Schema):
     proposer_type = one_of(ProposerType, allow_none=True)
     organisation = fields.Nested(OrganisationInSchema, allow_none=True)
     service_area = one_of(ServiceArea, allow_none=True)
-    city_centres = fields.List(one_of(CityCentre), validate=validate.Length(max=20))
-    sdgs = fields.List(Int(validate=validate.Range(1, 17)), validate=validate.Length(max=40))
+    city_centres = fields.List(one_of(CityCentre), validate=Items(20))
+    sdgs = fields.List(Int(validate=WholeNumber(SDG_MIN, SDG_MAX)), validate=Items(40))
     requested_budget = MoneyIn(BUDGET_MIN, BUDGET_MAX, allow_none=True)
-    planned_duration_months = Int(
-        validate=validate.Range(DURATION_MIN, DURATION_MAX), allow_none=True
-    )
+    planned_duration_months = Int(validate=WholeNumber(DURATION_MIN, DURATION_MAX), allow_none=True)
     confidential_summary = Bool(
         metadata={
             "description": "The summary holds business secrets: never published (default false)."
@@ -373,24 +506,35 @@ class ProposalWriteSchema(Schema):
         }
     )
 
+    json_schema = {
+        "not": {
+            "properties": {
+                "proposer_type": {"const": ProposerType.RESIDENT.value},
+                "organisation": {"type": "object"},
+            },
+            "required": ["proposer_type", "organisation"],
+        }
+    }
+
     @validates_schema
     def _resident_without_organisation(self, data, **kwargs):
         if data.get("proposer_type") == ProposerType.RESIDENT and data.get("organisation"):
-            raise ValidationError("A resident proposes without an organisation.", "organisation")
+            raise ValidationError(_("A resident proposes without an organisation."), "organisation")
 
 
 class ProposalPatchSchema(ProposalWriteSchema):
+    call_id = Id(metadata={"description": "Another open call of the programme."})
     version = Int(
         required=True,
-        validate=validate.Range(1, MAX_ID),
+        validate=WholeNumber(1, MAX_ID),
         metadata={"description": "The version last read; a stale one answers 409."},
     )
 
 
-class PageQuerySchema(Schema):
+class PageQuerySchema(Input):
     # Query strings carry text: fields.Integer parses "2" and refuses "2.5" or "abc".
-    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    page = fields.Integer(load_default=1, validate=WholeNumber(1, MAX_PAGE))
+    per_page = fields.Integer(load_default=20, validate=WholeNumber(1, MAX_PER_PAGE))
 
 
 class ProposalQuerySchema(PageQuerySchema):
@@ -398,28 +542,76 @@ class ProposalQuerySchema(PageQuerySchema):
     proposer_type = one_of(ProposerType)
     service_area = one_of(ServiceArea)
     year = fields.Integer(
-        validate=validate.Range(1900, 2199),
+        validate=WholeNumber(YEAR_MIN, YEAR_MAX),
         metadata={"description": "The year the proposal was submitted."},
     )
     q = text_in(200, metadata={"description": "Words in the title or summary."})
-    sort = fields.String(load_default="-submitted_at", validate=validate.OneOf(SORTS))
+    sort = fields.String(load_default="-submitted_at", validate=Choice(SORTS))
 
 
-class _TransitionTarget(Schema):
+def _moves_into(target: Status) -> tuple[frozenset[str], frozenset[str]]:
+    """The fields that some move into target takes, and those that every such move requires."""
+    edges = [edge for edge in TRANSITIONS if edge.target == target]
+    taken = frozenset(name for edge in edges for name in edge.fields)
+    requires = [frozenset(edge.requires) for edge in edges]
+    required = frozenset.intersection(*requires) if requires else frozenset()
+    return taken, required
+
+
+MOVES_INTO = {target: _moves_into(target) for target in Status}
+
+
+class _TransitionTarget(Input):
     """A workflow move: the target state, the version read, and what the move requires."""
 
     to = one_of(Status, required=True)
-    version = Int(required=True, validate=validate.Range(1, MAX_ID))
+    version = Int(required=True, validate=WholeNumber(1, MAX_ID))
+
+    @validates_schema
+    def _fields_of_the_move(self, data, **kwargs):
+        """The fields a move into the target takes (any other must be null), and those all
+        such moves require; the state left may say more (the API answers that with 409)."""
+        taken, required = MOVES_INTO[Status(data["to"])]
+        errors = {}
+        for name in MOVE_FIELDS:
+            given = data.get(name) is not None
+            if name in required and not given:
+                errors[name] = [_("This is required for this move.")]
+            elif given and name not in taken:
+                message = _(
+                    "The move to “%(state)s” does not take this field.",
+                    state=status_label(data["to"]),
+                )
+                errors[name] = [message]
+        if errors:
+            raise ValidationError(errors)
 
 
 # How each kind of value a move takes is read; the workflow table says which move takes what.
 _MOVE_FIELD_IN = {
     FieldKind.TEXT: lambda **kw: text_in(REASON_MAX, **kw),
     FieldKind.LINE: lambda **kw: line_in(LINE_MAX, **kw),
-    FieldKind.MONEY: lambda **kw: MoneyIn(BUDGET_MIN, BUDGET_MAX, **kw),
+    FieldKind.MONEY: lambda **kw: MoneyIn(AMOUNT_MIN, BUDGET_MAX, **kw),
     FieldKind.DATE: lambda **kw: Day(**kw),
     FieldKind.STAFF_MEMBER: lambda **kw: Id(**kw),
 }
+_WRITTEN = {FieldKind.TEXT, FieldKind.LINE}
+
+
+def _move_variant(target: Status) -> dict:
+    """The body of a move into target, in JSON Schema: the fields its moves take and need."""
+    taken, required = MOVES_INTO[target]
+    properties: dict = {"to": {"const": target.value}}
+    for name, field in MOVE_FIELDS.items():
+        if name in required and field.kind in _WRITTEN:
+            refused = LINE_REFUSED if field.kind == FieldKind.LINE else TEXT_REFUSED
+            properties[name] = {"type": "string", "pattern": text_pattern(1, refused)}
+        elif name in required:
+            properties[name] = {"not": {"type": "null"}}
+        elif name not in taken:
+            properties[name] = {"type": "null"}
+    return {"properties": properties, "required": ["to", "version", *sorted(required)]}
+
 
 TransitionSchema = _TransitionTarget.from_dict(
     {
@@ -431,6 +623,8 @@ TransitionSchema = _TransitionTarget.from_dict(
     },
     name="TransitionSchema",
 )
+# Each target state takes its own fields: one variant per target (null stands for absent).
+TransitionSchema.json_schema = {"anyOf": [_move_variant(target) for target in Status]}
 
 
 class HistoryEntrySchema(Schema):
@@ -446,10 +640,10 @@ class HistorySchema(Schema):
 
 
 def _score(**kwargs):
-    return Int(validate=validate.Range(SCORE_MIN, SCORE_MAX), **kwargs)
+    return Int(validate=WholeNumber(SCORE_MIN, SCORE_MAX), **kwargs)
 
 
-class ReviewInSchema(Schema):
+class ReviewInSchema(Input):
     """The reviewer's own scores, 1–5 on each criterion, and a comment."""
 
     need = _score(required=True)
@@ -475,16 +669,25 @@ class ReviewSchema(Schema):
 # Experiments: partners, participation, expenses, risks, evaluation.
 
 
-class PartnerOrganisationInSchema(Schema):
-    name = line_in(200, min_length=1, required=True)
+class PartnerOrganisationInSchema(Input):
+    name = line_in(NAME_MAX, min_length=1, required=True)
     type = one_of(OrganisationType, required=True)
-    business_id = line_in(
-        20, allow_none=True, metadata={"description": "Finnish business ID (Y-tunnus), 0112038-9"}
-    )
+    business_id = business_id(allow_none=True)
 
 
-class PartnerInSchema(Schema):
+class PartnerInSchema(Input):
     """An existing organisation by organisation_id, or a new one as organisation; its role."""
+
+    # Exactly one of the two (null stands for absent); the service says which is missing.
+    json_schema = {
+        "oneOf": [
+            {
+                "properties": {"organisation_id": {"type": "integer"}},
+                "required": ["organisation_id"],
+            },
+            {"properties": {"organisation": {"type": "object"}}, "required": ["organisation"]},
+        ]
+    }
 
     organisation_id = Id(allow_none=True)
     organisation = fields.Nested(PartnerOrganisationInSchema, allow_none=True)
@@ -508,11 +711,11 @@ class PartnerListSchema(Schema):
     items = fields.List(fields.Nested(PartnerSchema), required=True)
 
 
-class ParticipationInSchema(Schema):
+class ParticipationInSchema(Input):
     date = Day(required=True)
     category = one_of(ParticipationCategory, required=True)
-    count = Int(required=True, validate=validate.Range(1, 1_000_000))
-    note = line_in(500, allow_none=True)
+    count = Int(required=True, validate=WholeNumber(1, COUNT_MAX))
+    note = line_in(NOTE_MAX, allow_none=True)
 
 
 class ParticipationSchema(Schema):
@@ -527,10 +730,10 @@ class ParticipationListSchema(Schema):
     items = fields.List(fields.Nested(ParticipationSchema), required=True)
 
 
-class ExpenseInSchema(Schema):
+class ExpenseInSchema(Input):
     date = Day(required=True)
-    amount = MoneyIn(Decimal("0.01"), BUDGET_MAX, required=True)
-    description = line_in(500, min_length=1, required=True)
+    amount = MoneyIn(AMOUNT_MIN, BUDGET_MAX, required=True)
+    description = line_in(DESCRIPTION_MAX, min_length=1, required=True)
 
 
 class ExpenseSchema(Schema):
@@ -544,10 +747,10 @@ class ExpenseListSchema(Schema):
     items = fields.List(fields.Nested(ExpenseSchema), required=True)
 
 
-class RiskInSchema(Schema):
+class RiskInSchema(Input):
     description = text_in(REASON_MAX, min_length=1, required=True)
-    probability = Int(required=True, validate=validate.Range(RISK_MIN, RISK_MAX))
-    impact = Int(required=True, validate=validate.Range(RISK_MIN, RISK_MAX))
+    probability = Int(required=True, validate=WholeNumber(RISK_MIN, RISK_MAX))
+    impact = Int(required=True, validate=WholeNumber(RISK_MIN, RISK_MAX))
     mitigation = text_in(REASON_MAX, allow_none=True)
     status = one_of(RiskStatus, required=True)
 
@@ -565,15 +768,20 @@ class RiskListSchema(Schema):
     items = fields.List(fields.Nested(RiskSchema), required=True)
 
 
-class EvaluationInSchema(Schema):
+class EvaluationInSchema(Input):
     got_users = Bool(required=True)
-    users_count = Int(allow_none=True, validate=validate.Range(0, 10_000_000))
+    users_count = Int(allow_none=True, validate=WholeNumber(0, USERS_MAX))
     part_of_services = Bool(required=True)
     benefits_city = text_in(REASON_MAX, allow_none=True)
     benefits_customers = text_in(REASON_MAX, allow_none=True)
     research_value = Bool(required=True)
-    research_link = line_in(
-        500, allow_none=True, metadata={"description": "A web address (https://…)"}
+    research_link = LimitedText(
+        LINK_MAX,
+        one_line=True,
+        allow_none=True,
+        pattern=padded(web_address_pattern(LINE_REFUSED)),
+        mismatch=N_("Enter a web address starting with https://."),
+        metadata={"description": "A web address (https://…)"},
     )
     findings = text_in(REASON_MAX, allow_none=True)
     recommendation = one_of(Recommendation, required=True)
@@ -596,14 +804,14 @@ class EvaluationSchema(Schema):
 # Statistics.
 
 
-class StatisticsQuerySchema(Schema):
-    programme = fields.Integer(required=True, validate=validate.Range(1, MAX_ID))
+class StatisticsQuerySchema(Input):
+    programme = fields.Integer(required=True, validate=WholeNumber(1, MAX_ID))
     call = fields.Integer(
-        validate=validate.Range(1, MAX_ID),
+        validate=WholeNumber(1, MAX_ID),
         metadata={"description": "Only the proposals of this call."},
     )
     year = fields.Integer(
-        validate=validate.Range(1900, 2199),
+        validate=WholeNumber(YEAR_MIN, YEAR_MAX),
         metadata={"description": "Only proposals submitted this year."},
     )
 
@@ -626,16 +834,15 @@ class ParticipantsSchema(Schema):
 
 
 class PublicQuerySchema(PageQuerySchema):
-    status = fields.String(
-        validate=validate.OneOf([s.value for s in Status if s in EXPERIMENT_STATES])
-    )
+    status = fields.String(validate=Choice([s.value for s in Status if s in EXPERIMENT_STATES]))
     year = fields.Integer(
-        validate=validate.Range(1900, 2999), metadata={"description": "The year the pilot started."}
+        validate=WholeNumber(*FILTER_YEARS),
+        metadata={"description": "The year the pilot started."},
     )
     service_area = one_of(ServiceArea)
     centre = one_of(CityCentre)
-    sdg = fields.Integer(validate=validate.Range(1, 17))
-    programme = fields.Integer(validate=validate.Range(1, MAX_ID))
+    sdg = fields.Integer(validate=WholeNumber(SDG_MIN, SDG_MAX))
+    programme = fields.Integer(validate=WholeNumber(1, MAX_ID))
 
 
 class PublicRefSchema(Schema):

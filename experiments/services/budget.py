@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.exc import OperationalError
 
-from ..errors import Conflict, Invalid
+from ..errors import Conflict, FieldConflict
 from ..extensions import db
 from ..i18n import money
 from ..models import Programme, ProgrammeYear
@@ -21,7 +21,7 @@ allocation_checked = _signals.signal("allocation-checked")
 
 
 def allocate(programme: Programme, year: int, amount: Decimal) -> None:
-    """Take the year's lock, then check that amount fits what remains; raises Invalid, Conflict.
+    """Take the year's lock, then check that amount fits what remains; raises FieldConflict.
 
     The UPDATE takes a row lock on PostgreSQL and the write lock on SQLite, so a
     second allocation for the same year waits until the first commits, then sees it.
@@ -43,9 +43,11 @@ def allocate(programme: Programme, year: int, amount: Decimal) -> None:
             _("Someone else is allocating this year's budget right now. Please try again.")
         ) from error
     if summary is None:
-        raise Invalid({"start_date": [_("The programme has no budget for %(year)d.", year=year)]})
+        raise FieldConflict(
+            {"start_date": [_("The programme has no budget for %(year)d.", year=year)]}
+        )
     if amount > summary.remaining:
-        raise Invalid(
+        raise FieldConflict(
             {
                 "allocated_budget": [
                     _(

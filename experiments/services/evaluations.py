@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import re
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -12,13 +12,13 @@ from ..extensions import db
 from ..lifecycle import RECORDING_STATES
 from ..models import Evaluation, Experiment, User
 from ..models.written import writing_language
-from ..rules import REASON_MAX
+from ..patterns import web_address_pattern
+from ..rules import LINK_MAX, REASON_MAX, USERS_MAX
 from ..vocabulary import Recommendation
 from .inputs import Fields
 from .transaction import unit_of_work
 
-USERS_MAX = 10_000_000
-LINK_MAX = 500
+WEB_ADDRESS = re.compile(web_address_pattern())
 EVALUATION_FIELDS = (
     "got_users",
     "users_count",
@@ -90,5 +90,4 @@ def _evaluation_values(values: dict) -> dict:
 
 
 def _is_web_address(link: str) -> bool:
-    parts = urlsplit(link)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in link
+    return WEB_ADDRESS.fullmatch(link) is not None

@@ -10,11 +10,10 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Expense, Experiment, User
+from ..rules import DESCRIPTION_MAX
 from .experiments import check_recording
 from .inputs import Fields
 from .transaction import transactional
-
-DESCRIPTION_MAX = 500
 
 
 @transactional

@@ -14,8 +14,8 @@ from enum import StrEnum
 
 from flask_babel import gettext as _
 
-from ..errors import Invalid
-from ..rules import BUDGET_MAX, MAX_ID
+from ..errors import FieldConflict, Invalid
+from ..rules import AMOUNT_MIN, BUDGET_MAX, MAX_ID
 
 # C0 control characters but tab, LF and CR: no person types them, PostgreSQL cannot store NUL
 # and a worksheet (XML) none of them.
@@ -48,13 +48,27 @@ class Fields:
 
     def __init__(self) -> None:
         self.errors: dict[str, list[str]] = {}
+        self.conflicts: dict[str, list[str]] = {}
 
     def fail(self, field: str, message: str) -> None:
         self.errors.setdefault(field, []).append(message)
 
+    def conflict(self, field: str, message: str) -> None:
+        """A well-formed value that the stored data refuses (see FieldConflict)."""
+        self.conflicts.setdefault(field, []).append(message)
+
+    def all_errors(self) -> dict[str, list[str]]:
+        merged = {field: list(messages) for field, messages in self.errors.items()}
+        for field, messages in self.conflicts.items():
+            merged.setdefault(field, []).extend(messages)
+        return merged
+
     def raise_if_any(self, message: str = "") -> None:
+        """Raise Invalid for any malformed field (naming the conflicts too), else FieldConflict."""
         if self.errors:
-            raise Invalid(self.errors, message)
+            raise Invalid(self.all_errors(), message)
+        if self.conflicts:
+            raise FieldConflict(self.conflicts, message)
 
     def missing(self, value) -> bool:
         return value is None or (isinstance(value, str) and not value.strip())
@@ -70,7 +84,7 @@ class Fields:
             self.fail(field, _("Enter an amount in euros, e.g. 12500 or 12500.50."))
         elif amount.as_tuple().exponent < -2:
             self.fail(field, _("Use at most two decimals (cents)."))
-        elif amount <= 0:
+        elif amount < AMOUNT_MIN:
             self.fail(field, _("The amount must be more than zero."))
         elif amount > BUDGET_MAX:
             self.fail(field, _("The amount may be at most 10 000 000 euros."))

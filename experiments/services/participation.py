@@ -6,18 +6,17 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..errors import Invalid
+from ..errors import FieldConflict, Invalid
 from ..extensions import db
 from ..i18n import number
 from ..models import Experiment, Participation, User
+from ..rules import COUNT_MAX, NOTE_MAX
 from ..vocabulary import ParticipationCategory
 from .experiments import check_recording
 from .inputs import Fields
 from .transaction import transactional
 
 ROWS_MAX = 5_000
-COUNT_MAX = 1_000_000
-NOTE_MAX = 500
 
 
 @transactional
@@ -43,24 +42,29 @@ def too_many_rows() -> str:
 def participation_records(
     experiment: Experiment, numbered, *, by_row: bool, errors: dict | None = None
 ) -> list[Participation]:
-    """The records for the numbered rows; raises Invalid naming every bad row."""
+    """The records for the numbered rows; raises Invalid naming every bad row (FieldConflict
+    for one record whose only fault is its date before the pilot's start)."""
     errors = dict(errors or {})
+    malformed = by_row or bool(errors)
     records = []
     for row_number, row in numbered:
         fields = Fields()
         record = _record(experiment, row, fields)
+        problems = fields.all_errors()
         if record is not None:
             records.append(record)
         elif by_row:
             errors[f"row {row_number}"] = [
                 f"{field}: {message}"
-                for field, messages in fields.errors.items()
+                for field, messages in problems.items()
                 for message in messages
             ]
         else:
-            errors.update(fields.errors)
+            errors.update(problems)
+        malformed = malformed or bool(fields.errors)
     if errors:
-        raise Invalid(
+        refusal = Invalid if malformed else FieldConflict
+        raise refusal(
             dict(sorted(errors.items(), key=_row_order)),
             ngettext(
                 "%(num)d row has errors; nothing was saved.",
@@ -80,7 +84,7 @@ def _record(experiment: Experiment, row, fields: Fields) -> Participation | None
         return None
     when = fields.date("date", row.get("date"))
     if when is not None and when < experiment.start_date:
-        fields.fail(
+        fields.conflict(
             "date",
             _(
                 "The date is before the pilot started (%(start)s).",
@@ -96,7 +100,7 @@ def _record(experiment: Experiment, row, fields: Fields) -> Participation | None
         _("Enter a whole number from 1 to %(max)s.", max=number(COUNT_MAX)),
     )
     note = fields.text("note", row.get("note"), max_length=NOTE_MAX, one_line=True)
-    if fields.errors:
+    if fields.errors or fields.conflicts:
         return None
     return Participation(
         experiment_id=experiment.id, date=when, category=category, count=count, note=note

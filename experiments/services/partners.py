@@ -6,16 +6,15 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Invalid
+from ..errors import FieldConflict, Invalid
 from ..extensions import db
 from ..models import Experiment, ExperimentPartner, Organisation, User
+from ..rules import NAME_MAX
 from ..vocabulary import OrganisationType, PartnerRole
 from . import organisations
 from .experiments import check_recording
 from .inputs import Fields, to_id
 from .transaction import unit_of_work
-
-NAME_MAX = 200
 
 
 def add_partner(
@@ -42,16 +41,17 @@ def add_partner(
                     ExperimentPartner.organisation_id == found.id,
                 )
             ):
-                raise Invalid({key: [duplicate]})
+                raise FieldConflict({key: [duplicate]})
             partner = ExperimentPartner(experiment=experiment, organisation=found, role=role)
             db.session.add(partner)
     except IntegrityError as error:  # added at the same moment by someone else
-        raise Invalid({key: [duplicate]}) from error
+        raise FieldConflict({key: [duplicate]}) from error
     return partner
 
 
 def _organisation(fields: Fields, organisation_id, organisation) -> Organisation:
-    """The organisation chosen by id, or found or made from new values; raises Invalid."""
+    """The organisation chosen by id, or found or made from new values; raises Invalid or
+    FieldConflict."""
     found: Organisation | None = None
     new: dict | None = None
     if organisation_id is not None and organisation:
@@ -61,8 +61,10 @@ def _organisation(fields: Fields, organisation_id, organisation) -> Organisation
     elif organisation_id is not None:
         number = to_id(organisation_id)
         found = db.session.get(Organisation, number) if number is not None else None
-        if found is None:
+        if number is None:
             fields.fail("organisation_id", _("Choose an organisation from the list."))
+        elif found is None:  # a well-formed id that names no organisation
+            fields.conflict("organisation_id", _("Choose an organisation from the list."))
     elif organisation:
         new = _organisation_values(fields, organisation)
     else:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import Conflict, Invalid, NotAllowed, StaleVersion
+from ..errors import Conflict, FieldConflict, Invalid, NotAllowed, StaleVersion
 from ..extensions import db
 from ..lifecycle import EDITABLE, Role, Status
 from ..models import Call, Programme, Proposal, User
@@ -49,7 +49,7 @@ def create_draft(owner: User, values: dict) -> Proposal:
     if not values.get("call_id"):
         calls = open_calls()
         if len(calls) != 1:
-            raise Invalid({"call_id": [_("Choose the call this proposal answers.")]})
+            raise FieldConflict({"call_id": [_("Choose the call this proposal answers.")]})
         values["call_id"] = calls[0].id
     proposal = Proposal(owner=owner, status=Status.DRAFT)
     _apply(proposal, values)
@@ -92,10 +92,11 @@ def _apply(proposal: Proposal, values: dict) -> None:
     call = None
     if "call_id" in values and values["call_id"] != proposal.call_id:
         call = db.session.get(Call, values["call_id"]) if values["call_id"] else None
+        # A call that is not there, or closed, is the stored data's refusal of the id.
         if call is None:
-            raise Invalid({"call_id": [_("Choose a call from the list.")]})
+            raise FieldConflict({"call_id": [_("Choose a call from the list.")]})
         if not call.is_open(date.today()):
-            raise Invalid({"call_id": [_closed_message(call)]})
+            raise FieldConflict({"call_id": [_closed_message(call)]})
     if "organisation" in values:
         org = values["organisation"]
         organisation = (

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import lifecycle
-from ..errors import Conflict, Invalid, NotAllowed, StaleVersion
+from ..errors import Conflict, FieldConflict, Invalid, NotAllowed, StaleVersion
 from ..extensions import db
 from ..i18n import status_label
 from ..lifecycle import STAFF_ROLES, Status
@@ -90,7 +90,7 @@ def change_status(
 def _check_submission(proposal: Proposal, values: dict) -> None:
     errors = missing_for_submission(proposal)
     if errors:
-        raise Invalid(errors, _("Complete the proposal before submitting it."))
+        raise FieldConflict(errors, _("Complete the proposal before submitting it."))
 
 
 def _check_texts(proposal: Proposal, values: dict) -> None:
@@ -109,7 +109,7 @@ def _check_answer(proposal: Proposal, values: dict) -> None:
     # The call may have closed since the first submission; it still awaits this answer.
     errors.pop("call_id", None)
     if errors:
-        raise Invalid(errors, _("Complete the proposal before submitting it."))
+        raise FieldConflict(errors, _("Complete the proposal before submitting it."))
 
 
 def _start_pilot(proposal: Proposal, values: dict) -> None:
@@ -128,7 +128,11 @@ def _start_pilot(proposal: Proposal, values: dict) -> None:
     owner_id = to_id(values["owner_id"])
     owner = db.session.get(User, owner_id) if owner_id is not None else None
     if owner is None or owner.role not in STAFF_ROLES or not owner.active:
-        fields.fail("owner_id", _("The owner must be a member of staff or a manager."))
+        message = _("The owner must be a member of staff or a manager.")
+        if owner_id is None:
+            fields.fail("owner_id", message)
+        else:  # a well-formed id that names no active staff member
+            fields.conflict("owner_id", message)
     city_unit = fields.text(
         "city_unit", values.get("city_unit"), max_length=LINE_MAX, one_line=True
     )
@@ -160,7 +164,7 @@ def _end_pilot(proposal: Proposal, values: dict) -> None:
     fields = Fields()
     end = fields.date("actual_end_date", values["actual_end_date"])
     if end is not None and end < experiment.start_date:
-        fields.fail(
+        fields.conflict(
             "actual_end_date",
             _(
                 "The pilot cannot end before it started (%(start)s).",
