@@ -1,1 +1,2 @@
-# python-dateutil 4.0 has no py.typed marker; relativedelta is the one part this project uses.
+# python-dateutil 4.0 has no py.typed marker (types-python-dateutil is not in
+# requirements-dev); relativedelta is the one part this project uses.
