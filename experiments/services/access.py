@@ -1,23 +1,23 @@
 """Who may see which proposal. An invisible proposal is answered as a missing one (404)."""
 
 from flask import abort
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 
 from ..extensions import db
 from ..lifecycle import Role
 from ..models import Proposal, User
 
 
-def visible_proposals(user: User | None) -> Select:
+def visible_proposals(user: User | None) -> Select[Proposal]:
     """A select of the proposals this user may see in lists (staff all, applicants own)."""
     query = select(Proposal)
     if user is None or not user.is_authenticated:
-        return query.where(False)
+        return query.where(false())
     if user.is_staff:
         return query
     if user.role == Role.APPLICANT:
         return query.where(Proposal.owner_id == user.id)
-    return query.where(False)
+    return query.where(false())
 
 
 def can_see(user: User | None, proposal: Proposal) -> bool:

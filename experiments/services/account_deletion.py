@@ -55,6 +55,6 @@ def _erase_person(user: User, now: datetime) -> None:
 
 
 def _active_admins() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
-    )
+    ).scalar_one()

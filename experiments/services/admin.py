@@ -59,6 +59,6 @@ def _only_admins(admin: User) -> None:
 
 
 def _active_admins() -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)
-    )
+    ).scalar_one()

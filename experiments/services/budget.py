@@ -1,12 +1,14 @@
 """Allocating a programme year's budget without ever over-allocating it."""
 
 from decimal import Decimal
+from typing import cast
 
 from blinker import Namespace
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.exc import OperationalError
+from werkzeug.local import LocalProxy
 
 from ..errors import Conflict, FieldConflict
 from ..extensions import db
@@ -28,12 +30,18 @@ def allocate(programme: Programme, year: int, amount: Decimal) -> None:
     Called inside the caller's unit of work, which commits or rolls back what this opens.
     """
     try:
-        locked = db.session.execute(
-            update(ProgrammeYear)
-            .where(ProgrammeYear.programme_id == programme.id, ProgrammeYear.year == year)
-            .values(allocation_serial=ProgrammeYear.allocation_serial + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        # Session.execute is typed Result for any statement; an UPDATE's is a CursorResult
+        # (no rows, a row count).
+        locking = cast(
+            CursorResult[()],
+            db.session.execute(
+                update(ProgrammeYear)
+                .where(ProgrammeYear.programme_id == programme.id, ProgrammeYear.year == year)
+                .values(allocation_serial=ProgrammeYear.allocation_serial + 1)
+                .execution_options(synchronize_session=False)
+            ),
+        )
+        locked = locking.rowcount
         summary = year_budget(programme.id, year) if locked else None
     except OperationalError as error:
         # SQLite gave up waiting for the lock ("database is locked"), or PostgreSQL under
@@ -58,6 +66,7 @@ def allocate(programme: Programme, year: int, amount: Decimal) -> None:
                 ]
             }
         )
-    allocation_checked.send(
-        current_app._get_current_object(), programme_id=programme.id, year=year, amount=amount
-    )
+    # current_app is typed as the app it stands for, but is its proxy: the signal's sender
+    # is the app itself.
+    app = cast(LocalProxy[Flask], current_app)._get_current_object()
+    allocation_checked.send(app, programme_id=programme.id, year=year, amount=amount)

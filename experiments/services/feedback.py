@@ -7,6 +7,7 @@ from flask import has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_mailman import EmailMessage
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
 from ..errors import Invalid
@@ -65,7 +66,7 @@ def send_feedback(
     return feedback
 
 
-def recent_feedback(page: int, per_page: int):
+def recent_feedback(page: int, per_page: int) -> Pagination:
     """Feedback newest first, as a page of results."""
     return db.paginate(
         select(Feedback).order_by(Feedback.created_at.desc(), Feedback.id.desc()),

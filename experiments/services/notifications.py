@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 from flask_mailman import EmailMessage
 
 from ..i18n import status_label
+from ..lifecycle import Status
 from ..models import Proposal
 
 log = logging.getLogger(__name__)
 
 
-def proposal_moved(proposal: Proposal, source) -> None:
+def proposal_moved(proposal: Proposal, source: Status) -> None:
     """Tell the applicant their proposal moved; a mail failure never undoes the move."""
     owner = proposal.owner
     entry = proposal.history[-1] if proposal.history else None

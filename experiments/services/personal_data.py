@@ -7,7 +7,7 @@ from enum import Enum
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from ..extensions import db
+from ..extensions import Model, db
 from ..models import User
 from ..models.types import utcnow
 
@@ -23,7 +23,7 @@ _NOT_EXPORTED = {
 }
 
 
-def personal_data(user: User) -> dict:
+def personal_data(user: User) -> dict[str, object]:
     """Everything stored about the user, as JSON-ready data (GDPR art. 15 and 20)."""
     return {
         "exported_at": _plain(utcnow()),
@@ -34,11 +34,11 @@ def personal_data(user: User) -> dict:
     }
 
 
-def _records(user: User) -> dict[str, list]:
+def _records(user: User) -> dict[str, list[dict[str, object]]]:
     # Every row of every table that refers to the user (their proposals, the history entries
     # they made, reviews, evaluations, tokens …), found from the schema so that a new table
     # is exported without changes here.
-    records: dict[str, list] = {}
+    records: dict[str, list[dict[str, object]]] = {}
     for table in db.metadata.sorted_tables:
         columns = [fk.parent for fk in table.foreign_keys if fk.column.table.name == "user"]
         if not columns or table.name == "user":
@@ -57,7 +57,7 @@ def _records(user: User) -> dict[str, list]:
     return records
 
 
-def _row(obj) -> dict:
+def _row(obj: Model) -> dict[str, object]:
     mapper = sa.inspect(obj).mapper
     return {
         column.key: _plain(getattr(obj, column.key))
@@ -66,7 +66,7 @@ def _row(obj) -> dict:
     }
 
 
-def _plain(value):
+def _plain(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -27,6 +28,28 @@ MAX_YEARS = 20
 NAME_MAX = 200
 
 
+class ProgrammeValues(TypedDict, total=False):
+    """A programme's fields as the form gives them; a field left out counts as empty."""
+
+    name: str | None
+    description: str | None
+    start_year: int | None
+    end_year: int | None
+    annual_budget: Decimal | None
+    # The years the manager saw, each its own budget or None for the common annual one.
+    budgets: dict[int, Decimal | None]
+    version: int | None
+
+
+class CallValues(TypedDict, total=False):
+    """A call's fields as the form gives them; a field left out counts as empty."""
+
+    title: str | None
+    description: str | None
+    opens_on: date | None
+    closes_on: date | None
+
+
 def programmes() -> list[Programme]:
     """Every programme, newest period first, with its years and calls loaded."""
     return list(
@@ -38,7 +61,7 @@ def programmes() -> list[Programme]:
     )
 
 
-def create_programme(values: dict) -> Programme:
+def create_programme(values: ProgrammeValues) -> Programme:
     """Create a programme with a budget row for every year of its period; raises Invalid."""
     programme = Programme()
     with _programme_saved():
@@ -47,7 +70,7 @@ def create_programme(values: dict) -> Programme:
     return programme
 
 
-def update_programme(programme: Programme, values: dict) -> Programme:
+def update_programme(programme: Programme, values: ProgrammeValues) -> Programme:
     """Change the period, budgets and texts; raises Invalid (a removed year has pilots,
     a budget below what is allocated, a call outside the new period)."""
     if values.get("version") is not None and values["version"] != programme.version:
@@ -76,7 +99,7 @@ def _stale_message() -> str:
     )
 
 
-def _apply_programme(programme: Programme, values: dict) -> None:
+def _apply_programme(programme: Programme, values: ProgrammeValues) -> None:
     errors: dict[str, list[str]] = {}
     name = (values.get("name") or "").strip()
     if not name:
@@ -101,7 +124,7 @@ def _apply_programme(programme: Programme, values: dict) -> None:
         errors["end_year"] = [_("The last year cannot be before the first year.")]
     elif start is not None and end - start + 1 > MAX_YEARS:
         errors["end_year"] = [_("A programme lasts at most %(n)d years.", n=MAX_YEARS)]
-    if errors:
+    if errors or start is None or end is None:  # a missing year has its error already
         raise Invalid(errors)
 
     period = range(start, end + 1)
@@ -124,11 +147,14 @@ def _apply_programme(programme: Programme, values: dict) -> None:
         _check_allocated(programme)
 
 
-def _budgets(values: dict, period: range, existing: dict) -> dict[int, Decimal]:
+def _budgets(
+    values: ProgrammeValues, period: range, existing: dict[int, ProgrammeYear]
+) -> dict[int, Decimal]:
     """Each year's budget: its own row's, else the common annual budget; raises Invalid."""
     given = values.get("budgets") or {}
     default = values.get("annual_budget")
-    budgets, errors = {}, {}
+    budgets: dict[int, Decimal] = {}
+    errors: dict[str, list[str]] = {}
     for year in period:
         if year in given:  # a row the manager saw: emptied means "use the common budget"
             amount = given[year] if given[year] is not None else default
@@ -213,7 +239,7 @@ def _check_allocated(programme: Programme) -> None:
         raise Invalid(errors)
 
 
-def create_call(programme: Programme, values: dict) -> Call:
+def create_call(programme: Programme, values: CallValues) -> Call:
     """Add a call for proposals within the programme's period; raises Invalid."""
     call = Call()
     with unit_of_work():
@@ -223,22 +249,22 @@ def create_call(programme: Programme, values: dict) -> Call:
     return call
 
 
-def update_call(call: Call, values: dict) -> Call:
+def update_call(call: Call, values: CallValues) -> Call:
     """Change a call's title, description or dates; raises Invalid."""
     with unit_of_work():
         _apply_call(call, call.programme, values)
     return call
 
 
-def _apply_call(call: Call, programme: Programme, values: dict) -> None:
+def _apply_call(call: Call, programme: Programme, values: CallValues) -> None:
     errors: dict[str, list[str]] = {}
     title = (values.get("title") or "").strip()
     if not title:
         errors["title"] = [_("Give the call a title.")]
     elif len(title) > NAME_MAX:
         errors["title"] = [_("Use at most %(n)d characters.", n=NAME_MAX)]
-    opens: date | None = values.get("opens_on")
-    closes: date | None = values.get("closes_on")
+    opens = values.get("opens_on")
+    closes = values.get("closes_on")
     period = _("%(start)d–%(end)d", start=programme.start_year, end=programme.end_year)
     if opens is None:
         errors["opens_on"] = [_("Give the opening date.")]
@@ -254,7 +280,7 @@ def _apply_call(call: Call, programme: Programme, values: dict) -> None:
         errors["closes_on"] = [
             _("The call must close within the programme period (%(period)s).", period=period)
         ]
-    if errors:
+    if errors or opens is None or closes is None:  # a missing date has its error already
         raise Invalid(errors)
     call.title = title
     call.description = (values.get("description") or "").strip()

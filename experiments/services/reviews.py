@@ -1,5 +1,7 @@
 """Screening reviews: one per staff reviewer per proposal, editable."""
 
+from collections.abc import Mapping
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -11,7 +13,9 @@ from .transaction import transactional
 
 
 @transactional
-def save_review(proposal: Proposal, reviewer: User, scores: dict, comment: str) -> Review:
+def save_review(
+    proposal: Proposal, reviewer: User, scores: Mapping[str, int], comment: str
+) -> Review:
     """Create or replace the reviewer's own review; raises NotAllowed or Conflict."""
     if not reviewer.is_staff:
         raise NotAllowed(_("Only city staff review proposals."))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -28,6 +31,8 @@ UNIT_MAX = 40
 OWNER_MAX = 200
 TARGET_MAX = Decimal("999999999999.99")
 
+Code = TypeVar("Code", bound=StrEnum)
+
 
 def _require_manager(actor: User) -> None:
     if actor is None or actor.role != Role.MANAGER:
@@ -35,9 +40,19 @@ def _require_manager(actor: User) -> None:
 
 
 def _text(
-    values: dict, name: str, errors: dict, *, required=False, limit=REASON_MAX, one_line=False
+    values: Mapping[str, object],
+    name: str,
+    errors: dict[str, list[str]],
+    *,
+    required: bool = False,
+    limit: int = REASON_MAX,
+    one_line: bool = False,
 ) -> str:
-    text = (values.get(name) or "").strip()
+    given = values.get(name) or ""
+    if not isinstance(given, str):
+        errors.setdefault(name, []).append(_("Enter text."))
+        return ""
+    text = given.strip()
     error = text_error(text, one_line=one_line)
     if error:
         errors.setdefault(name, []).append(error)
@@ -48,7 +63,9 @@ def _text(
     return text
 
 
-def _figure(value, name: str, errors: dict, *, required: bool) -> Decimal | None:
+def _figure(
+    value: object, name: str, errors: dict[str, list[str]], *, required: bool
+) -> Decimal | None:
     """A number with at most two decimals, zero or more; a comma may be the decimal mark."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -59,26 +76,39 @@ def _figure(value, name: str, errors: dict, *, required: bool) -> Decimal | None
             value = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
         if isinstance(value, bool):
             raise InvalidOperation
-        figure = Decimal(value) if not isinstance(value, float) else Decimal(str(value))
+        if isinstance(value, float):
+            figure = Decimal(str(value))
+        elif isinstance(value, Decimal | int | str):
+            figure = Decimal(value)
+        else:  # a form or a JSON body gives text or a number
+            raise TypeError(value)
     except (InvalidOperation, TypeError, ValueError):
         errors.setdefault(name, []).append(_("Enter a number, e.g. 150 or 12.5."))
         return None
-    if not figure.is_finite():
+    exponent = figure.as_tuple().exponent  # a letter ("n", "N", "F") when not finite
+    if not figure.is_finite() or not isinstance(exponent, int):
         errors.setdefault(name, []).append(_("Enter a number, e.g. 150 or 12.5."))
     elif figure < 0 or figure > TARGET_MAX:
         errors.setdefault(name, []).append(_("Enter a number that is zero or more."))
-    elif figure.as_tuple().exponent < -2:
+    elif exponent < -2:
         errors.setdefault(name, []).append(_("Use at most two decimals."))
     else:
         return figure
     return None
 
 
-def _date(value, name: str, errors: dict) -> date | None:
+def _date(value: object, name: str, errors: dict[str, list[str]]) -> date | None:
     if not isinstance(value, date):
         errors.setdefault(name, []).append(_("Enter a date, e.g. 31.12.2019."))
         return None
     return value
+
+
+def _code(vocabulary: type[Code], value: object) -> Code:
+    """The code of the list that value names; raises ValueError for any other value."""
+    if not isinstance(value, str):
+        raise ValueError(value)
+    return vocabulary(value)
 
 
 def programme_period(programme: Programme) -> tuple[date, date]:
@@ -91,10 +121,12 @@ def today() -> date:
     return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
-def _goal_values(programme: Programme, values: dict, goal: ProgrammeGoal | None) -> dict:
+def _goal_values(
+    programme: Programme, values: Mapping[str, object], goal: ProgrammeGoal | None
+) -> dict[str, object]:
     """Check a goal's fields; raises Invalid naming every bad field."""
     errors: dict[str, list[str]] = {}
-    clean = {
+    clean: dict[str, object] = {
         "text_fi": _text(values, "text_fi", errors, required=True, limit=GOAL_TEXT_MAX),
         "text_sv": _text(values, "text_sv", errors, limit=GOAL_TEXT_MAX),
         "text_en": _text(values, "text_en", errors, limit=GOAL_TEXT_MAX),
@@ -108,7 +140,7 @@ def _goal_values(programme: Programme, values: dict, goal: ProgrammeGoal | None)
         ]
     clean["metric"] = metric
     try:
-        clean["direction"] = GoalDirection(values.get("direction") or GoalDirection.AT_LEAST)
+        clean["direction"] = _code(GoalDirection, values.get("direction") or GoalDirection.AT_LEAST)
     except ValueError:
         errors["direction"] = [_("Choose whether the target is a minimum or a maximum.")]
     start = _date(values.get("period_start"), "period_start", errors)
@@ -150,7 +182,7 @@ def _goal_values(programme: Programme, values: dict, goal: ProgrammeGoal | None)
 
 
 @transactional
-def create_goal(programme: Programme, actor: User, values: dict) -> ProgrammeGoal:
+def create_goal(programme: Programme, actor: User, values: Mapping[str, object]) -> ProgrammeGoal:
     """Add a goal to the programme's scorecard; raises NotAllowed or Invalid."""
     _require_manager(actor)
     clean = _goal_values(programme, values, None)
@@ -166,7 +198,7 @@ def create_goal(programme: Programme, actor: User, values: dict) -> ProgrammeGoa
 
 
 @transactional
-def update_goal(goal: ProgrammeGoal, actor: User, values: dict) -> ProgrammeGoal:
+def update_goal(goal: ProgrammeGoal, actor: User, values: Mapping[str, object]) -> ProgrammeGoal:
     """Change a goal's text, target, unit or period; raises NotAllowed or Invalid."""
     _require_manager(actor)
     clean = _goal_values(goal.programme, values, goal)
@@ -183,7 +215,10 @@ def delete_goal(goal: ProgrammeGoal, actor: User) -> None:
 
 
 def add_follow_up(
-    goal: ProgrammeGoal, actor: User, values: dict, cache: StatisticsCache | None = None
+    goal: ProgrammeGoal,
+    actor: User,
+    values: Mapping[str, object],
+    cache: StatisticsCache | None = None,
 ) -> GoalFollowUp:
     """Record the goal's state on a date, a computed value as now; raises NotAllowed, Invalid."""
     # Refused: a date outside the period, in the future or already followed up; a manual
@@ -205,7 +240,7 @@ def add_follow_up(
         elif any(f.date == on for f in goal.follow_ups):
             errors["date"] = [_("The goal already has a follow-up on this date.")]
     try:
-        status = RiskStatus(values.get("status"))
+        status = _code(RiskStatus, values.get("status"))
     except ValueError:
         errors["status"] = [_("Choose green, yellow or red.")]
     comment = _text(values, "comment", errors)
@@ -236,9 +271,9 @@ def add_follow_up(
     return follow_up
 
 
-def _risk_values(values: dict) -> dict:
+def _risk_values(values: Mapping[str, object]) -> dict[str, object]:
     errors: dict[str, list[str]] = {}
-    clean = {
+    clean: dict[str, object] = {
         "description": _text(values, "description", errors, required=True),
         "mitigation": _text(values, "mitigation", errors),
         "owner": _text(values, "owner", errors, limit=OWNER_MAX, one_line=True),
@@ -254,7 +289,7 @@ def _risk_values(values: dict) -> dict:
             errors[name] = [_("Choose from %(low)d to %(high)d.", low=RISK_MIN, high=RISK_MAX)]
         clean[name] = level
     try:
-        clean["status"] = RiskStatus(values.get("status"))
+        clean["status"] = _code(RiskStatus, values.get("status"))
     except ValueError:
         errors["status"] = [_("Choose green, yellow or red.")]
     if errors:
@@ -263,7 +298,7 @@ def _risk_values(values: dict) -> dict:
 
 
 @transactional
-def create_risk(programme: Programme, actor: User, values: dict) -> ProgrammeRisk:
+def create_risk(programme: Programme, actor: User, values: Mapping[str, object]) -> ProgrammeRisk:
     """Add a risk to the programme's risk card; raises NotAllowed or Invalid."""
     _require_manager(actor)
     risk = ProgrammeRisk(programme=programme, **_risk_values(values))
@@ -272,7 +307,7 @@ def create_risk(programme: Programme, actor: User, values: dict) -> ProgrammeRis
 
 
 @transactional
-def update_risk(risk: ProgrammeRisk, actor: User, values: dict) -> ProgrammeRisk:
+def update_risk(risk: ProgrammeRisk, actor: User, values: Mapping[str, object]) -> ProgrammeRisk:
     """Reassess a programme risk; raises NotAllowed or Invalid."""
     _require_manager(actor)
     for name, value in _risk_values(values).items():

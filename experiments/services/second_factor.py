@@ -53,21 +53,22 @@ def verify_second_factor(user: User, code: str | None) -> bool:
     """True if no code is needed or `code` is the current one (used up); raises TooManyAttempts."""
     if not second_factor_required(user):
         return True
-    if not user.has_totp or not code:
+    secret = user.totp_secret
+    if not user.has_totp or secret is None or not code:
         return False  # required but not enrolled: the enrolment link comes first
     # After too many wrong codes in the last hour even the right one waits, so that codes
     # cannot be guessed at speed across many sign-ins.
     wait = throttling.code_wait(user.id)
     if wait is not None:
         raise TooManyAttempts(_("Too many wrong codes. Wait a while and try again."), wait)
-    step = totp_step(unseal(user.totp_secret), code, user.totp_last_step)
+    step = totp_step(unseal(secret), code, user.totp_last_step)
     if step is None:
         _count_wrong_code(user)
         return False
     with unit_of_work(counted=False):
         user.totp_last_step = step
         user.totp_failures = 0
-        user.totp_secret = reseal(user.totp_secret)  # onto the newest key: old ones can retire
+        user.totp_secret = reseal(secret)  # onto the newest key: old ones can retire
     return True
 
 
@@ -150,7 +151,10 @@ def enrolment_link(user: User) -> str:
     # Valid for TOTP_ENROLMENT_MAX_AGE from now, and only until the second factor is set
     # up or a newer link is prepared: it names the nonce (user_for_enrolment checks). The
     # command line knows the site's address only from SERVER_NAME; otherwise it prints a path.
-    token = sign("totp-enrol", {"id": user.id, "n": fingerprint(user.totp_enrolment_nonce)})
+    nonce = user.totp_enrolment_nonce
+    if nonce is None:  # the caller prepares the enrolment first (prepare_enrolment)
+        raise ValueError("no enrolment link was prepared for this user")
+    token = sign("totp-enrol", {"id": user.id, "n": fingerprint(nonce)})
     if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for("auth.enrol", token=token, _external=True)
     return current_app.url_map.bind("localhost").build("auth.enrol", {"token": token})

@@ -24,7 +24,7 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
 
 
-def user_of_link(payload) -> User | None:
+def user_of_link(payload: object) -> User | None:
     """The user whose id a signed link's payload carries, or None."""
     if not isinstance(payload, dict) or not isinstance(payload.get("id"), int):
         return None

@@ -24,7 +24,9 @@ from .transaction import transactional, unit_of_work
 
 
 @transactional
-def create_user(email, name, password, role=Role.APPLICANT, **fields) -> User:
+def create_user(
+    email: str, name: str, password: str, role: Role | str = Role.APPLICANT, **fields: object
+) -> User:
     """Create and commit a confirmed user (CLI, admin); raises Invalid (taken, weak)."""
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
@@ -57,7 +59,7 @@ def register(
     name: str,
     password: str,
     *,
-    proposer_type,
+    proposer_type: str,
     locale: str,
     organisation_name: str | None = None,
     organisation_type: str | None = None,
@@ -72,6 +74,8 @@ def register(
         with unit_of_work():
             organisation = None
             if organisation_name and organisation_name.strip():
+                if organisation_type is None:  # the page sends one with every organisation
+                    raise ValueError("an organisation needs its type")
                 organisation = organisations.find_or_create(
                     organisation_name, organisation_type, business_id
                 )

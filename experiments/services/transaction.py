@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, overload
 
 from ..extensions import db
 from ..statistics_cache import replace_token
@@ -46,7 +46,19 @@ def unit_of_work(*, counted: bool = True) -> Iterator[None]:
             session.info.pop(_COUNTED, None)
 
 
-def transactional(function: Callable[P, T] | None = None, *, counted: bool = True):
+@overload
+def transactional(function: Callable[P, T], *, counted: bool = True) -> Callable[P, T]: ...
+
+
+@overload
+def transactional(
+    function: None = None, *, counted: bool = True
+) -> Callable[[Callable[P, T]], Callable[P, T]]: ...
+
+
+def transactional(
+    function: Callable[P, T] | None = None, *, counted: bool = True
+) -> Callable[P, T] | Callable[[Callable[P, T]], Callable[P, T]]:
     """The service function as one unit of work (see unit_of_work)."""
 
     def wrap(service: Callable[P, T]) -> Callable[P, T]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -25,6 +26,9 @@ from .inputs import Fields, to_id
 from .proposals import _stale_message, missing_for_submission
 from .transaction import unit_of_work
 
+# A move's fields by name, as the page or the API body gave them: each guard checks its own.
+Values = Mapping[str, object]
+
 
 def allowed_moves_message(status: Status) -> str:
     """The refusal that names what the table allows from a state."""
@@ -39,7 +43,7 @@ def allowed_moves_message(status: Status) -> str:
 
 
 def change_status(
-    proposal: Proposal, target: str, actor: User, version: int | None, **fields
+    proposal: Proposal, target: str, actor: User, version: int | None, **fields: object
 ) -> Proposal:
     """Move the proposal, write its history, commit once, then notify the applicant.
 
@@ -58,7 +62,7 @@ def change_status(
     errors = {
         name: [_("This is required for this move.")]
         for name in edge.requires
-        if values[name] is None or (isinstance(values[name], str) and not values[name].strip())
+        if _blank(values[name])
     }
     if errors:
         raise Invalid(errors)
@@ -87,13 +91,17 @@ def change_status(
     return proposal
 
 
-def _check_submission(proposal: Proposal, values: dict) -> None:
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _check_submission(proposal: Proposal, values: Values) -> None:
     errors = missing_for_submission(proposal)
     if errors:
         raise FieldConflict(errors, _("Complete the proposal before submitting it."))
 
 
-def _check_texts(proposal: Proposal, values: dict) -> None:
+def _check_texts(proposal: Proposal, values: Values) -> None:
     """The question, answer or reason of a move: text, at most REASON_MAX characters."""
     fields = Fields()
     for name in ("question", "answer", "reason"):
@@ -102,7 +110,7 @@ def _check_texts(proposal: Proposal, values: dict) -> None:
     fields.raise_if_any()
 
 
-def _check_answer(proposal: Proposal, values: dict) -> None:
+def _check_answer(proposal: Proposal, values: Values) -> None:
     """The answer, and a proposal still complete after the applicant's edits."""
     _check_texts(proposal, values)
     errors = missing_for_submission(proposal)
@@ -112,7 +120,7 @@ def _check_answer(proposal: Proposal, values: dict) -> None:
         raise FieldConflict(errors, _("Complete the proposal before submitting it."))
 
 
-def _start_pilot(proposal: Proposal, values: dict) -> None:
+def _start_pilot(proposal: Proposal, values: Values) -> None:
     """Create the experiment, allocating its budget under the programme year's lock."""
     fields = Fields()
     amount = fields.money("allocated_budget", values["allocated_budget"])
@@ -137,6 +145,8 @@ def _start_pilot(proposal: Proposal, values: dict) -> None:
         "city_unit", values.get("city_unit"), max_length=LINE_MAX, one_line=True
     )
     fields.raise_if_any()
+    # Each is None only where its field failed, and raise_if_any refused any that failed.
+    assert amount is not None and start is not None
     if proposal.experiment is not None:
         raise Conflict(_("This proposal already has an experiment."))
     # Lock first, then check: a concurrent allocation waits here until we commit.
@@ -158,9 +168,9 @@ def _start_pilot(proposal: Proposal, values: dict) -> None:
             experiment.partners.append(ExperimentPartner(organisation=organisation, role=role))
 
 
-def _end_pilot(proposal: Proposal, values: dict) -> None:
+def _end_pilot(proposal: Proposal, values: Values) -> None:
     """Record the actual end (on or after the start) as the pilot goes to evaluation."""
-    experiment = proposal.experiment
+    experiment = _experiment(proposal)
     fields = Fields()
     end = fields.date("actual_end_date", values["actual_end_date"])
     if end is not None and end < experiment.start_date:
@@ -175,25 +185,25 @@ def _end_pilot(proposal: Proposal, values: dict) -> None:
     experiment.actual_end_date = end
 
 
-def _discontinue_pilot(proposal: Proposal, values: dict) -> None:
+def _discontinue_pilot(proposal: Proposal, values: Values) -> None:
     """Stop a running pilot: its reason and lessons, and today as its end once it started."""
     _record_decision(proposal, values)
-    experiment = proposal.experiment
+    experiment = _experiment(proposal)
     today = date.today()
     if experiment.actual_end_date is None and today >= experiment.start_date:
         experiment.actual_end_date = today
 
 
-def _decide(proposal: Proposal, values: dict) -> None:
+def _decide(proposal: Proposal, values: Values) -> None:
     """Adopt or discontinue after evaluation; refused until an evaluation is recorded."""
-    experiment = proposal.experiment
+    experiment = _experiment(proposal)
     if experiment.evaluation is None:
         raise Conflict(_("Record an evaluation before deciding on the experiment."))
     _record_decision(proposal, values)
 
 
-def _record_decision(proposal: Proposal, values: dict) -> None:
-    experiment = proposal.experiment
+def _record_decision(proposal: Proposal, values: Values) -> None:
+    experiment = _experiment(proposal)
     fields = Fields()
     decision_field = "decision" if values.get("decision") is not None else "reason"
     decision = fields.text(decision_field, values.get(decision_field), max_length=REASON_MAX)
@@ -204,8 +214,17 @@ def _record_decision(proposal: Proposal, values: dict) -> None:
     experiment.language = writing_language()  # of the decision and lessons just written
 
 
+def _experiment(proposal: Proposal) -> Experiment:
+    """The experiment of a pilot or one in evaluation; raises LookupError for any other."""
+    # The table moves a proposal on from these states only after start_pilot made it.
+    experiment = proposal.experiment
+    if experiment is None:
+        raise LookupError(f"proposal {proposal.id} has no experiment")
+    return experiment
+
+
 # The checks the table's edges name (Transition.guard); each may refuse with a DomainError.
-GUARDS = {
+GUARDS: dict[str, Callable[[Proposal, Values], None]] = {
     "complete_proposal": _check_submission,
     "texts": _check_texts,
     "answer": _check_answer,
