@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypedDict, TypeVar
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import Integer, Label, Row, Select, cast, exists, extract, func, select
@@ -104,8 +104,31 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CatalogueFilter, dict[str, l
     return result, errors
 
 
-class EvaluationJson(TypedDict):
-    """An experiment's evaluation as open data."""
+@dataclass(frozen=True)
+class PublicPartner:
+    name: str
+    type: str
+    business_id: str | None
+    role: str
+
+
+@dataclass(frozen=True)
+class PublicProgramme:
+    id: int
+    name: str
+    language: str
+
+
+@dataclass(frozen=True)
+class PublicCall:
+    id: int
+    title: str
+    language: str
+
+
+@dataclass(frozen=True)
+class PublicEvaluation:
+    """An experiment's evaluation as open data; its author is left out."""
 
     language: str
     got_users: bool
@@ -120,14 +143,6 @@ class EvaluationJson(TypedDict):
 
 
 @dataclass(frozen=True)
-class PublicPartner:
-    name: str
-    type: str
-    business_id: str | None
-    role: str
-
-
-@dataclass(frozen=True)
 class PublicExperiment:
     """One experiment as the public may see it: organisations, never people."""
 
@@ -137,12 +152,8 @@ class PublicExperiment:
     summary: str
     need: str
     status: Status
-    programme_id: int
-    programme_name: str
-    programme_language: str
-    call_id: int | None
-    call_title: str | None
-    call_language: str | None
+    programme: PublicProgramme
+    call: PublicCall | None
     proposer_type: str | None
     organisation: PublicPartner | None
     service_area: str | None
@@ -158,7 +169,7 @@ class PublicExperiment:
     outcome: str | None
     lessons_learned: str | None
     outcome_language: str  # of the outcome and lessons learned: whoever wrote the decision
-    evaluation: EvaluationJson | None = field(default=None)
+    evaluation: PublicEvaluation | None = field(default=None)
 
 
 def _participant_sums() -> list[Label[int]]:
@@ -293,12 +304,12 @@ def _item(row: LoadedRow) -> PublicExperiment:
         summary="" if proposal.confidential_summary else proposal.summary or "",
         need="" if proposal.confidential_need else proposal.need or "",
         status=Status(proposal.status),
-        programme_id=proposal.programme_id,
-        programme_name=proposal.programme.name,
-        programme_language=proposal.programme.language,
-        call_id=proposal.call_id,
-        call_title=proposal.call.title if proposal.call else None,
-        call_language=proposal.call.language if proposal.call else None,
+        programme=PublicProgramme(
+            proposal.programme_id, proposal.programme.name, proposal.programme.language
+        ),
+        call=PublicCall(proposal.call.id, proposal.call.title, proposal.call.language)
+        if proposal.call
+        else None,
         proposer_type=proposal.proposer_type and str(proposal.proposer_type),
         organisation=PublicPartner(
             organisation.name, str(organisation.type), organisation.business_id, "lead"
@@ -330,124 +341,19 @@ def _item(row: LoadedRow) -> PublicExperiment:
         outcome_language=experiment.language,
         evaluation=None
         if evaluation is None
-        else {
-            "language": evaluation.language,
-            "got_users": evaluation.got_users,
-            "users_count": evaluation.users_count,
-            "part_of_services": evaluation.part_of_services,
-            "benefits_city": evaluation.benefits_city,
-            "benefits_customers": evaluation.benefits_customers,
-            "research_value": evaluation.research_value,
-            "research_link": evaluation.research_link or None,
-            "findings": evaluation.findings,
-            "recommendation": str(evaluation.recommendation),
-        },
+        else PublicEvaluation(
+            language=evaluation.language,
+            got_users=evaluation.got_users,
+            users_count=evaluation.users_count,
+            part_of_services=evaluation.part_of_services,
+            benefits_city=evaluation.benefits_city,
+            benefits_customers=evaluation.benefits_customers,
+            research_value=evaluation.research_value,
+            research_link=evaluation.research_link or None,
+            findings=evaluation.findings,
+            recommendation=str(evaluation.recommendation),
+        ),
     )
-
-
-class PartnerJson(TypedDict):
-    name: str
-    type: str
-    business_id: str | None
-    role: str
-
-
-class OrganisationJson(TypedDict):
-    name: str
-    type: str
-    business_id: str | None
-
-
-class ProgrammeJson(TypedDict):
-    id: int
-    name: str
-    language: str
-
-
-class CallJson(TypedDict):
-    id: int
-    title: str | None
-    language: str | None
-
-
-class PublicExperimentJson(TypedDict):
-    """An experiment as open data: organisations only, no personal data."""
-
-    id: int
-    language: str
-    title: str
-    summary: str
-    need: str
-    status: str
-    programme: ProgrammeJson
-    call: CallJson | None
-    proposer_type: str | None
-    organisation: OrganisationJson | None
-    service_area: str | None
-    city_centres: list[str]
-    sdgs: list[int]
-    allocated_budget: str
-    start_date: str
-    planned_end_date: str
-    actual_end_date: str | None
-    city_unit: str
-    partners: list[PartnerJson]
-    participants: dict[str, int]
-    outcome: str | None
-    lessons_learned: str | None
-    outcome_language: str
-    evaluation: EvaluationJson | None
-
-
-def _partner_json(partner: PublicPartner) -> PartnerJson:
-    return {
-        "name": partner.name,
-        "type": partner.type,
-        "business_id": partner.business_id,
-        "role": partner.role,
-    }
-
-
-def public_experiment_json(item: PublicExperiment) -> PublicExperimentJson:
-    """An experiment as open data (CC BY 4.0): organisations only, no personal data."""
-    return {
-        "id": item.id,
-        "language": item.language,
-        "title": item.title,
-        "summary": item.summary,
-        "need": item.need,
-        "status": item.status.value,
-        "programme": {
-            "id": item.programme_id,
-            "name": item.programme_name,
-            "language": item.programme_language,
-        },
-        "call": None
-        if item.call_id is None
-        else {"id": item.call_id, "title": item.call_title, "language": item.call_language},
-        "proposer_type": item.proposer_type,
-        "organisation": None
-        if item.organisation is None
-        else {
-            "name": item.organisation.name,
-            "type": item.organisation.type,
-            "business_id": item.organisation.business_id,
-        },
-        "service_area": item.service_area,
-        "city_centres": list(item.city_centres),
-        "sdgs": list(item.sdgs),
-        "allocated_budget": f"{item.allocated_budget:.2f}",
-        "start_date": item.start_date.isoformat(),
-        "planned_end_date": item.planned_end_date.isoformat(),
-        "actual_end_date": item.actual_end_date.isoformat() if item.actual_end_date else None,
-        "city_unit": item.city_unit,
-        "partners": [_partner_json(p) for p in item.partners],
-        "participants": dict(item.participants),
-        "outcome": item.outcome,
-        "lessons_learned": item.lessons_learned,
-        "outcome_language": item.outcome_language,
-        "evaluation": item.evaluation,
-    }
 
 
 # The open data's columns (CSV) with their meaning, for the data dictionary page.
@@ -506,8 +412,8 @@ def open_data_row(item: PublicExperiment) -> list[str | int]:
         item.summary,
         item.need,
         item.status.value,
-        item.programme_name,
-        item.call_title or "",
+        item.programme.name,
+        item.call.title if item.call else "",
         item.proposer_type or "",
         org.name if org else "",
         (org.business_id or "") if org else "",

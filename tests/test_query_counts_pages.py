@@ -283,3 +283,76 @@ def test_statistics_api(app, client, people, programme, warm):
     assert_same_count(small, large)
     if warm:  # served from the cache: the generation token, no aggregate
         assert len(large) <= 2, large
+
+
+# The API's lists: documents dumped from the models read nothing the view did not load.
+
+
+def api_statements(app, api, path: str, who: str | None) -> list[str]:
+    """The statements of one API GET, after a first that issues the token and warms caches."""
+    assert api.get(path, who).status_code == 200
+    with counting(app) as statements:
+        response = api.get(path, who)
+    assert response.status_code == 200, response.text[:500]
+    return list(statements)
+
+
+@pytest.mark.parametrize("who", ["staff", "applicant"])
+def test_api_proposals(app, api, people, programme, who):
+    path = "/proposals?per_page=100"
+    with app.app_context():
+        for proposal_id in _proposals(programme, 2, status=Status.PILOT, with_rows=True):
+            db.session.get(Proposal, proposal_id).owner_id = people["applicant"]
+        db.session.commit()
+    small = api_statements(app, api, path, who)
+    with app.app_context():
+        made = _proposals(programme, 6, status=Status.ADOPTED, with_rows=True)
+        made += _proposals(programme, 6, status=Status.SCREENING)
+        for proposal_id in made:
+            proposal = db.session.get(Proposal, proposal_id)
+            proposal.owner_id = people["applicant"]
+            proposal.city_centres = list(CityCentre)
+            proposal.sdgs = range(1, 18)
+        db.session.commit()
+    large = api_statements(app, api, path, who)
+    assert len(api.get(path, who).get_json()["items"]) == 14
+    assert_same_count(small, large)
+
+
+@pytest.mark.parametrize(
+    "records",
+    [
+        "/experiments/{experiment}/partners",
+        "/experiments/{experiment}/participation",
+        "/experiments/{experiment}/expenses",
+        "/experiments/{experiment}/risks",
+        "/proposals/{proposal}/history",
+    ],
+)
+def test_api_records(app, api, people, programme, records):
+    with app.app_context():
+        (proposal_id,) = _proposals(programme, 1, status=Status.PILOT, with_rows=True)
+        experiment_id = db.session.scalar(
+            select(Experiment.id).where(Experiment.proposal_id == proposal_id)
+        )
+    path = records.format(experiment=experiment_id, proposal=proposal_id)
+    small = api_statements(app, api, path, "staff")
+    with app.app_context():
+        _experiment_rows(proposal_id, 12)
+        _history(proposal_id, _people(12))
+    large = api_statements(app, api, path, "staff")
+    assert len(api.get(path, "staff").get_json()["items"]) > 12
+    assert_same_count(small, large)
+
+
+def test_api_public_experiments(app, api, people, programme):
+    path = "/public/experiments?per_page=100"
+    with app.app_context():
+        _proposals(programme, 2, status=Status.PILOT, with_rows=True)
+    small = api_statements(app, api, path, None)
+    with app.app_context():
+        _proposals(programme, 10, status=Status.ADOPTED, with_rows=True)
+        _proposals(programme, 5, status=Status.SUBMITTED)
+    large = api_statements(app, api, path, None)
+    assert len(api.get(path).get_json()["items"]) == 12
+    assert_same_count(small, large)

@@ -17,9 +17,4 @@ def list_programmes():
     programmes = db.session.scalars(
         select(Programme).order_by(Programme.start_year, Programme.id)
     ).all()
-    return {
-        "items": [
-            {"id": p.id, "name": p.name, "start_year": p.start_year, "end_year": p.end_year}
-            for p in programmes
-        ]
-    }
+    return {"items": programmes}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -37,7 +39,7 @@ blp = ApiBlueprint("api_proposals", "proposals", "Proposals and their workflow")
 PARTIES = (Role.APPLICANT, Role.STAFF, Role.MANAGER)
 ID = "<id:proposal_id>"
 
-# Everything proposal_json reads, loaded with the proposals (no query per row).
+# Everything ProposalSchema reads, loaded with the proposals (no query per row).
 LOADS = (
     selectinload(Proposal.owner),
     selectinload(Proposal.organisation),
@@ -45,56 +47,6 @@ LOADS = (
     selectinload(Proposal.sdg_rows),
     selectinload(Proposal.experiment).selectinload(Experiment.owner),
 )
-
-
-def person(user) -> dict:
-    return {"id": user.id, "name": user.display_name}
-
-
-def experiment_json(experiment: Experiment) -> dict:
-    """An experiment's own fields; its outcome is the decision, once there is one."""
-    return {
-        "id": experiment.id,
-        "allocated_budget": experiment.allocated_budget,
-        "start_date": experiment.start_date,
-        "planned_end_date": experiment.planned_end_date,
-        "actual_end_date": experiment.actual_end_date,
-        "owner": person(experiment.owner),
-        "city_unit": experiment.city_unit or "",
-        "outcome": experiment.decision or None,
-    }
-
-
-def proposal_json(proposal: Proposal) -> dict:
-    """The proposal as SPEC's proposal JSON."""
-    org = proposal.organisation
-    return {
-        "id": proposal.id,
-        "programme_id": proposal.programme_id,
-        "call_id": proposal.call_id,
-        "language": proposal.language,
-        "title": proposal.title,
-        "summary": proposal.summary,
-        "need": proposal.need,
-        "proposer_type": proposal.proposer_type,
-        "organisation": (
-            {"id": org.id, "name": org.name, "business_id": org.business_id} if org else None
-        ),
-        "service_area": proposal.service_area,
-        "city_centres": proposal.city_centres,
-        "sdgs": proposal.sdgs,
-        "requested_budget": proposal.requested_budget,
-        "planned_duration_months": proposal.planned_duration_months,
-        "confidential_summary": proposal.confidential_summary,
-        "confidential_need": proposal.confidential_need,
-        "status": proposal.status,
-        "version": proposal.version,
-        "owner": person(proposal.owner),
-        "submitted_at": proposal.submitted_at,
-        "created_at": proposal.created_at,
-        "updated_at": proposal.updated_at,
-        "experiment": (experiment_json(proposal.experiment) if proposal.experiment else None),
-    }
 
 
 def _content(values: dict, proposer_type: str | None) -> dict:
@@ -141,12 +93,7 @@ def list_proposals(query):
     )
     visible = access.visible_proposals(api_user()).options(*LOADS)
     page = proposal_page(visible, f, query["page"], query["per_page"])
-    return {
-        "items": [proposal_json(row[0]) for row in page.items],
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total,
-    }
+    return replace(page, items=[proposal for proposal, *_review in page.items])
 
 
 @blp.route("/proposals", methods=["POST"])
@@ -177,7 +124,7 @@ def create_proposal(values):
     except Invalid as error:
         raise _organisation_errors(error) from error
     location = url_for(".get_proposal", proposal_id=proposal.id)
-    return proposal_json(proposal), 201, {"Location": location}
+    return proposal, 201, {"Location": location}
 
 
 @blp.route(f"/proposals/{ID}", methods=["GET"])
@@ -186,7 +133,7 @@ def create_proposal(values):
 @blp.problems(401, 403, 404)
 def get_proposal(proposal_id: int):
     """The proposal, if this token may see it (otherwise 404, as if it did not exist)."""
-    return proposal_json(access.proposal_or_404(proposal_id, api_user()))
+    return access.proposal_or_404(proposal_id, api_user())
 
 
 @blp.route(f"/proposals/{ID}", methods=["PATCH"])
@@ -219,7 +166,7 @@ def update_proposal(values, proposal_id: int):
         )
     except Invalid as error:
         raise _organisation_errors(error) from error
-    return proposal_json(proposal)
+    return proposal
 
 
 @blp.route(f"/proposals/{ID}/transitions", methods=["POST"])
@@ -267,7 +214,7 @@ def move_proposal(body, proposal_id: int):
         if conflicts:
             raise FieldConflict(conflicts)
     change_status(proposal, target, user, version, **body)
-    return proposal_json(proposal)
+    return proposal
 
 
 @blp.route(f"/proposals/{ID}/history", methods=["GET"])
@@ -283,18 +230,7 @@ def proposal_history(proposal_id: int):
         .options(selectinload(StatusChange.actor))
         .order_by(StatusChange.id)
     ).all()
-    return {
-        "items": [
-            {
-                "from": m.from_status,
-                "to": m.to_status,
-                "by": person(m.actor),
-                "at": m.at,
-                "reason": m.reason,
-            }
-            for m in moves
-        ]
-    }
+    return {"items": moves}
 
 
 @blp.route(f"/proposals/{ID}/review", methods=["PUT"])
@@ -314,19 +250,4 @@ def put_review(scores, proposal_id: int):
     proposal = access.proposal_or_404(proposal_id, user)
     comment = scores.pop("comment", "") or ""
     review: Review = save_review(proposal, user, scores, comment)
-    return {
-        "proposal_id": review.proposal_id,
-        "reviewer": person(user),
-        **{
-            c: getattr(review, c)
-            for c in (
-                "need",
-                "benefit",
-                "reusability",
-                "feasibility",
-                "cost_effectiveness",
-                "comment",
-                "updated_at",
-            )
-        },
-    }
+    return review

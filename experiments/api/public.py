@@ -1,6 +1,6 @@
 """Open data: the public experiments (from pilot on), CC BY 4.0, for anyone."""
 
-from ..catalogue import LICENCE_URL, parse_filters, public_experiment_json, public_experiments
+from ..catalogue import LICENCE_URL, parse_filters, public_experiments
 from ..errors import Invalid
 from .core import ApiBlueprint
 from .schemas import PublicPageSchema, PublicQuerySchema
@@ -27,10 +27,4 @@ def list_public_experiments(query):
     if errors:
         raise Invalid(errors)
     page = public_experiments(f, query["page"], query["per_page"])
-    body = {
-        "items": [public_experiment_json(item) for item in page.items],
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total,
-    }
-    return body, {"Link": f'<{LICENCE_URL}>; rel="license"'}
+    return page, {"Link": f'<{LICENCE_URL}>; rel="license"'}

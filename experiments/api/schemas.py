@@ -1,5 +1,9 @@
 """Marshmallow schemas of the API: the shape of every request and response body.
 
+Response schemas dump the models (or the catalogue's public view of them) as they are: each
+answer's shape is described here once, and what a reader may see is decided before, by the
+services and the catalogue.
+
 Request schemas refuse unknown fields (marshmallow's default RAISE, documented as
 additionalProperties: false); status, owner, version and ids are not among their fields,
 except version as the concurrency token. The document states exactly what a request field
@@ -238,6 +242,20 @@ class MoneyIn(fields.Field):
         )
 
 
+class TextOut(fields.String):
+    """Stored text that may be missing, answered as a string: empty when there is none."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(value or "", attr, obj, **kwargs)
+
+
+class TextOrNull(fields.String):
+    """Stored text answered as null when there is none, an empty text included."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(value or None, attr, obj, **kwargs)
+
+
 class MoneyOut(fields.String):
     """Euros as a decimal string with two places ("12500.00")."""
 
@@ -386,8 +404,10 @@ class ProgrammeListSchema(Schema):
 
 
 class PersonSchema(Schema):
+    """A user as others see them: a deleted account is "Deleted user" in the reader's language."""
+
     id = fields.Integer(required=True)
-    name = fields.String(required=True)
+    name = fields.String(required=True, attribute="display_name")
 
 
 class OrganisationSchema(Schema):
@@ -397,16 +417,19 @@ class OrganisationSchema(Schema):
 
 
 class ExperimentSchema(Schema):
+    """An experiment's own fields; its outcome is the decision, once there is one."""
+
     id = fields.Integer(required=True)
     allocated_budget = MoneyOut(required=True)
     start_date = fields.Date(required=True)
     planned_end_date = fields.Date(required=True)
     actual_end_date = fields.Date(required=True, allow_none=True)
     owner = fields.Nested(PersonSchema, required=True)
-    city_unit = fields.String(required=True)
-    outcome = fields.String(
+    city_unit = TextOut(required=True)
+    outcome = TextOrNull(
         required=True,
         allow_none=True,
+        attribute="decision",
         metadata={"description": "The decision, once adopted or discontinued."},
     )
 
@@ -421,6 +444,8 @@ def written_in():
 
 
 class ProposalSchema(Schema):
+    """The proposal as SPEC's proposal JSON, for whoever may see the proposal."""
+
     id = fields.Integer(required=True)
     programme_id = fields.Integer(required=True)
     call_id = fields.Integer(required=True, allow_none=True)
@@ -628,9 +653,9 @@ TransitionSchema.json_schema = {"anyOf": [_move_variant(target) for target in St
 
 
 class HistoryEntrySchema(Schema):
-    from_ = one_of(Status, required=True, data_key="from", attribute="from")
-    to = one_of(Status, required=True)
-    by = fields.Nested(PersonSchema, required=True)
+    from_ = one_of(Status, required=True, data_key="from", attribute="from_status")
+    to = one_of(Status, required=True, attribute="to_status")
+    by = fields.Nested(PersonSchema, required=True, attribute="actor")
     at = fields.DateTime(required=True)
     reason = fields.String(required=True, allow_none=True)
 
@@ -723,7 +748,7 @@ class ParticipationSchema(Schema):
     date = fields.Date(required=True)
     category = one_of(ParticipationCategory, required=True)
     count = fields.Integer(required=True)
-    note = fields.String(required=True)
+    note = TextOut(required=True)
 
 
 class ParticipationListSchema(Schema):
@@ -760,7 +785,7 @@ class RiskSchema(Schema):
     description = fields.String(required=True)
     probability = fields.Integer(required=True)
     impact = fields.Integer(required=True)
-    mitigation = fields.String(required=True)
+    mitigation = TextOut(required=True)
     status = one_of(RiskStatus, required=True)
 
 
@@ -792,11 +817,11 @@ class EvaluationSchema(Schema):
     got_users = fields.Boolean(required=True)
     users_count = fields.Integer(required=True, allow_none=True)
     part_of_services = fields.Boolean(required=True)
-    benefits_city = fields.String(required=True)
-    benefits_customers = fields.String(required=True)
+    benefits_city = TextOut(required=True)
+    benefits_customers = TextOut(required=True)
     research_value = fields.Boolean(required=True)
-    research_link = fields.String(required=True)
-    findings = fields.String(required=True)
+    research_link = TextOut(required=True)
+    findings = TextOut(required=True)
     recommendation = one_of(Recommendation, required=True)
     updated_at = fields.DateTime(required=True)
 
@@ -871,6 +896,7 @@ class PublicPartnerSchema(PublicOrganisationSchema):
 
 
 class PublicEvaluationSchema(Schema):
+    language = written_in()
     got_users = fields.Boolean(required=True)
     users_count = fields.Integer(required=True, allow_none=True)
     part_of_services = fields.Boolean(required=True)
@@ -880,11 +906,11 @@ class PublicEvaluationSchema(Schema):
     research_link = fields.String(required=True, allow_none=True)
     findings = fields.String(required=True)
     recommendation = one_of(Recommendation, required=True)
-    language = written_in()
 
 
 class PublicExperimentSchema(Schema):
-    """An experiment as open data: organisations, never people."""
+    """An experiment as open data: organisations, never people (the catalogue's public view
+    of it, which leaves out what the public may not read)."""
 
     id = fields.Integer(required=True)
     language = written_in()
@@ -901,10 +927,10 @@ class PublicExperimentSchema(Schema):
     service_area = one_of(ServiceArea, required=True, allow_none=True)
     city_centres = fields.List(one_of(CityCentre), required=True)
     sdgs = fields.List(fields.Integer(), required=True)
-    allocated_budget = fields.String(required=True, metadata={"pattern": MONEY_PATTERN})
-    start_date = fields.String(required=True, metadata={"format": "date"})
-    planned_end_date = fields.String(required=True, metadata={"format": "date"})
-    actual_end_date = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    allocated_budget = MoneyOut(required=True)
+    start_date = fields.Date(required=True)
+    planned_end_date = fields.Date(required=True)
+    actual_end_date = fields.Date(required=True, allow_none=True)
     city_unit = fields.String(required=True)
     partners = fields.List(fields.Nested(PublicPartnerSchema), required=True)
     participants = fields.Nested(ParticipantsSchema, required=True)

@@ -57,5 +57,4 @@ def revoke_token():
 @blp.problems(401)
 def me():
     """The token's user."""
-    user = api_user()
-    return {"id": user.id, "name": user.name, "email": user.email, "role": user.role}
+    return api_user()

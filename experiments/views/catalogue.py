@@ -7,6 +7,7 @@ import json
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 
 from .. import catalogue
+from ..api.schemas import PublicExperimentSchema
 from ..exports import csv_stream
 from ..lifecycle import Status
 from ..routing import page_number
@@ -18,6 +19,8 @@ bp = Blueprint("catalogue", __name__, url_prefix="/experiments")
 PER_PAGE = 20
 STATUSES = (Status.PILOT, Status.EVALUATION, Status.ADOPTED, Status.DISCONTINUED)
 LICENCE_LINK = f'<{catalogue.LICENCE_URL}>; rel="license"'
+# The open data file's items are the documents GET /api/v1/public/experiments answers.
+OPEN_DATA = PublicExperimentSchema()
 
 
 @bp.get("")
@@ -87,9 +90,7 @@ def open_data_json():
         }
         yield json.dumps(head, ensure_ascii=False)[:-1] + ', "items": ['
         for n, item in enumerate(catalogue.all_public_experiments()):
-            yield ("," if n else "") + json.dumps(
-                catalogue.public_experiment_json(item), ensure_ascii=False
-            )
+            yield ("," if n else "") + json.dumps(OPEN_DATA.dump(item), ensure_ascii=False)
         yield "]}"
 
     return Response(
