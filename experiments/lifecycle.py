@@ -53,6 +53,9 @@ STAFF_ROLES = frozenset({Role.STAFF, Role.MANAGER})
 RECORDING_STATES = frozenset({Status.PILOT, Status.EVALUATION})
 # Staff review a proposal from its submission until the screening ends.
 REVIEWABLE_STATES = frozenset({Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO})
+# A move into one of these ends the proposal without the city taking it up: its button is
+# drawn as a destructive action, apart from the moves that carry the work on.
+STOPPED_STATES = frozenset({Status.REJECTED, Status.DISCONTINUED, Status.WITHDRAWN})
 
 STATUS_LABELS = {
     Status.DRAFT: N_("Draft"),
@@ -139,10 +142,21 @@ class Transition:
     guard: str | None = None
     # The field whose text becomes the history entry's reason.
     reason_field: str | None = None
+    # What the move does that cannot be taken back, said before it is made (translated where
+    # shown). A move with a consequence is irreversible: pages ask for a confirmation first.
+    consequence: str = ""
 
     @property
     def fields(self) -> tuple[str, ...]:
         return self.requires + self.optional
+
+    @property
+    def irreversible(self) -> bool:
+        return bool(self.consequence)
+
+    @property
+    def destructive(self) -> bool:
+        return self.target in STOPPED_STATES
 
     @property
     def move_fields(self) -> tuple[MoveField, ...]:
@@ -171,6 +185,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         requires=("allocated_budget", "start_date", "planned_end_date", "owner_id"),
         optional=("city_unit",),
         guard="start_pilot",
+        consequence=N_(
+            "The proposal becomes a pilot: the budget is allocated from the programme "
+            "year, the experiment is published in the public catalogue and the applicant is told."
+        ),
     ),
     Transition(
         Status.SCREENING,
@@ -199,6 +217,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         requires=("reason",),
         guard="texts",
         reason_field="reason",
+        consequence=N_(
+            "The proposal is rejected and its handling ends. The applicant is told, with "
+            "your reason."
+        ),
     ),
     Transition(
         Status.PILOT,
@@ -207,6 +229,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         N_("End the pilot and evaluate"),
         requires=("actual_end_date",),
         guard="end_pilot",
+        consequence=N_(
+            "The pilot ends on the date given and goes to evaluation; it cannot be restarted."
+        ),
     ),
     Transition(
         Status.PILOT,
@@ -216,6 +241,11 @@ TRANSITIONS: tuple[Transition, ...] = (
         requires=("reason", "lessons_learned"),
         guard="discontinue_pilot",
         reason_field="reason",
+        consequence=N_(
+            "The pilot stops and the experiment is recorded as discontinued. Your reason "
+            "and the lessons learned are published in the public catalogue and the applicant "
+            "is told."
+        ),
     ),
     Transition(
         Status.EVALUATION,
@@ -225,6 +255,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         requires=("decision", "lessons_learned"),
         guard="decide",
         reason_field="decision",
+        consequence=N_(
+            "The experiment is recorded as adopted. The decision and the lessons learned are "
+            "published in the public catalogue and the applicant is told."
+        ),
     ),
     Transition(
         Status.EVALUATION,
@@ -234,6 +268,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         requires=("reason", "lessons_learned"),
         guard="decide",
         reason_field="reason",
+        consequence=N_(
+            "The experiment is recorded as discontinued. Your reason and the lessons learned "
+            "are published in the public catalogue and the applicant is told."
+        ),
     ),
     *(
         Transition(
@@ -245,6 +283,10 @@ TRANSITIONS: tuple[Transition, ...] = (
             owner_only=True,
             guard="texts",
             reason_field="reason",
+            consequence=N_(
+                "The proposal is withdrawn and the city stops handling it. It cannot be "
+                "submitted again; to try again, make a new proposal."
+            ),
         )
         for source in (Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO)
     ),

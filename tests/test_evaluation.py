@@ -222,6 +222,7 @@ def test_the_pilot_form_shows_the_budget_and_refuses_too_much(
         "pilot-planned_end_date": (START + timedelta(days=90)).isoformat(),
         "pilot-owner_id": str(people["staff"]),
         "pilot-city_unit": "",
+        "pilot-confirmed": "yes",  # as sent from the confirmation page
     }
     response = client.post(f"/proposals/{screening}/moves/pilot", data=data)
     assert response.status_code == 422
@@ -395,6 +396,7 @@ def test_deciding_without_an_evaluation_through_the_page(app, client, auth, eval
             "adopted-version": "1",
             "adopted-decision": "Adopt",
             "adopted-lessons_learned": "Many",
+            "adopted-confirmed": "yes",
         },
         follow_redirects=True,
     )
@@ -483,6 +485,7 @@ def test_staff_write_and_revise_the_evaluation_until_the_decision(
             "adopted-version": "1",
             "adopted-decision": "Adopt",
             "adopted-lessons_learned": "Many",
+            "adopted-confirmed": "yes",
         },
     )
     assert _state(app, proposal_id)[0] == Status.ADOPTED

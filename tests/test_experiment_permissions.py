@@ -173,7 +173,12 @@ def test_moves_of_a_pilot(app, client, auth, pilot, role, target):
     _as(auth, client, role)
     response = client.post(
         f"/proposals/{proposal_id}/moves/{target}",
-        data={f"{target}-to": target, f"{target}-version": "1", **fields},
+        data={
+            f"{target}-to": target,
+            f"{target}-version": "1",
+            f"{target}-confirmed": "yes",
+            **fields,
+        },
     )
     expected = 302 if role == "anonymous" else allowed.get(role, 404)
     assert response.status_code == expected
@@ -195,6 +200,7 @@ def test_the_decision(app, client, auth, people, programme, role, target):
             f"{target}-version": "1",
             f"{target}-{field}": "Done",
             f"{target}-lessons_learned": "Learnt",
+            f"{target}-confirmed": "yes",
         },
     )
     expected = {"anonymous": 302, "applicant": 403, "manager": 303, "staff": 403}.get(role, 404)

@@ -87,6 +87,7 @@ def test_resident_submits_and_staff_decide(app, client, auth, programme, outbox)
             "rejected-to": "rejected",
             "rejected-version": "6",
             "rejected-reason": "Out of scope.",
+            "rejected-confirmed": "yes",
         },
     )
     assert response.status_code == 303
@@ -254,13 +255,17 @@ def test_newcomer_journey_from_a_new_call_to_the_screening_decision(
         f"/proposals/{proposal_id}/moves/screening",
         data={"screening-to": "screening", "screening-version": "6"},
     )
+    rejection = {
+        "rejected-to": "rejected",
+        "rejected-version": "7",
+        "rejected-reason": "The library already has a pilot like this.",
+    }
+    response = client.post(f"/proposals/{proposal_id}/moves/rejected", data=rejection)
+    assert response.status_code == 200  # the confirmation page: nothing has changed yet
+    assert "This cannot be undone." in response.text
     response = client.post(
         f"/proposals/{proposal_id}/moves/rejected",
-        data={
-            "rejected-to": "rejected",
-            "rejected-version": "7",
-            "rejected-reason": "The library already has a pilot like this.",
-        },
+        data={**rejection, "rejected-confirmed": "yes"},
     )
     assert response.status_code == 303
     auth.logout()

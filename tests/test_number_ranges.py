@@ -174,7 +174,11 @@ def test_a_version_beyond_range_is_a_stale_one(app, client, auth, people, progra
     auth.login("applicant")
     response = client.post(
         f"/proposals/{proposal}/moves/withdrawn",
-        data={"withdrawn-to": "withdrawn", "withdrawn-version": version},
+        data={
+            "withdrawn-to": "withdrawn",
+            "withdrawn-version": version,
+            "withdrawn-confirmed": "yes",
+        },
     )
     assert response.status_code in (303, 422)
     auth.login("manager")

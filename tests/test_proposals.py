@@ -397,7 +397,7 @@ def test_a_draft_with_control_characters_stored_earlier_is_withdrawn_with_notice
         )
     response = client.post(
         f"/proposals/{proposal_id}/moves/withdrawn",
-        data={"withdrawn-to": "withdrawn", "withdrawn-version": "1"},
+        data={"withdrawn-to": "withdrawn", "withdrawn-version": "1", "withdrawn-confirmed": "yes"},
     )
     assert response.status_code == 303
     with app.app_context():

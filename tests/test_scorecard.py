@@ -475,7 +475,15 @@ def test_a_manager_defines_edits_and_removes_a_goal(app, client, auth, programme
     assert "Förslag" in client.get(f"/scorecards/{programme}?lang=sv").text
     assert "Ehdotuksia kertyy" in client.get(f"/scorecards/{programme}?lang=fi").text
     assert "Proposals come in" in client.get(f"/scorecards/{programme}?lang=en").text
-    assert client.post(f"/scorecards/{programme}/goals/{goal_id}/delete").status_code == 303
+    delete = f"/scorecards/{programme}/goals/{goal_id}/delete"
+    page = client.post(delete)  # the confirmation page: nothing removed yet
+    assert page.status_code == 200
+    assert "This cannot be undone." in page.text
+    assert "The goal is removed from the scorecard." in page.text
+    assert 'name="confirmed" type="hidden" value="yes"' in page.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ProgrammeGoal.id))) == 1
+    assert client.post(delete, data={"confirmed": "yes"}).status_code == 303
     with app.app_context():
         assert db.session.scalar(select(func.count(ProgrammeGoal.id))) == 0
 
@@ -514,7 +522,13 @@ def test_a_manager_records_and_reassesses_a_risk(app, client, auth, programme):
     page = client.get(f"/scorecards/{programme}").text
     assert '<a href="#risk-1">Risk 1</a>: <span class="traffic traffic-red">' in page
     assert "Red: critical" in page
-    assert client.post(f"/scorecards/{programme}/risks/{risk_id}/delete").status_code == 303
+    delete = f"/scorecards/{programme}/risks/{risk_id}/delete"
+    page = client.post(delete)  # the confirmation page: nothing removed yet
+    assert page.status_code == 200
+    assert "This cannot be undone." in page.text and "Budget cut" in page.text
+    with app.app_context():
+        assert db.session.get(ProgrammeRisk, risk_id) is not None
+    assert client.post(delete, data={"confirmed": "yes"}).status_code == 303
     with app.app_context():
         assert db.session.get(ProgrammeRisk, risk_id) is None
 

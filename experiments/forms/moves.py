@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from ..lifecycle import FieldKind, MoveField, Transition
 from ..rules import LINE_MAX, REASON_MAX
 from .base import PageForm
+from .confirm import ConfirmForm
 from .fields import TranslatedSelectField
 from .validators import MoneyField
 
@@ -47,14 +48,21 @@ class _MoveForm(PageForm):
     version = IntegerField(widget=HiddenField.widget)
 
 
+class _IrreversibleMoveForm(ConfirmForm, _MoveForm):
+    """A move that cannot be undone: made only when sent again from its confirmation page."""
+
+
 def move_form(edge: Transition, **kwargs) -> FlaskForm:
     """A form with exactly the fields this edge takes, prefixed by its target state.
 
-    Pass formdata=None for a blank form; owner choices are given by the caller.
+    An irreversible edge's form also has `confirmed` (see forms.confirm). Pass formdata=None
+    for a blank form; owner choices are given by the caller.
     """
     owner_choices = kwargs.pop("owner_choices", [])
 
-    class MoveForm(_MoveForm):
+    base = _IrreversibleMoveForm if edge.irreversible else _MoveForm
+
+    class MoveForm(base):
         pass
 
     for field in edge.move_fields:

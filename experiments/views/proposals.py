@@ -7,8 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lifecycle
-from ..errors import DomainError, Invalid
+from ..errors import Conflict, DomainError, Invalid
 from ..extensions import db
+from ..forms.confirm import ask_again, is_confirmed, unconfirm
 from ..forms.moves import move_form, move_values
 from ..forms.proposals import ProposalForm
 from ..i18n import status_label
@@ -195,10 +196,16 @@ def show(proposal_id: int, posted=None, status_code: int = 200):
     ), status_code
 
 
-@bp.post("/<id:proposal_id>/moves/<target>")
+@bp.route("/<id:proposal_id>/moves/<target>", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def move(proposal_id: int, target: str):
+    """Make a move; an irreversible one first answers its confirmation page, changing nothing.
+
+    A GET (the confirmation page reloaded, or shown in another language) leads to the proposal.
+    """
     proposal = access.proposal_or_404(proposal_id, current_user)
+    if request.method == "GET":
+        return redirect(url_for(".show", proposal_id=proposal.id)), 303
     edge = lifecycle.transition(proposal.status, target)
     if edge is None:
         flash(allowed_moves_message(proposal.status), "error")
@@ -207,6 +214,11 @@ def move(proposal_id: int, target: str):
         abort(403)
     form = move_form(edge, owner_choices=owner_choices() if "owner_id" in edge.fields else [])
     if form.validate_on_submit():
+        if edge.irreversible and not is_confirmed(form):
+            ask_again(form)
+            return render_template(
+                "proposals/confirm_move.html", proposal=proposal, edge=edge, form=form
+            )
         try:
             change_status(
                 proposal, edge.target, current_user, form.version.data, **move_values(form, edge)
@@ -215,9 +227,16 @@ def move(proposal_id: int, target: str):
             apply_errors(form, error)
             if error.message and not any(f in edge.fields for f in error.errors):
                 form.form_errors.append(error.message)
+        except Conflict as error:
+            if not edge.irreversible:
+                raise  # said on the page the move was sent from
+            # The confirmation page cannot be opened again: the proposal page says it.
+            flash(error.message, "error")
+            return redirect(url_for(".show", proposal_id=proposal.id)), 303
         else:
             state = status_label(proposal.status)
             flash(_("The proposal is now: %(state)s.", state=state), "success")
             return redirect(url_for(".show", proposal_id=proposal.id)), 303
+    unconfirm(form)  # corrected, the move is confirmed again
     db.session.refresh(proposal)
     return show(proposal_id, posted=form, status_code=422)

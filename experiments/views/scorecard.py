@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..forms.confirm import ConfirmForm, ask_again, is_confirmed
 from ..forms.scorecard import FollowUpForm, GoalForm, RiskForm
 from ..lifecycle import Role
 from ..models import Programme, ProgrammeGoal, ProgrammeRisk
@@ -153,11 +154,27 @@ def edit_goal(programme_id: int, goal_id: int):
     return _goal_form_page(programme, form, goal)
 
 
+def _confirm_removal(programme: Programme, heading: str, **removed):
+    """The confirmation page of a removal, or None when the form came from it confirmed."""
+    form = ConfirmForm()
+    if form.validate_on_submit() and is_confirmed(form):
+        return None
+    ask_again(form)
+    return render_template(
+        "scorecard/confirm_delete.html", programme=programme, form=form, heading=heading, **removed
+    )
+
+
 @bp.post("/<id:programme_id>/goals/<id:goal_id>/delete")
 @allow(Role.MANAGER)
 def delete_goal(programme_id: int, goal_id: int):
+    """Remove a goal and its follow-ups, once confirmed."""
     programme = _programme(programme_id)
-    service.delete_goal(_goal(programme, goal_id), current_user)
+    goal = _goal(programme, goal_id)
+    page = _confirm_removal(programme, _("Remove the goal"), goal=goal)
+    if page is not None:
+        return page
+    service.delete_goal(goal, current_user)
     flash(_("The goal and its follow-ups are removed."), "success")
     return redirect(_show_url(programme)), 303
 
@@ -229,7 +246,12 @@ def edit_risk(programme_id: int, risk_id: int):
 @bp.post("/<id:programme_id>/risks/<id:risk_id>/delete")
 @allow(Role.MANAGER)
 def delete_risk(programme_id: int, risk_id: int):
+    """Remove a programme risk, once confirmed."""
     programme = _programme(programme_id)
-    service.delete_risk(_risk(programme, risk_id), current_user)
+    risk = _risk(programme, risk_id)
+    page = _confirm_removal(programme, _("Remove the risk"), risk=risk)
+    if page is not None:
+        return page
+    service.delete_risk(risk, current_user)
     flash(_("The risk is removed."), "success")
     return redirect(_show_url(programme, "risks-title")), 303
