@@ -31,8 +31,23 @@ from . import organisations
 from .inputs import Fields, to_id, whole_number_message
 from .transaction import transactional, unit_of_work
 
-# Proposer types that are organisations: the proposing organisation's type by default.
-ORGANISATIONAL = frozenset(OrganisationType(t) for t in ProposerType if t in set(OrganisationType))
+# Content an applicant edits; owner, status, version and ids are never taken from input.
+CONTENT_FIELDS = (
+    "language",
+    "title",
+    "summary",
+    "need",
+    "proposer_type",
+    "service_area",
+    "city_centres",
+    "sdgs",
+    "requested_budget",
+    "planned_duration_months",
+    "confidential_summary",
+    "confidential_need",
+)
+# The proposer types that are organisation types: the proposing organisation's by default.
+ORGANISATIONAL = frozenset(ProposerType) & frozenset(OrganisationType)
 # The texts of a proposal: name, most characters, fewest (once stripped), one line or several.
 TEXTS = (
     ("title", TITLE_MAX, TITLE_MIN, True),
@@ -251,23 +266,6 @@ def _apply(proposal: Proposal, checked: dict) -> None:
             proposal.organisation = organisation if checked["organisation"] else None
         if "partners" in checked:
             proposal.partners = list({id(o): o for o in found}.values())
-
-
-# Content an applicant edits; owner, status, version and ids are never taken from input.
-CONTENT_FIELDS = (
-    "language",
-    "title",
-    "summary",
-    "need",
-    "proposer_type",
-    "service_area",
-    "city_centres",
-    "sdgs",
-    "requested_budget",
-    "planned_duration_months",
-    "confidential_summary",
-    "confidential_need",
-)
 
 
 def missing_for_submission(proposal: Proposal, today: date | None = None) -> dict:

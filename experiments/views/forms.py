@@ -5,7 +5,8 @@ from typing import TypeVar
 
 from flask import flash
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList
+from wtforms import Field, FieldList, FormField
+from wtforms.form import BaseForm
 
 from ..errors import Conflict, Invalid
 
@@ -55,15 +56,17 @@ def _field(form: FlaskForm, path: list[str]) -> tuple[Field | None, list[FieldLi
     target: object = form
     lists = []
     for part in path:
+        if isinstance(target, FormField):
+            target = target.form
         if isinstance(target, FieldList):
             if not part.isdigit() or int(part) >= len(target.entries):
                 return None, []
             lists.append(target)
             target = target.entries[int(part)]
-        elif isinstance(target, Field) and part.isdigit():
-            continue
-        else:
-            target = getattr(target, part, None)
+        elif isinstance(target, BaseForm):
+            target = target[part] if part in target else None
+        elif not (isinstance(target, Field) and part.isdigit()):
+            return None, []
     return (target, lists) if isinstance(target, Field) else (None, [])
 
 
