@@ -7,8 +7,8 @@ accepts: its ranges, lengths, patterns and codes come from the limits the servic
 
 Where a service checks a body's values (proposals, an experiment's records), its schema only
 reads their JSON types and hands them on: the service decides, and its refusal is the 422
-(see Written, code_of, int_in, Id and MoneyIn). Queries and workflow moves are still checked
-here.
+(see Written, code_of, int_in, Id and MoneyIn). Queries, tokens, reviews and workflow moves
+are still checked here.
 """
 
 from __future__ import annotations
