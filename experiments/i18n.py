@@ -96,6 +96,12 @@ def number(value: float | Decimal | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def grouped(amount: Decimal | int) -> str:
+    """A whole amount as the messages state their limits, in every language: its thousands
+    set apart by spaces ("10 000 000")."""
+    return f"{amount:,.0f}".replace(",", " ")
+
+
 def percent(value: float | Decimal | None) -> str:
     """A share from 0 to 1 as a whole percentage in the language's format ('13 %', '13%')."""
     return "" if value is None else format_percent(value)

@@ -8,6 +8,9 @@ NEED_MAX = 5_000
 REASON_MAX = 5_000
 LINE_MAX = 200  # one-line texts such as a pilot's city unit
 BUDGET_MIN, BUDGET_MAX = Decimal("0"), Decimal("10000000")
+# A programme's budget for one year: Numeric(12, 2) holds ten digits of euros, and a city's
+# programme stays far below this.
+ANNUAL_BUDGET_MAX = Decimal("1000000000")
 AMOUNT_MIN = Decimal("0.01")  # money spent or allocated: at least a cent
 DURATION_MIN, DURATION_MAX = 1, 24
 PILOT_MAX_MONTHS = 24
@@ -15,11 +18,15 @@ SCORE_MIN, SCORE_MAX = 1, 5
 RISK_MIN, RISK_MAX = 1, 4
 PASSWORD_MIN = 12
 NAME_MAX = 200  # an organisation's name, a risk's owner
+BUSINESS_ID_TYPED_MAX = 20  # a business ID as a person types it, spaces and all
 DESCRIPTION_MAX = 500  # an expense's description
 NOTE_MAX = 500  # a participation record's note
 LINK_MAX = 500  # a web address
 COUNT_MAX = 1_000_000  # people in one participation record
 USERS_MAX = 10_000_000  # an experiment's users, as its evaluation counts them
+# A proposal's lists of codes: a code may come twice (it counts once), but no one sends more.
+CENTRES_ITEMS_MAX = 20
+SDGS_ITEMS_MAX = 40
 
 # Database integers are 32-bit (PostgreSQL's integer): no id, count or year is larger.
 INTEGER_MAX = 2**31 - 1

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lifecycle
-from ..errors import FieldConflict, Invalid
+from ..errors import FieldConflict
 from ..extensions import db
 from ..i18n import status_label
 from ..lifecycle import Role
@@ -20,7 +20,6 @@ from ..services import access
 from ..services import proposals as proposal_service
 from ..services.reviews import save_review
 from ..services.workflow import change_status
-from ..vocabulary import OrganisationType, ProposerType
 from .core import ApiBlueprint, api_user, authenticated
 from .schemas import (
     HistorySchema,
@@ -47,33 +46,6 @@ LOADS = (
     selectinload(Proposal.sdg_rows),
     selectinload(Proposal.experiment).selectinload(Experiment.owner),
 )
-
-
-def _content(values: dict, proposer_type: str | None) -> dict:
-    """The request's content as the proposal service takes it (organisation with a type)."""
-    values = dict(values)
-    org = values.get("organisation")
-    if org:
-        type_ = org.get("type") or (
-            proposer_type
-            if proposer_type in set(OrganisationType) - {"public"}
-            else OrganisationType.COMPANY
-        )
-        values["organisation"] = {
-            "name": org["name"],
-            "type": type_,
-            "business_id": org.get("business_id"),
-        }
-    return values
-
-
-def _organisation_errors(error: Invalid) -> Invalid:
-    """The service names the business ID alone; the API names it inside organisation."""
-    renamed = {
-        ("organisation.business_id" if k == "business_id" else k): v
-        for k, v in error.errors.items()
-    }
-    return type(error)(renamed, error.message)
 
 
 @blp.route("/proposals", methods=["GET"])
@@ -117,12 +89,7 @@ def list_proposals(query):
 )
 def create_proposal(values):
     """Create a draft; call_id may be left out while exactly one call is open."""
-    try:
-        proposal = proposal_service.create_draft(
-            api_user(), _content(values, values.get("proposer_type"))
-        )
-    except Invalid as error:
-        raise _organisation_errors(error) from error
+    proposal = proposal_service.create_draft(api_user(), values)
     location = url_for(".get_proposal", proposal_id=proposal.id)
     return proposal, 201, {"Location": location}
 
@@ -148,24 +115,15 @@ def get_proposal(proposal_id: int):
     because={
         409: "The proposal refuses the edit: it is no longer a draft or awaiting more "
         "information, the version is stale, or (errors name the field) the call is not "
-        "there or closed, or the proposal's resident proposer takes no organisation.",
+        "there or closed, the proposal's resident proposer takes no organisation, or its "
+        "organisation takes no resident proposer.",
     },
 )
 def update_proposal(values, proposal_id: int):
     """Change the content of an own draft (or a proposal awaiting more information)."""
     proposal = access.proposal_or_404(proposal_id, api_user())
     version = values.pop("version")
-    # A resident named in the body is the schema's to refuse; a stored one, the proposal's.
-    stored_resident = proposal.proposer_type == ProposerType.RESIDENT
-    if values.get("organisation") and "proposer_type" not in values and stored_resident:
-        raise FieldConflict({"organisation": [_("A resident proposes without an organisation.")]})
-    proposer_type = values.get("proposer_type", proposal.proposer_type)
-    try:
-        proposal_service.update_content(
-            proposal, api_user(), version, _content(values, proposer_type)
-        )
-    except Invalid as error:
-        raise _organisation_errors(error) from error
+    proposal_service.update_content(proposal, api_user(), version, values)
     return proposal
 
 

@@ -8,20 +8,27 @@ Request schemas refuse unknown fields (marshmallow's default RAISE, documented a
 additionalProperties: false); status, owner, version and ids are not among their fields,
 except version as the concurrency token. The document states exactly what a request field
 accepts: its ranges, lengths, patterns and codes come from the limits the services use.
+
+Where a service checks a body's values (proposals, an experiment's records), its schema only
+reads their JSON types and hands them on: the service decides, and its refusal is the 422
+(see Written, code_of, int_in, Id and MoneyIn). Queries, tokens, reviews and workflow moves
+are still checked here.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..catalogue import FILTER_YEARS, MAX_PER_PAGE
-from ..i18n import LANGUAGE_NAMES, money, status_label
+from ..errors import Invalid
+from ..i18n import LANGUAGE_NAMES, status_label
 from ..lifecycle import (
     EXPERIMENT_STATES,
     MOVE_FIELDS,
@@ -43,6 +50,7 @@ from ..rules import (
     AMOUNT_MIN,
     BUDGET_MAX,
     BUDGET_MIN,
+    CENTRES_ITEMS_MAX,
     COUNT_MAX,
     DESCRIPTION_MAX,
     DURATION_MAX,
@@ -59,6 +67,7 @@ from ..rules import (
     RISK_MIN,
     SCORE_MAX,
     SCORE_MIN,
+    SDGS_ITEMS_MAX,
     SUMMARY_MAX,
     TITLE_MAX,
     TITLE_MIN,
@@ -66,6 +75,7 @@ from ..rules import (
     YEAR_MAX,
     YEAR_MIN,
 )
+from ..services import evaluations, expenses, participation, partners, proposals, risks
 from ..services.inputs import CONTROL_CHARACTERS, LINE_BREAKS, text_error
 from ..vocabulary import (
     SDGS,
@@ -78,11 +88,11 @@ from ..vocabulary import (
     RiskStatus,
     ServiceArea,
 )
-from .messages import Characters, Choice, Items, WholeNumber, translate_field
+from .messages import Characters, Choice, WholeNumber, translate_field
 
 MONEY_PATTERN = r"^[0-9]+\.[0-9]{2}$"
-# Amounts given as text: digits with an optional decimal part (the sign only to say why not).
-_DECIMAL_TEXT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+# Amounts given as text: digits with an optional decimal part.
+_DECIMAL_TEXT = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 SORTS = ("submitted_at", "-submitted_at", "title", "requested_budget")
 SDG_MIN, SDG_MAX = SDGS.start, SDGS.stop - 1
 
@@ -102,7 +112,19 @@ def codes(vocabulary) -> list[str]:
     return [member.value for member in vocabulary]
 
 
-class Text(fields.String):
+class Unicode(fields.String):
+    """A JSON string that is text: no lone surrogates, which no database stores."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValidationError(_("Text must be valid Unicode.")) from error
+        return text
+
+
+class Text(Unicode):
     """A string stored as text: trimmed, UTF-8 encodable, passing the input layer's rule for
     written text (one line if one_line); empty is null if nullable."""
 
@@ -112,10 +134,6 @@ class Text(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as error:
-            raise ValidationError(_("Text must be valid Unicode.")) from error
         error = text_error(text.strip(), one_line=self.one_line)
         if error:
             raise ValidationError(error)
@@ -150,9 +168,17 @@ class Bool(fields.Boolean):
         return value
 
 
+def int_in(low: int, high: int, **kwargs) -> Int:
+    """A JSON integer whose range (low to high) the service that takes it checks."""
+    kwargs["metadata"] = {"minimum": low, "maximum": high, **kwargs.get("metadata", {})}
+    return Int(**kwargs)
+
+
 class Id(Int):
+    """A database id, 1 to MAX_ID: the service that takes it checks it, refusing others."""
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("validate", WholeNumber(1, MAX_ID))
+        kwargs["metadata"] = {"minimum": 1, "maximum": MAX_ID, **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 
 
@@ -180,18 +206,18 @@ class Day(fields.Date):
 
 
 class MoneyIn(fields.Field):
-    """Euros as a string or a number, at most two decimals; NaN, infinities, negatives refused.
+    """Euros as a string of digits or a JSON number, read exactly as a Decimal; the service
+    that takes it checks its places and limits, which the document states.
 
-    A string must match the pattern the document states; a number is read as the shortest
-    decimal that gives it back (0.1 is 0.1), as JSON Schema's multipleOf reads it.
+    A string is digits with an optional decimal part, as the document's pattern says (no
+    sign, spaces or exponent); a number is read as the shortest decimal that gives it back
+    (0.1 is 0.1), as JSON Schema's multipleOf reads it.
     """
 
     def __init__(self, minimum: Decimal, maximum: Decimal, **kwargs):
-        self.minimum, self.maximum = minimum, maximum
-        self.pattern = money_pattern(minimum, maximum)
-        self._regex = re.compile(self.pattern)
+        pattern = money_pattern(minimum, maximum)
         variants = [
-            {"type": "string", "pattern": self.pattern},
+            {"type": "string", "pattern": pattern},
             {
                 "type": "number",
                 "minimum": float(minimum),
@@ -213,33 +239,12 @@ class MoneyIn(fields.Field):
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise ValidationError(_("Give an amount in euros as a string or a number."))
         if isinstance(value, str):
-            if not self._regex.fullmatch(value):
-                amount = Decimal(value) if _DECIMAL_TEXT.fullmatch(value) else None
-                raise ValidationError(self._refusal(amount))
-            return Decimal(value).quantize(CENT)
+            if not _DECIMAL_TEXT.fullmatch(value):
+                raise ValidationError(_("Give an amount in euros, e.g. “12500.50”."))
+            return Decimal(value)
         if isinstance(value, float) and not math.isfinite(value):
             raise ValidationError(_("The amount must be a finite number."))
-        try:
-            amount = Decimal(repr(value) if isinstance(value, float) else value)
-        except InvalidOperation as error:
-            raise ValidationError(self._refusal(None)) from error
-        if amount.as_tuple().exponent < -2 or not (self.minimum <= amount <= self.maximum):
-            raise ValidationError(self._refusal(amount))
-        return amount.quantize(CENT)
-
-    def _refusal(self, amount: Decimal | None) -> str:
-        """Why the amount is refused, as precisely as can be said."""
-        if amount is None:
-            return _("Give an amount in euros, e.g. “12500.50”.")
-        if amount < 0:
-            return _("The amount may not be negative.")
-        if amount.as_tuple().exponent < -2:
-            return _("Use at most two decimals (cents).")
-        return _(
-            "Give an amount from %(minimum)s to %(maximum)s.",
-            minimum=money(self.minimum),
-            maximum=money(self.maximum),
-        )
+        return Decimal(repr(value) if isinstance(value, float) else value)
 
 
 class TextOut(fields.String):
@@ -275,6 +280,43 @@ class MoneyOut(fields.String):
 
 def one_of(vocabulary, **kwargs) -> fields.String:
     return fields.String(validate=Choice(codes(vocabulary)), **kwargs)
+
+
+def code_of(vocabulary, **kwargs) -> fields.String:
+    """A code of the list, which the service that takes it checks; the document lists them."""
+    listed: list = list(vocabulary) if isinstance(vocabulary, tuple) else codes(vocabulary)
+    if kwargs.get("allow_none"):
+        listed.append(None)
+    kwargs["metadata"] = {"enum": listed, **kwargs.get("metadata", {})}
+    return fields.String(**kwargs)
+
+
+class Written(Unicode):
+    """Text as written, handed on as sent to the service that checks it (its lengths, and the
+    written-text rule); the document states that rule: at most max_length characters as
+    sent, at least min_length once trimmed, none of the characters text_error refuses (or
+    the pattern given)."""
+
+    def __init__(
+        self,
+        max_length: int,
+        min_length: int | None = None,
+        *,
+        one_line: bool = False,
+        pattern: str | None = None,
+        **kwargs,
+    ):
+        refused = LINE_REFUSED if one_line else TEXT_REFUSED
+        limits = {"maxLength": max_length, "pattern": pattern or text_pattern(min_length, refused)}
+        if min_length:
+            limits["minLength"] = min_length
+        kwargs["metadata"] = {**limits, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+
+def written_line(max_length: int, min_length: int | None = None, **kwargs) -> Written:
+    """A text of one line (a title, a name), as written."""
+    return Written(max_length, min_length, one_line=True, **kwargs)
 
 
 class LimitedText(Text):
@@ -341,9 +383,25 @@ class Input(Schema):
     """A request's body or query string; its messages are in the request's language."""
 
     error_messages = {"unknown": _l("Unknown field."), "type": _l("Invalid input type.")}
+    # The service's check of a body's values that needs no stored data (it raises Invalid).
+    checked_by: Callable[[dict], object] | None = None
 
     def on_bind_field(self, field_name, field_obj):
         translate_field(field_obj)
+
+    def handle_error(self, error: ValidationError, data, *, many: bool, **kwargs) -> None:
+        """Where the schema refuses some fields, the service still says what it refuses in the
+        others, so that one answer names every invalid field."""
+        check = type(self).checked_by
+        if check is None or not isinstance(error.messages, dict):
+            return
+        try:
+            check(error.valid_data if isinstance(error.valid_data, dict) else {})
+        except Invalid as refused:
+            named = {str(key) for key in error.messages}
+            for field, messages in refused.errors.items():
+                if field.split(".")[0] not in named:
+                    error.messages[field] = messages
 
 
 # Errors and tokens.
@@ -489,9 +547,9 @@ class ProposalPageSchema(PageSchema):
 class OrganisationInSchema(Input):
     """The proposing organisation; found by business ID (or exact name) or created."""
 
-    name = line_in(NAME_MAX, min_length=1, required=True)
+    name = written_line(NAME_MAX, min_length=1, required=True)
     business_id = business_id(allow_none=True, load_default=None)
-    type = one_of(
+    type = code_of(
         OrganisationType,
         load_default=None,
         allow_none=True,
@@ -502,24 +560,26 @@ class OrganisationInSchema(Input):
 class ProposalWriteSchema(Input):
     """Proposal content; every field is optional while a draft, required on submission."""
 
+    checked_by = proposals.proposal_values
+
     call_id = Id(allow_none=True)
-    language = fields.String(
-        validate=Choice(tuple(LANGUAGE_NAMES)),
+    language = code_of(
+        tuple(LANGUAGE_NAMES),
         metadata={
             "description": "The language of the texts (fi, sv or en); by default the language "
             "of the request (?lang=, the user's saved choice, Accept-Language)."
         },
     )
-    title = line_in(TITLE_MAX, TITLE_MIN, allow_none=True)
-    summary = text_in(SUMMARY_MAX, allow_none=True)
-    need = text_in(NEED_MAX, allow_none=True)
-    proposer_type = one_of(ProposerType, allow_none=True)
+    title = written_line(TITLE_MAX, TITLE_MIN, allow_none=True)
+    summary = Written(SUMMARY_MAX, allow_none=True)
+    need = Written(NEED_MAX, allow_none=True)
+    proposer_type = code_of(ProposerType, allow_none=True)
     organisation = fields.Nested(OrganisationInSchema, allow_none=True)
-    service_area = one_of(ServiceArea, allow_none=True)
-    city_centres = fields.List(one_of(CityCentre), validate=Items(20))
-    sdgs = fields.List(Int(validate=WholeNumber(SDG_MIN, SDG_MAX)), validate=Items(40))
+    service_area = code_of(ServiceArea, allow_none=True)
+    city_centres = fields.List(code_of(CityCentre), metadata={"maxItems": CENTRES_ITEMS_MAX})
+    sdgs = fields.List(int_in(SDG_MIN, SDG_MAX), metadata={"maxItems": SDGS_ITEMS_MAX})
     requested_budget = MoneyIn(BUDGET_MIN, BUDGET_MAX, allow_none=True)
-    planned_duration_months = Int(validate=WholeNumber(DURATION_MIN, DURATION_MAX), allow_none=True)
+    planned_duration_months = int_in(DURATION_MIN, DURATION_MAX, allow_none=True)
     confidential_summary = Bool(
         metadata={
             "description": "The summary holds business secrets: never published (default false)."
@@ -531,6 +591,7 @@ class ProposalWriteSchema(Input):
         }
     )
 
+    # The proposal service's rule, stated for the document: a resident has no organisation.
     json_schema = {
         "not": {
             "properties": {
@@ -540,11 +601,6 @@ class ProposalWriteSchema(Input):
             "required": ["proposer_type", "organisation"],
         }
     }
-
-    @validates_schema
-    def _resident_without_organisation(self, data, **kwargs):
-        if data.get("proposer_type") == ProposerType.RESIDENT and data.get("organisation"):
-            raise ValidationError(_("A resident proposes without an organisation."), "organisation")
 
 
 class ProposalPatchSchema(ProposalWriteSchema):
@@ -695,13 +751,15 @@ class ReviewSchema(Schema):
 
 
 class PartnerOrganisationInSchema(Input):
-    name = line_in(NAME_MAX, min_length=1, required=True)
-    type = one_of(OrganisationType, required=True)
+    name = written_line(NAME_MAX, min_length=1, required=True)
+    type = code_of(OrganisationType, required=True)
     business_id = business_id(allow_none=True)
 
 
 class PartnerInSchema(Input):
     """An existing organisation by organisation_id, or a new one as organisation; its role."""
+
+    checked_by = partners.partner_values
 
     # Exactly one of the two (null stands for absent); the service says which is missing.
     json_schema = {
@@ -716,7 +774,7 @@ class PartnerInSchema(Input):
 
     organisation_id = Id(allow_none=True)
     organisation = fields.Nested(PartnerOrganisationInSchema, allow_none=True)
-    role = one_of(PartnerRole, required=True)
+    role = code_of(PartnerRole, required=True)
 
 
 class PartnerOrganisationSchema(Schema):
@@ -737,10 +795,12 @@ class PartnerListSchema(Schema):
 
 
 class ParticipationInSchema(Input):
+    checked_by = participation.participation_values
+
     date = Day(required=True)
-    category = one_of(ParticipationCategory, required=True)
-    count = Int(required=True, validate=WholeNumber(1, COUNT_MAX))
-    note = line_in(NOTE_MAX, allow_none=True)
+    category = code_of(ParticipationCategory, required=True)
+    count = int_in(1, COUNT_MAX, required=True)
+    note = written_line(NOTE_MAX, allow_none=True)
 
 
 class ParticipationSchema(Schema):
@@ -756,9 +816,11 @@ class ParticipationListSchema(Schema):
 
 
 class ExpenseInSchema(Input):
+    checked_by = expenses.expense_values
+
     date = Day(required=True)
     amount = MoneyIn(AMOUNT_MIN, BUDGET_MAX, required=True)
-    description = line_in(DESCRIPTION_MAX, min_length=1, required=True)
+    description = written_line(DESCRIPTION_MAX, min_length=1, required=True)
 
 
 class ExpenseSchema(Schema):
@@ -773,11 +835,13 @@ class ExpenseListSchema(Schema):
 
 
 class RiskInSchema(Input):
-    description = text_in(REASON_MAX, min_length=1, required=True)
-    probability = Int(required=True, validate=WholeNumber(RISK_MIN, RISK_MAX))
-    impact = Int(required=True, validate=WholeNumber(RISK_MIN, RISK_MAX))
-    mitigation = text_in(REASON_MAX, allow_none=True)
-    status = one_of(RiskStatus, required=True)
+    checked_by = risks.risk_values
+
+    description = Written(REASON_MAX, min_length=1, required=True)
+    probability = int_in(RISK_MIN, RISK_MAX, required=True)
+    impact = int_in(RISK_MIN, RISK_MAX, required=True)
+    mitigation = Written(REASON_MAX, allow_none=True)
+    status = code_of(RiskStatus, required=True)
 
 
 class RiskSchema(Schema):
@@ -794,22 +858,22 @@ class RiskListSchema(Schema):
 
 
 class EvaluationInSchema(Input):
+    checked_by = evaluations.evaluation_values
+
     got_users = Bool(required=True)
-    users_count = Int(allow_none=True, validate=WholeNumber(0, USERS_MAX))
+    users_count = int_in(0, USERS_MAX, allow_none=True)
     part_of_services = Bool(required=True)
-    benefits_city = text_in(REASON_MAX, allow_none=True)
-    benefits_customers = text_in(REASON_MAX, allow_none=True)
+    benefits_city = Written(REASON_MAX, allow_none=True)
+    benefits_customers = Written(REASON_MAX, allow_none=True)
     research_value = Bool(required=True)
-    research_link = LimitedText(
+    research_link = written_line(
         LINK_MAX,
-        one_line=True,
         allow_none=True,
         pattern=padded(web_address_pattern(LINE_REFUSED)),
-        mismatch=N_("Enter a web address starting with https://."),
         metadata={"description": "A web address (https://…)"},
     )
-    findings = text_in(REASON_MAX, allow_none=True)
-    recommendation = one_of(Recommendation, required=True)
+    findings = Written(REASON_MAX, allow_none=True)
+    recommendation = code_of(Recommendation, required=True)
 
 
 class EvaluationSchema(Schema):

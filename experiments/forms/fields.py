@@ -1,6 +1,6 @@
 """Choice fields whose labels are translated when rendered, not when declared."""
 
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from wtforms import RadioField, SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
@@ -39,27 +39,11 @@ class ChoiceRadioField(_Translated, RadioField):
     pass
 
 
-def _not_valid_choices(count: int) -> str:
-    # WTForms' own Finnish catalogue has this message only as a fuzzy entry, so it would
-    # show in English: ours is translated (and checked complete by the tests).
-    # WTForms puts the values in afterwards: keep their placeholder through Babel's formatting.
-    return ngettext(
-        "'%(value)s' is not a valid choice for this field.",
-        "'%(value)s' are not valid choices for this field.",
-        count,
-        value="%(value)s",
-    )
-
-
 class CheckboxesField(_Translated, SelectMultipleField):
     """A group of checkboxes (rendered inside a fieldset by the form macro)."""
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("invalid_choice_message", _not_valid_choices)
-        super().__init__(*args, **kwargs)
 
 
 class SdgField(CheckboxesField):

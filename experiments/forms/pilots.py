@@ -8,9 +8,16 @@ these fields by name.
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField, TextAreaField, URLField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
-from ..rules import REASON_MAX
+from ..rules import (
+    BUSINESS_ID_TYPED_MAX,
+    DESCRIPTION_MAX,
+    LINK_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    REASON_MAX,
+)
 from ..vocabulary import (
     OrganisationType,
     ParticipationCategory,
@@ -72,7 +79,7 @@ class PartnerForm(PageForm):
         description=_l("Or leave this empty and enter a new organisation below."),
     )
     organisation_name = StringField(
-        _l("New organisation: name"), validators=[Optional(), Length(max=200)]
+        _l("New organisation: name"), validators=[Optional()], render_kw={"maxlength": NAME_MAX}
     )
     organisation_type = TranslatedSelectField(
         _l("New organisation: type"),
@@ -82,7 +89,8 @@ class PartnerForm(PageForm):
     )
     organisation_business_id = StringField(
         _l("New organisation: business ID (Y-tunnus)"),
-        validators=[Optional(), Length(max=20)],
+        validators=[Optional()],
+        render_kw={"maxlength": BUSINESS_ID_TYPED_MAX},
         description=_l(
             "For example 0112038-9, if it has one. An organisation already "
             "registered with this ID is used as it is."
@@ -130,7 +138,7 @@ class ParticipationForm(PageForm):
         validators=[InputRequired(message=_l("Enter how many people took part (1 or more)."))],
         message=_l("Enter a whole number, e.g. 25."),
     )
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    note = StringField(_l("Note"), validators=[Optional()], render_kw={"maxlength": NOTE_MAX})
 
     def values(self) -> dict:
         return {
@@ -161,7 +169,7 @@ class ExpenseForm(PageForm):
         validators=[InputRequired(message=_l("Enter an amount in euros."))],
         description=_l("More than zero, at most two decimals."),
     )
-    description = StringField(_l("What was bought"), validators=[Length(max=500)])
+    description = StringField(_l("What was bought"), render_kw={"maxlength": DESCRIPTION_MAX})
 
     def values(self) -> dict:
         return {
@@ -172,9 +180,7 @@ class ExpenseForm(PageForm):
 
 
 class RiskForm(PageForm):
-    description = TextAreaField(
-        _l("Risk"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 3}
-    )
+    description = TextAreaField(_l("Risk"), render_kw={"rows": 3, "maxlength": REASON_MAX})
     probability = ChoiceRadioField(
         _l("Probability"),
         choices=SCALE,
@@ -189,10 +195,10 @@ class RiskForm(PageForm):
         description=_l("1 minor, 2 moderate, 3 serious, 4 critical."),
         validators=[InputRequired(message=_l("Choose an impact from 1 to 4."))],
     )
-    mitigation = TextAreaField(
-        _l("Mitigation"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 3}
+    mitigation = TextAreaField(_l("Mitigation"), render_kw={"rows": 3, "maxlength": REASON_MAX})
+    owner = StringField(
+        _l("Risk owner"), validators=[Optional()], render_kw={"maxlength": NAME_MAX}
     )
-    owner = StringField(_l("Risk owner"), validators=[Optional(), Length(max=200)])
     status = TranslatedSelectField(
         _l("Status"), choices=[CHOOSE, *choices(RiskStatus)], validate_choice=False
     )
@@ -221,10 +227,10 @@ class EvaluationForm(PageForm):
         validators=[InputRequired(message=_l("Answer yes or no."))],
     )
     benefits_city = TextAreaField(
-        _l("Benefits for the city"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 4}
+        _l("Benefits for the city"), render_kw={"rows": 4, "maxlength": REASON_MAX}
     )
     benefits_customers = TextAreaField(
-        _l("Benefits for customers"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 4}
+        _l("Benefits for customers"), render_kw={"rows": 4, "maxlength": REASON_MAX}
     )
     research_value = ChoiceRadioField(
         _l("Did it have research value?"),
@@ -233,12 +239,11 @@ class EvaluationForm(PageForm):
     )
     research_link = URLField(
         _l("Link to the research"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional()],
         description=_l("A web address starting with https://."),
+        render_kw={"maxlength": LINK_MAX},
     )
-    findings = TextAreaField(
-        _l("Findings"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 6}
-    )
+    findings = TextAreaField(_l("Findings"), render_kw={"rows": 6, "maxlength": REASON_MAX})
     recommendation = ChoiceRadioField(
         _l("Recommendation"),
         choices=choices(Recommendation),

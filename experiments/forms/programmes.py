@@ -1,18 +1,14 @@
 """Forms for programmes (period and annual budgets) and their calls for proposals."""
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..services.inputs import to_int
 from .base import PageForm
-from .validators import Between, MoneyField, WholeNumberField
+from .validators import MoneyField, WholeNumberField
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
-# Numeric(12, 2) holds ten digits of euros; a city's programme stays far below this.
-ANNUAL_BUDGET_MAX = Decimal("1000000000")
 DESCRIPTION_MAX = 5_000
 
 
@@ -43,7 +39,7 @@ class ProgrammeForm(PageForm):
     end_year = _year(_l("Last year"))
     annual_budget = MoneyField(
         _l("Annual budget (EUR)"),
-        validators=[Optional(), Between(Decimal("0"), ANNUAL_BUDGET_MAX)],
+        validators=[Optional()],
         description=_l("Used for every year of the period that has no budget of its own."),
     )
     budget_years: tuple[int, ...] = ()
@@ -86,7 +82,7 @@ def programme_form(years=(), **kwargs) -> ProgrammeForm:
             budget_field_name(year),
             MoneyField(
                 _l("Budget for %(year)d (EUR)", year=year),
-                validators=[Optional(), Between(Decimal("0"), ANNUAL_BUDGET_MAX)],
+                validators=[Optional()],
             ),
         )
     return Form(**kwargs)

@@ -1,7 +1,6 @@
 """The proposal form. Every field is optional for a draft; submitting requires them."""
 
 from flask_babel import lazy_gettext as _l
-from stdnum.fi import ytunnus
 from wtforms import (
     BooleanField,
     FieldList,
@@ -12,15 +11,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional
 
-from ..i18n import LANGUAGE_NAMES
+from ..i18n import LANGUAGE_NAMES, grouped
 from ..models.written import writing_language
 from ..rules import (
     BUDGET_MAX,
     BUDGET_MIN,
+    BUSINESS_ID_TYPED_MAX,
     DURATION_MAX,
     DURATION_MIN,
+    NAME_MAX,
     NEED_MAX,
     SUMMARY_MAX,
     TITLE_MAX,
@@ -36,31 +37,45 @@ from ..vocabulary import (
 )
 from .base import PageForm, PartForm
 from .fields import CheckboxesField, SdgField, TranslatedSelectField
-from .validators import Between, MoneyField, WholeNumberField
+from .validators import MoneyField, WholeNumberField
 
 PARTNER_SLOTS = 3
 
-
-def valid_business_id(form, field) -> None:
-    """A Finnish business ID with a valid check digit, if one is given."""
-    value = (field.data or "").strip()
-    if value and not ytunnus.is_valid(value):
-        raise ValidationError(_l("Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9."))
+# The proposal service's field names (the API's) → the form's fields.
+ORGANISATION_RENAMES = {
+    "organisation": "organisation_name",
+    "organisation.name": "organisation_name",
+    "organisation.business_id": "organisation_business_id",
+}
 
 
 class PartnerForm(PartForm):
-    name = StringField(_l("Partner organisation"), validators=[Optional(), Length(max=200)])
+    name = StringField(
+        _l("Partner organisation"),
+        validators=[Optional()],
+        render_kw={"maxlength": NAME_MAX},
+    )
     business_id = StringField(
-        _l("Business ID (Y-tunnus)"), validators=[Optional(), Length(max=20), valid_business_id]
+        _l("Business ID (Y-tunnus)"),
+        validators=[Optional()],
+        render_kw={"maxlength": BUSINESS_ID_TYPED_MAX},
     )
     type = TranslatedSelectField(
-        _l("Type"), choices=choices(OrganisationType), default=OrganisationType.COMPANY.value
+        _l("Type"),
+        choices=choices(OrganisationType),
+        default=OrganisationType.COMPANY.value,
+        validate_choice=False,
     )
 
 
 class ProposalForm(PageForm):
+    """The proposal's fields; the proposal service checks what is given (lengths, ranges,
+    codes, the organisation) and its messages come back onto these fields."""
+
     version = HiddenField()
-    call_id = TranslatedSelectField(_l("Call for proposals"), coerce=int, validators=[Optional()])
+    call_id = TranslatedSelectField(
+        _l("Call for proposals"), coerce=int, validators=[Optional()], validate_choice=False
+    )
     language = SelectField(
         _l("Language of the proposal"),
         # Each language named in itself, as in the language switcher.
@@ -73,23 +88,25 @@ class ProposalForm(PageForm):
             "The language you write the texts in. Pages mark them with it, so "
             "that screen readers pronounce them right."
         ),
+        validate_choice=False,
     )
     title = StringField(
         _l("Title"),
-        validators=[Optional(), Length(min=TITLE_MIN, max=TITLE_MAX)],
+        validators=[Optional()],
         description=_l("%(min)d–%(max)d characters.", min=TITLE_MIN, max=TITLE_MAX),
+        render_kw={"minlength": TITLE_MIN, "maxlength": TITLE_MAX},
     )
     summary = TextAreaField(
         _l("Summary"),
-        validators=[Optional(), Length(max=SUMMARY_MAX)],
+        validators=[Optional()],
         description=_l("At most %(n)d characters.", n=SUMMARY_MAX),
-        render_kw={"rows": 5},
+        render_kw={"rows": 5, "maxlength": SUMMARY_MAX},
     )
     need = TextAreaField(
         _l("The need: what problem does the experiment test?"),
-        validators=[Optional(), Length(max=NEED_MAX)],
+        validators=[Optional()],
         description=_l("At most %(n)d characters.", n=NEED_MAX),
-        render_kw={"rows": 8},
+        render_kw={"rows": 8, "maxlength": NEED_MAX},
     )
     confidential_summary = BooleanField(
         _l("The summary contains business secrets: do not publish it"),
@@ -104,34 +121,44 @@ class ProposalForm(PageForm):
         _l("Proposer"),
         choices=[("", _l("Choose…"))] + choices(ProposerType),
         validators=[Optional()],
+        validate_choice=False,
     )
     organisation_name = StringField(
         _l("Organisation"),
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional()],
         description=_l("Required unless you propose as a resident."),
-        render_kw={"autocomplete": "organization"},
+        render_kw={"autocomplete": "organization", "maxlength": NAME_MAX},
     )
     organisation_business_id = StringField(
         _l("Business ID (Y-tunnus)"),
-        validators=[Optional(), Length(max=20), valid_business_id],
+        validators=[Optional()],
         description=_l("For example 0112038-9, if the organisation has one."),
+        render_kw={"maxlength": BUSINESS_ID_TYPED_MAX},
     )
     service_area = TranslatedSelectField(
         _l("Service area"),
         choices=[("", _l("Choose…"))] + choices(ServiceArea),
         validators=[Optional()],
+        validate_choice=False,
     )
     city_centres = CheckboxesField(
-        _l("City centres"), choices=choices(CityCentre), validators=[Optional()]
+        _l("City centres"),
+        choices=choices(CityCentre),
+        validators=[Optional()],
+        validate_choice=False,
     )
     requested_budget = MoneyField(
         _l("Requested budget (EUR)"),
-        validators=[Optional(), Between(BUDGET_MIN, BUDGET_MAX)],
-        description=_l("From 0 to 10 000 000 euros, at most two decimals."),
+        validators=[Optional()],
+        description=_l(
+            "From %(low)s to %(high)s euros, at most two decimals.",
+            low=grouped(BUDGET_MIN),
+            high=grouped(BUDGET_MAX),
+        ),
     )
     planned_duration_months = WholeNumberField(
         _l("Planned duration (months)"),
-        validators=[Optional(), Between(DURATION_MIN, DURATION_MAX)],
+        validators=[Optional()],
         description=_l("From %(min)d to %(max)d months.", min=DURATION_MIN, max=DURATION_MAX),
         render_kw={"inputmode": "numeric"},
     )
@@ -140,41 +167,37 @@ class ProposalForm(PageForm):
         coerce=int,
         choices=list(SDG_LABELS.items()),
         validators=[Optional()],
+        validate_choice=False,
     )
     partners = FieldList(FormField(PartnerForm), min_entries=PARTNER_SLOTS, max_entries=10)
 
-    def validate_organisation_name(self, field):
-        if self.proposer_type.data == ProposerType.RESIDENT and field.data:
-            raise ValidationError(_l("A resident proposes without an organisation."))
-
     def values(self) -> dict:
-        """The typed values the proposal service takes."""
-        type_ = self.proposer_type.data or None
-        org_type = (
-            OrganisationType(type_).value
-            if type_ and type_ != ProposerType.RESIDENT
-            else OrganisationType.COMPANY.value
-        )
+        """The values the proposal service takes: texts as written, None where left empty."""
+        organisation = {
+            "name": _given(self.organisation_name.data) or "",
+            "business_id": _given(self.organisation_business_id.data),
+        }
         return {
             "call_id": self.call_id.data,
             "language": self.language.data,
-            "title": (self.title.data or "").strip() or None,
-            "summary": (self.summary.data or "").strip() or None,
-            "need": (self.need.data or "").strip() or None,
+            "title": _given(self.title.data),
+            "summary": _given(self.summary.data),
+            "need": _given(self.need.data),
             "confidential_summary": bool(self.confidential_summary.data),
             "confidential_need": bool(self.confidential_need.data),
-            "proposer_type": type_,
+            "proposer_type": self.proposer_type.data or None,
             "service_area": self.service_area.data or None,
             "city_centres": self.city_centres.data or [],
             "sdgs": self.sdgs.data or [],
             "requested_budget": self.requested_budget.data,
             "planned_duration_months": self.planned_duration_months.data,
-            "organisation": {
-                "name": self.organisation_name.data.strip(),
-                "type": org_type,
-                "business_id": self.organisation_business_id.data,
-            }
-            if (self.organisation_name.data or "").strip()
-            else None,
-            "partners": [entry.data for entry in self.partners if entry.data["name"]],
+            # The organisation's type follows the proposer's (the service's default).
+            "organisation": organisation if any(organisation.values()) else None,
+            # Every row, empty ones too: the service's messages name rows by their place.
+            "partners": [entry.data for entry in self.partners],
         }
+
+
+def _given(text: str | None) -> str | None:
+    """The text as written, or None if nothing but spaces was typed."""
+    return text if text and text.strip() else None

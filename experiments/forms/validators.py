@@ -1,16 +1,14 @@
-"""Validators shared by the forms."""
-
-from decimal import Decimal
+"""Fields shared by the forms: money and whole numbers as people type them."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, IntegerField, widgets
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import StopValidation
 
 from ..rules import INTEGER_MAX
 
 
 class MoneyField(DecimalField):
-    """Euros with at most two decimals; a comma is accepted as the decimal mark."""
+    """Euros as typed ("12 500,50"): a Decimal, whose places and limits the service checks."""
 
     # A text box, not type=number: browsers drop "12 500,50" from a number box silently.
     widget = widgets.TextInput()
@@ -25,12 +23,9 @@ class MoneyField(DecimalField):
             valuelist = [valuelist[0].replace("\u00a0", "").replace(" ", "").replace(",", ".")]
         super().process_formdata(valuelist)
         if self.data is not None:
-            if not self.data.is_finite():
+            if not self.data.is_finite():  # "NaN" or "Infinity" reads as no amount at all
                 self.data = None
                 raise ValueError(_l("Enter an amount in euros, e.g. 12500 or 12500.50."))
-            if self.data.as_tuple().exponent < -2:
-                self.data = None
-                raise ValueError(_l("Use at most two decimals (cents)."))
 
     def _value(self):
         if self.raw_data:
@@ -64,29 +59,3 @@ class WholeNumberField(IntegerField):
     def pre_validate(self, form):
         if self.process_errors:
             raise StopValidation()
-
-
-class Between:
-    """Inclusive range with a message that names the limits."""
-
-    def __init__(self, low, high, message=None):
-        self.low, self.high, self.message = low, high, message
-
-    def __call__(self, form, field):
-        if field.data is None:
-            return
-        if not (self.low <= field.data <= self.high):
-            raise ValidationError(
-                self.message
-                or _l(
-                    "Enter a value from %(low)s to %(high)s.",
-                    low=_fmt(self.low),
-                    high=_fmt(self.high),
-                )
-            )
-
-
-def _fmt(value) -> str:
-    if isinstance(value, Decimal):
-        return f"{value:,.0f}".replace(",", " ")
-    return str(value)

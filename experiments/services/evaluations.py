@@ -41,7 +41,7 @@ def save_evaluation(experiment: Experiment, actor: User, **values) -> Evaluation
         raise Conflict(
             _("The decision on this experiment is made: its evaluation can no longer be revised.")
         )
-    checked = _evaluation_values(values)
+    checked = evaluation_values(values)
     try:
         with unit_of_work():
             evaluation = experiment.evaluation or Evaluation(experiment=experiment)
@@ -57,7 +57,7 @@ def save_evaluation(experiment: Experiment, actor: User, **values) -> Evaluation
     return evaluation
 
 
-def _evaluation_values(values: dict) -> dict:
+def evaluation_values(values: dict) -> dict:
     """The evaluation's checked values by field; raises Invalid naming each wrong field."""
     fields = Fields()
     for unknown in sorted(set(values) - set(EVALUATION_FIELDS)):

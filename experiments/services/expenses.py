@@ -20,21 +20,30 @@ from .transaction import transactional
 def record_expense(experiment: Experiment, actor: User, *, date, amount, description) -> Expense:
     """Record money spent on the experiment; raises Invalid for a bad date, amount or text."""
     check_recording(experiment, actor)
-    fields = Fields()
-    when = fields.date("date", date)
-    money = fields.money("amount", amount)
-    text = fields.text(
-        "description",
-        description,
-        max_length=DESCRIPTION_MAX,
-        required=True,
-        message=_("Describe the expense."),
-        one_line=True,
-    )
-    fields.raise_if_any()
-    expense = Expense(experiment_id=experiment.id, date=when, amount=money, description=text)
+    values = expense_values({"date": date, "amount": amount, "description": description})
+    expense = Expense(experiment_id=experiment.id, **values)
     db.session.add(expense)
     return expense
+
+
+def expense_values(values: dict) -> dict:
+    """An expense's date, amount and description, each checked; raises Invalid naming each
+    wrong field."""
+    fields = Fields()
+    checked = {
+        "date": fields.date("date", values.get("date")),
+        "amount": fields.money("amount", values.get("amount")),
+        "description": fields.text(
+            "description",
+            values.get("description"),
+            max_length=DESCRIPTION_MAX,
+            required=True,
+            message=_("Describe the expense."),
+            one_line=True,
+        ),
+    }
+    fields.raise_if_any()
+    return checked
 
 
 @dataclass(frozen=True)

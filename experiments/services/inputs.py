@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -15,6 +16,8 @@ from enum import StrEnum
 from flask_babel import gettext as _
 
 from ..errors import FieldConflict, Invalid
+from ..i18n import grouped
+from ..patterns import CENT
 from ..rules import AMOUNT_MIN, BUDGET_MAX, MAX_ID
 
 # C0 control characters but tab, LF and CR: no person types them, PostgreSQL cannot store NUL
@@ -51,7 +54,9 @@ class Fields:
         self.conflicts: dict[str, list[str]] = {}
 
     def fail(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
+        messages = self.errors.setdefault(field, [])
+        if message not in messages:  # two unknown codes of a list are one message each
+            messages.append(message)
 
     def conflict(self, field: str, message: str) -> None:
         """A well-formed value that the stored data refuses (see FieldConflict)."""
@@ -73,8 +78,16 @@ class Fields:
     def missing(self, value) -> bool:
         return value is None or (isinstance(value, str) and not value.strip())
 
-    def money(self, field: str, value, *, required: bool = True) -> Decimal | None:
-        """Euros, more than zero, at most two decimals; a string, Decimal, int or float."""
+    def money(
+        self,
+        field: str,
+        value,
+        *,
+        minimum: Decimal = AMOUNT_MIN,
+        maximum: Decimal = BUDGET_MAX,
+        required: bool = True,
+    ) -> Decimal | None:
+        """Euros from minimum to maximum, at most two decimals; a string, Decimal, int or float."""
         if self.missing(value):
             if required:
                 self.fail(field, _("Enter an amount in euros."))
@@ -84,12 +97,18 @@ class Fields:
             self.fail(field, _("Enter an amount in euros, e.g. 12500 or 12500.50."))
         elif amount.as_tuple().exponent < -2:
             self.fail(field, _("Use at most two decimals (cents)."))
-        elif amount < AMOUNT_MIN:
-            self.fail(field, _("The amount must be more than zero."))
-        elif amount > BUDGET_MAX:
-            self.fail(field, _("The amount may be at most 10 000 000 euros."))
+        elif amount < minimum:
+            if minimum > 0:
+                self.fail(field, _("The amount must be more than zero."))
+            else:
+                self.fail(field, _("The amount may not be negative."))
+        elif amount > maximum:
+            self.fail(
+                field, _("The amount may be at most %(maximum)s euros.", maximum=grouped(maximum))
+            )
         else:
-            return amount.quantize(Decimal("0.01"))
+            # -0 is 0: stored and shown without a sign.
+            return amount.quantize(CENT).copy_abs() if amount.is_zero() else amount.quantize(CENT)
         return None
 
     def date(self, field: str, value, *, required: bool = True) -> date | None:
@@ -117,24 +136,63 @@ class Fields:
             return None
         return number
 
-    def choice(self, field: str, value, vocabulary: type[StrEnum]):
-        """A code of the list; the message names the codes allowed."""
-        try:
-            return vocabulary(value.strip() if isinstance(value, str) else value)
-        except (TypeError, ValueError):
-            codes = ", ".join(member.value for member in vocabulary)
-            if self.missing(value):
-                self.fail(field, _("Choose one of: %(codes)s.", codes=codes))
+    def choice(self, field: str, value, vocabulary: type[StrEnum] | Sequence[str]):
+        """A code of the list (an enumeration, or its codes); the message names the codes."""
+        allowed = [str(code) for code in vocabulary]
+        code = value.strip() if isinstance(value, str) else value
+        if isinstance(code, str) and code in allowed:
+            return vocabulary(code) if isinstance(vocabulary, type) else code
+        codes = ", ".join(allowed)
+        if self.missing(value):
+            self.fail(field, _("Choose one of: %(codes)s.", codes=codes))
+        else:
+            self.fail(
+                field,
+                _(
+                    "Unknown value “%(value)s”; choose one of: %(codes)s.",
+                    value=str(value)[:40],
+                    codes=codes,
+                ),
+            )
+        return None
+
+    def choices(
+        self, field: str, values, vocabulary: type[StrEnum] | Sequence[str], *, most: int
+    ) -> list:
+        """Codes of the list (none if None), at most `most` of them; an unknown one is named
+        by its place ("city_centres.1")."""
+        if not self._listed(field, values, most):
+            return []
+        chosen = [
+            self.choice(f"{field}.{index}", value, vocabulary) for index, value in enumerate(values)
+        ]
+        return [code for code in chosen if code is not None]
+
+    def integers(self, field: str, values, low: int, high: int, *, most: int) -> list[int]:
+        """Whole numbers from low to high (none if None), at most `most` of them; a wrong one
+        is named by its place ("sdgs.0")."""
+        if not self._listed(field, values, most):
+            return []
+        numbers = []
+        for index, value in enumerate(values):
+            number = to_int(value)
+            if number is None or not low <= number <= high:
+                self.fail(f"{field}.{index}", whole_number_message(low, high))
             else:
-                self.fail(
-                    field,
-                    _(
-                        "Unknown value “%(value)s”; choose one of: %(codes)s.",
-                        value=str(value)[:40],
-                        codes=codes,
-                    ),
-                )
-            return None
+                numbers.append(number)
+        return numbers
+
+    def _listed(self, field: str, values, most: int) -> bool:
+        """Whether values is a list to read: a list (or tuple) of at most `most` items."""
+        if values is None:
+            return False
+        if not isinstance(values, list | tuple):
+            self.fail(field, _("Choose from the list."))
+            return False
+        if len(values) > most:
+            self.fail(field, _("Give at most %(n)d items.", n=most))
+            return False
+        return True
 
     def text(
         self,
@@ -142,13 +200,22 @@ class Fields:
         value,
         *,
         max_length: int,
+        min_length: int | None = None,
         required: bool = False,
         message: str | None = None,
         one_line: bool = False,
     ) -> str:
-        """Stripped text of at most max_length characters ("" when empty); see text_error."""
+        """Stripped text ("" when empty); see text_error.
+
+        At most max_length characters as written (spaces around it count, as a browser's
+        maxlength and JSON Schema's maxLength count them); a text given (even empty) has at
+        least min_length characters once stripped.
+        """
         if value is not None and not isinstance(value, str):
             self.fail(field, _("Enter text."))
+            return ""
+        if value is not None and len(value) > max_length:
+            self.fail(field, _("At most %(n)d characters.", n=max_length))
             return ""
         text = (value or "").strip()
         error = text_error(text, one_line=one_line)
@@ -157,8 +224,8 @@ class Fields:
             return ""
         if required and not text:
             self.fail(field, message or _("This is required."))
-        elif len(text) > max_length:
-            self.fail(field, _("At most %(n)d characters.", n=max_length))
+        elif value is not None and min_length and len(text) < min_length:
+            self.fail(field, _("Use at least %(n)d characters.", n=min_length))
         return text
 
     def boolean(self, field: str, value) -> bool | None:
@@ -169,6 +236,11 @@ class Fields:
             return _BOOLEANS[value.strip().lower()]
         self.fail(field, _("Answer yes or no."))
         return None
+
+
+def whole_number_message(low: int, high: int) -> str:
+    """The refusal of a number outside low to high, as every input says it."""
+    return _("Give a whole number from %(low)d to %(high)d.", low=low, high=high)
 
 
 _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
@@ -208,7 +280,7 @@ def to_date(value) -> date | None:
 
 
 def to_id(value) -> int | None:
-    """A database id (1 to 2**31 - 1) from a number or digits, else None."""
+    """A database id (1 to MAX_ID) from a number or digits, else None."""
     number = to_int(value)
     return number if number is not None and 1 <= number <= MAX_ID else None
 

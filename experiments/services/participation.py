@@ -79,10 +79,8 @@ def participation_records(
 
 def _record(experiment: Experiment, row, fields: Fields) -> Participation | None:
     """One row's record, or None with its problems in fields."""
-    if not isinstance(row, dict):
-        fields.fail("row", _("Give date, category, count and note."))
-        return None
-    when = fields.date("date", row.get("date"))
+    values = _read_record(row, fields)
+    when = values.get("date")
     if when is not None and when < experiment.start_date:
         fields.conflict(
             "date",
@@ -91,20 +89,37 @@ def _record(experiment: Experiment, row, fields: Fields) -> Participation | None
                 start=format_date(experiment.start_date),
             ),
         )
-    category = fields.choice("category", row.get("category"), ParticipationCategory)
-    count = fields.integer(
-        "count",
-        row.get("count"),
-        1,
-        COUNT_MAX,
-        _("Enter a whole number from 1 to %(max)s.", max=number(COUNT_MAX)),
-    )
-    note = fields.text("note", row.get("note"), max_length=NOTE_MAX, one_line=True)
     if fields.errors or fields.conflicts:
         return None
-    return Participation(
-        experiment_id=experiment.id, date=when, category=category, count=count, note=note
-    )
+    return Participation(experiment_id=experiment.id, **values)
+
+
+def participation_values(row: dict) -> dict:
+    """One record's date, category, count and note, checked as far as they can be without
+    the experiment; raises Invalid naming each wrong field."""
+    fields = Fields()
+    values = _read_record(row, fields)
+    fields.raise_if_any()
+    return values
+
+
+def _read_record(row, fields: Fields) -> dict:
+    """One row's values; what is wrong goes to fields."""
+    if not isinstance(row, dict):
+        fields.fail("row", _("Give date, category, count and note."))
+        return {}
+    return {
+        "date": fields.date("date", row.get("date")),
+        "category": fields.choice("category", row.get("category"), ParticipationCategory),
+        "count": fields.integer(
+            "count",
+            row.get("count"),
+            1,
+            COUNT_MAX,
+            _("Enter a whole number from 1 to %(max)s.", max=number(COUNT_MAX)),
+        ),
+        "note": fields.text("note", row.get("note"), max_length=NOTE_MAX, one_line=True),
+    }
 
 
 def _row_order(item) -> tuple:

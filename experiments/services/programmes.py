@@ -20,7 +20,9 @@ from ..errors import Invalid, StaleVersion
 from ..extensions import db
 from ..i18n import money
 from ..models import Call, Programme, ProgrammeYear
+from ..rules import ANNUAL_BUDGET_MAX
 from ..statistics import budget_years
+from .inputs import Fields
 from .transaction import unit_of_work
 
 # A period this long is a typing mistake, not a programme (and a page of budget rows).
@@ -151,10 +153,23 @@ def _budgets(
     values: ProgrammeValues, period: range, existing: dict[int, ProgrammeYear]
 ) -> dict[int, Decimal]:
     """Each year's budget: its own row's, else the common annual budget; raises Invalid."""
-    given = values.get("budgets") or {}
-    default = values.get("annual_budget")
+    fields = Fields()
+    given = {
+        year: fields.money(
+            _budget_key(year), amount, minimum=Decimal(0), maximum=ANNUAL_BUDGET_MAX, required=False
+        )
+        for year, amount in (values.get("budgets") or {}).items()
+        if year in period
+    }
+    default = fields.money(
+        "annual_budget",
+        values.get("annual_budget"),
+        minimum=Decimal(0),
+        maximum=ANNUAL_BUDGET_MAX,
+        required=False,
+    )
+    fields.raise_if_any()
     budgets: dict[int, Decimal] = {}
-    errors: dict[str, list[str]] = {}
     for year in period:
         if year in given:  # a row the manager saw: emptied means "use the common budget"
             amount = given[year] if given[year] is not None else default
@@ -162,15 +177,10 @@ def _budgets(
             kept = existing.get(year)
             amount = kept.annual_budget if kept is not None else default
         if amount is None:
-            errors.setdefault("annual_budget", []).append(
-                _("Give the annual budget for %(year)d.", year=year)
-            )
-        elif not Decimal(amount).is_finite() or amount < 0:
-            errors[_budget_key(year)] = [_("The budget cannot be negative.")]
+            fields.fail("annual_budget", _("Give the annual budget for %(year)d.", year=year))
         else:
-            budgets[year] = Decimal(amount).quantize(Decimal("0.01"))
-    if errors:
-        raise Invalid(errors)
+            budgets[year] = amount
+    fields.raise_if_any()
     return budgets
 
 

@@ -1,18 +1,34 @@
 """Creating and editing proposals (drafts, and answers to staff questions)."""
 
+from __future__ import annotations
+
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import Conflict, FieldConflict, Invalid, NotAllowed, StaleVersion
+from ..errors import Conflict, NotAllowed, StaleVersion
 from ..extensions import db
+from ..i18n import LANGUAGE_NAMES
 from ..lifecycle import EDITABLE, Role, Status
 from ..models import Call, Programme, Proposal, User
 from ..models.types import utcnow
-from ..vocabulary import ProposerType
+from ..rules import (
+    BUDGET_MAX,
+    BUDGET_MIN,
+    CENTRES_ITEMS_MAX,
+    DURATION_MAX,
+    DURATION_MIN,
+    NEED_MAX,
+    SDGS_ITEMS_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+)
+from ..vocabulary import SDGS, CityCentre, OrganisationType, ProposerType, ServiceArea
 from . import organisations
+from .inputs import Fields, to_id, whole_number_message
 from .transaction import transactional, unit_of_work
 
 # Content an applicant edits; owner, status, version and ids are never taken from input.
@@ -23,10 +39,20 @@ CONTENT_FIELDS = (
     "need",
     "proposer_type",
     "service_area",
+    "city_centres",
+    "sdgs",
     "requested_budget",
     "planned_duration_months",
     "confidential_summary",
     "confidential_need",
+)
+# The proposer types that are organisation types: the proposing organisation's by default.
+ORGANISATIONAL = frozenset(ProposerType) & frozenset(OrganisationType)
+# The texts of a proposal: name, most characters, fewest (once stripped), one line or several.
+TEXTS = (
+    ("title", TITLE_MAX, TITLE_MIN, True),
+    ("summary", SUMMARY_MAX, None, False),
+    ("need", NEED_MAX, None, False),
 )
 
 
@@ -42,23 +68,19 @@ def open_calls(today: date | None = None):
 
 @transactional
 def create_draft(owner: User, values: dict) -> Proposal:
-    """Create and commit a draft; the call defaults to the only open call."""
+    """Create and commit a draft; the call defaults to the only open call. Raises Invalid
+    for every wrong field at once (FieldConflict when only the calls refuse it)."""
     if owner.role != Role.APPLICANT:
         raise NotAllowed(_("Only applicants can propose experiments."))
-    values = dict(values)
-    if not values.get("call_id"):
-        calls = open_calls()
-        if len(calls) != 1:
-            raise FieldConflict({"call_id": [_("Choose the call this proposal answers.")]})
-        values["call_id"] = calls[0].id
     proposal = Proposal(owner=owner, status=Status.DRAFT)
-    _apply(proposal, values)
+    _apply(proposal, check_content(values))
     db.session.add(proposal)
     return proposal
 
 
 def update_content(proposal: Proposal, actor: User, version: int, values: dict) -> Proposal:
-    """Save the applicant's edits while the proposal is a draft or awaits more information."""
+    """Save the applicant's edits while the proposal is a draft or awaits more information;
+    raises NotAllowed, Conflict, StaleVersion or Invalid (every wrong field at once)."""
     if proposal.owner_id != actor.id:
         raise NotAllowed(_("Only the applicant who made the proposal can edit it."))
     if proposal.status not in EDITABLE:
@@ -67,7 +89,7 @@ def update_content(proposal: Proposal, actor: User, version: int, values: dict) 
         raise StaleVersion(_stale_message())
     try:
         with unit_of_work():
-            _apply(proposal, values)
+            _apply(proposal, check_content(values, proposal))
             # Partners and city centres live in other tables: touch the row so that every
             # save bumps the version, and a concurrent editor sees the conflict.
             proposal.updated_at = utcnow()
@@ -83,51 +105,166 @@ def _stale_message() -> str:
     )
 
 
-def _apply(proposal: Proposal, values: dict) -> None:
-    """Set the given content fields; organisation and partners are found or created.
+def check_content(values: dict, proposal: Proposal | None = None) -> dict:
+    """The content fields given, typed and checked, for a new draft (proposal None) or an
+    edit of the proposal; writes nothing.
+
+    Raises Invalid naming every wrong field at once, or FieldConflict when only the stored
+    data refuses them (a call that is not there or closed, a resident proposer stored).
+    Fields are named as the API's body names them ("organisation.business_id", "sdgs.0",
+    "partners.0.name").
+    """
+    fields = Fields()
+    checked = _read(fields, values, proposal)
+    _find_call(fields, values, proposal, checked)
+    fields.raise_if_any()
+    return checked
+
+
+def proposal_values(values: dict) -> dict:
+    """The content fields given, checked as far as they can be without stored data (no call
+    looked up, no proposal compared); raises Invalid naming every wrong field."""
+    fields = Fields()
+    checked = _read(fields, values, None)
+    fields.raise_if_any()
+    return checked
+
+
+def _read(fields: Fields, values: dict, proposal: Proposal | None) -> dict:
+    """Each content field given, typed; what is wrong goes to fields."""
+    checked: dict = {}
+    if values.get("call_id") is not None and to_id(values["call_id"]) is None:
+        fields.fail("call_id", _("Choose a call from the list."))
+    if "language" in values:
+        checked["language"] = fields.choice("language", values["language"], tuple(LANGUAGE_NAMES))
+    for name, most, least, one_line in TEXTS:
+        if name in values and values[name] is not None:
+            text = fields.text(
+                name, values[name], max_length=most, min_length=least, one_line=one_line
+            )
+            checked[name] = text or None
+        elif name in values:
+            checked[name] = None
+    for name in ("confidential_summary", "confidential_need"):
+        if name in values:
+            checked[name] = fields.boolean(name, values[name])
+    for name, vocabulary in (("proposer_type", ProposerType), ("service_area", ServiceArea)):
+        if name in values:
+            given = values[name]
+            checked[name] = None if given is None else fields.choice(name, given, vocabulary)
+    if "city_centres" in values:
+        checked["city_centres"] = fields.choices(
+            "city_centres", values["city_centres"], CityCentre, most=CENTRES_ITEMS_MAX
+        )
+    if "sdgs" in values:
+        checked["sdgs"] = fields.integers(
+            "sdgs", values["sdgs"], SDGS.start, SDGS.stop - 1, most=SDGS_ITEMS_MAX
+        )
+    if "requested_budget" in values:
+        checked["requested_budget"] = fields.money(
+            "requested_budget",
+            values["requested_budget"],
+            minimum=BUDGET_MIN,
+            maximum=BUDGET_MAX,
+            required=False,
+        )
+    if "planned_duration_months" in values:
+        checked["planned_duration_months"] = fields.integer(
+            "planned_duration_months",
+            values["planned_duration_months"],
+            DURATION_MIN,
+            DURATION_MAX,
+            whole_number_message(DURATION_MIN, DURATION_MAX),
+            required=False,
+        )
+    _check_organisations(fields, values, proposal, checked)
+    return checked
+
+
+def _find_call(fields: Fields, values: dict, proposal: Proposal | None, checked: dict) -> None:
+    """The call chosen (a new draft's default: the only open call), which must be open."""
+    message = _("Choose a call from the list.")
+    if proposal is None and values.get("call_id") is None:
+        calls = open_calls()
+        if len(calls) == 1:
+            checked["call"] = calls[0]
+        else:
+            fields.conflict("call_id", _("Choose the call this proposal answers."))
+    elif "call_id" in values and (proposal is None or values["call_id"] != proposal.call_id):
+        number = to_id(values["call_id"])
+        call = db.session.get(Call, number) if number is not None else None
+        if values["call_id"] is None:  # an edit's call left unchosen
+            fields.fail("call_id", message)
+        elif number is not None and call is None:  # a well-formed id that names no call
+            fields.conflict("call_id", message)
+        elif call is not None and not call.is_open(date.today()):
+            fields.conflict("call_id", _closed_message(call))
+        checked["call"] = call
+
+
+def _check_organisations(
+    fields: Fields, values: dict, proposal: Proposal | None, checked: dict
+) -> None:
+    """The proposing organisation (none for a resident) and the consortium partners."""
+    given = "proposer_type" in values
+    proposer = checked.get("proposer_type") if given else getattr(proposal, "proposer_type", None)
+    resident = _("A resident proposes without an organisation.")
+    if values.get("organisation") is not None:
+        if proposer == ProposerType.RESIDENT:
+            # Said in the same request, the request is wrong; stored, the proposal refuses it.
+            (fields.fail if given else fields.conflict)("organisation", resident)
+        default = (
+            OrganisationType(proposer) if proposer in ORGANISATIONAL else OrganisationType.COMPANY
+        )
+        checked["organisation"] = organisations.organisation_values(
+            fields, values["organisation"], default_type=default
+        )
+    elif "organisation" in values:
+        checked["organisation"] = None
+    elif proposer == ProposerType.RESIDENT and given and proposal and proposal.organisation:
+        fields.conflict("proposer_type", resident)
+    if "partners" in values:
+        checked["partners"] = [
+            organisations.organisation_values(fields, partner, f"partners.{index}")
+            for index, partner in enumerate(values["partners"] or [])
+            if not _left_empty(partner)
+        ]
+
+
+def _left_empty(partner) -> bool:
+    """A partner row with neither a name nor a business ID (the form offers empty rows)."""
+    return isinstance(partner, dict) and not any(
+        isinstance(partner.get(key), str) and partner[key].strip()
+        for key in ("name", "business_id")
+    )
+
+
+def _apply(proposal: Proposal, checked: dict) -> None:
+    """Set the checked content fields; organisation and partners are found or created.
 
     Every lookup comes first, then every assignment: the proposal's row is updated, and
     its version bumped, once per save rather than once per autoflush.
     """
-    call = None
-    if "call_id" in values and values["call_id"] != proposal.call_id:
-        call = db.session.get(Call, values["call_id"]) if values["call_id"] else None
-        # A call that is not there, or closed, is the stored data's refusal of the id.
-        if call is None:
-            raise FieldConflict({"call_id": [_("Choose a call from the list.")]})
-        if not call.is_open(date.today()):
-            raise FieldConflict({"call_id": [_closed_message(call)]})
-    if "organisation" in values:
-        org = values["organisation"]
-        organisation = (
-            organisations.find_or_create(org["name"], org["type"], org.get("business_id"))
-            if org and org.get("name")
-            else None
-        )
-    if "partners" in values:
-        try:
-            found = [
-                organisations.find_or_create(p["name"], p["type"], p.get("business_id"))
-                for p in values["partners"] or []
-                if p.get("name")
-            ]
-        except Invalid as error:  # a partner's business ID is not the proposer's
-            raise Invalid({"partners": error.errors["business_id"]}) from error
+    if checked.get("organisation") is not None:
+        org = checked["organisation"]
+        organisation = organisations.find_or_create(org["name"], org["type"], org["business_id"])
+    if "partners" in checked:
+        found = [
+            organisations.find_or_create(p["name"], p["type"], p["business_id"])
+            for p in checked["partners"]
+        ]
 
     with db.session.no_autoflush:
+        call = checked.get("call")
         if call is not None:
             proposal.call_id = call.id
             proposal.programme_id = call.programme_id
         for field in CONTENT_FIELDS:
-            if field in values:
-                setattr(proposal, field, values[field])
-        if "city_centres" in values:
-            proposal.city_centres = values["city_centres"] or []
-        if "sdgs" in values:
-            proposal.sdgs = values["sdgs"] or []
-        if "organisation" in values:
-            proposal.organisation = organisation
-        if "partners" in values:
+            if field in checked:
+                setattr(proposal, field, checked[field])
+        if "organisation" in checked:
+            proposal.organisation = organisation if checked["organisation"] else None
+        if "partners" in checked:
             proposal.partners = list({id(o): o for o in found}.values())
 
 

@@ -10,20 +10,18 @@ from ..errors import NotAllowed
 from ..extensions import db
 from ..models import Experiment, Risk, User
 from ..models.written import writing_language
-from ..rules import REASON_MAX, RISK_MAX, RISK_MIN
+from ..rules import NAME_MAX, REASON_MAX, RISK_MAX, RISK_MIN
 from ..vocabulary import RiskStatus
 from .experiments import check_recording
 from .inputs import Fields
 from .transaction import transactional
-
-OWNER_MAX = 200
 
 
 @transactional
 def add_risk(experiment: Experiment, actor: User, **values) -> Risk:
     """Add a risk as on the city's scorecards: probability and impact 1–4, a status."""
     check_recording(experiment, actor)
-    risk = Risk(experiment_id=experiment.id, **_risk_values(**values))
+    risk = Risk(experiment_id=experiment.id, **risk_values(values))
     db.session.add(risk)
     return risk
 
@@ -34,39 +32,47 @@ def reassess_risk(experiment: Experiment, risk: Risk, actor: User, **values) -> 
     check_recording(experiment, actor)
     if risk.experiment_id != experiment.id:
         raise NotAllowed(_("The risk belongs to another experiment."))
-    for name, value in _risk_values(**values).items():
+    for name, value in risk_values(values).items():
         setattr(risk, name, value)
     risk.language = writing_language()  # the texts are the latest writer's
     return risk
 
 
-def _risk_values(*, description, probability, impact, mitigation, status, owner="") -> dict:
-    """A risk's checked values; raises Invalid naming each wrong field."""
+def risk_values(values: dict) -> dict:
+    """A risk's checked values (its owner is optional); raises Invalid naming each wrong field."""
     fields = Fields()
-    values = {
+    checked = {
         "description": fields.text(
             "description",
-            description,
+            values.get("description"),
             max_length=REASON_MAX,
             required=True,
             message=_("Describe the risk."),
         ),
         "probability": fields.integer(
             "probability",
-            probability,
+            values.get("probability"),
             RISK_MIN,
             RISK_MAX,
-            _("Probability is a whole number from 1 to 4."),
+            _(
+                "Probability is a whole number from %(low)d to %(high)d.",
+                low=RISK_MIN,
+                high=RISK_MAX,
+            ),
         ),
         "impact": fields.integer(
-            "impact", impact, RISK_MIN, RISK_MAX, _("Impact is a whole number from 1 to 4.")
+            "impact",
+            values.get("impact"),
+            RISK_MIN,
+            RISK_MAX,
+            _("Impact is a whole number from %(low)d to %(high)d.", low=RISK_MIN, high=RISK_MAX),
         ),
-        "mitigation": fields.text("mitigation", mitigation, max_length=REASON_MAX),
-        "status": fields.choice("status", status, RiskStatus),
-        "owner": fields.text("owner", owner, max_length=OWNER_MAX, one_line=True),
+        "mitigation": fields.text("mitigation", values.get("mitigation"), max_length=REASON_MAX),
+        "status": fields.choice("status", values.get("status"), RiskStatus),
+        "owner": fields.text("owner", values.get("owner"), max_length=NAME_MAX, one_line=True),
     }
     fields.raise_if_any()
-    return values
+    return checked
 
 
 @dataclass(frozen=True)

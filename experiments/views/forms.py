@@ -5,6 +5,8 @@ from typing import TypeVar
 
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms import Field, FieldList, FormField
+from wtforms.form import BaseForm
 
 from ..errors import Conflict, Invalid
 
@@ -12,14 +14,60 @@ T = TypeVar("T")
 
 
 def apply_errors(form: FlaskForm, error: Invalid, renames: dict[str, str] | None = None) -> None:
-    """Put a service's field errors on the form's fields; others go to the form's summary."""
+    """Put a service's field errors on the form's fields; others go to the form's summary.
+
+    A dotted name reaches into a list of sub-forms ("partners.0.name" is the first
+    partner's name); an item of a field of several values is that field ("sdgs.1").
+    """
     renames = renames or {}
     for name, messages in error.errors.items():
-        field = getattr(form, renames.get(name, name), None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors) + list(messages)
-        else:
+        path = renames.get(name, name).split(".")
+        field, lists = _field(form, path)
+        if field is None:
             form.form_errors.extend(messages)
+            continue
+        field.errors = list(field.errors) + [m for m in messages if m not in field.errors]
+        for entries in lists:
+            # As WTForms' own validation leaves a list: each entry's errors, in order.
+            entries.errors = [entry.errors for entry in entries.entries]
+
+
+def also_checked(
+    form: FlaskForm, check: Callable[[], object], renames: dict[str, str] | None = None
+) -> None:
+    """For a submitted form that refused some fields: what the service's check (which writes
+    nothing) refuses in the others, so that a person sees every message at once."""
+    if not form.is_submitted() or not form.errors:
+        return
+    try:
+        check()
+    except Invalid as error:
+        renames = renames or {}
+        unsaid = {
+            name: messages
+            for name, messages in error.errors.items()
+            if not getattr(_field(form, renames.get(name, name).split("."))[0], "errors", ())
+        }
+        apply_errors(form, Invalid(unsaid), renames)
+
+
+def _field(form: FlaskForm, path: list[str]) -> tuple[Field | None, list[FieldList]]:
+    """The field at the path, and the lists of sub-forms passed on the way."""
+    target: object = form
+    lists = []
+    for part in path:
+        if isinstance(target, FormField):
+            target = target.form
+        if isinstance(target, FieldList):
+            if not part.isdigit() or int(part) >= len(target.entries):
+                return None, []
+            lists.append(target)
+            target = target.entries[int(part)]
+        elif isinstance(target, BaseForm):
+            target = target[part] if part in target else None
+        elif not (isinstance(target, Field) and part.isdigit()):
+            return None, []
+    return (target, lists) if isinstance(target, Field) else (None, [])
 
 
 def rerender_status(form: FlaskForm) -> int:

@@ -11,14 +11,14 @@ from ..errors import Conflict, DomainError, Invalid
 from ..extensions import db
 from ..forms.confirm import ask_again, is_confirmed, unconfirm
 from ..forms.moves import move_form, move_values
-from ..forms.proposals import ProposalForm
+from ..forms.proposals import ORGANISATION_RENAMES, ProposalForm
 from ..i18n import status_label
 from ..lifecycle import Role, Status
 from ..models import Experiment, ExperimentPartner, Proposal, Review, StatusChange, User
 from ..services import access
 from ..services import proposals as proposal_service
 from ..services.workflow import allowed_moves_message, change_status
-from .forms import apply_errors, rerender_status
+from .forms import also_checked, apply_errors, rerender_status
 from .guards import SIGNED_IN, STAFF, allow
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -60,14 +60,14 @@ def new():
         try:
             proposal = proposal_service.create_draft(current_user, form.values())
         except Invalid as error:
-            apply_errors(
-                form,
-                error,
-                {"business_id": "organisation_business_id", "organisation": "organisation_name"},
-            )
+            apply_errors(form, error, ORGANISATION_RENAMES)
         else:
             flash(_("Your draft is saved. Submit it when it is ready."), "success")
             return redirect(url_for(".show", proposal_id=proposal.id))
+    else:
+        also_checked(
+            form, lambda: proposal_service.check_content(form.values()), ORGANISATION_RENAMES
+        )
     return render_template("proposals/form.html", form=form, proposal=None), rerender_status(form)
 
 
@@ -87,19 +87,18 @@ def edit(proposal_id: int):
             )
         except DomainError as error:
             if isinstance(error, Invalid):
-                apply_errors(
-                    form,
-                    error,
-                    {
-                        "business_id": "organisation_business_id",
-                        "organisation": "organisation_name",
-                    },
-                )
+                apply_errors(form, error, ORGANISATION_RENAMES)
             else:
                 form.form_errors.append(error.message)
         else:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for(".show", proposal_id=proposal.id))
+    else:
+        also_checked(
+            form,
+            lambda: proposal_service.check_content(form.values(), proposal),
+            ORGANISATION_RENAMES,
+        )
     return render_template("proposals/form.html", form=form, proposal=proposal), rerender_status(
         form
     )
