@@ -117,18 +117,7 @@ class _FormData:
     def __init__(self, proposal: Proposal):
         self.version = proposal.version
         self.call_id = proposal.call_id
-        for name in (
-            "language",
-            "title",
-            "summary",
-            "need",
-            "proposer_type",
-            "service_area",
-            "requested_budget",
-            "planned_duration_months",
-            "confidential_summary",
-            "confidential_need",
-        ):
+        for name in proposal_service.CONTENT_FIELDS:
             setattr(self, name, getattr(proposal, name))
         self.city_centres = [c.value for c in proposal.city_centres]
         self.sdgs = proposal.sdgs
