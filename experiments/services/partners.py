@@ -105,11 +105,7 @@ def _organisation(fields: Fields, checked: PartnerValues) -> Organisation:
     fields.raise_if_any()
     new = checked["organisation"]
     if new is not None:
-        name, type_, business_id = new["name"], new["type"], new["business_id"]
-        # organisation_values gives these once fields holds no error for them
-        assert isinstance(name, str) and isinstance(type_, str)
-        assert business_id is None or isinstance(business_id, str)
-        return organisations.find_or_create(name, type_, business_id)
+        return organisations.find_or_create_checked(new)
     assert found is not None  # an id, or new values: _read refused anything else
     return found
 
