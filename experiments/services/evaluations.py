@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -33,7 +34,7 @@ EVALUATION_FIELDS = (
 TEXTS = ("benefits_city", "benefits_customers", "findings")
 
 
-def save_evaluation(experiment: Experiment, actor: User, **values) -> Evaluation:
+def save_evaluation(experiment: Experiment, actor: User, **values: object) -> Evaluation:
     """Write or revise the evaluation until the decision; raises NotAllowed, Invalid, Conflict."""
     if actor is None or not getattr(actor, "is_staff", False):
         raise NotAllowed(_("Only city staff and programme managers evaluate experiments."))
@@ -57,12 +58,12 @@ def save_evaluation(experiment: Experiment, actor: User, **values) -> Evaluation
     return evaluation
 
 
-def evaluation_values(values: dict) -> dict:
+def evaluation_values(values: Mapping[str, object]) -> dict[str, object]:
     """The evaluation's checked values by field; raises Invalid naming each wrong field."""
     fields = Fields()
     for unknown in sorted(set(values) - set(EVALUATION_FIELDS)):
         fields.fail(unknown, _("Unknown field."))
-    checked = {
+    checked: dict[str, object] = {
         "got_users": fields.boolean("got_users", values.get("got_users")),
         "users_count": fields.integer(
             "users_count",
@@ -74,11 +75,13 @@ def evaluation_values(values: dict) -> dict:
         ),
         "part_of_services": fields.boolean("part_of_services", values.get("part_of_services")),
         "research_value": fields.boolean("research_value", values.get("research_value")),
-        "research_link": fields.text(
-            "research_link", values.get("research_link"), max_length=LINK_MAX, one_line=True
+        "research_link": (
+            research_link := fields.text(
+                "research_link", values.get("research_link"), max_length=LINK_MAX, one_line=True
+            )
         ),
     }
-    if checked["research_link"] and not _is_web_address(checked["research_link"]):
+    if research_link and not _is_web_address(research_link):
         fields.fail("research_link", _("Enter a web address starting with https://."))
     for name in TEXTS:
         checked[name] = fields.text(name, values.get(name), max_length=REASON_MAX)

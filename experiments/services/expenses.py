@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,7 +18,9 @@ from .transaction import transactional
 
 
 @transactional
-def record_expense(experiment: Experiment, actor: User, *, date, amount, description) -> Expense:
+def record_expense(
+    experiment: Experiment, actor: User, *, date: object, amount: object, description: object
+) -> Expense:
     """Record money spent on the experiment; raises Invalid for a bad date, amount or text."""
     check_recording(experiment, actor)
     values = expense_values({"date": date, "amount": amount, "description": description})
@@ -26,11 +29,11 @@ def record_expense(experiment: Experiment, actor: User, *, date, amount, descrip
     return expense
 
 
-def expense_values(values: dict) -> dict:
+def expense_values(values: Mapping[str, object]) -> dict[str, object]:
     """An expense's date, amount and description, each checked; raises Invalid naming each
     wrong field."""
     fields = Fields()
-    checked = {
+    checked: dict[str, object] = {
         "date": fields.date("date", values.get("date")),
         "amount": fields.money("amount", values.get("amount")),
         "description": fields.text(

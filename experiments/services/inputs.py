@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import TypeGuard, TypeVar, overload
 
 from flask_babel import gettext as _
 
@@ -25,6 +26,8 @@ from ..rules import AMOUNT_MIN, BUDGET_MAX, MAX_ID
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # What would end a line: in a title or a name it ends a mail header too.
 LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+
+Code = TypeVar("Code", bound=StrEnum)
 
 
 def text_error(text: str, *, one_line: bool = False) -> str | None:
@@ -75,13 +78,13 @@ class Fields:
         if self.conflicts:
             raise FieldConflict(self.conflicts, message)
 
-    def missing(self, value) -> bool:
+    def missing(self, value: object) -> bool:
         return value is None or (isinstance(value, str) and not value.strip())
 
     def money(
         self,
         field: str,
-        value,
+        value: object,
         *,
         minimum: Decimal = AMOUNT_MIN,
         maximum: Decimal = BUDGET_MAX,
@@ -95,7 +98,7 @@ class Fields:
         amount = to_decimal(value)
         if amount is None:
             self.fail(field, _("Enter an amount in euros, e.g. 12500 or 12500.50."))
-        elif amount.as_tuple().exponent < -2:
+        elif _exponent(amount) < -2:
             self.fail(field, _("Use at most two decimals (cents)."))
         elif amount < minimum:
             if minimum > 0:
@@ -111,7 +114,7 @@ class Fields:
             return amount.quantize(CENT).copy_abs() if amount.is_zero() else amount.quantize(CENT)
         return None
 
-    def date(self, field: str, value, *, required: bool = True) -> date | None:
+    def date(self, field: str, value: object, *, required: bool = True) -> date | None:
         """A date, or a string as 2025-03-31 or 31.3.2025."""
         if self.missing(value):
             if required:
@@ -123,7 +126,14 @@ class Fields:
         return parsed
 
     def integer(
-        self, field: str, value, low: int, high: int | None, message: str, *, required: bool = True
+        self,
+        field: str,
+        value: object,
+        low: int,
+        high: int | None,
+        message: str,
+        *,
+        required: bool = True,
     ) -> int | None:
         """A whole number from low to high (inclusive); message says which."""
         if self.missing(value):
@@ -136,7 +146,15 @@ class Fields:
             return None
         return number
 
-    def choice(self, field: str, value, vocabulary: type[StrEnum] | Sequence[str]):
+    @overload
+    def choice(self, field: str, value: object, vocabulary: type[Code]) -> Code | None: ...
+
+    @overload
+    def choice(self, field: str, value: object, vocabulary: Sequence[str]) -> str | None: ...
+
+    def choice(
+        self, field: str, value: object, vocabulary: type[StrEnum] | Sequence[str]
+    ) -> StrEnum | str | None:
         """A code of the list (an enumeration, or its codes); the message names the codes."""
         allowed = [str(code) for code in vocabulary]
         code = value.strip() if isinstance(value, str) else value
@@ -156,24 +174,34 @@ class Fields:
             )
         return None
 
+    @overload
     def choices(
-        self, field: str, values, vocabulary: type[StrEnum] | Sequence[str], *, most: int
-    ) -> list:
+        self, field: str, values: object, vocabulary: type[Code], *, most: int
+    ) -> list[Code]: ...
+
+    @overload
+    def choices(
+        self, field: str, values: object, vocabulary: Sequence[str], *, most: int
+    ) -> list[str]: ...
+
+    def choices(
+        self, field: str, values: object, vocabulary: type[StrEnum] | Sequence[str], *, most: int
+    ) -> Sequence[StrEnum | str]:
         """Codes of the list (none if None), at most `most` of them; an unknown one is named
         by its place ("city_centres.1")."""
-        if not self._listed(field, values, most):
+        if not self._listed(values, field, most):
             return []
         chosen = [
             self.choice(f"{field}.{index}", value, vocabulary) for index, value in enumerate(values)
         ]
         return [code for code in chosen if code is not None]
 
-    def integers(self, field: str, values, low: int, high: int, *, most: int) -> list[int]:
+    def integers(self, field: str, values: object, low: int, high: int, *, most: int) -> list[int]:
         """Whole numbers from low to high (none if None), at most `most` of them; a wrong one
         is named by its place ("sdgs.0")."""
-        if not self._listed(field, values, most):
+        if not self._listed(values, field, most):
             return []
-        numbers = []
+        numbers: list[int] = []
         for index, value in enumerate(values):
             number = to_int(value)
             if number is None or not low <= number <= high:
@@ -182,7 +210,9 @@ class Fields:
                 numbers.append(number)
         return numbers
 
-    def _listed(self, field: str, values, most: int) -> bool:
+    def _listed(
+        self, values: object, field: str, most: int
+    ) -> TypeGuard[list[object] | tuple[object, ...]]:
         """Whether values is a list to read: a list (or tuple) of at most `most` items."""
         if values is None:
             return False
@@ -197,7 +227,7 @@ class Fields:
     def text(
         self,
         field: str,
-        value,
+        value: object,
         *,
         max_length: int,
         min_length: int | None = None,
@@ -228,7 +258,7 @@ class Fields:
             self.fail(field, _("Use at least %(n)d characters.", n=min_length))
         return text
 
-    def boolean(self, field: str, value) -> bool | None:
+    def boolean(self, field: str, value: object) -> bool | None:
         """True or False (also the strings true/false, yes/no, 1/0)."""
         if isinstance(value, bool):
             return value
@@ -246,7 +276,7 @@ def whole_number_message(low: int, high: int) -> str:
 _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
-def to_decimal(value) -> Decimal | None:
+def to_decimal(value: object) -> Decimal | None:
     """A finite Decimal from a string (comma or point, spaces allowed) or number, else None."""
     if isinstance(value, bool):
         return None
@@ -257,13 +287,20 @@ def to_decimal(value) -> Decimal | None:
     if isinstance(value, str):
         value = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
     try:
-        amount = Decimal(value)
+        # Decimal also takes a list; whatever it refuses raises one of the errors caught here.
+        amount = Decimal(value)  # type: ignore[arg-type]
     except (InvalidOperation, TypeError, ValueError):
         return None
     return amount if amount.is_finite() else None
 
 
-def to_date(value) -> date | None:
+def _exponent(amount: Decimal) -> int:
+    """The exponent of a finite Decimal (only an infinity or a NaN has a letter instead)."""
+    exponent = amount.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0
+
+
+def to_date(value: object) -> date | None:
     if isinstance(value, datetime):
         return None
     if isinstance(value, date):
@@ -279,13 +316,13 @@ def to_date(value) -> date | None:
     return None
 
 
-def to_id(value) -> int | None:
+def to_id(value: object) -> int | None:
     """A database id (1 to MAX_ID) from a number or digits, else None."""
     number = to_int(value)
     return number if number is not None and 1 <= number <= MAX_ID else None
 
 
-def to_int(value) -> int | None:
+def to_int(value: object) -> int | None:
     """A whole number from an int, an integral float or ASCII digits (with a sign), else None."""
     if isinstance(value, bool):
         return None

@@ -65,6 +65,16 @@ def organisation_values(
     return {"name": name, "type": type_, "business_id": business_id}
 
 
+def find_or_create_checked(values: object) -> Organisation:
+    """find_or_create with the name, type and business ID that organisation_values gave."""
+    # organisation_values gives a dict of these once fields holds no error for them
+    assert isinstance(values, dict)
+    name, type_, business_id = values["name"], values["type"], values["business_id"]
+    assert isinstance(name, str) and isinstance(type_, str)
+    assert business_id is None or isinstance(business_id, str)
+    return find_or_create(name, type_, business_id)
+
+
 def find_or_create(name: str, type_: str, business_id: str | None) -> Organisation:
     """The organisation with this business ID (or, without one, this exact name), else a new one.
 

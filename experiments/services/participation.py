@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TypedDict
+
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -20,7 +24,9 @@ ROWS_MAX = 5_000
 
 
 @transactional
-def record_participation(experiment: Experiment, actor: User, rows) -> list[Participation]:
+def record_participation(
+    experiment: Experiment, actor: User, rows: Sequence[object]
+) -> list[Participation]:
     """Save records all or none; raises Invalid keyed by field for one record, "row N" for more."""
     check_recording(experiment, actor)
     if not isinstance(rows, list | tuple) or not rows:
@@ -40,13 +46,17 @@ def too_many_rows() -> str:
 
 
 def participation_records(
-    experiment: Experiment, numbered, *, by_row: bool, errors: dict | None = None
+    experiment: Experiment,
+    numbered: Sequence[tuple[int, object]],
+    *,
+    by_row: bool,
+    errors: Mapping[str, list[str]] | None = None,
 ) -> list[Participation]:
     """The records for the numbered rows; raises Invalid naming every bad row (FieldConflict
     for one record whose only fault is its date before the pilot's start)."""
     errors = dict(errors or {})
     malformed = by_row or bool(errors)
-    records = []
+    records: list[Participation] = []
     for row_number, row in numbered:
         fields = Fields()
         record = _record(experiment, row, fields)
@@ -77,7 +87,7 @@ def participation_records(
     return records
 
 
-def _record(experiment: Experiment, row, fields: Fields) -> Participation | None:
+def _record(experiment: Experiment, row: object, fields: Fields) -> Participation | None:
     """One row's record, or None with its problems in fields."""
     values = _read_record(row, fields)
     when = values.get("date")
@@ -94,7 +104,16 @@ def _record(experiment: Experiment, row, fields: Fields) -> Participation | None
     return Participation(experiment_id=experiment.id, **values)
 
 
-def participation_values(row: dict) -> dict:
+class ParticipationValues(TypedDict, total=False):
+    """One record's checked values: none of them for a row that is no mapping."""
+
+    date: date | None
+    category: ParticipationCategory | None
+    count: int | None
+    note: str
+
+
+def participation_values(row: Mapping[str, object]) -> ParticipationValues:
     """One record's date, category, count and note, checked as far as they can be without
     the experiment; raises Invalid naming each wrong field."""
     fields = Fields()
@@ -103,7 +122,7 @@ def participation_values(row: dict) -> dict:
     return values
 
 
-def _read_record(row, fields: Fields) -> dict:
+def _read_record(row: object, fields: Fields) -> ParticipationValues:
     """One row's values; what is wrong goes to fields."""
     if not isinstance(row, dict):
         fields.fail("row", _("Give date, category, count and note."))
@@ -122,7 +141,7 @@ def _read_record(row, fields: Fields) -> dict:
     }
 
 
-def _row_order(item) -> tuple:
+def _row_order(item: tuple[str, list[str]]) -> tuple[int, int | str]:
     key = item[0]
     return (0, int(key[4:])) if key.startswith("row ") and key[4:].isdigit() else (1, key)
 
@@ -139,7 +158,9 @@ def participation_totals(experiment: Experiment) -> dict[ParticipationCategory, 
     return totals
 
 
-def recent_participation(experiment: Experiment, limit: int = 100):
+def recent_participation(
+    experiment: Experiment, limit: int = 100
+) -> tuple[Sequence[Participation], int | None]:
     """The latest records (newest first) and how many there are in all."""
     total = db.session.scalar(
         select(func.count()).where(Participation.experiment_id == experiment.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 
 from flask_babel import gettext as _
 
@@ -31,7 +32,9 @@ def import_participation_csv(
     return records
 
 
-def read_participation_csv(data: bytes, filename: str | None = None):
+def read_participation_csv(
+    data: bytes, filename: str | None = None
+) -> tuple[list[tuple[int, dict[str, str]]], dict[str, list[str]]]:
     """([(row number, {column: value})], {"row N": [problems]}); raises Invalid for the file."""
     text = _text(data, filename)
     first_line = text.lstrip().split("\n", 1)[0]
@@ -89,9 +92,11 @@ def _columns(header: list[str] | None) -> list[str]:
     return columns
 
 
-def _rows(reader, columns: list[str]) -> tuple[list[tuple[int, dict]], dict[str, list[str]]]:
+def _rows(
+    reader: Iterable[list[str]], columns: list[str]
+) -> tuple[list[tuple[int, dict[str, str]]], dict[str, list[str]]]:
     """Rows by spreadsheet row number, and the wrong-length ones; raises Invalid past ROWS_MAX."""
-    numbered: list[tuple[int, dict]] = []
+    numbered: list[tuple[int, dict[str, str]]] = []
     errors: dict[str, list[str]] = {}
     for row_number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):

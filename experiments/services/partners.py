@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypedDict
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,9 +23,9 @@ def add_partner(
     experiment: Experiment,
     actor: User,
     *,
-    role,
-    organisation_id=None,
-    organisation: dict | None = None,
+    role: object,
+    organisation_id: object = None,
+    organisation: Mapping[str, object] | None = None,
 ) -> ExperimentPartner:
     """Add an organisation (by id, or found or created by name, type and business ID)."""
     check_recording(experiment, actor)
@@ -51,7 +54,15 @@ def add_partner(
     return partner
 
 
-def partner_values(values: dict) -> dict:
+class PartnerValues(TypedDict):
+    """A partner's checked role, and the chosen organisation's id or a new one's values."""
+
+    role: PartnerRole | None
+    organisation_id: int | None
+    organisation: dict[str, object] | None
+
+
+def partner_values(values: Mapping[str, object]) -> PartnerValues:
     """A partner's role and organisation (an id, or a new one's values), checked as far as
     they can be without looking the organisation up; raises Invalid naming each wrong field."""
     fields = Fields()
@@ -60,10 +71,10 @@ def partner_values(values: dict) -> dict:
     return checked
 
 
-def _read(fields: Fields, values: dict) -> dict:
+def _read(fields: Fields, values: Mapping[str, object]) -> PartnerValues:
     """The role, and the organisation's id or new values; what is wrong goes to fields."""
     organisation_id, organisation = values.get("organisation_id"), values.get("organisation")
-    checked: dict = {
+    checked: PartnerValues = {
         "role": fields.choice("role", values.get("role"), PartnerRole),
         "organisation_id": None,
         "organisation": None,
@@ -83,7 +94,7 @@ def _read(fields: Fields, values: dict) -> dict:
     return checked
 
 
-def _organisation(fields: Fields, checked: dict) -> Organisation:
+def _organisation(fields: Fields, checked: PartnerValues) -> Organisation:
     """The organisation chosen by id, or found or made from new values; raises Invalid or
     FieldConflict."""
     found: Organisation | None = None
@@ -94,7 +105,7 @@ def _organisation(fields: Fields, checked: dict) -> Organisation:
     fields.raise_if_any()
     new = checked["organisation"]
     if new is not None:
-        return organisations.find_or_create(new["name"], new["type"], new["business_id"])
+        return organisations.find_or_create_checked(new)
     assert found is not None  # an id, or new values: _read refused anything else
     return found
 

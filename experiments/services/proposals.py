@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import cast
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -56,7 +58,7 @@ TEXTS = (
 )
 
 
-def open_calls(today: date | None = None):
+def open_calls(today: date | None = None) -> Sequence[Call]:
     """Calls taking submissions today, earliest closing first."""
     today = today or date.today()
     return db.session.scalars(
@@ -67,7 +69,7 @@ def open_calls(today: date | None = None):
 
 
 @transactional
-def create_draft(owner: User, values: dict) -> Proposal:
+def create_draft(owner: User, values: Mapping[str, object]) -> Proposal:
     """Create and commit a draft; the call defaults to the only open call. Raises Invalid
     for every wrong field at once (FieldConflict when only the calls refuse it)."""
     if owner.role != Role.APPLICANT:
@@ -78,7 +80,9 @@ def create_draft(owner: User, values: dict) -> Proposal:
     return proposal
 
 
-def update_content(proposal: Proposal, actor: User, version: int, values: dict) -> Proposal:
+def update_content(
+    proposal: Proposal, actor: User, version: int, values: Mapping[str, object]
+) -> Proposal:
     """Save the applicant's edits while the proposal is a draft or awaits more information;
     raises NotAllowed, Conflict, StaleVersion or Invalid (every wrong field at once)."""
     if proposal.owner_id != actor.id:
@@ -105,7 +109,9 @@ def _stale_message() -> str:
     )
 
 
-def check_content(values: dict, proposal: Proposal | None = None) -> dict:
+def check_content(
+    values: Mapping[str, object], proposal: Proposal | None = None
+) -> dict[str, object]:
     """The content fields given, typed and checked, for a new draft (proposal None) or an
     edit of the proposal; writes nothing.
 
@@ -121,7 +127,7 @@ def check_content(values: dict, proposal: Proposal | None = None) -> dict:
     return checked
 
 
-def proposal_values(values: dict) -> dict:
+def proposal_values(values: Mapping[str, object]) -> dict[str, object]:
     """The content fields given, checked as far as they can be without stored data (no call
     looked up, no proposal compared); raises Invalid naming every wrong field."""
     fields = Fields()
@@ -130,9 +136,11 @@ def proposal_values(values: dict) -> dict:
     return checked
 
 
-def _read(fields: Fields, values: dict, proposal: Proposal | None) -> dict:
+def _read(
+    fields: Fields, values: Mapping[str, object], proposal: Proposal | None
+) -> dict[str, object]:
     """Each content field given, typed; what is wrong goes to fields."""
-    checked: dict = {}
+    checked: dict[str, object] = {}
     if values.get("call_id") is not None and to_id(values["call_id"]) is None:
         fields.fail("call_id", _("Choose a call from the list."))
     if "language" in values:
@@ -181,7 +189,12 @@ def _read(fields: Fields, values: dict, proposal: Proposal | None) -> dict:
     return checked
 
 
-def _find_call(fields: Fields, values: dict, proposal: Proposal | None, checked: dict) -> None:
+def _find_call(
+    fields: Fields,
+    values: Mapping[str, object],
+    proposal: Proposal | None,
+    checked: dict[str, object],
+) -> None:
     """The call chosen (a new draft's default: the only open call), which must be open."""
     message = _("Choose a call from the list.")
     if proposal is None and values.get("call_id") is None:
@@ -203,7 +216,10 @@ def _find_call(fields: Fields, values: dict, proposal: Proposal | None, checked:
 
 
 def _check_organisations(
-    fields: Fields, values: dict, proposal: Proposal | None, checked: dict
+    fields: Fields,
+    values: Mapping[str, object],
+    proposal: Proposal | None,
+    checked: dict[str, object],
 ) -> None:
     """The proposing organisation (none for a resident) and the consortium partners."""
     given = "proposer_type" in values
@@ -214,7 +230,9 @@ def _check_organisations(
             # Said in the same request, the request is wrong; stored, the proposal refuses it.
             (fields.fail if given else fields.conflict)("organisation", resident)
         default = (
-            OrganisationType(proposer) if proposer in ORGANISATIONAL else OrganisationType.COMPANY
+            OrganisationType(proposer)
+            if isinstance(proposer, str) and proposer in ORGANISATIONAL
+            else OrganisationType.COMPANY
         )
         checked["organisation"] = organisations.organisation_values(
             fields, values["organisation"], default_type=default
@@ -224,14 +242,16 @@ def _check_organisations(
     elif proposer == ProposerType.RESIDENT and given and proposal and proposal.organisation:
         fields.conflict("proposer_type", resident)
     if "partners" in values:
+        # Only the proposal form sends partners: a list of its rows (the API body has none).
+        given_partners = cast("Iterable[object]", values["partners"] or [])
         checked["partners"] = [
             organisations.organisation_values(fields, partner, f"partners.{index}")
-            for index, partner in enumerate(values["partners"] or [])
+            for index, partner in enumerate(given_partners)
             if not _left_empty(partner)
         ]
 
 
-def _left_empty(partner) -> bool:
+def _left_empty(partner: object) -> bool:
     """A partner row with neither a name nor a business ID (the form offers empty rows)."""
     return isinstance(partner, dict) and not any(
         isinstance(partner.get(key), str) and partner[key].strip()
@@ -239,24 +259,22 @@ def _left_empty(partner) -> bool:
     )
 
 
-def _apply(proposal: Proposal, checked: dict) -> None:
+def _apply(proposal: Proposal, checked: Mapping[str, object]) -> None:
     """Set the checked content fields; organisation and partners are found or created.
 
     Every lookup comes first, then every assignment: the proposal's row is updated, and
     its version bumped, once per save rather than once per autoflush.
     """
     if checked.get("organisation") is not None:
-        org = checked["organisation"]
-        organisation = organisations.find_or_create(org["name"], org["type"], org["business_id"])
+        organisation = organisations.find_or_create_checked(checked["organisation"])
     if "partners" in checked:
-        found = [
-            organisations.find_or_create(p["name"], p["type"], p["business_id"])
-            for p in checked["partners"]
-        ]
+        partners = checked["partners"]
+        assert isinstance(partners, list)  # _read makes a list of them
+        found = [organisations.find_or_create_checked(p) for p in partners]
 
     with db.session.no_autoflush:
         call = checked.get("call")
-        if call is not None:
+        if isinstance(call, Call):  # _find_call sets a Call or None
             proposal.call_id = call.id
             proposal.programme_id = call.programme_id
         for field in CONTENT_FIELDS:
@@ -268,7 +286,7 @@ def _apply(proposal: Proposal, checked: dict) -> None:
             proposal.partners = list({id(o): o for o in found}.values())
 
 
-def missing_for_submission(proposal: Proposal, today: date | None = None) -> dict:
+def missing_for_submission(proposal: Proposal, today: date | None = None) -> dict[str, list[str]]:
     """Field → messages for what a proposal lacks before it can be submitted."""
     today = today or date.today()
     errors: dict[str, list[str]] = {}

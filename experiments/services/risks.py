@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from ..errors import NotAllowed
 from ..extensions import db
 from ..models import Experiment, Risk, User
+from ..models.risk import RiskAssessment
 from ..models.written import writing_language
 from ..rules import NAME_MAX, REASON_MAX, RISK_MAX, RISK_MIN
 from ..vocabulary import RiskStatus
@@ -18,7 +20,7 @@ from .transaction import transactional
 
 
 @transactional
-def add_risk(experiment: Experiment, actor: User, **values) -> Risk:
+def add_risk(experiment: Experiment, actor: User, **values: object) -> Risk:
     """Add a risk as on the city's scorecards: probability and impact 1–4, a status."""
     check_recording(experiment, actor)
     risk = Risk(experiment_id=experiment.id, **risk_values(values))
@@ -27,7 +29,7 @@ def add_risk(experiment: Experiment, actor: User, **values) -> Risk:
 
 
 @transactional
-def reassess_risk(experiment: Experiment, risk: Risk, actor: User, **values) -> Risk:
+def reassess_risk(experiment: Experiment, risk: Risk, actor: User, **values: object) -> Risk:
     """Change a risk of the experiment as the pilot goes on (its status, above all)."""
     check_recording(experiment, actor)
     if risk.experiment_id != experiment.id:
@@ -38,10 +40,10 @@ def reassess_risk(experiment: Experiment, risk: Risk, actor: User, **values) -> 
     return risk
 
 
-def risk_values(values: dict) -> dict:
+def risk_values(values: Mapping[str, object]) -> dict[str, object]:
     """A risk's checked values (its owner is optional); raises Invalid naming each wrong field."""
     fields = Fields()
-    checked = {
+    checked: dict[str, object] = {
         "description": fields.text(
             "description",
             values.get("description"),
@@ -79,14 +81,14 @@ def risk_values(values: dict) -> dict:
 class MatrixCell:
     probability: int
     impact: int
-    risks: list  # (number in the experiment's list, risk)
+    risks: list[tuple[int, RiskAssessment]]  # (number in the experiment's list, risk)
 
     @property
     def score(self) -> int:
         return self.probability * self.impact
 
 
-def risk_matrix(risks) -> list[tuple[int, list[MatrixCell]]]:
+def risk_matrix(risks: Sequence[RiskAssessment]) -> list[tuple[int, list[MatrixCell]]]:
     """Rows of the 4×4 matrix, highest impact first: (impact, cells by probability 1–4)."""
     numbered = list(enumerate(risks, start=1))
     levels = range(RISK_MIN, RISK_MAX + 1)
