@@ -14,7 +14,6 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import TypeVar, overload
 from zoneinfo import ZoneInfo
 
@@ -23,34 +22,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
-from sqlalchemy import case, func, literal, select
-from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from .extensions import db
-from .lifecycle import Status
-from .models import (
-    Call,
-    Experiment,
-    Organisation,
-    Participation,
-    Programme,
-    Proposal,
-    ProposalCentre,
-    ProposalSdg,
-    User,
-)
-from .statistics import PUBLIC, ProgrammeStatistics, Shape
-from .statistics.metric import JsonFigure
-from .vocabulary import ParticipationCategory, ProposerType, ServiceArea
+from .lifecycle import N_
+from .statistics import PARTS, PUBLIC, Metric, ProgrammeStatistics, Shape
+from .statistics.metric import JsonFigure, Key
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 T = TypeVar("T")
-V = TypeVar("V")
-
-# A cell of the proposals export: text, a number, an amount, a date or a moment, or empty.
-Cell = str | int | Decimal | date | datetime | None
 
 
 @overload
@@ -108,255 +88,87 @@ def _xlsx_value(value: object) -> object:
 
 def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable[object]]) -> bytes:
     """One worksheet with a bold header row, written in openpyxl's write-only mode."""
+    return xlsx_sheets([(title, header)], ([row] for row in rows))
+
+
+def xlsx_sheets(
+    sheets: Sequence[tuple[str, Sequence[str]]], rows: Iterable[Sequence[Iterable[object]]]
+) -> bytes:
+    """Worksheets (title, header) filled side by side: each item of rows holds a row for
+    every sheet, so that one pass over the data writes them all. The first sheet opens."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
     bold = Font(bold=True)
-    cells = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=neutralise(name))
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
+    written = []
+    for title, header in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        cells = []
+        for name in header:
+            cell = WriteOnlyCell(sheet, value=neutralise(name))
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+        written.append(sheet)
     for row in rows:
-        sheet.append([_xlsx_value(v) for v in row])
+        for sheet, values in zip(written, row, strict=True):
+            sheet.append([_xlsx_value(v) for v in values])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
 
 
-# The proposals export, for managers.
-
-PROPOSAL_COLUMNS = (
-    "id",
-    "programme",
-    "call",
-    "title",
-    "status",
-    "proposer_type",
-    "organisation",
-    "organisation_business_id",
-    "service_area",
-    "city_centres",
-    "sdgs",
-    "requested_budget",
-    "planned_duration_months",
-    "summary",
-    "need",
-    "owner_name",
-    "owner_email",
-    "submitted_at",
-    "created_at",
-    "allocated_budget",
-    "start_date",
-    "planned_end_date",
-    "actual_end_date",
-    "city_unit",
-    "residents_customers",
-    "companies_communities",
-    "employees",
-)
-
-
-# A row of the proposals query, in its columns' order. The call, the organisation and the
-# experiment are outer-joined: their columns are None where there is none.
-_ProposalRow = tuple[
-    int,  # the proposal's id
-    str,  # programme
-    str | None,  # call
-    str | None,  # title
-    Status,
-    ProposerType | None,
-    str | None,  # organisation
-    str | None,  # its business id
-    ServiceArea | None,
-    Decimal | None,  # requested budget
-    int | None,  # planned duration in months
-    str | None,  # summary
-    str | None,  # need
-    str,  # owner's name
-    str,  # owner's e-mail address
-    datetime | None,  # submitted
-    datetime,  # created
-    Decimal | None,  # allocated budget
-    date | None,  # start
-    date | None,  # planned end
-    date | None,  # actual end
-    str | None,  # city unit
-    int | None,  # the experiment's id
-]
-
-
-def proposal_rows(programme_id: int | None = None, chunk: int = 1000) -> Iterator[list[Cell]]:
-    """Every proposal (of one programme, or all) as a row of PROPOSAL_COLUMNS, a chunk of
-    rows loaded at a time.
-
-    Plain rows, not ORM objects (building ~5 objects per proposal cost most of the export's
-    time), in chunks by id, each with its centres, SDGs and participant sums in one
-    statement apiece.
-    """
-    owner = aliased(User)
-    # A deleted account's name and address are erased: say so, in the reader's language.
-    present = owner.deleted_at.is_(None)
-    owner_name_shown = case((present, owner.name), else_=literal(gettext("Deleted user")))
-    owner_email_shown = case((present, owner.email), else_=literal(""))
-    query = (
-        select(
-            Proposal.id,
-            Programme.name,
-            Call.title,
-            Proposal.title,
-            Proposal.status,
-            Proposal.proposer_type,
-            Organisation.name,
-            Organisation.business_id,
-            Proposal.service_area,
-            Proposal.requested_budget,
-            Proposal.planned_duration_months,
-            Proposal.summary,
-            Proposal.need,
-            owner_name_shown,
-            owner_email_shown,
-            Proposal.submitted_at,
-            Proposal.created_at,
-            Experiment.allocated_budget,
-            Experiment.start_date,
-            Experiment.planned_end_date,
-            Experiment.actual_end_date,
-            Experiment.city_unit,
-            Experiment.id,
-        )
-        .join(Programme, Programme.id == Proposal.programme_id)
-        .join(owner, owner.id == Proposal.owner_id)
-        .outerjoin(Call, Call.id == Proposal.call_id)
-        .outerjoin(Organisation, Organisation.id == Proposal.organisation_id)
-        .outerjoin(Experiment, Experiment.proposal_id == Proposal.id)
-        .order_by(Proposal.id)
-        .limit(chunk)
-    )
-    if programme_id is not None:
-        query = query.where(Proposal.programme_id == programme_id)
-    last_id = 0
-    rows: Sequence[_ProposalRow]
-    while rows := db.session.execute(query.where(Proposal.id > last_id)).all():
-        last_id = rows[-1][0]
-        ids = [row[0] for row in rows]
-        centres, sdgs = _grouped(ProposalCentre.centre, ids), _grouped(ProposalSdg.sdg, ids)
-        sums = _participant_sums([row[-1] for row in rows if row[-1] is not None])
-        for row in rows:
-            (
-                proposal_id,
-                programme,
-                call,
-                title,
-                status,
-                proposer_type,
-                organisation,
-                business_id,
-                area,
-                budget,
-                months,
-                summary,
-                need,
-                owner_name,
-                owner_email,
-                submitted_at,
-                created_at,
-                *experiment,
-                experiment_id,
-            ) = row
-            yield [
-                proposal_id,
-                programme,
-                call,
-                title,
-                str(status),
-                _code(proposer_type),
-                organisation,
-                business_id,
-                _code(area),
-                "; ".join(str(c) for c in centres.get(proposal_id, ())),
-                "; ".join(str(g) for g in sdgs.get(proposal_id, ())),
-                budget,
-                months,
-                summary,
-                need,
-                owner_name,
-                owner_email,
-                submitted_at,
-                created_at,
-                *(experiment if experiment_id is not None else (None,) * 5),
-                *(
-                    sums.get(experiment_id, (0,) * len(ParticipationCategory))
-                    if experiment_id is not None
-                    else (None,) * len(ParticipationCategory)
-                ),
-            ]
-
-
-def _grouped(column: InstrumentedAttribute[V], proposal_ids: list[int]) -> dict[int, list[V]]:
-    """A proposal's rows of a child table (centres, SDGs), in the order the pages show them."""
-    table = column.class_
-    grouped: dict[int, list[V]] = {}
-    for proposal_id, value in db.session.execute(
-        select(table.proposal_id, column)
-        .where(table.proposal_id.in_(proposal_ids))
-        .order_by(table.proposal_id, column)
-    ):
-        grouped.setdefault(proposal_id, []).append(value)
-    return grouped
-
-
-def _participant_sums(experiment_ids: list[int]) -> dict[int, tuple[int, ...]]:
-    """Participants per category of these experiments, in ParticipationCategory's order."""
-    if not experiment_ids:
-        return {}
-    totals: dict[int, dict[str, int]] = {}
-    for experiment_id, category, total in db.session.execute(
-        select(Participation.experiment_id, Participation.category, func.sum(Participation.count))
-        .where(Participation.experiment_id.in_(experiment_ids))
-        .group_by(Participation.experiment_id, Participation.category)
-    ):
-        totals.setdefault(experiment_id, {})[str(category)] = int(total)
-    return {
-        experiment_id: tuple(by.get(c.value, 0) for c in ParticipationCategory)
-        for experiment_id, by in totals.items()
-    }
-
-
-def _code(value: StrEnum | None) -> str | None:
-    return None if value is None else str(value)
-
-
 # The statistics export.
 
 STATISTICS_COLUMNS = ("figure", "key", "value")
+READER_STATISTICS_COLUMNS = (N_("Figure"), N_("Item"), N_("Value"))
+
+# A row of the statistics export: figure and key as codes, then as the reader reads them,
+# then the value (the same in both).
+_Entry = tuple[str, Key, str, str, JsonFigure]
 
 
 def statistics_rows(stats: ProgrammeStatistics) -> list[list[JsonFigure]]:
     """The statistics as (figure, key, value) rows: the registry's public entries, with the
     same values as the JSON and the page."""
+    return [[figure, key, value] for figure, key, _f, _k, value in _statistic_entries(stats)]
+
+
+def reader_statistics_rows(stats: ProgrammeStatistics) -> list[list[JsonFigure]]:
+    """The same rows as statistics_rows, figures and keys in the reader's language."""
+    return [[figure, key, value] for _f, _k, figure, key, value in _statistic_entries(stats)]
+
+
+def _statistic_entries(stats: ProgrammeStatistics) -> Iterator[_Entry]:
     programme = stats.programme
-    rows: list[list[JsonFigure]] = [
-        ["programme", "id", programme.id],
-        ["programme", "name", programme.name],
-        ["programme", "start_year", programme.start_year],
-        ["programme", "end_year", programme.end_year],
-    ]
+    name = gettext("Programme")
+    yield "programme", "id", name, gettext("Number"), programme.id
+    yield "programme", "name", name, gettext("Name"), programme.name
+    yield "programme", "start_year", name, gettext("First year"), programme.start_year
+    yield "programme", "end_year", name, gettext("Last year"), programme.end_year
     if stats.call_id is not None:
-        rows.append(["filter", "call", stats.call_id])
+        yield "filter", "call", gettext("Filter"), gettext("Call"), stats.call_id
     if stats.year is not None:
-        rows.append(["filter", "year", stats.year])
+        yield "filter", "year", gettext("Filter"), gettext("Year submitted"), stats.year
     for metric in PUBLIC:
-        if metric.part_of:
-            rows.append([metric.part_of, metric.name, metric.json(stats)])
-        elif metric.shape is Shape.BREAKDOWN:
-            rows += [[metric.name, key, n] for key, n in metric.breakdown_json(stats).items()]
-        elif metric.shape is Shape.YEARS:
-            rows += [
-                [f"{metric.name}.{column.name}", year["year"], year[column.name]]
-                for year in metric.years_json(stats)
-                for column in metric.columns
-            ]
-        else:
-            rows.append([metric.name, "", metric.json(stats)])
-    return rows
+        yield from _metric_entries(metric, stats)
+
+
+def _metric_entries(metric: Metric, stats: ProgrammeStatistics) -> Iterator[_Entry]:
+    label = gettext(metric.label)
+    if metric.part_of:
+        part = gettext(PARTS[metric.part_of])
+        yield metric.part_of, metric.name, part, label, metric.json(stats)
+    elif metric.shape is Shape.BREAKDOWN:
+        for key, n in metric.breakdown_json(stats).items():
+            yield metric.name, key, label, metric.key_label(key), n
+    elif metric.shape is Shape.YEARS:
+        for year in metric.years_json(stats):
+            for column in metric.columns:
+                yield (
+                    f"{metric.name}.{column.name}",
+                    str(year["year"]),
+                    f"{label}: {gettext(column.label)}",
+                    str(year["year"]),
+                    year[column.name],
+                )
+    else:
+        yield metric.name, "", label, "", metric.json(stats)

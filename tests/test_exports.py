@@ -149,10 +149,14 @@ def test_proposals_xlsx_neutralised_and_typed(client, auth, data):
     response = client.get(f"/exports/proposals.xlsx?programme={data['programme']}")
     assert response.status_code == 200
     assert response.mimetype.endswith("spreadsheetml.sheet")
-    sheet = load_workbook(io.BytesIO(response.data)).active
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == ["Proposals", "codes"]
+    sheet = workbook["codes"]
     header = [cell.value for cell in sheet[1]]
     assert header == PROPOSAL_HEADER
     row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    # The reader's sheet has the same cells, column by column, but for its labels.
+    read = dict(zip(header, workbook.active[2], strict=True))
     for name, value in (
         ("title", "=1+1"),
         ("summary", "+SUM(A1:A9)"),
@@ -160,11 +164,14 @@ def test_proposals_xlsx_neutralised_and_typed(client, auth, data):
         ("organisation", HOSTILE["organisation"]),
         ("city_unit", "\tTabbed"),
     ):
-        assert row[name].data_type == "s", name
-        assert row[name].value == "'" + value, name
-    assert row["allocated_budget"].data_type == "n"
-    assert row["allocated_budget"].value == 10000
-    assert row["start_date"].is_date
+        for cells in (row, read):
+            assert cells[name].data_type == "s", name
+            assert cells[name].value == "'" + value, name
+    for cells in (row, read):
+        assert cells["allocated_budget"].data_type == "n"
+        assert cells["allocated_budget"].value == 10000
+        assert cells["start_date"].is_date
+    assert (row["status"].value, read["status"].value) == ("adopted", "Adopted")
 
 
 # As stored before control characters were refused: a worksheet cannot hold them.
@@ -184,7 +191,7 @@ def test_proposals_xlsx_drops_characters_a_worksheet_cannot_hold(client, auth, c
     auth.login("manager")
     response = client.get("/exports/proposals.xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.data)).active
+    sheet = load_workbook(io.BytesIO(response.data))["codes"]
     header = [cell.value for cell in sheet[1]]
     row = {name: cell.value for name, cell in zip(header, sheet[2], strict=True)}
     assert row["title"] == "Linebreak"

@@ -21,13 +21,14 @@ from .programmes import (
     programme_calls,
     programme_refs,
 )
-from .registry import GOAL_METRICS, METRIC, METRICS, PUBLIC, statistics_json
+from .registry import GOAL_METRICS, METRIC, METRICS, PARTS, PUBLIC, statistics_json
 
 __all__ = [
     "DIGITAL_AGENDA",
     "GOAL_METRICS",
     "METRIC",
     "METRICS",
+    "PARTS",
     "PUBLIC",
     "BudgetYear",
     "CallCount",

@@ -51,6 +51,8 @@ def _annual_range(stats: ProgrammeStatistics) -> tuple[Decimal, Decimal] | None:
 
 
 PROPOSALS, EXPERIMENTS = N_("proposals"), N_("experiments")
+# The objects of the JSON whose fields are entries (part_of), by name, with their labels.
+PARTS = {"participants": N_("Participants")}
 
 METRICS: tuple[Metric, ...] = (
     Metric(

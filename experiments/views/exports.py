@@ -1,10 +1,16 @@
-"""Exports for managers: proposals as CSV (streamed) and XLSX, statistics as CSV."""
+"""Exports for managers: proposals as CSV (streamed) and XLSX, statistics as CSV.
+
+The CSV files at their SPEC addresses keep the stable codes (headers and values) that
+other programs read; `?labels=1` gives the same file in the reader's language. The XLSX
+opens in the reader's language and keeps the codes on its second sheet.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, stream_with_context
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask_babel import gettext
 
-from .. import exports, statistics
+from .. import exports, proposal_export, statistics
 from ..lifecycle import Role
 from ..routing import whole_number
 from ..rules import YEAR_MAX, YEAR_MIN
@@ -29,6 +35,11 @@ def _programme(required: bool = False) -> statistics.ProgrammeRef | None:
     return ref
 
 
+def _labelled() -> bool:
+    """?labels=1: headers and code values in the reader's language."""
+    return request.args.get("labels") == "1"
+
+
 def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
@@ -43,9 +54,13 @@ def index():
 @allow(Role.MANAGER)
 def proposals_csv():
     ref = _programme()
-    rows = exports.proposal_rows(ref.id if ref else None)
+    records = proposal_export.proposal_records(ref.id if ref else None)
+    if _labelled():
+        header, rows = proposal_export.reader_header(), proposal_export.reader_rows(records)
+    else:
+        header, rows = list(proposal_export.CODES), proposal_export.code_rows(records)
     return Response(
-        stream_with_context(exports.csv_stream(exports.PROPOSAL_COLUMNS, rows)),
+        stream_with_context(exports.csv_stream(header, rows)),
         mimetype="text/csv",
         headers=_attachment("proposals.csv"),
     )
@@ -55,9 +70,12 @@ def proposals_csv():
 @allow(Role.MANAGER)
 def proposals_xlsx():
     ref = _programme()
-    data = exports.xlsx_bytes(
-        "Proposals", list(exports.PROPOSAL_COLUMNS), exports.proposal_rows(ref.id if ref else None)
-    )
+    records = proposal_export.proposal_records(ref.id if ref else None)
+    sheets = [
+        (gettext("Proposals"), proposal_export.reader_header()),
+        ("codes", list(proposal_export.CODES)),
+    ]
+    data = exports.xlsx_sheets(sheets, proposal_export.both_rows(records))
     return Response(data, mimetype=XLSX, headers=_attachment("proposals.xlsx"))
 
 
@@ -69,9 +87,13 @@ def statistics_csv():
     if call_id is not None and call_id not in {c.id for c in statistics.programme_calls(ref.id)}:
         abort(404)
     stats = statistics.programme_statistics(ref.id, call_id=call_id, year=year)
-    rows = exports.statistics_rows(stats)
+    if _labelled():
+        header = [gettext(name) for name in exports.READER_STATISTICS_COLUMNS]
+        rows = exports.reader_statistics_rows(stats)
+    else:
+        header, rows = list(exports.STATISTICS_COLUMNS), exports.statistics_rows(stats)
     return Response(
-        exports.csv_stream(exports.STATISTICS_COLUMNS, rows),
+        exports.csv_stream(header, rows),
         mimetype="text/csv",
         headers=_attachment("statistics.csv"),
     )
