@@ -318,6 +318,9 @@ def test_whole_programme(data):
         screened=6,
         carried_out=3,
         evaluated=1,
+        submitted=1,
+        in_screening=0,
+        more_info=1,
         running=1,
         in_evaluation=0,
         adopted=1,
@@ -329,10 +332,12 @@ def test_whole_programme(data):
             (2016, "15000.00", "4000.50", 1),
             (2017, "10000.55", "0.00", 1),
         ),
+        overspent_pilots=(),
         participants={"residents_customers": 157, "companies_communities": 3, "employees": 7},
         partner_organisations=3,
         median_days_to_screening_decision=25.0,
         median_experiment_days=140.0,
+        quiet_years={2017: "after_last_call"},
     )
     assert stats.conversion == 0.4286
 
@@ -432,6 +437,9 @@ def test_call_filter(data):
         screened=4,
         carried_out=2,
         evaluated=0,
+        submitted=0,
+        in_screening=0,
+        more_info=1,
         running=1,
         in_evaluation=0,
         adopted=0,
@@ -444,10 +452,12 @@ def test_call_filter(data):
             (2016, "15000.00", "4000.50", 1),
             (2017, "10000.55", "0.00", 1),
         ),
+        overspent_pilots=(),
         participants={"residents_customers": 7, "companies_communities": 3, "employees": 2},
         partner_organisations=3,
         median_days_to_screening_decision=35.0,
         median_experiment_days=100.0,
+        quiet_years={2015: "before_first_call", 2017: "after_last_call"},
     )
     assert stats.conversion == 0.5
 
@@ -474,6 +484,9 @@ def test_year_filter(data):
         screened=2,
         carried_out=1,
         evaluated=1,
+        submitted=1,
+        in_screening=0,
+        more_info=0,
         running=0,
         in_evaluation=0,
         adopted=1,
@@ -481,10 +494,12 @@ def test_year_filter(data):
         rejected=1,
         withdrawn=0,
         budget=_budget((2015, "20000.00", "5000.00", 1)),
+        overspent_pilots=(),
         participants={"residents_customers": 150, "companies_communities": 0, "employees": 5},
         partner_organisations=2,
         median_days_to_screening_decision=15.0,
         median_experiment_days=180.0,
+        quiet_years={},
     )
 
 

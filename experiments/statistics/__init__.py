@@ -11,7 +11,7 @@ year, which the settings, starting a pilot and the allocation check read as well
 """
 
 from .aggregates import CallCount, ProgrammeStatistics, programme_statistics
-from .budget import BudgetYear, budget_years, year_budget
+from .budget import BudgetYear, PilotSpending, budget_years, year_budget
 from .metric import Column, Display, Metric, Shape, as_figure
 from .programmes import (
     DIGITAL_AGENDA,
@@ -21,7 +21,15 @@ from .programmes import (
     programme_calls,
     programme_refs,
 )
-from .registry import GOAL_METRICS, METRIC, METRICS, PARTS, PUBLIC, statistics_json
+from .registry import (
+    GOAL_METRICS,
+    METRIC,
+    METRICS,
+    PARTS,
+    PUBLIC,
+    QUIET_YEARS,
+    statistics_json,
+)
 
 __all__ = [
     "DIGITAL_AGENDA",
@@ -30,12 +38,14 @@ __all__ = [
     "METRICS",
     "PARTS",
     "PUBLIC",
+    "QUIET_YEARS",
     "BudgetYear",
     "CallCount",
     "CallRef",
     "Column",
     "Display",
     "Metric",
+    "PilotSpending",
     "ProgrammeRef",
     "ProgrammeStatistics",
     "Shape",

@@ -8,8 +8,9 @@ submitted (UTC); the budget is the programme's per year and is narrowed only by 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -44,7 +45,7 @@ from ..models import (
 )
 from ..statistics_cache import cached
 from ..vocabulary import SDGS, CityCentre, ParticipationCategory, ProposerType, ServiceArea
-from .budget import BudgetYear, budget_years
+from .budget import BudgetYear, PilotSpending, budget_years, overspent_pilots
 from .programmes import ProgrammeRef
 from .sql import count_if, days, days_between, median, reached, year_of_timestamp
 
@@ -76,6 +77,9 @@ class ProgrammeStatistics:
     screened: int
     carried_out: int
     evaluated: int
+    submitted: int  # now awaiting screening
+    in_screening: int
+    more_info: int
     running: int
     in_evaluation: int
     adopted: int
@@ -83,10 +87,13 @@ class ProgrammeStatistics:
     rejected: int
     withdrawn: int
     budget: tuple[BudgetYear, ...]
+    overspent_pilots: tuple[PilotSpending, ...]
     participants: dict[str, int]
     partner_organisations: int
     median_days_to_screening_decision: float | None
     median_experiment_days: float | None
+    # Years without proposals and why: a code of QUIET_YEARS (registry.py).
+    quiet_years: dict[int, str]
 
     @property
     def conversion(self) -> float:
@@ -120,6 +127,7 @@ def programme_statistics(
     breakdown = _breakdowns(cohort)
     years = range(programme.start_year, programme.end_year + 1) if year is None else [year]
     by_year = {y: 0 for y in years} | {int(k): v for k, v in breakdown["year"].items()}
+    calls = _calls(programme_id, call_id)
     medians = db.session.execute(
         select(median(_screening_decision_days(cohort)), median(_experiment_days(cohort)))
     ).one()
@@ -135,10 +143,15 @@ def programme_statistics(
         by_service_area=_zero_filled(ServiceArea, breakdown["service_area"]),
         by_city_centre=_zero_filled(CityCentre, breakdown["city_centre"]),
         by_sdg={goal: breakdown["sdg"].get(str(goal), 0) for goal in SDGS},
-        by_call=_by_call(programme_id, call_id, breakdown["call"]),
+        by_call=tuple(
+            CallCount(id_, title, breakdown["call"].get(str(id_), 0)) for id_, title, *_ in calls
+        ),
         screened=counts["screened"],
         carried_out=counts["carried_out"],
         evaluated=counts["evaluated"],
+        submitted=counts[Status.SUBMITTED],
+        in_screening=counts[Status.SCREENING],
+        more_info=counts[Status.MORE_INFO],
         running=counts[Status.PILOT],
         in_evaluation=counts[Status.EVALUATION],
         adopted=counts[Status.ADOPTED],
@@ -146,10 +159,15 @@ def programme_statistics(
         rejected=counts[Status.REJECTED],
         withdrawn=counts[Status.WITHDRAWN],
         budget=budget_years(programme_id, year),
+        overspent_pilots=overspent_pilots(programme_id, year),
         participants=_participants(cohort),
         partner_organisations=_partner_organisations(cohort),
         median_days_to_screening_decision=days(medians[0]),
         median_experiment_days=days(medians[1]),
+        quiet_years=_quiet_years(
+            (y for y, n in by_year.items() if not n),
+            [(opens, closes) for *_, opens, closes in calls],
+        ),
     )
 
 
@@ -158,7 +176,11 @@ _MAYBE_SCREENED = tuple(sorted(SUBMITTED_STATES - SCREENED_STATES))
 # Adoption requires evaluation; a discontinued experiment may or may not have had one.
 _EVALUATED_STATES = (Status.EVALUATION, Status.ADOPTED)
 _MAYBE_EVALUATED = (Status.DISCONTINUED,)
+# Every state a counted proposal can be in: their counts add up to the proposals.
 _COUNTED_STATES = (
+    Status.SUBMITTED,
+    Status.SCREENING,
+    Status.MORE_INFO,
     Status.PILOT,
     Status.EVALUATION,
     Status.ADOPTED,
@@ -251,19 +273,32 @@ def _zero_filled(vocabulary: type[StrEnum], counts: dict[str, int]) -> dict[str,
     return {member.value: counts.get(member.value, 0) for member in vocabulary}
 
 
-def _by_call(
-    programme_id: int, call_id: int | None, counts: dict[str, int]
-) -> tuple[CallCount, ...]:
-    """The programme's calls (or the one asked for) in opening order, with their counts."""
-    calls = db.session.execute(
-        select(Call.id, Call.title)
+def _calls(programme_id: int, call_id: int | None) -> list[tuple[int, str, date, date]]:
+    """The programme's calls (or the one asked for) in opening order: id, title, dates."""
+    rows = db.session.execute(
+        select(Call.id, Call.title, Call.opens_on, Call.closes_on)
         .where(
             Call.programme_id == programme_id,
             *([Call.id == call_id] if call_id is not None else []),
         )
         .order_by(Call.opens_on, Call.id)
     ).all()
-    return tuple(CallCount(id_, title, counts.get(str(id_), 0)) for id_, title in calls)
+    return [(id_, title, opens, closes) for id_, title, opens, closes in rows]
+
+
+def _quiet_years(years: Iterable[int], calls: list[tuple[date, date]]) -> dict[int, str]:
+    """Why each of these years (without proposals) had none, where the calls tell."""
+    reasons: dict[int, str] = {}
+    for year in years:
+        if not calls:
+            reasons[year] = "no_call_open"
+        elif year < min(opens.year for opens, _closes in calls):
+            reasons[year] = "before_first_call"
+        elif year > max(closes.year for _opens, closes in calls):
+            reasons[year] = "after_last_call"
+        elif not any(opens.year <= year <= closes.year for opens, closes in calls):
+            reasons[year] = "no_call_open"
+    return reasons
 
 
 def _partner_organisations(cohort: Cohort) -> int:

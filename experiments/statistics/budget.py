@@ -29,6 +29,30 @@ class BudgetYear:
     def remaining(self) -> Decimal:
         return self.annual - self.allocated
 
+    @property
+    def over_allocated(self) -> bool:
+        """More allocated to the year's pilots than the year's budget."""
+        return self.allocated > self.annual
+
+    @property
+    def overspent(self) -> bool:
+        """More spent in the year than the year's budget."""
+        return self.spent > self.annual
+
+
+@dataclass(frozen=True)
+class PilotSpending:
+    """A pilot that has spent more than was allocated to it."""
+
+    experiment_id: int
+    title: str
+    allocated: Decimal
+    spent: Decimal
+
+    @property
+    def over(self) -> Decimal:
+        return self.spent - self.allocated
+
 
 def budget_years(programme_id: int, year: int | None = None) -> tuple[BudgetYear, ...]:
     """The programme's budget years (or just this one) in order, in one aggregate query.
@@ -76,6 +100,25 @@ def budget_years(programme_id: int, year: int | None = None) -> tuple[BudgetYear
         BudgetYear(y, money(annual), money(allocated_), money(spent_), int(pilots or 0))
         for y, annual, allocated_, spent_, pilots in rows
     )
+
+
+def overspent_pilots(programme_id: int, year: int | None = None) -> tuple[PilotSpending, ...]:
+    """The programme's pilots (those starting in the year, if one is given) whose expenses
+    add up to more than their allocated budget, most over first; one aggregate query."""
+    spent = func.sum(Expense.amount)
+    rows = db.session.execute(
+        select(Experiment.id, Proposal.title, Experiment.allocated_budget, spent)
+        .join(Experiment, Experiment.proposal_id == Proposal.id)
+        .join(Expense, Expense.experiment_id == Experiment.id)
+        .where(Proposal.programme_id == programme_id, *_within(Experiment.start_date, year))
+        .group_by(Experiment.id, Proposal.title, Experiment.allocated_budget)
+        .having(spent > Experiment.allocated_budget)
+    ).all()
+    pilots = (
+        PilotSpending(id_, title or "", money(allocated), money(total))
+        for id_, title, allocated, total in rows
+    )
+    return tuple(sorted(pilots, key=lambda p: (-p.over, p.experiment_id)))
 
 
 def year_budget(programme_id: int, year: int) -> BudgetYear | None:

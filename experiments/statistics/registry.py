@@ -53,6 +53,12 @@ def _annual_range(stats: ProgrammeStatistics) -> tuple[Decimal, Decimal] | None:
 PROPOSALS, EXPERIMENTS = N_("proposals"), N_("experiments")
 # The objects of the JSON whose fields are entries (part_of), by name, with their labels.
 PARTS = {"participants": N_("Participants")}
+# Why a year of the programme had no proposals (ProgrammeStatistics.quiet_years).
+QUIET_YEARS = {
+    "before_first_call": N_("before the first call"),
+    "after_last_call": N_("after the last call"),
+    "no_call_open": N_("no call was open"),
+}
 
 METRICS: tuple[Metric, ...] = (
     Metric(
@@ -113,6 +119,31 @@ METRICS: tuple[Metric, ...] = (
         lambda s: s.carried_out,
         stage=N_("Piloted (carried out)"),
         counted=EXPERIMENTS,
+    ),
+    Metric(
+        "awaiting_screening",
+        N_("Proposals awaiting screening"),
+        lambda s: s.submitted,
+        short=N_("Awaiting screening"),
+        public=False,
+        status=Status.SUBMITTED,
+        counted=PROPOSALS,
+    ),
+    Metric(
+        "in_screening",
+        N_("Proposals in screening"),
+        lambda s: s.in_screening,
+        public=False,
+        status=Status.SCREENING,
+        counted=PROPOSALS,
+    ),
+    Metric(
+        "awaiting_answer",
+        N_("Proposals awaiting the applicant's answer"),
+        lambda s: s.more_info,
+        public=False,
+        status=Status.MORE_INFO,
+        counted=PROPOSALS,
     ),
     Metric(
         "running",
@@ -187,6 +218,13 @@ METRICS: tuple[Metric, ...] = (
             Column("spent", N_("Spent")),
             Column("remaining", N_("Remaining")),
         ),
+    ),
+    Metric(
+        "overspent_pilots",
+        N_("Pilots that spent more than their allocated budget"),
+        lambda s: len(s.overspent_pilots),
+        public=False,
+        counted=EXPERIMENTS,
     ),
     Metric(
         "annual_budget",

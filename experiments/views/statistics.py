@@ -10,14 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import statistics
 from ..i18n import code_label, status_label
 from ..lifecycle import Role
-from ..statistics import METRIC, METRICS, Metric, ProgrammeStatistics, Shape
+from ..statistics import (
+    METRIC,
+    METRICS,
+    QUIET_YEARS,
+    Metric,
+    PilotSpending,
+    ProgrammeStatistics,
+    Shape,
+)
 from .guards import EVERYONE, allow
 
 bp = Blueprint("statistics", __name__)
@@ -82,10 +90,26 @@ def bars(items: list[tuple[str, float, str]], metrics: tuple[str, ...] = ()) -> 
     ]
 
 
-def _count_bars(counts: dict, label, metrics: tuple[str, ...] = ()) -> list[Bar]:
-    total = sum(counts.values())
-    items = [(label(key), n, _count_with_share(n, total)) for key, n in counts.items()]
+def _count_bars(
+    counts: dict, label, base: int, metrics: tuple[str, ...] = (), notes: dict | None = None
+) -> list[Bar]:
+    """Counts with their shares of one base, the submitted proposals: where a proposal may
+    count under several keys (centres, goals) the shares add up to more than 100 %."""
+    notes = notes or {}
+    items = [
+        (label(key), n, _noted(_count_with_share(n, base), notes.get(key)))
+        for key, n in counts.items()
+    ]
     return bars(items, metrics)
+
+
+def _noted(text: str, note: str | None) -> str:
+    return _("%(figure)s: %(note)s", figure=text, note=_(note)) if note else text
+
+
+def _base(stats: ProgrammeStatistics) -> dict:
+    """The base of every share on the page, for ngettext: the submitted proposals."""
+    return {"num": stats.proposals, "base": format_decimal(stats.proposals)}
 
 
 def _count_with_share(n: int, total: int) -> str:
@@ -131,21 +155,53 @@ def dashboard():
 
 def figures(stats: ProgrammeStatistics) -> dict:
     """Everything the page shows of the statistics, arranged by section."""
+    base = _base(stats)
     return {
         "headline": [_figure(METRIC[name], stats) for name in HEADLINE],
         "funnel": _funnel(stats),
+        "funnel_caption": ngettext(
+            "Proposals at each stage, as a share of the %(base)s submitted proposal",
+            "Proposals at each stage, as a share of the %(base)s submitted proposals",
+            **base,
+        ),
         "outcome_bars": _count_bars(
             {m.status: m.read(stats) for m in OUTCOMES},
-            status_label,
+            _status_name,
+            stats.proposals,
             tuple(m.name for m in OUTCOMES),
         ),
+        "outcome_caption": ngettext(
+            "Where the %(base)s submitted proposal is now",
+            "Where the %(base)s submitted proposals are now, and their share in each state",
+            **base,
+        ),
         "conversion": _figure(METRIC["conversion"], stats),
+        "conversion_text": ngettext(
+            "Conversion: %(share)s of the %(base)s submitted proposal was carried out as an "
+            "experiment.",
+            "Conversion: %(share)s of the %(base)s submitted proposals were carried out as "
+            "experiments.",
+            share=METRIC["conversion"].text(stats),
+            **base,
+        ),
         "facts": [_figure(METRIC[name], stats) for name in FACTS],
         "budget": _budget_table(stats),
         "budget_bars": _budget_bars(stats),
+        "overspent": _figure(METRIC["overspent_pilots"], stats),
+        "overspent_pilots": [_overspent(pilot) for pilot in stats.overspent_pilots],
         "participant_bars": _participant_bars(stats),
         "charts": {m.name: _chart(m, stats) for m in BREAKDOWNS},
     }
+
+
+# A state's name in the chart of where the proposals are now: the entry's short name if it
+# has one ("Awaiting screening" says more than "Submitted"), else the state's label.
+_STATUS_NAMES = {m.status: m.short for m in OUTCOMES if m.short}
+
+
+def _status_name(status: str) -> str:
+    short = _STATUS_NAMES.get(status)
+    return _(short) if short else status_label(status)
 
 
 def _figure(metric: Metric, stats: ProgrammeStatistics) -> Figure:
@@ -172,28 +228,94 @@ def _chart(metric: Metric, stats: ProgrammeStatistics) -> Chart:
     counts = metric.read(stats)
     if metric.name in SUPPORTED_ONLY:
         counts = {key: n for key, n in counts.items() if n}
-    return Chart(metric.name, _(metric.label), _count_bars(counts, metric.key_label))
+    notes = _quiet_years(stats) if metric.name == "by_year" else None
+    caption = ngettext(
+        "%(figure)s, as a share of the %(base)s submitted proposal",
+        "%(figure)s, as a share of the %(base)s submitted proposals",
+        figure=_(metric.label),
+        **_base(stats),
+    )
+    return Chart(
+        metric.name,
+        caption,
+        _count_bars(counts, metric.key_label, stats.proposals, notes=notes),
+    )
+
+
+def _quiet_years(stats: ProgrammeStatistics) -> dict[int, str]:
+    return {year: QUIET_YEARS[reason] for year, reason in stats.quiet_years.items()}
+
+
+@dataclass(frozen=True)
+class BudgetCell:
+    """An amount of the budget table, and whether it is over the year's budget."""
+
+    text: str
+    over: bool = False
 
 
 @dataclass(frozen=True)
 class BudgetTable:
-    """The budget per year: its registry entry, column labels and rows of formatted amounts."""
+    """The budget per year: its registry entry, column labels, rows of formatted amounts,
+    and what is over a year's budget, said in words."""
 
     metric: str
     columns: list[str]
-    rows: list[tuple[int, list[str]]]
+    rows: list[tuple[int, list[BudgetCell]]]
+    warnings: list[str]
 
 
 def _budget_table(stats: ProgrammeStatistics) -> BudgetTable:
     metric = METRIC["budget"]
-    return BudgetTable(
-        metric.name,
-        [_(column.label) for column in metric.columns],
-        [
-            (row.year, [metric.show(getattr(row, column.name)) for column in metric.columns])
-            for row in metric.read(stats)
-        ],
+    rows, warnings = [], []
+    for row in metric.read(stats):
+        over = {"allocated": row.over_allocated, "spent": row.overspent}
+        over["remaining"] = row.over_allocated
+        cells = [
+            BudgetCell(metric.show(getattr(row, column.name)), over.get(column.name, False))
+            for column in metric.columns
+        ]
+        rows.append((row.year, cells))
+        if row.over_allocated:
+            warnings.append(
+                _(
+                    "%(year)s: %(amount)s allocated, over the annual budget of %(annual)s.",
+                    year=row.year,
+                    amount=metric.show(row.allocated),
+                    annual=metric.show(row.annual),
+                )
+            )
+        if row.overspent:
+            warnings.append(
+                _(
+                    "%(year)s: %(amount)s spent, over the annual budget of %(annual)s.",
+                    year=row.year,
+                    amount=metric.show(row.spent),
+                    annual=metric.show(row.annual),
+                )
+            )
+    columns = [_(column.label) for column in metric.columns]
+    return BudgetTable(metric.name, columns, rows, warnings)
+
+
+@dataclass(frozen=True)
+class Overspent:
+    """A pilot that spent more than its allocation, as the page says it."""
+
+    experiment_id: int
+    title: str
+    text: str
+
+
+def _overspent(pilot: PilotSpending) -> Overspent:
+    show = METRIC["budget"].show
+    text = _(
+        "spent %(spent)s of %(allocated)s allocated, %(over)s over",
+        spent=show(pilot.spent),
+        allocated=show(pilot.allocated),
+        over=show(pilot.over),
     )
+    return Overspent(pilot.experiment_id, pilot.title, text)
 
 
 def _budget_bars(stats: ProgrammeStatistics) -> list[Bar]:
