@@ -96,15 +96,15 @@ def _count_bars(
     """Counts with their shares of one base, the submitted proposals: where a proposal may
     count under several keys (centres, goals) the shares add up to more than 100 %."""
     notes = notes or {}
-    items = [
-        (label(key), n, _noted(_count_with_share(n, base), notes.get(key)))
-        for key, n in counts.items()
-    ]
+    items = [(label(key), n, _count_text(n, base, notes.get(key))) for key, n in counts.items()]
     return bars(items, metrics)
 
 
-def _noted(text: str, note: str | None) -> str:
-    return _("%(figure)s: %(note)s", figure=text, note=_(note)) if note else text
+def _count_text(n: int, base: int, note: str | None) -> str:
+    """A count with its share, or with the note that says why there is none."""
+    if note:
+        return _("%(figure)s: %(note)s", figure=format_decimal(n), note=_(note))
+    return _count_with_share(n, base)
 
 
 def _base(stats: ProgrammeStatistics) -> dict:
