@@ -343,7 +343,8 @@ def test_spending_over_a_pilots_allocation_is_flagged(client, auth, overspent):
     auth.login("manager")
     page = client.get(f"/statistics?programme={overspent['programme']}&lang=en").text
     assert re.search(
-        r'data-metric="overspent_pilots" id="overspent" class="flash flash-error">'
+        r'<div id="overspent-box" class="flash flash-error">\s*'
+        r'<p data-metric="overspent_pilots" id="overspent">'
         r"Pilots that spent more than their allocated budget: <strong>1</strong>",
         page,
     )
@@ -362,7 +363,8 @@ def test_a_year_over_its_budget_is_flagged(client, overspent):
     assert "2016: €15,000.00 allocated, over the annual budget of €4,000.00." in page
     assert "2016: €4,000.50 spent, over the annual budget of €4,000.00." in page
     assert "2015:" not in page.split('id="budget-warnings"')[1].split("</div>")[0]
-    row = re.search(r"<tr><th scope=\"row\">2016</th>(.*?)</tr>", page).group(1)
+    row = re.search(r'<tr role="row"><th scope="row" role="rowheader">2016</th>(.*?)</tr>', page)
+    row = row.group(1)
     assert row.count('class="num over"') == 3  # allocated, spent, remaining
     assert "(over the annual budget)" in row
 
