@@ -35,10 +35,14 @@ def mine():
         .where(Proposal.owner_id == current_user.id)
         .order_by(Proposal.updated_at.desc())
     ).all()
-    questions = open_questions(proposals)
     # A question waiting for the applicant's answer comes first.
-    proposals = sorted(proposals, key=lambda p: p.id not in questions)
-    return render_template("proposals/mine.html", proposals=proposals, questions=questions)
+    proposals = sorted(proposals, key=lambda p: p.status != Status.MORE_INFO)
+    return render_template(
+        "proposals/mine.html",
+        proposals=proposals,
+        questions=open_questions(proposals),
+        Status=Status,
+    )
 
 
 def _call_choices(proposal: Proposal | None = None):
