@@ -115,6 +115,7 @@ def queue():
         proposer_types=list(ProposerType),
         columns=_sort_columns(filters.sort),
         reviews_needed=REVIEWS_NEEDED,
+        search_max=SEARCH_MAX,
         now=utcnow(),
         bulk=BulkStartForm(formdata=None, back=_queue_query(request.args)),
         Status=Status,
