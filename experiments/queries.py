@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -90,15 +91,20 @@ def _filtered(base: Select[Proposal], f: ProposalFilter) -> Select[Proposal]:
 
 
 def proposal_page(
-    visible: Select[Proposal], f: ProposalFilter, page: int, per_page: int
+    visible: Select[Proposal],
+    f: ProposalFilter,
+    page: int,
+    per_page: int,
+    sorts: Mapping[str, tuple[UnaryExpression[Any], ...]] = SORTS,
 ) -> Page[ProposalRow]:
     """One page of the visible proposals, filtered and sorted, each with its review average.
 
     Items are (proposal, average, reviews) rows; average and reviews are None without reviews.
+    f.sort names one of sorts (a page may offer more than the API's).
     """
     filtered = _filtered(visible, f)
     total = cached_count(filtered)
-    order = SORTS[f.sort]
+    order = sorts[f.sort]
     # Sort and skip over ids alone (small rows for the sorter, deep pages stay cheap), then
     # load the rows of this page only.
     page_ids = (

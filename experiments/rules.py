@@ -15,6 +15,12 @@ AMOUNT_MIN = Decimal("0.01")  # money spent or allocated: at least a cent
 DURATION_MIN, DURATION_MAX = 1, 24
 PILOT_MAX_MONTHS = 24
 SCORE_MIN, SCORE_MAX = 1, 5
+# Reviews a proposal should have before the screening decision (the queue counts towards it).
+REVIEWS_NEEDED = 2
+# Words searched for in a list (the pages' and the API's q).
+SEARCH_MAX = 200
+# Proposals moved at once from the screening queue: at most a page of it.
+BULK_MAX = 100
 RISK_MIN, RISK_MAX = 1, 4
 PASSWORD_MIN = 12
 NAME_MAX = 200  # an organisation's name, a risk's owner

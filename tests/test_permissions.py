@@ -28,7 +28,9 @@ ROUTES = [
     ("POST", "/proposals/{proposal}/moves/screening", (LOGIN, 403, 404, 303, 303, 404)),
     ("GET", "/proposals/999999", (LOGIN, 404, 404, 404, 404, 404)),
     ("GET", "/screening", (LOGIN, 403, 403, 200, 200, 403)),
-    ("GET", "/screening/proposals/{proposal}/review", (LOGIN, 403, 403, 200, 200, 403)),
+    ("POST", "/screening/start", (LOGIN, 403, 403, 303, 303, 403)),
+    # The review form stands on the proposal page: its own address leads there.
+    ("GET", "/screening/proposals/{proposal}/review", (LOGIN, 403, 403, 302, 302, 403)),
     ("POST", "/screening/proposals/{proposal}/review", (LOGIN, 403, 403, 422, 422, 403)),
     ("GET", "/screening/proposals/999999/review", (LOGIN, 403, 403, 404, 404, 403)),
     ("GET", "/programmes", (LOGIN, 403, 403, 403, 200, 200)),

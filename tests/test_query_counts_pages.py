@@ -210,6 +210,65 @@ def test_staff_queue_deep_page(app, client, auth, people, programme):
     assert_same_count(small, large)
 
 
+@pytest.mark.parametrize(
+    "path", ["/screening?status=all&sort=-waiting&q=number", "/screening?sort=reviews"]
+)
+def test_staff_queue_markers(app, client, auth, people, programme, path):
+    """Waiting time, reviews done, "answered" and "mine": a fixed number of statements."""
+    with app.app_context():
+        _proposals(programme, 2)
+    auth.login("staff")
+    small = statements_for(app, client, path)
+    with app.app_context():
+        for proposal_id in _proposals(programme, 20):
+            owner_id = db.session.get(Proposal, proposal_id).owner_id
+            for source, target, actor in (
+                (Status.SCREENING, Status.MORE_INFO, people["staff"]),
+                (Status.MORE_INFO, Status.SUBMITTED, owner_id),
+            ):
+                db.session.add(
+                    StatusChange(
+                        proposal_id=proposal_id,
+                        from_status=source,
+                        to_status=target,
+                        actor_id=actor,
+                        at=utcnow(),
+                    )
+                )
+            _reviews(proposal_id, [people["staff"], people["manager"]])
+        db.session.commit()
+    large = statements_for(app, client, path)
+    assert client.get(path).text.count("marker-answered") >= 20
+    assert_same_count(small, large)
+
+
+def test_applicants_list_with_questions(app, client, auth, people, programme):
+    with app.app_context():
+        first = builders.make_proposal(people["applicant"], programme, status=Status.MORE_INFO)
+        _history(first, [people["staff"]])
+    auth.login("applicant")
+    small = statements_for(app, client, "/proposals/mine")
+    with app.app_context():
+        for _ in range(15):
+            proposal_id = builders.make_proposal(
+                people["applicant"], programme, status=Status.MORE_INFO
+            )
+            db.session.add(
+                StatusChange(
+                    proposal_id=proposal_id,
+                    from_status=Status.SCREENING,
+                    to_status=Status.MORE_INFO,
+                    actor_id=builders.make_user(Role.STAFF),
+                    at=utcnow(),
+                    reason="Why?",
+                )
+            )
+        db.session.commit()
+    large = statements_for(app, client, "/proposals/mine")
+    assert client.get("/proposals/mine").text.count("The city asked you a question") == 16
+    assert_same_count(small, large)
+
+
 @pytest.mark.parametrize("who", ["staff", "manager"])
 def test_proposal_page(app, client, auth, people, programme, who):
     with app.app_context():

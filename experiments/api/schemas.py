@@ -68,6 +68,7 @@ from ..rules import (
     SCORE_MAX,
     SCORE_MIN,
     SDGS_ITEMS_MAX,
+    SEARCH_MAX,
     SUMMARY_MAX,
     TITLE_MAX,
     TITLE_MIN,
@@ -626,7 +627,7 @@ class ProposalQuerySchema(PageQuerySchema):
         validate=WholeNumber(YEAR_MIN, YEAR_MAX),
         metadata={"description": "The year the proposal was submitted."},
     )
-    q = text_in(200, metadata={"description": "Words in the title or summary."})
+    q = text_in(SEARCH_MAX, metadata={"description": "Words in the title or summary."})
     sort = fields.String(load_default="-submitted_at", validate=Choice(SORTS))
 
 

@@ -1,11 +1,13 @@
-"""The screening review form and the queue's filters."""
+"""The screening review form, its rubric, and the queue's bulk move."""
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from wtforms import TextAreaField
+from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from ..rules import REASON_MAX, SCORE_MAX, SCORE_MIN
 from .base import PageForm
+from .confirm import ConfirmForm
 from .fields import ChoiceRadioField
 
 CRITERIA_LABELS = {
@@ -14,6 +16,35 @@ CRITERIA_LABELS = {
     "reusability": _l("Reusable across services and customer groups"),
     "feasibility": _l("Feasibility"),
     "cost_effectiveness": _l("Cost-effectiveness"),
+}
+
+# What a score of 1, 3 and 5 means for each criterion, so reviewers score alike.
+RUBRICS = {
+    "need": (
+        (1, _l("No clear need: the problem is vague or already solved.")),
+        (3, _l("A real need of one service or customer group.")),
+        (5, _l("A pressing, well-evidenced need shared widely.")),
+    ),
+    "benefit": (
+        (1, _l("Little benefit, or only for the proposer.")),
+        (3, _l("A clear benefit for one service or customer group.")),
+        (5, _l("A large, measurable benefit for the city and its customers.")),
+    ),
+    "reusability": (
+        (1, _l("Fits this one case only.")),
+        (3, _l("Could be reused in a few services.")),
+        (5, _l("Reusable across many services and customer groups.")),
+    ),
+    "feasibility": (
+        (1, _l("An unrealistic plan, schedule or team.")),
+        (3, _l("Feasible, with some risks or open questions.")),
+        (5, _l("A clear, realistic plan with the skills and partners in place.")),
+    ),
+    "cost_effectiveness": (
+        (1, _l("The cost far exceeds the expected benefit.")),
+        (3, _l("A reasonable cost for the expected benefit.")),
+        (5, _l("A large benefit for a small cost.")),
+    ),
 }
 
 
@@ -35,3 +66,16 @@ class ReviewForm(PageForm):
     comment = TextAreaField(
         _l("Comment"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 4}
     )
+
+    def criteria(self) -> list[tuple[RadioField, tuple[tuple[int, LazyString], ...]]]:
+        """Each score's field with its rubric, in the order of the criteria."""
+        return [(self[name], RUBRICS[name]) for name in CRITERIA_LABELS]
+
+
+class BulkStartForm(ConfirmForm):
+    """Start screening the proposals chosen in the queue; sent again from its confirmation."""
+
+    # The service says which ids name proposals; here they need only be whole numbers.
+    proposal = SelectMultipleField(coerce=int, validate_choice=False)
+    # The queue's query string, to go back to the same view of it.
+    back = HiddenField()

@@ -35,21 +35,31 @@ def proposal_moved(proposal: Proposal, source: Status) -> None:
                 **{"from": status_label(source), "to": status_label(proposal.status)},
             ),
         ]
-        if entry is not None and entry.reason:
-            lines += ["", entry.reason]
-        lines += [
-            "",
-            _("See the proposal: %(link)s", link=_proposal_link(proposal)),
-            "",
-            _("Kokeilu – the city's experiment programme"),
-        ]
+        if proposal.status == Status.MORE_INFO and entry is not None and entry.reason:
+            # The question itself, and a link straight to the answer box under it.
+            lines += [
+                "",
+                _("The city asks you:"),
+                "",
+                entry.reason,
+                "",
+                _(
+                    "Answer the question on the proposal's page: %(link)s",
+                    link=_proposal_link(proposal, "question"),
+                ),
+            ]
+        else:
+            if entry is not None and entry.reason:
+                lines += ["", entry.reason]
+            lines += ["", _("See the proposal: %(link)s", link=_proposal_link(proposal))]
+        lines += ["", _("Kokeilu – the city's experiment programme")]
     try:
         EmailMessage(subject=subject, body="\n".join(lines), to=[owner.email]).send()
     except Exception:  # the move is committed; a mail server outage must not hide that
         log.exception("could not notify %s of proposal %s", owner.id, proposal.id)
 
 
-def _proposal_link(proposal: Proposal) -> str:
+def _proposal_link(proposal: Proposal, anchor: str | None = None) -> str:
     if has_request_context():
-        return url_for("proposals.show", proposal_id=proposal.id, _external=True)
-    return f"/proposals/{proposal.id}"
+        return url_for("proposals.show", proposal_id=proposal.id, _anchor=anchor, _external=True)
+    return f"/proposals/{proposal.id}" + (f"#{anchor}" if anchor else "")

@@ -1,13 +1,14 @@
 """Screening reviews: one per staff reviewer per proposal, editable."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..errors import Conflict, NotAllowed
 from ..extensions import db
-from ..lifecycle import REVIEWABLE_STATES
+from ..lifecycle import REVIEWABLE_STATES, Status
 from ..models import REVIEW_CRITERIA, Proposal, Review, User
 from .transaction import transactional
 
@@ -31,3 +32,29 @@ def save_review(
         setattr(review, criterion, int(scores[criterion]))
     review.comment = (comment or "").strip()
     return review
+
+
+@dataclass(frozen=True)
+class ReviewsSeen:
+    """The reviews of a proposal as one reader may see them."""
+
+    own: Review | None = None
+    shown: list[Review] = field(default_factory=list)
+    hidden: int = 0  # other reviewers' reviews kept back until the reader saves their own
+
+
+def reviews_seen_by(proposal: Proposal, reader: User) -> ReviewsSeen:
+    """Staff see others' scores only after saving their own, while the proposal is reviewed,
+    so that no one scores in the light of the others; applicants never see reviews."""
+    if not reader.is_staff:
+        return ReviewsSeen()
+    reviews = list(proposal.reviews)
+    own = next((r for r in reviews if r.reviewer_id == reader.id), None)
+    if own is None and proposal.status in REVIEWABLE_STATES:
+        return ReviewsSeen(hidden=len(reviews))
+    return ReviewsSeen(own=own, shown=reviews)
+
+
+def scores_visible(status: Status, reviewed_by_reader: bool) -> bool:
+    """Whether a staff reader sees others' scores of a proposal (the rule of reviews_seen_by)."""
+    return reviewed_by_reader or status not in REVIEWABLE_STATES

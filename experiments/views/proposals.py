@@ -12,11 +12,14 @@ from ..extensions import db
 from ..forms.confirm import ask_again, is_confirmed, unconfirm
 from ..forms.moves import move_form, move_values
 from ..forms.proposals import ORGANISATION_RENAMES, ProposalForm
+from ..forms.screening import ReviewForm
 from ..i18n import status_label
 from ..lifecycle import Role, Status
 from ..models import Experiment, ExperimentPartner, Proposal, Review, StatusChange, User
+from ..questions import latest_exchange, open_questions
 from ..services import access
 from ..services import proposals as proposal_service
+from ..services.reviews import reviews_seen_by
 from ..services.workflow import allowed_moves_message, change_status
 from .forms import also_checked, apply_errors, rerender_status
 from .guards import SIGNED_IN, STAFF, allow
@@ -32,7 +35,14 @@ def mine():
         .where(Proposal.owner_id == current_user.id)
         .order_by(Proposal.updated_at.desc())
     ).all()
-    return render_template("proposals/mine.html", proposals=proposals)
+    # A question waiting for the applicant's answer comes first.
+    proposals = sorted(proposals, key=lambda p: p.status != Status.MORE_INFO)
+    return render_template(
+        "proposals/mine.html",
+        proposals=proposals,
+        questions=open_questions(proposals),
+        Status=Status,
+    )
 
 
 def _call_choices(proposal: Proposal | None = None):
@@ -155,7 +165,7 @@ def move_forms(proposal: Proposal, posted=None) -> list:
 
 @bp.get("/<id:proposal_id>")
 @allow(SIGNED_IN)
-def show(proposal_id: int, posted=None, status_code: int = 200):
+def show(proposal_id: int, posted=None, status_code: int = 200, review_form=None):
     proposal = access.proposal_or_404(proposal_id, current_user)
     # One query per list the page shows, not one per reviewer or history entry (no N+1).
     db.session.scalars(
@@ -169,18 +179,23 @@ def show(proposal_id: int, posted=None, status_code: int = 200):
             .joinedload(ExperimentPartner.organisation),
         )
     ).all()
-    reviews = proposal.reviews if current_user.is_staff else []
-    own_review = next((r for r in reviews if r.reviewer_id == current_user.id), None)
+    seen = reviews_seen_by(proposal, current_user)
+    reviewable = proposal.status in lifecycle.REVIEWABLE_STATES
+    if review_form is None and current_user.is_staff and reviewable:
+        review_form = ReviewForm(formdata=None, obj=seen.own)
     return render_template(
         "proposals/show.html",
         proposal=proposal,
         moves=move_forms(proposal, posted),
-        reviews=reviews,
-        own_review=own_review,
+        reviews=seen.shown,
+        hidden_reviews=seen.hidden,
+        own_review=seen.own,
+        review_form=review_form,
+        exchange=latest_exchange(proposal),
         Status=Status,
         DECIDED_STATES=lifecycle.DECIDED_STATES,
         editable=proposal.owner_id == current_user.id and proposal.status in lifecycle.EDITABLE,
-        reviewable=proposal.status in lifecycle.REVIEWABLE_STATES,
+        reviewable=reviewable,
     ), status_code
 
 

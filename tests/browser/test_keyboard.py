@@ -213,8 +213,7 @@ def test_register_propose_screen_and_answer_with_the_keyboard_only(browser, live
     assert press_and_wait(desk, "Space").status == 200
     assert "Esikäsittelyssä" in announced(desk)
 
-    tab_to_link(desk, f"/screening/proposals/{proposal['id']}/review")
-    press_and_wait(desk, "Enter")
+    # The review form stands on the proposal page, beside the proposal.
     for criterion in ("need", "benefit", "reusability", "feasibility", "cost_effectiveness"):
         tab_to(desk, lambda e, c=criterion: e["name"] == c, f"the {criterion} radios")
         desk.keyboard.press("Space")  # the first score, 1
