@@ -76,7 +76,7 @@ class StaffHome:
     to_review: list[Waiting]
     to_review_total: int
     answered: list[Waiting]
-    longest: list[Waiting]
+    reviewed: list[Waiting]  # reviewed by this user, still waiting for the decision
     pilots: list[PilotToWatch]
     evaluations: list[EvaluationDue]
 
@@ -87,8 +87,8 @@ def staff_home(user_id: int) -> StaffHome:
     return StaffHome(
         to_review=to_review,
         to_review_total=total,
-        answered=_waiting(answered_only=True),
-        longest=_waiting(),
+        answered=_answered(),
+        reviewed=_reviewed(user_id),
         pilots=pilots_to_watch(owner_id=user_id),
         evaluations=_evaluations_due(user_id),
     )
@@ -134,24 +134,31 @@ def _rows(query) -> list[Waiting]:
     ]
 
 
+def _mine(user_id: int):
+    return exists().where(Review.proposal_id == Proposal.id, Review.reviewer_id == user_id)
+
+
 def _to_review(user_id: int) -> tuple[list[Waiting], int]:
     """Screening's proposals this user has not reviewed, waiting longest first."""
-    mine = exists().where(Review.proposal_id == Proposal.id, Review.reviewer_id == user_id)
-    query, _ = _waiting_query(~mine)
+    query, _ = _waiting_query(~_mine(user_id))
     total = db.session.scalar(
         select(func.count())
         .select_from(Proposal)
-        .where(Proposal.status.in_(SCREENING_STATES), ~mine)
+        .where(Proposal.status.in_(SCREENING_STATES), ~_mine(user_id))
     )
     return _rows(query.limit(LIST_LENGTH)), total or 0
 
 
-def _waiting(answered_only: bool = False) -> list[Waiting]:
-    """Screening's proposals waiting longest (or only those the applicant answered)."""
-    query, answered = _waiting_query()
-    if answered_only:
-        query = query.where(answered)
+def _reviewed(user_id: int) -> list[Waiting]:
+    """Screening's proposals this user has reviewed that still wait, longest first."""
+    query, _ = _waiting_query(_mine(user_id))
     return _rows(query.limit(LIST_LENGTH))
+
+
+def _answered() -> list[Waiting]:
+    """Proposals back from the applicant with an answer, waiting longest first."""
+    query, answered = _waiting_query()
+    return _rows(query.where(answered).limit(LIST_LENGTH))
 
 
 def pilots_to_watch(owner_id: int | None = None, overdue_only: bool = False) -> list[PilotToWatch]:

@@ -44,7 +44,7 @@ def problems_here(page) -> str:
 
 
 def new_person(app, role: Role, name: str, locale: str = "fi") -> tuple[int, str]:
-    address = f"home-{role.value}-{locale}@browser.example"
+    address = f"{name.lower().replace(' ', '.')}.{locale}@browser.example"
     with app.app_context():
         return builders.make_user(role, email=address, name=name, locale=locale), address
 
@@ -86,11 +86,11 @@ def test_each_role_signs_in_to_its_own_home(browser, live_server, role):
             assert page.locator(".nav-user button").inner_text() == SIGN_OUT[lang]
             problems = problems_here(page)
             assert not problems, f"[{lang} {role}] {problems}"
-            header_apart(page)
             screenshot(page, f"{lang}-{role}-home")
-            page.set_viewport_size(PHONE)
             header_apart(page)
+            page.set_viewport_size(PHONE)
             screenshot(page, f"{lang}-{role}-home-phone")
+            header_apart(page)
             page.set_viewport_size(DESKTOP)
     finally:
         page.context.close()
@@ -134,7 +134,7 @@ def test_the_applicant_answers_the_city_question_from_the_home(browser, live_ser
         first = page.locator("main section").first
         assert first.locator("h2").inner_text().startswith("Vastaa kaupungin kysymykseen")
         assert "Kuinka monta robottia tarvitaan?" in first.inner_text()
-        assert "Kaupungin työntekijä kysyi" in first.inner_text()
+        assert "Kaupungin henkilöstö kysyi" in first.inner_text()
         with page.expect_navigation():
             first.locator("a.button").click()
         assert page.url.startswith(f"{base}/proposals/{proposal_id}")
