@@ -309,3 +309,33 @@ def test_homes_show_nothing_of_other_roles(app, client, auth, people, programme)
     auth.logout()
     auth.login("admin")
     assert "Queue item" not in client.get("/").text
+
+
+def _grow(people, programme, n: int) -> None:
+    """Proposals in every state a home lists, with history, reviews and evaluations."""
+    for _ in range(n):
+        for status in (Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO):
+            proposal_id = builders.make_proposal(people["applicant"], programme, status)
+            moved(proposal_id, Status.SUBMITTED, status, people["staff"], reason="Why?")
+            review(proposal_id, people["manager"])
+        for status in (Status.PILOT, Status.EVALUATION):
+            proposal_id = builders.make_proposal(
+                people["applicant"], programme, status, experiment_owner_id=people["staff"]
+            )
+            builders.make_evaluation(proposal_id, people["staff"])
+    builders.make_user()
+
+
+@pytest.mark.parametrize("who", ["applicant", "staff", "manager", "admin"])
+def test_each_home_takes_the_same_statements_however_much_it_lists(
+    app, client, auth, people, programme, who
+):
+    from tests.test_query_counts_pages import assert_same_count, statements_for
+
+    with app.app_context():
+        _grow(people, programme, 1)
+    auth.login(who)
+    small = statements_for(app, client, "/")
+    with app.app_context():
+        _grow(people, programme, 4)
+    assert_same_count(small, statements_for(app, client, "/"))
