@@ -129,6 +129,7 @@ def test_changes_of_role_and_access_are_recorded_and_listed(app, client, auth, p
     assert "may no longer sign in" in history
     assert history.index("may no longer sign in") < history.index("role City staff")
     assert "by Admin" in history
+    assert f'href="/admin/users/{people["staff"]}"' not in history  # the page is its own
 
 
 @pytest.mark.parametrize("who", ["applicant", "staff", "manager"])

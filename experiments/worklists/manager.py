@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from ..extensions import db
 from ..lifecycle import Status
@@ -77,7 +77,10 @@ def manager_home() -> ManagerHome:
 
 
 def _ready_for_pilot() -> list[ReadyForPilot]:
-    average = sum(func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA) / len(REVIEW_CRITERIA)
+    # Started from an SQL zero so that the sum is an SQL expression, also to the type checker.
+    average = sum((func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA), literal(0)) / len(
+        REVIEW_CRITERIA
+    )
     scores = (
         select(
             Review.proposal_id,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, Exists, Select, and_, exists, func, select
 
 from ..extensions import db
 from ..lifecycle import Status
@@ -94,7 +95,11 @@ def staff_home(user_id: int) -> StaffHome:
     )
 
 
-def _waiting_query(*conditions):
+def _waiting_query(
+    *conditions: ColumnElement[bool],
+) -> tuple[Select[Any], ColumnElement[bool]]:
+    """Screening's proposals (and these conditions), waiting longest first; and the test of
+    having come back with the applicant's answer."""
     entered = entered_current_state()
     last = last_change()
     reviews = (
@@ -127,14 +132,14 @@ def _waiting_query(*conditions):
     ), answered
 
 
-def _rows(query) -> list[Waiting]:
+def _rows(query: Select[Any]) -> list[Waiting]:
     return [
         Waiting(pid, title, lang, status, at, n, bool(ans), ans_at if ans else None)
         for pid, title, lang, status, at, n, ans, ans_at in db.session.execute(query)
     ]
 
 
-def _mine(user_id: int):
+def _mine(user_id: int) -> Exists:
     return exists().where(Review.proposal_id == Proposal.id, Review.reviewer_id == user_id)
 
 
