@@ -131,6 +131,12 @@ def test_the_applicant_answers_the_city_question_from_the_home(browser, live_ser
     )
     page = signed_in_page(browser, base, address)
     try:
+        problems = problems_here(page)
+        assert not problems, problems
+        screenshot(page, "fi-applicant-home-question")
+        page.set_viewport_size(PHONE)
+        screenshot(page, "fi-applicant-home-question-phone")
+        page.set_viewport_size(DESKTOP)
         first = page.locator("main section").first
         assert first.locator("h2").inner_text().startswith("Vastaa kaupungin kysymykseen")
         assert "Kuinka monta robottia tarvitaan?" in first.inner_text()
