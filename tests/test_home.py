@@ -339,3 +339,12 @@ def test_each_home_takes_the_same_statements_however_much_it_lists(
     with app.app_context():
         _grow(people, programme, 4)
     assert_same_count(small, statements_for(app, client, "/"))
+
+
+def test_a_question_without_its_history_is_still_listed(app, client, auth, people, programme):
+    with app.app_context():
+        builders.make_proposal(people["applicant"], programme, Status.MORE_INFO, title="Imported")
+    auth.login("applicant")
+    page = client.get("/").text
+    assert "Imported" in section(page, "questions-title")
+    assert "asked on" not in section(page, "questions-title")

@@ -20,10 +20,10 @@ class Question:
     proposal_id: int
     title: str | None
     language: str
-    question: str | None
-    question_language: str
-    asked_by: Role  # the applicant sees the asker's role, not the person (as in the history)
-    asked_at: datetime
+    question: str | None  # None only for a proposal put in the state without its history
+    question_language: str | None
+    asked_by: Role | None  # the applicant sees the asker's role, not the person
+    asked_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,9 @@ def _questions(user_id: int) -> list[Question]:
             User.role,
             StatusChange.at,
         )
-        .join(latest, latest.c.proposal_id == Proposal.id)
-        .join(StatusChange, StatusChange.id == latest.c.id)
-        .join(User, User.id == StatusChange.actor_id)
+        .outerjoin(latest, latest.c.proposal_id == Proposal.id)
+        .outerjoin(StatusChange, StatusChange.id == latest.c.id)
+        .outerjoin(User, User.id == StatusChange.actor_id)
         .where(Proposal.owner_id == user_id, Proposal.status == Status.MORE_INFO)
         .order_by(StatusChange.at, Proposal.id)
     ).all()
