@@ -1,6 +1,7 @@
 """The typed SQLAlchemy models. Thin: they never commit and never send mail."""
 
 from . import indexes  # noqa: F401 (indexes the benchmark measured; they attach to tables)
+from .accounts import AccountChange
 from .experiment import Evaluation, Expense, Experiment, ExperimentPartner, Participation, Risk
 from .feedback import Feedback
 from .programmes import Call, Programme, ProgrammeYear
@@ -20,6 +21,7 @@ from .users import Organisation, User
 
 __all__ = [
     "REVIEW_CRITERIA",
+    "AccountChange",
     "ApiToken",
     "Call",
     "Evaluation",

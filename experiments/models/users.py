@@ -30,6 +30,14 @@ def default_language() -> str:
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+# A stored hash starting with this opens with no password (deleted accounts, generated people).
+NO_PASSWORD_MARK = "!"
+
+
+def has_usable_password(password_hash: str) -> bool:
+    return not password_hash.startswith(NO_PASSWORD_MARK)
+
+
 # flask_login has no type information, so UserMixin is Any to the type checker.
 class User(UserMixin, Model):  # type: ignore[misc]
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +58,7 @@ class User(UserMixin, Model):  # type: ignore[misc]
     # staff, the CLI or the demo are confirmed when created.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The base32 TOTP secret as a Fernet token (services.second_factor seals and opens it with
     # secrets_at_rest); the second factor is asked for once totp_enabled_at is set.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
@@ -94,6 +103,11 @@ class User(UserMixin, Model):  # type: ignore[misc]
     @property
     def is_manager(self) -> bool:
         return self.role == Role.MANAGER
+
+    @property
+    def has_password(self) -> bool:
+        """False for an account no password opens ("!": deleted accounts, generated people)."""
+        return has_usable_password(self.password_hash)
 
     @property
     def has_totp(self) -> bool:

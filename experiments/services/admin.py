@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..lifecycle import Role
-from ..models import User
+from ..models import AccountChange, User
 from . import second_factor
 from .second_factor import PRIVILEGED_ROLES
 from .transaction import unit_of_work
@@ -26,6 +26,16 @@ def change_account(admin: User, user: User, *, role: Role | str, active: bool) -
     promoted = role in PRIVILEGED_ROLES and user.role not in PRIVILEGED_ROLES
     with unit_of_work(counted=False):
         if user.role != role or user.active != active:
+            db.session.add(
+                AccountChange(
+                    user=user,
+                    actor=admin,
+                    old_role=user.role,
+                    new_role=role,
+                    old_active=user.active,
+                    new_active=active,
+                )
+            )
             user.role = role
             user.active = active
             user.session_epoch += 1  # a changed role takes effect at once: sign in again

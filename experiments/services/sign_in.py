@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from ..errors import Invalid
 from ..extensions import db
 from ..models import User
+from ..models.types import utcnow
 from ..security import burn_verification, hash_password, password_needs_rehash, verify_password
 from .transaction import transactional, unit_of_work
 
@@ -52,3 +53,9 @@ def authenticate(email: str, password: str, *, confirmed_only: bool = True) -> U
 def end_other_sessions(user: User) -> None:
     """Invalidate every session of the user (logout everywhere, password change)."""
     user.session_epoch += 1
+
+
+@transactional(counted=False)
+def record_sign_in(user: User) -> None:
+    """Note when the user last signed in (the administrators' user page shows it)."""
+    user.last_sign_in_at = utcnow()

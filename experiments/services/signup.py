@@ -1,5 +1,7 @@
 """Signing up: applicants register and confirm their address; the command line creates users."""
 
+from dataclasses import dataclass
+
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
@@ -110,17 +112,24 @@ class _AlreadyRegistered(Exception):
         self.user = user
 
 
-def confirm_email(token: str) -> User | None:
+@dataclass(frozen=True)
+class Confirmation:
+    user: User
+    first: bool  # this link confirmed the address now (not a link used again)
+
+
+def confirm_email(token: str) -> Confirmation | None:
     """Confirm the address that a registration link was sent to; None if the link is bad."""
     max_age = int(current_app.config["EMAIL_CONFIRM_MAX_AGE"].total_seconds())
     payload = unsign("confirm-email", token, max_age)
     user = user_of_link(payload)
     if user is None or payload.get("email") != fingerprint(user.email):
         return None
-    if user.email_confirmed_at is None:
-        with unit_of_work(counted=False):
-            user.email_confirmed_at = utcnow()
-    return user
+    if user.email_confirmed_at is not None:
+        return Confirmation(user, first=False)
+    with unit_of_work(counted=False):
+        user.email_confirmed_at = utcnow()
+    return Confirmation(user, first=True)
 
 
 def resend_confirmation(user: User) -> None:

@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
         proposals,
         screening,
         statistics,
+        submission,
     )
 
     app.url_map.converters["id"] = IdConverter  # before any route uses it
@@ -27,6 +28,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         auth,
         proposals,
+        submission,
         screening,
         programmes,
         pilots,

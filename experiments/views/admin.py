@@ -9,16 +9,18 @@ from ..errors import Invalid
 from ..extensions import db
 from ..forms.admin import AccountForm
 from ..lifecycle import Role
-from ..models import User
+from ..models import Proposal, User
 from ..queries import Page
 from ..routing import page_number
 from ..services.admin import change_account, send_enrolment_link
 from ..services.second_factor import needs_enrolment_link
+from ..worklists.admin import recent_changes
 from .forms import apply_errors, rerender_status
 from .guards import allow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
+CHANGES_SHOWN = 50
 
 
 @bp.get("/users")
@@ -61,7 +63,27 @@ def user(user_id: int):
         form=form,
         account=account,
         enrolment_link_due=needs_enrolment_link(account),
+        proposals=_proposal_count(account),
+        changes=recent_changes(account.id, limit=CHANGES_SHOWN),
     ), rerender_status(form)
+
+
+def _proposal_count(account: User) -> int:
+    query = select(func.count()).select_from(Proposal).where(Proposal.owner_id == account.id)
+    return db.session.scalar(query) or 0
+
+
+@bp.get("/users/<id:user_id>/proposals")
+@allow(Role.ADMIN)
+def user_proposals(user_id: int):
+    """The account's proposals by title and state only: administrators read no content."""
+    account = db.get_or_404(User, user_id)
+    rows = db.session.execute(
+        select(Proposal.id, Proposal.title, Proposal.language, Proposal.status, Proposal.created_at)
+        .where(Proposal.owner_id == account.id)
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+    ).all()
+    return render_template("admin/user_proposals.html", account=account, rows=rows)
 
 
 @bp.post("/users/<id:user_id>/enrolment-link")

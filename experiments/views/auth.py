@@ -51,6 +51,8 @@ SECOND_FACTOR = "second_factor_passed"
 # What a session that still owes its second factor may reach: the code step, an enrolment
 # link, signing out, and static files. (The language switch is ?lang= on any page, the code
 # step included.)
+# The address a confirmation link confirmed, filled in on the sign-in form that follows.
+SIGN_IN_ADDRESS = "sign_in_address"
 OWING_MAY_USE = frozenset({"auth.second_factor", "auth.enrol", "auth.logout", "static"})
 
 
@@ -66,6 +68,7 @@ def _form_email_key() -> str:
 def _sign_in(user: User, target: str | None, second_factor: bool = False):
     session.pop(PENDING, None)
     login_user(user)
+    sign_in.record_sign_in(user)
     mark_second_factor(user, second_factor)
     flash(_("Welcome, %(name)s.", name=user.name), "success")
     return redirect(local_path(target) or url_for("main.home"))  # no open redirects
@@ -138,6 +141,8 @@ def _second_factor_owed():
 @allow(EVERYONE)
 def login():
     form = LoginForm()
+    if request.method == "GET" and session.get(SIGN_IN_ADDRESS):
+        form.email.data = session.pop(SIGN_IN_ADDRESS)
     if form.validate_on_submit():
         throttling.check_sign_in(form.email.data)
         user = sign_in.authenticate(form.email.data, form.password.data, confirmed_only=False)
@@ -296,11 +301,25 @@ def register():
 @limiter.limit("30 per hour")
 @allow(EVERYONE)
 def confirm_email(token: str):
-    user = signup.confirm_email(token)
-    if user is None:
+    """The address confirmed by its link: signed in at once when the password alone signs this
+    account in; otherwise (or when the link is used again) the sign-in, its address filled."""
+    confirmation = signup.confirm_email(token)
+    if confirmation is None:
         flash(_("This link has expired or is not valid. Sign in to get a new one."), "error")
         return redirect(url_for("auth.login"))
+    user = confirmation.user
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("main.home"))
+    if (
+        confirmation.first
+        and user.active
+        and not current_user.is_authenticated
+        and not second_factor_required(user)
+    ):
+        flash(_("Your e-mail address is confirmed."), "success")
+        return _sign_in(user, None)
     flash(_("Your e-mail address is confirmed. Sign in to propose an experiment."), "success")
+    session[SIGN_IN_ADDRESS] = user.email
     return redirect(url_for("auth.login"))
 
 

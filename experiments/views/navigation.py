@@ -18,6 +18,7 @@ MENU = (
     ("screening.queue", N_("Screening"), {Role.STAFF, Role.MANAGER}),
     ("pilots.index", N_("Pilots"), {Role.STAFF, Role.MANAGER}),
     ("programmes.index", N_("Programmes"), {Role.MANAGER, Role.ADMIN}),
+    ("exports.index", N_("Exports"), {Role.MANAGER}),
     ("admin.users", N_("Users"), {Role.ADMIN}),
 )
 

@@ -239,6 +239,8 @@ def move(proposal_id: int, target: str):
         else:
             state = status_label(proposal.status)
             flash(_("The proposal is now: %(state)s.", state=state), "success")
+            if edge.source == Status.DRAFT and edge.target == Status.SUBMITTED:
+                return redirect(url_for("submission.show", proposal_id=proposal.id)), 303
             return redirect(url_for(".show", proposal_id=proposal.id)), 303
     unconfirm(form)  # corrected, the move is confirmed again
     db.session.refresh(proposal)

@@ -156,8 +156,9 @@ def test_register_propose_screen_and_answer_with_the_keyboard_only(browser, live
     [mail] = [m for m in app.extensions["mailman"].outbox if m.to == [address]]
     assert mail.subject == "Bekräfta din e-postadress för Kokeilu"
     link = re.search(r"https?://\S+/register/confirm/\S+", mail.body).group(0)
-    page.goto(link)  # the link in the e-mail
-    sign_in_by_keyboard(page, address, password)
+    page.goto(link)  # the link in the e-mail: confirmed, signed in, on the own home
+    assert page.url == base + "/"
+    assert page.locator(".nav-user .who").count() == 1, "not signed in"
 
     # Propose and submit.
     tab_to_link(page, "/proposals/new")

@@ -1,0 +1,53 @@
+"""Expressions the worklists share: since when a proposal is in its state, and days since."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Subquery, func, select
+
+from ..models import Proposal, StatusChange
+from ..models.types import utcnow
+
+
+def entered_current_state() -> Subquery:
+    """Per proposal, when it last moved into the state it is in now (column `at`)."""
+    return (
+        select(StatusChange.proposal_id, func.max(StatusChange.at).label("at"))
+        .join(Proposal, Proposal.id == StatusChange.proposal_id)
+        .where(StatusChange.to_status == Proposal.status)
+        .group_by(StatusChange.proposal_id)
+        .subquery()
+    )
+
+
+def since(entered: Subquery) -> ColumnElement[Any]:
+    """When the proposal entered its state: the history's entry, else its submission."""
+    return func.coalesce(entered.c.at, Proposal.submitted_at)
+
+
+def last_change() -> Subquery:
+    """Per proposal, its latest history entry (columns proposal_id, from_status, to_status)."""
+    latest = (
+        select(func.max(StatusChange.id).label("id")).group_by(StatusChange.proposal_id).subquery()
+    )
+    return (
+        select(
+            StatusChange.proposal_id,
+            StatusChange.from_status,
+            StatusChange.to_status,
+            StatusChange.at,
+        )
+        .join(latest, latest.c.id == StatusChange.id)
+        .subquery()
+    )
+
+
+def days_since(moment: datetime | date | None, today: date | None = None) -> int | None:
+    """Whole days from the moment to now (0 on the same day); None without a moment."""
+    if moment is None:
+        return None
+    if isinstance(moment, datetime):
+        return max(0, (utcnow() - moment).days)
+    return max(0, ((today or date.today()) - moment).days)

@@ -1,0 +1,138 @@
+"""The programme manager's home: decisions pending, this year's budget, overdue pilots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, literal, select
+
+from ..extensions import db
+from ..lifecycle import Status
+from ..models import (
+    REVIEW_CRITERIA,
+    Evaluation,
+    Experiment,
+    Programme,
+    ProgrammeYear,
+    Proposal,
+    Review,
+)
+from ..statistics import BudgetYear, year_budget
+from ..vocabulary import Recommendation
+from .staff import PilotToWatch, pilots_to_watch
+
+LIST_LENGTH = 20
+
+
+@dataclass(frozen=True)
+class ReadyForPilot:
+    """A proposal in screening with reviews: ready for the decision on a pilot."""
+
+    proposal_id: int
+    title: str | None
+    language: str
+    requested_budget: Decimal | None
+    reviews: int
+    average: float
+
+
+@dataclass(frozen=True)
+class ReadyToDecide:
+    """An experiment in evaluation whose evaluation is written: adopt or discontinue."""
+
+    proposal_id: int
+    title: str | None
+    language: str
+    recommendation: Recommendation
+
+
+@dataclass(frozen=True)
+class ProgrammeBudget:
+    programme_id: int
+    name: str
+    language: str
+    budget: BudgetYear
+
+
+@dataclass(frozen=True)
+class ManagerHome:
+    ready_for_pilot: list[ReadyForPilot]
+    ready_to_decide: list[ReadyToDecide]
+    budgets: list[ProgrammeBudget]
+    year: int
+    overdue: list[PilotToWatch]
+
+
+def manager_home() -> ManagerHome:
+    year = date.today().year
+    return ManagerHome(
+        ready_for_pilot=_ready_for_pilot(),
+        ready_to_decide=_ready_to_decide(),
+        budgets=_budgets(year),
+        year=year,
+        overdue=pilots_to_watch(overdue_only=True),
+    )
+
+
+def _ready_for_pilot() -> list[ReadyForPilot]:
+    # Started from an SQL zero so that the sum is an SQL expression, also to the type checker.
+    average = sum((func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA), literal(0)) / len(
+        REVIEW_CRITERIA
+    )
+    scores = (
+        select(
+            Review.proposal_id,
+            func.count(Review.id).label("reviews"),
+            average.label("average"),
+        )
+        .group_by(Review.proposal_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            Proposal.id,
+            Proposal.title,
+            Proposal.language,
+            Proposal.requested_budget,
+            scores.c.reviews,
+            scores.c.average,
+        )
+        .join(scores, scores.c.proposal_id == Proposal.id)
+        .where(Proposal.status == Status.SCREENING)
+        .order_by(scores.c.average.desc(), Proposal.id)
+        .limit(LIST_LENGTH)
+    ).all()
+    return [
+        ReadyForPilot(pid, title, lang, budget, n, round(float(avg), 2))
+        for pid, title, lang, budget, n, avg in rows
+    ]
+
+
+def _ready_to_decide() -> list[ReadyToDecide]:
+    rows = db.session.execute(
+        select(Proposal.id, Proposal.title, Proposal.language, Evaluation.recommendation)
+        .join(Experiment, Experiment.proposal_id == Proposal.id)
+        .join(Evaluation, Evaluation.experiment_id == Experiment.id)
+        .where(Proposal.status == Status.EVALUATION)
+        .order_by(Evaluation.updated_at, Proposal.id)
+        .limit(LIST_LENGTH)
+    ).all()
+    return [ReadyToDecide(*row) for row in rows]
+
+
+def _budgets(year: int) -> list[ProgrammeBudget]:
+    """This year's budget of each programme that has one (statistics' own computation)."""
+    programmes = db.session.execute(
+        select(Programme.id, Programme.name, Programme.language)
+        .join(ProgrammeYear, ProgrammeYear.programme_id == Programme.id)
+        .where(ProgrammeYear.year == year)
+        .order_by(Programme.name)
+    ).all()
+    budgets = []
+    for programme_id, name, language in programmes:  # a few programmes run in one year
+        budget = year_budget(programme_id, year)
+        if budget is not None:
+            budgets.append(ProgrammeBudget(programme_id, name, language, budget))
+    return budgets

@@ -1,0 +1,240 @@
+"""The staff member's home: what waits on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext
+from sqlalchemy import ColumnElement, Exists, Select, and_, exists, func, select
+
+from ..extensions import db
+from ..lifecycle import Status
+from ..models import Evaluation, Expense, Experiment, Participation, Proposal, Review, User
+from .common import days_since, entered_current_state, last_change, since
+
+# Proposals staff screen: new ones and those in screening.
+SCREENING_STATES = (Status.SUBMITTED, Status.SCREENING)
+# A running pilot with no expense or participation dated within this many days is flagged.
+QUIET_DAYS = 30
+LIST_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A proposal waiting on staff."""
+
+    proposal_id: int
+    title: str | None
+    language: str
+    status: Status
+    since: datetime | None
+    reviews: int
+    answered: bool  # back from the applicant with an answer, not new
+    answered_at: datetime | None = None
+
+    @property
+    def days(self) -> int | None:
+        return days_since(self.since)
+
+    @property
+    def new(self) -> bool:
+        """Submitted for the first time, not back with an answer."""
+        return self.status == Status.SUBMITTED and not self.answered
+
+
+@dataclass(frozen=True)
+class PilotToWatch:
+    experiment_id: int
+    proposal_id: int
+    title: str | None
+    language: str
+    planned_end: date
+    last_record: date | None
+    owner_name: str
+
+    @property
+    def overdue_days(self) -> int:
+        return max(0, (date.today() - self.planned_end).days)
+
+    @property
+    def quiet(self) -> bool:
+        cutoff = date.today() - timedelta(days=QUIET_DAYS)
+        return self.last_record is None or self.last_record < cutoff
+
+
+@dataclass(frozen=True)
+class EvaluationDue:
+    experiment_id: int
+    title: str | None
+    language: str
+    ended: date | None
+
+
+@dataclass(frozen=True)
+class StaffHome:
+    to_review: list[Waiting]
+    to_review_total: int
+    answered: list[Waiting]
+    reviewed: list[Waiting]  # reviewed by this user, still waiting for the decision
+    pilots: list[PilotToWatch]
+    evaluations: list[EvaluationDue]
+
+
+def staff_home(user_id: int) -> StaffHome:
+    """What waits on this member of staff; a statement per list whatever the data."""
+    to_review, total = _to_review(user_id)
+    return StaffHome(
+        to_review=to_review,
+        to_review_total=total,
+        answered=_answered(),
+        reviewed=_reviewed(user_id),
+        pilots=pilots_to_watch(owner_id=user_id),
+        evaluations=_evaluations_due(user_id),
+    )
+
+
+def _waiting_query(
+    *conditions: ColumnElement[bool],
+) -> tuple[Select[Any], ColumnElement[bool]]:
+    """Screening's proposals (and these conditions), waiting longest first; and the test of
+    having come back with the applicant's answer."""
+    entered = entered_current_state()
+    last = last_change()
+    reviews = (
+        select(func.count())
+        .where(Review.proposal_id == Proposal.id)
+        .correlate(Proposal)
+        .scalar_subquery()
+    )
+    answered = and_(
+        Proposal.status == Status.SUBMITTED,
+        last.c.from_status == Status.MORE_INFO,
+        last.c.to_status == Status.SUBMITTED,
+    )
+    moment = since(entered)
+    return (
+        select(
+            Proposal.id,
+            Proposal.title,
+            Proposal.language,
+            Proposal.status,
+            moment,
+            reviews,
+            func.coalesce(answered, False),
+            last.c.at,
+        )
+        .outerjoin(entered, entered.c.proposal_id == Proposal.id)
+        .outerjoin(last, last.c.proposal_id == Proposal.id)
+        .where(Proposal.status.in_(SCREENING_STATES), *conditions)
+        .order_by(moment.asc(), Proposal.id)
+    ), answered
+
+
+def _rows(query: Select[Any]) -> list[Waiting]:
+    return [
+        Waiting(pid, title, lang, status, at, n, bool(ans), ans_at if ans else None)
+        for pid, title, lang, status, at, n, ans, ans_at in db.session.execute(query)
+    ]
+
+
+def _mine(user_id: int) -> Exists:
+    return exists().where(Review.proposal_id == Proposal.id, Review.reviewer_id == user_id)
+
+
+def _to_review(user_id: int) -> tuple[list[Waiting], int]:
+    """Screening's proposals this user has not reviewed, waiting longest first."""
+    query, _ = _waiting_query(~_mine(user_id))
+    total = db.session.scalar(
+        select(func.count())
+        .select_from(Proposal)
+        .where(Proposal.status.in_(SCREENING_STATES), ~_mine(user_id))
+    )
+    return _rows(query.limit(LIST_LENGTH)), total or 0
+
+
+def _reviewed(user_id: int) -> list[Waiting]:
+    """Screening's proposals this user has reviewed that still wait, longest first."""
+    query, _ = _waiting_query(_mine(user_id))
+    return _rows(query.limit(LIST_LENGTH))
+
+
+def _answered() -> list[Waiting]:
+    """Proposals back from the applicant with an answer, waiting longest first."""
+    query, answered = _waiting_query()
+    return _rows(query.where(answered).limit(LIST_LENGTH))
+
+
+def pilots_to_watch(owner_id: int | None = None, overdue_only: bool = False) -> list[PilotToWatch]:
+    """Running pilots past their planned end or without recent records (of one owner)."""
+    today = date.today()
+    expense = (
+        select(Expense.experiment_id, func.max(Expense.date).label("last"))
+        .group_by(Expense.experiment_id)
+        .subquery()
+    )
+    taking_part = (
+        select(Participation.experiment_id, func.max(Participation.date).label("last"))
+        .group_by(Participation.experiment_id)
+        .subquery()
+    )
+    overdue = Experiment.planned_end_date < today
+    quiet_since = today - timedelta(days=QUIET_DAYS)
+    last_expense = func.coalesce(expense.c.last, date.min)
+    last_taking_part = func.coalesce(taking_part.c.last, date.min)
+    # Quiet: started more than QUIET_DAYS ago and nothing recorded since.
+    quiet = and_(
+        Experiment.start_date < quiet_since,
+        last_expense < quiet_since,
+        last_taking_part < quiet_since,
+    )
+    query = (
+        select(
+            Experiment.id,
+            Proposal.id,
+            Proposal.title,
+            Proposal.language,
+            Experiment.planned_end_date,
+            expense.c.last,
+            taking_part.c.last,
+            User.name,
+            User.deleted_at,
+        )
+        .join(Proposal, Proposal.id == Experiment.proposal_id)
+        .join(User, User.id == Experiment.owner_id)
+        .outerjoin(expense, expense.c.experiment_id == Experiment.id)
+        .outerjoin(taking_part, taking_part.c.experiment_id == Experiment.id)
+        .where(Proposal.status == Status.PILOT, overdue if overdue_only else overdue | quiet)
+        .order_by(Experiment.planned_end_date, Experiment.id)
+    )
+    if owner_id is not None:
+        query = query.where(Experiment.owner_id == owner_id)
+    return [
+        PilotToWatch(
+            eid,
+            pid,
+            title,
+            lang,
+            end,
+            max(filter(None, (spent, took)), default=None),
+            gettext("Deleted user") if deleted else owner,
+        )
+        for eid, pid, title, lang, end, spent, took, owner, deleted in db.session.execute(query)
+    ]
+
+
+def _evaluations_due(user_id: int) -> list[EvaluationDue]:
+    """This user's pilots in evaluation that have no evaluation yet."""
+    rows = db.session.execute(
+        select(Experiment.id, Proposal.title, Proposal.language, Experiment.actual_end_date)
+        .join(Proposal, Proposal.id == Experiment.proposal_id)
+        .outerjoin(Evaluation, Evaluation.experiment_id == Experiment.id)
+        .where(
+            Experiment.owner_id == user_id,
+            Proposal.status == Status.EVALUATION,
+            Evaluation.id.is_(None),
+        )
+        .order_by(Experiment.actual_end_date, Experiment.id)
+    ).all()
+    return [EvaluationDue(*row) for row in rows]
