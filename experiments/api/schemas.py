@@ -76,7 +76,7 @@ from ..rules import (
     YEAR_MIN,
 )
 from ..services import evaluations, expenses, participation, partners, proposals, risks
-from ..services.inputs import CONTROL_CHARACTERS, LINE_BREAKS, text_error
+from ..services.inputs import CONTROL_CHARACTERS, LINE_BREAKS, blank, text_error
 from ..vocabulary import (
     SDGS,
     CityCentre,
@@ -655,7 +655,7 @@ class _TransitionTarget(Input):
         taken, required = MOVES_INTO[Status(data["to"])]
         errors = {}
         for name in MOVE_FIELDS:
-            given = data.get(name) is not None
+            given = not blank(data.get(name))
             if name in required and not given:
                 errors[name] = [_("This is required for this move.")]
             elif given and name not in taken:
@@ -668,10 +668,11 @@ class _TransitionTarget(Input):
             raise ValidationError(errors)
 
 
-# How each kind of value a move takes is read; the workflow table says which move takes what.
+# How each kind of value a move takes is read (the workflow service checks it); the workflow
+# table says which move takes what.
 _MOVE_FIELD_IN = {
-    FieldKind.TEXT: lambda **kw: text_in(REASON_MAX, **kw),
-    FieldKind.LINE: lambda **kw: line_in(LINE_MAX, **kw),
+    FieldKind.TEXT: lambda **kw: Written(REASON_MAX, **kw),
+    FieldKind.LINE: lambda **kw: written_line(LINE_MAX, **kw),
     FieldKind.MONEY: lambda **kw: MoneyIn(AMOUNT_MIN, BUDGET_MAX, **kw),
     FieldKind.DATE: lambda **kw: Day(**kw),
     FieldKind.STAFF_MEMBER: lambda **kw: Id(**kw),

@@ -49,6 +49,11 @@ def acceptable_text(text: str, *, one_line: bool = False) -> str:
     return " ".join(LINE_BREAKS.split(text)) if one_line else text
 
 
+def blank(value: object) -> bool:
+    """Whether nothing was given: no value, or a text of nothing but spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 class Fields:
     """Collects field → messages while converting input."""
 
@@ -79,7 +84,7 @@ class Fields:
             raise FieldConflict(self.conflicts, message)
 
     def missing(self, value: object) -> bool:
-        return value is None or (isinstance(value, str) and not value.strip())
+        return blank(value)
 
     def money(
         self,
