@@ -11,8 +11,8 @@ accepts: its ranges, lengths, patterns and codes come from the limits the servic
 
 Where a service checks a body's values (proposals, an experiment's records), its schema only
 reads their JSON types and hands them on: the service decides, and its refusal is the 422
-(see Written, code_of, int_in, Id and MoneyIn). Queries, tokens, reviews and workflow moves
-are still checked here.
+(see Written, code_of, int_in, Id and MoneyIn); so do reviews and workflow moves (a move's
+schema says which fields its target state takes). Queries and tokens are checked here.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ from ..rules import (
     YEAR_MAX,
     YEAR_MIN,
 )
-from ..services import evaluations, expenses, participation, partners, proposals, risks
+from ..services import evaluations, expenses, participation, partners, proposals, reviews, risks
 from ..services.inputs import CONTROL_CHARACTERS, LINE_BREAKS, blank, text_error
 from ..vocabulary import (
     SDGS,
@@ -722,18 +722,20 @@ class HistorySchema(Schema):
 
 
 def _score(**kwargs):
-    return Int(validate=WholeNumber(SCORE_MIN, SCORE_MAX), **kwargs)
+    return int_in(SCORE_MIN, SCORE_MAX, **kwargs)
 
 
 class ReviewInSchema(Input):
     """The reviewer's own scores, 1–5 on each criterion, and a comment."""
+
+    checked_by = reviews.review_values
 
     need = _score(required=True)
     benefit = _score(required=True)
     reusability = _score(required=True)
     feasibility = _score(required=True)
     cost_effectiveness = _score(required=True)
-    comment = text_in(REASON_MAX, load_default="", allow_none=True)
+    comment = Written(REASON_MAX, load_default="", allow_none=True)
 
 
 class ReviewSchema(Schema):
