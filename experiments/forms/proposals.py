@@ -72,6 +72,8 @@ class ProposalForm(PageForm):
     """The proposal's fields; the proposal service checks what is given (lengths, ranges,
     codes, the organisation) and its messages come back onto these fields."""
 
+    renames = ORGANISATION_RENAMES
+
     version = HiddenField()
     call_id = TranslatedSelectField(
         _l("Call for proposals"), coerce=int, validators=[Optional()], validate_choice=False

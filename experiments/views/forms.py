@@ -16,10 +16,11 @@ T = TypeVar("T")
 def apply_errors(form: FlaskForm, error: Invalid, renames: dict[str, str] | None = None) -> None:
     """Put a service's field errors on the form's fields; others go to the form's summary.
 
-    A dotted name reaches into a list of sub-forms ("partners.0.name" is the first
-    partner's name); an item of a field of several values is that field ("sdgs.1").
+    A field is named as the service names it, renamed by renames (by default the form's own,
+    PageForm.renames). A dotted name reaches into a list of sub-forms ("partners.0.name" is
+    the first partner's name); an item of a field of several values is that field ("sdgs.1").
     """
-    renames = renames or {}
+    renames = _renames(form, renames)
     for name, messages in error.errors.items():
         path = renames.get(name, name).split(".")
         field, lists = _field(form, path)
@@ -42,13 +43,17 @@ def also_checked(
     try:
         check()
     except Invalid as error:
-        renames = renames or {}
+        renames = _renames(form, renames)
         unsaid = {
             name: messages
             for name, messages in error.errors.items()
             if not getattr(_field(form, renames.get(name, name).split("."))[0], "errors", ())
         }
         apply_errors(form, Invalid(unsaid), renames)
+
+
+def _renames(form: FlaskForm, renames: dict[str, str] | None) -> dict[str, str]:
+    return renames if renames is not None else getattr(form, "renames", {})
 
 
 def _field(form: FlaskForm, path: list[str]) -> tuple[Field | None, list[FieldList]]:
