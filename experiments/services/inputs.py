@@ -103,7 +103,7 @@ class Fields:
         amount = to_decimal(value)
         if amount is None:
             self.fail(field, _("Enter an amount in euros, e.g. 12500 or 12500.50."))
-        elif _exponent(amount) < -2:
+        elif exponent(amount) < -2:
             self.fail(field, _("Use at most two decimals (cents)."))
         elif amount < minimum:
             if minimum > 0:
@@ -299,7 +299,7 @@ def to_decimal(value: object) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
-def _exponent(amount: Decimal) -> int:
+def exponent(amount: Decimal) -> int:
     """The exponent of a finite Decimal (only an infinity or a NaN has a letter instead)."""
     exponent = amount.as_tuple().exponent
     return exponent if isinstance(exponent, int) else 0
