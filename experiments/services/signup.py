@@ -125,7 +125,7 @@ def register(email: str, password: str, values: Mapping[str, object]) -> None:
         # The outcome looks the same whether or not the address had an account (no account
         # enumeration, ASVS 2.2 / 3.x): its owner is told by mail instead.
         burn_verification(password)  # as long as hashing a new password
-        account_mail.send_account_exists(taken.user)
+        account_mail.send(account_mail.Kind.ACCOUNT_EXISTS, taken.user)
         return
     _mail_confirmation(user)
 
@@ -158,4 +158,4 @@ def resend_confirmation(user: User) -> None:
 def _mail_confirmation(user: User) -> None:
     token = sign("confirm-email", {"id": user.id, "email": fingerprint(user.email)})
     link = url_for("auth.confirm_email", token=token, _external=True)
-    account_mail.send_confirmation(user, link)
+    account_mail.send(account_mail.Kind.CONFIRMATION, user, link)
