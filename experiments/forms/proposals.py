@@ -73,6 +73,21 @@ class ProposalForm(PageForm):
     codes, the organisation) and its messages come back onto these fields."""
 
     renames = ORGANISATION_RENAMES
+    # The fields about the experiment, in the order the page shows them.
+    EXPERIMENT_FIELDS = (
+        "call_id",
+        "language",
+        "title",
+        "summary",
+        "confidential_summary",
+        "need",
+        "confidential_need",
+        "service_area",
+        "city_centres",
+        "requested_budget",
+        "planned_duration_months",
+        "sdgs",
+    )
 
     version = HiddenField()
     call_id = TranslatedSelectField(
