@@ -2,14 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..i18n import LANGUAGE_NAMES
-from ..rules import BUSINESS_ID_TYPED_MAX, NAME_MAX, PASSWORD_MIN
+from ..rules import NAME_MAX, PASSWORD_MIN
 from ..vocabulary import ProposerType, choices
 from .base import PageForm
 from .fields import TranslatedSelectField
-from .proposals import ORGANISATION_RENAMES
+from .proposals import ORGANISATION_RENAMES, business_id_field, organisation_name_field
 
 
 def new_password_field(label=None) -> PasswordField:
@@ -69,18 +69,8 @@ class RegisterForm(PageForm):
     proposer_type = TranslatedSelectField(
         _l("I am proposing as"), choices=choices(ProposerType), validators=[DataRequired()]
     )
-    organisation_name = StringField(
-        _l("Organisation"),
-        validators=[Optional()],
-        description=_l("Required unless you propose as a resident."),
-        render_kw={"autocomplete": "organization", "maxlength": NAME_MAX},
-    )
-    organisation_business_id = StringField(
-        _l("Business ID (Y-tunnus)"),
-        validators=[Optional()],
-        description=_l("For example 0112038-9."),
-        render_kw={"maxlength": BUSINESS_ID_TYPED_MAX},
-    )
+    organisation_name = organisation_name_field()
+    organisation_business_id = business_id_field(_l("For example 0112038-9."))
     locale = TranslatedSelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
 
     def values(self) -> dict:

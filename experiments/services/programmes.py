@@ -108,19 +108,9 @@ def _stale_message() -> str:
 
 def _apply_programme(programme: Programme, values: ProgrammeValues) -> None:
     fields = Fields()
-    name = fields.text(
-        "name",
-        values.get("name"),
-        max_length=NAME_MAX,
-        required=True,
-        message=_("Give the programme a name."),
-        one_line=True,
-    )
+    name, description = _texts(fields, "name", values, _("Give the programme a name."))
     if name and _name_taken(name, programme):
         fields.fail("name", _("Another programme already has this name."))
-    description = fields.text(
-        "description", values.get("description"), max_length=PROGRAMME_TEXT_MAX
-    )
     start = _year(
         fields, "start_year", values.get("start_year"), _("Give the first year of the period.")
     )
@@ -152,6 +142,19 @@ def _apply_programme(programme: Programme, values: ProgrammeValues) -> None:
     ]
     if programme.id is not None:
         _check_allocated(programme)
+
+
+def _texts(
+    fields: Fields, key: str, values: ProgrammeValues | CallValues, missing: str
+) -> tuple[str, str]:
+    """A programme's name or a call's title (one line, required), and its description."""
+    name = fields.text(
+        key, values.get(key), max_length=NAME_MAX, required=True, message=missing, one_line=True
+    )
+    description = fields.text(
+        "description", values.get("description"), max_length=PROGRAMME_TEXT_MAX
+    )
+    return name, description
 
 
 def _name_taken(name: str, programme: Programme) -> bool:
@@ -292,17 +295,7 @@ def update_call(call: Call, values: CallValues) -> Call:
 
 def _apply_call(call: Call, programme: Programme, values: CallValues) -> None:
     fields = Fields()
-    title = fields.text(
-        "title",
-        values.get("title"),
-        max_length=NAME_MAX,
-        required=True,
-        message=_("Give the call a title."),
-        one_line=True,
-    )
-    description = fields.text(
-        "description", values.get("description"), max_length=PROGRAMME_TEXT_MAX
-    )
+    title, description = _texts(fields, "title", values, _("Give the call a title."))
     opens = values.get("opens_on")
     closes = values.get("closes_on")
     period = _("%(start)d–%(end)d", start=programme.start_year, end=programme.end_year)
