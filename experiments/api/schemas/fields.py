@@ -299,11 +299,6 @@ def text_in(max_length: int, min_length: int | None = None, **kwargs) -> Text:
     return LimitedText(max_length, min_length, **kwargs)
 
 
-def line_in(max_length: int, min_length: int | None = None, **kwargs) -> Text:
-    """A text of one line: a title, a name, an address."""
-    return text_in(max_length, min_length, one_line=True, **kwargs)
-
-
 def business_id(**kwargs) -> Text:
     """A Finnish business ID (Y-tunnus) as 0112038-9, or none; the service checks its check
     digit, which the document names as the format fi-business-id."""
