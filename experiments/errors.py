@@ -19,6 +19,7 @@ class Invalid(DomainError):
     def __init__(self, errors: dict[str, list[str]], message: str = ""):
         super().__init__(message or "; ".join(m for ms in errors.values() for m in ms))
         self.errors = errors
+        self.summary = message  # the refusal as a whole, where the service said one
 
 
 class FieldConflict(Invalid):

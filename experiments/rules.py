@@ -26,6 +26,12 @@ PASSWORD_MIN = 12
 NAME_MAX = 200  # an organisation's name, a risk's owner
 BUSINESS_ID_TYPED_MAX = 20  # a business ID as a person types it, spaces and all
 DESCRIPTION_MAX = 500  # an expense's description
+PROGRAMME_TEXT_MAX = 5_000  # a programme's or a call's description
+# A programme's first and last year.
+PROGRAMME_YEAR_MIN, PROGRAMME_YEAR_MAX = 2000, 2100
+GOAL_TEXT_MAX = 500  # a scorecard goal, in each language
+UNIT_MAX = 40  # the unit of a goal's figures
+FIGURE_MAX = Decimal("999999999999.99")  # a goal's target or a follow-up's value
 NOTE_MAX = 500  # a participation record's note
 LINK_MAX = 500  # a web address
 COUNT_MAX = 1_000_000  # people in one participation record

@@ -5,9 +5,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from experiments.errors import Invalid
 from experiments.extensions import db
 from experiments.lifecycle import Status
-from experiments.models import Call, Programme, Proposal, Review
+from experiments.models import Call, Programme, Proposal, Review, User
+from experiments.services.reviews import save_review
 from tests import builders
 
 PROPOSAL_FIELDS = {
@@ -685,6 +687,40 @@ def test_invalid_reviews_are_422(app, api, people, programme, change):
     response = api.put(f"/proposals/{proposal_id}/review", "staff", json=body)
     assert response.status_code == 422
     assert set(change) <= set(response.get_json()["errors"])
+
+
+def test_the_review_service_says_what_is_wrong(app, api, people, programme):
+    proposal_id = _make(app, people["applicant"], programme, status=Status.SCREENING)
+    body = {**SCORES, "need": 0, "benefit": 6, "comment": "c" * 5001}
+    response = api.put(f"/proposals/{proposal_id}/review", "staff", json=body)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "need": ["Give a whole number from 1 to 5."],
+        "benefit": ["Give a whole number from 1 to 5."],
+        "comment": ["At most 5000 characters."],
+    }
+    with app.app_context():
+        assert db.session.scalars(select(Review)).all() == []
+
+
+def test_the_review_service_itself_refuses_a_score_out_of_range(app, people, programme):
+    """Whatever calls it (the page's form offers only 1 to 5), the service decides."""
+    proposal_id = _make(app, people["applicant"], programme, status=Status.SCREENING)
+    with app.app_context():
+        proposal = db.session.get(Proposal, proposal_id)
+        staff = db.session.get(User, people["staff"])
+        with pytest.raises(Invalid) as refused:
+            save_review(proposal, staff, {**SCORES, "feasibility": 7}, "")
+        assert refused.value.errors == {"feasibility": ["Give a whole number from 1 to 5."]}
+        assert db.session.scalars(select(Review)).all() == []
+
+
+def test_a_review_scores_at_the_limits_and_leaves_no_comment(app, api, people, programme):
+    proposal_id = _make(app, people["applicant"], programme, status=Status.SCREENING)
+    body = {**SCORES, "need": 1, "benefit": 5, "comment": None}
+    response = api.put(f"/proposals/{proposal_id}/review", "staff", json=body)
+    assert response.status_code == 200, response.text
+    assert (response.get_json()["need"], response.get_json()["comment"]) == (1, "")
 
 
 def test_reviews_only_while_screening(app, api, people, programme):

@@ -74,7 +74,9 @@ def test_create_programme_gives_every_year_its_budget(client, manager, app):
     ("field", "value", "message"),
     [
         ("name", "", "This field is required."),
-        ("name", "x" * 201, "Field cannot be longer than 200 characters."),
+        ("name", "x" * 201, "At most 200 characters."),
+        ("description", "d" * 5001, "At most 5000 characters."),
+        ("start_year", "2101", "Give a year from 2000 to 2100."),
         ("start_year", "", "Give the year, e.g. 2025."),
         ("start_year", "abc", "Not a valid integer value."),
         ("end_year", "1999", "Give a year from 2000 to 2100."),
@@ -300,7 +302,8 @@ def test_create_and_edit_a_call(client, manager, app, programme):
     ("overrides", "message"),
     [
         ({"title": ""}, "This field is required."),
-        ({"title": "t" * 201}, "Field cannot be longer than 200 characters."),
+        ({"title": "t" * 201}, "At most 200 characters."),
+        ({"description": "d" * 5001}, "At most 5000 characters."),
         ({"opens_on": ""}, "Give the opening date."),
         ({"closes_on": "31.3.2020"}, "Not a valid date value."),
         ({"closes_on": "{year}-01-14"}, "The call must close on or after the day it opens."),
@@ -373,3 +376,10 @@ def test_anonymous_is_sent_to_login(client, programme):
     response = client.get("/programmes/new")
     assert response.status_code == 302
     assert "/login?next=" in response.headers["Location"]
+
+
+def test_the_programme_form_limits_its_fields_in_the_browser(client, manager):
+    page = client.get("/programmes/new").text
+    assert 'id="name" maxlength="200"' in page
+    assert 'id="description" maxlength="5000"' in page
+    assert 'max="2100" min="2000" name="start_year"' in page

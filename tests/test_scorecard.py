@@ -553,6 +553,9 @@ def _count(model) -> int:
         ({"target": "1.005"}, "Use at most two decimals."),
         ({"metric": "happiness"}, "Unknown metric “happiness”: choose one from the list."),
         ({"text_fi": ""}, "This field is required."),
+        ({"text_sv": "t" * 501}, "At most 500 characters."),
+        ({"unit": "u" * 41}, "At most 40 characters."),
+        ({"target": "1000000000000"}, "Enter a number that is zero or more."),
         (
             {"period_start": f"{YEAR + 1}-06-01", "period_end": f"{YEAR + 1}-01-01"},
             "The period must end on or after its start.",
@@ -661,9 +664,12 @@ def test_a_goal_with_follow_ups_keeps_its_metric_and_period(app, client, auth, c
         ({"impact": "0"}, "impact"),
         ({"description": ""}, "description"),
         ({"status": "blue"}, "status"),
+        ({"owner": "o" * 201}, "owner"),
+        ({"mitigation": "m" * 5001}, "mitigation"),
     ],
 )
 def test_a_bad_risk_is_refused(app, client, auth, programme, overrides, field):
+    """The scorecard service says what is wrong; the page shows it beside the field."""
     auth.login("manager")
     data = {"description": "Budget cut", "probability": "2", "impact": "3", "status": "green"}
     data.update(overrides)
@@ -772,3 +778,21 @@ def test_no_inline_styles_or_scripts(client, auth, card):
         text = client.get(url).text
         assert "style=" not in text and "<script>" not in text, url
         assert text.count("<h1") == 1, url
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"owner": "o" * 201}, "At most 200 characters."),
+        ({"description": "d" * 5001}, "At most 5000 characters."),
+        ({"owner": "Line one\nline two"}, "Write this on one line, without line breaks."),
+    ],
+)
+def test_a_risk_text_is_checked_by_the_service(app, client, auth, programme, overrides, message):
+    auth.login("manager")
+    data = {"description": "Budget cut", "probability": "2", "impact": "3", "status": "green"}
+    response = client.post(f"/scorecards/{programme}/risks/new", data={**data, **overrides})
+    assert response.status_code == 422
+    assert message in response.text
+    with app.app_context():
+        assert _count(ProgrammeRisk) == 0

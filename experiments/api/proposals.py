@@ -18,6 +18,7 @@ from ..models import Experiment, Proposal, Review, StatusChange
 from ..queries import ProposalFilter, proposal_page
 from ..services import access
 from ..services import proposals as proposal_service
+from ..services.inputs import blank
 from ..services.reviews import save_review
 from ..services.workflow import change_status
 from .core import ApiBlueprint, api_user, authenticated
@@ -164,7 +165,7 @@ def move_proposal(body, proposal_id: int):
         needed = _("From “%(source)s” the move to “%(target)s” needs this field.", **states)
         conflicts = {}
         for name in lifecycle.MOVE_FIELDS:
-            given = body.get(name) is not None
+            given = not blank(body.get(name))
             if given and name not in edge.fields:
                 conflicts[name] = [extra]
             elif not given and name in edge.requires:

@@ -36,6 +36,28 @@ class ExperimentStory(NamedTuple):
     benefits_city: str | None
     benefits_customers: str | None
 
+    def evaluation(
+        self,
+        status: Status,
+        users_count: int,
+        recommendation: str,
+        *,
+        research_value: bool = False,
+        research_link: str = "",
+    ) -> dict:
+        """Its evaluation once the pilot has ended, in status, with what it recommends."""
+        return {
+            "got_users": True,
+            "users_count": users_count,
+            "part_of_services": status == Status.ADOPTED,
+            "benefits_city": self.benefits_city or "",
+            "benefits_customers": self.benefits_customers or "",
+            "research_value": research_value,
+            "research_link": research_link,
+            "findings": self.findings or "",
+            "recommendation": recommendation,
+        }
+
 
 @dataclass
 class Pilot:

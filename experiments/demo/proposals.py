@@ -133,18 +133,19 @@ def timeline(
     row["submitted_at"] = at
     moves.append((Status.DRAFT, Status.SUBMITTED, at, owner_id, None))
     if status == Status.WITHDRAWN and rng.random() < 0.5:
-        moves.append(
-            (
-                Status.SUBMITTED,
-                Status.WITHDRAWN,
-                at + timedelta(days=rng.randint(1, 20)),
-                owner_id,
-                rng.choice(WITHDRAWALS)[lang] or None,
-            )
-        )
+        moves.append(_withdrawal(cast, Status.SUBMITTED, at, (1, 20), owner_id, lang))
     elif status != Status.SUBMITTED:
         _screening(cast, plan, status, call, owner_id, lang, at, decision)
     row["updated_at"] = moves[-1][2]
+
+
+def _withdrawal(
+    cast: Cast, source: Status, at: datetime, days: tuple[int, int], owner_id: int, lang: int
+) -> tuple:
+    """The applicant withdraws some days after at, giving a reason now and then."""
+    rng = cast.rng
+    when = at + timedelta(days=rng.randint(*days))
+    return (source, Status.WITHDRAWN, when, owner_id, rng.choice(WITHDRAWALS)[lang] or None)
 
 
 def _screening(
@@ -210,15 +211,7 @@ def _outcome(
             )
         )
     elif status == Status.WITHDRAWN:
-        moves.append(
-            (
-                Status.SCREENING,
-                Status.WITHDRAWN,
-                at + timedelta(days=rng.randint(2, 20)),
-                owner_id,
-                rng.choice(WITHDRAWALS)[lang] or None,
-            )
-        )
+        moves.append(_withdrawal(cast, Status.SCREENING, at, (2, 20), owner_id, lang))
     elif status == Status.REJECTED:
         moves.append(
             (

@@ -137,8 +137,11 @@ class Scale(Generator):
         start = decided + timedelta(days=rng.randint(14, 60))
         budget = Decimal(rng.randrange(8000, 30001, 500))
         story = ExperimentStory(*rng.choice(texts.EXPERIMENTS))
+        recommendation = "discontinue" if status == Status.DISCONTINUED else "adopt"
         evaluation = (
-            None if status == Status.PILOT else _evaluation(story, status, rng.randint(50, 500))
+            None
+            if status == Status.PILOT
+            else story.evaluation(status, rng.randint(50, 500), recommendation)
         )
         return Pilot(
             start=start,
@@ -154,20 +157,6 @@ class Scale(Generator):
             evaluation=evaluation,
             city_unit=story.city_unit,
         )
-
-
-def _evaluation(story: ExperimentStory, status: Status, users_count: int) -> dict:
-    return {
-        "got_users": True,
-        "users_count": users_count,
-        "part_of_services": status == Status.ADOPTED,
-        "benefits_city": story.benefits_city or "",
-        "benefits_customers": story.benefits_customers or "",
-        "research_value": False,
-        "research_link": "",
-        "findings": story.findings or "",
-        "recommendation": "discontinue" if status == Status.DISCONTINUED else "adopt",
-    }
 
 
 def _organisation_name(rng, i: int) -> str:

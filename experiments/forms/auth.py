@@ -2,13 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..i18n import LANGUAGE_NAMES
-from ..rules import PASSWORD_MIN
-from ..vocabulary import OrganisationType, ProposerType, choices
+from ..rules import NAME_MAX, PASSWORD_MIN
+from ..vocabulary import ProposerType, choices
 from .base import PageForm
 from .fields import TranslatedSelectField
+from .proposals import ORGANISATION_RENAMES, business_id_field, organisation_name_field
 
 
 def new_password_field(label=None) -> PasswordField:
@@ -48,8 +49,15 @@ class LoginForm(PageForm):
 
 
 class RegisterForm(PageForm):
+    """The sign-up's fields; the sign-up service checks the name and the organisation (none
+    for a resident) and its messages come back onto these fields."""
+
+    renames = ORGANISATION_RENAMES
+
     name = StringField(
-        _l("Name"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "name"}
+        _l("Name"),
+        validators=[DataRequired()],
+        render_kw={"autocomplete": "name", "maxlength": NAME_MAX},
     )
     email = EmailField(
         _l("E-mail"),
@@ -61,26 +69,21 @@ class RegisterForm(PageForm):
     proposer_type = TranslatedSelectField(
         _l("I am proposing as"), choices=choices(ProposerType), validators=[DataRequired()]
     )
-    organisation_name = StringField(
-        _l("Organisation"),
-        validators=[Optional(), Length(max=200)],
-        description=_l("Required unless you propose as a resident."),
-        render_kw={"autocomplete": "organization"},
-    )
-    organisation_business_id = StringField(
-        _l("Business ID (Y-tunnus)"),
-        validators=[Optional(), Length(max=20)],
-        description=_l("For example 0112038-9."),
-    )
+    organisation_name = organisation_name_field()
+    organisation_business_id = business_id_field(_l("For example 0112038-9."))
     locale = TranslatedSelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
 
-    def validate_organisation_name(self, field):
-        if self.proposer_type.data != ProposerType.RESIDENT and not (field.data or "").strip():
-            raise ValidationError(_l("Name your organisation, or propose as a resident."))
-
-    @property
-    def organisation_type(self) -> str:
-        return OrganisationType(self.proposer_type.data).value
+    def values(self) -> dict:
+        """The values the sign-up service takes (signup.registration_values)."""
+        return {
+            "name": self.name.data,
+            "proposer_type": self.proposer_type.data,
+            "locale": self.locale.data,
+            "organisation": {
+                "name": self.organisation_name.data,
+                "business_id": self.organisation_business_id.data or None,
+            },
+        }
 
 
 class CodeForm(PageForm):

@@ -35,7 +35,13 @@ class _WrittenTextMeta:
 
 
 class PageForm(FlaskForm):
-    """A form of the site (CSRF-protected)."""
+    """A form of the site (CSRF-protected).
+
+    renames: a service's field names that differ from the form's → the form's, so that the
+    service's messages reach the fields (views/forms.apply_errors).
+    """
+
+    renames: dict[str, str] = {}
 
     Meta = _WrittenTextMeta
 

@@ -1,9 +1,12 @@
-"""Forms for workflow moves, generated from the transition table's required fields."""
+"""Forms for workflow moves, generated from the transition table's required fields.
+
+They shape the input only; the workflow service checks the values (lengths and all).
+"""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from ..lifecycle import FieldKind, MoveField, Transition
 from ..rules import LINE_MAX, REASON_MAX
@@ -20,10 +23,13 @@ def _need(required: bool):
 # One widget per kind of value a move takes; the table says which fields an edge takes.
 _WIDGETS = {
     FieldKind.TEXT: lambda label, required, **kw: TextAreaField(
-        label, validators=[_need(required), Length(max=REASON_MAX)], render_kw={"rows": 4}, **kw
+        label,
+        validators=[_need(required)],
+        render_kw={"rows": 4, "maxlength": REASON_MAX},
+        **kw,
     ),
     FieldKind.LINE: lambda label, required, **kw: StringField(
-        label, validators=[_need(required), Length(max=LINE_MAX)], **kw
+        label, validators=[_need(required)], render_kw={"maxlength": LINE_MAX}, **kw
     ),
     FieldKind.MONEY: lambda label, required, **kw: MoneyField(
         label, validators=[_need(required)], **kw

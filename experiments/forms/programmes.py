@@ -2,39 +2,41 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
+from ..rules import NAME_MAX, PROGRAMME_TEXT_MAX, PROGRAMME_YEAR_MAX, PROGRAMME_YEAR_MIN
 from ..services.inputs import to_int
 from .base import PageForm
 from .validators import MoneyField, WholeNumberField
-
-YEAR_MIN, YEAR_MAX = 2000, 2100
-DESCRIPTION_MAX = 5_000
 
 
 def _year(label):
     return WholeNumberField(
         label,
-        validators=[
-            InputRequired(message=_l("Give the year, e.g. 2025.")),
-            NumberRange(
-                YEAR_MIN,
-                YEAR_MAX,
-                message=_l("Give a year from %(min)d to %(max)d.", min=YEAR_MIN, max=YEAR_MAX),
-            ),
-        ],
-        render_kw={"inputmode": "numeric"},
+        validators=[InputRequired(message=_l("Give the year, e.g. 2025."))],
+        render_kw={"inputmode": "numeric", "min": PROGRAMME_YEAR_MIN, "max": PROGRAMME_YEAR_MAX},
+    )
+
+
+def _name(label):
+    return StringField(label, validators=[DataRequired()], render_kw={"maxlength": NAME_MAX})
+
+
+def _description():
+    return TextAreaField(
+        _l("Description"),
+        validators=[Optional()],
+        render_kw={"rows": 5, "maxlength": PROGRAMME_TEXT_MAX},
     )
 
 
 class ProgrammeForm(PageForm):
+    """A programme's fields; the programme service checks them (lengths, the period, the
+    budgets) and its messages come back onto these fields."""
+
     version = HiddenField()
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(
-        _l("Description"),
-        validators=[Optional(), Length(max=DESCRIPTION_MAX)],
-        render_kw={"rows": 5},
-    )
+    name = _name(_l("Name"))
+    description = _description()
     start_year = _year(_l("First year"))
     end_year = _year(_l("Last year"))
     annual_budget = MoneyField(
@@ -52,8 +54,8 @@ class ProgrammeForm(PageForm):
     def values(self) -> dict:
         """The typed values the programme service takes."""
         return {
-            "name": (self.name.data or "").strip(),
-            "description": (self.description.data or "").strip(),
+            "name": self.name.data,
+            "description": self.description.data,
             "start_year": self.start_year.data,
             "end_year": self.end_year.data,
             "annual_budget": self.annual_budget.data,
@@ -89,12 +91,10 @@ def programme_form(years=(), **kwargs) -> ProgrammeForm:
 
 
 class CallForm(PageForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(
-        _l("Description"),
-        validators=[Optional(), Length(max=DESCRIPTION_MAX)],
-        render_kw={"rows": 5},
-    )
+    """A call's fields; the programme service checks them."""
+
+    title = _name(_l("Title"))
+    description = _description()
     opens_on = DateField(
         _l("Opens on"),
         validators=[InputRequired(message=_l("Give the opening date."))],
@@ -108,8 +108,8 @@ class CallForm(PageForm):
 
     def values(self) -> dict:
         return {
-            "title": (self.title.data or "").strip(),
-            "description": (self.description.data or "").strip(),
+            "title": self.title.data,
+            "description": self.description.data,
             "opens_on": self.opens_on.data,
             "closes_on": self.closes_on.data,
         }

@@ -49,6 +49,26 @@ ORGANISATION_RENAMES = {
 }
 
 
+def organisation_name_field() -> StringField:
+    """The proposing organisation's name, which a resident leaves empty."""
+    return StringField(
+        _l("Organisation"),
+        validators=[Optional()],
+        description=_l("Required unless you propose as a resident."),
+        render_kw={"autocomplete": "organization", "maxlength": NAME_MAX},
+    )
+
+
+def business_id_field(hint: str) -> StringField:
+    """The proposing organisation's business ID, as typed."""
+    return StringField(
+        _l("Business ID (Y-tunnus)"),
+        validators=[Optional()],
+        description=hint,
+        render_kw={"maxlength": BUSINESS_ID_TYPED_MAX},
+    )
+
+
 class PartnerForm(PartForm):
     name = StringField(
         _l("Partner organisation"),
@@ -71,6 +91,23 @@ class PartnerForm(PartForm):
 class ProposalForm(PageForm):
     """The proposal's fields; the proposal service checks what is given (lengths, ranges,
     codes, the organisation) and its messages come back onto these fields."""
+
+    renames = ORGANISATION_RENAMES
+    # The fields about the experiment, in the order the page shows them.
+    EXPERIMENT_FIELDS = (
+        "call_id",
+        "language",
+        "title",
+        "summary",
+        "confidential_summary",
+        "need",
+        "confidential_need",
+        "service_area",
+        "city_centres",
+        "requested_budget",
+        "planned_duration_months",
+        "sdgs",
+    )
 
     version = HiddenField()
     call_id = TranslatedSelectField(
@@ -123,17 +160,9 @@ class ProposalForm(PageForm):
         validators=[Optional()],
         validate_choice=False,
     )
-    organisation_name = StringField(
-        _l("Organisation"),
-        validators=[Optional()],
-        description=_l("Required unless you propose as a resident."),
-        render_kw={"autocomplete": "organization", "maxlength": NAME_MAX},
-    )
-    organisation_business_id = StringField(
-        _l("Business ID (Y-tunnus)"),
-        validators=[Optional()],
-        description=_l("For example 0112038-9, if the organisation has one."),
-        render_kw={"maxlength": BUSINESS_ID_TYPED_MAX},
+    organisation_name = organisation_name_field()
+    organisation_business_id = business_id_field(
+        _l("For example 0112038-9, if the organisation has one.")
     )
     service_area = TranslatedSelectField(
         _l("Service area"),

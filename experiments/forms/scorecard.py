@@ -1,23 +1,23 @@
 """Forms of the programme scorecard: goals, follow-ups and programme risks."""
 
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Field, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from ..models.scorecard import GoalDirection
-from ..rules import REASON_MAX, RISK_MAX, RISK_MIN
+from ..rules import GOAL_TEXT_MAX, NAME_MAX, REASON_MAX, RISK_MAX, RISK_MIN, UNIT_MAX
 from ..scorecard import DIRECTION_LABELS, FOLLOW_UP_STATUS_LABELS, RISK_STATUS_LABELS
 from ..scorecard import metric_choices as _metric_choices
+from ..services.inputs import to_decimal
 from ..vocabulary import RiskStatus
 from .base import PageForm
 from .fields import ChoiceRadioField, TranslatedSelectField
 
 
 class FigureField(Field):
-    """A number typed as people write it: spaces and a decimal comma are fine."""
+    """A number typed as people write it: spaces and a decimal comma are fine. The scorecard
+    service checks its range and places."""
 
     widget = TextInput()
 
@@ -29,20 +29,11 @@ class FigureField(Field):
     def process_formdata(self, valuelist):
         self.data = None
         text = (valuelist[0] if valuelist else "") or ""
-        text = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        if not text:
+        if not text.strip():
             return
-        try:
-            figure = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(self.message) from None
-        if not figure.is_finite():
+        self.data = to_decimal(text)
+        if self.data is None:
             raise ValueError(self.message)
-        if figure < 0:
-            raise ValueError(_l("Enter a number that is zero or more."))
-        if figure.as_tuple().exponent < -2:
-            raise ValueError(_l("Use at most two decimals."))
-        self.data = figure
 
     def _value(self):
         if self.raw_data:
@@ -60,27 +51,27 @@ class MetricField(TranslatedSelectField):
             )
 
 
-_GOAL_HINT = _l("At most 500 characters.")
+_GOAL_HINT = _l("At most %(n)d characters.", n=GOAL_TEXT_MAX)
 
 
 class GoalForm(PageForm):
     text_fi = TextAreaField(
         _l("Goal in Finnish"),
-        validators=[DataRequired(), Length(max=500)],
+        validators=[DataRequired()],
         description=_GOAL_HINT,
-        render_kw={"rows": 2, "lang": "fi"},
+        render_kw={"rows": 2, "lang": "fi", "maxlength": GOAL_TEXT_MAX},
     )
     text_sv = TextAreaField(
         _l("Goal in Swedish"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional()],
         description=_l("Optional; the Finnish text is shown when missing."),
-        render_kw={"rows": 2, "lang": "sv"},
+        render_kw={"rows": 2, "lang": "sv", "maxlength": GOAL_TEXT_MAX},
     )
     text_en = TextAreaField(
         _l("Goal in English"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional()],
         description=_l("Optional; the Finnish text is shown when missing."),
-        render_kw={"rows": 2, "lang": "en"},
+        render_kw={"rows": 2, "lang": "en", "maxlength": GOAL_TEXT_MAX},
     )
     metric = MetricField(
         _l("Metric"),
@@ -103,8 +94,9 @@ class GoalForm(PageForm):
     )
     unit = StringField(
         _l("Unit"),
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional()],
         description=_l("Optional; the metric's own unit is used when empty."),
+        render_kw={"maxlength": UNIT_MAX},
     )
     period_start = DateField(
         _l("Period starts"), validators=[InputRequired(message=_l("Enter a date."))]
@@ -139,7 +131,7 @@ class FollowUpForm(PageForm):
         validators=[InputRequired(message=_l("Choose green, yellow or red."))],
     )
     comment = TextAreaField(
-        _l("Comment"), validators=[Optional(), Length(max=REASON_MAX)], render_kw={"rows": 4}
+        _l("Comment"), validators=[Optional()], render_kw={"rows": 4, "maxlength": REASON_MAX}
     )
 
     def values(self) -> dict:
@@ -151,7 +143,7 @@ _LEVELS = [(n, str(n)) for n in range(RISK_MIN, RISK_MAX + 1)]
 
 class RiskForm(PageForm):
     description = TextAreaField(
-        _l("Risk"), validators=[DataRequired(), Length(max=REASON_MAX)], render_kw={"rows": 3}
+        _l("Risk"), validators=[DataRequired()], render_kw={"rows": 3, "maxlength": REASON_MAX}
     )
     probability = ChoiceRadioField(
         _l("Probability (1 = unlikely, 4 = very likely)"),
@@ -166,9 +158,9 @@ class RiskForm(PageForm):
         validators=[InputRequired(message=_l("Choose from 1 to 4."))],
     )
     mitigation = TextAreaField(
-        _l("Mitigation"), validators=[Optional(), Length(max=REASON_MAX)], render_kw={"rows": 3}
+        _l("Mitigation"), validators=[Optional()], render_kw={"rows": 3, "maxlength": REASON_MAX}
     )
-    owner = StringField(_l("Owner"), validators=[Optional(), Length(max=200)])
+    owner = StringField(_l("Owner"), validators=[Optional()], render_kw={"maxlength": NAME_MAX})
     status = ChoiceRadioField(
         _l("Status"),
         choices=[(s.value, RISK_STATUS_LABELS[s]) for s in RiskStatus],

@@ -49,6 +49,11 @@ def acceptable_text(text: str, *, one_line: bool = False) -> str:
     return " ".join(LINE_BREAKS.split(text)) if one_line else text
 
 
+def blank(value: object) -> bool:
+    """Whether nothing was given: no value, or a text of nothing but spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 class Fields:
     """Collects field → messages while converting input."""
 
@@ -79,7 +84,7 @@ class Fields:
             raise FieldConflict(self.conflicts, message)
 
     def missing(self, value: object) -> bool:
-        return value is None or (isinstance(value, str) and not value.strip())
+        return blank(value)
 
     def money(
         self,
@@ -98,7 +103,7 @@ class Fields:
         amount = to_decimal(value)
         if amount is None:
             self.fail(field, _("Enter an amount in euros, e.g. 12500 or 12500.50."))
-        elif _exponent(amount) < -2:
+        elif exponent(amount) < -2:
             self.fail(field, _("Use at most two decimals (cents)."))
         elif amount < minimum:
             if minimum > 0:
@@ -294,7 +299,7 @@ def to_decimal(value: object) -> Decimal | None:
     return amount if amount.is_finite() else None
 
 
-def _exponent(amount: Decimal) -> int:
+def exponent(amount: Decimal) -> int:
     """The exponent of a finite Decimal (only an infinity or a NaN has a letter instead)."""
     exponent = amount.as_tuple().exponent
     return exponent if isinstance(exponent, int) else 0

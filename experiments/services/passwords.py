@@ -28,7 +28,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Invalid({"password": [_("Choose a password different from the current one.")]})
     with unit_of_work(counted=False):
         _set_password(user, new)
-    account_mail.send_password_changed(user)
+    account_mail.send(account_mail.Kind.PASSWORD_CHANGED, user)
 
 
 def request_password_reset(email: str) -> None:
@@ -43,7 +43,7 @@ def request_password_reset(email: str) -> None:
     token = sign("password-reset", {"id": user.id, "pw": fingerprint(user.password_hash)})
     link = url_for("auth.reset_password", token=token, _external=True)
     minutes = _reset_link_seconds() // 60
-    account_mail.send_reset_link(user, link, minutes)
+    account_mail.send(account_mail.Kind.RESET_LINK, user, link, n=minutes)
 
 
 def user_for_reset(token: str) -> User | None:
@@ -66,7 +66,7 @@ def reset_password(token: str, new: str) -> User:
         _set_password(user, new)
         if user.email_confirmed_at is None:
             user.email_confirmed_at = utcnow()  # the link proved the address
-    account_mail.send_password_changed(user)
+    account_mail.send(account_mail.Kind.PASSWORD_CHANGED, user)
     return user
 
 

@@ -20,14 +20,19 @@ from ..errors import Invalid, StaleVersion
 from ..extensions import db
 from ..i18n import money
 from ..models import Call, Programme, ProgrammeYear
-from ..rules import ANNUAL_BUDGET_MAX
+from ..rules import (
+    ANNUAL_BUDGET_MAX,
+    NAME_MAX,
+    PROGRAMME_TEXT_MAX,
+    PROGRAMME_YEAR_MAX,
+    PROGRAMME_YEAR_MIN,
+)
 from ..statistics import budget_years
 from .inputs import Fields
 from .transaction import unit_of_work
 
 # A period this long is a typing mistake, not a programme (and a page of budget rows).
 MAX_YEARS = 20
-NAME_MAX = 200
 
 
 class ProgrammeValues(TypedDict, total=False):
@@ -102,32 +107,22 @@ def _stale_message() -> str:
 
 
 def _apply_programme(programme: Programme, values: ProgrammeValues) -> None:
-    errors: dict[str, list[str]] = {}
-    name = (values.get("name") or "").strip()
-    if not name:
-        errors["name"] = [_("Give the programme a name.")]
-    elif len(name) > NAME_MAX:
-        errors["name"] = [_("Use at most %(n)d characters.", n=NAME_MAX)]
-    elif (
-        db.session.scalar(
-            select(Programme.id).where(
-                func.lower(Programme.name) == name.lower(), Programme.id != programme.id
-            )
-        )
-        is not None
-    ):
-        errors["name"] = [_("Another programme already has this name.")]
-    start, end = values.get("start_year"), values.get("end_year")
-    if start is None:
-        errors["start_year"] = [_("Give the first year of the period.")]
-    if end is None:
-        errors["end_year"] = [_("Give the last year of the period.")]
-    elif start is not None and end < start:
-        errors["end_year"] = [_("The last year cannot be before the first year.")]
-    elif start is not None and end - start + 1 > MAX_YEARS:
-        errors["end_year"] = [_("A programme lasts at most %(n)d years.", n=MAX_YEARS)]
-    if errors or start is None or end is None:  # a missing year has its error already
-        raise Invalid(errors)
+    fields = Fields()
+    name, description = _texts(fields, "name", values, _("Give the programme a name."))
+    if name and _name_taken(name, programme):
+        fields.fail("name", _("Another programme already has this name."))
+    start = _year(
+        fields, "start_year", values.get("start_year"), _("Give the first year of the period.")
+    )
+    end = _year(fields, "end_year", values.get("end_year"), _("Give the last year of the period."))
+    if start is not None and end is not None:
+        if end < start:
+            fields.fail("end_year", _("The last year cannot be before the first year."))
+        elif end - start + 1 > MAX_YEARS:
+            fields.fail("end_year", _("A programme lasts at most %(n)d years.", n=MAX_YEARS))
+    fields.raise_if_any()
+    # Each is None only where its field failed, and raise_if_any refused any that failed.
+    assert start is not None and end is not None
 
     period = range(start, end + 1)
     budgets = _budgets(values, period, {row.year: row for row in programme.years})
@@ -136,7 +131,7 @@ def _apply_programme(programme: Programme, values: ProgrammeValues) -> None:
         _check_calls(programme.calls, period)
 
     programme.name = name
-    programme.description = (values.get("description") or "").strip()
+    programme.description = description
     programme.start_year, programme.end_year = start, end
     kept = [row for row in programme.years if row.year in period]
     have = {row.year for row in kept}
@@ -147,6 +142,38 @@ def _apply_programme(programme: Programme, values: ProgrammeValues) -> None:
     ]
     if programme.id is not None:
         _check_allocated(programme)
+
+
+def _texts(
+    fields: Fields, key: str, values: ProgrammeValues | CallValues, missing: str
+) -> tuple[str, str]:
+    """A programme's name or a call's title (one line, required), and its description."""
+    name = fields.text(
+        key, values.get(key), max_length=NAME_MAX, required=True, message=missing, one_line=True
+    )
+    description = fields.text(
+        "description", values.get("description"), max_length=PROGRAMME_TEXT_MAX
+    )
+    return name, description
+
+
+def _name_taken(name: str, programme: Programme) -> bool:
+    """Whether another programme has this name, in any letter case."""
+    taken = select(Programme.id).where(
+        func.lower(Programme.name) == name.lower(), Programme.id != programme.id
+    )
+    return db.session.scalar(taken) is not None
+
+
+def _year(fields: Fields, field: str, value: object, missing: str) -> int | None:
+    """A year of the programme's period, PROGRAMME_YEAR_MIN to PROGRAMME_YEAR_MAX."""
+    if fields.missing(value):
+        fields.fail(field, missing)
+        return None
+    low, high = PROGRAMME_YEAR_MIN, PROGRAMME_YEAR_MAX
+    return fields.integer(
+        field, value, low, high, _("Give a year from %(min)d to %(max)d.", min=low, max=high)
+    )
 
 
 def _budgets(
@@ -267,33 +294,32 @@ def update_call(call: Call, values: CallValues) -> Call:
 
 
 def _apply_call(call: Call, programme: Programme, values: CallValues) -> None:
-    errors: dict[str, list[str]] = {}
-    title = (values.get("title") or "").strip()
-    if not title:
-        errors["title"] = [_("Give the call a title.")]
-    elif len(title) > NAME_MAX:
-        errors["title"] = [_("Use at most %(n)d characters.", n=NAME_MAX)]
+    fields = Fields()
+    title, description = _texts(fields, "title", values, _("Give the call a title."))
     opens = values.get("opens_on")
     closes = values.get("closes_on")
     period = _("%(start)d–%(end)d", start=programme.start_year, end=programme.end_year)
     if opens is None:
-        errors["opens_on"] = [_("Give the opening date.")]
+        fields.fail("opens_on", _("Give the opening date."))
     elif not programme.start_year <= opens.year <= programme.end_year:
-        errors["opens_on"] = [
-            _("The call must open within the programme period (%(period)s).", period=period)
-        ]
+        fields.fail(
+            "opens_on",
+            _("The call must open within the programme period (%(period)s).", period=period),
+        )
     if closes is None:
-        errors["closes_on"] = [_("Give the closing date.")]
+        fields.fail("closes_on", _("Give the closing date."))
     elif opens is not None and closes < opens:
-        errors["closes_on"] = [_("The call must close on or after the day it opens.")]
+        fields.fail("closes_on", _("The call must close on or after the day it opens."))
     elif not programme.start_year <= closes.year <= programme.end_year:
-        errors["closes_on"] = [
-            _("The call must close within the programme period (%(period)s).", period=period)
-        ]
-    if errors or opens is None or closes is None:  # a missing date has its error already
-        raise Invalid(errors)
+        fields.fail(
+            "closes_on",
+            _("The call must close within the programme period (%(period)s).", period=period),
+        )
+    fields.raise_if_any()
+    # Each is None only where its field failed, and raise_if_any refused any that failed.
+    assert opens is not None and closes is not None
     call.title = title
-    call.description = (values.get("description") or "").strip()
+    call.description = description
     call.opens_on, call.closes_on = opens, closes
 
 

@@ -10,16 +10,33 @@ from ..errors import Conflict, NotAllowed
 from ..extensions import db
 from ..lifecycle import REVIEWABLE_STATES, Status
 from ..models import REVIEW_CRITERIA, Proposal, Review, User
+from ..rules import REASON_MAX, SCORE_MAX, SCORE_MIN
+from .inputs import Fields, whole_number_message
 from .transaction import transactional
+
+
+def review_values(values: Mapping[str, object]) -> dict[str, object]:
+    """A score from SCORE_MIN to SCORE_MAX on each criterion, and the comment (at most
+    REASON_MAX characters, "" when none); raises Invalid naming every wrong field."""
+    fields = Fields()
+    message = whole_number_message(SCORE_MIN, SCORE_MAX)
+    checked: dict[str, object] = {
+        criterion: fields.integer(criterion, values.get(criterion), SCORE_MIN, SCORE_MAX, message)
+        for criterion in REVIEW_CRITERIA
+    }
+    checked["comment"] = fields.text("comment", values.get("comment"), max_length=REASON_MAX)
+    fields.raise_if_any()
+    return checked
 
 
 @transactional
 def save_review(
-    proposal: Proposal, reviewer: User, scores: Mapping[str, int], comment: str
+    proposal: Proposal, reviewer: User, scores: Mapping[str, object], comment: object
 ) -> Review:
-    """Create or replace the reviewer's own review; raises NotAllowed or Conflict."""
+    """Create or replace the reviewer's own review; raises NotAllowed, Invalid or Conflict."""
     if not reviewer.is_staff:
         raise NotAllowed(_("Only city staff review proposals."))
+    checked = review_values({**scores, "comment": comment})
     if proposal.status not in REVIEWABLE_STATES:
         raise Conflict(_("Proposals are reviewed only while they are being screened."))
     review = db.session.scalar(
@@ -28,9 +45,8 @@ def save_review(
     if review is None:
         review = Review(proposal_id=proposal.id, reviewer_id=reviewer.id)
         db.session.add(review)
-    for criterion in REVIEW_CRITERIA:
-        setattr(review, criterion, int(scores[criterion]))
-    review.comment = (comment or "").strip()
+    for name, value in checked.items():
+        setattr(review, name, value)
     return review
 
 

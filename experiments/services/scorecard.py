@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -20,16 +20,11 @@ from ..extensions import db
 from ..lifecycle import Role
 from ..models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk, User
 from ..models.scorecard import MANUAL_METRIC, GoalDirection
-from ..rules import REASON_MAX, RISK_MAX, RISK_MIN
+from ..rules import FIGURE_MAX, GOAL_TEXT_MAX, NAME_MAX, REASON_MAX, RISK_MAX, RISK_MIN, UNIT_MAX
 from ..scorecard import METRIC_BY_CODE, METRIC_CODES, StatisticsCache, computed_value
 from ..vocabulary import RiskStatus
-from .inputs import text_error
+from .inputs import Fields, exponent, to_decimal
 from .transaction import transactional, unit_of_work
-
-GOAL_TEXT_MAX = 500
-UNIT_MAX = 40
-OWNER_MAX = 200
-TARGET_MAX = Decimal("999999999999.99")
 
 Code = TypeVar("Code", bound=StrEnum)
 
@@ -39,67 +34,27 @@ def _require_manager(actor: User) -> None:
         raise NotAllowed(_("Only programme managers may change the scorecard."))
 
 
-def _text(
-    values: Mapping[str, object],
-    name: str,
-    errors: dict[str, list[str]],
-    *,
-    required: bool = False,
-    limit: int = REASON_MAX,
-    one_line: bool = False,
-) -> str:
-    given = values.get(name) or ""
-    if not isinstance(given, str):
-        errors.setdefault(name, []).append(_("Enter text."))
-        return ""
-    text = given.strip()
-    error = text_error(text, one_line=one_line)
-    if error:
-        errors.setdefault(name, []).append(error)
-    elif required and not text:
-        errors.setdefault(name, []).append(_("This is required."))
-    elif len(text) > limit:
-        errors.setdefault(name, []).append(_("At most %(n)d characters.", n=limit))
-    return text
-
-
-def _figure(
-    value: object, name: str, errors: dict[str, list[str]], *, required: bool
-) -> Decimal | None:
+def _figure(fields: Fields, name: str, value: object, *, required: bool) -> Decimal | None:
     """A number with at most two decimals, zero or more; a comma may be the decimal mark."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if fields.missing(value):
         if required:
-            errors.setdefault(name, []).append(_("This is required."))
+            fields.fail(name, _("This is required."))
         return None
-    try:
-        if isinstance(value, str):
-            value = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
-        if isinstance(value, bool):
-            raise InvalidOperation
-        if isinstance(value, float):
-            figure = Decimal(str(value))
-        elif isinstance(value, Decimal | int | str):
-            figure = Decimal(value)
-        else:  # a form or a JSON body gives text or a number
-            raise TypeError(value)
-    except (InvalidOperation, TypeError, ValueError):
-        errors.setdefault(name, []).append(_("Enter a number, e.g. 150 or 12.5."))
-        return None
-    exponent = figure.as_tuple().exponent  # a letter ("n", "N", "F") when not finite
-    if not figure.is_finite() or not isinstance(exponent, int):
-        errors.setdefault(name, []).append(_("Enter a number, e.g. 150 or 12.5."))
-    elif figure < 0 or figure > TARGET_MAX:
-        errors.setdefault(name, []).append(_("Enter a number that is zero or more."))
-    elif exponent < -2:
-        errors.setdefault(name, []).append(_("Use at most two decimals."))
+    figure = to_decimal(value)
+    if figure is None:
+        fields.fail(name, _("Enter a number, e.g. 150 or 12.5."))
+    elif figure < 0 or figure > FIGURE_MAX:
+        fields.fail(name, _("Enter a number that is zero or more."))
+    elif exponent(figure) < -2:
+        fields.fail(name, _("Use at most two decimals."))
     else:
         return figure
     return None
 
 
-def _date(value: object, name: str, errors: dict[str, list[str]]) -> date | None:
+def _date(fields: Fields, name: str, value: object) -> date | None:
     if not isinstance(value, date):
-        errors.setdefault(name, []).append(_("Enter a date, e.g. 31.12.2019."))
+        fields.fail(name, _("Enter a date, e.g. 31.12.2019."))
         return None
     return value
 
@@ -125,60 +80,75 @@ def _goal_values(
     programme: Programme, values: Mapping[str, object], goal: ProgrammeGoal | None
 ) -> dict[str, object]:
     """Check a goal's fields; raises Invalid naming every bad field."""
-    errors: dict[str, list[str]] = {}
+    fields = Fields()
     clean: dict[str, object] = {
-        "text_fi": _text(values, "text_fi", errors, required=True, limit=GOAL_TEXT_MAX),
-        "text_sv": _text(values, "text_sv", errors, limit=GOAL_TEXT_MAX),
-        "text_en": _text(values, "text_en", errors, limit=GOAL_TEXT_MAX),
-        "unit": _text(values, "unit", errors, limit=UNIT_MAX, one_line=True),
-        "target": _figure(values.get("target"), "target", errors, required=True),
+        "text_fi": fields.text(
+            "text_fi", values.get("text_fi"), max_length=GOAL_TEXT_MAX, required=True
+        ),
+        "text_sv": fields.text("text_sv", values.get("text_sv"), max_length=GOAL_TEXT_MAX),
+        "text_en": fields.text("text_en", values.get("text_en"), max_length=GOAL_TEXT_MAX),
+        "unit": fields.text("unit", values.get("unit"), max_length=UNIT_MAX, one_line=True),
+        "target": _figure(fields, "target", values.get("target"), required=True),
     }
     metric = values.get("metric")
     if not isinstance(metric, str) or metric not in METRIC_CODES:
-        errors["metric"] = [
-            _("Unknown metric “%(code)s”: choose one from the list.", code=str(metric or ""))
-        ]
+        fields.fail(
+            "metric",
+            _("Unknown metric “%(code)s”: choose one from the list.", code=str(metric or "")),
+        )
     clean["metric"] = metric
     try:
         clean["direction"] = _code(GoalDirection, values.get("direction") or GoalDirection.AT_LEAST)
     except ValueError:
-        errors["direction"] = [_("Choose whether the target is a minimum or a maximum.")]
-    start = _date(values.get("period_start"), "period_start", errors)
-    end = _date(values.get("period_end"), "period_end", errors)
+        fields.fail("direction", _("Choose whether the target is a minimum or a maximum."))
+    start = _date(fields, "period_start", values.get("period_start"))
+    end = _date(fields, "period_end", values.get("period_end"))
     if start and end:
-        first, last = programme_period(programme)
-        if end < start:
-            errors.setdefault("period_end", []).append(
-                _("The period must end on or after its start.")
-            )
-        elif start < first or end > last:
-            errors.setdefault("period_start", []).append(
-                _(
-                    "The period must lie within the programme's years %(start)d–%(end)d.",
-                    start=programme.start_year,
-                    end=programme.end_year,
-                )
-            )
-        elif goal is not None:
-            outside = [f.date for f in goal.follow_ups if not start <= f.date <= end]
-            if outside:
-                errors.setdefault("period_start", []).append(
-                    _(
-                        "The goal has follow-ups outside this period (%(dates)s).",
-                        dates=", ".join(format_date(d) for d in outside),
-                    )
-                )
-    if goal is not None and goal.follow_ups and metric != goal.metric and "metric" not in errors:
-        errors["metric"] = [
+        _check_goal_period(fields, programme, goal, start, end)
+    if (
+        goal is not None
+        and goal.follow_ups
+        and metric != goal.metric
+        and "metric" not in fields.errors
+    ):
+        fields.fail(
+            "metric",
             _(
                 "The goal already has follow-ups: its metric can no longer change. "
                 "Define a new goal instead."
-            )
-        ]
-    if errors:
-        raise Invalid(errors, _("The goal was not saved."))
+            ),
+        )
+    fields.raise_if_any(_("The goal was not saved."))
     clean.update(period_start=start, period_end=end)
     return clean
+
+
+def _check_goal_period(
+    fields: Fields, programme: Programme, goal: ProgrammeGoal | None, start: date, end: date
+) -> None:
+    """A goal's period: within the programme's years, around every follow-up it has."""
+    first, last = programme_period(programme)
+    if end < start:
+        fields.fail("period_end", _("The period must end on or after its start."))
+    elif start < first or end > last:
+        fields.fail(
+            "period_start",
+            _(
+                "The period must lie within the programme's years %(start)d–%(end)d.",
+                start=programme.start_year,
+                end=programme.end_year,
+            ),
+        )
+    elif goal is not None:
+        outside = [f.date for f in goal.follow_ups if not start <= f.date <= end]
+        if outside:
+            fields.fail(
+                "period_start",
+                _(
+                    "The goal has follow-ups outside this period (%(dates)s).",
+                    dates=", ".join(format_date(d) for d in outside),
+                ),
+            )
 
 
 @transactional
@@ -224,35 +194,32 @@ def add_follow_up(
     # Refused: a date outside the period, in the future or already followed up; a manual
     # value missing. Later records never change the value saved here.
     _require_manager(actor)
-    errors: dict[str, list[str]] = {}
-    on = _date(values.get("date"), "date", errors)
+    fields = Fields()
+    on = _date(fields, "date", values.get("date"))
     if on is not None:
         if not goal.period_start <= on <= goal.period_end:
-            errors["date"] = [
+            fields.fail(
+                "date",
                 _(
                     "The date must lie within the goal's period %(start)s–%(end)s.",
                     start=format_date(goal.period_start),
                     end=format_date(goal.period_end),
-                )
-            ]
+                ),
+            )
         elif on > today():
-            errors["date"] = [_("A follow-up cannot be dated in the future.")]
+            fields.fail("date", _("A follow-up cannot be dated in the future."))
         elif any(f.date == on for f in goal.follow_ups):
-            errors["date"] = [_("The goal already has a follow-up on this date.")]
-    try:
-        status = _code(RiskStatus, values.get("status"))
-    except ValueError:
-        errors["status"] = [_("Choose green, yellow or red.")]
-    comment = _text(values, "comment", errors)
+            fields.fail("date", _("The goal already has a follow-up on this date."))
+    status = _status(fields, values.get("status"))
+    comment = fields.text("comment", values.get("comment"), max_length=REASON_MAX)
     if goal.metric == MANUAL_METRIC:
-        value = _figure(values.get("value"), "value", errors, required=True)
+        value = _figure(fields, "value", values.get("value"), required=True)
     elif goal.metric in METRIC_BY_CODE:
         # The statistic as it is now: later records never change this follow-up.
         value = computed_value(goal, cache or StatisticsCache(goal.programme_id))
     else:
-        errors["value"] = [_("The goal's metric is unknown; correct the goal first.")]
-    if errors:
-        raise Invalid(errors, _("The follow-up was not saved."))
+        fields.fail("value", _("The goal's metric is unknown; correct the goal first."))
+    fields.raise_if_any(_("The follow-up was not saved."))
     follow_up = GoalFollowUp(
         goal=goal,
         date=on,
@@ -272,29 +239,31 @@ def add_follow_up(
 
 
 def _risk_values(values: Mapping[str, object]) -> dict[str, object]:
-    errors: dict[str, list[str]] = {}
+    fields = Fields()
+    levels = _("Choose from %(low)d to %(high)d.", low=RISK_MIN, high=RISK_MAX)
     clean: dict[str, object] = {
-        "description": _text(values, "description", errors, required=True),
-        "mitigation": _text(values, "mitigation", errors),
-        "owner": _text(values, "owner", errors, limit=OWNER_MAX, one_line=True),
+        "description": fields.text(
+            "description", values.get("description"), max_length=REASON_MAX, required=True
+        ),
+        "mitigation": fields.text("mitigation", values.get("mitigation"), max_length=REASON_MAX),
+        "owner": fields.text("owner", values.get("owner"), max_length=NAME_MAX, one_line=True),
+        "probability": fields.integer(
+            "probability", values.get("probability"), RISK_MIN, RISK_MAX, levels
+        ),
+        "impact": fields.integer("impact", values.get("impact"), RISK_MIN, RISK_MAX, levels),
+        "status": _status(fields, values.get("status")),
     }
-    for name in ("probability", "impact"):
-        given = values.get(name)
-        level = (
-            given
-            if isinstance(given, int) and not isinstance(given, bool)
-            else (int(given) if isinstance(given, str) and given.strip().isdigit() else None)
-        )
-        if level is None or not RISK_MIN <= level <= RISK_MAX:
-            errors[name] = [_("Choose from %(low)d to %(high)d.", low=RISK_MIN, high=RISK_MAX)]
-        clean[name] = level
-    try:
-        clean["status"] = _code(RiskStatus, values.get("status"))
-    except ValueError:
-        errors["status"] = [_("Choose green, yellow or red.")]
-    if errors:
-        raise Invalid(errors, _("The risk was not saved."))
+    fields.raise_if_any(_("The risk was not saved."))
     return clean
+
+
+def _status(fields: Fields, value: object) -> RiskStatus | None:
+    """A follow-up's or a risk's status: green, yellow or red."""
+    try:
+        return _code(RiskStatus, value)
+    except ValueError:
+        fields.fail("status", _("Choose green, yellow or red."))
+        return None
 
 
 @transactional

@@ -84,7 +84,7 @@ def _count_wrong_code(user: User) -> None:
             .returning(User.totp_failures)
         ).scalar_one()
     if failures % WRONG_CODES_IN_A_ROW == 0:
-        account_mail.send_wrong_codes(user, WRONG_CODES_IN_A_ROW)
+        account_mail.send(account_mail.Kind.WRONG_CODES, user, n=WRONG_CODES_IN_A_ROW)
 
 
 def start_totp(user: User) -> str:
@@ -189,7 +189,7 @@ def mail_enrolment_link(user: User) -> None:
     """Mail the user their enrolment link, after the commit that prepared it."""
     link = enrolment_link(user)
     hours = _enrolment_link_seconds() // 3600
-    account_mail.send_enrolment_link(user, link, hours)
+    account_mail.send(account_mail.Kind.ENROLMENT_LINK, user, link, hours=hours)
 
 
 def _enrolment_link_seconds() -> int:

@@ -1,15 +1,17 @@
 """Signing up: applicants register and confirm their address; the command line creates users."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from ..errors import Invalid
 from ..extensions import db
+from ..i18n import LANGUAGE_NAMES
 from ..lifecycle import Role
 from ..models import User
 from ..models.types import utcnow
+from ..rules import NAME_MAX
 from ..security import (
     burn_verification,
     fingerprint,
@@ -18,7 +20,9 @@ from ..security import (
     sign,
     unsign,
 )
+from ..vocabulary import OrganisationType, ProposerType
 from . import account_mail, organisations
+from .inputs import Fields, blank
 from .passwords import check_new_password
 from .second_factor import PRIVILEGED_ROLES, prepare_enrolment
 from .sign_in import find_user, normalise_email, user_of_link
@@ -31,19 +35,16 @@ def create_user(
 ) -> User:
     """Create and commit a confirmed user (CLI, admin); raises Invalid (taken, weak)."""
     email = normalise_email(email)
-    errors: dict[str, list[str]] = {}
+    checked = Fields()
     if find_user(email) is not None:
-        errors["email"] = [_("An account with this e-mail address already exists.")]
-    problems = password_problems(password, email)
-    if problems:
-        errors["password"] = problems
-    if not name.strip():
-        errors["name"] = [_("Enter your name.")]
-    if errors:
-        raise Invalid(errors)
+        checked.fail("email", _("An account with this e-mail address already exists."))
+    for problem in password_problems(password, email):
+        checked.fail("password", problem)
+    name = _person_name(checked, name)
+    checked.raise_if_any()
     user = User(
         email=email,
-        name=name.strip(),
+        name=name,
         password_hash=hash_password(password),
         role=Role(role),
         **fields,
@@ -56,41 +57,65 @@ def create_user(
     return user
 
 
-def register(
-    email: str,
-    name: str,
-    password: str,
-    *,
-    proposer_type: str,
-    locale: str,
-    organisation_name: str | None = None,
-    organisation_type: str | None = None,
-    business_id: str | None = None,
-) -> None:
-    """Sign an applicant up and mail them a confirmation link; raises Invalid."""
+def _person_name(fields: Fields, value: object) -> str:
+    """A person's name: one line of at most NAME_MAX characters."""
+    return fields.text(
+        "name",
+        value,
+        max_length=NAME_MAX,
+        required=True,
+        message=_("Enter your name."),
+        one_line=True,
+    )
+
+
+def registration_values(values: Mapping[str, object]) -> dict[str, object]:
+    """A sign-up's name, proposer type, language and organisation, checked; raises Invalid.
+
+    A resident proposes without an organisation: whatever was typed for one is not kept.
+    Anyone else names theirs (its type is the proposer type), as "organisation" holds it:
+    {"name": …, "business_id": …}.
+    """
+    fields = Fields()
+    name = _person_name(fields, values.get("name"))
+    proposer = fields.choice("proposer_type", values.get("proposer_type"), ProposerType)
+    locale = fields.choice("locale", values.get("locale"), tuple(LANGUAGE_NAMES))
+    organisation = None
+    if proposer is not None and proposer != ProposerType.RESIDENT:
+        given = values.get("organisation")
+        if not isinstance(given, dict) or blank(given.get("name")):
+            fields.fail("organisation.name", _("Name your organisation, or propose as a resident."))
+        else:
+            organisation = organisations.organisation_values(
+                fields, given, default_type=OrganisationType(proposer)
+            )
+    fields.raise_if_any()
+    return {"name": name, "proposer_type": proposer, "locale": locale, "organisation": organisation}
+
+
+def register(email: str, password: str, values: Mapping[str, object]) -> None:
+    """Sign an applicant up and mail them a confirmation link; raises Invalid.
+
+    values: as registration_values takes them.
+    """
     email = normalise_email(email)
-    if not name.strip():
-        raise Invalid({"name": [_("Enter your name.")]})
+    checked = registration_values(values)
     check_new_password(password, email)
     try:
         with unit_of_work():
             organisation = None
-            if organisation_name and organisation_name.strip():
-                if organisation_type is None:  # the page sends one with every organisation
-                    raise ValueError("an organisation needs its type")
-                organisation = organisations.find_or_create(
-                    organisation_name, organisation_type, business_id
-                )
+            if checked["organisation"] is not None:
+                organisation = organisations.find_or_create_checked(checked["organisation"])
             existing = find_user(email)
             if existing is not None:
                 raise _AlreadyRegistered(existing)  # nothing of this attempt is kept
             user = User(
                 email=email,
-                name=name.strip(),
+                name=checked["name"],
                 password_hash=hash_password(password),
                 role=Role.APPLICANT,
-                proposer_type=proposer_type,
-                locale=locale,
+                proposer_type=checked["proposer_type"],
+                locale=checked["locale"],
                 organisation=organisation,
             )
             db.session.add(user)
@@ -101,7 +126,7 @@ def register(
         # The outcome looks the same whether or not the address had an account (no account
         # enumeration, ASVS 2.2 / 3.x): its owner is told by mail instead.
         burn_verification(password)  # as long as hashing a new password
-        account_mail.send_account_exists(taken.user)
+        account_mail.send(account_mail.Kind.ACCOUNT_EXISTS, taken.user)
         return
     _mail_confirmation(user)
 
@@ -141,4 +166,4 @@ def resend_confirmation(user: User) -> None:
 def _mail_confirmation(user: User) -> None:
     token = sign("confirm-email", {"id": user.id, "email": fingerprint(user.email)})
     link = url_for("auth.confirm_email", token=token, _external=True)
-    account_mail.send_confirmation(user, link)
+    account_mail.send(account_mail.Kind.CONFIRMATION, user, link)

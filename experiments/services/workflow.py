@@ -22,7 +22,7 @@ from ..models.written import writing_language
 from ..rules import LINE_MAX, PILOT_MAX_MONTHS, REASON_MAX
 from ..vocabulary import PartnerRole
 from . import budget, notifications
-from .inputs import Fields, to_id
+from .inputs import Fields, blank, to_id
 from .proposals import _stale_message, missing_for_submission
 from .transaction import unit_of_work
 
@@ -62,7 +62,7 @@ def change_status(
     errors = {
         name: [_("This is required for this move.")]
         for name in edge.requires
-        if _blank(values[name])
+        if blank(values[name])
     }
     if errors:
         raise Invalid(errors)
@@ -89,10 +89,6 @@ def change_status(
         raise StaleVersion(_stale_message()) from error
     notifications.proposal_moved(proposal, source)
     return proposal
-
-
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _check_submission(proposal: Proposal, values: Values) -> None:

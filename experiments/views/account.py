@@ -8,7 +8,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     session,
@@ -17,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..errors import Conflict, Invalid
+from ..errors import Invalid
 from ..extensions import limiter
 from ..forms.account import DeleteAccountForm, LanguageForm, PasswordCheckForm
 from ..forms.auth import ChangePasswordForm, CodeForm
@@ -34,7 +33,7 @@ from ..services.second_factor import (
     start_totp,
 )
 from .auth import failed, mark_second_factor
-from .forms import apply_errors, rerender_status
+from .forms import rerender_status, saved
 from .guards import EVERYONE, SIGNED_IN, allow
 
 bp = Blueprint("account", __name__)
@@ -76,16 +75,14 @@ def language():
 @allow(SIGNED_IN)
 def password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            change_password(current_user, form.current.data, form.password.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            # This session goes on with the new epoch; the others end.
-            login_user(current_user._get_current_object())
-            flash(_("Your password is changed. You were signed out everywhere else."), "success")
-            return redirect(url_for("account.overview"))
+    if saved(
+        form,
+        lambda: change_password(current_user, form.current.data, form.password.data),
+        _("Your password is changed. You were signed out everywhere else."),
+    ):
+        # This session goes on with the new epoch; the others end.
+        login_user(current_user._get_current_object())
+        return redirect(url_for("account.overview"))
     return render_template("account/password.html", form=form), rerender_status(form)
 
 
@@ -102,16 +99,12 @@ def two_factor():
         )
     form = CodeForm()
     secret = start_totp(current_user)
-    if form.validate_on_submit():
-        try:
-            confirm_totp(current_user, form.code.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            login_user(current_user._get_current_object())
-            mark_second_factor(current_user)
-            flash(_("Two-step sign-in is on."), "success")
-            return redirect(url_for("account.overview"))
+    if saved(
+        form, lambda: confirm_totp(current_user, form.code.data), _("Two-step sign-in is on.")
+    ):
+        login_user(current_user._get_current_object())
+        mark_second_factor(current_user)
+        return redirect(url_for("account.overview"))
     uri = totp_uri(secret, current_user.email, current_app.config["TOTP_ISSUER"])
     enrolment = {"secret": secret, "uri": uri, "qr": totp_qr_data_uri(uri)}
     return (
@@ -129,14 +122,13 @@ def _optional(user) -> bool:
 @allow(SIGNED_IN)
 def two_factor_off():
     form = PasswordCheckForm()
-    if form.validate_on_submit():
-        try:
-            disable_totp(current_user, form.password.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            flash(_("Two-step sign-in is off."), "info")
-            return redirect(url_for("account.overview"))
+    if saved(
+        form,
+        lambda: disable_totp(current_user, form.password.data),
+        _("Two-step sign-in is off."),
+        category="info",
+    ):
+        return redirect(url_for("account.overview"))
     return (
         render_template("account/two_factor.html", form=form, required=not _optional(current_user)),
         422,
@@ -164,15 +156,12 @@ def data():
 @allow(SIGNED_IN)
 def delete():
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            delete_account(current_user, form.password.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        except Conflict as error:
-            form.form_errors.append(error.message)
-        else:
-            logout_user()
-            flash(_("Your account is deleted. Thank you for taking part."), "info")
-            return redirect(url_for("main.home"))
+    if saved(
+        form,
+        lambda: delete_account(current_user, form.password.data),
+        _("Your account is deleted. Thank you for taking part."),
+        category="info",
+    ):
+        logout_user()
+        return redirect(url_for("main.home"))
     return render_template("account/delete.html", form=form), rerender_status(form)

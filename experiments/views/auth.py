@@ -37,8 +37,7 @@ from ..services.second_factor import (
     user_for_enrolment,
     verify_second_factor,
 )
-from ..vocabulary import ProposerType
-from .forms import apply_errors, rerender_status
+from .forms import also_checked, apply_errors, rerender_status
 from .guards import EVERYONE, SIGNED_IN, allow
 
 bp = Blueprint("auth", __name__)
@@ -277,23 +276,15 @@ def logout():
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
-        resident = form.proposer_type.data == ProposerType.RESIDENT
         try:
-            signup.register(
-                form.email.data,
-                form.name.data,
-                form.password.data,
-                proposer_type=form.proposer_type.data,
-                locale=form.locale.data,
-                organisation_name=None if resident else form.organisation_name.data,
-                organisation_type=None if resident else form.organisation_type,
-                business_id=None if resident else form.organisation_business_id.data,
-            )
+            signup.register(form.email.data, form.password.data, form.values())
         except Invalid as error:
-            apply_errors(form, error, {"business_id": "organisation_business_id"})
+            apply_errors(form, error)
         else:
             # The same answer whether or not the address had an account already.
             return render_template("auth/check_email.html", email=form.email.data)
+    else:
+        also_checked(form, lambda: signup.registration_values(form.values()))
     return render_template("auth/register.html", form=form), rerender_status(form)
 
 

@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lifecycle
-from ..errors import Conflict, DomainError, Invalid
+from ..errors import Conflict
 from ..extensions import db
 from ..forms.confirm import ask_again, is_confirmed, unconfirm
 from ..forms.moves import move_form, move_values
-from ..forms.proposals import ORGANISATION_RENAMES, ProposalForm
+from ..forms.proposals import ProposalForm
 from ..forms.screening import ReviewForm
 from ..i18n import status_label
 from ..lifecycle import Role, Status
@@ -21,7 +21,7 @@ from ..services import access
 from ..services import proposals as proposal_service
 from ..services.reviews import reviews_seen_by
 from ..services.workflow import allowed_moves_message, change_status
-from .forms import also_checked, apply_errors, rerender_status
+from .forms import rerender_status, saved, saved_valid
 from .guards import SIGNED_IN, STAFF, allow
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -66,18 +66,15 @@ def new():
         if user.organisation is not None:
             form.organisation_name.data = user.organisation.name
             form.organisation_business_id.data = user.organisation.business_id
-    elif form.validate_on_submit():
-        try:
-            proposal = proposal_service.create_draft(current_user, form.values())
-        except Invalid as error:
-            apply_errors(form, error, ORGANISATION_RENAMES)
-        else:
-            flash(_("Your draft is saved. Submit it when it is ready."), "success")
-            return redirect(url_for(".show", proposal_id=proposal.id))
     else:
-        also_checked(
-            form, lambda: proposal_service.check_content(form.values()), ORGANISATION_RENAMES
+        proposal = saved(
+            form,
+            lambda: proposal_service.create_draft(current_user, form.values()),
+            _("Your draft is saved. Submit it when it is ready."),
+            check=lambda: proposal_service.check_content(form.values()),
         )
+        if proposal is not None:
+            return redirect(url_for(".show", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=None), rerender_status(form)
 
 
@@ -90,25 +87,15 @@ def edit(proposal_id: int):
         return redirect(url_for(".show", proposal_id=proposal.id))
     form = ProposalForm(obj=None if request.method == "POST" else _FormData(proposal))
     form.call_id.choices = _call_choices(proposal)
-    if form.validate_on_submit():
-        try:
-            proposal_service.update_content(
-                proposal, current_user, _int(form.version.data), form.values()
-            )
-        except DomainError as error:
-            if isinstance(error, Invalid):
-                apply_errors(form, error, ORGANISATION_RENAMES)
-            else:
-                form.form_errors.append(error.message)
-        else:
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for(".show", proposal_id=proposal.id))
-    else:
-        also_checked(
-            form,
-            lambda: proposal_service.check_content(form.values(), proposal),
-            ORGANISATION_RENAMES,
-        )
+    if saved(
+        form,
+        lambda: proposal_service.update_content(
+            proposal, current_user, _int(form.version.data), form.values()
+        ),
+        _("Your changes are saved."),
+        check=lambda: proposal_service.check_content(form.values(), proposal),
+    ):
+        return redirect(url_for(".show", proposal_id=proposal.id))
     return render_template("proposals/form.html", form=form, proposal=proposal), rerender_status(
         form
     )
@@ -223,22 +210,25 @@ def move(proposal_id: int, target: str):
                 "proposals/confirm_move.html", proposal=proposal, edge=edge, form=form
             )
         try:
-            change_status(
-                proposal, edge.target, current_user, form.version.data, **move_values(form, edge)
+            moved = saved_valid(
+                form,
+                lambda: change_status(
+                    proposal,
+                    edge.target,
+                    current_user,
+                    form.version.data,
+                    **move_values(form, edge),
+                ),
+                lambda: _("The proposal is now: %(state)s.", state=status_label(proposal.status)),
+                conflicts=False,  # said on the page the move was sent from
             )
-        except Invalid as error:
-            apply_errors(form, error)
-            if error.message and not any(f in edge.fields for f in error.errors):
-                form.form_errors.append(error.message)
         except Conflict as error:
             if not edge.irreversible:
-                raise  # said on the page the move was sent from
+                raise
             # The confirmation page cannot be opened again: the proposal page says it.
             flash(error.message, "error")
             return redirect(url_for(".show", proposal_id=proposal.id)), 303
-        else:
-            state = status_label(proposal.status)
-            flash(_("The proposal is now: %(state)s.", state=state), "success")
+        if moved is not None:
             if edge.source == Status.DRAFT and edge.target == Status.SUBMITTED:
                 return redirect(url_for("submission.show", proposal_id=proposal.id)), 303
             return redirect(url_for(".show", proposal_id=proposal.id)), 303
