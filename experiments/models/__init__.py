@@ -1,7 +1,15 @@
 """The typed SQLAlchemy models. Thin: they never commit and never send mail."""
 
 from . import indexes  # noqa: F401 (indexes the benchmark measured; they attach to tables)
-from .experiment import Evaluation, Expense, Experiment, ExperimentPartner, Participation, Risk
+from .experiment import (
+    Evaluation,
+    Expense,
+    Experiment,
+    ExperimentPartner,
+    Participation,
+    RecordChange,
+    Risk,
+)
 from .feedback import Feedback
 from .programmes import Call, Programme, ProgrammeYear
 from .proposals import (
@@ -37,6 +45,7 @@ __all__ = [
     "Proposal",
     "ProposalCentre",
     "ProposalSdg",
+    "RecordChange",
     "Review",
     "Risk",
     "StatisticsGeneration",

@@ -75,22 +75,38 @@ def rerender_status(form: FlaskForm) -> int:
     return 422 if form.errors else 200
 
 
-def saved(form: FlaskForm, save: Callable[[], T], message: str) -> T | None:
+def saved(
+    form: FlaskForm,
+    save: Callable[[], T],
+    message: str | Callable[[T], str],
+    *,
+    renames: dict[str, str] | None = None,
+    on_invalid: Callable[[Invalid], None] | None = None,
+    conflicts_on_form: bool = True,
+) -> T | None:
     """For a submitted, valid form: save() and flash the message, answering save()'s result.
 
     None when the form was not submitted or not valid, or the service refused the values:
-    then its field errors (or a conflict, such as a stale version) are on the form and
-    nothing is written (the service rolled its unit of work back).
+    then its field errors (renamed to the form's fields; or given to on_invalid instead) or a
+    conflict, such as a stale version, are on the form and nothing is written (the service
+    rolled its unit of work back). A message may be made from the result. With
+    conflicts_on_form=False a Conflict is raised on, to be said on the page the person came
+    from (a form that is no longer shown, such as an addition to a decided experiment).
     """
     if not form.validate_on_submit():
         return None
     try:
         result = save()
-    except (Invalid, Conflict) as error:
-        if isinstance(error, Invalid):
-            apply_errors(form, error)
+    except Invalid as error:
+        if on_invalid is not None:
+            on_invalid(error)
         else:
-            form.form_errors.append(error.message)
+            apply_errors(form, error, renames)
         return None
-    flash(message, "success")
+    except Conflict as error:
+        if not conflicts_on_form:
+            raise
+        form.form_errors.append(error.message)
+        return None
+    flash(message(result) if callable(message) else message, "success")
     return result
