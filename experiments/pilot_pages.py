@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import SQLColumnExpression, case, func, select
 from sqlalchemy.orm import contains_eager
 
 from .extensions import db
@@ -62,7 +62,7 @@ _last_record = func.coalesce(
 _spent_amount = func.coalesce(_spent.c.amount, 0)
 
 # Each sort: the column a person sorts by (ascending), with a tie-break after it.
-PILOT_SORTS: dict[str, ColumnElement[Any]] = {
+PILOT_SORTS: dict[str, SQLColumnExpression[Any]] = {
     "title": func.lower(Proposal.title),
     "owner": func.lower(User.name),
     "planned_end": Experiment.planned_end_date,

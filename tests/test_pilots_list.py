@@ -115,7 +115,8 @@ def test_the_list_sorts_by_its_columns(app, client, auth, pilots):
         "Drone deliveries",
     ]
     assert re.search(
-        r'<th scope="col" aria-sort="ascending">\s*<a href="/pilots\?sort=planned_end&amp;order=desc">Planned end',
+        r'<th scope="col" aria-sort="ascending">\s*'
+        r'<a href="/pilots\?sort=planned_end&amp;order=desc">Planned end',
         page,
     )
     assert page.count("aria-sort=") == 2  # one sorted column in each of the two tables

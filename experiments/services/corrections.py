@@ -40,9 +40,10 @@ MODELS: dict[RecordKind, type[Expense] | type[Participation]] = {
 def record_or_none(experiment: Experiment, kind: RecordKind, record_id: int) -> Record | None:
     """The experiment's record of this kind and id, or None (another experiment's too)."""
     model = MODELS[kind]
-    return db.session.scalar(
+    record = db.session.scalar(
         select(model).where(model.id == record_id, model.experiment_id == experiment.id)
     )
+    return record if isinstance(record, Expense | Participation) else None
 
 
 @transactional
