@@ -123,6 +123,8 @@ def test_an_expense_is_corrected_and_the_history_keeps_both(app, client, auth, p
         )
     ]
     page = client.get(f"/pilots/{eid}").text
+    assert page.count('<section id="changes"') == 1
+    assert re.search(r"<title>Experiment: [^<]*</title>", page)
     assert "Expense corrected" in page
     assert "Amount (EUR): €100.00 → €150.50" in page
 
