@@ -134,7 +134,7 @@ def test_staff_record_and_correct_an_expense(role_pages, live_server):
         page.click("main form button[type=submit]")
     assert navigation.value.status == 200
     assert page.locator("h1").inner_text() == "Vahvista: kulut ylittävät myönnetyn budjetin"
-    assert "400,00 € yli budjetin" in text(page.locator(".warning-panel"))
+    assert "budjetti ylittyy 400,00 €" in text(page.locator(".warning-panel"))
     with app.app_context():
         assert db.session.query(Expense).filter_by(experiment_id=eid).one().amount == Decimal(
             "9500.00"
