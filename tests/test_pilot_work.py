@@ -456,3 +456,46 @@ def test_the_decision_shows_the_evaluation_and_starts_from_its_findings(
     login(auth, client, "staff")
     page = client.get(f"/pilots/{eid}").text
     assert 'id="adopted-lessons_learned"' not in page
+
+
+# Long lists.
+
+
+def test_long_lists_are_paged_each_on_its_own(app, client, auth, pilot):
+    _, eid = pilot
+    with app.app_context():
+        from experiments.models import Risk
+
+        start = _start(app, eid)
+        for i in range(45):
+            db.session.add(
+                Expense(
+                    experiment_id=eid,
+                    date=start + timedelta(days=i),
+                    amount=Decimal("10.00"),
+                    description=f"Item {i}",
+                )
+            )
+        for i in range(25):
+            db.session.add(
+                Risk(
+                    experiment_id=eid,
+                    description=f"Risk text {i}",
+                    probability=1,
+                    impact=1,
+                    status="green",
+                )
+            )
+        builders.commit()
+    login(auth, client, "staff")
+    page = client.get(f"/pilots/{eid}").text
+    assert "Item 44" in page and "Item 24" not in page  # newest first, 20 a page
+    assert "Risk text 0" in page and "Risk text 20" not in page
+    assert f'href="/pilots/{eid}?expenses_page=2#expenses" rel="next"' in page
+    # The matrix leads to a risk on another page of the list.
+    assert re.search(rf'href="/pilots/{eid}\?risks_page=2#risk-\d+">Risk 21<', page)
+    page = client.get(f"/pilots/{eid}?expenses_page=3&risks_page=2").text
+    assert "Item 0" in page and "Item 5" not in page and "Page 3 of 3" in page
+    assert "Risk text 24" in page and "Risk text 0</td>" not in page
+    # The other list's page is kept when one list turns its page.
+    assert f'href="/pilots/{eid}?expenses_page=2&amp;risks_page=2#expenses"' in page
