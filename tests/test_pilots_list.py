@@ -103,6 +103,9 @@ def test_the_list_shows_what_staff_follow(app, client, auth, pilots):
     assert planned in rows["Bike lanes"]
     assert "No records" in rows["Community kitchens"]
     assert "Aino" in rows["Bike lanes"] and "Cecilia" in rows["Apps for libraries"]
+    # The pilot's own page says it too.
+    assert "Overdue" in client.get(f"/pilots/{pilots['late']}").text
+    assert "Overdue" not in client.get(f"/pilots/{pilots['soon']}").text
 
 
 def test_the_list_sorts_by_its_columns(app, client, auth, pilots):

@@ -22,7 +22,7 @@ from ..forms.pilots import (
     PartnerForm,
     RiskForm,
 )
-from ..lifecycle import RECORDING_STATES
+from ..lifecycle import RECORDING_STATES, Status
 from ..models import Expense, Experiment, Participation, Programme
 from ..pilot_pages import DEFAULT_SORT, PILOT_SORTS, list_page, pilot_rows, record_page
 from ..routing import page_number
@@ -92,6 +92,8 @@ def _page(experiment: Experiment, status: int = 200, **given):
         experiment=experiment,
         proposal=experiment.proposal,
         may_record=may_record(experiment),
+        overdue=experiment.proposal.status == Status.PILOT
+        and experiment.planned_end_date < today(),
         organisations=organisations,
         totals=participation.participation_totals(experiment),
         partner_page=list_page(experiment.partners, page("partners"), PER_PAGE),
