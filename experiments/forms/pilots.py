@@ -167,8 +167,9 @@ class ParticipationImportForm(PageForm):
         validators=[FileRequired(message=_l("Choose a CSV file to upload."))],
         description=_l(
             "UTF-8 CSV with the header date,category,count,note; one record per "
-            "row; at most 5,000 rows and 1 MB. Dates as 2025-03-31; categories "
-            "residents_customers, companies_communities or employees."
+            "row; at most 5,000 rows and 1 MB. Dates as 2025-03-31; the category as its "
+            "code: residents_customers (residents and customers), companies_communities "
+            "(companies and communities) or employees (city employees)."
         ),
         render_kw={"accept": ".csv,text/csv"},
     )
