@@ -1,7 +1,7 @@
 """Helpers that connect service errors to the forms that re-render them."""
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from flask import flash
 from flask_wtf import FlaskForm
@@ -78,20 +78,20 @@ def rerender_status(form: FlaskForm) -> int:
 def saved(
     form: FlaskForm,
     save: Callable[[], T],
-    message: str | Callable[[T], str],
+    message: str | Callable[[], str],
     *,
     renames: dict[str, str] | None = None,
     on_invalid: Callable[[Invalid], None] | None = None,
-    conflicts_on_form: bool = True,
-) -> T | None:
-    """For a submitted, valid form: save() and flash the message, answering save()'s result.
+    conflicts: bool = True,
+) -> T | Literal[True] | None:
+    """For a submitted, valid form: save() and flash the message (or what message() says
+    once saved), answering save()'s result, or True when it answers nothing.
 
     None when the form was not submitted or not valid, or the service refused the values:
-    then its field errors (renamed to the form's fields; or given to on_invalid instead) or a
-    conflict, such as a stale version, are on the form and nothing is written (the service
-    rolled its unit of work back). A message may be made from the result. With
-    conflicts_on_form=False a Conflict is raised on, to be said on the page the person came
-    from (a form that is no longer shown, such as an addition to a decided experiment).
+    then its field errors (renamed to the form's fields, or given to on_invalid instead) or
+    a conflict, such as a stale version, are on the form and nothing is written (the service
+    rolled its unit of work back). With conflicts=False a Conflict is the caller's (or
+    views/errors', which says it on the page the person came from).
     """
     if not form.validate_on_submit():
         return None
@@ -104,9 +104,9 @@ def saved(
             apply_errors(form, error, renames)
         return None
     except Conflict as error:
-        if not conflicts_on_form:
+        if not conflicts:
             raise
         form.form_errors.append(error.message)
         return None
-    flash(message(result) if callable(message) else message, "success")
-    return result
+    flash(message() if callable(message) else message, "success")
+    return True if result is None else result

@@ -130,14 +130,20 @@ def _add(
     form = form_class(prefix=prefix)
     if name == "partner_form":
         form.organisations = partners.organisation_choices()
+    results = []
+
+    def run():
+        results.append(save(experiment, form))
+        return results[-1]
+
     try:
         done = saved(
             form,
-            lambda: save(experiment, form),
-            message,
+            run,
+            (lambda: message(results[-1])) if callable(message) else message,
             renames=renames,
             on_invalid=(lambda error: on_invalid(form, error)) if on_invalid else None,
-            conflicts_on_form=False,
+            conflicts=False,
         )
     except NeedsConfirmation as question:
         return confirm_overspending(experiment, form, question, request.path)
@@ -312,7 +318,7 @@ def evaluation(experiment_id: int):
         form,
         lambda: evaluations.save_evaluation(experiment, current_user, **form.values()),
         _("The evaluation is saved."),
-        conflicts_on_form=False,
+        conflicts=False,
     ):
         return _back(experiment, "evaluation")
     return render_template(
