@@ -195,3 +195,27 @@ def test_a_manager_decides_with_the_evaluation_in_view(role_pages, live_server, 
         assert experiment.proposal.status == Status.ADOPTED
         assert experiment.lessons_learned == "Works on flat streets."
     page.goto(f"{base}/?lang=fi")
+
+
+def test_the_pilots_list_sorts_by_its_columns(role_pages, live_server):
+    base = live_server.url
+    page = role_pages["staff"]
+    page.goto(f"{base}/pilots?lang=fi")
+    sorted_column = page.locator("table.pilots").first.locator("th[aria-sort]")
+    assert sorted_column.get_attribute("aria-sort") == "ascending"
+    assert "Suunniteltu päättyminen" in sorted_column.inner_text()
+    with page.expect_navigation():
+        page.locator("table.pilots").first.get_by_role("link", name="Käytetty / myönnetty").click()
+    sorted_column = page.locator("table.pilots").first.locator("th[aria-sort]")
+    assert "Käytetty / myönnetty" in sorted_column.inner_text()
+    assert sorted_column.get_attribute("aria-sort") == "ascending"
+    with page.expect_navigation():
+        sorted_column.get_by_role("link").click()
+    assert (
+        page.locator("table.pilots").first.locator("th[aria-sort]").get_attribute("aria-sort")
+        == "descending"
+    )
+    found = problems(page)
+    assert not found, found
+    screenshot(page, "fi-staff-pilots-list")
+    phone_screenshot(page, "fi-staff-pilots-list")
