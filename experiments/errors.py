@@ -54,3 +54,10 @@ class TooManyAttempts(DomainError):
 
 class StaleVersion(Conflict):
     """Someone else changed the record since it was loaded."""
+
+
+class NeedsConfirmation(DomainError):
+    """Allowed, but only once the person has confirmed it (spending over the allocation):
+    nothing was written; the same request, confirmed, goes through."""
+
+    status_code = 409

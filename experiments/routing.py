@@ -37,9 +37,10 @@ class IdConverter(IntegerConverter):
         super().__init__(map, min=1, max=MAX_ID)
 
 
-def page_number() -> int:
-    """?page= of a listing: 1 when absent or unreadable, else kept within 1 to MAX_PAGE."""
-    number = to_int(request.args.get("page")) or 1
+def page_number(name: str = "page") -> int:
+    """?page= (or another name) of a listing: 1 when absent or unreadable, else kept within 1
+    to MAX_PAGE."""
+    number = to_int(request.args.get(name)) or 1
     return min(max(number, 1), MAX_PAGE)
 
 

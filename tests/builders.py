@@ -110,6 +110,9 @@ def make_proposal(
     db.session.add(proposal)
     if proposal.status in EXPERIMENT_STATES:
         start = date(programme.start_year + 1, 3, 1)
+        if start.year == date.today().year:
+            # Started already, so that it may end today (an end is never in the future).
+            start = min(start, date.today())
         experiment = Experiment(
             proposal=proposal,
             allocated_budget=Decimal("10000.00"),

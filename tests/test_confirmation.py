@@ -145,7 +145,7 @@ def test_a_pilot_start_refused_after_confirming_is_confirmed_again(
     data = {
         "pilot-to": "pilot",
         "pilot-version": "1",
-        "pilot-allocated_budget": "300 000,00",  # more than the year's 250,000
+        "pilot-allocated_budget": "200 000,00",
         "pilot-start_date": start.isoformat(),
         "pilot-planned_end_date": (start + timedelta(days=120)).isoformat(),
         "pilot-owner_id": str(people["staff"]),
@@ -155,14 +155,21 @@ def test_a_pilot_start_refused_after_confirming_is_confirmed_again(
     assert response.status_code == 200
     text = response.text
     assert "The proposal becomes a pilot" in text
-    assert "€300,000.00" in text and "Staff" in text and "Libraries" in text
+    assert "€200,000.00" in text and "Staff" in text and "Libraries" in text
     assert re.search(r'class="button">Start a pilot</button>', text)  # not destructive
 
     form = _confirm_form(text, action)
-    assert form["pilot-allocated_budget"] == "300 000,00"  # as written
+    assert form["pilot-allocated_budget"] == "200 000,00"  # as written
+    # Meanwhile another pilot takes 100,000 of the year's 250,000.
+    with app.app_context():
+        builders.make_proposal(people["applicant"], programme, status=S.PILOT)
+        other = db.session.scalar(select(Proposal).where(Proposal.status == S.PILOT))
+        other.experiment.allocated_budget = 100_000
+        other.experiment.start_date = start
+        builders.commit()
     response = client.post(action, data=form)
-    assert response.status_code == 422  # the service refused: said beside the field
-    assert "budget remains" in response.text
+    assert response.status_code == 422  # the service refused under the lock: said by the field
+    assert "Only €150,000.00 of the" in response.text
     assert 'id="pilot-confirmed" name="pilot-confirmed" type="hidden" value=""' in response.text
     assert _status(app, proposal_id) == S.SCREENING
 

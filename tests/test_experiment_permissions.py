@@ -25,7 +25,8 @@ from tests import builders
 from tests.pilot_support import count, login, make_pilot
 
 ROLES = ("anonymous", "applicant", "other", "admin", "staff", "manager")
-DAY = date(date.today().year, 3, 1).isoformat()  # the builders' pilots start on 1 March
+# The builders' pilots start on 1 March, or today if that is earlier in the year.
+DAY = min(date(date.today().year, 3, 1), date.today()).isoformat()
 
 
 def _expected(role: str, allowed: int) -> int:

@@ -15,8 +15,10 @@ from experiments.statistics import year_budget
 from tests.pilot_support import business_id, login
 
 YEAR = date.today().year
-START = date(YEAR, 2, 1)
+START = min(date(YEAR, 2, 1), date.today())
 END = date(YEAR, 6, 30)
+# A pilot ends on a day already come: before its planned end, or today if that is later.
+ENDED = max(min(END - timedelta(days=10), date.today()), START)
 
 
 def _version(app, proposal_id) -> str:
@@ -177,7 +179,7 @@ def test_from_draft_to_adopted(app, client, auth, people, programme, outbox):
         client,
         proposal_id,
         "evaluation",
-        actual_end_date=(END - timedelta(days=10)).isoformat(),
+        actual_end_date=ENDED.isoformat(),
     )
     assert (
         client.post(
@@ -245,7 +247,7 @@ def test_from_draft_to_discontinued(app, client, auth, people, programme, outbox
     ends = [("pilot", "discontinued", "Manager", "Nobody used it")]
     if after_evaluation:
         login(auth, client, "staff")
-        _move(app, client, proposal_id, "evaluation", actual_end_date=END.isoformat())
+        _move(app, client, proposal_id, "evaluation", actual_end_date=ENDED.isoformat())
         client.post(
             f"/pilots/{eid}/evaluation",
             data={

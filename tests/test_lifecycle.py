@@ -141,7 +141,10 @@ def _fields(proposal: Proposal, staff_id: int) -> dict:
         "owner_id": staff_id,
         "city_unit": "Libraries",
         "actual_end_date": (
-            proposal.experiment.start_date + timedelta(days=100) if proposal.experiment else start
+            # After the start, and never in the future.
+            min(proposal.experiment.start_date + timedelta(days=100), date.today())
+            if proposal.experiment
+            else start
         ),
     }
 

@@ -35,7 +35,8 @@ from tests.pilot_support import business_id, count, login, make_pilot
 
 @pytest.fixture
 def pilot(app, people, programme):
-    """(proposal id, experiment id) of a running pilot; its start is 1 March this year."""
+    """(proposal id, experiment id) of a running pilot; its start is 1 March this year (or
+    today, if that is earlier)."""
     return make_pilot(app, people["applicant"], programme)
 
 
@@ -104,20 +105,34 @@ def test_a_new_partner_is_verified_and_never_duplicated(app, staff, pilot, peopl
     assert count(app, ExperimentPartner, ExperimentPartner.experiment_id == eid) == 1
 
 
-def test_an_existing_organisation_is_chosen_by_id(app, staff, pilot):
+def test_an_existing_organisation_is_chosen_from_the_searchable_list(app, staff, pilot):
     _, eid = pilot
+    y = business_id(3456789)
     with app.app_context():
-        org = Organisation(name="Espoo Library Friends ry", type=OrganisationType.COMMUNITY)
+        org = Organisation(
+            name="Espoo Library Friends ry", type=OrganisationType.COMMUNITY, business_id=y
+        )
         db.session.add(org)
         db.session.commit()
         org_id = org.id
     page = staff.get(f"/pilots/{eid}").text
-    assert f'<option value="{org_id}">Espoo Library Friends ry</option>' in page
+    # A text box that suggests the register's names as one types, without JavaScript.
+    assert 'list="organisations"' in page
+    assert f'<option value="Espoo Library Friends ry ({y})"></option>' in page
     response = staff.post(
         f"/pilots/{eid}/partners",
-        data={"partner-organisation_id": str(org_id), "partner-role": "partner"},
+        data={
+            "partner-organisation_id": f"Espoo Library Friends ry ({y})",
+            "partner-role": "partner",
+        },
     )
     assert response.status_code == 303
+    with app.app_context():
+        partner = db.session.scalar(
+            select(ExperimentPartner).where(ExperimentPartner.organisation_id == org_id)
+        )
+        assert partner is not None and partner.experiment_id == eid
+    # An id, as the register's list sent before, still names it.
     response = staff.post(
         f"/pilots/{eid}/partners",
         data={"partner-organisation_id": str(org_id), "partner-role": "lead"},
@@ -144,7 +159,11 @@ def test_an_existing_organisation_is_chosen_by_id(app, staff, pilot):
         ),
         (
             {"partner-organisation_name": "Good Oy", "partner-role": ""},
-            "Choose one of: lead, partner, research, education.",
+            "Choose one of: Lead partner, Partner, Research partner, Education partner.",
+        ),
+        (
+            {"partner-organisation_id": "Nobody in the register", "partner-role": "partner"},
+            "Choose an organisation from the list.",
         ),
         ({"partner-role": "partner"}, "Choose an existing organisation or enter a new one."),
         (
@@ -432,7 +451,10 @@ def test_exactly_5000_rows_are_accepted(app, staff, pilot):
     assert _upload(staff, eid, content).status_code == 303
     assert count(app, Participation) == 5000
     page = staff.get(f"/pilots/{eid}").text
-    assert "The latest 100 of 5,000 participation records" in page
+    assert "5,000 participation records, newest first" in page
+    assert "Page 1 of 250" in page
+    page = staff.get(f"/pilots/{eid}?participation_page=250").text
+    assert "Page 250 of 250" in page and 'rel="prev"' in page
 
 
 # Expenses.
@@ -451,13 +473,21 @@ def test_expenses_show_spent_against_allocated_and_warn_over(app, staff, pilot):
     assert response.status_code == 303
     page = staff.get(f"/pilots/{eid}").text
     assert "Robot rental" in page and "Warning:" not in page
+    batteries = {
+        "expense-date": "2026-04-01",
+        "expense-amount": "0.51",
+        "expense-description": "Batteries",
+    }
+    # Going over the allocation is asked first, not refused: nothing is saved yet.
+    response = staff.post(f"/pilots/{eid}/expenses", data=batteries)
+    assert response.status_code == 200
+    assert "Confirm: spending over the allocation" in response.text
+    assert "With this, €10,000.01 is spent of the €10,000.00 allocated" in response.text
+    assert 'name="expense-confirmed" type="hidden" value="yes"' in response.text
+    assert count(app, Expense) == 1
     response = staff.post(
         f"/pilots/{eid}/expenses",
-        data={
-            "expense-date": "2026-04-01",
-            "expense-amount": "0.51",
-            "expense-description": "Batteries",
-        },
+        data={**batteries, "expense-confirmed": "yes"},
         follow_redirects=True,
     )
     assert "Spending now exceeds the allocated budget." in response.text
@@ -765,8 +795,9 @@ def test_the_proposal_page_shows_the_applicant_the_public_facts(
     login(auth, client, "applicant")
     page = client.get(f"/proposals/{proposal_id}").text
     assert "The experiment" in page
-    year = date.today().year  # the builders' pilots start on 1 March of this year
-    assert f"1 Mar {year}" in page or f"Mar 1, {year}" in page
+    # The builders' pilots start on 1 March of this year, or today if that is earlier.
+    start = min(date(date.today().year, 3, 1), date.today())
+    assert f"{start:%b} {start.day}, {start.year}" in page
     assert f"{lead_name} (Lead partner)" in page
     assert "Adopted into the winter maintenance service." in page
     assert "Start before the first snow." in page

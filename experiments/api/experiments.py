@@ -110,7 +110,10 @@ def list_expenses(experiment_id: int):
 @blp.problems(401, 403, 404, 409, because={409: CLOSED})
 def add_expense(body, experiment_id: int):
     """Record money spent on the experiment."""
-    return expenses.record_expense(_experiment(experiment_id), api_user(), **body)
+    # A client's request is its decision: the API has no confirmation step for overspending.
+    return expenses.record_expense(
+        _experiment(experiment_id), api_user(), **body, over_allocation_confirmed=True
+    )
 
 
 @blp.route(f"/experiments/{ID}/risks", methods=["GET"])

@@ -27,6 +27,7 @@ from ..vocabulary import (
     choices,
 )
 from .base import PageForm
+from .confirm import ConfirmForm
 from .fields import ChoiceRadioField, TranslatedSelectField
 from .validators import MoneyField, WholeNumberField
 
@@ -72,11 +73,16 @@ class _Amount(MoneyField):
 
 
 class PartnerForm(PageForm):
-    organisation_id = TranslatedSelectField(
+    # Typed with the register's names offered as the person types (a datalist): searchable
+    # without JavaScript. The view gives the register's (id, label) pairs as organisations.
+    organisation_id = StringField(
         _l("Organisation already in the register"),
         validators=[Optional()],
-        validate_choice=False,
-        description=_l("Or leave this empty and enter a new organisation below."),
+        description=_l(
+            "Start typing its name or business ID and choose it from the suggestions. "
+            "Or leave this empty and enter a new organisation below."
+        ),
+        render_kw={"list": "organisations", "autocomplete": "off", "maxlength": NAME_MAX + 20},
     )
     organisation_name = StringField(
         _l("New organisation: name"), validators=[Optional()], render_kw={"maxlength": NAME_MAX}
@@ -100,13 +106,19 @@ class PartnerForm(PageForm):
         _l("Role in the experiment"), choices=[CHOOSE, *choices(PartnerRole)], validate_choice=False
     )
 
+    organisations: list[tuple[int, str]] = []
+
     def values(self) -> dict:
         new = (self.organisation_name.data or "").strip() or (
             self.organisation_business_id.data or ""
         ).strip()
+        typed = (self.organisation_id.data or "").strip()
+        # A label from the suggestions is its organisation's id; anything else goes to the
+        # service as it is (an id, or text it refuses as no organisation of the list).
+        chosen = next((id_ for id_, label in self.organisations if label == typed), typed)
         return {
             "role": self.role.data,
-            "organisation_id": self.organisation_id.data or None,
+            "organisation_id": chosen or None,
             "organisation": {
                 "name": self.organisation_name.data or "",
                 "type": self.organisation_type.data,
@@ -155,14 +167,17 @@ class ParticipationImportForm(PageForm):
         validators=[FileRequired(message=_l("Choose a CSV file to upload."))],
         description=_l(
             "UTF-8 CSV with the header date,category,count,note; one record per "
-            "row; at most 5,000 rows and 1 MB. Dates as 2025-03-31; categories "
-            "residents_customers, companies_communities or employees."
+            "row; at most 5,000 rows and 1 MB. Dates as 2025-03-31; the category as its "
+            "code: residents_customers (residents and customers), companies_communities "
+            "(companies and communities) or employees (city employees)."
         ),
         render_kw={"accept": ".csv,text/csv"},
     )
 
 
-class ExpenseForm(PageForm):
+class ExpenseForm(ConfirmForm):
+    """An expense; sent again from its confirmation page when it overspends the allocation."""
+
     date = _date(_l("Date"))
     amount = _Amount(
         _l("Amount (EUR)"),

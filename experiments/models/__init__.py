@@ -2,7 +2,15 @@
 
 from . import indexes  # noqa: F401 (indexes the benchmark measured; they attach to tables)
 from .accounts import AccountChange
-from .experiment import Evaluation, Expense, Experiment, ExperimentPartner, Participation, Risk
+from .experiment import (
+    Evaluation,
+    Expense,
+    Experiment,
+    ExperimentPartner,
+    Participation,
+    RecordChange,
+    Risk,
+)
 from .feedback import Feedback
 from .programmes import Call, Programme, ProgrammeYear
 from .proposals import (
@@ -39,6 +47,7 @@ __all__ = [
     "Proposal",
     "ProposalCentre",
     "ProposalSdg",
+    "RecordChange",
     "Review",
     "Risk",
     "StatisticsGeneration",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -124,3 +126,33 @@ class Evaluation(WrittenIn, Model):
     __table_args__ = (
         sa.CheckConstraint("users_count IS NULL OR users_count >= 0", name="users_count"),
     )
+
+
+class RecordKind(StrEnum):
+    """The records of an experiment that can be corrected and removed."""
+
+    EXPENSE = "expense"
+    PARTICIPATION = "participation"
+
+
+class RecordAction(StrEnum):
+    CORRECTED = "corrected"
+    REMOVED = "removed"
+
+
+class RecordChange(Model):
+    """A correction or removal of one of an experiment's records; appended with the change,
+    never edited, so that the history keeps what a record said before."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"), index=True)
+    kind: Mapped[RecordKind] = mapped_column(code_enum(RecordKind, "record_kind"))
+    # No foreign key: a removed record's row is gone, its id and values stay here.
+    record_id: Mapped[int]
+    action: Mapped[RecordAction] = mapped_column(code_enum(RecordAction, "record_action"))
+    # Each changed field's [before, after] as JSON values (after is null for a removal).
+    changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User] = relationship()

@@ -14,7 +14,7 @@ from ..errors import Conflict, FieldConflict
 from ..extensions import db
 from ..i18n import money
 from ..models import Programme, ProgrammeYear
-from ..statistics import year_budget
+from ..statistics import BudgetYear, year_budget
 
 _signals = Namespace()
 # Sent by allocate, the app as sender, once the year is locked and the amount found to fit,
@@ -41,8 +41,7 @@ def allocate(programme: Programme, year: int, amount: Decimal) -> None:
                 .execution_options(synchronize_session=False)
             ),
         )
-        locked = locking.rowcount
-        summary = year_budget(programme.id, year) if locked else None
+        summary = year_budget(programme.id, year) if locking.rowcount else None
     except OperationalError as error:
         # SQLite gave up waiting for the lock ("database is locked"), or PostgreSQL under
         # a stricter isolation refused a concurrent update: refuse cleanly (the caller's unit
@@ -50,23 +49,35 @@ def allocate(programme: Programme, year: int, amount: Decimal) -> None:
         raise Conflict(
             _("Someone else is allocating this year's budget right now. Please try again.")
         ) from error
-    if summary is None:
-        raise FieldConflict(
-            {"start_date": [_("The programme has no budget for %(year)d.", year=year)]}
-        )
-    if amount > summary.remaining:
-        raise FieldConflict(
-            {
-                "allocated_budget": [
-                    _(
-                        "Only %(remaining)s of the %(year)d budget remains.",
-                        remaining=money(summary.remaining),
-                        year=year,
-                    )
-                ]
-            }
-        )
+    refusal = _shortfall(summary, year, amount)
+    if refusal:
+        raise FieldConflict(refusal)
     # current_app is typed as the app it stands for, but is its proxy: the signal's sender
     # is the app itself.
     app = cast(LocalProxy[Flask], current_app)._get_current_object()
     allocation_checked.send(app, programme_id=programme.id, year=year, amount=amount)
+
+
+def shortfall(programme: Programme, year: int, amount: Decimal) -> dict[str, list[str]]:
+    """Why the amount does not fit the year's remaining budget (field → messages), or {}.
+
+    Read without the lock, to say it together with the other fields' messages before anyone
+    confirms; allocate checks again under the lock.
+    """
+    return _shortfall(year_budget(programme.id, year), year, amount)
+
+
+def _shortfall(summary: BudgetYear | None, year: int, amount: Decimal) -> dict[str, list[str]]:
+    if summary is None:
+        return {"start_date": [_("The programme has no budget for %(year)d.", year=year)]}
+    if amount > summary.remaining:
+        return {
+            "allocated_budget": [
+                _(
+                    "Only %(remaining)s of the %(year)d budget remains.",
+                    remaining=money(summary.remaining),
+                    year=year,
+                )
+            ]
+        }
+    return {}

@@ -9,7 +9,9 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..errors import NeedsConfirmation
 from ..extensions import db
+from ..i18n import money
 from ..models import Expense, Experiment, User
 from ..rules import DESCRIPTION_MAX
 from .experiments import check_recording
@@ -19,11 +21,19 @@ from .transaction import transactional
 
 @transactional
 def record_expense(
-    experiment: Experiment, actor: User, *, date: object, amount: object, description: object
+    experiment: Experiment,
+    actor: User,
+    *,
+    date: object,
+    amount: object,
+    description: object,
+    over_allocation_confirmed: bool = False,
 ) -> Expense:
-    """Record money spent on the experiment; raises Invalid for a bad date, amount or text."""
+    """Record money spent on the experiment; raises Invalid for a bad date, amount or text,
+    NeedsConfirmation when it takes spending over the allocation unconfirmed."""
     check_recording(experiment, actor)
     values = expense_values({"date": date, "amount": amount, "description": description})
+    check_allocation(experiment, _amount(values), over_allocation_confirmed)
     expense = Expense(experiment_id=experiment.id, **values)
     db.session.add(expense)
     return expense
@@ -47,6 +57,31 @@ def expense_values(values: Mapping[str, object]) -> dict[str, object]:
     }
     fields.raise_if_any()
     return checked
+
+
+def check_allocation(experiment: Experiment, more: Decimal, confirmed: bool) -> None:
+    """Raises NeedsConfirmation when spending `more` takes the experiment over its allocation
+    and the person has not confirmed it: a pilot may overspend, but not by a slip."""
+    if confirmed or more <= 0:
+        return
+    now = spending(experiment)
+    after = now.spent + more
+    if after > now.allocated:
+        raise NeedsConfirmation(
+            _(
+                "With this, %(spent)s is spent of the %(allocated)s allocated: %(over)s over "
+                "the allocation.",
+                spent=money(after),
+                allocated=money(now.allocated),
+                over=money(after - now.allocated),
+            )
+        )
+
+
+def _amount(values: Mapping[str, object]) -> Decimal:
+    amount = values["amount"]
+    assert isinstance(amount, Decimal)  # expense_values refused anything else
+    return amount
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ def experiment_or_404(experiment_id: int, user: User | None) -> Experiment:
             joinedload(Experiment.proposal),
             joinedload(Experiment.owner),
             selectinload(Experiment.partners).joinedload(ExperimentPartner.organisation),
-            selectinload(Experiment.expenses),
             selectinload(Experiment.risks),
             joinedload(Experiment.evaluation),
         ],

@@ -20,6 +20,7 @@ from ..errors import FieldConflict, Invalid
 from ..i18n import grouped
 from ..patterns import CENT
 from ..rules import AMOUNT_MIN, BUDGET_MAX, MAX_ID
+from ..vocabulary import LABELS
 
 # C0 control characters but tab, LF and CR: no person types them, PostgreSQL cannot store NUL
 # and a worksheet (XML) none of them.
@@ -167,6 +168,10 @@ class Fields:
             return vocabulary(code) if isinstance(vocabulary, type) else code
         codes = ", ".join(allowed)
         if self.missing(value):
+            # Nothing chosen: name the choices as a person reads them, where they have labels.
+            labels = LABELS.get(vocabulary) if isinstance(vocabulary, type) else None
+            if labels:
+                codes = ", ".join(_(labels[code]) for code in allowed)
             self.fail(field, _("Choose one of: %(codes)s.", codes=codes))
         else:
             self.fail(

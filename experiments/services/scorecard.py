@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -23,6 +21,7 @@ from ..models.scorecard import MANUAL_METRIC, GoalDirection
 from ..rules import FIGURE_MAX, GOAL_TEXT_MAX, NAME_MAX, REASON_MAX, RISK_MAX, RISK_MIN, UNIT_MAX
 from ..scorecard import METRIC_BY_CODE, METRIC_CODES, StatisticsCache, computed_value
 from ..vocabulary import RiskStatus
+from .clock import today
 from .inputs import Fields, exponent, to_decimal
 from .transaction import transactional, unit_of_work
 
@@ -69,11 +68,6 @@ def _code(vocabulary: type[Code], value: object) -> Code:
 def programme_period(programme: Programme) -> tuple[date, date]:
     """The first and last day of the programme's years."""
     return date(programme.start_year, 1, 1), date(programme.end_year, 12, 31)
-
-
-def today() -> date:
-    """Today's date in the city's time zone, whatever the server's clock zone is."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def _goal_values(

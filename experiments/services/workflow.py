@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import format_date
@@ -22,6 +24,7 @@ from ..models.written import writing_language
 from ..rules import LINE_MAX, PILOT_MAX_MONTHS, REASON_MAX
 from ..vocabulary import PartnerRole
 from . import budget, notifications
+from .clock import today
 from .inputs import Fields, blank, to_id
 from .proposals import _stale_message, missing_for_submission
 from .transaction import unit_of_work
@@ -59,13 +62,8 @@ def change_status(
         raise StaleVersion(_stale_message())
 
     values = {name: fields.get(name) for name in edge.fields}
-    errors = {
-        name: [_("This is required for this move.")]
-        for name in edge.requires
-        if blank(values[name])
-    }
-    if errors:
-        raise Invalid(errors)
+    if any(blank(values[name]) for name in edge.requires):
+        check_move(proposal, edge.target, **values)  # refuses every field at once
 
     reason = values.get(edge.reason_field) if edge.reason_field else None
     try:
@@ -116,8 +114,9 @@ def _check_answer(proposal: Proposal, values: Values) -> None:
         raise FieldConflict(errors, _("Complete the proposal before submitting it."))
 
 
-def _start_pilot(proposal: Proposal, values: Values) -> None:
-    """Create the experiment, allocating its budget under the programme year's lock."""
+def _pilot_fields(proposal: Proposal, values: Values) -> tuple[Fields, _PilotValues]:
+    """The pilot's values, and every field's refusal at once: the year's budget too, read
+    without its lock (start_pilot checks it again under the lock)."""
     fields = Fields()
     amount = fields.money("allocated_budget", values["allocated_budget"])
     start = fields.date("start_date", values["start_date"])
@@ -140,9 +139,33 @@ def _start_pilot(proposal: Proposal, values: Values) -> None:
     city_unit = fields.text(
         "city_unit", values.get("city_unit"), max_length=LINE_MAX, one_line=True
     )
+    if amount is not None and start is not None:
+        for name, messages in budget.shortfall(proposal.programme, start.year, amount).items():
+            for message in messages:
+                fields.conflict(name, message)
+    return fields, _PilotValues(amount, start, end, owner, city_unit)
+
+
+@dataclass(frozen=True)
+class _PilotValues:
+    allocated_budget: Decimal | None
+    start_date: date | None
+    planned_end_date: date | None
+    owner: User | None
+    city_unit: str
+
+
+def _check_pilot(proposal: Proposal, values: Values) -> None:
+    _pilot_fields(proposal, values)[0].raise_if_any()
+
+
+def _start_pilot(proposal: Proposal, values: Values) -> None:
+    """Create the experiment, allocating its budget under the programme year's lock."""
+    fields, pilot = _pilot_fields(proposal, values)
     fields.raise_if_any()
+    amount, start = pilot.allocated_budget, pilot.start_date
     # Each is None only where its field failed, and raise_if_any refused any that failed.
-    assert amount is not None and start is not None
+    assert amount is not None and start is not None and pilot.planned_end_date is not None
     if proposal.experiment is not None:
         raise Conflict(_("This proposal already has an experiment."))
     # Lock first, then check: a concurrent allocation waits here until we commit.
@@ -151,9 +174,9 @@ def _start_pilot(proposal: Proposal, values: Values) -> None:
         proposal=proposal,
         allocated_budget=amount,
         start_date=start,
-        planned_end_date=end,
-        owner=owner,
-        city_unit=city_unit,
+        planned_end_date=pilot.planned_end_date,
+        owner=pilot.owner,
+        city_unit=pilot.city_unit,
     )
     db.session.add(experiment)
     # The proposal's organisation leads; its consortium partners carry over as partners.
@@ -164,8 +187,8 @@ def _start_pilot(proposal: Proposal, values: Values) -> None:
             experiment.partners.append(ExperimentPartner(organisation=organisation, role=role))
 
 
-def _end_pilot(proposal: Proposal, values: Values) -> None:
-    """Record the actual end (on or after the start) as the pilot goes to evaluation."""
+def _end_fields(proposal: Proposal, values: Values) -> tuple[Fields, date | None]:
+    """The actual end: on or after the start, and not after today."""
     experiment = _experiment(proposal)
     fields = Fields()
     end = fields.date("actual_end_date", values["actual_end_date"])
@@ -177,8 +200,23 @@ def _end_pilot(proposal: Proposal, values: Values) -> None:
                 start=format_date(experiment.start_date),
             ),
         )
+    elif end is not None and end > today():
+        fields.fail(
+            "actual_end_date",
+            _("The pilot cannot end in the future: give today's date or an earlier one."),
+        )
+    return fields, end
+
+
+def _check_end(proposal: Proposal, values: Values) -> None:
+    _end_fields(proposal, values)[0].raise_if_any()
+
+
+def _end_pilot(proposal: Proposal, values: Values) -> None:
+    """Record the actual end (from the start to today) as the pilot goes to evaluation."""
+    fields, end = _end_fields(proposal, values)
     fields.raise_if_any()
-    experiment.actual_end_date = end
+    _experiment(proposal).actual_end_date = end
 
 
 def _discontinue_pilot(proposal: Proposal, values: Values) -> None:
@@ -217,6 +255,37 @@ def _experiment(proposal: Proposal) -> Experiment:
     if experiment is None:
         raise LookupError(f"proposal {proposal.id} has no experiment")
     return experiment
+
+
+# The guards' checks that write nothing, to say every refusal before a move is confirmed.
+CHECKS: dict[str, Callable[[Proposal, Values], None]] = {
+    "complete_proposal": _check_submission,
+    "texts": _check_texts,
+    "answer": _check_answer,
+    "start_pilot": _check_pilot,
+    "end_pilot": _check_end,
+}
+
+
+def check_move(proposal: Proposal, target: str, **fields: object) -> None:
+    """Check a move's fields as the move would, writing nothing; raises Invalid naming every
+    refused field at once. The move checks them again (the budget under its lock)."""
+    edge = lifecycle.transition(proposal.status, target)
+    if edge is None:
+        return
+    values = {name: fields.get(name) for name in edge.fields}
+    errors: dict[str, list[str]] = {}
+    check = CHECKS.get(edge.guard or "")
+    try:
+        if check is not None:
+            check(proposal, values)
+    except Invalid as error:
+        errors = dict(error.errors)
+    for name in edge.requires:
+        if blank(values[name]):
+            errors[name] = [_("This is required for this move.")]
+    if errors:
+        raise Invalid(errors)
 
 
 # The checks the table's edges name (Transition.guard); each may refuse with a DomainError.

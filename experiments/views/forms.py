@@ -93,14 +93,16 @@ def saved(
     check: Callable[[], object] | None = None,
     renames: dict[str, str] | None = None,
     category: str = "success",
+    on_invalid: Callable[[Invalid], None] | None = None,
     conflicts: bool = True,
 ) -> T | Literal[True] | None:
     """For a submitted, valid form: save() and flash the message (or what message() says
     once saved), answering save()'s result, or True when it answers nothing.
 
     None when the form was not submitted or not valid, or the service refused the values:
-    then its field errors (or a conflict, such as a stale version) are on the form and
-    nothing is written (the service rolled its unit of work back). Where the form itself
+    then its field errors (renamed to the form's fields, or given to on_invalid instead; or a
+    conflict, such as a stale version) are on the form and nothing is written (the service
+    rolled its unit of work back). Where the form itself
     refuses some fields, check (the service's check, which writes nothing) says what it
     refuses in the others (also_checked). With conflicts=False a Conflict is the caller's
     (or views/errors', which says it on the page the person came from).
@@ -109,7 +111,15 @@ def saved(
         if check is not None:
             also_checked(form, check, renames)
         return None
-    return saved_valid(form, save, message, renames=renames, category=category, conflicts=conflicts)
+    return saved_valid(
+        form,
+        save,
+        message,
+        renames=renames,
+        category=category,
+        on_invalid=on_invalid,
+        conflicts=conflicts,
+    )
 
 
 def saved_valid(
@@ -119,6 +129,7 @@ def saved_valid(
     *,
     renames: dict[str, str] | None = None,
     category: str = "success",
+    on_invalid: Callable[[Invalid], None] | None = None,
     conflicts: bool = True,
 ) -> T | Literal[True] | None:
     """saved() for a form the caller has validated already (validating twice would pass
@@ -126,7 +137,10 @@ def saved_valid(
     try:
         result = save()
     except Invalid as error:
-        apply_errors(form, error, renames)
+        if on_invalid is not None:
+            on_invalid(error)
+        else:
+            apply_errors(form, error, renames)
         return None
     except Conflict as error:
         if not conflicts:

@@ -1,15 +1,18 @@
-"""Running pilots: partners, participation, expenses, risks, evaluation (staff)."""
+"""Running pilots: the list, and each experiment's page with every action on it (staff)."""
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..errors import Conflict, DomainError, Invalid, NotAllowed
+from ..errors import Invalid, NeedsConfirmation
 from ..extensions import db
+from ..forms.confirm import ask_again, is_confirmed
 from ..forms.pilots import (
     PARTNER_RENAMES,
     EvaluationForm,
@@ -19,42 +22,51 @@ from ..forms.pilots import (
     PartnerForm,
     RiskForm,
 )
-from ..lifecycle import EXPERIMENT_STATES, RECORDING_STATES
-from ..models import Experiment, Programme, Proposal
-from ..services import evaluations, expenses, participation, partners, risks
+from ..lifecycle import RECORDING_STATES, Status
+from ..models import Expense, Experiment, Participation, Programme
+from ..pilot_pages import DEFAULT_SORT, PILOT_SORTS, list_page, pilot_rows, record_page
+from ..routing import page_number
+from ..services import corrections, evaluations, expenses, participation, partners, risks
+from ..services.clock import today
 from ..services.experiments import experiment_or_404, may_record
 from ..services.participation_import import CSV_MAX_BYTES, import_participation_csv
 from ..statistics import budget_years
-from .forms import apply_errors, rerender_status, saved
+from .forms import rerender_status, saved
 from .guards import SIGNED_IN, STAFF, allow
+from .proposals import move_forms
+
+T = TypeVar("T")
 
 bp = Blueprint("pilots", __name__, url_prefix="/pilots")
 
-# Each form on the experiment page posts with its own prefix, so errors stay with it.
+# Each form on the experiment page posts with its own prefix, so errors stay with it; the
+# section of the page it belongs to.
 FORMS = {
-    "partner_form": (PartnerForm, "partner"),
-    "participation_form": (ParticipationForm, "participation"),
-    "import_form": (ParticipationImportForm, "import"),
-    "expense_form": (ExpenseForm, "expense"),
-    "risk_form": (RiskForm, "risk"),
+    "partner_form": (PartnerForm, "partner", "partners"),
+    "participation_form": (ParticipationForm, "participation", "participation"),
+    "import_form": (ParticipationImportForm, "import", "participation"),
+    "expense_form": (ExpenseForm, "expense", "expenses"),
+    "risk_form": (RiskForm, "risk", "risks"),
 }
-RECENT_PARTICIPATION = 100
+PER_PAGE = 20
 ID = "<id:experiment_id>"
 
 
 @bp.get("")
 @allow(*STAFF)
 def index():
-    experiments = db.session.scalars(
-        select(Experiment)
-        .join(Experiment.proposal)
-        .where(Proposal.status.in_(EXPERIMENT_STATES))
-        .options(joinedload(Experiment.proposal), joinedload(Experiment.owner))
-        .order_by(Experiment.start_date.desc(), Experiment.id.desc())
-    ).all()
-    running = [e for e in experiments if e.proposal.status in RECORDING_STATES]
-    closed = [e for e in experiments if e.proposal.status not in RECORDING_STATES]
-    return render_template("pilots/index.html", running=running, closed=closed)
+    sort = request.args.get("sort", DEFAULT_SORT)
+    if sort not in PILOT_SORTS:
+        sort = DEFAULT_SORT
+    descending = request.args.get("order") == "desc"
+    rows = pilot_rows(sort, descending, today=today())
+    return render_template(
+        "pilots/index.html",
+        running=[r for r in rows if r.experiment.proposal.status in RECORDING_STATES],
+        closed=[r for r in rows if r.experiment.proposal.status not in RECORDING_STATES],
+        sort=sort,
+        descending=descending,
+    )
 
 
 # Applicants and admins may sign in but never see an experiment's page: 404 (SPEC roles).
@@ -67,114 +79,186 @@ def show(experiment_id: int):
 
 def _page(experiment: Experiment, status: int = 200, **given):
     forms = {}
-    for name, (form_class, prefix) in FORMS.items():
+    for name, (form_class, prefix, _section) in FORMS.items():
         forms[name] = given.get(name) or form_class(prefix=prefix, formdata=None)
-    forms["partner_form"].organisation_id.choices = [
-        ("", _("Choose…")),
-        *partners.organisation_choices(),
-    ]
-    recent, participation_count = participation.recent_participation(
-        experiment, RECENT_PARTICIPATION
-    )
+    organisations = partners.organisation_choices()
+    forms["partner_form"].organisations = organisations
+
+    def page(name: str) -> int:
+        return page_number(f"{name}_page")
+
     return render_template(
         "pilots/show.html",
         experiment=experiment,
         proposal=experiment.proposal,
         may_record=may_record(experiment),
+        overdue=experiment.proposal.status == Status.PILOT
+        and experiment.planned_end_date < today(),
+        organisations=organisations,
         totals=participation.participation_totals(experiment),
-        recent=recent,
-        participation_count=participation_count,
+        partner_page=list_page(experiment.partners, page("partners"), PER_PAGE),
+        participation_page=record_page(Participation, experiment, page("participation"), PER_PAGE),
+        expense_page=record_page(Expense, experiment, page("expenses"), PER_PAGE),
+        risk_page=list_page(experiment.risks, page("risks"), PER_PAGE),
         spending=expenses.spending(experiment),
         matrix=risks.risk_matrix(experiment.risks),
+        changes=corrections.history(experiment),
+        moves=move_forms(experiment.proposal),
         row_errors=given.get("row_errors"),
         **forms,
     ), status
-
-
-def _posted(experiment_id: int, name: str):
-    """The experiment (or 404) and its bound form for this section."""
-    experiment = experiment_or_404(experiment_id, current_user)
-    form_class, prefix = FORMS[name]
-    return experiment, form_class(prefix=prefix)
-
-
-def _refused(experiment: Experiment, name: str, form, error: DomainError):
-    """A refused addition: field errors re-render the page (422), others flash and go back."""
-    if isinstance(error, NotAllowed):
-        abort(403)
-    if isinstance(error, Invalid):
-        apply_errors(form, error, PARTNER_RENAMES if name == "partner_form" else None)
-        return _page(experiment, 422, **{name: form})
-    flash(error.message, "error")
-    return _back(experiment)
 
 
 def _back(experiment: Experiment, anchor: str | None = None):
     return redirect(url_for(".show", experiment_id=experiment.id, _anchor=anchor), 303)
 
 
+def _add(
+    experiment_id: int,
+    name: str,
+    save: Callable,
+    message,
+    *,
+    renames: dict[str, str] | None = None,
+    on_invalid: Callable[[FlaskForm, Invalid], None] | None = None,
+    row_errors: dict[str, list[str]] | None = None,
+):
+    """An addition from the experiment page: saved and back to its section, or the page again
+    with the form's messages (422); spending over the allocation is confirmed first."""
+    experiment = experiment_or_404(experiment_id, current_user)
+    form_class, prefix, section = FORMS[name]
+    form = form_class(prefix=prefix)
+    if name == "partner_form":
+        form.organisations = partners.organisation_choices()
+    results = []
+
+    def run():
+        results.append(save(experiment, form))
+        return results[-1]
+
+    try:
+        done = saved(
+            form,
+            run,
+            (lambda: message(results[-1])) if callable(message) else message,
+            renames=renames,
+            on_invalid=(lambda error: on_invalid(form, error)) if on_invalid else None,
+            conflicts=False,
+        )
+    except NeedsConfirmation as question:
+        return confirm_overspending(experiment, form, question, request.path)
+    if done is not None:
+        return _back(experiment, section)
+    return _page(experiment, 422, **{name: form, "row_errors": row_errors})
+
+
+def confirm_overspending(experiment: Experiment, form, question: NeedsConfirmation, action: str):
+    """The confirmation page of an expense that takes spending over the allocation."""
+    ask_again(form)
+    return render_template(
+        "pilots/confirm_expense.html",
+        experiment=experiment,
+        proposal=experiment.proposal,
+        form=form,
+        question=question.message,
+        action=action,
+    )
+
+
 @bp.post(f"/{ID}/partners")
 @allow(SIGNED_IN)
 def add_partner(experiment_id: int):
-    experiment, form = _posted(experiment_id, "partner_form")
-    form.organisation_id.choices = []  # any id; the service checks it exists
-    if form.validate_on_submit():
-        try:
-            partner = partners.add_partner(experiment, current_user, **form.values())
-        except DomainError as error:
-            return _refused(experiment, "partner_form", form, error)
-        flash(_("“%(name)s” is now a partner.", name=partner.organisation.name), "success")
-        return _back(experiment, "partners")
-    return _page(experiment, 422, partner_form=form)
+    return _add(
+        experiment_id,
+        "partner_form",
+        lambda experiment, form: partners.add_partner(experiment, current_user, **form.values()),
+        lambda partner: _("“%(name)s” is now a partner.", name=partner.organisation.name),
+        renames=PARTNER_RENAMES,
+    )
 
 
 @bp.post(f"/{ID}/participation")
 @allow(SIGNED_IN)
 def add_participation(experiment_id: int):
-    experiment, form = _posted(experiment_id, "participation_form")
-    if form.validate_on_submit():
-        try:
-            participation.record_participation(experiment, current_user, [form.values()])
-        except DomainError as error:
-            return _refused(experiment, "participation_form", form, error)
-        flash(_("The participation record is saved."), "success")
-        return _back(experiment, "participation")
-    return _page(experiment, 422, participation_form=form)
+    return _add(
+        experiment_id,
+        "participation_form",
+        lambda experiment, form: participation.record_participation(
+            experiment, current_user, [form.values()]
+        ),
+        _("The participation record is saved."),
+    )
+
+
+@bp.post(f"/{ID}/expenses")
+@allow(SIGNED_IN)
+def add_expense(experiment_id: int):
+    return _add(
+        experiment_id,
+        "expense_form",
+        lambda experiment, form: warn_if_overspent(
+            experiment,
+            expenses.record_expense(
+                experiment,
+                current_user,
+                **form.values(),
+                over_allocation_confirmed=is_confirmed(form),
+            ),
+        ),
+        _("The expense is saved."),
+    )
+
+
+def warn_if_overspent(experiment: Experiment, result: T) -> T:
+    """Say it when a saved expense leaves spending over the allocation (as confirmed)."""
+    if expenses.spending(experiment).over:
+        flash(_("Spending now exceeds the allocated budget."), "error")
+    return result
+
+
+@bp.post(f"/{ID}/risks")
+@allow(SIGNED_IN)
+def add_risk(experiment_id: int):
+    return _add(
+        experiment_id,
+        "risk_form",
+        lambda experiment, form: risks.add_risk(experiment, current_user, **form.values()),
+        _("The risk is saved."),
+    )
 
 
 @bp.post(f"/{ID}/participation/import")
 @allow(SIGNED_IN)
 def import_participation(experiment_id: int):
-    experiment, form = _posted(experiment_id, "import_form")
-    if form.validate_on_submit():
+    rows: dict[str, list[str]] = {}
+
+    def by_row(form, error: Invalid) -> None:
+        """Row messages go to the table of rows; the file's own to the file field."""
+        rows.update({k: v for k, v in error.errors.items() if k.startswith("row ")})
+        form.file.errors = list(form.file.errors) + [
+            m for k, ms in error.errors.items() if k not in rows for m in ms
+        ]
+        if rows:
+            form.form_errors.append(error.message)
+
+    def save(experiment: Experiment, form):
         upload = form.file.data
-        try:
-            records = import_participation_csv(
-                experiment,
-                current_user,
-                upload.read(CSV_MAX_BYTES + 1),
-                upload.filename or "",
-            )
-        except Invalid as error:
-            rows = {k: v for k, v in error.errors.items() if k.startswith("row ")}
-            form.file.errors = list(form.file.errors) + [
-                m for k, ms in error.errors.items() if k not in rows for m in ms
-            ]
-            if rows:
-                form.form_errors.append(error.message)
-            return _page(experiment, 422, import_form=form, row_errors=rows)
-        except DomainError as error:
-            return _refused(experiment, "import_form", form, error)
-        flash(
-            ngettext(
-                "%(num)d participation record imported.",
-                "%(num)d participation records imported.",
-                len(records),
-            ),
-            "success",
+        return import_participation_csv(
+            experiment, current_user, upload.read(CSV_MAX_BYTES + 1), upload.filename or ""
         )
-        return _back(experiment, "participation")
-    return _page(experiment, 422, import_form=form)
+
+    return _add(
+        experiment_id,
+        "import_form",
+        save,
+        lambda records: ngettext(
+            "%(num)d participation record imported.",
+            "%(num)d participation records imported.",
+            len(records),
+        ),
+        on_invalid=by_row,
+        row_errors=rows,
+    )
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -193,37 +277,6 @@ def too_large(error):
     form = ParticipationImportForm(prefix="import", formdata=None)
     form.file.errors = [_("The file is too large: at most 1 MB.")]
     return _page(experiment, 413, import_form=form)
-
-
-@bp.post(f"/{ID}/expenses")
-@allow(SIGNED_IN)
-def add_expense(experiment_id: int):
-    experiment, form = _posted(experiment_id, "expense_form")
-    if form.validate_on_submit():
-        try:
-            expenses.record_expense(experiment, current_user, **form.values())
-        except DomainError as error:
-            return _refused(experiment, "expense_form", form, error)
-        flash(_("The expense is saved."), "success")
-        spent = expenses.spending(experiment)
-        if spent.over:
-            flash(_("Spending now exceeds the allocated budget."), "error")
-        return _back(experiment, "expenses")
-    return _page(experiment, 422, expense_form=form)
-
-
-@bp.post(f"/{ID}/risks")
-@allow(SIGNED_IN)
-def add_risk(experiment_id: int):
-    experiment, form = _posted(experiment_id, "risk_form")
-    if form.validate_on_submit():
-        try:
-            risks.add_risk(experiment, current_user, **form.values())
-        except DomainError as error:
-            return _refused(experiment, "risk_form", form, error)
-        flash(_("The risk is saved."), "success")
-        return _back(experiment, "risks")
-    return _page(experiment, 422, risk_form=form)
 
 
 @bp.route(f"/{ID}/risks/<id:risk_id>", methods=["GET", "POST"])
@@ -261,25 +314,20 @@ def evaluation(experiment_id: int):
     form = EvaluationForm()
     if request.method == "GET" and experiment.evaluation is not None:
         form.fill(experiment.evaluation)
-    if form.validate_on_submit():
-        try:
-            evaluations.save_evaluation(experiment, current_user, **form.values())
-        except Invalid as error:
-            apply_errors(form, error)
-        except Conflict as error:
-            flash(error.message, "error")
-            return _back(experiment, "evaluation")
-        else:
-            flash(_("The evaluation is saved."), "success")
-            return _back(experiment, "evaluation")
-    status = 422 if form.errors else 200
+    if saved(
+        form,
+        lambda: evaluations.save_evaluation(experiment, current_user, **form.values()),
+        _("The evaluation is saved."),
+        conflicts=False,
+    ):
+        return _back(experiment, "evaluation")
     return render_template(
         "pilots/evaluation.html",
         experiment=experiment,
         proposal=experiment.proposal,
         form=form,
         may_revise=may_record(experiment),
-    ), status
+    ), rerender_status(form)
 
 
 @bp.app_template_global()
@@ -295,3 +343,6 @@ def experiment_summary(experiment: Experiment) -> dict:
         "spending": expenses.spending(experiment),
         "totals": participation.participation_totals(experiment),
     }
+
+
+from . import pilot_records  # noqa: E402,F401  (its routes are on this blueprint)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lifecycle
-from ..errors import Conflict
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..forms.confirm import ask_again, is_confirmed, unconfirm
 from ..forms.moves import move_form, move_values
@@ -20,8 +20,9 @@ from ..questions import latest_exchange, open_questions
 from ..services import access
 from ..services import proposals as proposal_service
 from ..services.reviews import reviews_seen_by
-from ..services.workflow import allowed_moves_message, change_status
-from .forms import rerender_status, saved, saved_valid
+from ..services.workflow import allowed_moves_message, change_status, check_move
+from . import move_evidence
+from .forms import also_checked, apply_errors, rerender_status, saved, saved_valid
 from .guards import SIGNED_IN, STAFF, allow
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -140,12 +141,15 @@ def move_forms(proposal: Proposal, posted=None) -> list:
     forms = []
     for edge in lifecycle.moves_for(proposal.status, current_user.role, is_owner):
         if posted is not None and posted.to.data == edge.target.value:
+            move_evidence.describe(posted, proposal, edge)
             forms.append((edge, posted))
             continue
         form = move_form(
             edge, formdata=None, owner_choices=owner_choices() if "owner_id" in edge.fields else []
         )
         form.version.data = proposal.version
+        move_evidence.suggest(form, proposal, edge)
+        move_evidence.describe(form, proposal, edge)
         forms.append((edge, form))
     return forms
 
@@ -203,12 +207,21 @@ def move(proposal_id: int, target: str):
     if not lifecycle.may_take(edge, current_user.role, proposal.owner_id == current_user.id):
         abort(403)
     form = move_form(edge, owner_choices=owner_choices() if "owner_id" in edge.fields else [])
-    if form.validate_on_submit():
-        if edge.irreversible and not is_confirmed(form):
+    if not form.validate_on_submit():
+        # Every refusal at once: the service's checks of the fields the form took.
+        also_checked(form, lambda: check_move(proposal, edge.target, **move_values(form, edge)))
+    elif edge.irreversible and not is_confirmed(form):
+        # Said now, beside the form, rather than after the confirmation.
+        try:
+            check_move(proposal, edge.target, **move_values(form, edge))
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
             ask_again(form)
             return render_template(
                 "proposals/confirm_move.html", proposal=proposal, edge=edge, form=form
             )
+    else:
         try:
             moved = saved_valid(
                 form,
