@@ -103,7 +103,7 @@ def test_a_swedish_proposal_is_marked_sv_on_a_finnish_page(app, client, auth, pe
     auth.login("applicant")
     page = client.get(f"/proposals/{proposal_id}").text
     assert '<html lang="sv">' in page
-    assert _element_with("Mikä kirjasto?", page) == '<p class="prose" lang="fi">Mikä kirjasto?'
+    assert _element_with("Mikä kirjasto?", page).endswith(' lang="fi">Mikä kirjasto?')
     with app.app_context():
         question = db.session.scalar(
             select(StatusChange).where(
