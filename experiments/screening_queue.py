@@ -13,7 +13,7 @@ from sqlalchemy import UnaryExpression, func, select
 
 from .extensions import db
 from .models import Proposal, Review, StatusChange
-from .queries import SORTS
+from .queries import SORTS, review_count
 from .questions import came_back_answered, last_moves
 
 # The moment of the proposal's last move (its submission when no move is recorded): what it
@@ -26,12 +26,6 @@ _last_change = func.coalesce(
     .scalar_subquery(),
     Proposal.submitted_at,
 )
-_review_count = (
-    select(func.count(Review.id))
-    .where(Review.proposal_id == Proposal.id)
-    .correlate(Proposal)
-    .scalar_subquery()
-)
 
 # The queue's columns sort both ways; these are its own, so the API's documented sorts stay.
 # "-waiting" is the longest wait first.
@@ -40,8 +34,8 @@ QUEUE_SORTS: dict[str, tuple[UnaryExpression[Any], ...]] = {
     "-title": (Proposal.title.desc(), Proposal.id.desc()),
     "waiting": (_last_change.desc(), Proposal.id.desc()),
     "-waiting": (_last_change.asc(), Proposal.id.asc()),
-    "reviews": (_review_count.asc(), Proposal.id.asc()),
-    "-reviews": (_review_count.desc(), Proposal.id.asc()),
+    "reviews": (review_count.asc(), Proposal.id.asc()),
+    "-reviews": (review_count.desc(), Proposal.id.asc()),
 }
 
 

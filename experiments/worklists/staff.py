@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Exists, Select, and_, exists, func, select
 from ..extensions import db
 from ..lifecycle import Status
 from ..models import Evaluation, Expense, Experiment, Participation, Proposal, Review, User
+from ..queries import review_count
 from ..questions import came_back_answered, last_moves
 from .common import days_since, entered_current_state, since
 
@@ -103,12 +104,6 @@ def _waiting_query(
     having come back with the applicant's answer."""
     entered = entered_current_state()
     last = last_moves()
-    reviews = (
-        select(func.count())
-        .where(Review.proposal_id == Proposal.id)
-        .correlate(Proposal)
-        .scalar_subquery()
-    )
     came_back = came_back_answered(last)
     moment = since(entered)
     return (
@@ -118,7 +113,7 @@ def _waiting_query(
             Proposal.language,
             Proposal.status,
             moment,
-            reviews,
+            review_count,
             came_back,
             last.c.at,
         )
