@@ -16,13 +16,23 @@ from .statistics_cache import cached_count
 
 # The average of reviews over all five criteria (NULL without reviews). The sum starts from
 # an SQL zero so that it is an SQL expression throughout, also to the type checker.
-_AVERAGE = sum((func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA), literal(0)) / len(
+REVIEW_AVERAGE = sum((func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA), literal(0)) / len(
     REVIEW_CRITERIA
 )
 # Per proposal, for sorting by score: computed only for the proposals the filters let through
 # (the index on review.proposal_id), never by aggregating every review of the database.
 _review_average = (
-    select(_AVERAGE).where(Review.proposal_id == Proposal.id).correlate(Proposal).scalar_subquery()
+    select(REVIEW_AVERAGE)
+    .where(Review.proposal_id == Proposal.id)
+    .correlate(Proposal)
+    .scalar_subquery()
+)
+# Per proposal, its number of reviews (correlated like the average).
+review_count = (
+    select(func.count(Review.id))
+    .where(Review.proposal_id == Proposal.id)
+    .correlate(Proposal)
+    .scalar_subquery()
 )
 
 # Each sort: ORDER BY terms of several column types (hence Any), the id last as tie-break.
@@ -123,7 +133,7 @@ def proposal_page(
         {
             proposal_id: (average, reviews)
             for proposal_id, average, reviews in db.session.execute(
-                select(Review.proposal_id, _AVERAGE, func.count())
+                select(Review.proposal_id, REVIEW_AVERAGE, func.count())
                 .where(Review.proposal_id.in_([p.id for p in proposals]))
                 .group_by(Review.proposal_id)
             )

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Subquery, and_, func, select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
@@ -43,19 +44,58 @@ def latest_exchange(proposal: Proposal) -> Exchange | None:
     return None
 
 
+def latest_questions(ids: Sequence[int] | None = None) -> Subquery:
+    """Per proposal (of these ids), its latest question: the id of its latest move into
+    more_info (columns proposal_id, id)."""
+    query = select(StatusChange.proposal_id, func.max(StatusChange.id).label("id")).where(
+        StatusChange.to_status == Status.MORE_INFO
+    )
+    if ids is not None:
+        query = query.where(StatusChange.proposal_id.in_(ids))
+    return query.group_by(StatusChange.proposal_id).subquery()
+
+
+def last_moves(ids: Sequence[int] | None = None) -> Subquery:
+    """Per proposal (of these ids), its latest history entry (columns proposal_id,
+    from_status, to_status, at)."""
+    latest = select(func.max(StatusChange.id).label("id"))
+    if ids is not None:
+        latest = latest.where(StatusChange.proposal_id.in_(ids))
+    last = latest.group_by(StatusChange.proposal_id).subquery()
+    return (
+        select(
+            StatusChange.proposal_id,
+            StatusChange.from_status,
+            StatusChange.to_status,
+            StatusChange.at,
+        )
+        .join(last, last.c.id == StatusChange.id)
+        .subquery()
+    )
+
+
+def came_back_answered(last: Subquery) -> ColumnElement[Any]:
+    """Whether the proposal is back from the applicant with an answer: submitted, its last
+    move (last: last_moves, joined on the proposal) the answer out of more_info; never NULL."""
+    return func.coalesce(
+        and_(
+            Proposal.status == Status.SUBMITTED,
+            last.c.from_status == Status.MORE_INFO,
+            last.c.to_status == Status.SUBMITTED,
+        ),
+        False,
+    )
+
+
 def open_questions(proposals: Sequence[Proposal]) -> dict[int, StatusChange]:
     """The question each proposal awaiting more information waits on, in one statement."""
     ids = [p.id for p in proposals if p.status == Status.MORE_INFO]
     if not ids:
         return {}
-    latest = (
-        select(func.max(StatusChange.id))
-        .where(StatusChange.proposal_id.in_(ids), StatusChange.to_status == Status.MORE_INFO)
-        .group_by(StatusChange.proposal_id)
-    )
+    latest = latest_questions(ids)
     entries = db.session.scalars(
         select(StatusChange)
-        .where(StatusChange.id.in_(latest))
+        .join(latest, latest.c.id == StatusChange.id)
         .options(joinedload(StatusChange.actor))
     )
     return {entry.proposal_id: entry for entry in entries}

@@ -23,6 +23,7 @@ SEARCH_MAX = 200
 BULK_MAX = 100
 RISK_MIN, RISK_MAX = 1, 4
 PASSWORD_MIN = 12
+PASSWORD_MAX = 200  # hashing a longer one would only cost time
 NAME_MAX = 200  # an organisation's name, a risk's owner
 BUSINESS_ID_TYPED_MAX = 20  # a business ID as a person types it, spaces and all
 DESCRIPTION_MAX = 500  # an expense's description
@@ -34,6 +35,7 @@ UNIT_MAX = 40  # the unit of a goal's figures
 FIGURE_MAX = Decimal("999999999999.99")  # a goal's target or a follow-up's value
 NOTE_MAX = 500  # a participation record's note
 LINK_MAX = 500  # a web address
+FEEDBACK_MAX = 5_000  # accessibility feedback's message
 COUNT_MAX = 1_000_000  # people in one participation record
 USERS_MAX = 10_000_000  # an experiment's users, as its evaluation counts them
 # A proposal's lists of codes: a code may come twice (it counts once), but no one sends more.

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import UnaryExpression, func, select
 
 from .extensions import db
-from .lifecycle import Status
 from .models import Proposal, Review, StatusChange
-from .queries import SORTS
+from .queries import SORTS, review_count
+from .questions import came_back_answered, last_moves
 
 # The moment of the proposal's last move (its submission when no move is recorded): what it
-# has waited since. One correlated statement per sort, over the index on the history's
+# has waited since, shown and sorted by. Correlated, over the index on the history's
 # proposal_id, for the proposals the filters let through.
 _last_change = func.coalesce(
     select(func.max(StatusChange.at))
@@ -25,12 +25,6 @@ _last_change = func.coalesce(
     .correlate(Proposal)
     .scalar_subquery(),
     Proposal.submitted_at,
-)
-_review_count = (
-    select(func.count(Review.id))
-    .where(Review.proposal_id == Proposal.id)
-    .correlate(Proposal)
-    .scalar_subquery()
 )
 
 # The queue's columns sort both ways; these are its own, so the API's documented sorts stay.
@@ -40,8 +34,8 @@ QUEUE_SORTS: dict[str, tuple[UnaryExpression[Any], ...]] = {
     "-title": (Proposal.title.desc(), Proposal.id.desc()),
     "waiting": (_last_change.desc(), Proposal.id.desc()),
     "-waiting": (_last_change.asc(), Proposal.id.asc()),
-    "reviews": (_review_count.asc(), Proposal.id.asc()),
-    "-reviews": (_review_count.desc(), Proposal.id.asc()),
+    "reviews": (review_count.asc(), Proposal.id.asc()),
+    "-reviews": (review_count.desc(), Proposal.id.asc()),
 }
 
 
@@ -59,20 +53,13 @@ def row_facts(proposals: Sequence[Proposal], reader_id: int) -> dict[int, RowFac
     ids = [p.id for p in proposals]
     if not ids:
         return {}
-    latest_ids = (
-        select(func.max(StatusChange.id))
-        .where(StatusChange.proposal_id.in_(ids))
-        .group_by(StatusChange.proposal_id)
-    )
+    last = last_moves(ids)
     latest = {
-        proposal_id: (at, from_status, to_status)
-        for proposal_id, at, from_status, to_status in db.session.execute(
-            select(
-                StatusChange.proposal_id,
-                StatusChange.at,
-                StatusChange.from_status,
-                StatusChange.to_status,
-            ).where(StatusChange.id.in_(latest_ids))
+        proposal_id: (since, bool(answered))
+        for proposal_id, since, answered in db.session.execute(
+            select(Proposal.id, _last_change, came_back_answered(last))
+            .outerjoin(last, last.c.proposal_id == Proposal.id)
+            .where(Proposal.id.in_(ids))
         )
     }
     reviewed = set(
@@ -84,14 +71,10 @@ def row_facts(proposals: Sequence[Proposal], reader_id: int) -> dict[int, RowFac
     )
     facts = {}
     for p in proposals:
-        at, source, target = latest.get(p.id, (None, None, None))
+        since, answered = latest.get(p.id, (p.submitted_at, False))
         facts[p.id] = RowFacts(
-            waiting_since=at or p.submitted_at,
-            answered=(
-                p.status == Status.SUBMITTED
-                and source == Status.MORE_INFO
-                and target == Status.SUBMITTED
-            ),
+            waiting_since=since,
+            answered=answered,
             reviewed_by_reader=p.id in reviewed,
         )
     return facts

@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db, login_manager
-from .rules import PASSWORD_MIN
+from .rules import PASSWORD_MAX, PASSWORD_MIN
 
 # Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): a sign-in costs a worker
 # 19 MiB for a moment, where argon2-cffi's default 64 MiB lifted every worker past its memory
@@ -82,9 +82,11 @@ def common_passwords() -> frozenset[str]:
 
 
 def password_problems(password: str, email: str = "") -> list[str]:
-    """What is wrong with a new password (ASVS 2.1): too short, common, or guessable."""
+    """What is wrong with a new password (ASVS 2.1): too short or long, common, or guessable."""
     if len(password) < PASSWORD_MIN:
         return [str(_l("Use at least %(n)d characters.", n=PASSWORD_MIN))]
+    if len(password) > PASSWORD_MAX:
+        return [str(_l("At most %(n)d characters.", n=PASSWORD_MAX))]
     lowered = password.lower()
     # "password123456" and "monkeymonkeymonkey" are as weak as their common core.
     core = lowered.rstrip("0123456789!?.,-_ ")

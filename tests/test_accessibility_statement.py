@@ -119,6 +119,39 @@ def test_invalid_feedback_is_refused_with_an_error_summary(app, client, outbox, 
     assert outbox == []
 
 
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"message": "x" * 5001}, "At most 5000 characters."),
+        ({"message": "Hello", "email": "not an address"}, "Enter a valid e-mail address."),
+        ({"message": "Hello", "page_url": "/" + "x" * 500}, "At most 500 characters."),
+        ({"message": "Hello", "name": "x" * 201}, "At most 200 characters."),
+        (
+            {"message": "Hello", "name": "Aino\nLine"},
+            "Write this on one line, without line breaks.",
+        ),
+    ],
+)
+def test_the_feedback_service_says_what_it_refuses(app, client, outbox, data, message):
+    response = client.post("/accessibility", data=data)
+    assert response.status_code == 422
+    assert message in response.text
+    assert feedback_rows(app) == [] and outbox == []
+
+
+def test_the_longest_feedback_is_kept_and_the_form_tells_the_browser_the_limits(
+    app, client, outbox
+):
+    page = client.get("/accessibility").text
+    assert re.search(r'<textarea[^>]*maxlength="5000"[^>]*name="message"', page)
+    assert re.search(r'<input[^>]*maxlength="500"[^>]*name="page_url"', page)
+    assert re.search(r'<input[^>]*maxlength="200"[^>]*name="name"', page)
+    data = {"message": "x" * 5000, "name": "n" * 200, "page_url": "/" + "x" * 499}
+    assert client.post("/accessibility", data=data).status_code == 303
+    [row] = feedback_rows(app)
+    assert (len(row.message), len(row.name), len(row.page_url)) == (5000, 200, 500)
+
+
 def test_the_form_needs_its_csrf_token(tmp_path):
     app = create_app("testing", WTF_CSRF_ENABLED=True, MAIL_FILE_PATH=str(tmp_path))
     with app.app_context():

@@ -156,6 +156,65 @@ def test_weak_passwords_are_refused(app, client, outbox, password, message):
     assert _user(app, "new@test.example") is None and outbox == []
 
 
+def test_a_password_too_long_is_refused(app, client, outbox):
+    response = client.post("/register", data=_registration(password="long words " * 19))
+    assert response.status_code == 422
+    assert "At most 200 characters." in response.text
+    assert _user(app, "new@test.example") is None and outbox == []
+
+
+def test_a_short_password_and_a_refused_organisation_are_said_together(app, client, outbox):
+    response = client.post(
+        "/register",
+        data=_registration(
+            password="short",
+            proposer_type="company",
+            organisation_name="Otter Robotics Oy",
+            organisation_business_id="1234567-0",
+        ),
+    )
+    assert response.status_code == 422
+    assert "Use at least 12 characters." in response.text
+    assert "Enter a valid Finnish business ID (Y-tunnus), e.g. 0112038-9." in response.text
+    assert _user(app, "new@test.example") is None and outbox == []
+
+
+def test_a_short_password_is_said_beside_a_form_refusal(app, client, outbox):
+    response = client.post("/register", data=_registration(password="short", name=""))
+    assert response.status_code == 422
+    assert "This field is required." in response.text
+    assert "Use at least 12 characters." in response.text
+
+
+def test_the_new_password_fields_tell_the_browser_the_minimum(client, auth):
+    page = client.get("/register").text
+    assert re.search(r'<input[^>]*minlength="12"[^>]*name="password"', page)
+    auth.login("applicant")
+    page = client.get("/account/password").text
+    assert re.search(r'<input[^>]*minlength="12"[^>]*name="password"', page)
+
+
+def test_a_wrong_current_password_and_a_short_new_one_are_said_together(app, client, auth):
+    auth.login("applicant")
+    response = client.post(
+        "/account/password",
+        data={"current": "not it at all", "password": "short", "confirm": "short"},
+    )
+    assert response.status_code == 422
+    assert "Your current password is wrong." in response.text
+    assert "Use at least 12 characters." in response.text
+    assert verify_password(_user(app, "applicant@test.example").password_hash, builders.PASSWORD)
+
+
+def test_a_reset_refuses_a_short_password(app, client, people, outbox):
+    client.post("/password/forgot", data={"email": "applicant@test.example"})
+    link = _link(outbox[-1], "/password/reset/")
+    response = client.post(link, data={"password": "short", "confirm": "short"})
+    assert response.status_code == 422
+    assert "Use at least 12 characters." in response.text
+    assert verify_password(_user(app, "applicant@test.example").password_hash, builders.PASSWORD)
+
+
 def test_password_reset_link_works_once_and_ends_other_sessions(app, client, people, outbox):
     other_device = app.test_client()
     other_device.post(

@@ -680,6 +680,30 @@ def test_a_bad_risk_is_refused(app, client, auth, programme, overrides, field):
         assert _count(ProgrammeRisk) == 0
 
 
+def test_a_risk_too_long_is_said_by_the_service(app, client, auth, programme):
+    auth.login("manager")
+    data = {"description": "Budget cut", "probability": "2", "impact": "3", "status": "green"}
+    response = client.post(f"/scorecards/{programme}/risks/new", data={**data, "owner": "o" * 201})
+    assert response.status_code == 422
+    assert "At most 200 characters." in response.text
+    with app.app_context():
+        assert _count(ProgrammeRisk) == 0
+
+
+def test_a_programme_risk_follows_the_rule_of_every_risk(app, people, programme):
+    with app.app_context():
+        with pytest.raises(Invalid) as refused:
+            service.create_risk(
+                db.session.get(Programme, programme),
+                _user("manager"),
+                {"description": " ", "probability": 5, "impact": 0, "status": "blue"},
+            )
+    assert refused.value.errors["description"] == ["Describe the risk."]
+    assert refused.value.errors["probability"] == ["Probability is a whole number from 1 to 4."]
+    assert refused.value.errors["impact"] == ["Impact is a whole number from 1 to 4."]
+    assert refused.value.summary == "The risk was not saved."
+
+
 # The export.
 
 

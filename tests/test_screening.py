@@ -211,7 +211,7 @@ def test_the_database_keeps_one_review_per_reviewer(app, people, programme):
         ("benefit", "0", "Not a valid choice."),
         ("feasibility", "6", "Not a valid choice."),
         ("cost_effectiveness", "x", "Invalid Choice: could not coerce."),
-        ("comment", "c" * 5001, "Field cannot be longer than 5000 characters."),
+        ("comment", "c" * 5001, "At most 5000 characters."),
     ],
 )
 def test_an_invalid_review_saves_nothing(
@@ -225,6 +225,31 @@ def test_an_invalid_review_saves_nothing(
     assert response.status_code == 422
     assert message in response.text
     assert _reviews(app, pid) == []
+
+
+def test_a_missing_score_and_a_long_comment_are_said_together(
+    app, client, staff, people, programme
+):
+    with app.app_context():
+        pid = builders.make_proposal(people["applicant"], programme, status=Status.SCREENING)
+    response = client.post(
+        f"/screening/proposals/{pid}/review",
+        data=_review_form(need="", comment="c" * 5001),
+    )
+    assert response.status_code == 422
+    assert "Give a score from 1 to 5." in response.text
+    assert "At most 5000 characters." in response.text
+    assert _reviews(app, pid) == []
+
+
+def test_a_comment_of_the_longest_length_is_kept(app, client, staff, people, programme):
+    with app.app_context():
+        pid = builders.make_proposal(people["applicant"], programme, status=Status.SCREENING)
+    response = client.post(
+        f"/screening/proposals/{pid}/review", data=_review_form(comment="c" * 5000)
+    )
+    assert response.status_code == 302
+    assert 'maxlength="5000"' in client.get(f"/proposals/{pid}").text
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.REJECTED, Status.PILOT])

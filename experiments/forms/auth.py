@@ -13,19 +13,17 @@ from .proposals import ORGANISATION_RENAMES, business_id_field, organisation_nam
 
 
 def new_password_field(label=None) -> PasswordField:
+    """A new password; the password services say what they refuse (security.password_problems)."""
     return PasswordField(
         label or _l("Password"),
-        validators=[
-            DataRequired(),
-            Length(max=200),
-            Length(min=PASSWORD_MIN, message=_l("Use at least %(n)d characters.", n=PASSWORD_MIN)),
-        ],
+        validators=[DataRequired()],
         description=_l(
             "At least %(n)d characters, not a common password. Several unrelated "
             "words are easy to remember and hard to guess.",
             n=PASSWORD_MIN,
         ),
-        render_kw={"autocomplete": "new-password"},
+        # No maxlength: a browser would cut a longer password silently (the service says it).
+        render_kw={"autocomplete": "new-password", "minlength": PASSWORD_MIN},
     )
 
 

@@ -1,33 +1,33 @@
-"""The accessibility feedback form: everything but the message is optional."""
+"""The accessibility feedback form: everything but the message is optional.
+
+The feedback service checks the values (feedback.send_feedback); the form gives the browser
+its limits."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired
 
-from ..services.feedback import MESSAGE_MAX, NAME_MAX, PAGE_URL_MAX
+from ..rules import FEEDBACK_MAX, LINK_MAX, NAME_MAX
 from .base import PageForm
 
 
 class FeedbackForm(PageForm):
     message = TextAreaField(
         _l("Your feedback"),
-        validators=[DataRequired(), Length(max=MESSAGE_MAX)],
+        validators=[DataRequired()],
         description=_l("Tell us what was difficult to use or missing, and where."),
-        render_kw={"rows": 6},
+        render_kw={"rows": 6, "maxlength": FEEDBACK_MAX},
     )
     page_url = StringField(
         _l("Page address"),
-        validators=[Optional(), Length(max=PAGE_URL_MAX)],
         description=_l("The page the feedback is about, if it is about one page."),
+        render_kw={"maxlength": LINK_MAX},
     )
     name = StringField(
-        _l("Your name (optional)"),
-        validators=[Optional(), Length(max=NAME_MAX)],
-        render_kw={"autocomplete": "name"},
+        _l("Your name (optional)"), render_kw={"autocomplete": "name", "maxlength": NAME_MAX}
     )
     email = EmailField(
         _l("Your e-mail address (optional)"),
-        validators=[Optional(), Email(), Length(max=254)],
         description=_l("Give it if you would like an answer."),
         render_kw={"autocomplete": "email"},
     )

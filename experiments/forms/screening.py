@@ -3,7 +3,7 @@
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectMultipleField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
 from ..rules import REASON_MAX, SCORE_MAX, SCORE_MIN
 from .base import PageForm
@@ -58,18 +58,22 @@ def _score(label):
 
 
 class ReviewForm(PageForm):
+    """The scores and the comment; the review service checks them (reviews.review_values)."""
+
     need = _score(CRITERIA_LABELS["need"])
     benefit = _score(CRITERIA_LABELS["benefit"])
     reusability = _score(CRITERIA_LABELS["reusability"])
     feasibility = _score(CRITERIA_LABELS["feasibility"])
     cost_effectiveness = _score(CRITERIA_LABELS["cost_effectiveness"])
-    comment = TextAreaField(
-        _l("Comment"), validators=[Length(max=REASON_MAX)], render_kw={"rows": 4}
-    )
+    comment = TextAreaField(_l("Comment"), render_kw={"rows": 4, "maxlength": REASON_MAX})
 
     def criteria(self) -> list[tuple[RadioField, tuple[tuple[int, LazyString], ...]]]:
         """Each score's field with its rubric, in the order of the criteria."""
         return [(self[name], RUBRICS[name]) for name in CRITERIA_LABELS]
+
+    def values(self) -> dict[str, object]:
+        """The scores and the comment, as reviews.review_values takes them."""
+        return {name: self[name].data for name in (*CRITERIA_LABELS, "comment")}
 
 
 class BulkStartForm(ConfirmForm):

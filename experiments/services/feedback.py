@@ -2,7 +2,6 @@
 
 import logging
 
-from email_validator import EmailNotValidError, validate_email
 from flask import has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -10,17 +9,14 @@ from flask_mailman import EmailMessage
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
-from ..errors import Invalid
 from ..extensions import db
 from ..lifecycle import Role
 from ..models import Feedback, User
+from ..rules import FEEDBACK_MAX, LINK_MAX, NAME_MAX
+from .inputs import Fields
 from .transaction import unit_of_work
 
 log = logging.getLogger(__name__)
-
-MESSAGE_MAX = 5_000
-NAME_MAX = 200
-PAGE_URL_MAX = 500
 
 
 def send_feedback(
@@ -31,27 +27,20 @@ def send_feedback(
     page_url: str | None = None,
     user: User | None = None,
 ) -> Feedback:
-    """Store feedback (anonymous is fine) and e-mail it to the managers; raises Invalid."""
-    message = (message or "").strip()
-    name = (name or "").strip() or None
-    email = (email or "").strip() or None
-    page_url = (page_url or "").strip() or None
-    errors: dict[str, list[str]] = {}
-    if not message:
-        errors["message"] = [_("Write your feedback.")]
-    elif len(message) > MESSAGE_MAX:
-        errors["message"] = [_("At most %(n)d characters.", n=MESSAGE_MAX)]
-    if name and len(name) > NAME_MAX:
-        errors["name"] = [_("At most %(n)d characters.", n=NAME_MAX)]
-    if page_url and len(page_url) > PAGE_URL_MAX:
-        errors["page_url"] = [_("At most %(n)d characters.", n=PAGE_URL_MAX)]
-    if email:
-        try:
-            email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            errors["email"] = [_("Enter a valid e-mail address.")]
-    if errors:
-        raise Invalid(errors)
+    """Store feedback (anonymous is fine) and e-mail it to the managers; raises Invalid
+    naming every wrong field."""
+    fields = Fields()
+    message = fields.text(
+        "message",
+        message,
+        max_length=FEEDBACK_MAX,
+        required=True,
+        message=_("Write your feedback."),
+    )
+    name = fields.text("name", name, max_length=NAME_MAX, one_line=True) or None
+    page_url = fields.text("page_url", page_url, max_length=LINK_MAX, one_line=True) or None
+    email = fields.email("email", email)
+    fields.raise_if_any()
     feedback = Feedback(
         message=message,
         name=name,

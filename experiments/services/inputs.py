@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TypeGuard, TypeVar, overload
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from ..errors import FieldConflict, Invalid
@@ -267,6 +268,19 @@ class Fields:
         elif value is not None and min_length and len(text) < min_length:
             self.fail(field, _("Use at least %(n)d characters.", n=min_length))
         return text
+
+    def email(self, field: str, value: object, *, required: bool = False) -> str | None:
+        """An e-mail address as email_validator normalises it (its domain in lower case); None
+        when none is given."""
+        if blank(value) and not required:
+            return None
+        try:
+            if isinstance(value, str):
+                return validate_email(value.strip(), check_deliverability=False).normalized
+        except EmailNotValidError:
+            pass
+        self.fail(field, _("Enter a valid e-mail address."))
+        return None
 
     def boolean(self, field: str, value: object) -> bool | None:
         """True or False (also the strings true/false, yes/no, 1/0)."""

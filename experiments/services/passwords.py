@@ -8,24 +8,29 @@ from ..models import User
 from ..models.types import utcnow
 from ..security import fingerprint, hash_password, password_problems, sign, unsign, verify_password
 from . import account_mail
+from .inputs import Fields
 from .sign_in import find_user, normalise_email, user_of_link
 from .transaction import unit_of_work
 
 
-def check_new_password(password: str, email: str, field: str = "password") -> None:
-    """Refuse a password too weak for the account with this address; raises Invalid."""
-    problems = password_problems(password, email)
-    if problems:
-        raise Invalid({field: problems})
+def check_new_password(fields: Fields, password: str, email: str) -> None:
+    """Note on fields what makes a new password too weak for the account with this address."""
+    for problem in password_problems(password, email):
+        fields.fail("password", problem)
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password; every other session of the user ends. Raises Invalid."""
-    if not verify_password(user.password_hash, current):
-        raise Invalid({"current": [_("Your current password is wrong.")]})
-    check_new_password(new, user.email, field="password")
-    if verify_password(user.password_hash, new):
-        raise Invalid({"password": [_("Choose a password different from the current one.")]})
+    """Set a new password; every other session of the user ends. Raises Invalid naming every
+    wrong field."""
+    checked = Fields()
+    right = verify_password(user.password_hash, current)
+    if not right:
+        checked.fail("current", _("Your current password is wrong."))
+    check_new_password(checked, new, user.email)
+    # Compared only once the current one is right: else the form would tell a guess.
+    if right and not checked.errors and verify_password(user.password_hash, new):
+        checked.fail("password", _("Choose a password different from the current one."))
+    checked.raise_if_any()
     with unit_of_work(counted=False):
         _set_password(user, new)
     account_mail.send(account_mail.Kind.PASSWORD_CHANGED, user)
@@ -61,7 +66,9 @@ def reset_password(token: str, new: str) -> User:
     user = user_for_reset(token)
     if user is None:
         raise Conflict(_("This link has expired or was used already. Ask for a new one."))
-    check_new_password(new, user.email)
+    checked = Fields()
+    check_new_password(checked, new, user.email)
+    checked.raise_if_any()
     with unit_of_work(counted=False):
         _set_password(user, new)
         if user.email_confirmed_at is None:

@@ -40,8 +40,9 @@ def reassess_risk(experiment: Experiment, risk: Risk, actor: User, **values: obj
     return risk
 
 
-def risk_values(values: Mapping[str, object]) -> dict[str, object]:
-    """A risk's checked values (its owner is optional); raises Invalid naming each wrong field."""
+def risk_values(values: Mapping[str, object], summary: str = "") -> dict[str, object]:
+    """A risk assessment's checked values (an experiment's or a programme's; its owner is
+    optional); raises Invalid naming each wrong field (and the summary, when given)."""
     fields = Fields()
     checked: dict[str, object] = {
         "description": fields.text(
@@ -73,7 +74,7 @@ def risk_values(values: Mapping[str, object]) -> dict[str, object]:
         "status": fields.choice("status", values.get("status"), RiskStatus),
         "owner": fields.text("owner", values.get("owner"), max_length=NAME_MAX, one_line=True),
     }
-    fields.raise_if_any()
+    fields.raise_if_any(summary)
     return checked
 
 

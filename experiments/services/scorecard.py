@@ -18,11 +18,12 @@ from ..extensions import db
 from ..lifecycle import Role
 from ..models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk, User
 from ..models.scorecard import MANUAL_METRIC, GoalDirection
-from ..rules import FIGURE_MAX, GOAL_TEXT_MAX, NAME_MAX, REASON_MAX, RISK_MAX, RISK_MIN, UNIT_MAX
+from ..rules import FIGURE_MAX, GOAL_TEXT_MAX, REASON_MAX, UNIT_MAX
 from ..scorecard import METRIC_BY_CODE, METRIC_CODES, StatisticsCache, computed_value
 from ..vocabulary import RiskStatus
 from .clock import today
 from .inputs import Fields, exponent, to_decimal
+from .risks import risk_values
 from .transaction import transactional, unit_of_work
 
 Code = TypeVar("Code", bound=StrEnum)
@@ -233,26 +234,12 @@ def add_follow_up(
 
 
 def _risk_values(values: Mapping[str, object]) -> dict[str, object]:
-    fields = Fields()
-    levels = _("Choose from %(low)d to %(high)d.", low=RISK_MIN, high=RISK_MAX)
-    clean: dict[str, object] = {
-        "description": fields.text(
-            "description", values.get("description"), max_length=REASON_MAX, required=True
-        ),
-        "mitigation": fields.text("mitigation", values.get("mitigation"), max_length=REASON_MAX),
-        "owner": fields.text("owner", values.get("owner"), max_length=NAME_MAX, one_line=True),
-        "probability": fields.integer(
-            "probability", values.get("probability"), RISK_MIN, RISK_MAX, levels
-        ),
-        "impact": fields.integer("impact", values.get("impact"), RISK_MIN, RISK_MAX, levels),
-        "status": _status(fields, values.get("status")),
-    }
-    fields.raise_if_any(_("The risk was not saved."))
-    return clean
+    """A programme risk's values, by the rule of every risk assessment (risks.risk_values)."""
+    return risk_values(values, _("The risk was not saved."))
 
 
 def _status(fields: Fields, value: object) -> RiskStatus | None:
-    """A follow-up's or a risk's status: green, yellow or red."""
+    """A follow-up's status: green, yellow or red."""
     try:
         return _code(RiskStatus, value)
     except ValueError:

@@ -1,23 +1,21 @@
 """Signing in: an account found by address or signed link, its password checked, sessions ended."""
 
-from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..errors import Invalid
 from ..extensions import db
 from ..models import User
 from ..models.types import utcnow
 from ..security import burn_verification, hash_password, password_needs_rehash, verify_password
+from .inputs import Fields
 from .transaction import transactional, unit_of_work
 
 
 def normalise_email(email: str) -> str:
     """The canonical form of an address; raises Invalid when it is not one."""
-    try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
-        raise Invalid({"email": [_("Enter a valid e-mail address.")]}) from error
+    fields = Fields()
+    address = fields.email("email", email, required=True)
+    fields.raise_if_any()
+    return (address or "").lower()
 
 
 def find_user(email: str) -> User | None:

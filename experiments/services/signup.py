@@ -16,7 +16,6 @@ from ..security import (
     burn_verification,
     fingerprint,
     hash_password,
-    password_problems,
     sign,
     unsign,
 )
@@ -38,8 +37,7 @@ def create_user(
     checked = Fields()
     if find_user(email) is not None:
         checked.fail("email", _("An account with this e-mail address already exists."))
-    for problem in password_problems(password, email):
-        checked.fail("password", problem)
+    check_new_password(checked, password, email)
     name = _person_name(checked, name)
     checked.raise_if_any()
     user = User(
@@ -69,14 +67,19 @@ def _person_name(fields: Fields, value: object) -> str:
     )
 
 
-def registration_values(values: Mapping[str, object]) -> dict[str, object]:
-    """A sign-up's name, proposer type, language and organisation, checked; raises Invalid.
+def registration_values(
+    values: Mapping[str, object], password: str | None = None, email: str = ""
+) -> dict[str, object]:
+    """A sign-up's name, proposer type, language and organisation, checked, and the password
+    when given (for the account with this address); raises Invalid naming every wrong field.
 
     A resident proposes without an organisation: whatever was typed for one is not kept.
     Anyone else names theirs (its type is the proposer type), as "organisation" holds it:
     {"name": …, "business_id": …}.
     """
     fields = Fields()
+    if password is not None:
+        check_new_password(fields, password, email)
     name = _person_name(fields, values.get("name"))
     proposer = fields.choice("proposer_type", values.get("proposer_type"), ProposerType)
     locale = fields.choice("locale", values.get("locale"), tuple(LANGUAGE_NAMES))
@@ -99,8 +102,7 @@ def register(email: str, password: str, values: Mapping[str, object]) -> None:
     values: as registration_values takes them.
     """
     email = normalise_email(email)
-    checked = registration_values(values)
-    check_new_password(password, email)
+    checked = registration_values(values, password, email)
     try:
         with unit_of_work():
             organisation = None

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from ..errors import Invalid
 from ..extensions import db
 from ..forms.admin import AccountForm
 from ..lifecycle import Role
@@ -15,7 +14,7 @@ from ..routing import page_number
 from ..services.admin import change_account, send_enrolment_link
 from ..services.second_factor import needs_enrolment_link
 from ..worklists.admin import recent_changes
-from .forms import apply_errors, rerender_status
+from .forms import rerender_status, saved
 from .guards import allow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -50,14 +49,12 @@ def users():
 def user(user_id: int):
     account = db.get_or_404(User, user_id)
     form = AccountForm(obj=account)
-    if form.validate_on_submit():
-        try:
-            change_account(current_user, account, role=form.role.data, active=form.active.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            flash(_("The account of %(name)s is saved.", name=account.name), "success")
-            return redirect(url_for(".users"))
+    if saved(
+        form,
+        lambda: change_account(current_user, account, role=form.role.data, active=form.active.data),
+        _("The account of %(name)s is saved.", name=account.name),
+    ):
+        return redirect(url_for(".users"))
     return render_template(
         "admin/user.html",
         form=form,

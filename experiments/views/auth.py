@@ -18,7 +18,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import TooManyRequests
 
 from .. import throttling
-from ..errors import Conflict, Invalid, TooManyAttempts
+from ..errors import Conflict, TooManyAttempts
 from ..extensions import db, limiter
 from ..forms.account import PasswordCheckForm
 from ..forms.auth import CodeForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
@@ -37,7 +37,7 @@ from ..services.second_factor import (
     user_for_enrolment,
     verify_second_factor,
 )
-from .forms import also_checked, apply_errors, rerender_status
+from .forms import rerender_status, saved, saved_valid
 from .guards import EVERYONE, SIGNED_IN, allow
 
 bp = Blueprint("auth", __name__)
@@ -198,12 +198,9 @@ def second_factor():
     secret = start_totp(user) if enrolling else None
     if form.validate_on_submit():
         if enrolling:
-            try:
-                confirm_totp(user, form.code.data, link)
-            except Invalid as error:
-                apply_errors(form, error)
-            else:
-                flash(_("Two-step sign-in is on."), "success")
+            if saved_valid(
+                form, lambda: confirm_totp(user, form.code.data, link), _("Two-step sign-in is on.")
+            ):
                 return _sign_in(user, target, second_factor=True)
         elif _code_accepted(user, form.code.data):
             return _sign_in(user, target, second_factor=True)
@@ -275,16 +272,16 @@ def logout():
 @allow(EVERYONE)
 def register():
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            signup.register(form.email.data, form.password.data, form.values())
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            # The same answer whether or not the address had an account already.
-            return render_template("auth/check_email.html", email=form.email.data)
-    else:
-        also_checked(form, lambda: signup.registration_values(form.values()))
+    if saved(
+        form,
+        lambda: signup.register(form.email.data, form.password.data, form.values()),
+        None,
+        check=lambda: signup.registration_values(
+            form.values(), form.password.data or "", form.email.data or ""
+        ),
+    ):
+        # The same answer whether or not the address had an account already.
+        return render_template("auth/check_email.html", email=form.email.data)
     return render_template("auth/register.html", form=form), rerender_status(form)
 
 
@@ -334,15 +331,16 @@ def reset_password(token: str):
         flash(_("This link has expired or was used already. Ask for a new one."), "error")
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            passwords.reset_password(token, form.password.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        except Conflict:  # used up between the check above and now
-            abort(404)
-        else:
-            logout_user()
-            flash(_("Your password is changed. Sign in with the new one."), "success")
-            return redirect(url_for("auth.login"))
+    try:
+        changed = saved(
+            form,
+            lambda: passwords.reset_password(token, form.password.data),
+            _("Your password is changed. Sign in with the new one."),
+            conflicts=False,
+        )
+    except Conflict:  # used up between the check above and now
+        abort(404)
+    if changed:
+        logout_user()
+        return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), rerender_status(form)

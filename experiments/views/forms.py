@@ -88,7 +88,7 @@ def rerender_status(form: FlaskForm) -> int:
 def saved(
     form: FlaskForm,
     save: Callable[[], T],
-    message: str | Callable[[], str],
+    message: str | Callable[[], str] | None,
     *,
     check: Callable[[], object] | None = None,
     renames: dict[str, str] | None = None,
@@ -97,7 +97,8 @@ def saved(
     conflicts: bool = True,
 ) -> T | Literal[True] | None:
     """For a submitted, valid form: save() and flash the message (or what message() says
-    once saved), answering save()'s result, or True when it answers nothing.
+    once saved; nothing with None, for a page that says it itself), answering save()'s
+    result, or True when it answers nothing.
 
     None when the form was not submitted or not valid, or the service refused the values:
     then its field errors (renamed to the form's fields, or given to on_invalid instead; or a
@@ -125,7 +126,7 @@ def saved(
 def saved_valid(
     form: FlaskForm,
     save: Callable[[], T],
-    message: str | Callable[[], str],
+    message: str | Callable[[], str] | None,
     *,
     renames: dict[str, str] | None = None,
     category: str = "success",
@@ -147,5 +148,6 @@ def saved_valid(
             raise
         form.form_errors.append(error.message)
         return None
-    flash(message() if callable(message) else message, category)
+    if message is not None:
+        flash(message() if callable(message) else message, category)
     return True if result is None else result

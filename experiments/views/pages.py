@@ -2,19 +2,18 @@
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import Invalid
 from ..extensions import limiter
 from ..forms.feedback import FeedbackForm
 from ..lifecycle import Role
 from ..routing import page_number
 from ..security import referring_path
 from ..services import feedback as feedback_service
-from .forms import apply_errors, rerender_status
+from .forms import rerender_status, saved
 from .guards import EVERYONE, allow
 
 bp = Blueprint("pages", __name__)
@@ -40,21 +39,19 @@ def accessibility():
     form = FeedbackForm()
     if request.method == "GET":
         form.page_url.data = _page_from_referrer()
-    elif form.validate_on_submit():
-        try:
-            feedback_service.send_feedback(
-                form.message.data,
-                str(get_locale()),
-                name=form.name.data,
-                email=form.email.data,
-                page_url=form.page_url.data,
-                user=current_user if current_user.is_authenticated else None,
-            )
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            flash(_("Thank you. Your feedback has been sent to the programme managers."), "success")
-            return redirect(url_for(".accessibility"), 303)
+    elif saved(
+        form,
+        lambda: feedback_service.send_feedback(
+            form.message.data,
+            str(get_locale()),
+            name=form.name.data,
+            email=form.email.data,
+            page_url=form.page_url.data,
+            user=current_user if current_user.is_authenticated else None,
+        ),
+        _("Thank you. Your feedback has been sent to the programme managers."),
+    ):
+        return redirect(url_for(".accessibility"), 303)
     return render_template(
         "pages/accessibility.html",
         form=form,

@@ -1,9 +1,13 @@
 """The programme scorecard: goals against targets, follow-ups, the risk card; XLSX and print."""
 
+from collections.abc import Callable
+from typing import TypeVar, cast
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from ..extensions import db
@@ -33,6 +37,7 @@ from .forms import rerender_status, saved
 from .guards import EVERYONE, STAFF, allow
 
 bp = Blueprint("scorecard", __name__, url_prefix="/scorecards")
+T = TypeVar("T")
 
 
 @bp.context_processor
@@ -56,18 +61,15 @@ def _programme(programme_id: int) -> Programme:
     return programme
 
 
-def _goal(programme: Programme, goal_id: int) -> ProgrammeGoal:
-    goal = db.session.get(ProgrammeGoal, goal_id)
-    if goal is None or goal.programme_id != programme.id:
-        abort(404)
-    return goal
+Item = TypeVar("Item", ProgrammeGoal, ProgrammeRisk)
 
 
-def _risk(programme: Programme, risk_id: int) -> ProgrammeRisk:
-    risk = db.session.get(ProgrammeRisk, risk_id)
-    if risk is None or risk.programme_id != programme.id:
+def _of_programme(model: type[Item], programme: Programme, item_id: int) -> Item:
+    """The programme's goal or risk of that id; 404 for another programme's."""
+    item = db.session.get(model, item_id)
+    if item is None or item.programme_id != programme.id:
         abort(404)
-    return risk
+    return item
 
 
 def _show_url(programme: Programme, anchor: str | None = None) -> str:
@@ -115,10 +117,45 @@ def export(programme_id: int):
     )
 
 
-def _goal_form_page(programme: Programme, form: GoalForm, goal: ProgrammeGoal | None):
-    return render_template(
-        "scorecard/goal_form.html", programme=programme, form=form, goal=goal
-    ), rerender_status(form)
+def _saved_or_form(
+    programme: Programme,
+    form: FlaskForm,
+    save: Callable[[], T],
+    message: str,
+    anchor: Callable[[T], str],
+    template: str,
+    **shown,
+):
+    """Save the form and go back to the scorecard at anchor(what was saved); else the form's
+    page again, with what the service refused."""
+    result = saved(form, save, message)
+    if result is not None:
+        return redirect(_show_url(programme, anchor(cast(T, result))))
+    return render_template(template, programme=programme, form=form, **shown), rerender_status(form)
+
+
+def _removed(
+    programme: Programme,
+    heading: str,
+    remove: Callable[[], None],
+    message: str,
+    anchor: str | None,
+    **shown,
+):
+    """Remove, once confirmed: the confirmation page until the form comes from it confirmed."""
+    form = ConfirmForm()
+    if not (form.validate_on_submit() and is_confirmed(form)):
+        ask_again(form)
+        return render_template(
+            "scorecard/confirm_delete.html",
+            programme=programme,
+            form=form,
+            heading=heading,
+            **shown,
+        )
+    remove()
+    flash(message, "success")
+    return redirect(_show_url(programme, anchor)), 303
 
 
 @bp.route("/<id:programme_id>/goals/new", methods=["GET", "POST"])
@@ -129,39 +166,31 @@ def new_goal(programme_id: int):
     if request.method == "GET":
         first, last = service.programme_period(programme)
         form.period_start.data, form.period_end.data = first, last
-    goal = saved(
+    return _saved_or_form(
+        programme,
         form,
         lambda: service.create_goal(programme, current_user, form.values()),
         _("The goal is saved."),
+        lambda goal: f"goal-{goal.id}",
+        "scorecard/goal_form.html",
+        goal=None,
     )
-    if goal is not None:
-        return redirect(_show_url(programme, f"goal-{goal.id}"))
-    return _goal_form_page(programme, form, None)
 
 
 @bp.route("/<id:programme_id>/goals/<id:goal_id>/edit", methods=["GET", "POST"])
 @allow(Role.MANAGER)
 def edit_goal(programme_id: int, goal_id: int):
     programme = _programme(programme_id)
-    goal = _goal(programme, goal_id)
+    goal = _of_programme(ProgrammeGoal, programme, goal_id)
     form = GoalForm(obj=goal if request.method == "GET" else None)
-    if saved(
+    return _saved_or_form(
+        programme,
         form,
         lambda: service.update_goal(goal, current_user, form.values()),
         _("The goal is saved."),
-    ):
-        return redirect(_show_url(programme, f"goal-{goal.id}"))
-    return _goal_form_page(programme, form, goal)
-
-
-def _confirm_removal(programme: Programme, heading: str, **removed):
-    """The confirmation page of a removal, or None when the form came from it confirmed."""
-    form = ConfirmForm()
-    if form.validate_on_submit() and is_confirmed(form):
-        return None
-    ask_again(form)
-    return render_template(
-        "scorecard/confirm_delete.html", programme=programme, form=form, heading=heading, **removed
+        lambda goal: f"goal-{goal.id}",
+        "scorecard/goal_form.html",
+        goal=goal,
     )
 
 
@@ -170,20 +199,22 @@ def _confirm_removal(programme: Programme, heading: str, **removed):
 def delete_goal(programme_id: int, goal_id: int):
     """Remove a goal and its follow-ups, once confirmed."""
     programme = _programme(programme_id)
-    goal = _goal(programme, goal_id)
-    page = _confirm_removal(programme, _("Remove the goal"), goal=goal)
-    if page is not None:
-        return page
-    service.delete_goal(goal, current_user)
-    flash(_("The goal and its follow-ups are removed."), "success")
-    return redirect(_show_url(programme)), 303
+    goal = _of_programme(ProgrammeGoal, programme, goal_id)
+    return _removed(
+        programme,
+        _("Remove the goal"),
+        lambda: service.delete_goal(goal, current_user),
+        _("The goal and its follow-ups are removed."),
+        None,
+        goal=goal,
+    )
 
 
 @bp.route("/<id:programme_id>/goals/<id:goal_id>/follow-ups/new", methods=["GET", "POST"])
 @allow(Role.MANAGER)
 def new_follow_up(programme_id: int, goal_id: int):
     programme = _programme(programme_id)
-    goal = _goal(programme, goal_id)
+    goal = _of_programme(ProgrammeGoal, programme, goal_id)
     cache = StatisticsCache(programme.id)
     current = computed_value(goal, cache) if goal.metric in METRIC_BY_CODE else None
     form = FollowUpForm()
@@ -191,27 +222,18 @@ def new_follow_up(programme_id: int, goal_id: int):
         form.date.data = min(max(service.today(), goal.period_start), goal.period_end)
         suggestion = suggested_status(progress(current, goal.target, goal.direction))
         form.status.data = suggestion.value if suggestion else None
-    elif saved(
+    return _saved_or_form(
+        programme,
         form,
         lambda: service.add_follow_up(goal, current_user, form.values(), cache),
         _("The follow-up is saved."),
-    ):
-        return redirect(_show_url(programme, f"goal-{goal.id}"))
-    return render_template(
+        lambda _follow_up: f"goal-{goal.id}",
         "scorecard/follow_up_form.html",
-        programme=programme,
         goal=goal,
-        form=form,
         current=current,
         manual=goal.metric == MANUAL_METRIC,
         unit=goal_unit(goal),
-    ), rerender_status(form)
-
-
-def _risk_form_page(programme: Programme, form: RiskForm, risk: ProgrammeRisk | None):
-    return render_template(
-        "scorecard/risk_form.html", programme=programme, form=form, risk=risk
-    ), rerender_status(form)
+    )
 
 
 @bp.route("/<id:programme_id>/risks/new", methods=["GET", "POST"])
@@ -219,28 +241,32 @@ def _risk_form_page(programme: Programme, form: RiskForm, risk: ProgrammeRisk | 
 def new_risk(programme_id: int):
     programme = _programme(programme_id)
     form = RiskForm()
-    if saved(
+    return _saved_or_form(
+        programme,
         form,
         lambda: service.create_risk(programme, current_user, form.values()),
         _("The risk is saved."),
-    ):
-        return redirect(_show_url(programme, "risks-title"))
-    return _risk_form_page(programme, form, None)
+        lambda _risk: "risks-title",
+        "scorecard/risk_form.html",
+        risk=None,
+    )
 
 
 @bp.route("/<id:programme_id>/risks/<id:risk_id>/edit", methods=["GET", "POST"])
 @allow(Role.MANAGER)
 def edit_risk(programme_id: int, risk_id: int):
     programme = _programme(programme_id)
-    risk = _risk(programme, risk_id)
+    risk = _of_programme(ProgrammeRisk, programme, risk_id)
     form = RiskForm(obj=risk if request.method == "GET" else None)
-    if saved(
+    return _saved_or_form(
+        programme,
         form,
         lambda: service.update_risk(risk, current_user, form.values()),
         _("The risk is saved."),
-    ):
-        return redirect(_show_url(programme, "risks-title"))
-    return _risk_form_page(programme, form, risk)
+        lambda _risk: "risks-title",
+        "scorecard/risk_form.html",
+        risk=risk,
+    )
 
 
 @bp.post("/<id:programme_id>/risks/<id:risk_id>/delete")
@@ -248,10 +274,12 @@ def edit_risk(programme_id: int, risk_id: int):
 def delete_risk(programme_id: int, risk_id: int):
     """Remove a programme risk, once confirmed."""
     programme = _programme(programme_id)
-    risk = _risk(programme, risk_id)
-    page = _confirm_removal(programme, _("Remove the risk"), risk=risk)
-    if page is not None:
-        return page
-    service.delete_risk(risk, current_user)
-    flash(_("The risk is removed."), "success")
-    return redirect(_show_url(programme, "risks-title")), 303
+    risk = _of_programme(ProgrammeRisk, programme, risk_id)
+    return _removed(
+        programme,
+        _("Remove the risk"),
+        lambda: service.delete_risk(risk, current_user),
+        _("The risk is removed."),
+        "risks-title",
+        risk=risk,
+    )

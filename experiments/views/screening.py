@@ -12,13 +12,13 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from .. import lifecycle
-from ..errors import DomainError, Invalid
+from ..errors import Invalid
 from ..extensions import db
 from ..forms.confirm import ask_again, is_confirmed
 from ..forms.moves import move_form
 from ..forms.screening import BulkStartForm, ReviewForm
 from ..lifecycle import Status
-from ..models import REVIEW_CRITERIA, Call, Proposal
+from ..models import Call, Proposal
 from ..models.types import utcnow
 from ..queries import ProposalFilter, proposal_page
 from ..routing import page_number
@@ -27,9 +27,9 @@ from ..screening_queue import QUEUE_SORTS, RowFacts, row_facts
 from ..services import access
 from ..services import screening as screening_service
 from ..services.inputs import acceptable_text
-from ..services.reviews import save_review, scores_visible
+from ..services.reviews import review_values, save_review, scores_visible
 from ..vocabulary import ProposerType
-from .forms import rerender_status
+from .forms import rerender_status, saved
 from .guards import STAFF, allow
 from .proposals import show as show_proposal
 
@@ -202,19 +202,11 @@ def review(proposal_id: int):
     if request.method == "GET":
         return redirect(url_for("proposals.show", proposal_id=proposal.id, _anchor="review"))
     form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            save_review(
-                proposal,
-                current_user,
-                {c: getattr(form, c).data for c in REVIEW_CRITERIA},
-                form.comment.data,
-            )
-        except DomainError as error:
-            form.form_errors.append(error.message)
-        else:
-            flash(_("Your review is saved."), "success")
-            return redirect(
-                url_for("proposals.show", proposal_id=proposal.id, _anchor="reviews-title")
-            )
+    if saved(
+        form,
+        lambda: save_review(proposal, current_user, form.values(), form.comment.data),
+        _("Your review is saved."),
+        check=lambda: review_values(form.values()),
+    ):
+        return redirect(url_for("proposals.show", proposal_id=proposal.id, _anchor="reviews-title"))
     return show_proposal(proposal.id, review_form=form, status_code=rerender_status(form))

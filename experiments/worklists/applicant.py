@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..lifecycle import TERMINAL, Role, Status
 from ..models import Experiment, Proposal, StatusChange, User
+from ..questions import latest_questions
 from .common import days_since, entered_current_state, since
 
 
@@ -65,12 +66,7 @@ def applicant_home(user_id: int) -> ApplicantHome:
 
 
 def _questions(user_id: int) -> list[Question]:
-    latest = (
-        select(StatusChange.proposal_id, func.max(StatusChange.id).label("id"))
-        .where(StatusChange.to_status == Status.MORE_INFO)
-        .group_by(StatusChange.proposal_id)
-        .subquery()
-    )
+    latest = latest_questions()
     rows = db.session.execute(
         select(
             Proposal.id,

@@ -27,23 +27,6 @@ def since(entered: Subquery) -> ColumnElement[Any]:
     return func.coalesce(entered.c.at, Proposal.submitted_at)
 
 
-def last_change() -> Subquery:
-    """Per proposal, its latest history entry (columns proposal_id, from_status, to_status)."""
-    latest = (
-        select(func.max(StatusChange.id).label("id")).group_by(StatusChange.proposal_id).subquery()
-    )
-    return (
-        select(
-            StatusChange.proposal_id,
-            StatusChange.from_status,
-            StatusChange.to_status,
-            StatusChange.at,
-        )
-        .join(latest, latest.c.id == StatusChange.id)
-        .subquery()
-    )
-
-
 def days_since(moment: datetime | date | None, today: date | None = None) -> int | None:
     """Whole days from the moment to now (0 on the same day); None without a moment."""
     if moment is None:

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..lifecycle import Status
 from ..models import (
-    REVIEW_CRITERIA,
     Evaluation,
     Experiment,
     Programme,
@@ -19,6 +18,7 @@ from ..models import (
     Proposal,
     Review,
 )
+from ..queries import REVIEW_AVERAGE
 from ..statistics import BudgetYear, year_budget
 from ..vocabulary import Recommendation
 from .staff import PilotToWatch, pilots_to_watch
@@ -77,15 +77,11 @@ def manager_home() -> ManagerHome:
 
 
 def _ready_for_pilot() -> list[ReadyForPilot]:
-    # Started from an SQL zero so that the sum is an SQL expression, also to the type checker.
-    average = sum((func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA), literal(0)) / len(
-        REVIEW_CRITERIA
-    )
     scores = (
         select(
             Review.proposal_id,
             func.count(Review.id).label("reviews"),
-            average.label("average"),
+            REVIEW_AVERAGE.label("average"),
         )
         .group_by(Review.proposal_id)
         .subquery()

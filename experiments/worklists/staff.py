@@ -12,7 +12,9 @@ from sqlalchemy import ColumnElement, Exists, Select, and_, exists, func, select
 from ..extensions import db
 from ..lifecycle import Status
 from ..models import Evaluation, Expense, Experiment, Participation, Proposal, Review, User
-from .common import days_since, entered_current_state, last_change, since
+from ..queries import review_count
+from ..questions import came_back_answered, last_moves
+from .common import days_since, entered_current_state, since
 
 # Proposals staff screen: new ones and those in screening.
 SCREENING_STATES = (Status.SUBMITTED, Status.SCREENING)
@@ -101,18 +103,8 @@ def _waiting_query(
     """Screening's proposals (and these conditions), waiting longest first; and the test of
     having come back with the applicant's answer."""
     entered = entered_current_state()
-    last = last_change()
-    reviews = (
-        select(func.count())
-        .where(Review.proposal_id == Proposal.id)
-        .correlate(Proposal)
-        .scalar_subquery()
-    )
-    answered = and_(
-        Proposal.status == Status.SUBMITTED,
-        last.c.from_status == Status.MORE_INFO,
-        last.c.to_status == Status.SUBMITTED,
-    )
+    last = last_moves()
+    came_back = came_back_answered(last)
     moment = since(entered)
     return (
         select(
@@ -121,15 +113,15 @@ def _waiting_query(
             Proposal.language,
             Proposal.status,
             moment,
-            reviews,
-            func.coalesce(answered, False),
+            review_count,
+            came_back,
             last.c.at,
         )
         .outerjoin(entered, entered.c.proposal_id == Proposal.id)
         .outerjoin(last, last.c.proposal_id == Proposal.id)
         .where(Proposal.status.in_(SCREENING_STATES), *conditions)
         .order_by(moment.asc(), Proposal.id)
-    ), answered
+    ), came_back
 
 
 def _rows(query: Select[Any]) -> list[Waiting]:
@@ -162,8 +154,8 @@ def _reviewed(user_id: int) -> list[Waiting]:
 
 def _answered() -> list[Waiting]:
     """Proposals back from the applicant with an answer, waiting longest first."""
-    query, answered = _waiting_query()
-    return _rows(query.where(answered).limit(LIST_LENGTH))
+    query, came_back = _waiting_query()
+    return _rows(query.where(came_back).limit(LIST_LENGTH))
 
 
 def pilots_to_watch(owner_id: int | None = None, overdue_only: bool = False) -> list[PilotToWatch]:
