@@ -7,9 +7,7 @@ said before (and after), who changed it and when, so that the history keeps ever
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from decimal import Decimal
-from enum import Enum
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from ..errors import NotAllowed
 from ..extensions import db
+from ..jsonable import plain
 from ..models import Expense, Experiment, Participation, RecordChange, User
 from ..models.experiment import RecordAction, RecordKind
 from ..models.written import writing_language
@@ -94,7 +93,7 @@ def remove_record(experiment: Experiment, kind: RecordKind, record: Record, acto
             kind=kind,
             record_id=record.id,
             action=RecordAction.REMOVED,
-            changes={name: [_plain(getattr(record, name)), None] for name in FIELDS[kind]},
+            changes={name: [plain(getattr(record, name)), None] for name in FIELDS[kind]},
             actor=actor,
         )
     )
@@ -128,7 +127,7 @@ def _change(
 ) -> None:
     """Write the values that differ, and the history entry that keeps both sides."""
     changes = {
-        name: [_plain(getattr(record, name)), _plain(value)]
+        name: [plain(getattr(record, name)), plain(value)]
         for name, value in values.items()
         if getattr(record, name) != value
     }
@@ -147,14 +146,3 @@ def _change(
             actor=actor,
         )
     )
-
-
-def _plain(value: object) -> object:
-    """A value as JSON keeps it: dates as ISO text, money as a decimal string, codes."""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, Enum):
-        return value.value
-    return value

@@ -1,13 +1,10 @@
 """A person's own data, exported whole for them to download (/account/data.json)."""
 
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
-
 import sqlalchemy as sa
 from sqlalchemy import select
 
 from ..extensions import Model, db
+from ..jsonable import plain
 from ..models import User
 from ..models.types import utcnow
 
@@ -26,7 +23,7 @@ _NOT_EXPORTED = {
 def personal_data(user: User) -> dict[str, object]:
     """Everything stored about the user, as JSON-ready data (GDPR art. 15 and 20)."""
     return {
-        "exported_at": _plain(utcnow()),
+        "exported_at": plain(utcnow()),
         "account": _row(user),
         "organisation": _row(user.organisation) if user.organisation else None,
         "second_factor_enabled": user.has_totp,
@@ -49,7 +46,7 @@ def _records(user: User) -> dict[str, list[dict[str, object]]]:
             .order_by(*table.primary_key.columns)
         ).mappings()
         found = [
-            {key: _plain(value) for key, value in row.items() if key not in _NOT_EXPORTED}
+            {key: plain(value) for key, value in row.items() if key not in _NOT_EXPORTED}
             for row in rows
         ]
         if found:
@@ -60,17 +57,7 @@ def _records(user: User) -> dict[str, list[dict[str, object]]]:
 def _row(obj: Model) -> dict[str, object]:
     mapper = sa.inspect(obj).mapper
     return {
-        column.key: _plain(getattr(obj, column.key))
+        column.key: plain(getattr(obj, column.key))
         for column in mapper.column_attrs
         if column.key not in _NOT_EXPORTED
     }
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, Enum):
-        return value.value
-    return value
