@@ -19,6 +19,7 @@ from experiments.lifecycle import Status
 from experiments.request_log import json_handler
 from tests import builders
 from tests.conftest import TEST_DATABASE_URL
+from tests.servers import fetch, gunicorn
 from tests.tcp_proxy import TcpProxy
 
 UNAVAILABLE_EN = "The service is temporarily unavailable."
@@ -334,3 +335,36 @@ def test_an_error_logged_during_a_request_carries_its_id(json_log):
     entries = [json.loads(line) for line in lines.getvalue().splitlines()]
     errors = [e for e in entries if e["level"] == "ERROR" and e.get("request_id") == "edge-8"]
     assert errors and errors[0]["message"] == "database unavailable"
+
+
+def _scrape(port: int) -> dict[tuple[str, tuple], float]:
+    status, body = fetch(port, "/metrics")
+    assert status == 200, body
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(body)
+        for sample in family.samples
+    }
+
+
+def test_metrics_add_up_every_gunicorn_worker(tmp_path):
+    """Two workers, PROMETHEUS_MULTIPROC_DIR: a scrape counts the requests of both."""
+    folder = tmp_path / "metrics"
+    environment = {
+        "KOKEILU_CONFIG": "development",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'workers.sqlite3'}",
+        "SECRET_KEY": "metrics-test-0123456789abcdef",
+        "MAIL_BACKEND": "locmem",
+        "PROMETHEUS_MULTIPROC_DIR": str(folder),
+    }
+    with gunicorn(environment, tmp_path / "gunicorn.log", workers=2) as port:
+        before = _scrape(port)
+        sent = 40
+        for _ in range(sent):
+            status, _ = fetch(port, "/healthz")  # a new connection each: any worker takes it
+            assert status == 200
+        after = _scrape(port)
+    healthz = "operations.healthz"
+    assert _requests(after, healthz) - _requests(before, healthz) == sent
+    workers = {path.name.rsplit("_", 1)[-1] for path in folder.glob("counter_*.db")}
+    assert len(workers) == 2, workers  # both workers served, and both were counted
