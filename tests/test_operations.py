@@ -166,9 +166,13 @@ def test_an_outage_answers_503_and_the_app_recovers_by_itself_sqlite(sqlite_file
     client = app.test_client()
     _assert_up(client)
     switch.stop()
+    before = _samples(client.get("/metrics"))  # answered without the database
     _assert_down(client)
+    after = _samples(client.get("/metrics"))
     switch.start()
     _assert_up(client)
+    outages = ("kokeilu_database_unavailable_total", ())
+    assert after[outages] - before[outages] == 3  # two pages and the API; not readiness
 
 
 @pytest.mark.skipif(
