@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from experiments import create_app
 from experiments.extensions import db, migrate
-from experiments.lifecycle import Status
+from experiments.lifecycle import Role, Status
 from experiments.request_log import json_handler
 from tests import builders
 from tests.conftest import TEST_DATABASE_URL
@@ -61,6 +61,18 @@ def test_healthz_answers_without_the_database(app, client):
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok"}
     assert statements == []
+
+
+def test_healthz_answers_a_staff_member_owing_a_code(make_app):
+    app = make_app(REQUIRE_TOTP=True)
+    with app.app_context():
+        builders.make_user(Role.STAFF, email="staff@test.example")
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "1:0"  # signed in by password, the code not yet given
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
 
 
 def test_readyz_is_ready_at_the_newest_migration(migrated):
