@@ -47,6 +47,10 @@ class Config:
     # Strict-Transport-Security max-age in seconds; 0 sends no header.
     HSTS_SECONDS = 0
     PREFERRED_URL_SCHEME = "http"
+    # /metrics answers this host itself, or a request with "Authorization: Bearer <token>".
+    METRICS_TOKEN: str | None = None
+    # "json": one JSON object per log line on stderr; "text": Python's default.
+    LOG_FORMAT = "text"
 
 
 class DevelopmentConfig(Config):
@@ -78,6 +82,7 @@ class ProductionConfig(Config):
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     MAIL_BACKEND = "smtp"
     REQUIRE_TOTP = True
+    LOG_FORMAT = "json"
     # Recommended (not required): TOTP_ENCRYPTION_KEYS in the environment, a key of its own
     # for the stored second-factor secrets, so that a leaked SECRET_KEY does not reveal them
     # too. Make one with cryptography's Fernet.generate_key(); to rotate, list the new key

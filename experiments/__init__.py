@@ -30,7 +30,7 @@ def create_app(
     if not app.config.get("SECRET_KEY"):
         _instance_secret_key(app)
 
-    from . import database, i18n, security
+    from . import database, i18n, metrics, request_log, security
     from .cli import register_cli
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from .views import register_blueprints
@@ -38,6 +38,8 @@ def create_app(
 
     database.configure(app)
     db.init_app(app)
+    request_log.init_app(app)  # first: every later hook's log lines carry the request id
+    metrics.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
     mail.init_app(app)
@@ -78,6 +80,12 @@ def _fernet_keys(value: str) -> str:
     return value
 
 
+def _log_format(value: str) -> str:
+    if value not in ("json", "text"):
+        raise ValueError(f"expected json or text, got {value!r}")
+    return value
+
+
 # Further settings that the environment may give (README: Production), and their types.
 _SETTINGS = {
     "RATELIMIT_STORAGE_URI": str,
@@ -93,6 +101,8 @@ _SETTINGS = {
     "MAIL_DEFAULT_SENDER": str,
     "MAIL_TIMEOUT": int,
     "TOTP_ENCRYPTION_KEYS": _fernet_keys,
+    "METRICS_TOKEN": str,
+    "LOG_FORMAT": _log_format,
 }
 
 

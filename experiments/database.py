@@ -24,7 +24,11 @@ def configure(app: Flask) -> None:
                 os.makedirs(app.instance_path, exist_ok=True)
                 uri = "sqlite:///" + os.path.join(app.instance_path, path)
     else:
+        # A connection the server dropped (restart, outage) is noticed at checkout and
+        # replaced; an unanswered connect gives up instead of holding the worker.
         options.setdefault("pool_pre_ping", True)
+        if uri.startswith("postgresql"):
+            options["connect_args"] = {"connect_timeout": 10} | options.get("connect_args", {})
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 

@@ -19,7 +19,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, request, session
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import db, login_manager
@@ -236,8 +237,8 @@ def _load_user(session_id: str):
     handling = sys.exc_info()[1]
     try:
         user = db.session.get(User, int(user_id))
-    except OperationalError:
-        if isinstance(handling, OperationalError):
+    except (OperationalError, InterfaceError, PoolTimeout):
+        if isinstance(handling, DBAPIError | PoolTimeout):
             return None  # drawing the "database unavailable" page: show it as to a visitor
         raise
     if user is None or user.session_epoch != int(epoch) or not user.active:

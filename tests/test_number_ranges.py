@@ -79,8 +79,15 @@ def _path(rule, number: str) -> str:
     return re.sub(r"<([^>]+)>", value, rule.rule)
 
 
+# Readiness answers 503 by design here: the tests' tables are made from the models, not by
+# the migrations, so the schema is never "at the latest migration" (tests/test_operations.py).
+NOT_SWEPT = {"static", "operations.readyz"}
+
+
 def _get_rules(app):
-    return [r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint != "static"]
+    return [
+        r for r in app.url_map.iter_rules() if "GET" in r.methods and r.endpoint not in NOT_SWEPT
+    ]
 
 
 @pytest.mark.parametrize("number", [BIG, ONE_TOO_MANY, "9" * 400, "²"])

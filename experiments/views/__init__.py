@@ -14,6 +14,7 @@ def register_blueprints(app: Flask) -> None:
         catalogue,
         exports,
         main,
+        operations,
         pages,
         pilots,
         programmes,
@@ -37,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
         exports,
         admin,
         pages,
+        operations,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)

@@ -52,7 +52,18 @@ SECOND_FACTOR = "second_factor_passed"
 # step included.)
 # The address a confirmation link confirmed, filled in on the sign-in form that follows.
 SIGN_IN_ADDRESS = "sign_in_address"
-OWING_MAY_USE = frozenset({"auth.second_factor", "auth.enrol", "auth.logout", "static"})
+# Health and metrics concern the server, not the person: no session is read for them.
+OWING_MAY_USE = frozenset(
+    {
+        "auth.second_factor",
+        "auth.enrol",
+        "auth.logout",
+        "static",
+        "operations.healthz",
+        "operations.readyz",
+        "operations.metrics_text",
+    }
+)
 
 
 def failed(response) -> bool:

@@ -2,9 +2,10 @@
 
 import logging
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import Forbidden, HTTPException, InternalServerError, ServiceUnavailable
 
 from ..errors import DomainError, NotAllowed
@@ -45,9 +46,21 @@ def _refused(error: DomainError):
     return redirect(back, 303)
 
 
-def _database_down(error: OperationalError):
+def _database_down(error: DBAPIError | PoolTimeout):
+    """The server is gone or refuses: 503. SQLAlchemy has already dropped the broken
+    connections from the pool (and pre-ping tests the others), so the next request after
+    the server is back is served as usual."""
+    unreachable = isinstance(error, PoolTimeout | OperationalError | InterfaceError) or (
+        error.connection_invalidated
+    )
+    if not unreachable:  # an integrity or programming error is a bug, not an outage
+        return _unexpected(error)
     log.exception("database unavailable")
-    db.session.rollback()
+    g.database_unavailable = True
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.close()
     return _render(ServiceUnavailable())
 
 
@@ -61,5 +74,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf)
     app.register_error_handler(HTTPException, _render)
     app.register_error_handler(DomainError, _refused)
-    app.register_error_handler(OperationalError, _database_down)
+    app.register_error_handler(DBAPIError, _database_down)
+    app.register_error_handler(PoolTimeout, _database_down)
     app.register_error_handler(Exception, _unexpected)
