@@ -28,7 +28,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise Invalid({"password": [_("Choose a password different from the current one.")]})
     with unit_of_work(counted=False):
         _set_password(user, new)
-    account_mail.send(account_mail.Kind.PASSWORD_CHANGED, user)
+        account_mail.send(account_mail.Kind.PASSWORD_CHANGED, user)
 
 
 def request_password_reset(email: str) -> None:
@@ -66,7 +66,7 @@ def reset_password(token: str, new: str) -> User:
         _set_password(user, new)
         if user.email_confirmed_at is None:
             user.email_confirmed_at = utcnow()  # the link proved the address
-    account_mail.send(account_mail.Kind.PASSWORD_CHANGED, user)
+        account_mail.send(account_mail.Kind.PASSWORD_CHANGED, user)
     return user
 
 
