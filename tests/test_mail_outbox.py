@@ -216,6 +216,17 @@ def test_line_breaks_in_a_subject_are_mended_not_dropped(queued):
     assert headers["Bcc"] is None
 
 
+def test_the_outbox_mends_any_subject_with_line_breaks(queued):
+    app, _ = queued
+    with app.app_context():
+        mail_outbox.queue("test", "a@test.example", "Hello\r\nBcc: b@test.example\x00", "Body")
+    assert _rows(app)[0].subject == "Hello Bcc: b@test.example"
+    assert "Sent 1," in _deliver(app)
+    assert [(m.subject, m.to, m.bcc) for m in _sent(app)] == [
+        ("Hello Bcc: b@test.example", ["a@test.example"], [])
+    ]
+
+
 def test_an_address_with_a_line_break_is_refused_when_written(queued):
     app, _ = queued
     with app.app_context():

@@ -18,7 +18,7 @@ def proposal_moved(proposal: Proposal, source: Status, reason: str | None) -> No
         title = proposal.title or _("Untitled proposal")
         subject = _(
             "Your proposal “%(title)s”: %(state)s",
-            title=title,
+            title=" ".join(title.split()),  # one line; the outbox mends any other subject
             state=status_label(proposal.status),
         )
         lines = [
@@ -48,7 +48,6 @@ def proposal_moved(proposal: Proposal, source: Status, reason: str | None) -> No
                 lines += ["", reason]
             lines += ["", _("See the proposal: %(link)s", link=_proposal_link(proposal))]
         lines += ["", _("Kokeilu – the city's experiment programme")]
-    # The subject is made one line by the outbox: a title may hold line breaks.
     mail_outbox.queue("proposal_moved", owner.email, subject, "\n".join(lines), user=owner)
 
 
