@@ -358,3 +358,19 @@ def test_the_delivery_loop_stops_cleanly_on_sigterm(tmp_path):
             loop.kill()
     assert loop.returncode == 0, err
     assert "Mail delivery stopped." in out
+
+
+def test_a_message_left_by_a_dead_delivery_process_is_sent_after_its_lease(queued, frozen_clock):
+    app, people = queued
+    _screen(app, people)
+    with app.app_context():
+        row = db.session.scalars(select(MailMessage)).one()
+        # A process claimed it and died before it could say how the send went.
+        row.status, row.claim = "sending", "a-process-that-died"
+        row.lease_until = utcnow() + timedelta(minutes=10)
+        db.session.commit()
+    assert "Sent 0," in _deliver(app)  # still held by the other process
+    frozen_clock.shift(timedelta(minutes=11))
+    assert "Sent 1," in _deliver(app)
+    assert [m.to for m in _sent(app)] == [["applicant@test.example"]]
+    assert _rows(app)[0].status == "sent" and _rows(app)[0].claim is None
