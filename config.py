@@ -25,7 +25,13 @@ class Config:
     MAIL_BACKEND = "file"
     MAIL_FILE_PATH = None  # defaults to <instance>/outbox
     MAIL_DEFAULT_SENDER = "kokeilu@example.invalid"
-    MAIL_TIMEOUT = 10  # seconds; a hung mail server must not hold a worker for long
+    MAIL_TIMEOUT = 10  # seconds; a hung mail server must not hold a delivery for long
+    # Mail is stored with the change that causes it (the outbox) and sent by `flask mail
+    # deliver`. In development and tests the commit that stored it also delivers it at
+    # once, so that `make run` needs no second process; production runs
+    # `flask mail deliver --loop` beside the app servers instead.
+    MAIL_DELIVER_AFTER_COMMIT = True
+    MAIL_DELIVER_INTERVAL = 10  # seconds between the rounds of `flask mail deliver --loop`
     # Throttling counters: memory:// is per process; several app servers share
     # redis://host:6379/0 (RATELIMIT_STORAGE_URI in the environment).
     RATELIMIT_STORAGE_URI = "memory://"
@@ -81,6 +87,7 @@ class ProductionConfig(Config):
     # If the shared limiter store is down, keep throttling in each worker's memory.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     MAIL_BACKEND = "smtp"
+    MAIL_DELIVER_AFTER_COMMIT = False  # a request never waits on the mail server
     REQUIRE_TOTP = True
     LOG_FORMAT = "json"
     # Recommended (not required): TOTP_ENCRYPTION_KEYS in the environment, a key of its own

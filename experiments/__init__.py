@@ -100,6 +100,8 @@ _SETTINGS = {
     "MAIL_USE_SSL": _flag,
     "MAIL_DEFAULT_SENDER": str,
     "MAIL_TIMEOUT": int,
+    "MAIL_DELIVER_AFTER_COMMIT": _flag,
+    "MAIL_DELIVER_INTERVAL": float,
     "TOTP_ENCRYPTION_KEYS": _fernet_keys,
     "METRICS_TOKEN": str,
     "LOG_FORMAT": _log_format,

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from .errors import Invalid
 from .i18n import role_label
 from .lifecycle import Role
+from .mail_cli import mail_group
 
 users = AppGroup("users", help="Manage user accounts.")
 
@@ -71,3 +72,4 @@ def demo_command(scale):
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
+    app.cli.add_command(mail_group)

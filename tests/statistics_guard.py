@@ -19,10 +19,17 @@ import experiments
 _APP = str(Path(experiments.__file__).parent)
 # Migrations run between releases, while no worker serves (and so caches nothing).
 _MIGRATIONS = str(Path(alembic.__file__).parent)
-# Written only by work that is not counted: accounts (and their changes), tokens, and the
-# token itself.
+# Written only by work that is not counted: accounts (and their changes), tokens, the mail
+# outbox, and the token itself.
 UNCOUNTED = frozenset(
-    {"statistics_generation", "user", "account_change", "api_token", "alembic_version"}
+    {
+        "statistics_generation",
+        "user",
+        "account_change",
+        "api_token",
+        "mail_message",
+        "alembic_version",
+    }
 )
 _WRITE = re.compile(
     r"\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE

@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from experiments import create_app
 from experiments.extensions import db
 from experiments.lifecycle import Status
-from experiments.models import Proposal, StatusChange, User
+from experiments.models import MailMessage, Proposal, StatusChange, User
 from tests import builders
 
 
@@ -150,7 +150,9 @@ def test_a_move_succeeds_when_the_mail_server_is_down(mail_down, caplog):
     with app.app_context():
         assert db.session.get(Proposal, ids["proposal"]).status == Status.SCREENING
         assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 1
-    assert "could not notify" in caplog.text  # the failure is logged for the operators
+        kept = db.session.scalars(select(MailMessage)).one()  # kept, to be tried again
+        assert kept.status == "pending" and kept.recipient == "applicant@test.example"
+    assert "could not deliver mail" in caplog.text  # the failure is logged for the operators
 
 
 def test_account_mail_failing_does_not_break_the_pages(mail_down):

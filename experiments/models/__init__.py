@@ -12,6 +12,7 @@ from .experiment import (
     Risk,
 )
 from .feedback import Feedback
+from .mail import MailMessage, MailStatus
 from .programmes import Call, Programme, ProgrammeYear
 from .proposals import (
     REVIEW_CRITERIA,
@@ -38,6 +39,8 @@ __all__ = [
     "ExperimentPartner",
     "Feedback",
     "GoalFollowUp",
+    "MailMessage",
+    "MailStatus",
     "Organisation",
     "Participation",
     "Programme",

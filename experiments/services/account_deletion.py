@@ -13,6 +13,7 @@ from ..lifecycle import Role
 from ..models import ApiToken, Feedback, User
 from ..models.types import utcnow
 from ..security import verify_password
+from . import mail_outbox
 from .transaction import unit_of_work
 
 DELETED_NAME = "Deleted user"
@@ -25,7 +26,10 @@ def delete_account(user: User, password: str) -> None:
     if user.role == Role.ADMIN and _active_admins() <= 1:
         raise Conflict(_("The last active administrator cannot delete their account."))
     now = utcnow()
+    email = user.email
     with unit_of_work():
+        # Mail to the person not sent yet is cancelled, and no stored message keeps them.
+        mail_outbox.forget_person(user, email)
         _erase_person(user, now)
         db.session.execute(
             sa.update(ApiToken)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from enum import StrEnum
 
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_mailman import EmailMessage
 
 from ..i18n import role_label
 from ..lifecycle import N_
 from ..models import User
-
-log = logging.getLogger(__name__)
+from . import mail_outbox
 
 # A line of a mail that is the link itself, never translated.
 LINK = "<link>"
@@ -147,8 +144,8 @@ MAILS = {
 
 
 def send(kind: Kind, user: User, link: str | None = None, **values: int) -> None:
-    """Mail the user the mail of this kind, in their language; a mail server outage is
-    logged, never an error page."""
+    """Store the mail of this kind to the user, in their language, in the caller's unit of
+    work (or its own); it is sent after the commit, so a mail server outage loses nothing."""
     mail = MAILS[kind]
     if link is None and mail.link_endpoint is not None:
         link = url_for(mail.link_endpoint, _external=True)
@@ -159,7 +156,4 @@ def send(kind: Kind, user: User, link: str | None = None, **values: int) -> None
             for line in mail.lines
         ]
         subject = _(mail.subject)
-    try:
-        EmailMessage(subject=subject, body="\n".join(lines), to=[user.email]).send()
-    except Exception:  # a mail server outage must not turn into an error page
-        log.exception("could not send account e-mail")
+    mail_outbox.queue(kind.value, user.email, subject, "\n".join(lines), user=user)

@@ -42,8 +42,7 @@ def change_account(admin: User, user: User, *, role: Role | str, active: bool) -
         link_due = promoted and second_factor.needs_enrolment_link(user)
         if link_due:
             second_factor.prepare_enrolment(user)
-    if link_due:
-        second_factor.mail_enrolment_link(user)
+            second_factor.mail_enrolment_link(user)
     return user
 
 
@@ -60,7 +59,7 @@ def send_enrolment_link(admin: User, user: User) -> None:
         )
     with unit_of_work(counted=False):
         second_factor.prepare_enrolment(user)
-    second_factor.mail_enrolment_link(user)
+        second_factor.mail_enrolment_link(user)
 
 
 def _only_admins(admin: User) -> None:

@@ -1,11 +1,8 @@
 """Accessibility feedback: stored for the programme managers and e-mailed to them."""
 
-import logging
-
 from flask import has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_mailman import EmailMessage
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
 
@@ -13,10 +10,9 @@ from ..extensions import db
 from ..lifecycle import Role
 from ..models import Feedback, User
 from ..rules import FEEDBACK_MAX, LINK_MAX, NAME_MAX
+from . import mail_outbox
 from .inputs import Fields
 from .transaction import unit_of_work
-
-log = logging.getLogger(__name__)
 
 
 def send_feedback(
@@ -51,7 +47,8 @@ def send_feedback(
     )
     with unit_of_work():
         db.session.add(feedback)
-    _tell_managers(feedback)
+        db.session.flush()
+        _tell_managers(feedback)
     return feedback
 
 
@@ -66,7 +63,7 @@ def recent_feedback(page: int, per_page: int) -> Pagination:
 
 
 def _tell_managers(feedback: Feedback) -> None:
-    """One e-mail per active manager, in the manager's language; a mail failure loses nothing."""
+    """One e-mail per active manager, in the manager's language, stored with the feedback."""
     managers = db.session.scalars(
         select(User).where(User.role == Role.MANAGER, User.active).order_by(User.id)
     ).all()
@@ -91,15 +88,14 @@ def _tell_managers(feedback: Feedback) -> None:
                 "",
                 _("Answer within 14 days if the sender left an e-mail address."),
             ]
-        try:
-            EmailMessage(
-                subject=subject,
-                body="\n".join(lines),
-                to=[manager.email],
-                reply_to=[feedback.email] if feedback.email else None,
-            ).send()
-        except Exception:  # the feedback is stored and listed; an outage must not lose it
-            log.exception("could not e-mail feedback %s to manager %s", feedback.id, manager.id)
+        mail_outbox.queue(
+            "feedback",
+            manager.email,
+            subject,
+            "\n".join(lines),
+            user=manager,
+            reply_to=feedback.email,
+        )
 
 
 def _sender(feedback: Feedback) -> str:

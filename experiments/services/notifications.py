@@ -1,29 +1,24 @@
 """E-mail to applicants about their proposals, in their own language."""
 
-import logging
-
 from flask import has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_mailman import EmailMessage
 
 from ..i18n import status_label
 from ..lifecycle import Status
 from ..models import Proposal
+from . import mail_outbox
 
-log = logging.getLogger(__name__)
 
-
-def proposal_moved(proposal: Proposal, source: Status) -> None:
-    """Tell the applicant their proposal moved; a mail failure never undoes the move."""
+def proposal_moved(proposal: Proposal, source: Status, reason: str | None) -> None:
+    """Tell the applicant their proposal moved: the mail is stored in the move's own unit
+    of work and sent after it (a mail server outage neither undoes nor loses anything)."""
     owner = proposal.owner
-    entry = proposal.history[-1] if proposal.history else None
     with force_locale(owner.locale or "fi"):
         title = proposal.title or _("Untitled proposal")
-        # A header is one line: a title stored with line breaks would stop the mail.
         subject = _(
             "Your proposal “%(title)s”: %(state)s",
-            title=" ".join(title.split()),
+            title=" ".join(title.split()),  # one line; the outbox mends any other subject
             state=status_label(proposal.status),
         )
         lines = [
@@ -35,13 +30,13 @@ def proposal_moved(proposal: Proposal, source: Status) -> None:
                 **{"from": status_label(source), "to": status_label(proposal.status)},
             ),
         ]
-        if proposal.status == Status.MORE_INFO and entry is not None and entry.reason:
+        if proposal.status == Status.MORE_INFO and reason:
             # The question itself, and a link straight to the answer box under it.
             lines += [
                 "",
                 _("The city asks you:"),
                 "",
-                entry.reason,
+                reason,
                 "",
                 _(
                     "Answer the question on the proposal's page: %(link)s",
@@ -49,14 +44,11 @@ def proposal_moved(proposal: Proposal, source: Status) -> None:
                 ),
             ]
         else:
-            if entry is not None and entry.reason:
-                lines += ["", entry.reason]
+            if reason:
+                lines += ["", reason]
             lines += ["", _("See the proposal: %(link)s", link=_proposal_link(proposal))]
         lines += ["", _("Kokeilu – the city's experiment programme")]
-    try:
-        EmailMessage(subject=subject, body="\n".join(lines), to=[owner.email]).send()
-    except Exception:  # the move is committed; a mail server outage must not hide that
-        log.exception("could not notify %s of proposal %s", owner.id, proposal.id)
+    mail_outbox.queue("proposal_moved", owner.email, subject, "\n".join(lines), user=owner)
 
 
 def _proposal_link(proposal: Proposal, anchor: str | None = None) -> str:

@@ -33,7 +33,7 @@ def change_password(user: User, current: str, new: str) -> None:
     checked.raise_if_any()
     with unit_of_work(counted=False):
         _set_password(user, new)
-    account_mail.send(account_mail.Kind.PASSWORD_CHANGED, user)
+        account_mail.send(account_mail.Kind.PASSWORD_CHANGED, user)
 
 
 def request_password_reset(email: str) -> None:
@@ -73,7 +73,7 @@ def reset_password(token: str, new: str) -> User:
         _set_password(user, new)
         if user.email_confirmed_at is None:
             user.email_confirmed_at = utcnow()  # the link proved the address
-    account_mail.send(account_mail.Kind.PASSWORD_CHANGED, user)
+        account_mail.send(account_mail.Kind.PASSWORD_CHANGED, user)
     return user
 
 

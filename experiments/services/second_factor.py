@@ -83,8 +83,8 @@ def _count_wrong_code(user: User) -> None:
             .values(totp_failures=User.totp_failures + 1)
             .returning(User.totp_failures)
         ).scalar_one()
-    if failures % WRONG_CODES_IN_A_ROW == 0:
-        account_mail.send(account_mail.Kind.WRONG_CODES, user, n=WRONG_CODES_IN_A_ROW)
+        if failures % WRONG_CODES_IN_A_ROW == 0:
+            account_mail.send(account_mail.Kind.WRONG_CODES, user, n=WRONG_CODES_IN_A_ROW)
 
 
 def start_totp(user: User) -> str:
@@ -141,8 +141,8 @@ def awaits_enrolment(user: User) -> bool:
 
 def prepare_enrolment(user: User) -> None:
     """Make a new enrolment link possible and the earlier ones stop working; the caller commits."""
-    # The caller then mails the link (mail_enrolment_link) or shows it (enrolment_link), after
-    # the commit: until then the database does not know the nonce the link names.
+    # The caller then mails the link (mail_enrolment_link, in the same unit of work) or shows
+    # it (enrolment_link) after the commit.
     user.totp_enrolment_nonce = secrets.token_urlsafe(32)
 
 
@@ -186,7 +186,7 @@ def may_enrol(user: User, enrolment: str | None) -> bool:
 
 
 def mail_enrolment_link(user: User) -> None:
-    """Mail the user their enrolment link, after the commit that prepared it."""
+    """Mail the user their enrolment link, in the unit of work that prepared it."""
     link = enrolment_link(user)
     hours = _enrolment_link_seconds() // 3600
     account_mail.send(account_mail.Kind.ENROLMENT_LINK, user, link, hours=hours)

@@ -124,13 +124,12 @@ def register(email: str, password: str, values: Mapping[str, object]) -> None:
             db.session.flush()
             # The column's default confirms users made otherwise; None is taken as "use it".
             user.email_confirmed_at = None
+            _mail_confirmation(user)
     except _AlreadyRegistered as taken:
         # The outcome looks the same whether or not the address had an account (no account
         # enumeration, ASVS 2.2 / 3.x): its owner is told by mail instead.
         burn_verification(password)  # as long as hashing a new password
         account_mail.send(account_mail.Kind.ACCOUNT_EXISTS, taken.user)
-        return
-    _mail_confirmation(user)
 
 
 class _AlreadyRegistered(Exception):

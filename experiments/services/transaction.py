@@ -14,6 +14,8 @@ P = ParamSpec("P")
 T = TypeVar("T")
 _DEPTH = "unit_of_work_depth"
 _COUNTED = "unit_of_work_counted"
+# Set by the mail outbox when the unit of work stored a message to send.
+MAIL_QUEUED = "unit_of_work_mail_queued"
 
 
 @contextmanager
@@ -24,18 +26,22 @@ def unit_of_work(*, counted: bool = True) -> Iterator[None]:
     replaced in the same commit and no worker serves a cached figure from before it. Only
     work that writes nothing but accounts and tokens passes False.
     A unit of work inside another (a service calling a service) joins the outer one.
+    Mail it stored is delivered after the commit where the configuration says so
+    (development and tests), else by `flask mail deliver`.
     """
     session = db.session
     depth = session.info.get(_DEPTH, 0)
     session.info[_DEPTH] = depth + 1
     if counted:
         session.info[_COUNTED] = True
+    mail_committed = False
     try:
         yield
         if depth == 0:
             if session.info.get(_COUNTED):
                 replace_token()
             session.commit()
+            mail_committed = bool(session.info.get(MAIL_QUEUED))
     except BaseException:
         if depth == 0:
             session.rollback()
@@ -44,6 +50,11 @@ def unit_of_work(*, counted: bool = True) -> Iterator[None]:
         session.info[_DEPTH] = depth
         if depth == 0:
             session.info.pop(_COUNTED, None)
+            session.info.pop(MAIL_QUEUED, None)
+    if mail_committed:
+        from .mail_outbox import deliver_after_commit  # the outbox builds on this module
+
+        deliver_after_commit()
 
 
 @overload

@@ -65,7 +65,8 @@ def change_status(
     if any(blank(values[name]) for name in edge.requires):
         check_move(proposal, edge.target, **values)  # refuses every field at once
 
-    reason = values.get(edge.reason_field) if edge.reason_field else None
+    given = values.get(edge.reason_field) if edge.reason_field else None
+    reason = given.strip() if isinstance(given, str) and given.strip() else None
     try:
         # A refusal of the guard releases the budget lock and any half-made change.
         with unit_of_work():
@@ -80,12 +81,13 @@ def change_status(
                     from_status=source,
                     to_status=edge.target,
                     actor=actor,
-                    reason=reason.strip() if isinstance(reason, str) and reason.strip() else None,
+                    reason=reason,
                 )
             )
+            db.session.flush()  # a stale version is found before the mail is written
+            notifications.proposal_moved(proposal, source, reason)
     except (StaleDataError, IntegrityError) as error:
         raise StaleVersion(_stale_message()) from error
-    notifications.proposal_moved(proposal, source)
     return proposal
 
 

@@ -48,6 +48,9 @@ def register_blueprints(app: Flask) -> None:
     from .account import bp as account_bp  # own account, privacy notice
 
     app.register_blueprint(account_bp)
+    from .mail_admin import bp as mail_admin_bp  # outgoing mail, for admins
+
+    app.register_blueprint(mail_admin_bp)
     from . import outbox  # development only: e-mail written to files
 
     if outbox.shown(app.config):
