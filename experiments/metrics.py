@@ -6,8 +6,7 @@ folder emptied at each start of gunicorn) every worker writes its figures there 
 Without it each process counts for itself (development, tests).
 
 More figures join by registering a function with `on_scrape`: it runs just before each
-scrape and sets gauges of its own from the database (the mail queue's length and the age
-of its oldest message, once mail is kept in a store).
+scrape and sets gauges from the database (services/mail_outbox sets the mail queue's).
 """
 
 import hmac
@@ -55,6 +54,19 @@ POOL_IN_USE = Gauge(
 DATABASE_ERRORS = Counter(
     "kokeilu_database_unavailable_total",
     "Requests answered 503 because the database could not be reached.",
+)
+
+# Set at each scrape from the mail store by the scraping worker: its figure is the latest.
+MAIL_MESSAGES = Gauge(
+    "kokeilu_mail_messages",
+    "Stored mail messages by state (pending, sending, sent, failed, cancelled).",
+    ("status",),
+    multiprocess_mode="livemostrecent",
+)
+MAIL_OLDEST_UNSENT = Gauge(
+    "kokeilu_mail_oldest_unsent_age_seconds",
+    "Age of the oldest message not yet sent (0 when none waits).",
+    multiprocess_mode="livemostrecent",
 )
 
 _scrape_hooks: list[Callable[[], None]] = []

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask_mailman.backends.locmem import EmailBackend
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from experiments.errors import StaleVersion
@@ -374,3 +375,28 @@ def test_a_message_left_by_a_dead_delivery_process_is_sent_after_its_lease(queue
     assert "Sent 1," in _deliver(app)
     assert [m.to for m in _sent(app)] == [["applicant@test.example"]]
     assert _rows(app)[0].status == "sent" and _rows(app)[0].claim is None
+
+
+def test_metrics_show_the_queue_and_the_age_of_its_oldest_message(queued, frozen_clock):
+    def samples():
+        response = app.test_client().get("/metrics")
+        assert response.status_code == 200
+        return {
+            (s.name, tuple(s.labels.items())): s.value
+            for family in text_string_to_metric_families(response.get_data(as_text=True))
+            for s in family.samples
+        }
+
+    app, people = queued
+    _screen(app, people)
+    frozen_clock.shift(90)
+    figures = samples()
+    assert figures[("kokeilu_mail_messages", (("status", "pending"),))] == 1
+    assert figures[("kokeilu_mail_messages", (("status", "sent"),))] == 0
+    assert figures[("kokeilu_mail_oldest_unsent_age_seconds", ())] == pytest.approx(90, abs=1)
+
+    _deliver(app)
+    figures = samples()
+    assert figures[("kokeilu_mail_messages", (("status", "sent"),))] == 1
+    assert figures[("kokeilu_mail_messages", (("status", "pending"),))] == 0
+    assert figures[("kokeilu_mail_oldest_unsent_age_seconds", ())] == 0

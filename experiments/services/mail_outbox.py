@@ -22,6 +22,7 @@ from flask import current_app
 from flask_mailman import EmailMessage
 from sqlalchemy import func, select
 
+from .. import metrics
 from ..extensions import db, mail
 from ..models import MailMessage, MailStatus, User
 from ..models.types import utcnow
@@ -292,6 +293,20 @@ def queue_state() -> QueueState:
         )
     )
     return QueueState({s.value: counts.get(s.value, 0) for s in MailStatus}, oldest)
+
+
+@metrics.on_scrape
+def _queue_gauges() -> None:
+    """The queue's figures for /metrics; if the database does not answer, they stay."""
+    try:
+        state = queue_state()
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return
+    for status, count in state.counts.items():
+        metrics.MAIL_MESSAGES.labels(status=status).set(count)
+    oldest = state.oldest_pending_at
+    metrics.MAIL_OLDEST_UNSENT.set((utcnow() - oldest).total_seconds() if oldest else 0)
 
 
 def unsent(limit: int = 100) -> list[MailMessage]:
