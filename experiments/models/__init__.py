@@ -1,5 +1,6 @@
 """The typed SQLAlchemy models. Thin: they never commit and never send mail."""
 
+from .. import append_only  # noqa: F401 (its listener adds the triggers to create_all)
 from . import indexes  # noqa: F401 (indexes the benchmark measured; they attach to tables)
 from .accounts import AccountChange
 from .experiment import (
