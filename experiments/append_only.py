@@ -14,12 +14,14 @@ for it). Both are the schema owner's operations, which the app never issues; the
 suite empties its tables between tests with them.
 
 SQLite drops a table's triggers with the table: a migration that rebuilds one of these
-tables in batch mode (copy, drop, rename) must call install() for it again afterwards.
+tables in batch mode (copy, drop, rename) must call install() for it again afterwards. A
+migration that must fill a new column of one of them lifts the triggers with remove()
+around its UPDATE and puts them back with install().
 """
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 
 from .extensions import db
 
@@ -53,6 +55,19 @@ def _pg_function() -> str:
     """
 
 
+def _pg_drop_unused_function() -> str:
+    # Another migration's tables may still use it.
+    return f"""
+        DO $$ BEGIN
+            IF to_regproc('{_PG_FUNCTION}') IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM pg_trigger WHERE tgfoid = to_regproc('{_PG_FUNCTION}')
+            ) THEN
+                DROP FUNCTION {_PG_FUNCTION}();
+            END IF;
+        END $$
+    """
+
+
 def _pg_create(table: str) -> list[str]:
     return [
         *_pg_drop(table),
@@ -69,14 +84,14 @@ def install(connection: Connection, tables: Iterable[str]) -> None:
     """Make these tables refuse UPDATE and DELETE (idempotent)."""
     dialect = connection.dialect.name
     if dialect == "postgresql":
-        connection.exec_driver_sql(_pg_function())
+        connection.execute(text(_pg_function()))
         statements = [s for table in tables for s in _pg_create(table)]
     elif dialect == "sqlite":
         statements = [s for table in tables for s in _sqlite_create(table)]
     else:
         raise NotImplementedError(f"append-only triggers for {dialect}")
     for statement in statements:
-        connection.exec_driver_sql(statement)
+        connection.execute(text(statement))
 
 
 def remove(connection: Connection, tables: Iterable[str]) -> None:
@@ -85,19 +100,9 @@ def remove(connection: Connection, tables: Iterable[str]) -> None:
     drop = _pg_drop if dialect == "postgresql" else _sqlite_drop
     for table in tables:
         for statement in drop(table):
-            connection.exec_driver_sql(statement)
+            connection.execute(text(statement))
     if dialect == "postgresql":
-        connection.exec_driver_sql(
-            f"""
-            DO $$ BEGIN
-                IF to_regproc('{_PG_FUNCTION}') IS NOT NULL AND NOT EXISTS (
-                    SELECT 1 FROM pg_trigger WHERE tgfoid = to_regproc('{_PG_FUNCTION}')
-                ) THEN
-                    DROP FUNCTION {_PG_FUNCTION}();
-                END IF;
-            END $$
-            """
-        )
+        connection.execute(text(_pg_drop_unused_function()))
 
 
 @event.listens_for(db.metadata, "after_create")

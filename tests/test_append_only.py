@@ -80,8 +80,11 @@ def _assert_append_only() -> None:
         assert _count(table) == 1, table
 
 
-def test_the_test_schema_refuses_update_and_delete(app):
+@pytest.mark.parametrize("run", ["first", "second"])
+def test_the_test_schema_refuses_update_and_delete(app, run):
+    """Twice: the suite's emptying between tests (TRUNCATE on PostgreSQL) still clears them."""
     with app.app_context():
+        assert [_count(table) for table in TABLES] == [0, 0, 0]
         _one_row_each()
         _assert_append_only()
 

@@ -13,6 +13,8 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from experiments import append_only
+from experiments.append_only import APPEND_ONLY_TABLES
 from experiments.extensions import db
 from experiments.lifecycle import Status
 from experiments.models import (
@@ -37,8 +39,12 @@ ROLES = ["anonymous", "applicant", "staff", "manager", "admin"]
 
 
 def _fill_every_text_column() -> list[str]:
-    """Overwrite each prose column with the canary (plus the row id); the columns filled."""
+    """Overwrite each prose column with the canary (plus the row id); the columns filled.
+
+    The history tables refuse UPDATE: their triggers are lifted for the sweep, and put back.
+    """
     filled = []
+    append_only.remove(db.session.connection(), APPEND_ONLY_TABLES)
     for table in db.metadata.sorted_tables:
         id_column = table.c.get("id")
         for column in table.columns:
@@ -57,6 +63,7 @@ def _fill_every_text_column() -> list[str]:
                 value = value + sa.cast(id_column, sa.String)
             db.session.execute(sa.update(table).values({column.name: value}))
             filled.append(f"{table.name}.{column.name}")
+    append_only.install(db.session.connection(), APPEND_ONLY_TABLES)
     db.session.commit()
     return filled
 
