@@ -104,6 +104,7 @@ def _page(experiment: Experiment, status: int = 200, **given):
         matrix=risks.risk_matrix(experiment.risks),
         changes=corrections.history(experiment),
         moves=move_forms(experiment.proposal),
+        return_to=url_for(".show", experiment_id=experiment.id),
         row_errors=given.get("row_errors"),
         **forms,
     ), status
