@@ -192,6 +192,15 @@ def show(proposal_id: int, posted=None, status_code: int = 200, review_form=None
     ), status_code
 
 
+def _moved(edge: lifecycle.Transition, proposal: Proposal) -> str:
+    if "answer" in edge.fields:
+        return _(
+            "Thank you: your answer is sent to the city, and the proposal waits for "
+            "screening again."
+        )
+    return _("The proposal is now: %(state)s.", state=status_label(proposal.status))
+
+
 @bp.route("/<id:proposal_id>/moves/<target>", methods=["GET", "POST"])
 @allow(SIGNED_IN)
 def move(proposal_id: int, target: str):
@@ -241,7 +250,7 @@ def move(proposal_id: int, target: str):
                     form.version.data,
                     **move_values(form, edge),
                 ),
-                lambda: _("The proposal is now: %(state)s.", state=status_label(proposal.status)),
+                lambda: _moved(edge, proposal),
                 conflicts=False,  # said on the page the move was sent from
             )
         except Conflict as error:

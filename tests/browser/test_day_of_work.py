@@ -29,6 +29,7 @@ TEXTS = {
         "question_section": "Vastaa kaupungin kysymykseen",
         "answer_link": "Vastaa kysymykseen",
         "answer_button": "Vastaa ja lähetä uudelleen",
+        "answer_sent": "Kiitos, vastauksesi on lähetetty kaupungille.",
         "waiting_section": "Odottaa kaupunkia",
         "submitted": "Lähetetty",
         "answered_section": "Hakijoiden vastaukset",
@@ -53,6 +54,7 @@ TEXTS = {
         "question_section": "Svara på stadens fråga",
         "answer_link": "Svara på frågan",
         "answer_button": "Svara och skicka in på nytt",
+        "answer_sent": "Tack, ditt svar har skickats till staden.",
         "waiting_section": "Väntar på staden",
         "submitted": "Inlämnad",
         "answered_section": "Svar från sökande",
@@ -77,6 +79,7 @@ TEXTS = {
         "question_section": "Answer the city's question",
         "answer_link": "Answer the question",
         "answer_button": "Answer and resubmit",
+        "answer_sent": "Thank you: your answer is sent to the city",
         "waiting_section": "Waiting for the city",
         "submitted": "Submitted",
         "answered_section": "Answers from applicants",
@@ -205,6 +208,7 @@ def test_the_applicant_answers_the_city_from_the_home(browser, live_server, lang
         page.fill("#submitted-answer", "Kaksi robottia, yksi kummallekin kävelykadulle.")
         walk.click(page.get_by_role("button", name=say["answer_button"]))
         assert status_of(app, proposal_id) == Status.SUBMITTED
+        assert say["answer_sent"] in page.locator(".flashes").inner_text()
         walk.look("answered")
         walk.click(page.locator("a.brand"))
         waiting = task(page, say["waiting_section"], title)
@@ -247,8 +251,9 @@ def test_staff_take_the_answer_back_and_review_from_the_queue(browser, live_serv
         walk.look("home")
         walk.click(item.get_by_role("link", name=answered_title))
         walk.look("answered-proposal")
-        # One action, no confirmation: it can be undone by asking again.
-        walk.click(page.get_by_role("button", name=say["start_screening"]))
+        # One action beside the answer, no confirmation: it can be undone by asking again.
+        answer = page.locator("section.exchange.answered")
+        walk.click(answer.get_by_role("button", name=say["start_screening"]))
         assert status_of(app, answered) == Status.SCREENING
 
         walk.click(page.locator("a.brand"))
