@@ -320,6 +320,8 @@ def test_a_manager_starts_a_pilot_and_decides_from_the_home(browser, live_server
         item = task(page, say["ready_for_pilot"], to_start)
         walk.look("home")
         walk.click(item.get_by_role("link", name=to_start))
+        form_top = page.locator("form.move-pilot").evaluate("e => e.getBoundingClientRect().top")
+        assert 0 <= form_top < DESKTOP["height"], "the home opens the proposal at its form"
         assert page.input_value("#pilot-allocated_budget") == "1200.00"
         assert say["remains"] in page.locator("#pilot-allocated_budget-hint").inner_text()
         walk.look("pilot-form")
