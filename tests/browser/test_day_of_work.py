@@ -261,6 +261,13 @@ def test_staff_take_the_answer_back_and_review_from_the_queue(browser, live_serv
         page.fill("#q", "ilmapallokirjasto")
         walk.click(page.locator("form.filters").get_by_role("button", name=say["show"]))
         walk.look("queue-searched")
+        # On a phone each row is a block of labelled lines: nothing hides to the right.
+        page.set_viewport_size(PHONE)
+        wide, shown = page.locator("table.queue").evaluate(
+            "t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]"
+        )
+        assert wide <= shown, f"the queue scrolls sideways in its box ({wide} > {shown})"
+        page.set_viewport_size(DESKTOP)
         walk.click(
             page.locator("table.queue").get_by_role("link", name=f"Ilmapallokirjasto {lang}")
         )
