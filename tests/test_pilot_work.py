@@ -551,3 +551,26 @@ def test_long_lists_are_paged_each_on_its_own(app, client, auth, pilot):
     assert "Risk text 24" in page and "Risk text 0</td>" not in page
     # The other list's page is kept when one list turns its page.
     assert f'href="/pilots/{eid}?expenses_page=2&amp;risks_page=2#expenses"' in page
+
+
+def test_a_refused_decision_is_said_on_the_pilot_page(app, client, auth, people, programme):
+    proposal_id, eid = make_pilot(app, people["applicant"], programme, status=Status.EVALUATION)
+    with app.app_context():
+        builders.make_evaluation(proposal_id, people["staff"])
+    login(auth, client, "manager")
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/adopted",
+        data={
+            "adopted-to": "adopted",
+            "adopted-version": "1",
+            "adopted-lessons_learned": "Works on flat streets.",
+            "next": f"/pilots/{eid}",
+        },
+    )
+    assert response.status_code == 422
+    page = response.text
+    assert '<section id="facts"' in page  # the pilot's page, not the proposal's
+    form = re.search(r'<form[^>]*class="move move-adopted".*?</form>', page, re.S).group(0)
+    assert "error-summary" in form
+    assert "Works on flat streets." in form
+    assert f'<input type="hidden" name="next" value="/pilots/{eid}">' in form

@@ -265,4 +265,9 @@ def move(proposal_id: int, target: str):
             return redirect(back), 303
     unconfirm(form)  # corrected, the move is confirmed again
     db.session.refresh(proposal)
+    experiment = proposal.experiment
+    if experiment is not None and return_to == url_for("pilots.show", experiment_id=experiment.id):
+        from .pilots import refused_move  # the pilot's page imports this module
+
+        return refused_move(experiment, form)
     return show(proposal_id, posted=form, status_code=422, return_to=return_to)
