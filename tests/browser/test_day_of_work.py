@@ -355,6 +355,12 @@ def test_a_manager_starts_a_pilot_and_decides_from_the_home(browser, live_server
         assert evidence.locator("h3").inner_text() == say["evidence"]
         assert say["recommendation"] in evidence.locator("strong").inner_text()
         walk.look("decide")
+        # Forgetting the decision is said on this same page, beside the form.
+        walk.click(page.locator("form.move-adopted button[type=submit]"))
+        assert page.url == f"{base}/proposals/{decide_id}/moves/adopted"
+        assert page.locator("section#facts").count() == 1
+        assert page.locator("form.move-adopted .error-summary").is_visible()
+        walk.look("decide-refused")
         page.fill("#adopted-decision", "Käyttöön kaikissa kirjastoissa.")
         adopt = page.locator("form.move-adopted button[type=submit]")
         assert "danger" not in (adopt.get_attribute("class") or "")
