@@ -257,6 +257,9 @@ def test_the_manager_sees_decisions_budget_and_overdue_pilots(app, client, auth,
     assert "Unreviewed" not in pilot_decisions
     outcome = section(page, "outcome-decisions-title")
     assert "Evaluated" in outcome and "The evaluation recommends: Adopt" in outcome
+    # Each decision opens at its form, not at the top of a long page.
+    assert f'href="/proposals/{ready}#moves-title"' in pilot_decisions
+    assert f'href="/proposals/{evaluated}#moves-title"' in outcome
     assert "No report" not in outcome
     budget = section(page, "budget-title")
     assert f"Budget {year}" in budget

@@ -173,3 +173,32 @@ def test_a_plain_submission_is_not_marked_answered(app, client, auth, people, pr
     auth.login("staff")
     row = _queue_row(client.get("/screening").text, "New")
     assert "Answered" not in row and "Back to screening" not in row
+
+
+def test_the_applicant_is_told_the_answer_went_to_the_city(app, client, auth, proposal):
+    _ask(app, client, auth, proposal)
+    auth.login("applicant")
+    response = client.post(
+        f"/proposals/{proposal}/moves/submitted",
+        data={
+            "submitted-to": "submitted",
+            "submitted-version": _version(app, proposal),
+            "submitted-answer": ANSWER,
+        },
+        follow_redirects=True,
+    )
+    assert (
+        "Thank you: your answer is sent to the city, and the proposal waits for screening again."
+        in response.text
+    )
+
+
+def test_the_move_back_to_screening_stands_beside_the_answer(app, client, auth, proposal):
+    _ask(app, client, auth, proposal)
+    _answer(app, client, auth, proposal)
+    auth.login("staff")
+    html = client.get(f"/proposals/{proposal}").text
+    section = re.search(r'<section aria-labelledby="answered-title".*?</section>', html, re.S)
+    assert f'action="/proposals/{proposal}/moves/screening"' in section.group(0)
+    assert ">Start screening</button>" in section.group(0)
+    assert html.count(">Start screening</button>") == 1  # not again under the actions

@@ -71,7 +71,7 @@ def _changes(app, experiment_id) -> list[tuple[str, str, int, dict, str]]:
 
 def _hidden_inputs(html: str) -> dict:
     """The inputs of the page's confirming form, as a browser sends them."""
-    form = re.search(r'<form method="post"[^>]*class="confirm"[^>]*>(.*?)</form>', html, re.S)
+    form = re.search(r'<form method="post"[^>]*class="confirm[^"]*"[^>]*>(.*?)</form>', html, re.S)
     assert form, "no confirmation form"
     fields = {}
     for tag in re.findall(r"<input[^>]*>", form.group(1)):
@@ -458,6 +458,58 @@ def test_the_decision_shows_the_evaluation_and_starts_from_its_findings(
     assert 'id="adopted-lessons_learned"' not in page
 
 
+def test_a_decision_made_on_the_pilot_page_returns_there(app, client, auth, people, programme):
+    proposal_id, eid = make_pilot(app, people["applicant"], programme, status=Status.EVALUATION)
+    with app.app_context():
+        builders.make_evaluation(proposal_id, people["staff"])
+    login(auth, client, "manager")
+    page = client.get(f"/pilots/{eid}").text
+    form = re.search(r'<form[^>]*class="move move-adopted".*?</form>', page, re.S).group(0)
+    assert f'<input type="hidden" name="next" value="/pilots/{eid}">' in form
+    action = f"/proposals/{proposal_id}/moves/adopted"
+    sent = {
+        "adopted-to": "adopted",
+        "adopted-version": "1",
+        "adopted-decision": "Adopted in every library.",
+        "adopted-lessons_learned": "Works on flat streets.",
+        "next": f"/pilots/{eid}",
+    }
+    confirmation = client.post(action, data=sent)
+    assert confirmation.status_code == 200
+    fields = _hidden_inputs(confirmation.text)
+    assert fields["next"] == f"/pilots/{eid}"
+    assert f'<a class="button secondary" href="/pilots/{eid}">' in confirmation.text
+    done = client.post(action, data=fields)
+    assert done.status_code == 303
+    assert done.headers["Location"] == f"/pilots/{eid}"
+    with app.app_context():
+        assert db.session.get(Proposal, proposal_id).status == Status.ADOPTED
+
+
+@pytest.mark.parametrize(
+    "elsewhere", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x"]
+)
+def test_a_move_never_returns_to_another_site(app, client, auth, people, pilot, elsewhere):
+    proposal_id, _eid = pilot
+    login(auth, client, "staff")
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/evaluation",
+        data={
+            "evaluation-to": "evaluation",
+            "evaluation-version": "1",
+            "evaluation-actual_end_date": date.today().isoformat(),
+            "next": elsewhere,
+        },
+    )
+    assert response.status_code == 200  # the confirmation, which leads back to the proposal
+    assert "next" not in _hidden_inputs(response.text)
+    done = client.post(
+        f"/proposals/{proposal_id}/moves/evaluation",
+        data={**_hidden_inputs(response.text), "next": elsewhere},
+    )
+    assert done.headers["Location"] == f"/proposals/{proposal_id}"
+
+
 # Long lists.
 
 
@@ -499,3 +551,26 @@ def test_long_lists_are_paged_each_on_its_own(app, client, auth, pilot):
     assert "Risk text 24" in page and "Risk text 0</td>" not in page
     # The other list's page is kept when one list turns its page.
     assert f'href="/pilots/{eid}?expenses_page=2&amp;risks_page=2#expenses"' in page
+
+
+def test_a_refused_decision_is_said_on_the_pilot_page(app, client, auth, people, programme):
+    proposal_id, eid = make_pilot(app, people["applicant"], programme, status=Status.EVALUATION)
+    with app.app_context():
+        builders.make_evaluation(proposal_id, people["staff"])
+    login(auth, client, "manager")
+    response = client.post(
+        f"/proposals/{proposal_id}/moves/adopted",
+        data={
+            "adopted-to": "adopted",
+            "adopted-version": "1",
+            "adopted-lessons_learned": "Works on flat streets.",
+            "next": f"/pilots/{eid}",
+        },
+    )
+    assert response.status_code == 422
+    page = response.text
+    assert '<section id="facts"' in page  # the pilot's page, not the proposal's
+    form = re.search(r'<form[^>]*class="move move-adopted".*?</form>', page, re.S).group(0)
+    assert "error-summary" in form
+    assert "Works on flat streets." in form
+    assert f'<input type="hidden" name="next" value="/pilots/{eid}">' in form

@@ -399,3 +399,16 @@ def test_a_draft_with_control_characters_stored_earlier_is_withdrawn_with_notice
     with app.app_context():
         assert db.session.get(Proposal, proposal_id).status == Status.WITHDRAWN
     assert [m.subject for m in outbox] == ["Your proposal “Two lines”: Withdrawn"]
+
+
+def test_the_proposal_page_leads_back_to_where_each_reader_works(
+    app, client, auth, programme, people
+):
+    with app.app_context():
+        proposal_id = builders.make_proposal(people["applicant"], programme, Status.SUBMITTED)
+    auth.login("applicant")
+    page = client.get(f"/proposals/{proposal_id}").text
+    assert '<a href="/proposals/mine">Back to your proposals</a>' in page
+    auth.login("staff")
+    page = client.get(f"/proposals/{proposal_id}").text
+    assert '<a href="/screening">Back to the screening queue</a>' in page

@@ -103,10 +103,16 @@ def _page(experiment: Experiment, status: int = 200, **given):
         spending=expenses.spending(experiment),
         matrix=risks.risk_matrix(experiment.risks),
         changes=corrections.history(experiment),
-        moves=move_forms(experiment.proposal),
+        moves=move_forms(experiment.proposal, given.get("posted")),
+        return_to=url_for("pilots.show", experiment_id=experiment.id),
         row_errors=given.get("row_errors"),
         **forms,
     ), status
+
+
+def refused_move(experiment: Experiment, posted):
+    """The pilot's page again after a move sent from it was refused, the form as it was sent."""
+    return _page(experiment, 422, posted=posted)
 
 
 def _back(experiment: Experiment, anchor: str | None = None):

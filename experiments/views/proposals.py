@@ -17,6 +17,7 @@ from ..i18n import status_label
 from ..lifecycle import Role, Status
 from ..models import Experiment, ExperimentPartner, Proposal, Review, StatusChange, User
 from ..questions import latest_exchange, open_questions
+from ..security import local_path
 from ..services import access
 from ..services import proposals as proposal_service
 from ..services.reviews import reviews_seen_by
@@ -156,7 +157,7 @@ def move_forms(proposal: Proposal, posted=None) -> list:
 
 @bp.get("/<id:proposal_id>")
 @allow(SIGNED_IN)
-def show(proposal_id: int, posted=None, status_code: int = 200, review_form=None):
+def show(proposal_id: int, posted=None, status_code: int = 200, review_form=None, return_to=None):
     proposal = access.proposal_or_404(proposal_id, current_user)
     # One query per list the page shows, not one per reviewer or history entry (no N+1).
     db.session.scalars(
@@ -187,7 +188,17 @@ def show(proposal_id: int, posted=None, status_code: int = 200, review_form=None
         DECIDED_STATES=lifecycle.DECIDED_STATES,
         editable=proposal.owner_id == current_user.id and proposal.status in lifecycle.EDITABLE,
         reviewable=reviewable,
+        return_to=return_to,
     ), status_code
+
+
+def _moved(edge: lifecycle.Transition, proposal: Proposal) -> str:
+    if "answer" in edge.fields:
+        return _(
+            "Thank you: your answer is sent to the city, and the proposal waits for "
+            "screening again."
+        )
+    return _("The proposal is now: %(state)s.", state=status_label(proposal.status))
 
 
 @bp.route("/<id:proposal_id>/moves/<target>", methods=["GET", "POST"])
@@ -200,10 +211,13 @@ def move(proposal_id: int, target: str):
     proposal = access.proposal_or_404(proposal_id, current_user)
     if request.method == "GET":
         return redirect(url_for(".show", proposal_id=proposal.id)), 303
+    # A move made on another page of this site (the pilot's) leads back there.
+    return_to = local_path(request.form.get("next"))
+    back = return_to or url_for(".show", proposal_id=proposal.id)
     edge = lifecycle.transition(proposal.status, target)
     if edge is None:
         flash(allowed_moves_message(proposal.status), "error")
-        return redirect(url_for(".show", proposal_id=proposal.id)), 303
+        return redirect(back), 303
     if not lifecycle.may_take(edge, current_user.role, proposal.owner_id == current_user.id):
         abort(403)
     form = move_form(edge, owner_choices=owner_choices() if "owner_id" in edge.fields else [])
@@ -219,7 +233,11 @@ def move(proposal_id: int, target: str):
         else:
             ask_again(form)
             return render_template(
-                "proposals/confirm_move.html", proposal=proposal, edge=edge, form=form
+                "proposals/confirm_move.html",
+                proposal=proposal,
+                edge=edge,
+                form=form,
+                return_to=return_to,
             )
     else:
         try:
@@ -232,7 +250,7 @@ def move(proposal_id: int, target: str):
                     form.version.data,
                     **move_values(form, edge),
                 ),
-                lambda: _("The proposal is now: %(state)s.", state=status_label(proposal.status)),
+                lambda: _moved(edge, proposal),
                 conflicts=False,  # said on the page the move was sent from
             )
         except Conflict as error:
@@ -240,11 +258,16 @@ def move(proposal_id: int, target: str):
                 raise
             # The confirmation page cannot be opened again: the proposal page says it.
             flash(error.message, "error")
-            return redirect(url_for(".show", proposal_id=proposal.id)), 303
+            return redirect(back), 303
         if moved is not None:
             if edge.source == Status.DRAFT and edge.target == Status.SUBMITTED:
                 return redirect(url_for("submission.show", proposal_id=proposal.id)), 303
-            return redirect(url_for(".show", proposal_id=proposal.id)), 303
+            return redirect(back), 303
     unconfirm(form)  # corrected, the move is confirmed again
     db.session.refresh(proposal)
-    return show(proposal_id, posted=form, status_code=422)
+    experiment = proposal.experiment
+    if experiment is not None and return_to == url_for("pilots.show", experiment_id=experiment.id):
+        from .pilots import refused_move  # the pilot's page imports this module
+
+        return refused_move(experiment, form)
+    return show(proposal_id, posted=form, status_code=422, return_to=return_to)
