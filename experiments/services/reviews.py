@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ..errors import Conflict, NotAllowed
 from ..extensions import db
-from ..lifecycle import REVIEWABLE_STATES, Status
+from ..lifecycle import REVIEWABLE_STATES, Status, may_take, transition
 from ..models import REVIEW_CRITERIA, Proposal, Review, User
 from ..rules import REASON_MAX, SCORE_MAX, SCORE_MIN
 from .inputs import Fields, whole_number_message
@@ -60,17 +60,24 @@ class ReviewsSeen:
 
 
 def reviews_seen_by(proposal: Proposal, reader: User) -> ReviewsSeen:
-    """Staff see others' scores only after saving their own, while the proposal is reviewed,
-    so that no one scores in the light of the others; applicants never see reviews."""
+    """Reviewers see others' scores only after saving their own, while the proposal is
+    reviewed, so that no one scores in the light of the others; whoever decides on the pilot
+    sees every review (the decision weighs them); applicants never see reviews."""
     if not reader.is_staff:
         return ReviewsSeen()
     reviews = list(proposal.reviews)
     own = next((r for r in reviews if r.reviewer_id == reader.id), None)
-    if own is None and proposal.status in REVIEWABLE_STATES:
+    if not scores_visible(proposal.status, own is not None, reader):
         return ReviewsSeen(hidden=len(reviews))
     return ReviewsSeen(own=own, shown=reviews)
 
 
-def scores_visible(status: Status, reviewed_by_reader: bool) -> bool:
+def scores_visible(status: Status, reviewed_by_reader: bool, reader: User) -> bool:
     """Whether a staff reader sees others' scores of a proposal (the rule of reviews_seen_by)."""
-    return reviewed_by_reader or status not in REVIEWABLE_STATES
+    return reviewed_by_reader or status not in REVIEWABLE_STATES or decides_pilots(reader)
+
+
+def decides_pilots(reader: User) -> bool:
+    """Whether the reader's role takes the workflow's decision to start a pilot."""
+    edge = transition(Status.SCREENING, Status.PILOT)
+    return edge is not None and may_take(edge, reader.role, is_owner=False)

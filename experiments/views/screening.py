@@ -98,8 +98,8 @@ def queue():
     rows = []
     for p, average, reviews in results.items:
         fact = facts[p.id]
-        # Others' scores stay hidden until the reader's own review is saved.
-        seen = scores_visible(p.status, fact.reviewed_by_reader)
+        # Others' scores stay hidden from a reviewer until their own review is saved.
+        seen = scores_visible(p.status, fact.reviewed_by_reader, current_user)
         rows.append(
             QueueRow(p, average if seen else None, reviews or 0, seen, fact, _move_back(p, fact))
         )
