@@ -2,6 +2,7 @@
 
 from . import indexes  # noqa: F401 (indexes the benchmark measured; they attach to tables)
 from .accounts import AccountChange
+from .audit import AuditEntry
 from .experiment import (
     Evaluation,
     Expense,
@@ -31,6 +32,7 @@ from .users import Organisation, User
 __all__ = [
     "REVIEW_CRITERIA",
     "AccountChange",
+    "AuditEntry",
     "ApiToken",
     "Call",
     "Evaluation",
