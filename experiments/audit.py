@@ -134,7 +134,10 @@ def _entries(session: Session) -> list[dict[str, Any]]:
             if isinstance(obj, UNAUDITED):
                 continue
             state = sa.inspect(obj)
-            table = state.mapper.local_table.name
+            mapper = state.mapper
+            table = mapper.local_table.name
+            keys = [mapper.get_property_by_column(column).key for column in mapper.primary_key]
+            identity = [state.dict.get(key) for key in keys]
             changes = _changes(state, table, action)
             if action == UPDATED and not changes:
                 continue
@@ -144,7 +147,7 @@ def _entries(session: Session) -> list[dict[str, Any]]:
                     "actor_id": actor,
                     "action": action,
                     "object_type": table,
-                    "object_id": _identity(obj),
+                    "object_id": identity[0] if len(identity) == 1 else None,
                     "changes": changes,
                 }
             )

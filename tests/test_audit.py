@@ -1,0 +1,266 @@
+"""The audit trail: every kind of change leaves its entry, with who and which fields."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from flask_login import login_user
+from sqlalchemy import select
+
+from experiments.extensions import db
+from experiments.lifecycle import Role, Status
+from experiments.models import (
+    REVIEW_CRITERIA,
+    AuditEntry,
+    Experiment,
+    Programme,
+    ProgrammeGoal,
+    Proposal,
+    Risk,
+    User,
+)
+from experiments.services import (
+    admin,
+    evaluations,
+    expenses,
+    programmes,
+    proposals,
+    reviews,
+    risks,
+    scorecard,
+)
+from experiments.services.transaction import unit_of_work
+from tests import builders
+
+EVALUATION = {
+    "got_users": True,
+    "users_count": 420,
+    "part_of_services": False,
+    "benefits_city": "Fewer falls",
+    "benefits_customers": "Safer walks",
+    "research_value": True,
+    "research_link": "https://example.org/report",
+    "findings": "Works on flat streets",
+    "recommendation": "adopt",
+}
+
+
+@contextmanager
+def signed_in(app, user_id):
+    """A request of this person, as the web pages make one."""
+    with app.test_request_context():
+        login_user(db.session.get(User, user_id))
+        yield db.session.get(User, user_id)
+
+
+def _entries(app, **where):
+    with app.app_context():
+        query = select(AuditEntry).order_by(AuditEntry.id)
+        for name, value in where.items():
+            query = query.where(getattr(AuditEntry, name) == value)
+        return [
+            (e.actor_id, e.action, e.object_type, e.object_id, e.changes)
+            for e in db.session.scalars(query)
+        ]
+
+
+def _pilot(app, people, programme):
+    with app.app_context():
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme, status=Status.PILOT, experiment_owner_id=people["staff"]
+        )
+        return db.session.get(Proposal, proposal_id).experiment.id
+
+
+def create_proposal(app, people, programme):
+    with signed_in(app, people["applicant"]) as user:
+        return proposals.create_draft(user, builders.complete_values(call_id=None)).id
+
+
+def update_proposal(app, people, programme):
+    with app.app_context():
+        proposal_id = builders.make_proposal(people["applicant"], programme)
+    with signed_in(app, people["applicant"]) as user:
+        proposal = db.session.get(Proposal, proposal_id)
+        values = builders.complete_values(title="Salted pavements", call_id=proposal.call_id)
+        proposals.update_content(proposal, user, proposal.version, values)
+    return proposal_id
+
+
+def review(app, people, programme):
+    with app.app_context():
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme, status=Status.SCREENING
+        )
+    with signed_in(app, people["staff"]) as user:
+        proposal = db.session.get(Proposal, proposal_id)
+        scores = {criterion: 4 for criterion in REVIEW_CRITERIA}
+        return reviews.save_review(proposal, user, scores, "Promising").id
+
+
+def expense(app, people, programme):
+    experiment_id = _pilot(app, people, programme)
+    with signed_in(app, people["staff"]) as user:
+        experiment = db.session.get(Experiment, experiment_id)
+        day = experiment.start_date + timedelta(days=3)
+        return expenses.record_expense(
+            experiment, user, date=day.isoformat(), amount="1234.50", description="Sensors"
+        ).id
+
+
+def reassessment(app, people, programme):
+    experiment_id = _pilot(app, people, programme)
+    values = {"description": "Snow", "probability": 3, "impact": 2, "status": "yellow"}
+    with signed_in(app, people["staff"]) as user:
+        experiment = db.session.get(Experiment, experiment_id)
+        risk_id = risks.add_risk(experiment, user, **values).id
+    with signed_in(app, people["staff"]) as user:
+        experiment = db.session.get(Experiment, experiment_id)
+        risk = db.session.get(Risk, risk_id)
+        risks.reassess_risk(experiment, risk, user, **{**values, "status": "red"})
+    return risk_id
+
+
+def evaluation(app, people, programme):
+    experiment_id = _pilot(app, people, programme)
+    with signed_in(app, people["staff"]) as user:
+        experiment = db.session.get(Experiment, experiment_id)
+        return evaluations.save_evaluation(experiment, user, **EVALUATION).id
+
+
+def programme_change(app, people, programme):
+    with signed_in(app, people["manager"]):
+        made = programmes.create_programme(
+            {
+                "name": "Smart Espoo",
+                "description": "",
+                "start_year": 2030,
+                "end_year": 2031,
+                "annual_budget": Decimal("100000.00"),
+                "budgets": {},
+            }
+        )
+        return made.id
+
+
+def goal_deleted(app, people, programme):
+    with signed_in(app, people["manager"]) as user:
+        made = db.session.get(Programme, programme)
+        start, end = scorecard.programme_period(made)
+        goal = scorecard.create_goal(
+            made,
+            user,
+            {
+                "text_fi": "Ehdotuksia",
+                "metric": "proposals",
+                "target": "10",
+                "period_start": start,
+                "period_end": end,
+            },
+        )
+        goal_id = goal.id
+    with signed_in(app, people["manager"]) as user:
+        scorecard.delete_goal(db.session.get(ProgrammeGoal, goal_id), user)
+    return goal_id
+
+
+def role_change(app, people, programme):
+    with signed_in(app, people["admin"]) as user:
+        other = db.session.get(User, people["other"])
+        admin.change_account(user, other, role=Role.STAFF, active=True)
+    return people["other"]
+
+
+# (the change, who made it, the object, the action, a field it names and its [old, new]).
+CASES = [
+    (create_proposal, "applicant", "proposal", "created", "title", None),
+    (
+        update_proposal,
+        "applicant",
+        "proposal",
+        "updated",
+        "title",
+        ["Snow-clearing robot for Tapiola", "Salted pavements"],
+    ),
+    (review, "staff", "review", "created", "comment", [None, "Promising"]),
+    (expense, "staff", "expense", "created", "amount", [None, "1234.50"]),
+    (reassessment, "staff", "risk", "updated", "status", ["yellow", "red"]),
+    (evaluation, "staff", "evaluation", "created", "recommendation", [None, "adopt"]),
+    (programme_change, "manager", "programme", "created", "name", [None, "Smart Espoo"]),
+    (goal_deleted, "manager", "programme_goal", "deleted", "text_fi", ["Ehdotuksia", None]),
+    (role_change, "admin", "user", "updated", "role", ["applicant", "staff"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "who", "kind", "action", "field", "values"),
+    CASES,
+    ids=[case[0].__name__ for case in CASES],
+)
+def test_each_kind_of_change_leaves_its_entry(
+    app, people, programme, change, who, kind, action, field, values
+):
+    object_id = change(app, people, programme)
+    found = [
+        changes
+        for actor, act, _kind, _id, changes in _entries(app, object_type=kind, object_id=object_id)
+        if actor == people[who] and act == action
+    ]
+    assert found, _entries(app, object_type=kind)
+    assert field in found[-1]
+    if values is not None:
+        assert found[-1][field] == values
+
+
+def test_sign_ins_failed_sign_ins_and_tokens_are_entries(app, client, people, api):
+    client.post("/login", data={"email": "staff@test.example", "password": "wrong password"})
+    client.post("/login", data={"email": "nobody@test.example", "password": "wrong password"})
+    client.post("/login", data={"email": "applicant@test.example", "password": builders.PASSWORD})
+    api.token("manager")
+    failed = _entries(app, action="sign_in_failed")
+    assert [(actor, kind, object_id) for actor, _a, kind, object_id, _c in failed] == [
+        (None, "user", people["staff"]),
+        (None, "user", None),
+    ]
+    assert _entries(app, action="signed_in")[0][:4] == (
+        people["applicant"],
+        "signed_in",
+        "user",
+        people["applicant"],
+    )
+    tokens = _entries(app, object_type="api_token", action="created")
+    assert tokens and tokens[0][0] == people["manager"]
+    assert tokens[0][4]["token_hash"] == [None, None]
+
+
+def test_secrets_never_appear(app, client, people, api):
+    raw = api.token("manager")
+    client.post("/login", data={"email": "staff@test.example", "password": "wrong password"})
+    with app.app_context():
+        user = db.session.get(User, people["admin"])
+        user.totp_secret = "JBSWY3DPEHPK3PXP-sealed"
+        db.session.commit()
+        texts = [str(e.changes) for e in db.session.scalars(select(AuditEntry))]
+        hashes = [u.password_hash for u in db.session.scalars(select(User))]
+    everything = " ".join(texts)
+    assert raw not in everything and "JBSWY3DP" not in everything
+    assert not any(h in everything for h in hashes)
+    assert "wrong password" not in everything
+    assert "'totp_secret': [None, None]" in everything
+
+
+def test_nothing_is_recorded_when_the_work_is_rolled_back(app, people, programme):
+    with app.app_context():
+        proposal_id = builders.make_proposal(people["applicant"], programme)
+    before = len(_entries(app))
+    with signed_in(app, people["applicant"]):
+        proposal = db.session.get(Proposal, proposal_id)
+        with pytest.raises(RuntimeError), unit_of_work():
+            proposal.title = "Never saved"
+            db.session.flush()
+            written = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "updated"))
+            assert written.all()  # recorded in the transaction...
+            raise RuntimeError("refused")
+    assert len(_entries(app)) == before  # ...and gone with it
+    assert "Never saved" not in str(_entries(app))
