@@ -264,3 +264,87 @@ def test_nothing_is_recorded_when_the_work_is_rolled_back(app, people, programme
             raise RuntimeError("refused")
     assert len(_entries(app)) == before  # ...and gone with it
     assert "Never saved" not in str(_entries(app))
+
+
+def test_the_api_filters_and_pages_newest_first(app, api, people, programme):
+    proposal_id = update_proposal(app, people, programme)
+    response = api.get(f"/audit?object_type=proposal&object_id={proposal_id}", "manager")
+    assert response.status_code == 200, response.text
+    body = response.get_json()
+    assert set(body) == {"items", "page", "per_page", "total"}
+    assert body["total"] == 2 and body["page"] == 1
+    newest, oldest = body["items"]
+    assert newest["action"] == "updated" and oldest["action"] == "created"
+    assert newest["object"] == {"type": "proposal", "id": proposal_id}
+    assert newest["actor"] == {"id": people["applicant"], "name": "Applicant"}
+    assert oldest["actor"] is None  # the builder: the system
+    assert newest["changes"]["title"] == ["Snow-clearing robot for Tapiola", "Salted pavements"]
+    assert set(newest) == {"id", "at", "actor", "action", "object", "changes"}
+
+    mine = api.get(f"/audit?actor_id={people['applicant']}&per_page=1", "admin").get_json()
+    assert mine["total"] >= 1 and len(mine["items"]) == 1
+    assert all(i["actor"]["id"] == people["applicant"] for i in mine["items"])
+    day = newest["at"][:10]
+    assert api.get(f"/audit?since={day}&until={day}", "admin").get_json()["total"] >= 2
+    assert api.get("/audit?until=2000-01-01", "admin").get_json()["total"] == 0
+
+
+@pytest.mark.parametrize(
+    "query", ["object_type=nothing", "since=yesterday", "object_id=0", "actor_id=x", "page=0"]
+)
+def test_bad_filters_are_problems(api, query):
+    response = api.get(f"/audit?{query}", "manager")
+    assert response.status_code == 422
+    assert response.content_type == "application/problem+json"
+
+
+@pytest.mark.parametrize("who", [None, "applicant", "staff"])
+def test_only_managers_and_admins_read_the_trail(client, auth, api, who):
+    assert api.get("/audit", who).status_code == (401 if who is None else 403)
+    if who is not None:
+        auth.login(who)
+    for path in ("/audit", "/exports/audit.csv"):
+        assert client.get(path).status_code == (302 if who is None else 403)
+
+
+def test_the_page_and_the_csv(app, client, auth, people, programme):
+    proposal_id = update_proposal(app, people, programme)
+    with signed_in(app, people["applicant"]) as user:
+        proposal = db.session.get(Proposal, proposal_id)
+        values = builders.complete_values(title="=HYPERLINK(1)", call_id=proposal.call_id)
+        proposals.update_content(proposal, user, proposal.version, values)
+    auth.login("manager")
+    page = client.get(f"/audit?object_type=proposal&object_id={proposal_id}")
+    assert page.status_code == 200
+    assert "Salted pavements" in page.text and f'href="/proposals/{proposal_id}"' in page.text
+    assert client.get("/audit?since=someday").status_code == 400
+    csv = client.get(f"/exports/audit.csv?object_type=proposal&object_id={proposal_id}")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    lines = csv.text.splitlines()
+    assert lines[0] == "id,at,actor_id,actor,action,object_type,object_id,changes"
+    assert len(lines) == 4
+    assert ",Applicant,updated,proposal," in lines[1]
+    assert "=HYPERLINK" in lines[1] and not any(
+        cell.startswith("=") for line in lines for cell in line.split(",")
+    )
+
+
+def test_a_deleted_account_is_a_deleted_user_and_its_changes_stay(
+    app, client, auth, api, people, programme
+):
+    proposal_id = update_proposal(app, people, programme)
+    auth.login("applicant")
+    response = client.post(
+        "/account/delete", data={"password": builders.PASSWORD, "understood": "y"}
+    )
+    assert response.status_code == 302
+    body = api.get(f"/audit?actor_id={people['applicant']}", "manager").get_json()
+    kinds = {(i["action"], i["object"]["type"], i["object"]["id"]) for i in body["items"]}
+    assert ("updated", "proposal", proposal_id) in kinds
+    assert {i["actor"]["name"] for i in body["items"]} == {"Deleted user"}
+    everything = str(_entries(app))
+    assert "applicant@test.example" not in everything and "'Applicant'" not in everything
+    auth.logout()
+    auth.login("manager")
+    page = client.get(f"/audit?actor_id={people['applicant']}")
+    assert "Deleted user" in page.text and ">Applicant<" not in page.text
