@@ -86,3 +86,19 @@ def actor_of(entry: AuditEntry) -> dict[str, Any] | None:
     """The actor as the trail shows them: a deleted account as "Deleted user"."""
     user: User | None = entry.actor
     return None if user is None else {"id": user.id, "name": user.display_name}
+
+
+# How many of an object's latest changes its own page shows; /audit has them all.
+OWN_CHANGES = 20
+
+
+def latest_changes(object_type: str, object_id: int) -> list[AuditEntry]:
+    """The object's latest changes, newest first, with their actors (one statement)."""
+    query = _query(AuditFilter(object_type, object_id))
+    return list(
+        db.session.scalars(
+            query.options(joinedload(AuditEntry.actor))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(OWN_CHANGES)
+        )
+    )

@@ -348,3 +348,14 @@ def test_a_deleted_account_is_a_deleted_user_and_its_changes_stay(
     auth.login("manager")
     page = client.get(f"/audit?actor_id={people['applicant']}")
     assert "Deleted user" in page.text and ">Applicant<" not in page.text
+
+
+def test_the_proposal_page_shows_its_changes_to_staff(app, client, auth, people, programme):
+    proposal_id = update_proposal(app, people, programme)
+    auth.login("staff")
+    page = client.get(f"/proposals/{proposal_id}").text
+    assert "All changes" in page and "Salted pavements" in page
+    auth.logout()
+    auth.login("applicant")
+    page = client.get(f"/proposals/{proposal_id}").text
+    assert "All changes" not in page

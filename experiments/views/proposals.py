@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lifecycle
+from ..audit_trail import actor_of, latest_changes
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..forms.confirm import ask_again, is_confirmed, unconfirm
@@ -187,6 +188,8 @@ def show(proposal_id: int, posted=None, status_code: int = 200, review_form=None
         DECIDED_STATES=lifecycle.DECIDED_STATES,
         editable=proposal.owner_id == current_user.id and proposal.status in lifecycle.EDITABLE,
         reviewable=reviewable,
+        changes=latest_changes("proposal", proposal.id) if current_user.is_staff else [],
+        actor_of=actor_of,
     ), status_code
 
 
