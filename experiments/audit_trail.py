@@ -12,8 +12,18 @@ from sqlalchemy.orm import joinedload
 
 from .audit import UNAUDITED
 from .extensions import Model, db
+from .lifecycle import N_
 from .models import AuditEntry, User
 from .queries import Page
+
+# What the page calls each action (the API and the CSV keep the codes).
+ACTION_LABELS = {
+    "created": N_("Created"),
+    "updated": N_("Changed"),
+    "deleted": N_("Deleted"),
+    "signed_in": N_("Signed in"),
+    "sign_in_failed": N_("Failed sign-in"),
+}
 
 # The pages an object type has, as (endpoint, its id argument).
 OBJECT_PAGES = {

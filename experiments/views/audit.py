@@ -10,6 +10,7 @@ from flask_babel import gettext
 
 from .. import exports
 from ..audit_trail import (
+    ACTION_LABELS,
     OBJECT_PAGES,
     AuditFilter,
     actor_of,
@@ -65,6 +66,7 @@ def index():
         object_types=object_types(),
         object_pages=OBJECT_PAGES,
         actor_of=actor_of,
+        action_labels=ACTION_LABELS,
     )
 
 
