@@ -1,7 +1,7 @@
 """The audit trail: every kind of change leaves its entry, with who and which fields."""
 
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -160,8 +160,14 @@ def goal_deleted(app, people, programme):
             },
         )
         goal_id = goal.id
+        scorecard.add_follow_up(goal, user, {"date": date.today(), "status": "yellow"})
     with signed_in(app, people["manager"]) as user:
         scorecard.delete_goal(db.session.get(ProgrammeGoal, goal_id), user)
+    # Its follow-ups go with it, each with its own entry.
+    gone = _entries(app, object_type="goal_follow_up", action="deleted")
+    assert [(actor, changes["status"]) for actor, *_rest, changes in gone] == [
+        (people["manager"], ["yellow", None])
+    ]
     return goal_id
 
 
