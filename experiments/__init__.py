@@ -30,7 +30,7 @@ def create_app(
     if not app.config.get("SECRET_KEY"):
         _instance_secret_key(app)
 
-    from . import database, i18n, metrics, request_log, security
+    from . import audit, database, i18n, metrics, request_log, security  # noqa: F401 (audit listens)
     from .cli import register_cli
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from .views import register_blueprints

@@ -25,7 +25,7 @@ from sqlalchemy import Connection, event, text
 
 from .extensions import db
 
-APPEND_ONLY_TABLES = ("status_change", "record_change", "account_change")
+APPEND_ONLY_TABLES = ("status_change", "record_change", "account_change", "audit_entry")
 
 _PG_FUNCTION = "refuse_history_change"
 

@@ -29,6 +29,7 @@ UNCOUNTED = frozenset(
         "api_token",
         "mail_message",
         "alembic_version",
+        "audit_entry",
     }
 )
 _WRITE = re.compile(

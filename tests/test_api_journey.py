@@ -293,6 +293,7 @@ def test_every_endpoint_of_the_spec_table_is_documented(doc_client):
         ("PUT", "/experiments/{experiment_id}/evaluation"),
         ("GET", "/statistics"),
         ("GET", "/public/experiments"),
+        ("GET", "/audit"),
     }
     assert {(m, prefix + p) for m, p in table} == documented
     for _method, _path, op in doc_client.operations.values():

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from .. import audit
 from ..extensions import db
 from ..models import User
 from ..models.types import utcnow
@@ -36,8 +37,10 @@ def authenticate(email: str, password: str, *, confirmed_only: bool = True) -> U
     if user is None or not user.active:
         # The same work as checking a password: timing does not tell who has an account.
         burn_verification(password)
+        _failed(user)
         return None
     if not verify_password(user.password_hash, password):
+        _failed(user)
         return None
     if confirmed_only and user.email_confirmed_at is None:
         return None
@@ -53,7 +56,17 @@ def end_other_sessions(user: User) -> None:
     user.session_epoch += 1
 
 
+def _failed(user: User | None) -> None:
+    """A failed sign-in in the trail; the address typed is not kept (it may be a password)."""
+    with unit_of_work(counted=False):
+        identity = user.id if user is not None else None
+        audit.record_event(audit.SIGN_IN_FAILED, "user", identity)
+
+
 @transactional(counted=False)
 def record_sign_in(user: User) -> None:
     """Note when the user last signed in (the administrators' user page shows it)."""
-    user.last_sign_in_at = utcnow()
+    with audit.acting(user.id):
+        user.last_sign_in_at = utcnow()
+        audit.record_event(audit.SIGNED_IN, "user", user.id, actor=user.id)
+        db.session.flush()

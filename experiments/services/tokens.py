@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from .. import audit
 from ..extensions import db
 from ..models import ApiToken, User
 from ..models.types import utcnow
@@ -43,7 +44,9 @@ def issue_token_for(user: User) -> tuple[str, ApiToken]:
     raw = secrets.token_urlsafe(TOKEN_BYTES)
     lifetime: timedelta = current_app.config["API_TOKEN_LIFETIME"]
     token = ApiToken(user=user, token_hash=_digest(raw), expires_at=utcnow() + lifetime)
-    db.session.add(token)
+    with audit.acting(user.id):  # issued before any session or token tells who acts
+        db.session.add(token)
+        db.session.flush()
     return raw, token
 
 

@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from ..routing import IdConverter
     from . import (
         admin,
+        audit,
         auth,
         catalogue,
         exports,
@@ -39,6 +40,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         pages,
         operations,
+        audit,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(api_bp)
