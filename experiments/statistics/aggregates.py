@@ -49,7 +49,7 @@ from .budget import BudgetYear, PilotSpending, budget_years, overspent_pilots
 from .programmes import ProgrammeRef
 from .sql import count_if, days, days_between, median, reached, year_of_timestamp
 
-# The where-clauses of the counted proposals (_cohort).
+# The where-clauses of the counted proposals (cohort_of).
 Cohort = list[ColumnElement[bool]]
 
 
@@ -101,7 +101,7 @@ class ProgrammeStatistics:
         return round(self.carried_out / self.proposals, 4) if self.proposals else 0.0
 
 
-def _cohort(programme_id: int, call_id: int | None, year: int | None) -> Cohort:
+def cohort_of(programme_id: int, call_id: int | None, year: int | None) -> Cohort:
     """Where-clauses of the counted proposals: left draft, in the programme, call and year."""
     clauses: Cohort = [Proposal.programme_id == programme_id, Proposal.status != Status.DRAFT]
     if call_id is not None:
@@ -122,14 +122,14 @@ def programme_statistics(
     programme = db.session.get(Programme, programme_id)
     if programme is None:
         return None
-    cohort = _cohort(programme_id, call_id, year)
+    cohort = cohort_of(programme_id, call_id, year)
     counts = _status_counts(cohort)
     breakdown = _breakdowns(cohort)
     years = range(programme.start_year, programme.end_year + 1) if year is None else [year]
     by_year = {y: 0 for y in years} | {int(k): v for k, v in breakdown["year"].items()}
     calls = _calls(programme_id, call_id)
     medians = db.session.execute(
-        select(median(_screening_decision_days(cohort)), median(_experiment_days(cohort)))
+        select(median(screening_decision_days(cohort)), median(_experiment_days(cohort)))
     ).one()
     return ProgrammeStatistics(
         programme=ProgrammeRef(
@@ -331,7 +331,7 @@ def _participants(cohort: Cohort) -> dict[str, int]:
 
 
 # The selects of median(): one column, days, whose type varies by dialect (sql.Days, Any).
-def _screening_decision_days(cohort: Cohort) -> Select[Any]:
+def screening_decision_days(cohort: Cohort) -> Select[Any]:
     """Days from submission to the first move out of screening to pilot or rejected."""
     decided = (
         select(StatusChange.proposal_id, func.min(StatusChange.at).label("at"))

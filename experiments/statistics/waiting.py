@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..statistics_cache import cached
-from .aggregates import _cohort, _screening_decision_days
+from .aggregates import cohort_of, screening_decision_days
 from .sql import days, median
 
 # Fewer decisions than this make a median too chancy to promise anyone.
@@ -40,7 +40,7 @@ class ScreeningWait:
 @cached  # by data generation, like the programme statistics
 def screening_wait(programme_id: int) -> ScreeningWait:
     """The programme's median wait until the screening decision (pilot or rejected)."""
-    waits = _screening_decision_days(_cohort(programme_id, None, None))
+    waits = screening_decision_days(cohort_of(programme_id, None, None))
     counted = select(func.count()).select_from(waits.subquery()).scalar_subquery()
     row = db.session.execute(select(median(waits), counted)).one()
     return ScreeningWait(days(row[0]), int(row[1] or 0))
