@@ -55,6 +55,10 @@ class Config:
     PREFERRED_URL_SCHEME = "http"
     # /metrics answers this host itself, or a request with "Authorization: Bearer <token>".
     METRICS_TOKEN: str | None = None
+    # Who publishes the open data (the DCAT catalogue, the feeds' author), in each language,
+    # and the address its users write to.
+    OPEN_DATA_PUBLISHER = {"fi": "Espoon kaupunki", "sv": "Esbo stad", "en": "City of Espoo"}
+    OPEN_DATA_CONTACT_EMAIL = "kokeilu@example.invalid"
     # "json": one JSON object per log line on stderr; "text": Python's default.
     LOG_FORMAT = "text"
 

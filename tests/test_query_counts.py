@@ -25,6 +25,10 @@ PAGES = (
     "/experiments?status=adopted&sdg=11",
     "/experiments/open-data.json",
     "/experiments/open-data.csv",
+    "/experiments.atom",
+    "/calls.ics",
+    "/experiments/open-data.ttl",
+    "/experiments/open-data.jsonld",
 )
 
 
