@@ -64,7 +64,7 @@ DATASET_DESCRIPTION = N_(
     "service area, budget allocated, dates, participants, evaluation and outcome. No personal "
     "data: organisations only, never people."
 )
-KEYWORDS = (N_("experiments"), N_("pilots"), N_("service development"))
+KEYWORDS = (N_("service experiments"), N_("pilot projects"), N_("service development"))
 CSV_TITLE = N_("Experiments as CSV")
 JSON_TITLE = N_("Experiments as JSON")
 
@@ -144,6 +144,8 @@ def catalogue_graph() -> Graph:
         graph.add((publisher, FOAF.name, Literal(publisher_name(language), lang=language)))
     graph.add((publisher, DCTERMS.type, LOCAL_AUTHORITY))
 
+    # DCAT-AP's range is vcard:Kind; said outright, since harvesters do not infer it.
+    graph.add((contact, RDF.type, VCARD.Kind))
     graph.add((contact, RDF.type, VCARD.Organization))
     _texts(graph, contact, VCARD.fn, N_("Kokeilu, the city's experiment programme"))
     email = current_app.config["OPEN_DATA_CONTACT_EMAIL"]
