@@ -133,7 +133,7 @@ def call_dates() -> list[CallDates]:
     its programme's creation, for calls loaded without the trail): data, never the clock."""
     changed = (
         select(func.max(AuditEntry.at))
-        .where(AuditEntry.object_type == Call.__table__.name, AuditEntry.object_id == Call.id)
+        .where(AuditEntry.object_type == Call.__tablename__, AuditEntry.object_id == Call.id)
         .correlate(Call)
         .scalar_subquery()
     )

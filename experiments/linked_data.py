@@ -71,7 +71,7 @@ JSON_TITLE = N_("Experiments as JSON")
 # The tables whose changes change the open data after an experiment enters it (a proposal's
 # own text is locked from the pilot on; its moves are in the status history).
 _DATA_TABLES = tuple(
-    model.__table__.name
+    model.__tablename__
     for model in (Experiment, ExperimentPartner, Participation, Evaluation, Programme, Call)
 )
 
@@ -92,9 +92,7 @@ class Coverage:
 
 
 def coverage() -> Coverage:
-    entered = select(func.max(StatusChange.at)).where(
-        StatusChange.to_status.in_(EXPERIMENT_STATES)
-    )
+    entered = select(func.max(StatusChange.at)).where(StatusChange.to_status.in_(EXPERIMENT_STATES))
     recorded = select(func.max(AuditEntry.at)).where(AuditEntry.object_type.in_(_DATA_TABLES))
     first, last, *moments = db.session.execute(
         select(

@@ -149,7 +149,7 @@ def test_feed_escapes_text_and_publishes_no_secret_or_reason(client, news):
         assert "<script>" not in body
         assert "Never piloted" not in body
     body = client.get("/experiments.atom?lang=en").get_data(as_text=True)
-    assert "Robots &lt;script&gt;alert(\"x\")&lt;/script&gt; &amp; \"sleds\"" in body
+    assert 'Robots &lt;script&gt;alert("x")&lt;/script&gt; &amp; "sleds"' in body
 
 
 def test_empty_feed_is_valid_and_does_not_follow_the_clock(client, frozen_clock):

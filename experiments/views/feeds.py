@@ -118,4 +118,3 @@ def open_data_json_ld():
     graph = linked_data.catalogue_graph()
     body = graph.serialize(format="json-ld", context=linked_data.CONTEXT, auto_compact=True)
     return Response(body, mimetype="application/ld+json")
-
