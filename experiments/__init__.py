@@ -86,6 +86,17 @@ def _log_format(value: str) -> str:
     return value
 
 
+def _names_by_language(value: str) -> dict[str, str]:
+    """`fi=Espoon kaupunki;sv=Esbo stad;en=City of Espoo`: a name in each language."""
+    names = {}
+    for part in value.split(";"):
+        language, sep, name = part.partition("=")
+        if not sep or not language.strip() or not name.strip():
+            raise ValueError(f"expected language=name pairs separated by ';', got {part!r}")
+        names[language.strip()] = name.strip()
+    return names
+
+
 # Further settings that the environment may give (README: Production), and their types.
 _SETTINGS = {
     "RATELIMIT_STORAGE_URI": str,
@@ -105,6 +116,8 @@ _SETTINGS = {
     "TOTP_ENCRYPTION_KEYS": _fernet_keys,
     "METRICS_TOKEN": str,
     "LOG_FORMAT": _log_format,
+    "OPEN_DATA_PUBLISHER": _names_by_language,
+    "OPEN_DATA_CONTACT_EMAIL": str,
 }
 
 

@@ -175,3 +175,34 @@ def test_a_second_title_in_one_language_fails_validation(client, published):
     graph = _graph(client, "/experiments/open-data.ttl", "text/turtle", "turtle")
     graph.add((DATASET, DCTERMS.title, Literal("Another title", lang="en")))
     assert violations(graph) == {(DATASET, DCTERMS.title)}
+
+
+def test_open_data_page_points_to_the_description(client):
+    html = client.get("/experiments/open-data?lang=fi").get_data(as_text=True)
+    assert '<link rel="alternate" type="text/turtle" href="/experiments/open-data.ttl">' in html
+    assert "Avoimen datan portaalit keräävät aineistojen kuvauksen (DCAT-AP 3):" in html
+    assert 'href="/experiments/open-data.jsonld" type="application/ld+json">JSON-LD</a>' in html
+
+
+def test_a_theme_outside_the_eu_vocabulary_fails_validation(client, published):
+    graph = _graph(client, "/experiments/open-data.ttl", "text/turtle", "turtle")
+    graph.add((DATASET, DCAT.theme, URIRef("http://example.org/themes/government")))
+    assert violations(graph) == {(DATASET, DCAT.theme)}
+
+
+def test_publisher_and_contact_come_from_the_environment(monkeypatch, make_app):
+    monkeypatch.setenv("OPEN_DATA_PUBLISHER", "fi=Testilän kunta; sv=Testby kommun;en=Testby")
+    monkeypatch.setenv("OPEN_DATA_CONTACT_EMAIL", "data@testby.example")
+    client = make_app().test_client()
+    graph = _graph(client, "/experiments/open-data.ttl", "text/turtle", "turtle")
+    names = {n.language: str(n) for n in graph.objects(PUBLISHER, FOAF.name)}
+    assert names == {"fi": "Testilän kunta", "sv": "Testby kommun", "en": "Testby"}
+    contact = graph.value(DATASET, DCAT.contactPoint)
+    emails = set(graph.objects(contact, URIRef("http://www.w3.org/2006/vcard/ns#hasEmail")))
+    assert emails == {URIRef("mailto:data@testby.example")}
+
+
+def test_a_malformed_publisher_stops_the_start(monkeypatch, make_app):
+    monkeypatch.setenv("OPEN_DATA_PUBLISHER", "City of Testby")
+    with pytest.raises(RuntimeError, match="OPEN_DATA_PUBLISHER"):
+        make_app()

@@ -4,6 +4,7 @@ and the open data's DCAT-AP description. Each speaks the page language (?lang= a
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, request, url_for
@@ -26,8 +27,13 @@ FEED_ENTRIES = 50
 ET.register_namespace("", ATOM)
 
 
+def _host() -> str:
+    """The site's host name, without its port."""
+    return urlsplit(request.host_url).hostname or "localhost"
+
+
 def _tag(name: str) -> str:
-    return f"tag:{request.host.split(':')[0]},{TAG_DATE}:kokeilu/{name}"
+    return f"tag:{_host()},{TAG_DATE}:kokeilu/{name}"
 
 
 def _when(moment: datetime) -> str:
@@ -79,7 +85,7 @@ def experiments_atom():
 @allow(EVERYONE)
 def calls_ics():
     language = str(get_locale())
-    host = request.host.split(":")[0]
+    host = _host()
     calendar = Calendar()
     calendar.add("prodid", f"-//Kokeilu//Calls for proposals//{language.upper()}")
     calendar.add("version", "2.0")
