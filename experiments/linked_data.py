@@ -8,8 +8,10 @@ dates come from the data (the status history and the audit trail), never from th
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -74,6 +76,23 @@ _DATA_TABLES = tuple(
     model.__tablename__
     for model in (Experiment, ExperimentPartner, Participation, Evaluation, Programme, Call)
 )
+
+
+def json_ld(graph: Graph) -> str:
+    """The graph as compact JSON-LD, the same bytes in every process: rdflib writes nodes in
+    its store's order, which Python's string hashing changes from one process to the next;
+    JSON-LD's arrays here are sets, so sorting them changes nothing they say."""
+
+    def ordered(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: ordered(item) for key, item in value.items()}
+        if isinstance(value, list):
+            items = [ordered(item) for item in value]
+            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        return value
+
+    document = json.loads(graph.serialize(format="json-ld", context=CONTEXT, auto_compact=True))
+    return json.dumps(ordered(document), ensure_ascii=False, indent=2, sort_keys=True)
 
 
 def publisher_name(language: str) -> str:

@@ -227,3 +227,33 @@ def test_home_and_catalogue_link_to_the_feeds(client):
         assert 'href="/experiments.atom?lang=sv" type="application/atom+xml">' in html
         assert 'href="/calls.ics?lang=sv" type="text/calendar">' in html
         assert "Följ försöken i din flödesläsare (Atom)" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/experiments.atom?lang=fi",
+        "/calls.ics?lang=sv",
+        "/experiments/open-data.ttl",
+        "/experiments/open-data.jsonld",
+    ],
+)
+def test_a_reader_that_polls_gets_not_modified(app, client, news, path, frozen_clock):
+    first = client.get(path)
+    assert first.status_code == 200 and first.headers["ETag"]
+    again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""
+    frozen_clock.shift(timedelta(minutes=5))
+    with app.app_context():
+        # A call moves its closing day and the running pilot ends: every document changes.
+        db.session.scalar(db.select(Call)).closes_on += timedelta(days=1)
+        running = db.session.scalar(db.select(Proposal.id).where(Proposal.title == TITLE))
+        db.session.get(Proposal, running).status = Status.EVALUATION
+        _moves(
+            running,
+            db.session.scalar(db.select(StatusChange.actor_id)),
+            ("pilot", "evaluation", datetime(2026, 1, 5, 8, tzinfo=UTC)),
+        )
+    changed = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200

@@ -46,6 +46,14 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attributes: st
     return element
 
 
+def _document(body: str | bytes, mimetype: str) -> Response:
+    """The document with its ETag: a reader that polls gets 304 until the data changes (the
+    bytes depend on the data and the language only)."""
+    response = Response(body, mimetype=mimetype)
+    response.add_etag()
+    return response.make_conditional(request)
+
+
 @bp.get("/experiments.atom")
 @allow(EVERYONE)
 def experiments_atom():
@@ -78,7 +86,7 @@ def experiments_atom():
         if entry.text:
             _add(item, "summary", entry.text, type="text", **{XML_LANG: entry.text_language})
     body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-    return Response(body, mimetype="application/atom+xml")
+    return _document(body, "application/atom+xml")
 
 
 @bp.get("/calls.ics")
@@ -108,19 +116,18 @@ def calls_ics():
             event.add("transp", "TRANSPARENT")
             event.add("url", home)
             calendar.add_component(event)
-    return Response(calendar.to_ical(), mimetype="text/calendar")
+    return _document(calendar.to_ical(), "text/calendar")
 
 
 @bp.get("/experiments/open-data.ttl")
 @allow(EVERYONE)
 def open_data_turtle():
     graph = linked_data.catalogue_graph()
-    return Response(graph.serialize(format="turtle"), mimetype="text/turtle")
+    return _document(graph.serialize(format="turtle"), "text/turtle")
 
 
 @bp.get("/experiments/open-data.jsonld")
 @allow(EVERYONE)
 def open_data_json_ld():
     graph = linked_data.catalogue_graph()
-    body = graph.serialize(format="json-ld", context=linked_data.CONTEXT, auto_compact=True)
-    return Response(body, mimetype="application/ld+json")
+    return _document(linked_data.json_ld(graph), "application/ld+json")
