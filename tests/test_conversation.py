@@ -10,8 +10,16 @@ from sqlalchemy import select
 
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
-from experiments.models import AuditEntry, Proposal, ProposalMessage, Review, User
+from experiments.models import (
+    AuditEntry,
+    Proposal,
+    ProposalMessage,
+    Review,
+    StatusChange,
+    User,
+)
 from tests import builders
+from tests.test_query_counts_pages import assert_same_count, statements_for
 
 INTERNAL = "Budget looks padded; ask finance before we answer."
 TO_APPLICANT = "Could you send the safety certificate of the robots?"
@@ -425,3 +433,56 @@ def test_the_managers_export_holds_no_message(app, client, auth, proposal, progr
     assert export.status_code == 200
     assert "Snow robot" in export.text
     assert "padded" not in export.text
+
+
+# --- No query per message ------------------------------------------------------------------
+
+
+def _grow_thread(proposal_id: int, n: int) -> None:
+    """n messages of each kind by n writers, and n questions and answers by n askers."""
+    writers = [builders.make_user(Role.STAFF) for _ in range(n)]
+    owner = db.session.get(Proposal, proposal_id).owner_id
+    for i, writer in enumerate(writers):
+        for author, visibility in (
+            (writer, "internal"),
+            (writer, "applicant"),
+            (owner, "applicant"),
+        ):
+            db.session.add(
+                ProposalMessage(
+                    proposal_id=proposal_id,
+                    author_id=author,
+                    text=f"Message {i}",
+                    visibility=visibility,
+                )
+            )
+        for source, target, actor in (
+            (Status.SCREENING, Status.MORE_INFO, writer),
+            (Status.MORE_INFO, Status.SUBMITTED, owner),
+        ):
+            db.session.add(
+                StatusChange(
+                    proposal_id=proposal_id,
+                    from_status=source,
+                    to_status=target,
+                    actor_id=actor,
+                    reason=f"Question or answer {i}",
+                )
+            )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("who", ["applicant", "staff", "manager"])
+def test_the_page_reads_the_thread_in_the_same_statements_however_long(
+    app, client, auth, proposal, who
+):
+    path = f"/proposals/{proposal}"
+    with app.app_context():
+        _grow_thread(proposal, 1)  # one of each, so both counts load the same kinds of rows
+    auth.login(who)
+    small = statements_for(app, client, path)
+    with app.app_context():
+        _grow_thread(proposal, 6)
+    large = statements_for(app, client, path)
+    assert_same_count(small, large)
+    assert _thread(client.get(path).text).count("Question or answer 5") == 2
