@@ -6,6 +6,7 @@ TITLE_MIN, TITLE_MAX = 3, 200
 SUMMARY_MAX = 2_000
 NEED_MAX = 5_000
 REASON_MAX = 5_000
+MESSAGE_MAX = 5_000  # a message in a proposal's conversation
 LINE_MAX = 200  # one-line texts such as a pilot's city unit
 BUDGET_MIN, BUDGET_MAX = Decimal("0"), Decimal("10000000")
 # A programme's budget for one year: Numeric(12, 2) holds ten digits of euros, and a city's

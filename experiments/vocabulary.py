@@ -71,6 +71,13 @@ class Recommendation(StrEnum):
     EXTEND = "extend"
 
 
+class MessageVisibility(StrEnum):
+    """Who reads a message on a proposal: the applicant and staff, or staff only."""
+
+    APPLICANT = "applicant"
+    INTERNAL = "internal"
+
+
 SDGS = range(1, 18)
 
 _ORGANISATIONAL = {
@@ -123,6 +130,10 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "adopt": N_("Adopt"),
         "discontinue": N_("Discontinue"),
         "extend": N_("Extend the pilot"),
+    },
+    MessageVisibility: {
+        "applicant": N_("To the applicant: the applicant and city staff read it"),
+        "internal": N_("Internal: city staff and managers only"),
     },
 }
 

@@ -285,6 +285,8 @@ def test_every_endpoint_of_the_spec_table_is_documented(doc_client):
         ("POST", "/proposals/{proposal_id}/transitions"),
         ("GET", "/proposals/{proposal_id}/history"),
         ("PUT", "/proposals/{proposal_id}/review"),
+        ("GET", "/proposals/{proposal_id}/messages"),
+        ("POST", "/proposals/{proposal_id}/messages"),
         *(
             (m, f"/experiments/{{experiment_id}}/{r}")
             for m in ("GET", "POST")

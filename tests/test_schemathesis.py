@@ -134,6 +134,11 @@ POSITIVE = SchemathesisConfig.from_dict(
                 "include-operation-id": "move_proposal",
                 "checks": {"positive_data_acceptance": {"expected-statuses": [*REFUSALS, "403"]}},
             },
+            # An internal message, which an applicant may not write (SPEC: 403).
+            {
+                "include-operation-id": "post_message",
+                "checks": {"positive_data_acceptance": {"expected-statuses": [*REFUSALS, "403"]}},
+            },
         ],
     }
 )

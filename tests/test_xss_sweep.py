@@ -23,6 +23,7 @@ from experiments.models import (
     Organisation,
     Participation,
     Proposal,
+    ProposalMessage,
     Review,
     Risk,
     StatusChange,
@@ -108,6 +109,19 @@ def canary_data(app, people, programme):
                 comment="x",
             )
         )
+        db.session.add_all(
+            ProposalMessage(
+                proposal_id=ids[Status.MORE_INFO],
+                author_id=author,
+                text="x",
+                visibility=visibility,
+            )
+            for author, visibility in (
+                (staff, "internal"),
+                (staff, "applicant"),
+                (owner, "applicant"),
+            )
+        )
         for status in (Status.PILOT, Status.EVALUATION, Status.ADOPTED):
             proposal = db.session.get(Proposal, ids[status])
             experiment = proposal.experiment
@@ -156,6 +170,7 @@ def canary_data(app, people, programme):
             "proposal.need",
             "status_change.reason",
             "review.comment",
+            "proposal_message.text",
             "organisation.name",
             "participation.note",
             "risk.description",

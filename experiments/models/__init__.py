@@ -4,6 +4,7 @@ from .. import append_only  # noqa: F401 (its listener adds the triggers to crea
 from . import indexes  # noqa: F401 (indexes the benchmark measured; they attach to tables)
 from .accounts import AccountChange
 from .audit import AuditEntry
+from .conversation import ProposalMessage
 from .experiment import (
     Evaluation,
     Expense,
@@ -52,6 +53,7 @@ __all__ = [
     "ProgrammeYear",
     "Proposal",
     "ProposalCentre",
+    "ProposalMessage",
     "ProposalSdg",
     "RecordChange",
     "Review",

@@ -1,12 +1,15 @@
-"""E-mail to applicants about their proposals, in their own language."""
+"""E-mail about proposals, each in its reader's language: to applicants about their
+proposals, and to the staff working on a proposal when its applicant writes."""
 
 from flask import has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import or_, select
 
-from ..i18n import status_label
-from ..lifecycle import Status
-from ..models import Proposal
+from ..extensions import db
+from ..i18n import role_label, status_label
+from ..lifecycle import STAFF_ROLES, Role, Status
+from ..models import Proposal, ProposalMessage, Review, StatusChange, User
 from . import mail_outbox
 
 
@@ -55,3 +58,93 @@ def _proposal_link(proposal: Proposal, anchor: str | None = None) -> str:
     if has_request_context():
         return url_for("proposals.show", proposal_id=proposal.id, _anchor=anchor, _external=True)
     return f"/proposals/{proposal.id}" + (f"#{anchor}" if anchor else "")
+
+
+def message_to_applicant(proposal: Proposal, author: User, message: ProposalMessage) -> None:
+    """Tell the applicant that the city wrote to them, with the text and a link to the thread
+    (never called for an internal message)."""
+    owner = proposal.owner
+    if owner.deleted_at is not None or not owner.active:
+        return
+    with force_locale(owner.locale or "fi"):
+        title = _title(proposal)
+        subject = _("A message about your proposal “%(title)s”", title=" ".join(title.split()))
+        lines = [
+            _("Hello %(name)s,", name=owner.name),
+            "",
+            _(
+                "%(who)s wrote to you about your proposal “%(title)s”:",
+                who=role_label(author.role),
+                title=title,
+            ),
+            "",
+            message.text,
+            "",
+            _(
+                "Read and answer it on the proposal's page: %(link)s",
+                link=_proposal_link(proposal, f"message-{message.id}"),
+            ),
+            "",
+            _("Kokeilu – the city's experiment programme"),
+        ]
+    mail_outbox.queue("proposal_message", owner.email, subject, "\n".join(lines), user=owner)
+
+
+def message_to_reviewers(proposal: Proposal, author: User, message: ProposalMessage) -> None:
+    """Tell the staff working on the proposal that its applicant wrote, each in their language."""
+    for reader in proposal_reviewers(proposal, author):
+        with force_locale(reader.locale or "fi"):
+            title = _title(proposal)
+            subject = _(
+                "The applicant wrote about the proposal “%(title)s”",
+                title=" ".join(title.split()),
+            )
+            lines = [
+                _("Hello %(name)s,", name=reader.name),
+                "",
+                _(
+                    "%(who)s, the applicant, wrote about the proposal “%(title)s”:",
+                    who=author.display_name,
+                    title=title,
+                ),
+                "",
+                message.text,
+                "",
+                _(
+                    "Read it on the proposal's page: %(link)s",
+                    link=_proposal_link(proposal, f"message-{message.id}"),
+                ),
+                "",
+                _("Kokeilu – the city's experiment programme"),
+            ]
+        mail_outbox.queue("proposal_message", reader.email, subject, "\n".join(lines), user=reader)
+
+
+def proposal_reviewers(proposal: Proposal, author: User) -> list[User]:
+    """Whom an applicant's message concerns: the staff who reviewed the proposal or wrote in
+    its thread; else those who moved it (screened it, asked the question); else all staff."""
+    working = select(User).where(
+        User.role.in_(STAFF_ROLES),
+        User.active,
+        User.deleted_at.is_(None),
+        User.id != author.id,
+    )
+    tiers = (
+        or_(
+            User.id.in_(select(Review.reviewer_id).where(Review.proposal_id == proposal.id)),
+            User.id.in_(
+                select(ProposalMessage.author_id).where(ProposalMessage.proposal_id == proposal.id)
+            ),
+        ),
+        User.id.in_(select(StatusChange.actor_id).where(StatusChange.proposal_id == proposal.id)),
+        User.role == Role.STAFF,
+    )
+    for tier in tiers:
+        found = list(db.session.scalars(working.where(tier).order_by(User.id)))
+        if found:
+            return found
+    return []
+
+
+def _title(proposal: Proposal) -> str:
+    return proposal.title or _("Untitled proposal")

@@ -11,6 +11,7 @@ from ..audit_trail import ACTION_LABELS, actor_of, latest_changes
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..forms.confirm import ask_again, is_confirmed, unconfirm
+from ..forms.conversation import MessageForm
 from ..forms.moves import move_form, move_values
 from ..forms.proposals import ProposalForm
 from ..forms.screening import ReviewForm
@@ -19,7 +20,7 @@ from ..lifecycle import Role, Status
 from ..models import Experiment, ExperimentPartner, Proposal, Review, StatusChange, User
 from ..questions import latest_exchange, open_questions
 from ..security import local_path
-from ..services import access
+from ..services import access, conversation
 from ..services import proposals as proposal_service
 from ..services.reviews import reviews_seen_by
 from ..services.workflow import allowed_moves_message, change_status, check_move
@@ -158,7 +159,14 @@ def move_forms(proposal: Proposal, posted=None) -> list:
 
 @bp.get("/<id:proposal_id>")
 @allow(SIGNED_IN)
-def show(proposal_id: int, posted=None, status_code: int = 200, review_form=None, return_to=None):
+def show(
+    proposal_id: int,
+    posted=None,
+    status_code: int = 200,
+    review_form=None,
+    return_to=None,
+    message_form=None,
+):
     proposal = access.proposal_or_404(proposal_id, current_user)
     # One query per list the page shows, not one per reviewer or history entry (no N+1).
     db.session.scalars(
@@ -185,6 +193,8 @@ def show(proposal_id: int, posted=None, status_code: int = 200, review_form=None
         own_review=seen.own,
         review_form=review_form,
         exchange=latest_exchange(proposal),
+        thread=conversation.thread(proposal, current_user),
+        message_form=message_form or MessageForm.for_writer(current_user, formdata=None),
         Status=Status,
         DECIDED_STATES=lifecycle.DECIDED_STATES,
         editable=proposal.owner_id == current_user.id and proposal.status in lifecycle.EDITABLE,

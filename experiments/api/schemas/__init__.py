@@ -16,8 +16,9 @@ schema says which fields its target state takes). Queries and tokens are checked
 
 The schemas live by resource: fields (the JSON types and documented limits), common (the
 base of every request, problems, tokens, programmes, pages), proposals (with the workflow
-moves, history and reviews), experiments (an experiment's records), statistics and public
-(open data). Other modules import them from here.
+moves, history and reviews), conversation (a proposal's messages), experiments (an
+experiment's records), statistics and public (open data). Other modules import them from
+here.
 """
 
 from .common import (
@@ -31,6 +32,7 @@ from .common import (
     TokenRequestSchema,
     TokenSchema,
 )
+from .conversation import MessageInSchema, MessageListSchema, MessageSchema
 from .experiments import (
     EvaluationInSchema,
     EvaluationSchema,
@@ -131,6 +133,9 @@ __all__ = [
     "MONEY_PATTERN",
     "MOVES_INTO",
     "MeSchema",
+    "MessageInSchema",
+    "MessageListSchema",
+    "MessageSchema",
     "MoneyIn",
     "MoneyOut",
     "OrganisationInSchema",
