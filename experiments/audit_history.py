@@ -14,14 +14,15 @@ from functools import cache
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, union
 from sqlalchemy.orm import aliased, joinedload
 
 from .audit import DELETED
-from .audit_labels import ShownEntry, shown
+from .audit_labels import REFERENCES, Names, ShownEntry, shown
 from .extensions import Model, db
 from .lifecycle import Role
-from .models import AuditEntry, User
+from .models import AuditEntry, Call, Organisation, Programme, User
 
 # Each kind of record that belongs to another: its parent's kind and the key naming it.
 PARENTS: dict[str, tuple[str, str]] = {
@@ -225,12 +226,43 @@ def _url(target: tuple[ObjectPage, int, str | None] | None) -> str | None:
     return url_for(page.endpoint, **{page.argument: root_id}, _anchor=anchor)
 
 
+# How each kind of referenced object is named.
+_NAMED: dict[str, tuple[Any, ...]] = {
+    "user": (User.id, User.name, User.deleted_at),
+    "organisation": (Organisation.id, Organisation.name),
+    "call": (Call.id, Call.title),
+    "programme": (Programme.id, Programme.name),
+}
+
+
+def referenced_names(entries: Iterable[AuditEntry]) -> Names:
+    """The names of the people and objects the entries' fields refer to (one statement per
+    kind); a deleted account is "Deleted user"."""
+    wanted: dict[str, set[int]] = {}
+    for entry in entries:
+        for field, values in (entry.changes or {}).items():
+            if field in REFERENCES and isinstance(values, list):
+                ids = {v for v in values if isinstance(v, int)}
+                wanted.setdefault(REFERENCES[field], set()).update(ids)
+    names: Names = {}
+    for table, ids in wanted.items():
+        if not ids:
+            continue
+        columns = _NAMED[table]
+        for row in db.session.execute(select(*columns).where(columns[0].in_(ids))):
+            erased = len(row) > 2 and row[2] is not None
+            names[(table, row[0])] = gettext("Deleted user") if erased else row[1]
+    return names
+
+
 def shown_entries(entries: Sequence[AuditEntry], reader: User) -> list[ShownEntry]:
     """The entries in the reader's words, each with its object's page where they may see it."""
-    targets = page_targets(entries, reader)
-    return [shown(entry, _url(targets.get(entry.id))) for entry in entries]
+    targets, names = page_targets(entries, reader), referenced_names(entries)
+    return [shown(entry, _url(targets.get(entry.id)), names) for entry in entries]
 
 
 def shown_history(root: str, root_id: int, leave_out: Iterable[str] = ()) -> list[ShownEntry]:
     """An object's own history as its page shows it."""
-    return [shown(entry) for entry in object_history(root, root_id, leave_out)]
+    entries = object_history(root, root_id, leave_out)
+    names = referenced_names(entries)
+    return [shown(entry, names=names) for entry in entries]

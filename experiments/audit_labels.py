@@ -101,6 +101,8 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     ("organisation", "type"): N_("Type"),
     ("organisation", "business_id"): N_("Business ID (Y-tunnus)"),
     ("programme_year", "year"): N_("Year"),
+    ("goal_follow_up", "metric"): N_("Metric"),
+    ("goal_follow_up", "target"): N_("Target"),
     ("user", "locale"): N_("Language"),
     ("user", "password_hash"): N_("Password"),
     ("user", "last_sign_in_at"): N_("Last sign-in"),
@@ -138,6 +140,18 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     "session_epoch": N_("Sessions ended"),
     "allocation_serial": N_("Budget allocations"),
 }
+# Fields naming another object, shown by its name: the field and the table it names.
+REFERENCES = {
+    "owner_id": "user",
+    "author_id": "user",
+    "reviewer_id": "user",
+    "user_id": "user",
+    "organisation_id": "organisation",
+    "call_id": "call",
+    "programme_id": "programme",
+}
+# The names of referenced objects, by (table, id); a name missing shows the number.
+Names = dict[tuple[str, int], str]
 # Not shown: the object's own number is said with the object.
 UNSHOWN = frozenset({"id"})
 MONEY_FIELDS = frozenset({"requested_budget", "allocated_budget", "amount", "annual_budget"})
@@ -237,10 +251,12 @@ def _typed(column: sa.types.TypeEngine[Any] | None, field: str, value: object) -
     return str(value)
 
 
-def value_text(object_type: str, field: str, value: object) -> str:
+def value_text(object_type: str, field: str, value: object, names: Names | None = None) -> str:
     """A value the trail kept (JSON: ISO dates, decimal strings, codes), as people read it."""
     if value is None or value == "":
         return "–"
+    if field in REFERENCES and isinstance(value, int):
+        return (names or {}).get((REFERENCES[field], value), str(value))
     coded = CODE_LABELS.get((object_type, field)) or CODE_LABELS.get(field)
     if coded is not None:
         if isinstance(value, list):
@@ -277,7 +293,9 @@ class ShownEntry:
         return self.kind if number is None else f"{self.kind} {number}"
 
 
-def shown_changes(object_type: str, changes: dict[str, list[Any]]) -> list[ShownChange]:
+def shown_changes(
+    object_type: str, changes: dict[str, list[Any]], names: Names | None = None
+) -> list[ShownChange]:
     """The entry's fields in the table's column order (unknown ones last), labelled."""
     order = {name: place for place, name in enumerate(_columns(object_type))}
     shown = []
@@ -289,15 +307,15 @@ def shown_changes(object_type: str, changes: dict[str, list[Any]]) -> list[Shown
             ShownChange(
                 field,
                 field_label(object_type, field),
-                value_text(object_type, field, before),
-                value_text(object_type, field, after),
+                value_text(object_type, field, before, names),
+                value_text(object_type, field, after, names),
                 hidden=before is None and after is None,
             )
         )
     return shown
 
 
-def shown(entry: AuditEntry, url: str | None = None) -> ShownEntry:
+def shown(entry: AuditEntry, url: str | None = None, names: Names | None = None) -> ShownEntry:
     """The entry in the reader's words; a deleted account's changes are "Deleted user"'s."""
     actor = entry.actor
     return ShownEntry(
@@ -305,7 +323,7 @@ def shown(entry: AuditEntry, url: str | None = None) -> ShownEntry:
         action_label(entry.action),
         type_label(entry.object_type),
         actor.display_name if actor is not None else gettext("System"),
-        shown_changes(entry.object_type, entry.changes or {}),
+        shown_changes(entry.object_type, entry.changes or {}, names),
         url,
     )
 

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import exports
-from ..audit_history import shown_entries
+from ..audit_history import referenced_names, shown_entries
 from ..audit_labels import (
     ShownEntry,
     action_label,
@@ -23,6 +23,7 @@ from ..audit_labels import (
 from ..audit_trail import AuditFilter, actor_of, all_entries, audit_page, object_types, people
 from ..catalogue import MAX_PER_PAGE
 from ..lifecycle import Role
+from ..models import AuditEntry
 from ..queries import Page
 from ..routing import whole_number
 from ..rules import MAX_ID, MAX_PAGE
@@ -139,10 +140,28 @@ def _rows(f: AuditFilter) -> Iterator[list[object]]:
         ]
 
 
+def _chunks(entries: Iterator[AuditEntry], size: int = 500) -> Iterator[list[AuditEntry]]:
+    chunk: list[AuditEntry] = []
+    for entry in entries:
+        chunk.append(entry)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _reader_rows(f: AuditFilter) -> Iterator[list[object]]:
-    """The entries in the reader's language: labels for actions, kinds, fields and values."""
-    for entry in all_entries(f):
-        seen = shown(entry)
+    """The entries in the reader's language: labels for actions, kinds, fields and values;
+    the names a chunk's fields refer to are read once for the chunk."""
+    for chunk in _chunks(all_entries(f)):
+        yield from _reader_chunk(chunk)
+
+
+def _reader_chunk(chunk: list[AuditEntry]) -> Iterator[list[object]]:
+    names = referenced_names(chunk)
+    for entry in chunk:
+        seen = shown(entry, names=names)
         yield [
             entry.id,
             entry.at,
