@@ -315,3 +315,32 @@ def test_only_managers_and_admins_read_the_page(client, auth, who):
         auth.login(who)
     for path in ("/audit", "/exports/audit.csv?labels=1"):
         assert client.get(path).status_code == (302 if who is None else 403)
+
+
+def _more_of_the_same(app, people, trail):
+    """More entries of every kind the trail fixture made, by more people."""
+    staff = [builders.make_user(Role.STAFF) for _ in range(3)]
+    for person in staff:
+        with signed_in(app, person) as user:
+            experiment = db.session.get(Experiment, trail["experiment"])
+            day = experiment.start_date + timedelta(days=4)
+            expenses.record_expense(
+                experiment, user, date=day.isoformat(), amount="10.00", description="Cables"
+            )
+            risk = db.session.get(Risk, trail["risk"])
+            values = {"description": "Snow", "probability": 2, "impact": 2, "status": "green"}
+            risks.reassess_risk(experiment, risk, user, **values)
+
+
+@pytest.mark.parametrize("path", ["/audit", "/pilots/{experiment}"])
+def test_the_trail_reads_in_a_fixed_number_of_statements(app, client, auth, people, trail, path):
+    from tests.test_query_counts_pages import assert_same_count, statements_for
+
+    path = path.format(**trail)
+    auth.login("manager")
+    small = statements_for(app, client, path)
+    with app.app_context():
+        _more_of_the_same(app, people, trail)
+    large = statements_for(app, client, path)
+    assert _text(client.get(path).text).count("What was bought: Cables") == 3
+    assert_same_count(small, large)
