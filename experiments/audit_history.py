@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select, union
 from sqlalchemy.orm import aliased, joinedload
 
 from .audit import DELETED
-from .audit_labels import REFERENCES, Names, ShownEntry, shown
+from .audit_labels import REFERENCES, UNSHOWN, Names, ShownEntry, shown
 from .extensions import Model, db
 from .lifecycle import Role
 from .models import AuditEntry, Call, Organisation, Programme, User
@@ -265,4 +265,10 @@ def shown_history(root: str, root_id: int, leave_out: Iterable[str] = ()) -> lis
     """An object's own history as its page shows it."""
     entries = object_history(root, root_id, leave_out)
     names = referenced_names(entries)
-    return [shown(entry, names=names) for entry in entries]
+    return [shown(entry, names=names, unshown=_said(entry.object_type, root)) for entry in entries]
+
+
+def _said(object_type: str, root: str) -> frozenset[str]:
+    """The fields the page itself says: a record's key naming the page's own object."""
+    parent = PARENTS.get(object_type)
+    return UNSHOWN | {parent[1]} if parent and parent[0] == root else UNSHOWN

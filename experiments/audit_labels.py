@@ -294,13 +294,16 @@ class ShownEntry:
 
 
 def shown_changes(
-    object_type: str, changes: dict[str, list[Any]], names: Names | None = None
+    object_type: str,
+    changes: dict[str, list[Any]],
+    names: Names | None = None,
+    unshown: frozenset[str] = UNSHOWN,
 ) -> list[ShownChange]:
     """The entry's fields in the table's column order (unknown ones last), labelled."""
     order = {name: place for place, name in enumerate(_columns(object_type))}
     shown = []
     for field in sorted(changes, key=lambda name: (order.get(name, len(order)), name)):
-        if field in UNSHOWN:
+        if field in unshown:
             continue
         before, after = (list(changes[field]) + [None, None])[:2]
         shown.append(
@@ -315,7 +318,12 @@ def shown_changes(
     return shown
 
 
-def shown(entry: AuditEntry, url: str | None = None, names: Names | None = None) -> ShownEntry:
+def shown(
+    entry: AuditEntry,
+    url: str | None = None,
+    names: Names | None = None,
+    unshown: frozenset[str] = UNSHOWN,
+) -> ShownEntry:
     """The entry in the reader's words; a deleted account's changes are "Deleted user"'s."""
     actor = entry.actor
     return ShownEntry(
@@ -323,7 +331,7 @@ def shown(entry: AuditEntry, url: str | None = None, names: Names | None = None)
         action_label(entry.action),
         type_label(entry.object_type),
         actor.display_name if actor is not None else gettext("System"),
-        shown_changes(entry.object_type, entry.changes or {}, names),
+        shown_changes(entry.object_type, entry.changes or {}, names, unshown),
         url,
     )
 
