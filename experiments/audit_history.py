@@ -242,7 +242,9 @@ def referenced_names(entries: Iterable[AuditEntry]) -> Names:
     for entry in entries:
         for field, values in (entry.changes or {}).items():
             if field in REFERENCES and isinstance(values, list):
-                ids = {v for v in values if isinstance(v, int)}
+                # A value is an id, or a list of them (a many-to-many collection).
+                flat = [i for v in values for i in (v if isinstance(v, list) else [v])]
+                ids = {i for i in flat if isinstance(i, int)}
                 wanted.setdefault(REFERENCES[field], set()).update(ids)
     names: Names = {}
     for table, ids in wanted.items():

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_date, format_datetime, format_decimal, gettext
+from flask_babel import LazyString, format_date, format_datetime, format_decimal, gettext
 from wtforms.fields.core import UnboundField
 
 from .audit import CREATED, DELETED, SIGN_IN_FAILED, SIGNED_IN, UPDATED
@@ -68,6 +68,7 @@ TYPE_LABELS = {
     "user": N_("User"),
     "api_token": N_("API token"),
     "feedback": N_("Feedback"),
+    "risk_assessment": N_("Risk assessment"),
 }
 
 # The forms whose fields label a table's columns (a column and its field share the name).
@@ -87,6 +88,7 @@ FORMS: dict[str, tuple[type, ...]] = {
     "programme_goal": (GoalForm,),
     "goal_follow_up": (FollowUpForm,),
     "programme_risk": (ProgrammeRiskForm,),
+    "risk_assessment": (ExperimentRiskForm,),
     "user": (AccountForm,),
 }
 
@@ -100,7 +102,14 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     ("organisation", "name"): N_("Name"),
     ("organisation", "type"): N_("Type"),
     ("organisation", "business_id"): N_("Business ID (Y-tunnus)"),
+    ("proposal", "partners"): N_("Partners"),
     ("programme_year", "year"): N_("Year"),
+    ("programme_goal", "retired_at"): N_("Retired"),
+    ("risk_assessment", "risk_id"): N_("Risk"),
+    ("risk_assessment", "programme_risk_id"): N_("Programme risk"),
+    "retired_by_id": N_("Retired by"),
+    "assessed_by_id": N_("Assessed by"),
+    "assessed_at": N_("Assessed"),
     ("goal_follow_up", "metric"): N_("Metric"),
     ("goal_follow_up", "target"): N_("Target"),
     ("user", "locale"): N_("Language"),
@@ -149,6 +158,9 @@ REFERENCES = {
     "organisation_id": "organisation",
     "call_id": "call",
     "programme_id": "programme",
+    "partners": "organisation",
+    "retired_by_id": "user",
+    "assessed_by_id": "user",
 }
 # The names of referenced objects, by (table, id); a name missing shows the number.
 Names = dict[tuple[str, int], str]
@@ -170,6 +182,7 @@ CODE_LABELS: dict[tuple[str, str] | str, Callable[[object], str]] = {
     ("proposal", "status"): lambda code: status_label(str(code)),
     ("risk", "status"): _labels(RISK_STATUS_LABELS),
     ("programme_risk", "status"): _labels(RISK_STATUS_LABELS),
+    ("risk_assessment", "status"): _labels(RISK_STATUS_LABELS),
     ("goal_follow_up", "status"): _labels(FOLLOW_UP_STATUS_LABELS),
     ("user", "role"): lambda code: role_label(str(code)),
     ("experiment_partner", "role"): _vocabulary("PartnerRole"),
@@ -203,7 +216,7 @@ def _form_label(object_type: str, field: str) -> str | None:
         unbound = getattr(form, field, None)
         if isinstance(unbound, UnboundField):
             label = unbound.args[0] if unbound.args else unbound.kwargs.get("label")
-            if label is not None:
+            if isinstance(label, str | LazyString):  # a list of sub-forms has none
                 return str(label)
     return None
 
@@ -253,10 +266,14 @@ def _typed(column: sa.types.TypeEngine[Any] | None, field: str, value: object) -
 
 def value_text(object_type: str, field: str, value: object, names: Names | None = None) -> str:
     """A value the trail kept (JSON: ISO dates, decimal strings, codes), as people read it."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "–"
-    if field in REFERENCES and isinstance(value, int):
-        return (names or {}).get((REFERENCES[field], value), str(value))
+    if field in REFERENCES:
+        table, known = REFERENCES[field], names or {}
+        ids = value if isinstance(value, list) else [value]
+        return "; ".join(
+            known.get((table, i), str(i)) if isinstance(i, int) else str(i) for i in ids
+        )
     coded = CODE_LABELS.get((object_type, field)) or CODE_LABELS.get(field)
     if coded is not None:
         if isinstance(value, list):

@@ -12,8 +12,9 @@ from flask_login import login_user
 
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
-from experiments.models import REVIEW_CRITERIA, Experiment, Programme, Proposal, Risk, User
-from experiments.services import admin, expenses, proposals, reviews, risks, scorecard
+from experiments.models import REVIEW_CRITERIA, Expense, Experiment, Programme, Proposal, Risk, User
+from experiments.models.experiment import RecordKind
+from experiments.services import admin, corrections, expenses, proposals, reviews, risks, scorecard
 from tests import builders
 from tests.clock import frozen_now
 
@@ -214,7 +215,7 @@ def test_the_csv_in_the_readers_language(client, auth, trail):
     assert codes[0] == "id,at,actor_id,actor,action,object_type,object_id,changes"
 
 
-def test_the_pilot_page_shows_the_experiments_changes_to_staff(client, auth, trail):
+def test_the_pilot_page_shows_the_experiments_changes_to_staff(app, client, auth, people, trail):
     path = f"/pilots/{trail['experiment']}?lang=en"
     auth.login("staff")
     page = client.get(path)
@@ -225,6 +226,18 @@ def test_the_pilot_page_shows_the_experiments_changes_to_staff(client, auth, tra
     assert "Owner in the city: Staff" in text  # a person by name, not by number
     assert "Status: Yellow: needs attention → Red: critical" in text
     assert "Salted pavements" not in text  # another proposal's
+    with signed_in(app, people["staff"]) as user:
+        experiment = db.session.get(Experiment, trail["experiment"])
+        expense = db.session.get(Expense, trail["expense"])
+        corrections.remove_record(experiment, RecordKind.EXPENSE, expense, user)
+    text = _text(client.get(path).text)  # a removed record's changes stay with its experiment
+    assert f"Deleted: Expense {trail['expense']} (Staff) Date:" in text
+    assert f"Created: Expense {trail['expense']} (Staff) Date:" in text
+    auth.logout()
+    auth.login("manager")
+    trail_page = client.get("/audit?lang=en&object_type=expense").text
+    expected = f'href="/pilots/{trail["experiment"]}#expenses">Expense {trail["expense"]}</a>'
+    assert trail_page.count(expected) == 2
     for who in ("applicant", "admin"):
         auth.logout()
         auth.login(who)
@@ -250,19 +263,13 @@ def test_the_programme_page_shows_its_calls_budgets_and_scorecard(
         )
         scorecard.add_follow_up(goal, user, {"date": start, "status": "yellow"})
         goal_id = goal.id
-    with signed_in(app, people["manager"]) as user:
-        from experiments.models import ProgrammeGoal
-
-        scorecard.delete_goal(db.session.get(ProgrammeGoal, goal_id), user)
     auth.login("manager")
     page = client.get(f"/programmes/{programme}?lang=en")
     text = _text(page.text)
     assert "All changes" in text
-    assert (
-        f"Deleted: Scorecard goal {goal_id} (Manager) Order: 1 Goal in Finnish: Ehdotuksia" in text
-    )
-    assert "Target type: At least the target" in text
-    assert "Deleted: Goal follow-up 1 (Manager) Goal: 1" in text
+    made = f"Created: Scorecard goal {goal_id} (Manager) Order: 1 Goal in Finnish: Ehdotuksia"
+    assert made in text and "Target type: At least the target" in text
+    assert f"Created: Goal follow-up 1 (Manager) Goal: {goal_id}" in text
     assert "Status: Yellow: needs attention" in text and "Metric: Proposals (left draft)" in text
     assert "Created: Budget year" in text and "Annual budget (EUR): €250,000.00" in text
     assert "Created: Call for proposals" in text
@@ -271,7 +278,7 @@ def test_the_programme_page_shows_its_calls_budgets_and_scorecard(
     auth.login("staff")
     assert client.get(f"/programmes/{programme}").status_code == 403
     public = client.get(f"/scorecards/{programme}?lang=en").text
-    assert "All changes" not in public and "Ehdotuksia" not in public
+    assert "Ehdotuksia" in public and "All changes" not in public
 
 
 def test_the_user_page_shows_roles_tokens_and_sign_ins_to_admins(client, auth, api, people):
