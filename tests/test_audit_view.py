@@ -353,3 +353,21 @@ def test_the_trail_reads_in_a_fixed_number_of_statements(app, client, auth, peop
     large = statements_for(app, client, path)
     assert _text(client.get(path).text).count("What was bought: Cables") == 3
     assert_same_count(small, large)
+
+
+def test_every_audited_kind_and_field_has_its_words(app):
+    """A table or column added later is named in people's words too, not by its code."""
+    from experiments.audit_labels import UNSHOWN, field_label, type_label
+    from experiments.audit_trail import object_types
+    from experiments.extensions import Model
+
+    columns = {m.local_table.name: [a.key for a in m.column_attrs] for m in Model.registry.mappers}
+    with app.test_request_context("/?lang=en"):
+        unnamed = [kind for kind in object_types() if type_label(kind) == kind]
+        unlabelled = [
+            f"{kind}.{field}"
+            for kind in object_types()
+            for field in columns[kind]
+            if field not in UNSHOWN and field_label(kind, field) == field
+        ]
+    assert not unnamed and not unlabelled, (unnamed, unlabelled)
