@@ -274,6 +274,8 @@ def test_the_programme_page_shows_its_calls_budgets_and_scorecard(
     assert "Created: Budget year" in text and "Annual budget (EUR): €250,000.00" in text
     assert "Created: Call for proposals" in text
     assert f'href="/audit?object_type=programme&amp;object_id={programme}"' in page.text
+    goals = client.get("/audit?lang=en&object_type=goal_follow_up").text
+    assert f'href="/scorecards/{programme}">Goal follow-up 1</a>' in goals
     auth.logout()
     auth.login("staff")
     assert client.get(f"/programmes/{programme}").status_code == 403
