@@ -12,26 +12,8 @@ from sqlalchemy.orm import joinedload
 
 from .audit import UNAUDITED
 from .extensions import Model, db
-from .lifecycle import N_
 from .models import AuditEntry, User
 from .queries import Page
-
-# What the page calls each action (the API and the CSV keep the codes).
-ACTION_LABELS = {
-    "created": N_("Created"),
-    "updated": N_("Changed"),
-    "deleted": N_("Deleted"),
-    "signed_in": N_("Signed in"),
-    "sign_in_failed": N_("Failed sign-in"),
-}
-
-# The pages an object type has, as (endpoint, its id argument).
-OBJECT_PAGES = {
-    "proposal": ("proposals.show", "proposal_id"),
-    "programme": ("programmes.show", "programme_id"),
-    "experiment": ("pilots.show", "experiment_id"),
-    "user": ("admin.user", "user_id"),
-}
 
 
 def object_types() -> list[str]:
@@ -98,17 +80,10 @@ def actor_of(entry: AuditEntry) -> dict[str, Any] | None:
     return None if user is None else {"id": user.id, "name": user.display_name}
 
 
-# How many of an object's latest changes its own page shows; /audit has them all.
-OWN_CHANGES = 20
-
-
-def latest_changes(object_type: str, object_id: int) -> list[AuditEntry]:
-    """The object's latest changes, newest first, with their actors (one statement)."""
-    query = _query(AuditFilter(object_type, object_id))
-    return list(
-        db.session.scalars(
-            query.options(joinedload(AuditEntry.actor))
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-            .limit(OWN_CHANGES)
-        )
+def people() -> list[tuple[int, str]]:
+    """Everyone who appears in the trail as the one who acted, by name."""
+    acted = select(AuditEntry.actor_id).where(AuditEntry.actor_id.is_not(None)).distinct()
+    users = db.session.scalars(
+        select(User).where(User.id.in_(acted)).order_by(func.lower(User.name), User.id)
     )
+    return [(user.id, user.display_name) for user in users]

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from ..audit_history import shown_history
 from ..extensions import db
 from ..forms.admin import AccountForm
 from ..lifecycle import Role
@@ -62,6 +63,7 @@ def user(user_id: int):
         enrolment_link_due=needs_enrolment_link(account),
         proposals=_proposal_count(account),
         changes=recent_changes(account.id, limit=CHANGES_SHOWN),
+        all_changes=shown_history("user", account.id),
     ), rerender_status(form)
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..audit_history import shown_history
 from ..errors import Invalid, NeedsConfirmation
 from ..extensions import db
 from ..forms.confirm import ask_again, is_confirmed
@@ -103,6 +104,7 @@ def _page(experiment: Experiment, status: int = 200, **given):
         spending=expenses.spending(experiment),
         matrix=risks.risk_matrix(experiment.risks),
         changes=corrections.history(experiment),
+        all_changes=shown_history("experiment", experiment.id),
         moves=move_forms(experiment.proposal, given.get("posted")),
         return_to=url_for("pilots.show", experiment_id=experiment.id),
         row_errors=given.get("row_errors"),

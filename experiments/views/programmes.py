@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..audit_history import shown_history
 from ..extensions import db
 from ..forms.programmes import CallForm, budget_field_name, programme_form
 from ..lifecycle import Role
@@ -43,6 +44,7 @@ def show(programme_id: int):
         "programmes/show.html",
         programme=programme,
         years=budget_years(programme.id),
+        changes=shown_history("programme", programme.id),
     )
 
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lifecycle
-from ..audit_trail import ACTION_LABELS, actor_of, latest_changes
+from ..audit_history import shown_history
+from ..audit_labels import ShownEntry
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..forms.confirm import ask_again, is_confirmed, unconfirm
@@ -22,7 +23,7 @@ from ..questions import latest_exchange, open_questions
 from ..security import local_path
 from ..services import access, conversation
 from ..services import proposals as proposal_service
-from ..services.reviews import reviews_seen_by
+from ..services.reviews import ReviewsSeen, reviews_seen_by
 from ..services.workflow import allowed_moves_message, change_status, check_move
 from . import move_evidence
 from .forms import also_checked, apply_errors, rerender_status, saved, saved_valid
@@ -200,10 +201,14 @@ def show(
         editable=proposal.owner_id == current_user.id and proposal.status in lifecycle.EDITABLE,
         reviewable=reviewable,
         return_to=return_to,
-        changes=latest_changes("proposal", proposal.id) if current_user.is_staff else [],
-        actor_of=actor_of,
-        action_labels=ACTION_LABELS,
+        changes=_changes(proposal, seen) if current_user.is_staff else [],
     ), status_code
+
+
+def _changes(proposal: Proposal, seen: ReviewsSeen) -> list[ShownEntry]:
+    """The proposal's history with its centres and goals; reviews only for a reader who sees
+    every score (a reviewer still to review must not read the others' in the history)."""
+    return shown_history("proposal", proposal.id, leave_out=() if not seen.hidden else ("review",))
 
 
 def _moved(edge: lifecycle.Transition, proposal: Proposal) -> str:
