@@ -483,13 +483,17 @@ def test_a_manager_defines_edits_and_removes_a_goal(app, client, auth, programme
     page = client.post(delete)  # the confirmation page: nothing removed yet
     assert page.status_code == 200
     assert "This cannot be undone." in page.text
-    assert "The goal is removed from the scorecard." in page.text
+    assert "The goal is retired: it leaves the scorecard and its export." in page.text
+    assert "Retire the goal" in page.text
     assert 'name="confirmed" type="hidden" value="yes"' in page.text
     with app.app_context():
-        assert db.session.scalar(select(func.count(ProgrammeGoal.id))) == 1
+        assert db.session.scalar(select(ProgrammeGoal.retired_at)) is None
     assert client.post(delete, data={"confirmed": "yes"}).status_code == 303
-    with app.app_context():
-        assert db.session.scalar(select(func.count(ProgrammeGoal.id))) == 0
+    with app.app_context():  # kept, retired
+        assert db.session.scalar(select(func.count(ProgrammeGoal.id))) == 1
+        assert db.session.scalar(select(ProgrammeGoal.retired_at)) is not None
+    assert "Proposals come in" not in client.get(f"/scorecards/{programme}?lang=en").text
+    assert client.get(f"/scorecards/{programme}/goals/{goal_id}/edit").status_code == 404
 
 
 def test_a_manager_records_and_reassesses_a_risk(app, client, auth, programme):

@@ -25,6 +25,7 @@ from .proposals import (
     StatusChange,
     proposal_partner,
 )
+from .risk import RiskVersion
 from .scorecard import GoalFollowUp, ProgrammeGoal, ProgrammeRisk
 from .statistics_generation import StatisticsGeneration
 from .tokens import ApiToken
@@ -56,6 +57,7 @@ __all__ = [
     "RecordChange",
     "Review",
     "Risk",
+    "RiskVersion",
     "StatisticsGeneration",
     "StatusChange",
     "User",
