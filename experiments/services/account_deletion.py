@@ -28,7 +28,8 @@ def delete_account(user: User, password: str) -> None:
         raise Conflict(_("The last active administrator cannot delete their account."))
     now = utcnow()
     email = user.email
-    with unit_of_work():
+    # The person acts, though from the erasure on the account no longer counts as signed in.
+    with audit.acting(user.id), unit_of_work():
         # Mail to the person not sent yet is cancelled, and no stored message keeps them.
         mail_outbox.forget_person(user, email)
         _erase_person(user, now)
