@@ -1,7 +1,8 @@
 """The audit trail, recorded in one place: every flush of the ORM session appends an entry
 for each audited object it inserted, updated or deleted, in the same transaction (a rollback
 takes the entries with it). A many-to-many collection (a proposal's partners) is recorded on
-its owner as a field whose values are the lists of ids before and after.
+its owner as a field whose values are the lists of ids before and after; rows that only hold
+one value of their owner (a proposal's city centres) likewise, as lists of the values.
 
 A Core UPDATE or DELETE is not seen by the listener: the service that issues one records its
 entries with record_changes in the same unit of work. Bulk loads through Core (the demo's
@@ -25,6 +26,8 @@ from .models import (
     AccountChange,
     AuditEntry,
     MailMessage,
+    ProposalCentre,
+    ProposalSdg,
     RecordChange,
     StatisticsGeneration,
     StatusChange,
@@ -41,6 +44,12 @@ UNAUDITED: tuple[type, ...] = (
     RecordChange,
     AccountChange,
 )
+# Rows that are one value of their owner (a proposal's city centres and SDGs): recorded on the
+# owner, as its field (name, the row's column holding the value), not as rows of their own.
+VALUE_ROWS: dict[type, tuple[str, str]] = {
+    ProposalCentre: ("city_centres", "centre"),
+    ProposalSdg: ("sdgs", "sdg"),
+}
 # Recorded as changed, never with their values: secrets, and the person's name and address
 # (erased when they delete their account, which the trail must not undo).
 WITHHELD = frozenset(
@@ -139,24 +148,38 @@ def _changes(state: InstanceState[Any], table: str, action: str) -> dict[str, li
 
 
 def _collections(state: InstanceState[Any], action: str) -> dict[str, list[object]]:
-    """The many-to-many collections that changed, each as [old ids, new ids] (sorted)."""
+    """The collections that changed: many-to-many as [old ids, new ids], value rows as [old
+    values, new values] under their owner's field name (each list sorted)."""
     changes: dict[str, list[object]] = {}
     for relationship in state.mapper.relationships:
-        if relationship.secondary is None:
+        target = relationship.mapper.class_
+        if relationship.secondary is not None:
+            key, read = relationship.key, _key
+        elif target in VALUE_ROWS:
+            key, column = VALUE_ROWS[target]
+            read = _reader(column)
+        else:
             continue
         history = state.attrs[relationship.key].history
         if action == UPDATED and not history.added and not history.deleted:
             continue
-        kept = [_key(o) for o in history.unchanged or ()]
-        old = sorted(i for i in kept + [_key(o) for o in history.deleted or ()] if i)
-        new = sorted(i for i in kept + [_key(o) for o in history.added or ()] if i)
+        kept = [read(o) for o in history.unchanged or ()]
+        old = sorted(v for v in kept + [read(o) for o in history.deleted or ()] if v is not None)
+        new = sorted(v for v in kept + [read(o) for o in history.added or ()] if v is not None)
         if action == CREATED:
             old = []
         elif action == DELETED:
             old, new = sorted(set(old) | set(new)), []
         if old != new:
-            changes[relationship.key] = [old, new]
+            changes[key] = [old, new]
     return changes
+
+
+def _reader(column: str):
+    def read(obj: object) -> Any:
+        return _value(getattr(obj, column))
+
+    return read
 
 
 def _entries(session: Session) -> list[dict[str, Any]]:
@@ -168,7 +191,7 @@ def _entries(session: Session) -> list[dict[str, Any]]:
         (session.deleted, DELETED),
     ):
         for obj in objects:
-            if isinstance(obj, UNAUDITED):
+            if isinstance(obj, UNAUDITED) or type(obj) in VALUE_ROWS:
                 continue
             state = sa.inspect(obj)
             mapper = state.mapper

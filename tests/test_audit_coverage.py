@@ -149,16 +149,32 @@ def proposal_created(w: World):
     response = ok(w.client.post("/proposals/new", data=_proposal_form(_call_id(w))))
     proposal_id = int(response.headers["Location"].rsplit("/", 1)[1])
     return [
-        Expect("created", "proposal", proposal_id, {"title": [None, "Snow robot"]}, "applicant")
+        Expect(
+            "created",
+            "proposal",
+            proposal_id,
+            {"title": [None, "Snow robot"], "city_centres": [[], ["tapiola"]]},
+            "applicant",
+        )
     ]
 
 
 def proposal_content(w: World):
     proposal_id = w.made(builders.make_proposal, w.people["applicant"], w.programme)
-    body = {"version": 1, "title": "Salted pavements"}
+    body = {
+        "version": 1,
+        "title": "Salted pavements",
+        "city_centres": ["tapiola", "leppavaara"],
+        "sdgs": [9, 11],
+    }
     ok(w.api.patch(f"/proposals/{proposal_id}", "applicant", json=body))
-    title = ["Snow-clearing robot for Tapiola", "Salted pavements"]
-    return [Expect("updated", "proposal", proposal_id, {"title": title}, "applicant")]
+    # The centres and goals are rows of their own, recorded as the proposal's fields.
+    changes = {
+        "title": ["Snow-clearing robot for Tapiola", "Salted pavements"],
+        "city_centres": [["tapiola"], ["leppavaara", "tapiola"]],
+        "sdgs": [[11], [9, 11]],
+    }
+    return [Expect("updated", "proposal", proposal_id, changes, "applicant")]
 
 
 def proposal_partner_added_and_removed(w: World):

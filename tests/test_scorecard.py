@@ -535,7 +535,7 @@ def test_a_manager_records_and_reassesses_a_risk(app, client, auth, programme):
     assert '<a href="#risk-1">Risk 1</a>: <span class="traffic traffic-red">' in page
     assert "Red: critical" in page
     # The first assessment stays, as the risk's trend; the current one is the row's values.
-    assert "Earlier assessments" in page and "2 × 4 = 8" in unescape(page)
+    assert "Earlier assessments:" in page and "2 × 4 = 8" in unescape(page)
     with app.app_context():
         versions = db.session.get(ProgrammeRisk, risk_id).assessments
         assert [(v.probability, v.status) for v in versions] == [(2, "green"), (4, "red")]
