@@ -1,8 +1,12 @@
 """The audit trail, recorded in one place: every flush of the ORM session appends an entry
 for each audited object it inserted, updated or deleted, in the same transaction (a rollback
-takes the entries with it).
+takes the entries with it). A many-to-many collection (a proposal's partners) is recorded on
+its owner as a field whose values are the lists of ids before and after; rows that only hold
+one value of their owner (a proposal's city centres) likewise, as lists of the values.
 
-Bulk loads through Core (the demo's --scale loader) are not seen here; what the ORM writes is.
+A Core UPDATE or DELETE is not seen by the listener: the service that issues one records its
+entries with record_changes in the same unit of work. Bulk loads through Core (the demo's
+--scale loader) are not recorded.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from .models import (
     AccountChange,
     AuditEntry,
     MailMessage,
+    ProposalCentre,
+    ProposalSdg,
     RecordChange,
     StatisticsGeneration,
     StatusChange,
@@ -38,6 +44,12 @@ UNAUDITED: tuple[type, ...] = (
     RecordChange,
     AccountChange,
 )
+# Rows that are one value of their owner (a proposal's city centres and SDGs): recorded on the
+# owner, as its field (name, the row's column holding the value), not as rows of their own.
+VALUE_ROWS: dict[type, tuple[str, str]] = {
+    ProposalCentre: ("city_centres", "centre"),
+    ProposalSdg: ("sdgs", "sdg"),
+}
 # Recorded as changed, never with their values: secrets, and the person's name and address
 # (erased when they delete their account, which the trail must not undo).
 WITHHELD = frozenset(
@@ -53,6 +65,8 @@ WITHHELD = frozenset(
         "feedback.email",
     }
 )
+# Not data: a counter bumped only to take a row lock (services/budget.allocate).
+LOCKS = frozenset({"programme_year.allocation_serial"})
 CREATED, UPDATED, DELETED = "created", "updated", "deleted"
 SIGNED_IN, SIGN_IN_FAILED = "signed_in", "sign_in_failed"
 # Who acts, where the request does not tell (a sign-in before the session knows the person).
@@ -94,6 +108,14 @@ def actor_id() -> int | None:
     return None
 
 
+def _key(obj: object) -> int | None:
+    """An object's primary key as the flush left it (new objects have no identity yet)."""
+    state = sa.inspect(obj)
+    keys = [state.mapper.get_property_by_column(c).key for c in state.mapper.primary_key]
+    found = state.dict.get(keys[0]) if len(keys) == 1 else None
+    return found if isinstance(found, int) else None
+
+
 def _value(value: object) -> object:
     value = plain(value)
     if value is None or isinstance(value, bool | int | float | str | list | dict):
@@ -105,6 +127,8 @@ def _changes(state: InstanceState[Any], table: str, action: str) -> dict[str, li
     changes: dict[str, list[object]] = {}
     for attribute in state.mapper.column_attrs:
         key = attribute.key
+        if f"{table}.{key}" in LOCKS:
+            continue
         withheld = key in WITHHELD or f"{table}.{key}" in WITHHELD
         if action == UPDATED:
             history = state.attrs[key].history
@@ -119,7 +143,43 @@ def _changes(state: InstanceState[Any], table: str, action: str) -> dict[str, li
                 continue
             old, new = (None, state.dict[key]) if action == CREATED else (state.dict[key], None)
         changes[key] = [None, None] if withheld else [_value(old), _value(new)]
+    changes.update(_collections(state, action))
     return changes
+
+
+def _collections(state: InstanceState[Any], action: str) -> dict[str, list[object]]:
+    """The collections that changed: many-to-many as [old ids, new ids], value rows as [old
+    values, new values] under their owner's field name (each list sorted)."""
+    changes: dict[str, list[object]] = {}
+    for relationship in state.mapper.relationships:
+        target = relationship.mapper.class_
+        if relationship.secondary is not None:
+            key, read = relationship.key, _key
+        elif target in VALUE_ROWS:
+            key, column = VALUE_ROWS[target]
+            read = _reader(column)
+        else:
+            continue
+        history = state.attrs[relationship.key].history
+        if action == UPDATED and not history.added and not history.deleted:
+            continue
+        kept = [read(o) for o in history.unchanged or ()]
+        old = sorted(v for v in kept + [read(o) for o in history.deleted or ()] if v is not None)
+        new = sorted(v for v in kept + [read(o) for o in history.added or ()] if v is not None)
+        if action == CREATED:
+            old = []
+        elif action == DELETED:
+            old, new = sorted(set(old) | set(new)), []
+        if old != new:
+            changes[key] = [old, new]
+    return changes
+
+
+def _reader(column: str):
+    def read(obj: object) -> Any:
+        return _value(getattr(obj, column))
+
+    return read
 
 
 def _entries(session: Session) -> list[dict[str, Any]]:
@@ -131,7 +191,7 @@ def _entries(session: Session) -> list[dict[str, Any]]:
         (session.deleted, DELETED),
     ):
         for obj in objects:
-            if isinstance(obj, UNAUDITED):
+            if isinstance(obj, UNAUDITED) or type(obj) in VALUE_ROWS:
                 continue
             state = sa.inspect(obj)
             mapper = state.mapper
@@ -161,6 +221,33 @@ def _record(session: Session, flush_context: UOWTransaction) -> None:
     rows = _entries(session)
     if rows:
         session.connection().execute(sa.insert(AuditEntry.__table__), rows)
+
+
+def record_changes(
+    object_type: str,
+    object_id: int | None,
+    changes: dict[str, list[object]],
+    action: str = UPDATED,
+) -> None:
+    """An entry for a change the ORM did not see (a Core UPDATE), in the caller's unit of
+    work; `changes` is {field: [old, new]}, a withheld field's values are not kept."""
+    from .extensions import db
+
+    db.session.add(
+        AuditEntry(
+            at=utcnow(),
+            actor_id=actor_id(),
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            changes={
+                key: [None, None]
+                if key in WITHHELD or f"{object_type}.{key}" in WITHHELD
+                else [_value(old), _value(new)]
+                for key, (old, new) in changes.items()
+            },
+        )
+    )
 
 
 def record_event(

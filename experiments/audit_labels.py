@@ -21,6 +21,7 @@ from wtforms.fields.core import UnboundField
 from .audit import CREATED, DELETED, SIGN_IN_FAILED, SIGNED_IN, UPDATED
 from .extensions import Model
 from .forms.admin import AccountForm
+from .forms.conversation import MessageForm
 from .forms.pilots import (
     EvaluationForm,
     ExpenseForm,
@@ -69,6 +70,7 @@ TYPE_LABELS = {
     "api_token": N_("API token"),
     "feedback": N_("Feedback"),
     "risk_assessment": N_("Risk assessment"),
+    "proposal_message": N_("Message"),
 }
 
 # The forms whose fields label a table's columns (a column and its field share the name).
@@ -89,6 +91,7 @@ FORMS: dict[str, tuple[type, ...]] = {
     "goal_follow_up": (FollowUpForm,),
     "programme_risk": (ProgrammeRiskForm,),
     "risk_assessment": (ExperimentRiskForm,),
+    "proposal_message": (MessageForm,),
     "user": (AccountForm,),
 }
 
@@ -184,6 +187,7 @@ CODE_LABELS: dict[tuple[str, str] | str, Callable[[object], str]] = {
     ("risk", "status"): _labels(RISK_STATUS_LABELS),
     ("programme_risk", "status"): _labels(RISK_STATUS_LABELS),
     ("risk_assessment", "status"): _labels(RISK_STATUS_LABELS),
+    ("proposal_message", "visibility"): _vocabulary("MessageVisibility"),
     ("goal_follow_up", "status"): _labels(FOLLOW_UP_STATUS_LABELS),
     ("user", "role"): lambda code: role_label(str(code)),
     ("experiment_partner", "role"): _vocabulary("PartnerRole"),

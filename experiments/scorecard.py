@@ -170,9 +170,10 @@ class Scorecard:
 
 
 def goals_of(programme_id: int) -> Sequence[ProgrammeGoal]:
+    """The programme's current goals (retired ones are kept, but off the card)."""
     return db.session.scalars(
         select(ProgrammeGoal)
-        .where(ProgrammeGoal.programme_id == programme_id)
+        .where(ProgrammeGoal.programme_id == programme_id, ProgrammeGoal.retired_at.is_(None))
         .options(selectinload(ProgrammeGoal.follow_ups).selectinload(GoalFollowUp.author))
         .order_by(ProgrammeGoal.position, ProgrammeGoal.id)
     ).all()
@@ -182,6 +183,7 @@ def risks_of(programme_id: int) -> Sequence[ProgrammeRisk]:
     return db.session.scalars(
         select(ProgrammeRisk)
         .where(ProgrammeRisk.programme_id == programme_id)
+        .options(selectinload(ProgrammeRisk.assessments))
         .order_by(ProgrammeRisk.id)
     ).all()
 

@@ -134,3 +134,47 @@ def test_text_written_before_languages_were_recorded_takes_its_authors(tmp_path)
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def test_each_risk_keeps_its_assessment_as_its_first_version(tmp_path):
+    """The revision that keeps assessments as versions copies each risk's current one."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    rows = {
+        "user": "(id, email, name, password_hash, role, locale, session_epoch, active, "
+        "created_at) VALUES (1, 'a@test.example', 'A', 'x', 'staff', 'fi', 0, 1, '2020-01-01')",
+        "programme": "(id, name, description, start_year, end_year, created_at) "
+        "VALUES (1, 'P', '', 2020, 2021, '2020-01-01')",
+        "proposal": "(id, programme_id, owner_id, title, status, version, created_at, "
+        "updated_at) VALUES (1, 1, 1, 'Robot', 'pilot', 1, '2020-01-01', '2020-01-01')",
+        "experiment": "(id, proposal_id, allocated_budget, start_date, planned_end_date, "
+        "owner_id, city_unit, created_at) "
+        "VALUES (1, 1, 100, '2020-03-01', '2020-09-01', 1, '', '2020-01-01')",
+        "risk": "(id, experiment_id, description, probability, impact, mitigation, owner, "
+        "status, created_at, language) "
+        "VALUES (7, 1, 'Snow', 3, 2, 'Ploughs', '', 'red', '2020-03-02 10:00:00', 'sv')",
+        "programme_risk": "(id, programme_id, description, probability, impact, mitigation, "
+        "owner, status, created_at, updated_at) VALUES (4, 1, 'Cuts', 2, 4, '', '', "
+        "'green', '2020-01-02 10:00:00', '2020-05-06 10:00:00')",
+    }
+    with app.app_context():
+        try:
+            flask_migrate.upgrade(revision="a3d1e5f7c902")
+            with db.engine.begin() as connection:
+                for table, values in rows.items():
+                    connection.execute(text(f'INSERT INTO "{table}" {values}'))
+            flask_migrate.upgrade()
+            with db.engine.connect() as connection:
+                versions = connection.execute(
+                    text(
+                        "SELECT risk_id, programme_risk_id, probability, impact, mitigation, "
+                        "status, assessed_by_id, assessed_at, language FROM risk_assessment "
+                        "ORDER BY id"
+                    )
+                ).all()
+            assert [tuple(row) for row in versions] == [
+                (7, None, 3, 2, "Ploughs", "red", None, "2020-03-02 10:00:00", "sv"),
+                (None, 4, 2, 4, "", "green", None, "2020-05-06 10:00:00", "fi"),
+            ]
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -1,7 +1,9 @@
 """The experiment page: partners, participants (by hand and CSV), expenses and risks."""
 
+import re
 from datetime import date
 from decimal import Decimal
+from html import unescape
 from io import BytesIO
 
 import pytest
@@ -658,6 +660,47 @@ def test_a_risk_is_reassessed_as_the_pilot_goes_on(app, staff, pilot):
             "green",
             "Grit and studded wheels",
         )
+
+
+def test_each_assessment_is_kept_and_the_page_shows_the_trend(app, staff, pilot):
+    _, eid = pilot
+    added = {
+        "risk-description": "Robot slips on ice",
+        "risk-probability": "3",
+        "risk-impact": "4",
+        "risk-mitigation": "Grit",
+        "risk-status": "red",
+    }
+    assert staff.post(f"/pilots/{eid}/risks", data=added).status_code in (302, 303)
+    with app.app_context():
+        rid = db.session.scalar(select(Risk.id))
+    page = staff.get(f"/pilots/{eid}").text
+    row = page[page.index(f'id="risk-{rid}"') :]
+    assert "Earlier assessments" not in row[: row.index("</tr>")]  # none yet
+    for probability, status in (("2", "yellow"), ("1", "green")):
+        again = {k.removeprefix("risk-"): v for k, v in added.items()}
+        again |= {"probability": probability, "status": status}
+        assert staff.post(f"/pilots/{eid}/risks/{rid}", data=again).status_code == 303
+    with app.app_context():
+        versions = db.session.get(Risk, rid).assessments
+        assert [(v.probability, v.status, v.assessed_by_id) for v in versions] == [
+            (3, "red", versions[0].assessed_by_id),
+            (2, "yellow", versions[0].assessed_by_id),
+            (1, "green", versions[0].assessed_by_id),
+        ]
+        assert versions[0].assessed_by_id is not None
+        risk = db.session.get(Risk, rid)
+        assert (risk.probability, risk.status) == (1, "green")  # the current values
+    page = unescape(staff.get(f"/pilots/{eid}").text)
+    row = page[page.index(f'id="risk-{rid}"') :]
+    row = row[: row.index("</tr>")]
+    # The earlier two, oldest first; the current one is the row's own values.
+    assert row.index("3 × 4 = 12") < row.index("2 × 4 = 8")
+    assert "1 × 4 = 4" not in row
+    assert re.search(r"<time datetime=\"[0-9-]+T", row)
+    assert "Earlier assessments:" in row
+    assert "Aiemmat arviot" in staff.get(f"/pilots/{eid}?lang=fi").text
+    assert "Tidigare bedömningar" in staff.get(f"/pilots/{eid}?lang=sv").text
 
 
 def test_a_wrong_reassessment_changes_nothing(app, staff, pilot):

@@ -14,6 +14,7 @@ from experiments.errors import Invalid, NotAllowed
 from experiments.extensions import db
 from experiments.lifecycle import Status
 from experiments.models import (
+    AuditEntry,
     Expense,
     Experiment,
     ExperimentPartner,
@@ -483,13 +484,20 @@ def test_a_manager_defines_edits_and_removes_a_goal(app, client, auth, programme
     page = client.post(delete)  # the confirmation page: nothing removed yet
     assert page.status_code == 200
     assert "This cannot be undone." in page.text
-    assert "The goal is removed from the scorecard." in page.text
+    assert "The goal is retired: it leaves the scorecard and its export." in page.text
+    assert "Retire the goal" in page.text
     assert 'name="confirmed" type="hidden" value="yes"' in page.text
     with app.app_context():
-        assert db.session.scalar(select(func.count(ProgrammeGoal.id))) == 1
+        assert db.session.scalar(select(ProgrammeGoal.retired_at)) is None
     assert client.post(delete, data={"confirmed": "yes"}).status_code == 303
-    with app.app_context():
-        assert db.session.scalar(select(func.count(ProgrammeGoal.id))) == 0
+    with app.app_context():  # kept, retired
+        assert db.session.scalar(select(func.count(ProgrammeGoal.id))) == 1
+        assert db.session.scalar(select(ProgrammeGoal.retired_at)) is not None
+    assert "Proposals come in" not in client.get(f"/scorecards/{programme}?lang=en").text
+    book = load_workbook(BytesIO(client.get(f"/scorecards/{programme}/scorecard.xlsx").data))
+    cells = str([list(r) for r in book["Goals"].values])
+    assert "Proposals come in" not in cells and "Ehdotuksia kertyy" not in cells
+    assert client.get(f"/scorecards/{programme}/goals/{goal_id}/edit").status_code == 404
 
 
 def test_a_manager_records_and_reassesses_a_risk(app, client, auth, programme):
@@ -526,6 +534,11 @@ def test_a_manager_records_and_reassesses_a_risk(app, client, auth, programme):
     page = client.get(f"/scorecards/{programme}").text
     assert '<a href="#risk-1">Risk 1</a>: <span class="traffic traffic-red">' in page
     assert "Red: critical" in page
+    # The first assessment stays, as the risk's trend; the current one is the row's values.
+    assert "Earlier assessments:" in page and "2 × 4 = 8" in unescape(page)
+    with app.app_context():
+        versions = db.session.get(ProgrammeRisk, risk_id).assessments
+        assert [(v.probability, v.status) for v in versions] == [(2, "green"), (4, "red")]
     delete = f"/scorecards/{programme}/risks/{risk_id}/delete"
     page = client.post(delete)  # the confirmation page: nothing removed yet
     assert page.status_code == 200
@@ -535,6 +548,13 @@ def test_a_manager_records_and_reassesses_a_risk(app, client, auth, programme):
     assert client.post(delete, data={"confirmed": "yes"}).status_code == 303
     with app.app_context():
         assert db.session.get(ProgrammeRisk, risk_id) is None
+        # Its assessments go with it; the trail keeps what each said.
+        gone = db.session.scalars(
+            select(AuditEntry.changes).where(
+                AuditEntry.object_type == "risk_assessment", AuditEntry.action == "deleted"
+            )
+        ).all()
+        assert sorted(c["status"][0] for c in gone) == ["green", "red"]
 
 
 # Bad input.

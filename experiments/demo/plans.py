@@ -22,6 +22,7 @@ from ..models import (
     ProposalSdg,
     Review,
     Risk,
+    RiskVersion,
     StatusChange,
     proposal_partner,
 )
@@ -67,6 +68,9 @@ class PlannedProposal:
     moves: list[tuple] = field(default_factory=list)  # (from, to, at, actor_id, reason)
     reviews: list[dict] = field(default_factory=list)
     experiment: PlannedExperiment | None = None
+
+
+VERSIONED = ("probability", "impact", "mitigation", "status", "language")
 
 
 def write_plans(writer: BulkWriter, plans: list[PlannedProposal], author_id: int) -> None:
@@ -130,7 +134,20 @@ def _write_experiments(
     )
     expenses["created_at"] = [_afternoon(d) for d in expenses["date"]]
     writer.insert(Expense, columns=expenses)
-    writer.insert(Risk, [{"experiment_id": i, "owner": "", **r} for i, e in done for r in e.risks])
+    risks = [{"experiment_id": i, "owner": "", **r} for i, e in done for r in e.risks]
+    risk_ids = writer.insert(Risk, risks, returning=True)
+    # Each risk's one assessment so far, as the service keeps it.
+    writer.insert(
+        RiskVersion,
+        [
+            {
+                "risk_id": risk_id,
+                "assessed_at": risk["created_at"],
+                **{key: risk[key] for key in VERSIONED},
+            }
+            for risk_id, risk in zip(risk_ids, risks, strict=True)
+        ],
+    )
     writer.insert(
         Evaluation,
         [

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..lifecycle import Role
-from ..models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk, User
+from ..models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk, RiskVersion, User
 from ..models.scorecard import GoalDirection
 from ..scorecard import METRIC_BY_CODE, StatisticsCache, progress
 from ..vocabulary import RiskStatus
@@ -242,5 +242,14 @@ def _risks(programme: Programme) -> None:
                     owner=owner,
                     status=status,
                     language="fi",
+                    assessments=[
+                        RiskVersion(
+                            probability=probability,
+                            impact=impact,
+                            mitigation=mitigation,
+                            status=status,
+                            language="fi",
+                        )
+                    ],
                 )
             )

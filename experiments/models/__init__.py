@@ -26,6 +26,7 @@ from .proposals import (
     StatusChange,
     proposal_partner,
 )
+from .risk import RiskVersion
 from .scorecard import GoalFollowUp, ProgrammeGoal, ProgrammeRisk
 from .statistics_generation import StatisticsGeneration
 from .tokens import ApiToken
@@ -58,6 +59,7 @@ __all__ = [
     "RecordChange",
     "Review",
     "Risk",
+    "RiskVersion",
     "StatisticsGeneration",
     "StatusChange",
     "User",

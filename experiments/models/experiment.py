@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import Model
 from ..vocabulary import ParticipationCategory, PartnerRole, Recommendation, RiskStatus
 from .proposals import Proposal
-from .risk import RiskAssessment
+from .risk import RiskAssessment, RiskVersion
 from .types import Money, UTCDateTime, code_enum, utcnow
 from .users import Organisation, User
 from .written import WrittenIn
@@ -99,6 +99,11 @@ class Risk(RiskAssessment, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"), index=True)
     status: Mapped[RiskStatus] = mapped_column(code_enum(RiskStatus, "risk_status"))
+
+    # Every assessment made, the first one included; the columns above are the latest.
+    assessments: Mapped[list[RiskVersion]] = relationship(
+        order_by="(RiskVersion.assessed_at, RiskVersion.id)", cascade="all, delete-orphan"
+    )
 
 
 class Evaluation(WrittenIn, Model):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import Model
 from ..vocabulary import RiskStatus
 from .programmes import Programme
-from .risk import RiskAssessment
+from .risk import RiskAssessment, RiskVersion
 from .types import UTCDateTime, code_enum, utcnow
 from .users import User
 from .written import WrittenIn
@@ -49,6 +49,9 @@ class ProgrammeGoal(Model):
     period_end: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # A goal is retired, never deleted: its follow-ups stay with it, out of the current card.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retired_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     programme: Mapped[Programme] = relationship()
     follow_ups: Mapped[list[GoalFollowUp]] = relationship(
@@ -100,3 +103,7 @@ class ProgrammeRisk(RiskAssessment, Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     programme: Mapped[Programme] = relationship()
+    # Every assessment made, the first one included; the columns above are the latest.
+    assessments: Mapped[list[RiskVersion]] = relationship(
+        order_by="(RiskVersion.assessed_at, RiskVersion.id)", cascade="all, delete-orphan"
+    )

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from .. import audit
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..lifecycle import Role
@@ -27,20 +28,39 @@ def delete_account(user: User, password: str) -> None:
         raise Conflict(_("The last active administrator cannot delete their account."))
     now = utcnow()
     email = user.email
-    with unit_of_work():
+    # The person acts, though from the erasure on the account no longer counts as signed in.
+    with audit.acting(user.id), unit_of_work():
         # Mail to the person not sent yet is cancelled, and no stored message keeps them.
         mail_outbox.forget_person(user, email)
         _erase_person(user, now)
-        db.session.execute(
-            sa.update(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-        # Contact details the person left with feedback go too; the feedback itself stays.
-        db.session.execute(
-            sa.update(Feedback)
-            .where(Feedback.user_id == user.id)
-            .values(name=None, email=None, user_id=None)
+        _revoke_tokens(user, now)
+        _forget_feedback_contacts(user)
+
+
+def _revoke_tokens(user: User, now: datetime) -> None:
+    revoked = db.session.scalars(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .returning(ApiToken.id)
+    ).all()
+    for token_id in revoked:
+        audit.record_changes("api_token", token_id, {"revoked_at": [None, now]})
+
+
+def _forget_feedback_contacts(user: User) -> None:
+    # Contact details the person left with feedback go too; the feedback itself stays.
+    forgotten = db.session.scalars(
+        sa.update(Feedback)
+        .where(Feedback.user_id == user.id)
+        .values(name=None, email=None, user_id=None)
+        .returning(Feedback.id)
+    ).all()
+    for feedback_id in forgotten:
+        audit.record_changes(
+            "feedback",
+            feedback_id,
+            {"name": [None, None], "email": [None, None], "user_id": [user.id, None]},
         )
 
 

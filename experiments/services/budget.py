@@ -27,6 +27,8 @@ def allocate(programme: Programme, year: int, amount: Decimal) -> None:
 
     The UPDATE takes a row lock on PostgreSQL and the write lock on SQLite, so a
     second allocation for the same year waits until the first commits, then sees it.
+    The counter it bumps is the lock, not data: the audit trail leaves it out (audit.LOCKS);
+    the allocation itself is recorded where the caller writes it.
     Called inside the caller's unit of work, which commits or rolls back what this opens.
     """
     try:

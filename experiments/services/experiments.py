@@ -14,7 +14,7 @@ from ..errors import Conflict, NotAllowed
 from ..extensions import db
 from ..i18n import status_label
 from ..lifecycle import RECORDING_STATES
-from ..models import Experiment, ExperimentPartner, User
+from ..models import Experiment, ExperimentPartner, Risk, User
 
 
 def experiment_or_404(experiment_id: int, user: User | None) -> Experiment:
@@ -28,7 +28,7 @@ def experiment_or_404(experiment_id: int, user: User | None) -> Experiment:
             joinedload(Experiment.proposal),
             joinedload(Experiment.owner),
             selectinload(Experiment.partners).joinedload(ExperimentPartner.organisation),
-            selectinload(Experiment.risks),
+            selectinload(Experiment.risks).selectinload(Risk.assessments),
             joinedload(Experiment.evaluation),
         ],
     )

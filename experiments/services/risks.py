@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..errors import NotAllowed
 from ..extensions import db
-from ..models import Experiment, Risk, User
+from ..models import Experiment, ProgrammeRisk, Risk, RiskVersion, User
 from ..models.risk import RiskAssessment
 from ..models.written import writing_language
 from ..rules import NAME_MAX, REASON_MAX, RISK_MAX, RISK_MIN
@@ -25,6 +25,7 @@ def add_risk(experiment: Experiment, actor: User, **values: object) -> Risk:
     check_recording(experiment, actor)
     risk = Risk(experiment_id=experiment.id, **risk_values(values))
     db.session.add(risk)
+    assessed(risk, actor)
     return risk
 
 
@@ -37,7 +38,22 @@ def reassess_risk(experiment: Experiment, risk: Risk, actor: User, **values: obj
     for name, value in risk_values(values).items():
         setattr(risk, name, value)
     risk.language = writing_language()  # the texts are the latest writer's
+    assessed(risk, actor)
     return risk
+
+
+def assessed(risk: Risk | ProgrammeRisk, actor: User) -> RiskVersion:
+    """Keep the risk's assessment as it now stands as a version of its own."""
+    version = RiskVersion(
+        probability=risk.probability,
+        impact=risk.impact,
+        mitigation=risk.mitigation,
+        status=risk.status,
+        assessed_by_id=actor.id,
+        language=writing_language(),
+    )
+    risk.assessments.append(version)
+    return version
 
 
 def risk_values(values: Mapping[str, object], summary: str = "") -> dict[str, object]:

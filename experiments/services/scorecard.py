@@ -13,17 +13,18 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Invalid, NotAllowed
+from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..lifecycle import Role
 from ..models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk, User
 from ..models.scorecard import MANUAL_METRIC, GoalDirection
+from ..models.types import utcnow
 from ..rules import FIGURE_MAX, GOAL_TEXT_MAX, REASON_MAX, UNIT_MAX
 from ..scorecard import METRIC_BY_CODE, METRIC_CODES, StatisticsCache, computed_value
 from ..vocabulary import RiskStatus
 from .clock import today
 from .inputs import Fields, exponent, to_decimal
-from .risks import risk_values
+from .risks import assessed, risk_values
 from .transaction import transactional, unit_of_work
 
 Code = TypeVar("Code", bound=StrEnum)
@@ -164,8 +165,9 @@ def create_goal(programme: Programme, actor: User, values: Mapping[str, object])
 
 @transactional
 def update_goal(goal: ProgrammeGoal, actor: User, values: Mapping[str, object]) -> ProgrammeGoal:
-    """Change a goal's text, target, unit or period; raises NotAllowed or Invalid."""
+    """Change a goal's text, target, unit or period; raises NotAllowed, Conflict or Invalid."""
     _require_manager(actor)
+    _require_current(goal)
     clean = _goal_values(goal.programme, values, goal)
     for name, value in clean.items():
         setattr(goal, name, value)
@@ -173,10 +175,18 @@ def update_goal(goal: ProgrammeGoal, actor: User, values: Mapping[str, object]) 
 
 
 @transactional
-def delete_goal(goal: ProgrammeGoal, actor: User) -> None:
-    """Remove a goal and its follow-ups; raises NotAllowed."""
+def retire_goal(goal: ProgrammeGoal, actor: User) -> None:
+    """Take a goal off the current scorecard; it and its follow-ups stay stored with the
+    trail. Raises NotAllowed, or Conflict when it is retired already."""
     _require_manager(actor)
-    db.session.delete(goal)
+    _require_current(goal)
+    goal.retired_at = utcnow()
+    goal.retired_by_id = actor.id
+
+
+def _require_current(goal: ProgrammeGoal) -> None:
+    if goal.retired_at is not None:
+        raise Conflict(_("The goal is retired: it is no longer on the scorecard."))
 
 
 def add_follow_up(
@@ -189,6 +199,7 @@ def add_follow_up(
     # Refused: a date outside the period, in the future or already followed up; a manual
     # value missing. Later records never change the value saved here.
     _require_manager(actor)
+    _require_current(goal)
     fields = Fields()
     on = _date(fields, "date", values.get("date"))
     if on is not None:
@@ -253,6 +264,7 @@ def create_risk(programme: Programme, actor: User, values: Mapping[str, object])
     _require_manager(actor)
     risk = ProgrammeRisk(programme=programme, **_risk_values(values))
     db.session.add(risk)
+    assessed(risk, actor)
     return risk
 
 
@@ -262,6 +274,7 @@ def update_risk(risk: ProgrammeRisk, actor: User, values: Mapping[str, object]) 
     _require_manager(actor)
     for name, value in _risk_values(values).items():
         setattr(risk, name, value)
+    assessed(risk, actor)
     return risk
 
 

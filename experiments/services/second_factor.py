@@ -7,7 +7,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import throttling
+from .. import audit, throttling
 from ..errors import Invalid, NotAllowed, TooManyAttempts
 from ..extensions import db
 from ..lifecycle import Role
@@ -83,6 +83,7 @@ def _count_wrong_code(user: User) -> None:
             .values(totp_failures=User.totp_failures + 1)
             .returning(User.totp_failures)
         ).scalar_one()
+        audit.record_changes("user", user.id, {"totp_failures": [failures - 1, failures]})
         if failures % WRONG_CODES_IN_A_ROW == 0:
             account_mail.send(account_mail.Kind.WRONG_CODES, user, n=WRONG_CODES_IN_A_ROW)
 

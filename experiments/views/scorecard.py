@@ -65,9 +65,11 @@ Item = TypeVar("Item", ProgrammeGoal, ProgrammeRisk)
 
 
 def _of_programme(model: type[Item], programme: Programme, item_id: int) -> Item:
-    """The programme's goal or risk of that id; 404 for another programme's."""
+    """The programme's goal or risk of that id; 404 for another programme's, or a retired goal."""
     item = db.session.get(model, item_id)
     if item is None or item.programme_id != programme.id:
+        abort(404)
+    if isinstance(item, ProgrammeGoal) and item.retired_at is not None:
         abort(404)
     return item
 
@@ -197,14 +199,14 @@ def edit_goal(programme_id: int, goal_id: int):
 @bp.post("/<id:programme_id>/goals/<id:goal_id>/delete")
 @allow(Role.MANAGER)
 def delete_goal(programme_id: int, goal_id: int):
-    """Remove a goal and its follow-ups, once confirmed."""
+    """Retire a goal, once confirmed: off the scorecard, its follow-ups kept."""
     programme = _programme(programme_id)
     goal = _of_programme(ProgrammeGoal, programme, goal_id)
     return _removed(
         programme,
-        _("Remove the goal"),
-        lambda: service.delete_goal(goal, current_user),
-        _("The goal and its follow-ups are removed."),
+        _("Retire the goal"),
+        lambda: service.retire_goal(goal, current_user),
+        _("The goal is retired. It and its follow-ups are kept in the records."),
         None,
         goal=goal,
     )

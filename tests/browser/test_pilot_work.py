@@ -219,3 +219,34 @@ def test_the_pilots_list_sorts_by_its_columns(role_pages, live_server):
     assert not found, found
     screenshot(page, "fi-staff-pilots-list")
     phone_screenshot(page, "fi-staff-pilots-list")
+
+
+def test_a_reassessed_risk_shows_its_earlier_assessment(role_pages, live_server):
+    app, base = live_server.app, live_server.url
+    proposal_id = make_proposal(app, Status.PILOT, "Kirjastorobotti (riskit)")
+    with app.app_context():
+        eid = db.session.get(Proposal, proposal_id).experiment.id
+    page = role_pages["staff"]
+    page.goto(f"{base}/pilots/{eid}?lang=fi")
+    page.click("#risks details.add summary")
+    page.fill("#risk-description", "Robotti liukastuu jäällä")
+    page.locator("#risk-probability input[value='3']").check()
+    page.locator("#risk-impact input[value='4']").check()
+    page.select_option("#risk-status", "red")
+    with page.expect_navigation():
+        page.click("#risks details.add form button[type=submit]")
+    row = page.locator("#risks tbody tr", has_text="Robotti liukastuu jäällä")
+    with page.expect_navigation():
+        row.get_by_role("link", name="Arvioi uudelleen").click()
+    page.locator("#probability input[value='1']").check()
+    page.select_option("#status", "green")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    row = page.locator("#risks tbody tr", has_text="Robotti liukastuu jäällä")
+    earlier = text(row.locator(".risk-trend"))
+    assert earlier.startswith("Aiemmat arviot:")
+    assert "3 × 4 = 12" in earlier and "Punainen" in earlier
+    found = problems(page)
+    assert not found, found
+    screenshot(page, "fi-staff-risk-trend")
+    phone_screenshot(page, "fi-staff-risk-trend")
