@@ -90,14 +90,17 @@ def _marked(text: str, language: str, query: Query) -> Iterator[tuple[int, int, 
         yield found.start(), found.end(), any(t.matches(word, language) for t in query.terms)
 
 
-def snippet(text: str | None, language: str, query: Query, around: int = 12) -> Markup:
-    """The part of the text around its first match, escaped, with matching words in <mark>.
+def snippet(
+    text: str | None, language: str, query: Query, around: int = 12, matched_only: bool = False
+) -> Markup:
+    """The part of the text around its first match (about `around` words), escaped, with
+    matching words in <mark>; ellipses where it was cut.
 
-    Without a match, the beginning of the text; ellipses where it was cut.
+    Without a match, the beginning of the text (matched_only: nothing).
     """
     text = text or ""
     spans = list(_marked(text, language, query))
-    if not spans:
+    if not spans or matched_only and not any(hit for _s, _e, hit in spans):
         return Markup("")
     first = next((i for i, (_s, _e, hit) in enumerate(spans) if hit), 0)
     low = max(0, first - around // 3)
