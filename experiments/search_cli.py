@@ -2,7 +2,7 @@
 
 import click
 from flask.cli import AppGroup
-from flask_babel import gettext as _
+from flask_babel import ngettext
 
 search_group = AppGroup("search", help="Maintain the full-text search index.")
 
@@ -15,4 +15,4 @@ def reindex_command() -> None:
 
     with unit_of_work(counted=False):
         count = search.reindex()
-    click.echo(_("Indexed %(count)d proposals.", count=count))
+    click.echo(ngettext("Indexed %(num)d proposal.", "Indexed %(num)d proposals.", count))
