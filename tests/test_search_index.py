@@ -139,7 +139,8 @@ def test_evaluation_findings_are_searchable(api, app, people, programme):
     assert response.status_code == 200, response.text
     assert public_finds(api, "timetables senior") == [experiment_id]
     body["findings"] = "Nothing else to say."
-    assert api.put(f"/experiments/{experiment_id}/evaluation", "staff", json=body).status_code == 200
+    response = api.put(f"/experiments/{experiment_id}/evaluation", "staff", json=body)
+    assert response.status_code == 200, response.text
     assert public_finds(api, "timetables") == []
 
 
