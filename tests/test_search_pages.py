@@ -112,6 +112,7 @@ def _grow(people, programme, n):
     ("who", "path"),
     [
         (None, "/experiments?q=kirjastot"),
+        (None, "/api/v1/public/experiments?q=kirjastot"),
         ("staff", "/screening?q=kirjastot&status=all"),
         ("staff", "/pilots?q=kirjastot"),
         ("applicant", "/proposals/mine?q=kirjastot"),
