@@ -42,6 +42,7 @@ def words(text: str | None) -> list[str]:
     return WORD.findall((text or "").lower())
 
 
+@lru_cache(maxsize=1 << 12)  # generated and copied texts repeat
 def stemmed(text: str | None, language: str) -> str:
     """The text as its stems, separated by spaces (what the SQLite index stores)."""
     return " ".join(stem(word, language) for word in words(text))
