@@ -124,3 +124,10 @@ def test_relevance_is_a_sort_of_the_api_and_unknown_sorts_are_refused(api, make)
 def test_punctuation_alone_searches_for_nothing(api, make):
     wanted = make(title="Kirjastoauto", language="fi")
     assert found(api, "!!! ---") == [wanted]
+
+
+def test_a_stop_word_of_the_texts_language_does_not_hide_it(api, make):
+    wanted = make(title="Läxhjälp och bibliotek", summary="Läsning för alla.", language="sv")
+    english = make(title="The library lends robots", summary="Robots for all.", language="en")
+    assert found(api, "läxhjälp och") == [wanted]
+    assert found(api, "the library") == [english]
