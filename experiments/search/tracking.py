@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, select, union
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import event, inspect, select, union
+from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
 from ..models import Evaluation, Experiment, Organisation, Proposal, User
 from .documents import refresh
@@ -42,8 +42,6 @@ WATCHED: dict[type[Any], frozenset[str]] = {
 
 
 def _changed(obj: object, attributes: frozenset[str]) -> bool:
-    from sqlalchemy import inspect
-
     state = inspect(obj)
     return any(state.attrs[name].history.has_changes() for name in attributes)
 
@@ -55,8 +53,8 @@ def _note(session: Session, flush_context: UOWTransaction) -> None:
         for obj in objects:
             kind = type(obj)
             attributes = WATCHED.get(kind)
-            if attributes is None or kind is User and always:
-                continue  # a new account has no proposals yet
+            if attributes is None or (kind is User and always):
+                continue  # a new (or removed) account has no proposals to refresh
             if always or _changed(obj, attributes):
                 stale.setdefault(kind, set()).add(obj.id)
 
@@ -71,9 +69,11 @@ def _refresh(session: Session) -> None:
         refresh(_proposal_ids(session, stale), session)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop(_STALE, None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction: SessionTransaction) -> None:
+    # A transaction that ends without committing (rolled back, closed) leaves nothing stale.
+    if transaction.parent is None:
+        session.info.pop(_STALE, None)
 
 
 def _proposal_ids(session: Session, stale: dict[type[Any], set[int]]) -> set[int]:
