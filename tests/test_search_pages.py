@@ -130,3 +130,28 @@ def test_searching_does_not_add_a_statement_per_row(
         _grow(people, programme, 6)
     large = statements_for(app, client, path)
     assert_same_count(small, large)
+
+
+def test_the_public_api_ranks_the_best_match_first(api, app, people, programme):
+    with app.app_context():
+        ids = [
+            builders.make_proposal(
+                people["applicant"], programme, status=Status.PILOT, language="fi", **texts
+            )
+            for texts in (
+                {"title": "Viherkatto kirjastoon", "summary": "Kasveja katolle."},
+                {"title": "Kirjaston valot", "summary": "Valot ja viherkatto."},
+            )
+        ]
+        experiments = {
+            db.session.scalar(select(Experiment.id).where(Experiment.proposal_id == i)): i
+            for i in ids
+        }
+
+    def order(**args):
+        response = api.get("/public/experiments", query_string={"q": "viherkatot", **args})
+        assert response.status_code == 200, response.text
+        return [experiments[item["id"]] for item in response.get_json()["items"]]
+
+    assert order() == ids  # the title's match first
+    assert order(sort="-start_date") == ids[::-1]  # the same start: the newer first
