@@ -12,12 +12,25 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, Label, Row, Select, cast, exists, extract, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Label,
+    Row,
+    Select,
+    UnaryExpression,
+    cast,
+    exists,
+    extract,
+    func,
+    select,
+)
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from . import search
 from .extensions import db
 from .lifecycle import EXPERIMENT_STATES, N_, Status
 from .models import (
@@ -29,8 +42,8 @@ from .models import (
     ProposalSdg,
 )
 from .queries import Page
-from .rules import MAX_ID
-from .services.inputs import to_int
+from .rules import MAX_ID, SEARCH_MAX
+from .services.inputs import acceptable_text, to_int
 from .statistics_cache import cached, cached_count
 from .vocabulary import SDGS, CityCentre, ParticipationCategory, ServiceArea
 
@@ -39,6 +52,8 @@ LICENCE_NAME = "Creative Commons Attribution 4.0 International"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 MAX_PER_PAGE = 100
 FILTER_YEARS = (1900, 2999)  # the years a visitor may filter by (when pilots started)
+NEWEST, RELEVANCE = "-start_date", "relevance"
+SORTS = (NEWEST, RELEVANCE)  # relevance, the best match first, is the default with words
 
 Code = TypeVar("Code", bound=StrEnum)  # a member of a code list a filter takes
 
@@ -51,6 +66,8 @@ class CatalogueFilter:
     centre: CityCentre | None = None
     sdg: int | None = None
     programme_id: int | None = None
+    q: str | None = None  # full-text search of what the public may read (search.py)
+    sort: str | None = None
 
     def as_args(self) -> dict[str, str]:
         """The filter as query-string arguments (for links that keep it)."""
@@ -61,6 +78,8 @@ class CatalogueFilter:
             "centre": self.centre,
             "sdg": self.sdg,
             "programme": self.programme_id,
+            "q": self.q,
+            "sort": self.sort,
         }
         return {key: str(value) for key, value in values.items() if value is not None}
 
@@ -101,6 +120,11 @@ def parse_filters(args: Mapping[str, str]) -> tuple[CatalogueFilter, dict[str, l
     result.year = whole("year", *FILTER_YEARS)
     result.sdg = whole("sdg", SDGS.start, SDGS.stop - 1)
     result.programme_id = whole("programme", 1, MAX_ID)
+    result.q = acceptable_text(args.get("q") or "", one_line=True).strip()[:SEARCH_MAX] or None
+    sort = (args.get("sort") or "").strip()
+    if sort and sort not in SORTS:
+        errors["sort"] = [_("Unknown value.")]
+    result.sort = sort if sort in SORTS else None
     return result, errors
 
 
@@ -187,6 +211,11 @@ def _participant_sums() -> list[Label[int]]:
 
 def _base(f: CatalogueFilter) -> Select[Experiment]:
     """Experiments from pilot on, filtered; joined to their proposals."""
+    return _searched(f)[0]
+
+
+def _searched(f: CatalogueFilter) -> tuple[Select[Experiment], ColumnElement[float] | None]:
+    """_base, and the search's rank of each experiment (None without words to search for)."""
     query = (
         select(Experiment)
         .join(Proposal, Proposal.id == Experiment.proposal_id)
@@ -213,7 +242,12 @@ def _base(f: CatalogueFilter) -> Select[Experiment]:
         )
     if f.programme_id is not None:
         query = query.where(Proposal.programme_id == f.programme_id)
-    return query
+    words = search.parse(f.q)
+    if not words:
+        return query, None
+    # Never the business secrets: the public documents only.
+    found = search.hits(words, secrets=False)
+    return query.join(found, found.c.proposal_id == Proposal.id), found.c.rank
 
 
 # An experiment with its participant sums, one per category (None: no records).
@@ -241,12 +275,16 @@ _NEWEST_FIRST = (Experiment.start_date.desc(), Experiment.id.desc())
 def public_experiments(
     f: CatalogueFilter, page: int = 1, per_page: int = 20
 ) -> Page[PublicExperiment]:
-    """One page of the public catalogue, newest pilots first: Page(items, page, per_page,
-    total) with PublicExperiment items."""
-    base = _base(f)
+    """One page of the public catalogue, newest pilots first (with words to search for, the
+    best match first unless f.sort says newest): Page(items, page, per_page, total) with
+    PublicExperiment items."""
+    base, rank = _searched(f)
     total = cached_count(base)
+    order: tuple[UnaryExpression[Any], ...] = _NEWEST_FIRST
+    if rank is not None and f.sort != NEWEST:
+        order = (rank.desc(), Experiment.id.desc())
     rows = db.session.execute(
-        _loaded(base).order_by(*_NEWEST_FIRST).limit(per_page).offset((page - 1) * per_page)
+        _loaded(base).order_by(*order).limit(per_page).offset((page - 1) * per_page)
     ).all()
     return Page(items=[_item(row) for row in rows], page=page, per_page=per_page, total=total)
 

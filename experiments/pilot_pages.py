@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy import SQLColumnExpression, case, func, select
 from sqlalchemy.orm import contains_eager
 
+from . import search
 from .extensions import db
 from .lifecycle import EXPERIMENT_STATES, Status
 from .models import Expense, Experiment, Participation, Proposal, User
@@ -70,17 +71,26 @@ PILOT_SORTS: dict[str, SQLColumnExpression[Any]] = {
     "last_record": _last_record,
 }
 DEFAULT_SORT = "planned_end"
+RELEVANCE = "relevance"  # with words to search for: the best match first
 
 
 def pilot_rows(
-    sort: str = DEFAULT_SORT, descending: bool = False, *, today: date
+    sort: str = DEFAULT_SORT, descending: bool = False, *, today: date, q: str | None = None
 ) -> list[PilotRow]:
-    """Every experiment from pilot on, in one query with its spending and latest record."""
-    column = PILOT_SORTS[sort]
+    """Every experiment from pilot on, in one query with its spending and latest record;
+    with q, those that the search finds (staff read the business secrets too)."""
+    query = select(Experiment, _spent_amount, _last_record)
+    column = PILOT_SORTS.get(sort, PILOT_SORTS[DEFAULT_SORT])
+    words = search.parse(q)
+    if words:
+        found = search.hits(words, secrets=True)
+        query = query.join(found, found.c.proposal_id == Experiment.proposal_id)
+        if sort == RELEVANCE:
+            column = found.c.rank
+            descending = not descending
     order = column.desc() if descending else column.asc()
     rows = db.session.execute(
-        select(Experiment, _spent_amount, _last_record)
-        .join(Experiment.proposal)
+        query.join(Experiment.proposal)
         .join(Experiment.owner)
         .outerjoin(_spent, _spent.c.experiment_id == Experiment.id)
         .outerjoin(_took_part, _took_part.c.experiment_id == Experiment.id)

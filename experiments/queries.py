@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, UnaryExpression, extract, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, UnaryExpression, extract, func, literal, select
 from sqlalchemy.orm import joinedload
 
+from . import search
 from .extensions import db
 from .models import REVIEW_CRITERIA, Proposal, Review
 from .statistics_cache import cached_count
@@ -45,6 +46,14 @@ SORTS: dict[str, tuple[UnaryExpression[Any], ...]] = {
     "score": (_review_average.asc().nulls_last(), Proposal.id.asc()),
     "-score": (_review_average.desc().nulls_last(), Proposal.id.asc()),
 }
+# Best match first: only with words to search for (search.hits gives the rank).
+RELEVANCE = "relevance"
+DEFAULT_SORT = "-submitted_at"
+
+
+def default_sort(q: str | None) -> str:
+    """Relevance when there are words to search for, else the newest first."""
+    return RELEVANCE if search.parse(q) else DEFAULT_SORT
 
 
 @dataclass
@@ -55,8 +64,10 @@ class ProposalFilter:
     call_id: int | None = None
     programme_id: int | None = None
     year: int | None = None
+    # Full-text search (search.parse): every word, in any field, the secrets included (the
+    # lists that filter with it show proposals to people who may read them).
     q: str | None = None
-    sort: str = "-submitted_at"
+    sort: str = DEFAULT_SORT
 
 
 # A row of a proposal list: the proposal, its review average and its number of reviews
@@ -78,7 +89,10 @@ class Page(Generic[T]):
         return max(1, -(-self.total // self.per_page))
 
 
-def _filtered(base: Select[Proposal], f: ProposalFilter) -> Select[Proposal]:
+def _filtered(
+    base: Select[Proposal], f: ProposalFilter
+) -> tuple[Select[Proposal], ColumnElement[Any] | None]:
+    """The filtered query, and the search's rank of each proposal (None without words)."""
     query = base
     if f.status:
         query = query.where(Proposal.status.in_(f.status))
@@ -92,12 +106,11 @@ def _filtered(base: Select[Proposal], f: ProposalFilter) -> Select[Proposal]:
         query = query.where(Proposal.programme_id == f.programme_id)
     if f.year:
         query = query.where(extract("year", Proposal.submitted_at) == f.year)
-    if f.q:
-        like = f"%{f.q.strip().lower()}%"
-        query = query.where(
-            or_(func.lower(Proposal.title).like(like), func.lower(Proposal.summary).like(like))
-        )
-    return query
+    words = search.parse(f.q)
+    if not words:
+        return query, None
+    found = search.hits(words, secrets=True)
+    return query.join(found, found.c.proposal_id == Proposal.id), found.c.rank
 
 
 def proposal_page(
@@ -110,24 +123,28 @@ def proposal_page(
     """One page of the visible proposals, filtered and sorted, each with its review average.
 
     Items are (proposal, average, reviews) rows; average and reviews are None without reviews.
-    f.sort names one of sorts (a page may offer more than the API's).
+    f.sort names one of sorts (a page may offer more than the API's), or RELEVANCE (which
+    without words to search for is the newest first).
     """
-    filtered = _filtered(visible, f)
+    filtered, rank = _filtered(visible, f)
     total = cached_count(filtered)
-    order = sorts[f.sort]
-    # Sort and skip over ids alone (small rows for the sorter, deep pages stay cheap), then
-    # load the rows of this page only.
-    page_ids = (
-        filtered.with_only_columns(Proposal.id)
-        .order_by(*order)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    proposals = db.session.scalars(
-        visible.where(Proposal.id.in_(page_ids))  # by id: the filters are in page_ids
-        .options(joinedload(Proposal.call))
-        .order_by(*order)
-    ).all()
+    if f.sort == RELEVANCE and rank is not None:
+        proposals = _by_relevance(visible, filtered, rank, page, per_page)
+    else:
+        order = sorts[DEFAULT_SORT if f.sort == RELEVANCE else f.sort]
+        # Sort and skip over ids alone (small rows for the sorter, deep pages stay cheap),
+        # then load the rows of this page only.
+        page_ids = (
+            filtered.with_only_columns(Proposal.id)
+            .order_by(*order)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        proposals = db.session.scalars(
+            visible.where(Proposal.id.in_(page_ids))  # by id: the filters are in page_ids
+            .options(joinedload(Proposal.call))
+            .order_by(*order)
+        ).all()
     # The page's averages in one statement, for these proposals only.
     averages = (
         {
@@ -143,3 +160,26 @@ def proposal_page(
     )
     items = [(p, *averages.get(p.id, (None, None))) for p in proposals]
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _by_relevance(
+    visible: Select[Proposal],
+    filtered: Select[Proposal],
+    rank: ColumnElement[Any],
+    page: int,
+    per_page: int,
+) -> Sequence[Proposal]:
+    """The page's proposals, best match first: the page is chosen with the ranks (the search
+    runs once), then its rows are loaded joined to it."""
+    chosen = (
+        filtered.with_only_columns(Proposal.id.label("id"), rank.label("rank"))
+        .order_by(rank.desc(), Proposal.id.asc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery("page_ranks")
+    )
+    return db.session.scalars(
+        visible.join(chosen, chosen.c.id == Proposal.id)
+        .options(joinedload(Proposal.call))
+        .order_by(chosen.c.rank.desc(), Proposal.id.asc())
+    ).all()

@@ -97,6 +97,10 @@ def run_migrations_online():
         if sqlite:
             _sqlite_foreign_keys(connection, "OFF")
         try:
+            # The search index is no model (experiments/search/schema.py).
+            from experiments.search import include_name
+
+            conf_args.setdefault("include_name", include_name)
             context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
             with context.begin_transaction():

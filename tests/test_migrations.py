@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from experiments import create_app
 from experiments.extensions import db
+from experiments.search import include_name
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +47,9 @@ def _migrated_schema_differences(url: str, downgrade_first: bool = False) -> lis
                 assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
                 flask_migrate.upgrade()
             with db.engine.connect() as connection:
-                context = MigrationContext.configure(connection, opts={"compare_type": True})
+                context = MigrationContext.configure(
+                    connection, opts={"compare_type": True, "include_name": include_name}
+                )
                 return compare_metadata(context, db.metadata)
         finally:
             db.session.remove()

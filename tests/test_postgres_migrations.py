@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from experiments import create_app
 from experiments.extensions import db
+from experiments.search import include_name
 from tests.conftest import TEST_DATABASE_URL
 
 
@@ -35,7 +36,9 @@ def empty_database_url(tmp_path):
 
 def _differences(app) -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         return compare_metadata(context, db.metadata)
 
 

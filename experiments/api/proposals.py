@@ -15,7 +15,7 @@ from ..extensions import db
 from ..i18n import status_label
 from ..lifecycle import Role
 from ..models import Experiment, Proposal, Review, StatusChange
-from ..queries import ProposalFilter, proposal_page
+from ..queries import ProposalFilter, default_sort, proposal_page
 from ..services import access
 from ..services import proposals as proposal_service
 from ..services.inputs import blank
@@ -62,7 +62,7 @@ def list_proposals(query):
         service_area=query.get("service_area"),
         year=query.get("year"),
         q=query.get("q"),
-        sort=query["sort"],
+        sort=query.get("sort") or default_sort(query.get("q")),
     )
     visible = access.visible_proposals(api_user()).options(*LOADS)
     page = proposal_page(visible, f, query["page"], query["per_page"])

@@ -9,7 +9,7 @@ blp = ApiBlueprint(
     "api_public", "open data", "Experiments as open data (CC BY 4.0): organisations, never people"
 )
 
-FILTERS = ("status", "year", "service_area", "centre", "sdg", "programme")
+FILTERS = ("status", "year", "service_area", "centre", "sdg", "programme", "q", "sort")
 
 
 @blp.route("/public/experiments", methods=["GET"])
@@ -22,7 +22,8 @@ FILTERS = ("status", "year", "service_area", "centre", "sdg", "programme")
     },
 )
 def list_public_experiments(query):
-    """Experiments from pilot on, newest first; the data is licensed CC BY 4.0."""
+    """Experiments from pilot on, newest first (with q, the best match first); the data is
+    licensed CC BY 4.0."""
     f, errors = parse_filters({k: str(query[k]) for k in FILTERS if k in query})
     if errors:
         raise Invalid(errors)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from markupsafe import Markup
 
-from .. import catalogue
+from .. import catalogue, search
 from ..api.schemas import PublicExperimentSchema
 from ..exports import csv_stream
 from ..lifecycle import Status
 from ..routing import page_number
+from ..rules import SEARCH_MAX
 from ..vocabulary import SDGS, CityCentre, ServiceArea
 from .guards import EVERYONE, allow
 
@@ -33,6 +35,7 @@ def index():
         abort(404)
     return render_template(
         "catalogue/index.html",
+        search_max=SEARCH_MAX,
         results=results,
         filters=filters,
         ignored=sorted(errors),
@@ -42,6 +45,15 @@ def index():
         centres=list(CityCentre),
         sdgs=SDGS,
     )
+
+
+@bp.app_template_global()
+def search_snippet(
+    text: str | None, language: str, q: str | None, around: int = 40, matched: bool = False
+) -> Markup:
+    """The text around the first word that the search q matches, escaped, words in <mark>
+    (matched: nothing when no word matches)."""
+    return search.snippet(text, language, search.parse(q), around, matched_only=matched)
 
 
 @bp.get("/<id:experiment_id>")

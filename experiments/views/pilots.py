@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import search
 from ..audit_history import shown_history
 from ..errors import Invalid, NeedsConfirmation
 from ..extensions import db
@@ -25,11 +26,20 @@ from ..forms.pilots import (
 )
 from ..lifecycle import RECORDING_STATES, Status
 from ..models import Expense, Experiment, Participation, Programme
-from ..pilot_pages import DEFAULT_SORT, PILOT_SORTS, list_page, pilot_rows, record_page
+from ..pilot_pages import (
+    DEFAULT_SORT,
+    PILOT_SORTS,
+    RELEVANCE,
+    list_page,
+    pilot_rows,
+    record_page,
+)
 from ..routing import page_number
+from ..rules import SEARCH_MAX
 from ..services import corrections, evaluations, expenses, participation, partners, risks
 from ..services.clock import today
 from ..services.experiments import experiment_or_404, may_record
+from ..services.inputs import acceptable_text
 from ..services.participation_import import CSV_MAX_BYTES, import_participation_csv
 from ..statistics import budget_years
 from .forms import rerender_status, saved
@@ -56,17 +66,20 @@ ID = "<id:experiment_id>"
 @bp.get("")
 @allow(*STAFF)
 def index():
-    sort = request.args.get("sort", DEFAULT_SORT)
-    if sort not in PILOT_SORTS:
+    q = acceptable_text(request.args.get("q") or "", one_line=True).strip()[:SEARCH_MAX]
+    sort = request.args.get("sort") or (RELEVANCE if search.parse(q) else DEFAULT_SORT)
+    if sort not in PILOT_SORTS and sort != RELEVANCE:
         sort = DEFAULT_SORT
     descending = request.args.get("order") == "desc"
-    rows = pilot_rows(sort, descending, today=today())
+    rows = pilot_rows(sort, descending, today=today(), q=q)
     return render_template(
         "pilots/index.html",
         running=[r for r in rows if r.experiment.proposal.status in RECORDING_STATES],
         closed=[r for r in rows if r.experiment.proposal.status not in RECORDING_STATES],
         sort=sort,
         descending=descending,
+        q=q,
+        search_max=SEARCH_MAX,
     )
 
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import lifecycle
+from .. import lifecycle, search
 from ..audit_history import shown_history
 from ..audit_labels import ShownEntry
 from ..errors import Conflict, Invalid
@@ -20,9 +20,11 @@ from ..i18n import status_label
 from ..lifecycle import Role, Status
 from ..models import Experiment, ExperimentPartner, Proposal, Review, StatusChange, User
 from ..questions import latest_exchange, open_questions
+from ..rules import SEARCH_MAX
 from ..security import local_path
 from ..services import access, conversation
 from ..services import proposals as proposal_service
+from ..services.inputs import acceptable_text
 from ..services.reviews import ReviewsSeen, reviews_seen_by
 from ..services.workflow import allowed_moves_message, change_status, check_move
 from . import move_evidence
@@ -35,16 +37,20 @@ bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 @bp.get("/mine")
 @allow(Role.APPLICANT)
 def mine():
-    proposals = db.session.scalars(
-        select(Proposal)
-        .where(Proposal.owner_id == current_user.id)
-        .order_by(Proposal.updated_at.desc())
-    ).all()
-    # A question waiting for the applicant's answer comes first.
-    proposals = sorted(proposals, key=lambda p: p.status != Status.MORE_INFO)
+    q = acceptable_text(request.args.get("q") or "", one_line=True).strip()[:SEARCH_MAX]
+    query = select(Proposal).where(Proposal.owner_id == current_user.id)
+    words = search.parse(q)
+    if words:  # the best match first; the applicant reads all of their own texts
+        found = search.hits(words, secrets=True)
+        query = query.join(found, found.c.proposal_id == Proposal.id).order_by(found.c.rank.desc())
+    proposals = db.session.scalars(query.order_by(Proposal.updated_at.desc())).all()
+    if not words:  # a question waiting for the applicant's answer comes first
+        proposals = sorted(proposals, key=lambda p: p.status != Status.MORE_INFO)
     return render_template(
         "proposals/mine.html",
         proposals=proposals,
+        q=q,
+        search_max=SEARCH_MAX,
         questions=open_questions(proposals),
         Status=Status,
     )

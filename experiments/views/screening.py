@@ -20,7 +20,7 @@ from ..forms.screening import BulkStartForm, ReviewForm
 from ..lifecycle import Status
 from ..models import Call, Proposal
 from ..models.types import utcnow
-from ..queries import ProposalFilter, proposal_page
+from ..queries import RELEVANCE, ProposalFilter, default_sort, proposal_page
 from ..routing import page_number
 from ..rules import REVIEWS_NEEDED, SEARCH_MAX
 from ..screening_queue import QUEUE_SORTS, RowFacts, row_facts
@@ -84,12 +84,13 @@ def queue():
     status = _choice("status", {s.value for s in QUEUE_STATES} | {ALL_STATES})
     states = QUEUE_STATES if status == ALL_STATES else [status] if status else DEFAULT_STATES
     call = request.args.get("call", type=int)
+    words = _search_words()
     filters = ProposalFilter(
         status=[Status(s).value for s in states],
         proposer_type=_choice("proposer_type", {p.value for p in ProposerType}),
         call_id=call if call in {c.id for c in calls} else None,
-        q=_search_words(),
-        sort=_choice("sort", QUEUE_SORTS) or "-submitted_at",
+        q=words,
+        sort=_choice("sort", [*QUEUE_SORTS, RELEVANCE]) or default_sort(words),
     )
     results = proposal_page(
         access.visible_proposals(current_user), filters, page_number(), PER_PAGE, QUEUE_SORTS

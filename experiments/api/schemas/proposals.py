@@ -71,7 +71,7 @@ from .fields import (
     written_line,
 )
 
-SORTS = ("submitted_at", "-submitted_at", "title", "requested_budget")
+SORTS = ("submitted_at", "-submitted_at", "title", "requested_budget", "relevance")
 
 
 class PersonSchema(Schema):
@@ -218,8 +218,21 @@ class ProposalQuerySchema(PageQuerySchema):
         validate=WholeNumber(YEAR_MIN, YEAR_MAX),
         metadata={"description": "The year the proposal was submitted."},
     )
-    q = text_in(SEARCH_MAX, metadata={"description": "Words in the title or summary."})
-    sort = fields.String(load_default="-submitted_at", validate=Choice(SORTS))
+    q = text_in(
+        SEARCH_MAX,
+        metadata={
+            "description": "Full-text search: every word, in any field (title, summary, need, "
+            "organisation; an experiment's findings, decision and lessons), each in any of "
+            "its inflected forms; the last word also as the beginning of a word."
+        },
+    )
+    sort = fields.String(
+        validate=Choice(SORTS),
+        metadata={
+            "description": "relevance (best match first) is the default when q has words; "
+            "otherwise -submitted_at."
+        },
+    )
 
 
 def _moves_into(target: Status) -> tuple[frozenset[str], frozenset[str]]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ...catalogue import FILTER_YEARS
+from ...catalogue import FILTER_YEARS, SORTS
 from ...lifecycle import (
     EXPERIMENT_STATES,
     Status,
 )
 from ...rules import (
     MAX_ID,
+    SEARCH_MAX,
 )
 from ...vocabulary import (
     CityCentre,
@@ -22,7 +23,7 @@ from ...vocabulary import (
 )
 from ..messages import Choice, WholeNumber
 from .common import PageQuerySchema, PageSchema
-from .fields import SDG_MAX, SDG_MIN, MoneyOut, one_of, written_in
+from .fields import SDG_MAX, SDG_MIN, MoneyOut, one_of, text_in, written_in
 from .statistics import ParticipantsSchema
 
 
@@ -36,6 +37,21 @@ class PublicQuerySchema(PageQuerySchema):
     centre = one_of(CityCentre)
     sdg = fields.Integer(validate=WholeNumber(SDG_MIN, SDG_MAX))
     programme = fields.Integer(validate=WholeNumber(1, MAX_ID))
+    q = text_in(
+        SEARCH_MAX,
+        metadata={
+            "description": "Full-text search of what is published: every word, in any field "
+            "(title, summary, need, organisation, findings, outcome, lessons learned), each "
+            "in any of its inflected forms; the last word also as the beginning of a word."
+        },
+    )
+    sort = fields.String(
+        validate=Choice(SORTS),
+        metadata={
+            "description": "relevance (best match first) is the default when q has words; "
+            "-start_date is the newest pilots first."
+        },
+    )
 
 
 class PublicRefSchema(Schema):
