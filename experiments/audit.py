@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstanceState, Session, UOWTransaction
 from .jsonable import plain
 from .models import (
     AccountChange,
+    AttachmentContent,
     AuditEntry,
     MailMessage,
     RecordChange,
@@ -28,9 +29,11 @@ from .models import (
 )
 from .models.types import utcnow
 
-# The trail itself, the mail store, the statistics token, and the tables that already are a
-# history (appended once, never changed).
+# The trail itself, the mail store, the statistics token, the tables that already are a
+# history (appended once, never changed), and a file's bytes (its attachment row is
+# recorded, with the size and the checksum).
 UNAUDITED: tuple[type, ...] = (
+    AttachmentContent,
     AuditEntry,
     MailMessage,
     StatisticsGeneration,

@@ -29,7 +29,16 @@ SPEC_OPTIONS = {
 
 def _set_up(app: Flask) -> None:
     """Create the app's Api and register every v1 blueprint with its documentation."""
-    from . import audit, experiments, programmes, proposals, public, statistics, tokens
+    from . import (
+        attachments,
+        audit,
+        experiments,
+        programmes,
+        proposals,
+        public,
+        statistics,
+        tokens,
+    )
     from .core import KokeiluApi, SchemaRules
 
     api = KokeiluApi(
@@ -42,7 +51,8 @@ def _set_up(app: Flask) -> None:
         }
     )
     api.init_app(app)
-    for module in (tokens, programmes, proposals, experiments, statistics, public, audit):
+    modules = (tokens, programmes, proposals, attachments, experiments, statistics, public, audit)
+    for module in modules:
         # Token-authenticated: no cookies, so no cross-site request forgery to guard against.
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from ..routing import IdConverter
     from . import (
         admin,
+        attachments,
         audit,
         auth,
         catalogue,
@@ -30,6 +31,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         auth,
         proposals,
+        attachments,
         submission,
         screening,
         programmes,

@@ -20,6 +20,12 @@ moves, history and reviews), experiments (an experiment's records), statistics a
 (open data). Other modules import them from here.
 """
 
+from .attachments import (
+    AttachmentInSchema,
+    AttachmentListSchema,
+    AttachmentPatchSchema,
+    AttachmentSchema,
+)
 from .common import (
     Input,
     MeSchema,
@@ -95,6 +101,7 @@ from .proposals import (
     TransitionSchema,
 )
 from .public import (
+    PublicAttachmentSchema,
     PublicCallSchema,
     PublicEvaluationSchema,
     PublicExperimentSchema,
@@ -112,6 +119,10 @@ from .statistics import (
 )
 
 __all__ = [
+    "AttachmentInSchema",
+    "AttachmentListSchema",
+    "AttachmentPatchSchema",
+    "AttachmentSchema",
     "Bool",
     "BudgetYearSchema",
     "Day",
@@ -155,6 +166,7 @@ __all__ = [
     "ProposalQuerySchema",
     "ProposalSchema",
     "ProposalWriteSchema",
+    "PublicAttachmentSchema",
     "PublicCallSchema",
     "PublicEvaluationSchema",
     "PublicExperimentSchema",
