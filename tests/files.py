@@ -41,6 +41,27 @@ def plain_zip() -> bytes:
     return buffer.getvalue()
 
 
-def upload(data: bytes, name: str, **fields) -> dict:
-    """A multipart body for the test client: the file and the form's other fields."""
-    return {"file": (io.BytesIO(data), name), **fields}
+BOUNDARY = "kokeilu-test-boundary"
+MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
+
+
+def multipart(data: bytes, name: str, field: str = "file", **fields: str) -> bytes:
+    """A multipart/form-data body as a browser sends it: the file part, then the other fields.
+
+    Written out here, rather than by the test client, so that its bytes stay in memory (the
+    client spools a large body to a temporary file that nothing closes) and the file's name
+    arrives exactly as given (the client drops backslashes).
+    """
+    quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; '
+        f'filename="{quoted}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+        + data
+        + b"\r\n"
+    ]
+    for key, value in fields.items():
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+            f"{value}\r\n".encode()
+        )
+    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()

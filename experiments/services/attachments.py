@@ -190,7 +190,7 @@ def checked_filename(filename: str | None) -> str:
     name = unicodedata.normalize("NFC", (filename or "").strip())
     if "/" in name or "\\" in name:
         message = _("The file's name may not contain folders (/ or \\).")
-    elif any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+    elif any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
         message = _("The file's name may not contain control characters or line breaks.")
     elif not ending(name) or name.startswith("."):
         message = _("Give the file a name that ends with its type, such as report.pdf.")
