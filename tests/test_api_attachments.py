@@ -211,7 +211,7 @@ def test_the_applicant_adds_files_only_while_the_proposal_is_editable(app, api, 
     assert _add(api, more_info, "applicant").status_code == 201
     refused = _add(api, submitted, "applicant")
     assert refused.status_code == 409
-    assert "draft or awaits more information" in refused.get_json()["detail"]
+    assert "while the proposal is a draft or awaits more" in refused.get_json()["detail"]
     # Staff add files at any stage.
     assert _add(api, submitted, "staff").status_code == 201
     assert _add(api, submitted, "manager").status_code == 201

@@ -285,6 +285,12 @@ def test_every_endpoint_of_the_spec_table_is_documented(doc_client):
         ("POST", "/proposals/{proposal_id}/transitions"),
         ("GET", "/proposals/{proposal_id}/history"),
         ("PUT", "/proposals/{proposal_id}/review"),
+        ("GET", "/proposals/{proposal_id}/attachments"),
+        ("POST", "/proposals/{proposal_id}/attachments"),
+        *(
+            (m, "/proposals/{proposal_id}/attachments/{attachment_id}")
+            for m in ("GET", "DELETE", "PATCH")  # PATCH: staff publish a file
+        ),
         *(
             (m, f"/experiments/{{experiment_id}}/{r}")
             for m in ("GET", "POST")

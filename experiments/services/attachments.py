@@ -161,9 +161,14 @@ def _check_may_add(proposal: Proposal, user: User) -> None:
     if proposal.owner_id != user.id:
         raise NotAllowed(_("Your role may not use this."))
     if proposal.status not in lifecycle.EDITABLE:
-        raise Conflict(
-            _("Files are added while the proposal is a draft or awaits more information.")
-        )
+        raise Conflict(not_editable_message())
+
+
+def not_editable_message() -> str:
+    return _(
+        "The applicant adds and deletes files while the proposal is a draft or awaits more "
+        "information."
+    )
 
 
 def stored_bytes(proposal: Proposal) -> int:

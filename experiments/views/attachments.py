@@ -22,7 +22,7 @@ from ..services import attachments as attachment_service
 from ..services.attachments import MIB
 from ..uploads import accepts_files, download_response
 from .forms import saved
-from .guards import SIGNED_IN, STAFF, allow
+from .guards import STAFF, allow
 
 bp = Blueprint("attachments", __name__, url_prefix="/proposals")
 
@@ -96,6 +96,9 @@ def _refused(proposal: Proposal, form: AttachmentForm, status: int):
 @allow(*PARTIES)
 def add(proposal_id: int):
     proposal = access.proposal_or_404(proposal_id, current_user)
+    if not attachment_service.may_add(proposal, current_user):
+        flash(attachment_service.not_editable_message(), "error")
+        return _back(proposal)
     form = AttachmentForm(prefix=PREFIX)
     status = 422
 
@@ -171,7 +174,7 @@ def publish(proposal_id: int, attachment_id: int):
 
 
 @bp.post(f"{FILE}/delete")
-@allow(SIGNED_IN)
+@allow(*PARTIES)
 def delete(proposal_id: int, attachment_id: int):
     """Delete a file, once confirmed; the proposal's history keeps its name, who and when."""
     proposal = access.proposal_or_404(proposal_id, current_user)
