@@ -44,7 +44,7 @@ PPTX = FileKind(
     ("pptx",),
 )
 CSV = FileKind("text/csv", N_("CSV table"), ("csv",))
-TEXT = FileKind("text/plain", N_("text"), ("txt", "text", "md"))
+TEXT = FileKind("text/plain", N_("plain text"), ("txt", "text", "md"))
 
 KINDS = (PDF, PNG, JPEG, ODT, ODS, ODP, DOCX, XLSX, PPTX, CSV, TEXT)
 BY_CONTENT_TYPE = {kind.content_type: kind for kind in KINDS}

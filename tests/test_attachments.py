@@ -73,7 +73,7 @@ def test_a_refused_file_is_said_beside_the_form(app, client, auth, draft):
     auth.login("applicant")
     spoofed = _add(client, draft, data=files.SCRIPT, name="invoice.pdf")
     assert spoofed.status_code == 415
-    assert "name it with the ending .txt" in spoofed.text
+    assert "By its content the file is: plain text. Its name must end with .txt" in spoofed.text
     assert 'id="attachment-file-error"' in spoofed.text
     unknown = _add(client, draft, data=files.ELF, name="invoice.pdf")
     assert unknown.status_code == 415

@@ -116,8 +116,7 @@ def add_attachment(
             {
                 "file": [
                     _(
-                        "The file's content is a %(kind)s, which its name does not say: "
-                        "name it with the ending %(endings)s.",
+                        "By its content the file is: %(kind)s. Its name must end with %(endings)s.",
                         kind=_(kind.label),
                         endings=", ".join(f".{e}" for e in kind.endings),
                     )
