@@ -94,7 +94,7 @@ def _package(data: bytes) -> FileKind | None:
             if "[Content_Types].xml" in names:
                 return next((kind for part, kind in _OOXML if part in names), None)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError):
-        return None
+        return None  # damaged, encrypted or of a method zipfile cannot read
     except (OSError, EOFError, ValueError):
         return None
     return None

@@ -250,3 +250,19 @@ def test_a_public_file_of_a_proposal_not_yet_public_is_not_served(
         experiment_ids = db.session.scalars(select(Experiment.id)).all()
     for experiment_id in [*experiment_ids, 1]:
         assert client.get(f"/experiments/{experiment_id}/files/{stored.id}").status_code == 404
+
+
+def test_a_name_with_markup_and_quotes_is_shown_and_sent_safely(app, client, auth, draft):
+    from werkzeug.http import parse_options_header
+
+    name = '<img src=x onerror=alert(1)> "quoted"; part.pdf'
+    auth.login("applicant")
+    assert _add(client, draft, name=name).status_code == 303
+    page = client.get(f"/proposals/{draft}").text
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    (stored,) = _files(app, draft)
+    download = client.get(f"/proposals/{draft}/attachments/{stored.id}")
+    kind, options = parse_options_header(download.headers["Content-Disposition"])
+    assert kind == "attachment"
+    assert options["filename"] == name  # filename*, decoded, wins over the ASCII fallback

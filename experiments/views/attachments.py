@@ -42,7 +42,6 @@ class Panel:
     form: AttachmentForm | None  # None: this person may not add files now
     deletable: set[int] = field(default_factory=set)
     may_publish: bool = False
-    stored: int = 0
 
 
 @bp.app_template_global()
@@ -58,7 +57,6 @@ def attachment_panel(proposal: Proposal) -> Panel:
         form=form,
         deletable={f.id for f in files if attachment_service.may_delete(f, current_user)},
         may_publish=current_user.is_staff,
-        stored=sum(f.size for f in files),
     )
 
 
