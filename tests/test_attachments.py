@@ -266,3 +266,12 @@ def test_a_name_with_markup_and_quotes_is_shown_and_sent_safely(app, client, aut
     kind, options = parse_options_header(download.headers["Content-Disposition"])
     assert kind == "attachment"
     assert options["filename"] == name  # filename*, decoded, wins over the ASCII fallback
+
+
+def test_the_uploaders_data_download_lists_their_files_without_the_bytes(app, client, auth, draft):
+    auth.login("applicant")
+    _add(client, draft, name="pitch.pdf")
+    data = client.get("/account/data.json").get_json()
+    (row,) = data["records"]["attachment"]
+    assert row["filename"] == "pitch.pdf" and row["size"] == len(files.PDF)
+    assert "attachment_content" not in data["records"]
