@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from .audit import UNAUDITED
 from .extensions import Model, db
 from .lifecycle import N_
-from .models import AuditEntry, User
+from .models import Attachment, AuditEntry, User
 from .queries import Page
 
 # What the page calls each action (the API and the CSV keep the codes).
@@ -105,6 +105,25 @@ OWN_CHANGES = 20
 def latest_changes(object_type: str, object_id: int) -> list[AuditEntry]:
     """The object's latest changes, newest first, with their actors (one statement)."""
     query = _query(AuditFilter(object_type, object_id))
+    return list(
+        db.session.scalars(
+            query.options(joinedload(AuditEntry.actor))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(OWN_CHANGES)
+        )
+    )
+
+
+def proposal_changes(proposal_id: int) -> list[AuditEntry]:
+    """The latest changes of the proposal and of its files (added, published, deleted),
+    newest first, with their actors (one statement)."""
+    files = select(Attachment.id).where(Attachment.proposal_id == proposal_id)
+    query = select(AuditEntry).where(
+        or_(
+            and_(AuditEntry.object_type == "proposal", AuditEntry.object_id == proposal_id),
+            and_(AuditEntry.object_type == "attachment", AuditEntry.object_id.in_(files)),
+        )
+    )
     return list(
         db.session.scalars(
             query.options(joinedload(AuditEntry.actor))

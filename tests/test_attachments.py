@@ -149,6 +149,10 @@ def test_deleting_is_confirmed_first_and_then_shown_in_the_history(app, client, 
     auth.login("staff")
     page = client.get(f"/proposals/{draft}")
     assert "“budget.ods” deleted" in page.text and "(Applicant)" in page.text
+    # The proposal's "All changes" lists the file's addition and its deletion.
+    changes = page.text[page.text.index('id="changes-title"') :]
+    assert changes.count("File:") == 2
+    assert "budget.ods" in changes and "<code>deleted_by_id</code>" in changes
 
 
 @pytest.mark.parametrize("who", ["other", "admin"])

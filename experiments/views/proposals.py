@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import lifecycle
-from ..audit_trail import ACTION_LABELS, actor_of, latest_changes
+from ..audit_trail import ACTION_LABELS, actor_of, proposal_changes
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..forms.confirm import ask_again, is_confirmed, unconfirm
@@ -190,7 +190,7 @@ def show(proposal_id: int, posted=None, status_code: int = 200, review_form=None
         editable=proposal.owner_id == current_user.id and proposal.status in lifecycle.EDITABLE,
         reviewable=reviewable,
         return_to=return_to,
-        changes=latest_changes("proposal", proposal.id) if current_user.is_staff else [],
+        changes=proposal_changes(proposal.id) if current_user.is_staff else [],
         actor_of=actor_of,
         action_labels=ACTION_LABELS,
     ), status_code
