@@ -335,3 +335,14 @@ def test_account_deletion_keeps_the_files_of_the_programmes_record(app, api, cli
     assert [item["id"] for item in listed] == [added["id"]]
     assert listed[0]["uploaded_by"]["name"] == "Deleted user"
     assert api.get(f"/proposals/{draft}/attachments/{added['id']}", "staff").data == files.PDF
+
+
+def test_the_database_refuses_a_public_confidential_file(app, api, draft):
+    from sqlalchemy.exc import IntegrityError
+
+    added = _add(api, draft, "staff", confidential="true").get_json()
+    with app.app_context():
+        db.session.get(Attachment, added["id"]).public = True
+        with pytest.raises(IntegrityError):
+            db.session.flush()
+        db.session.rollback()

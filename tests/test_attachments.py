@@ -279,3 +279,22 @@ def test_the_uploaders_data_download_lists_their_files_without_the_bytes(app, cl
     (row,) = data["records"]["attachment"]
     assert row["filename"] == "pitch.pdf" and row["size"] == len(files.PDF)
     assert "attachment_content" not in data["records"]
+
+
+@pytest.mark.parametrize("who", ["applicant", "staff"])
+def test_the_proposal_page_reads_its_files_in_the_same_statements_however_many(
+    app, client, auth, draft, who
+):
+    from tests.test_query_counts_pages import statements_for
+
+    auth.login(who)
+    _add(client, draft, name="first.pdf")
+    few = len(statements_for(app, client, f"/proposals/{draft}"))
+    for n in range(4):
+        _add(client, draft, name=f"more{n}.pdf")
+    with app.app_context():
+        for stored in _files(app, draft)[:2]:
+            deleted = db.session.get(Attachment, stored.id)
+            deleted.deleted_at, deleted.deleted_by_id = stored.uploaded_at, stored.uploaded_by_id
+        builders.commit()
+    assert len(statements_for(app, client, f"/proposals/{draft}")) == few
