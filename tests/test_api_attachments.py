@@ -346,3 +346,14 @@ def test_the_database_refuses_a_public_confidential_file(app, api, draft):
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
+
+
+def test_a_download_is_of_a_documented_type(client, api, draft):
+    doc = client.get("/api/openapi.json").get_json()
+    operation = doc["paths"]["/api/v1/proposals/{proposal_id}/attachments/{attachment_id}"]["get"]
+    documented = set(operation["responses"]["200"]["content"])
+    for data, name in ((files.PDF, "a.pdf"), (files.CSV, "b.csv"), (b"hello\n", "c.txt")):
+        added = _add(api, draft, "applicant", data=data, name=name).get_json()
+        download = api.get(f"/proposals/{draft}/attachments/{added['id']}", "applicant")
+        assert download.mimetype in documented
+        assert download.mimetype == added["content_type"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
+from ..attachment_types import KINDS
 from ..lifecycle import Role
 from ..rules import ATTACHMENT_MAX_BYTES
 from ..services import access
@@ -22,6 +23,7 @@ blp = ApiBlueprint("api_attachments", "attachments", "Files on a proposal")
 PARTIES = (Role.APPLICANT, Role.STAFF, Role.MANAGER)
 ID = "<id:proposal_id>"
 FILE = f"/proposals/{ID}/attachments/<id:attachment_id>"
+BINARY = {"type": "string", "format": "binary"}
 
 
 def _attachment(proposal_id: int, attachment_id: int):
@@ -84,13 +86,14 @@ def add_attachment(values, proposal_id: int):
 @authenticated(*PARTIES)
 @blp.response(
     200,
-    {"type": "string", "format": "binary"},
-    content_type="application/octet-stream",
-    description="The file, as an attachment (its Content-Type is the recognised kind).",
+    BINARY,
+    content_type=KINDS[0].content_type,
+    description="The file, as an attachment, of the kind its content was recognised as.",
     headers={
         "Content-Disposition": {"description": "attachment", "schema": {"type": "string"}},
     },
 )
+@blp.doc(responses={200: {"content": {k.content_type: {"schema": BINARY} for k in KINDS}}})
 @blp.problems(401, 403, 404)
 def get_attachment(proposal_id: int, attachment_id: int):
     """The file itself, to be saved (never shown by the browser as a page)."""
