@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from .. import lifecycle
-from ..attachment_types import ENDINGS, ending, recognise
+from ..attachment_types import ENDINGS, FileKind, ending, recognise
 from ..errors import Conflict, FieldConflict, Invalid, NotAllowed, TooLarge, UnsupportedFile
 from ..extensions import db
 from ..models import Attachment, AttachmentContent, Proposal, User
@@ -101,28 +101,7 @@ def add_attachment(
     if public and confidential:
         raise Invalid({"public": [_("A confidential file is never published.")]})
     name = checked_filename(filename)
-    data = stream.read(ATTACHMENT_MAX_BYTES + 1)
-    if not data:
-        raise Invalid({"file": [_("The file is empty.")]})
-    if len(data) > ATTACHMENT_MAX_BYTES:
-        raise TooLarge(
-            {"file": [_("The file is too large: at most %(n)d MB.", n=ATTACHMENT_MAX_BYTES // MIB)]}
-        )
-    kind = recognise(data, name)
-    if kind is None:
-        raise UnsupportedFile({"file": [unsupported_message()]})
-    if ending(name) not in kind.endings:
-        raise UnsupportedFile(
-            {
-                "file": [
-                    _(
-                        "By its content the file is: %(kind)s. Its name must end with %(endings)s.",
-                        kind=_(kind.label),
-                        endings=", ".join(f".{e}" for e in kind.endings),
-                    )
-                ]
-            }
-        )
+    data, kind = _read_checked(stream, name)
     with unit_of_work():
         # The proposal's row is locked so that two uploads at once cannot pass the total.
         db.session.execute(select(Proposal.id).where(Proposal.id == proposal.id).with_for_update())
@@ -152,6 +131,33 @@ def add_attachment(
         db.session.flush()
         db.session.add(AttachmentContent(attachment_id=attachment.id, data=data))
     return attachment
+
+
+def _read_checked(stream: IO[bytes], name: str) -> tuple[bytes, FileKind]:
+    """The file's bytes and kind; never more than one byte over the limit is read."""
+    data = stream.read(ATTACHMENT_MAX_BYTES + 1)
+    if not data:
+        raise Invalid({"file": [_("The file is empty.")]})
+    if len(data) > ATTACHMENT_MAX_BYTES:
+        raise TooLarge(
+            {"file": [_("The file is too large: at most %(n)d MB.", n=ATTACHMENT_MAX_BYTES // MIB)]}
+        )
+    kind = recognise(data, name)
+    if kind is None:
+        raise UnsupportedFile({"file": [unsupported_message()]})
+    if ending(name) not in kind.endings:
+        raise UnsupportedFile(
+            {
+                "file": [
+                    _(
+                        "By its content the file is: %(kind)s. Its name must end with %(endings)s.",
+                        kind=_(kind.label),
+                        endings=", ".join(f".{e}" for e in kind.endings),
+                    )
+                ]
+            }
+        )
+    return data, kind
 
 
 def _check_may_add(proposal: Proposal, user: User) -> None:
