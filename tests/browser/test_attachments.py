@@ -4,8 +4,10 @@ named as a PDF is refused), staff publish and delete; each page passes axe and f
 
 import pytest
 
+from experiments.extensions import db
 from experiments.lifecycle import Status
-from tests import files
+from experiments.models import Proposal
+from tests import builders, files
 
 from .conftest import DESKTOP, screenshot
 from .test_confirmation import confirmation_problems, make_proposal
@@ -85,3 +87,29 @@ def test_staff_publish_and_delete_a_file(role_pages, live_server):
     assert page.locator("#attachments .files .file").count() == 1
     assert "”Loppuraportti.pdf” poistettu" in page.locator("#attachments").inner_text()
     _looked_at(page, "fi-staff-attachment-deleted")
+
+
+def test_a_published_file_on_the_experiments_public_page(role_pages, live_server):
+    app, base = live_server.app, live_server.url
+    people = app.config["SEED"]["people"]
+    with app.app_context():
+        seeded = app.config["SEED"]["proposals"][Status.DRAFT.value]
+        programme_id = db.session.get(Proposal, seeded).programme_id
+        proposal_id = builders.make_proposal(
+            people["applicant"],
+            programme_id,
+            status=Status.ADOPTED,
+            experiment_owner_id=people["staff"],
+            title="Julkaistu raportti",
+        )
+        experiment_id = db.session.get(Proposal, proposal_id).experiment.id
+    page = role_pages["staff"]
+    page.goto(f"{base}/proposals/{proposal_id}?lang=fi")
+    _add_file(page, files.PDF, "Loppuraportti 2027.pdf", public=True)
+    _add_file(page, files.PDF, "Sopimus.pdf", confidential=True)
+
+    visitor = role_pages["anonymous"]
+    visitor.goto(f"{base}/experiments/{experiment_id}?lang=fi")
+    listed = visitor.locator(".files").inner_text()
+    assert "Loppuraportti 2027.pdf" in listed and "Sopimus.pdf" not in listed
+    _looked_at(visitor, "fi-public-experiment-files")
