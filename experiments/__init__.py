@@ -7,6 +7,7 @@ from flask import Flask
 from config import CONFIGS
 
 from .secrets_at_rest import parse_keys
+from .uploads import Request
 
 
 def create_app(
@@ -24,6 +25,7 @@ def create_app(
         static_folder="../static",
     )
     name = config_name or os.environ.get("KOKEILU_CONFIG", "development")
+    app.request_class = Request  # views that take files allow longer bodies (uploads.py)
     app.config.from_object(CONFIGS[name])
     _read_environment(app, production=app.config["PRODUCTION"])
     app.config.update(overrides)

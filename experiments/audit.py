@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstanceState, Session, UOWTransaction
 from .jsonable import plain
 from .models import (
     AccountChange,
+    AttachmentContent,
     AuditEntry,
     MailMessage,
     ProposalCentre,
@@ -34,9 +35,11 @@ from .models import (
 )
 from .models.types import utcnow
 
-# The trail itself, the mail store, the statistics token, and the tables that already are a
-# history (appended once, never changed).
+# The trail itself, the mail store, the statistics token, the tables that already are a
+# history (appended once, never changed), and a file's bytes (its attachment row is
+# recorded, with the size and the checksum).
 UNAUDITED: tuple[type, ...] = (
+    AttachmentContent,
     AuditEntry,
     MailMessage,
     StatisticsGeneration,

@@ -30,6 +30,7 @@ PARENTS: dict[str, tuple[str, str]] = {
     "proposal_sdg": ("proposal", "proposal_id"),
     "review": ("proposal", "proposal_id"),
     "proposal_message": ("proposal", "proposal_id"),
+    "attachment": ("proposal", "proposal_id"),
     "experiment_partner": ("experiment", "experiment_id"),
     "participation": ("experiment", "experiment_id"),
     "expense": ("experiment", "experiment_id"),

@@ -21,6 +21,7 @@ from wtforms.fields.core import UnboundField
 from .audit import CREATED, DELETED, SIGN_IN_FAILED, SIGNED_IN, UPDATED
 from .extensions import Model
 from .forms.admin import AccountForm
+from .forms.attachments import AttachmentForm
 from .forms.conversation import MessageForm
 from .forms.pilots import (
     EvaluationForm,
@@ -71,6 +72,7 @@ TYPE_LABELS = {
     "feedback": N_("Feedback"),
     "risk_assessment": N_("Risk assessment"),
     "proposal_message": N_("Message"),
+    "attachment": N_("File"),
 }
 
 # The forms whose fields label a table's columns (a column and its field share the name).
@@ -92,6 +94,7 @@ FORMS: dict[str, tuple[type, ...]] = {
     "programme_risk": (ProgrammeRiskForm,),
     "risk_assessment": (ExperimentRiskForm,),
     "proposal_message": (MessageForm,),
+    "attachment": (AttachmentForm,),
     "user": (AccountForm,),
 }
 
@@ -107,6 +110,14 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     ("organisation", "business_id"): N_("Business ID (Y-tunnus)"),
     ("proposal", "partners"): N_("Partners"),
     ("programme_year", "year"): N_("Year"),
+    ("attachment", "filename"): N_("File name"),
+    ("attachment", "content_type"): N_("File type"),
+    ("attachment", "size"): N_("Size (bytes)"),
+    ("attachment", "sha256"): N_("Checksum (SHA-256)"),
+    ("attachment", "uploaded_by_id"): N_("Added by"),
+    ("attachment", "uploaded_at"): N_("Added"),
+    ("attachment", "deleted_by_id"): N_("Deleted by"),
+    ("attachment", "deleted_at"): N_("Deleted"),
     ("programme_goal", "retired_at"): N_("Retired"),
     ("risk_assessment", "risk_id"): N_("Risk"),
     ("risk_assessment", "programme_risk_id"): N_("Programme risk"),
@@ -165,6 +176,8 @@ REFERENCES = {
     "partners": "organisation",
     "retired_by_id": "user",
     "assessed_by_id": "user",
+    "uploaded_by_id": "user",
+    "deleted_by_id": "user",
 }
 # The names of referenced objects, by (table, id); a name missing shows the number.
 Names = dict[tuple[str, int], str]

@@ -34,6 +34,7 @@ from . import search
 from .extensions import db
 from .lifecycle import EXPERIMENT_STATES, N_, Status
 from .models import (
+    AttachmentContent,
     Experiment,
     ExperimentPartner,
     Participation,
@@ -167,6 +168,17 @@ class PublicEvaluation:
 
 
 @dataclass(frozen=True)
+class PublicAttachment:
+    """A file staff published on the experiment's page (never a confidential one)."""
+
+    id: int
+    experiment_id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
 class PublicExperiment:
     """One experiment as the public may see it: organisations, never people."""
 
@@ -194,6 +206,7 @@ class PublicExperiment:
     lessons_learned: str | None
     outcome_language: str  # of the outcome and lessons learned: whoever wrote the decision
     evaluation: PublicEvaluation | None = field(default=None)
+    attachments: tuple[PublicAttachment, ...] = ()
 
 
 def _participant_sums() -> list[Label[int]]:
@@ -263,6 +276,7 @@ def _loaded(query: Select[Experiment]) -> Select[Experiment, *tuple[int | None, 
             joinedload(Proposal.organisation),
             selectinload(Proposal.centre_rows),
             selectinload(Proposal.sdg_rows),
+            selectinload(Proposal.public_attachments),
         ),
         selectinload(Experiment.partners).joinedload(ExperimentPartner.organisation),
         selectinload(Experiment.evaluation),
@@ -391,7 +405,22 @@ def _item(row: LoadedRow) -> PublicExperiment:
             findings=evaluation.findings,
             recommendation=str(evaluation.recommendation),
         ),
+        attachments=tuple(
+            PublicAttachment(a.id, experiment.id, a.filename, a.content_type, a.size)
+            for a in proposal.public_attachments
+        ),
     )
+
+
+def public_file(experiment_id: int, attachment_id: int) -> tuple[PublicAttachment, bytes] | None:
+    """A published file of a public experiment and its bytes, or None (not there, not public,
+    confidential or deleted)."""
+    item = public_experiment(experiment_id)
+    found = next((a for a in item.attachments if a.id == attachment_id), None) if item else None
+    if found is None:
+        return None
+    stored = db.session.get(AttachmentContent, found.id)
+    return (found, stored.data) if stored is not None else None
 
 
 # The open data's columns (CSV) with their meaning, for the data dictionary page.

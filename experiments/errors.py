@@ -61,3 +61,15 @@ class NeedsConfirmation(DomainError):
     nothing was written; the same request, confirmed, goes through."""
 
     status_code = 409
+
+
+class UnsupportedFile(Invalid):
+    """A file of a kind not taken, or whose content is not what its name says."""
+
+    status_code = 415
+
+
+class TooLarge(Invalid):
+    """A file over its own limit, or one that would take its proposal over the proposal's."""
+
+    status_code = 413

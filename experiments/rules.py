@@ -50,3 +50,7 @@ MAX_ID = INTEGER_MAX
 MAX_PAGE = 1_000_000
 # The years a programme's data may fall in (dates given, filters by year).
 YEAR_MIN, YEAR_MAX = 1900, 2199
+# Files added to a proposal: each, and all the files a proposal keeps together.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+PROPOSAL_ATTACHMENTS_MAX_BYTES = 50 * 1024 * 1024
+FILENAME_MAX = 200

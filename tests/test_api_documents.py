@@ -623,6 +623,7 @@ def public_documents(ids) -> list[dict]:
             "lessons_learned": None,
             "outcome_language": "en",
             "evaluation": None,
+            "attachments": [],
         },
         {
             "id": ids["decided"],
@@ -667,6 +668,7 @@ def public_documents(ids) -> list[dict]:
                 "findings": "Works on flat streets.",
                 "recommendation": "adopt",
             },
+            "attachments": [],
         },
     ]
 

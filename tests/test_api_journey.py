@@ -287,6 +287,12 @@ def test_every_endpoint_of_the_spec_table_is_documented(doc_client):
         ("PUT", "/proposals/{proposal_id}/review"),
         ("GET", "/proposals/{proposal_id}/messages"),
         ("POST", "/proposals/{proposal_id}/messages"),
+        ("GET", "/proposals/{proposal_id}/attachments"),
+        ("POST", "/proposals/{proposal_id}/attachments"),
+        *(
+            (m, "/proposals/{proposal_id}/attachments/{attachment_id}")
+            for m in ("GET", "DELETE", "PATCH")  # PATCH: staff publish a file
+        ),
         *(
             (m, f"/experiments/{{experiment_id}}/{r}")
             for m in ("GET", "POST")

@@ -315,6 +315,7 @@ def test_open_data_json(client, shelf):
         "evaluation",
         "language",
         "outcome_language",
+        "attachments",
     }
     assert library["allocated_budget"] == "10000.00"
     assert library["participants"] == {

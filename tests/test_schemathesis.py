@@ -139,6 +139,16 @@ POSITIVE = SchemathesisConfig.from_dict(
                 "include-operation-id": "post_message",
                 "checks": {"positive_data_acceptance": {"expected-statuses": [*REFUSALS, "403"]}},
             },
+            # A file is taken by its content, which the document cannot state (415, 413), and
+            # only staff publish one (403).
+            {
+                "include-operation-id": "add_attachment",
+                "checks": {
+                    "positive_data_acceptance": {
+                        "expected-statuses": [*REFUSALS, "403", "413", "415", "422"]
+                    }
+                },
+            },
         ],
     }
 )
@@ -158,6 +168,7 @@ STAFF_ONLY = [
     "list_risks",
     "add_risk",
     "put_evaluation",
+    "update_attachment",
 ]
 # Managers and administrators read the audit trail.
 MANAGERS_ONLY = ["list_audit"]

@@ -13,6 +13,7 @@ from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from ..errors import DomainError, Invalid, NotAllowed
@@ -89,11 +90,21 @@ class JsonBodyParser(FlaskParser):
             )
         return super().load_json(req, schema)
 
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req, schema):
+        """A multipart/form-data body: its fields and its files, as one set of arguments."""
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
+
 
 class ApiBlueprint(SmorestBlueprint):
     """A flask-smorest blueprint whose routes carry one tag and answer errors as problems."""
 
     ARGUMENTS_PARSER = JsonBodyParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **SmorestBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
 
     def __init__(self, name: str, tag: str, description: str, url_prefix: str = "/api/v1"):
         super().__init__(name, __name__, url_prefix=url_prefix, description=description)

@@ -3,6 +3,7 @@
 from .. import append_only  # noqa: F401 (its listener adds the triggers to create_all)
 from . import indexes  # noqa: F401 (indexes the benchmark measured; they attach to tables)
 from .accounts import AccountChange
+from .attachments import Attachment, AttachmentContent
 from .audit import AuditEntry
 from .conversation import ProposalMessage
 from .experiment import (
@@ -35,6 +36,8 @@ from .users import Organisation, User
 __all__ = [
     "REVIEW_CRITERIA",
     "AccountChange",
+    "Attachment",
+    "AttachmentContent",
     "AuditEntry",
     "ApiToken",
     "Call",

@@ -19,6 +19,7 @@ from .users import Organisation, User
 from .written import WrittenIn
 
 if TYPE_CHECKING:
+    from .attachments import Attachment
     from .experiment import Experiment
 
 proposal_partner = sa.Table(
@@ -76,6 +77,13 @@ class Proposal(WrittenIn, Model):
     )
     reviews: Mapped[list[Review]] = relationship(back_populates="proposal")
     experiment: Mapped[Experiment | None] = relationship(back_populates="proposal")
+    # The files staff published on the experiment's public page (never a confidential one).
+    public_attachments: Mapped[list[Attachment]] = relationship(
+        primaryjoin="and_(Attachment.proposal_id == Proposal.id, Attachment.public, "
+        "~Attachment.confidential, Attachment.deleted_at.is_(None))",
+        viewonly=True,
+        order_by="Attachment.id",
+    )
 
     # Optimistic locking: every UPDATE checks and bumps version (stale → StaleDataError).
     __mapper_args__ = {"version_id_col": version}

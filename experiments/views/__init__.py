@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from ..routing import IdConverter
     from . import (
         admin,
+        attachments,
         audit,
         auth,
         catalogue,
@@ -32,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
         main,
         auth,
         proposals,
+        attachments,
         conversation,
         submission,
         screening,

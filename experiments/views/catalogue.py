@@ -13,6 +13,7 @@ from ..exports import csv_stream
 from ..lifecycle import Status
 from ..routing import page_number
 from ..rules import SEARCH_MAX
+from ..uploads import download_response
 from ..vocabulary import SDGS, CityCentre, ServiceArea
 from .guards import EVERYONE, allow
 
@@ -63,6 +64,17 @@ def show(experiment_id: int):
     if item is None:
         abort(404)
     return render_template("catalogue/show.html", item=item)
+
+
+@bp.get("/<id:experiment_id>/files/<id:attachment_id>")
+@allow(EVERYONE)
+def attachment(experiment_id: int, attachment_id: int):
+    """A file staff published on the experiment's page; any other file is 404."""
+    found = catalogue.public_file(experiment_id, attachment_id)
+    if found is None:
+        abort(404)
+    item, data = found
+    return download_response(item.filename, item.content_type, data)
 
 
 @bp.get("/open-data")

@@ -21,6 +21,12 @@ experiment's records), statistics and public (open data). Other modules import t
 here.
 """
 
+from .attachments import (
+    AttachmentInSchema,
+    AttachmentListSchema,
+    AttachmentPatchSchema,
+    AttachmentSchema,
+)
 from .common import (
     Input,
     MeSchema,
@@ -97,6 +103,7 @@ from .proposals import (
     TransitionSchema,
 )
 from .public import (
+    PublicAttachmentSchema,
     PublicCallSchema,
     PublicEvaluationSchema,
     PublicExperimentSchema,
@@ -114,6 +121,10 @@ from .statistics import (
 )
 
 __all__ = [
+    "AttachmentInSchema",
+    "AttachmentListSchema",
+    "AttachmentPatchSchema",
+    "AttachmentSchema",
     "Bool",
     "BudgetYearSchema",
     "Day",
@@ -160,6 +171,7 @@ __all__ = [
     "ProposalQuerySchema",
     "ProposalSchema",
     "ProposalWriteSchema",
+    "PublicAttachmentSchema",
     "PublicCallSchema",
     "PublicEvaluationSchema",
     "PublicExperimentSchema",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from ...catalogue import FILTER_YEARS, SORTS
@@ -92,6 +93,25 @@ class PublicEvaluationSchema(Schema):
     recommendation = one_of(Recommendation, required=True)
 
 
+class PublicAttachmentSchema(Schema):
+    """A file published on the experiment's page, and where anyone downloads it."""
+
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    url = fields.Function(
+        lambda item: url_for(
+            "catalogue.attachment",
+            experiment_id=item.experiment_id,
+            attachment_id=item.id,
+            _external=True,
+        ),
+        required=True,
+        metadata={"type": "string", "format": "uri"},
+    )
+
+
 class PublicExperimentSchema(Schema):
     """An experiment as open data: organisations, never people (the catalogue's public view
     of it, which leaves out what the public may not read)."""
@@ -122,6 +142,7 @@ class PublicExperimentSchema(Schema):
     lessons_learned = fields.String(required=True, allow_none=True)
     outcome_language = written_in()
     evaluation = fields.Nested(PublicEvaluationSchema, required=True, allow_none=True)
+    attachments = fields.List(fields.Nested(PublicAttachmentSchema), required=True)
 
 
 class PublicPageSchema(PageSchema):
