@@ -4,7 +4,7 @@ and the lessons in the open data."""
 import csv
 import io
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
