@@ -230,6 +230,14 @@ def test_open_data_carries_the_lessons(client, shelf):
     assert library["evaluation"]["findings"] == "Borrowers liked the robot."
     rows = list(csv.DictReader(io.StringIO(client.get("/experiments/open-data.csv").text)))
     assert next(r for r in rows if r["title"] == "Parking sensor")["lessons_learned"] == lesson
+    library_row = next(r for r in rows if r["title"] == "Library robot")
+    assert (
+        library_row["evaluation_findings"],
+        library_row["evaluation_recommendation"],
+        library_row["evaluation_language"],
+    ) == ("Borrowers liked the robot.", "adopt", "en")
+    parking_row = next(r for r in rows if r["title"] == "Parking sensor")
+    assert parking_row["evaluation_findings"] == parking_row["evaluation_recommendation"] == ""
     data = client.get("/experiments/open-data.json").get_json()
     assert (
         next(i for i in data["items"] if i["title"] == "Parking sensor")["lessons_learned"]
