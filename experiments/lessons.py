@@ -90,14 +90,16 @@ class Lesson:
     evaluation_language: str | None
 
 
-def text_match(query: Select[tuple[Experiment, datetime | None]], q: str):
+def text_match(
+    query: Select[tuple[Experiment, datetime | None]], q: str
+) -> Select[tuple[Experiment, datetime | None]]:
     """Rows whose title, lessons learned or evaluation findings contain the text, in any case.
 
     The one place the library's text box is read, so that full-text search can replace it.
     """
     if not q:
         return query
-    text = q.lower()
+    text = q.lower()  # SQLite's lower() folds ASCII letters only: a capital Ä stays as it is
     return query.where(
         or_(
             *(
