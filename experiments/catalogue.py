@@ -467,12 +467,27 @@ OPEN_DATA_FIELDS: tuple[tuple[str, str, str], ...] = (
         N_("code"),
         N_("The language of the outcome and lessons learned: fi, sv or en."),
     ),
+    (
+        "evaluation_findings",
+        N_("text"),
+        N_("What the evaluation of the experiment found; empty before it is evaluated."),
+    ),
+    (
+        "evaluation_recommendation",
+        N_("code"),
+        N_("The evaluation's recommendation: adopt, discontinue or extend."),
+    ),
+    (
+        "evaluation_language",
+        N_("code"),
+        N_("The language of the evaluation's findings: fi, sv or en."),
+    ),
 )
 
 
 def open_data_row(item: PublicExperiment) -> list[str | int]:
     """An experiment as one open-data CSV row, in OPEN_DATA_FIELDS' order."""
-    org = item.organisation
+    org, evaluation = item.organisation, item.evaluation
     return [
         item.id,
         item.title,
@@ -498,4 +513,7 @@ def open_data_row(item: PublicExperiment) -> list[str | int]:
         item.lessons_learned or "",
         item.language,
         item.outcome_language,
+        evaluation.findings if evaluation else "",
+        evaluation.recommendation if evaluation else "",
+        evaluation.language if evaluation else "",
     ]

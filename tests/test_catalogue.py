@@ -56,6 +56,9 @@ OPEN_DATA_HEADER = [
     "lessons_learned",
     "language",
     "outcome_language",
+    "evaluation_findings",
+    "evaluation_recommendation",
+    "evaluation_language",
 ]
 
 

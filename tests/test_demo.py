@@ -274,3 +274,51 @@ def test_money_split_gives_whole_cents_summing_to_the_total(total, parts):
     assert len(amounts) == parts
     assert all(_exact(a) and a > 0 for a in amounts)
     assert sum(amounts) == Decimal(total)
+
+
+# The planted near-duplicates, written out again: (title, year submitted, language, status
+# group) of each side; the first side of the last pair is an experiment carried out.
+PLANTED_TWINS = [
+    (
+        ("3D-tulostuspajat kirjastoihin", 2015, "fi"),
+        ("Kirjaston 3D-tulostimet asukkaiden käyttöön", 2017, "fi"),
+    ),
+    (
+        ("Nuuksion retkeilyreittien kävijälaskurit LoRaWAN-verkossa", 2016, "fi"),
+        ("Visitor counters on Nuuksio hiking trails over LoRaWAN", 2019, "en"),
+    ),
+    (
+        ("Sign language video calls to city customer service", 2016, "en"),
+        ("Remote sign language interpreting for customer service", 2019, "en"),
+    ),
+    (
+        ("Chatbot varhaiskasvatuksen hakemiseen", 2015, "fi"),
+        ("Chatbot neuvomaan päiväkotipaikan hakemisessa", 2019, "fi"),
+    ),
+]
+
+
+def test_demo_plants_near_duplicate_proposals(demo_users):
+    from experiments.demo.texts.twins import twin_titles
+
+    load_demo()
+    assert twin_titles() == [(first[0], second[0]) for first, second in PLANTED_TWINS]
+    rows = db.session.execute(
+        select(
+            Proposal.title,
+            func.extract("year", Proposal.submitted_at),
+            Proposal.language,
+            Proposal.status,
+        ).where(
+            Proposal.programme_id == _programme_id(),
+            Proposal.title.in_([side[0] for pair in PLANTED_TWINS for side in pair]),
+        )
+    ).all()
+    found = {title: (int(year), language, status) for title, year, language, status in rows}
+    assert len(rows) == len(found) == 8  # each once
+    for first, second in PLANTED_TWINS:
+        for title, year, language in (first, second):
+            assert found[title][:2] == (year, language), title
+        assert found[second[0]][2] in (Status.SUBMITTED, Status.SCREENING, Status.REJECTED)
+    assert found["Chatbot varhaiskasvatuksen hakemiseen"][2] == Status.ADOPTED
+    assert found["3D-tulostuspajat kirjastoihin"][2] in (Status.REJECTED, Status.WITHDRAWN)

@@ -29,6 +29,8 @@ PAGES = (
     "/calls.ics",
     "/experiments/open-data.ttl",
     "/experiments/open-data.jsonld",
+    "/lessons",
+    "/lessons?outcome=adopted&centre=tapiola&q=experiment",
 )
 
 

@@ -22,6 +22,7 @@ from .plans import PlannedProposal
 from .programmes import ANNUAL_BUDGET, ensure_open_programme
 from .proposals import PROPOSER_TYPES, PROPOSER_WEIGHTS, idea, status_plan, timeline
 from .scorecard import ensure_scorecard
+from .twins import plant_twins
 from .users import ensure_users
 
 DESCRIPTION = (
@@ -279,6 +280,8 @@ class DigitalAgenda(Generator):
             )
             timeline(self.cast, plan, status, call, owner_id, lang)
             plans.append(plan)
+        # After every draw, so that the rest of the demo comes out as before.
+        plant_twins(plans, self.calls, skip_owner=self.demo_applicant_id)
         return plans
 
 

@@ -44,7 +44,16 @@
     if (summary) summary.focus();
   }
 
+  /* On a phone, filters nobody has used yet fold away under their summary. */
+  function foldFilters() {
+    if (!window.matchMedia("(max-width: 48rem)").matches) return;
+    document.querySelectorAll('details[data-fold-narrow="true"]').forEach(function (box) {
+      box.open = false;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    foldFilters();
     wrapTables();
     markScrollers();
     focusErrors();
