@@ -3,6 +3,7 @@
 from .. import append_only  # noqa: F401 (its listener adds the triggers to create_all)
 from . import indexes  # noqa: F401 (indexes the benchmark measured; they attach to tables)
 from .accounts import AccountChange
+from .assignments import ConflictOfInterest, ReviewerAssignment
 from .audit import AuditEntry
 from .conversation import ProposalMessage
 from .experiment import (
@@ -37,6 +38,7 @@ __all__ = [
     "AuditEntry",
     "ApiToken",
     "Call",
+    "ConflictOfInterest",
     "Evaluation",
     "Expense",
     "Experiment",
@@ -57,6 +59,7 @@ __all__ = [
     "ProposalSdg",
     "RecordChange",
     "Review",
+    "ReviewerAssignment",
     "Risk",
     "StatisticsGeneration",
     "StatusChange",
