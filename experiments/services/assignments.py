@@ -167,7 +167,8 @@ def _blocked(proposal_ids: list[int]) -> set[tuple[int, int]]:
         )
     )
     by_proposal = db.session.execute(
-        select(Proposal.id, ConflictOfInterest.reviewer_id).join(
+        select(Proposal.id, ConflictOfInterest.reviewer_id)
+        .join(
             ConflictOfInterest,
             or_(
                 ConflictOfInterest.proposal_id == Proposal.id,
@@ -223,9 +224,7 @@ def assign_call(call: Call, per_proposal: object, by: User) -> CallAssignment:
         )
         for reviewer_id in candidates[: max(0, n - have[proposal_id])]:
             db.session.add(
-                ReviewerAssignment(
-                    proposal_id=proposal_id, reviewer_id=reviewer_id, assigned_by=by
-                )
+                ReviewerAssignment(proposal_id=proposal_id, reviewer_id=reviewer_id, assigned_by=by)
             )
             loads[reviewer_id] += 1
             have[proposal_id] += 1

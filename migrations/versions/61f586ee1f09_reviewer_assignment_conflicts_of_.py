@@ -85,8 +85,8 @@ def downgrade():
 
     with op.batch_alter_table('call', schema=None) as batch_op:
         for c in CRITERIA:
-            batch_op.drop_constraint(f'ck_call_weight_{c}_range', type_='check')
-            batch_op.drop_constraint(f'ck_call_minimum_{c}_range', type_='check')
+            batch_op.drop_constraint(op.f(f'ck_call_weight_{c}_range'), type_='check')
+            batch_op.drop_constraint(op.f(f'ck_call_minimum_{c}_range'), type_='check')
         for c in CRITERIA:
             batch_op.drop_column(f'minimum_{c}')
             batch_op.drop_column(f'weight_{c}')
