@@ -210,11 +210,12 @@ def assign_call(call: Call, per_proposal: object, by: User) -> CallAssignment:
     blocked = _blocked(ids)
     have = dict.fromkeys(ids, 0)
     have.update(
-        db.session.execute(
+        (proposal_id, count)
+        for proposal_id, count in db.session.execute(
             select(ReviewerAssignment.proposal_id, func.count())
             .where(ReviewerAssignment.proposal_id.in_(ids))
             .group_by(ReviewerAssignment.proposal_id)
-        ).tuples()
+        )
     )
     outcome = CallAssignment()
     for proposal_id, title in proposals:
