@@ -21,6 +21,15 @@ experiment's records), statistics and public (open data). Other modules import t
 here.
 """
 
+from .assignments import (
+    AssignmentInSchema,
+    AssignmentListSchema,
+    AssignmentSchema,
+    CallAssignmentInSchema,
+    CallAssignmentSchema,
+    ConflictInSchema,
+    ConflictSchema,
+)
 from .common import (
     Input,
     MeSchema,
@@ -114,6 +123,13 @@ from .statistics import (
 )
 
 __all__ = [
+    "AssignmentInSchema",
+    "AssignmentListSchema",
+    "AssignmentSchema",
+    "CallAssignmentInSchema",
+    "CallAssignmentSchema",
+    "ConflictInSchema",
+    "ConflictSchema",
     "Bool",
     "BudgetYearSchema",
     "Day",
