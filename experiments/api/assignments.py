@@ -67,8 +67,7 @@ def list_reviewers(proposal_id: int):
     409,
     422,
     because={
-        409: "Assigned already, a conflict of interest, or the proposal is not awaiting "
-        "screening."
+        409: "Assigned already, a conflict of interest, or the proposal is not awaiting screening."
     },
 )
 def assign_reviewer(body, proposal_id: int):

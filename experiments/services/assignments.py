@@ -316,3 +316,26 @@ def declared_organisations(reviewer: User) -> list[ConflictOfInterest]:
             .order_by(ConflictOfInterest.declared_at.desc(), ConflictOfInterest.id.desc())
         )
     )
+
+
+def conflicted_reviewers(proposal: Proposal) -> set[int]:
+    """The users who may not review the proposal (declared conflicts and its proposer)."""
+    subject = ConflictOfInterest.proposal_id == proposal.id
+    if proposal.organisation_id is not None:
+        subject = or_(subject, ConflictOfInterest.organisation_id == proposal.organisation_id)
+    declared = set(db.session.scalars(select(ConflictOfInterest.reviewer_id).where(subject)))
+    return declared | {proposal.owner_id}
+
+
+def declared_on(proposal: Proposal, reviewer: User) -> set[str]:
+    """What the reviewer has declared a conflict with: "proposal", "organisation" or both."""
+    rows = db.session.execute(
+        select(ConflictOfInterest.proposal_id, ConflictOfInterest.organisation_id).where(
+            ConflictOfInterest.reviewer_id == reviewer.id,
+            or_(
+                ConflictOfInterest.proposal_id == proposal.id,
+                ConflictOfInterest.organisation_id == proposal.organisation_id,
+            ),
+        )
+    )
+    return {"proposal" if proposal_id else "organisation" for proposal_id, _org in rows}

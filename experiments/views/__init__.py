@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from ..routing import IdConverter
     from . import (
         admin,
+        assignments,
         audit,
         auth,
         catalogue,
@@ -35,6 +36,7 @@ def register_blueprints(app: Flask) -> None:
         conversation,
         submission,
         screening,
+        assignments,
         programmes,
         pilots,
         statistics,
