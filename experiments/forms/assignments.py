@@ -1,12 +1,13 @@
 """Forms of reviewer assignment and of conflicts of interest."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
 
 from ..rules import REASON_MAX, REVIEWERS_PER_PROPOSAL_MAX
 from .base import PageForm
 from .confirm import ConfirmForm
+from .fields import ChoiceRadioField
 
 
 class AssignForm(PageForm):
@@ -27,7 +28,7 @@ class UnassignForm(ConfirmForm):
 class ConflictForm(ConfirmForm):
     """A reviewer's declaration of a conflict of interest, with its reason."""
 
-    subject = RadioField(
+    subject = ChoiceRadioField(
         _l("Conflict of interest with"),
         choices=[("proposal", _l("This proposal")), ("organisation", _l("Its organisation"))],
         default="proposal",

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..errors import Invalid
 from ..extensions import db
@@ -18,6 +19,7 @@ from ..forms.assignments import (
     UnassignForm,
 )
 from ..forms.confirm import ask_again, is_confirmed
+from ..forms.fields import as_choices
 from ..models import Call, Organisation, User
 from ..services import access, assignments
 from .forms import apply_errors, rerender_status, saved
@@ -28,7 +30,9 @@ bp = Blueprint("assignments", __name__)
 
 
 def _to_panel(proposal_id: int):
-    return redirect(url_for("proposals.show", proposal_id=proposal_id, _anchor="reviewers-title"))
+    return redirect(
+        url_for("proposals.show", proposal_id=proposal_id, _anchor="reviewers-title"), 303
+    )
 
 
 @bp.post("/proposals/<id:proposal_id>/reviewers")
@@ -92,7 +96,7 @@ def declare(proposal_id: int):
     return _to_panel(proposal.id)
 
 
-def _organisation_choices() -> list[tuple[int, str]]:
+def _organisation_choices() -> list[SelectChoice]:
     return [
         (o.id, o.name)
         for o in db.session.scalars(
@@ -140,7 +144,7 @@ def conflicts():
 def assign_call():
     """Assign the reviewers of a whole call, balanced by each reviewer's open assignments."""
     form = CallAssignForm()
-    form.call.choices = [(c.id, c.title) for c in db.session.scalars(select(Call))]
+    form.call.choices = as_choices((c.id, c.title) for c in db.session.scalars(select(Call)))
     call = db.session.get(Call, form.call.data or 0) if form.validate_on_submit() else None
     if call is None:
         flash(_("Choose a call and how many reviewers each proposal needs."), "error")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from flask_wtf import FlaskForm
 
 from ..forms.assignments import AssignForm, ConflictForm, UnassignForm
+from ..forms.fields import as_choices
 from ..forms.screening import CRITERIA_LABELS
 from ..models import Proposal, ReviewerAssignment, User
 from ..queries import criteria_below_minimum, score_of
@@ -41,20 +42,16 @@ def reviewer_panel(
         taken = {a.reviewer_id for a, _done, _form in assigned}
         blocked = taken | assignments.conflicted_reviewers(proposal)
         assign_form = assign_form or AssignForm(formdata=None)
-        assign_form.reviewer_id.choices = [
+        assign_form.reviewer_id.choices = as_choices(
             (u.id, u.display_name) for u in assignments.eligible_reviewers() if u.id not in blocked
-        ]
+        )
     declared = assignments.declared_on(proposal, reader)
     open_subjects = {"proposal"} | ({"organisation"} if proposal.organisation_id else set())
     if open_subjects - declared:
         conflict_form = conflict_form or ConflictForm(formdata=None)
         conflict_form.subject.choices = [
-            choice for choice in conflict_form.subject.choices if choice[0] not in declared
+            c for c in conflict_form.subject.choices if c.value in open_subjects - declared
         ]
-        if proposal.organisation_id is None:
-            conflict_form.subject.choices = [
-                c for c in conflict_form.subject.choices if c[0] == "proposal"
-            ]
     else:
         conflict_form = None
     return ReviewerPanel(

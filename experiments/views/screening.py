@@ -16,6 +16,7 @@ from ..errors import Invalid
 from ..extensions import db
 from ..forms.assignments import CallAssignForm
 from ..forms.confirm import ask_again, is_confirmed
+from ..forms.fields import as_choices
 from ..forms.moves import move_form
 from ..forms.screening import CRITERIA_LABELS, BulkStartForm, ReviewForm
 from ..lifecycle import Role, Status
@@ -145,7 +146,7 @@ def _mine_urls() -> dict[str, str]:
 
 def _call_form(calls, chosen: int | None) -> CallAssignForm:
     form = CallAssignForm(formdata=None, call=chosen)
-    form.call.choices = [(c.id, c.title) for c in calls]
+    form.call.choices = as_choices((c.id, c.title) for c in calls)
     return form
 
 
