@@ -151,7 +151,11 @@ def test_the_queue_counts_and_assigned_to_me(app, client, auth, people, programm
     mine = client.get("/screening").text
     assert "Snow robot" in mine and "Library robot" not in mine
     assert 'aria-current="page">Assigned to me' in mine
-    assert re.search(r'data-label="Assigned / reviewed">2 / 1<', mine)
+    assert re.search(
+        r'data-label="Reviews done / needed">1 / 2<br><span class="meta assigned-count">'
+        r"2 reviewers assigned</span>",
+        mine,
+    )
     assert "Assigned to you" in mine
     everything = client.get("/screening?mine=0").text
     assert "Snow robot" in everything and "Library robot" in everything
@@ -206,7 +210,7 @@ def test_the_weighted_score_leaves_abstentions_out(app, client, auth, people, pr
     # Numerator 3·5 + 1·(4+2) + 0 + 2·2 + 1·(2+3) = 30; denominator 3 + 1·2 + 0 + 2 + 1·2 = 9.
     auth.login("manager")
     page = client.get(f"/proposals/{proposal}").text
-    assert "Score (weighted by the call's criteria): 3.33" in page
+    assert "Average score: 3.33 <span class=\"meta\">(weighted by the call's criteria" in page
     # Feasibility's mean is 2 (one review abstained), below the minimum of 3; need's 5 is not.
     assert re.search(r"Below the call's minimum:</strong> Feasibility</p>", page)
     assert "abstained" in page
@@ -224,5 +228,23 @@ def test_without_weights_every_criterion_counts_once(app, client, auth, people, 
     # (18 + 4) / (5 + 4) = 2.44
     auth.login("manager")
     page = client.get(f"/proposals/{proposal}").text
-    assert "Score (weighted by the call's criteria): 2.44" in page
+    assert "Average score: 2.44 <span" in page
     assert "Below the call" not in page
+
+
+def test_a_reviewer_abstains_on_the_page(app, client, auth, people, proposal):
+    auth.login("staff")
+    form = client.get(f"/proposals/{proposal}").text
+    assert form.count('value="abstain"') == 5
+    data = {**SCORES, "reusability": "abstain", "comment": "Cannot judge reuse."}
+    response = client.post(f"/screening/proposals/{proposal}/review", data=data)
+    assert response.status_code in (302, 303)
+    with app.app_context():
+        review = db.session.scalar(select(Review))
+        assert (review.need, review.reusability) == (4, None)
+    page = client.get(f"/proposals/{proposal}").text
+    assert re.search(r'<input checked[^>]*name="reusability"[^>]*value="abstain"', page)
+    assert "reusability abstained" in page
+    everything = {name: "abstain" for name in SCORES}
+    refused = client.post(f"/screening/proposals/{proposal}/review", data=everything)
+    assert refused.status_code == 422 and "Score at least one criterion." in refused.text
