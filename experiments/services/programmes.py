@@ -338,7 +338,11 @@ def _scoring(fields: Fields, values: CallValues) -> dict[str, int | None]:
     given: Mapping[str, object] = values
     scoring: dict[str, int | None] = {}
     weight_message = whole_number_message(WEIGHT_MIN, WEIGHT_MAX)
-    minimum_message = whole_number_message(SCORE_MIN, SCORE_MAX)
+    minimum_message = _(
+        "Give a whole number from %(low)d to %(high)d, or leave it empty.",
+        low=SCORE_MIN,
+        high=SCORE_MAX,
+    )
     for c in REVIEW_CRITERIA:
         if f"weight_{c}" in given:
             scoring[f"weight_{c}"] = fields.integer(
