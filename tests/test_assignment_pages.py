@@ -210,7 +210,7 @@ def test_the_weighted_score_leaves_abstentions_out(app, client, auth, people, pr
     # Numerator 3·5 + 1·(4+2) + 0 + 2·2 + 1·(2+3) = 30; denominator 3 + 1·2 + 0 + 2 + 1·2 = 9.
     auth.login("manager")
     page = client.get(f"/proposals/{proposal}").text
-    assert "Average score: 3.33 <span class=\"meta\">(weighted by the call's criteria" in page
+    assert 'Average score: 3.33 <span class="meta">(weighted by the call\'s criteria' in page
     # Feasibility's mean is 2 (one review abstained), below the minimum of 3; need's 5 is not.
     assert re.search(r"Below the call's minimum:</strong> Feasibility</p>", page)
     assert "abstained" in page
