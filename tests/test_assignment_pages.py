@@ -248,3 +248,21 @@ def test_a_reviewer_abstains_on_the_page(app, client, auth, people, proposal):
     everything = {name: "abstain" for name in SCORES}
     refused = client.post(f"/screening/proposals/{proposal}/review", data=everything)
     assert refused.status_code == 422 and "Score at least one criterion." in refused.text
+
+
+def test_the_staff_home_lists_what_is_assigned(app, client, auth, people, proposal):
+    auth.login("staff")
+    assert "Assigned to you, not yet reviewed" not in client.get("/").text
+    with app.app_context():
+        db.session.add(
+            ReviewerAssignment(
+                proposal_id=proposal, reviewer_id=people["staff"], assigned_by_id=people["manager"]
+            )
+        )
+        builders.commit()
+    home = client.get("/").text
+    assert "Assigned to you, not yet reviewed" in home
+    section = home[home.index("Assigned to you, not yet reviewed") :]
+    assert "Snow robot" in section[: section.index("Not yet reviewed by you")]
+    client.post(f"/screening/proposals/{proposal}/review", data=SCORES)
+    assert "Assigned to you, not yet reviewed" not in client.get("/").text
