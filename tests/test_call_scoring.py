@@ -127,3 +127,45 @@ def test_the_queue_with_assignments_has_fixed_statements(
     large = statements_for(app, client, path)
     assert client.get(path).text.count("2 reviewers assigned") >= 20
     assert_same_count(small, large)
+
+
+def test_the_proposal_page_with_reviewers_has_fixed_statements(
+    app, client, auth, people, programme
+):
+    from experiments.models import ConflictOfInterest, Proposal
+
+    with app.app_context():
+        proposal = builders.make_proposal(people["applicant"], programme, status=Status.SCREENING)
+    path = f"/proposals/{proposal}"
+    auth.login("manager")
+    small = statements_for(app, client, path)
+    with app.app_context():
+        organisation_id = db.session.get(Proposal, proposal).organisation_id
+        for n in range(8):
+            reviewer = builders.make_user(Role.STAFF)
+            db.session.add(
+                ReviewerAssignment(
+                    proposal_id=proposal, reviewer_id=reviewer, assigned_by_id=people["manager"]
+                )
+            )
+            if n % 2:
+                db.session.add(
+                    Review(
+                        proposal_id=proposal,
+                        reviewer_id=reviewer,
+                        need=2,
+                        benefit=3,
+                        reusability=None,
+                        feasibility=4,
+                        cost_effectiveness=5,
+                    )
+                )
+            db.session.add(
+                ConflictOfInterest(
+                    reviewer_id=builders.make_user(Role.STAFF), organisation_id=organisation_id
+                )
+            )
+        builders.commit()
+    large = statements_for(app, client, path)
+    assert client.get(path).text.count("not yet reviewed") == 4
+    assert_same_count(small, large)

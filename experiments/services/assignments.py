@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..errors import Conflict, NotAllowed
 from ..extensions import db
@@ -76,6 +77,9 @@ def assignments_of(proposal: Proposal) -> list[tuple[ReviewerAssignment, bool]]:
     )
     rows = db.session.execute(
         select(ReviewerAssignment, reviewed)
+        .options(
+            joinedload(ReviewerAssignment.reviewer), joinedload(ReviewerAssignment.assigned_by)
+        )
         .where(ReviewerAssignment.proposal_id == proposal.id)
         .order_by(ReviewerAssignment.assigned_at, ReviewerAssignment.id)
     )
