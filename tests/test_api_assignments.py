@@ -64,7 +64,7 @@ def test_assign_list_and_unassign(app, api, people, proposal):
     again = api.post(path, "staff", json={"reviewer_id": people["staff"]})
     assert again.status_code == 409
     applicant = api.post(path, "staff", json={"reviewer_id": people["applicant"]})
-    assert applicant.status_code == 422
+    assert applicant.status_code == 409
     assert "reviewer_id" in applicant.get_json()["errors"]
     assert api.post(path, "staff", json={"reviewer_id": "x"}).status_code == 422
     assert api.post(path, "staff", json={"reviewer": 1}).status_code == 422

@@ -153,7 +153,7 @@ def test_by_hand_refuses_conflicts_twice_and_non_staff(app, team, programme, peo
         assignments.assign(proposal, a, boss)
         with pytest.raises(FieldConflict, match="already assigned"):
             assignments.assign(proposal, a, boss)
-        with pytest.raises(Invalid, match="member of the city staff"):
+        with pytest.raises(FieldConflict, match="member of the city staff"):
             assignments.assign(proposal, applicant, boss)
         with pytest.raises(Invalid):
             assignments.assign(proposal, "x", boss)

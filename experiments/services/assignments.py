@@ -108,7 +108,7 @@ def assign(proposal: Proposal, reviewer_id: object, by: User) -> ReviewerAssignm
     fields.raise_if_any()
     reviewer = db.session.get(User, wanted)
     if reviewer is None or not reviewer.is_staff or not reviewer.active or reviewer.deleted_at:
-        fields.fail("reviewer_id", _("Choose a member of the city staff as the reviewer."))
+        fields.conflict("reviewer_id", _("Choose a member of the city staff as the reviewer."))
     elif proposal.status not in ASSIGNABLE_STATES:
         fields.conflict(
             "reviewer_id", _("Reviewers are assigned only while a proposal awaits screening.")

@@ -314,7 +314,7 @@ class HistorySchema(Schema):
 
 
 def _score(**kwargs):
-    kwargs.setdefault("metadata", {})["description"] = "1–5, or null to abstain on it."
+    kwargs.setdefault("metadata", {}).setdefault("description", "1–5, or null to abstain on it.")
     return int_in(SCORE_MIN, SCORE_MAX, allow_none=True, **kwargs)
 
 
@@ -324,7 +324,10 @@ class ReviewInSchema(Input):
 
     checked_by = reviews.review_values
 
-    need = _score(required=True)
+    need = _score(
+        required=True,
+        metadata={"description": "1–5, or null to abstain on it; at least one criterion scored."},
+    )
     benefit = _score(required=True)
     reusability = _score(required=True)
     feasibility = _score(required=True)
