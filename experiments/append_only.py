@@ -25,7 +25,13 @@ from sqlalchemy import Connection, event, text
 
 from .extensions import db
 
-APPEND_ONLY_TABLES = ("status_change", "record_change", "account_change", "audit_entry")
+APPEND_ONLY_TABLES = (
+    "status_change",
+    "record_change",
+    "account_change",
+    "audit_entry",
+    "conflict_of_interest",
+)
 
 _PG_FUNCTION = "refuse_history_change"
 

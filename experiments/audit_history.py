@@ -31,6 +31,7 @@ PARENTS: dict[str, tuple[str, str]] = {
     "review": ("proposal", "proposal_id"),
     "proposal_message": ("proposal", "proposal_id"),
     "attachment": ("proposal", "proposal_id"),
+    "reviewer_assignment": ("proposal", "proposal_id"),
     "experiment_partner": ("experiment", "experiment_id"),
     "participation": ("experiment", "experiment_id"),
     "expense": ("experiment", "experiment_id"),

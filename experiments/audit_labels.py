@@ -73,6 +73,8 @@ TYPE_LABELS = {
     "risk_assessment": N_("Risk assessment"),
     "proposal_message": N_("Message"),
     "attachment": N_("File"),
+    "reviewer_assignment": N_("Reviewer assignment"),
+    "conflict_of_interest": N_("Conflict of interest"),
 }
 
 # The forms whose fields label a table's columns (a column and its field share the name).
@@ -118,6 +120,10 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     ("attachment", "uploaded_at"): N_("Added"),
     ("attachment", "deleted_by_id"): N_("Deleted by"),
     ("attachment", "deleted_at"): N_("Deleted"),
+    ("conflict_of_interest", "reason"): N_("Reason"),
+    ("conflict_of_interest", "declared_at"): N_("Declared"),
+    "assigned_by_id": N_("Assigned by"),
+    "assigned_at": N_("Assigned"),
     ("programme_goal", "retired_at"): N_("Retired"),
     ("risk_assessment", "risk_id"): N_("Risk"),
     ("risk_assessment", "programme_risk_id"): N_("Programme risk"),
@@ -178,6 +184,7 @@ REFERENCES = {
     "assessed_by_id": "user",
     "uploaded_by_id": "user",
     "deleted_by_id": "user",
+    "assigned_by_id": "user",
 }
 # The names of referenced objects, by (table, id); a name missing shows the number.
 Names = dict[tuple[str, int], str]

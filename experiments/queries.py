@@ -5,25 +5,93 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, UnaryExpression, extract, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    UnaryExpression,
+    case,
+    exists,
+    extract,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import joinedload
 
 from . import search
 from .extensions import db
-from .models import REVIEW_CRITERIA, Proposal, Review
+from .models import REVIEW_CRITERIA, Call, Proposal, Review, ReviewerAssignment
 from .statistics_cache import cached_count
 
-# The average of reviews over all five criteria (NULL without reviews). The sum starts from
-# an SQL zero so that it is an SQL expression throughout, also to the type checker.
-REVIEW_AVERAGE = sum((func.avg(getattr(Review, c)) for c in REVIEW_CRITERIA), literal(0)) / len(
-    REVIEW_CRITERIA
+
+# The score of a proposal: the mean of its reviews' scores weighted by its call's weight of
+# each criterion (1 without a call); a criterion a reviewer abstained on counts in neither the
+# numerator nor the denominator. NULL without a weighted score. An aggregate over review rows
+# joined to their proposal's call (with_weights). Times 1.0 so that neither database divides
+# whole numbers (a Decimal on PostgreSQL, a float on SQLite).
+def _weight(criterion: str) -> ColumnElement[int]:
+    return func.coalesce(getattr(Call, f"weight_{criterion}"), 1)
+
+
+_weighted_sum = sum(
+    (func.coalesce(func.sum(_weight(c) * getattr(Review, c)), 0) for c in REVIEW_CRITERIA),
+    literal(0),
 )
+_weights_scored = sum(
+    (
+        func.sum(case((getattr(Review, c).is_not(None), _weight(c)), else_=0))
+        for c in REVIEW_CRITERIA
+    ),
+    literal(0),
+)
+_Columns = TypeVarTuple("_Columns")
+REVIEW_AVERAGE = _weighted_sum * literal_column("1.0") / func.nullif(_weights_scored, 0)
+
+
+def with_weights(query: Select[*_Columns]) -> Select[*_Columns]:
+    """The query over reviews joined to their proposal's call, as REVIEW_AVERAGE reads it."""
+    return query.join(Proposal, Proposal.id == Review.proposal_id).outerjoin(
+        Call, Call.id == Proposal.call_id
+    )
+
+
+# The criteria on which a proposal's mean score is below its call's minimum, per proposal.
+def criteria_below_minimum(proposal_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Per proposal (of those given, with reviews), the criteria whose mean score over the
+    reviews that scored it is below the call's minimum; one statement."""
+    if not proposal_ids:
+        return {}
+    below = [
+        case((func.avg(getattr(Review, c)) < func.max(getattr(Call, f"minimum_{c}")), 1), else_=0)
+        for c in REVIEW_CRITERIA
+    ]
+    rows = db.session.execute(
+        with_weights(select(Review.proposal_id, *below))
+        .where(Review.proposal_id.in_(proposal_ids))
+        .group_by(Review.proposal_id)
+    )
+    return {
+        proposal_id: [c for c, flag in zip(REVIEW_CRITERIA, flags, strict=True) if flag]
+        for proposal_id, *flags in rows
+    }
+
+
+def score_of(proposal_id: int) -> Decimal | float | None:
+    """The proposal's score (REVIEW_AVERAGE), None without reviews."""
+    return db.session.scalar(
+        with_weights(select(REVIEW_AVERAGE)).where(Review.proposal_id == proposal_id)
+    )
+
+
 # Per proposal, for sorting by score: computed only for the proposals the filters let through
 # (the index on review.proposal_id), never by aggregating every review of the database.
 _review_average = (
     select(REVIEW_AVERAGE)
+    .select_from(Review)
+    .outerjoin(Call, Call.id == Proposal.call_id)
     .where(Review.proposal_id == Proposal.id)
     .correlate(Proposal)
     .scalar_subquery()
@@ -68,6 +136,7 @@ class ProposalFilter:
     # lists that filter with it show proposals to people who may read them).
     q: str | None = None
     sort: str = DEFAULT_SORT
+    assigned_to: int | None = None  # only the proposals this reviewer is assigned to
 
 
 # A row of a proposal list: the proposal, its review average and its number of reviews
@@ -106,6 +175,13 @@ def _filtered(
         query = query.where(Proposal.programme_id == f.programme_id)
     if f.year:
         query = query.where(extract("year", Proposal.submitted_at) == f.year)
+    if f.assigned_to:
+        query = query.where(
+            exists().where(
+                ReviewerAssignment.proposal_id == Proposal.id,
+                ReviewerAssignment.reviewer_id == f.assigned_to,
+            )
+        )
     words = search.parse(f.q)
     if not words:
         return query, None
@@ -150,7 +226,7 @@ def proposal_page(
         {
             proposal_id: (average, reviews)
             for proposal_id, average, reviews in db.session.execute(
-                select(Review.proposal_id, REVIEW_AVERAGE, func.count())
+                with_weights(select(Review.proposal_id, REVIEW_AVERAGE, func.count()))
                 .where(Review.proposal_id.in_([p.id for p in proposals]))
                 .group_by(Review.proposal_id)
             )

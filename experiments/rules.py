@@ -18,6 +18,10 @@ PILOT_MAX_MONTHS = 24
 SCORE_MIN, SCORE_MAX = 1, 5
 # Reviews a proposal should have before the screening decision (the queue counts towards it).
 REVIEWS_NEEDED = 2
+# Reviewers per proposal when a whole call is assigned at once.
+REVIEWERS_PER_PROPOSAL_MAX = 10
+# A call's weight of a review criterion in its score, and the minimum mean score it may set.
+WEIGHT_MIN, WEIGHT_MAX = 0, 10
 # Words searched for in a list (the pages' and the API's q).
 SEARCH_MAX = 200
 # Proposals moved at once from the screening queue: at most a page of it.

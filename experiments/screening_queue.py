@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import UnaryExpression, func, select
+from sqlalchemy import UnaryExpression, case, exists, func, select
 
 from .extensions import db
-from .models import Proposal, Review, StatusChange
-from .queries import SORTS, review_count
+from .models import Proposal, Review, ReviewerAssignment, StatusChange
+from .queries import SORTS, criteria_below_minimum, review_count
 from .questions import came_back_answered, last_moves
 
 # The moment of the proposal's last move (its submission when no move is recorded): what it
@@ -46,6 +46,9 @@ class RowFacts:
     waiting_since: datetime | None
     answered: bool  # the applicant answered the city's question and resubmitted
     reviewed_by_reader: bool
+    assigned: int = 0  # reviewers assigned
+    assigned_to_reader: bool = False
+    below_minimum: tuple[str, ...] = ()  # criteria whose mean is below the call's minimum
 
 
 def row_facts(proposals: Sequence[Proposal], reader_id: int) -> dict[int, RowFacts]:
@@ -69,6 +72,8 @@ def row_facts(proposals: Sequence[Proposal], reader_id: int) -> dict[int, RowFac
             )
         )
     )
+    assigned, mine = _assignments(ids, reader_id)
+    below = criteria_below_minimum(ids)
     facts = {}
     for p in proposals:
         since, answered = latest.get(p.id, (p.submitted_at, False))
@@ -76,5 +81,34 @@ def row_facts(proposals: Sequence[Proposal], reader_id: int) -> dict[int, RowFac
             waiting_since=since,
             answered=answered,
             reviewed_by_reader=p.id in reviewed,
+            assigned=assigned.get(p.id, 0),
+            assigned_to_reader=p.id in mine,
+            below_minimum=tuple(below.get(p.id, ())),
         )
     return facts
+
+
+def _assignments(ids: list[int], reader_id: int) -> tuple[dict[int, int], set[int]]:
+    """Per proposal its number of assigned reviewers, and those the reader is assigned to."""
+    assigned: dict[int, int] = {}
+    mine: set[int] = set()
+    for proposal_id, count, reader in db.session.execute(
+        select(
+            ReviewerAssignment.proposal_id,
+            func.count(),
+            func.max(case((ReviewerAssignment.reviewer_id == reader_id, 1), else_=0)),
+        )
+        .where(ReviewerAssignment.proposal_id.in_(ids))
+        .group_by(ReviewerAssignment.proposal_id)
+    ):
+        assigned[proposal_id] = count
+        if reader:
+            mine.add(proposal_id)
+    return assigned, mine
+
+
+def has_assignments(reader_id: int) -> bool:
+    """Whether anyone is assigned to the reader: then their queue starts with those."""
+    return bool(
+        db.session.scalar(select(exists().where(ReviewerAssignment.reviewer_id == reader_id)))
+    )

@@ -293,6 +293,13 @@ def test_every_endpoint_of_the_spec_table_is_documented(doc_client):
             (m, "/proposals/{proposal_id}/attachments/{attachment_id}")
             for m in ("GET", "DELETE", "PATCH")  # PATCH: staff publish a file
         ),
+        # Reviewer assignment and conflicts of interest (not in the SPEC's table).
+        ("GET", "/proposals/{proposal_id}/reviewers"),
+        ("POST", "/proposals/{proposal_id}/reviewers"),
+        ("DELETE", "/proposals/{proposal_id}/reviewers/{user_id}"),
+        ("POST", "/proposals/{proposal_id}/conflicts"),
+        ("POST", "/organisations/{organisation_id}/conflicts"),
+        ("POST", "/calls/{call_id}/assignments"),
         *(
             (m, f"/experiments/{{experiment_id}}/{r}")
             for m in ("GET", "POST")

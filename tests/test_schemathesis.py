@@ -173,8 +173,13 @@ STAFF_ONLY = [
 # Managers and administrators read the audit trail.
 MANAGERS_ONLY = ["list_audit"]
 # What JSON Schema cannot state, refused with 422 and said in the field's description: a
-# pilot's planned end after its start and at most PILOT_MAX_MONTHS later.
-BEYOND_JSON_SCHEMA = {"move_proposal": {"planned_end_date"}}
+# pilot's planned end after its start and at most PILOT_MAX_MONTHS later; a review that
+# scores at least one criterion.
+BEYOND_JSON_SCHEMA = {
+    "move_proposal": {"planned_end_date"},
+    # A review abstaining on every criterion (each may be null, not all): said on the first.
+    "put_review": {"need"},
+}
 
 
 def _accepted_as_described(case, app, seeded, people, who: str) -> None:

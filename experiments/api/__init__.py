@@ -30,6 +30,7 @@ SPEC_OPTIONS = {
 def _set_up(app: Flask) -> None:
     """Create the app's Api and register every v1 blueprint with its documentation."""
     from . import (
+        assignments,
         attachments,
         audit,
         conversation,
@@ -57,6 +58,7 @@ def _set_up(app: Flask) -> None:
         programmes,
         proposals,
         conversation,
+        assignments,
         attachments,
         experiments,
         statistics,

@@ -201,7 +201,11 @@ def proposal_history(proposal_id: int):
     403,
     404,
     409,
-    because={409: "Proposals are reviewed only while they are being screened."},
+    because={
+        403: "The role may not review, or the reviewer has a conflict of interest with the "
+        "proposal (declared, or they proposed it).",
+        409: "Proposals are reviewed only while they are being screened.",
+    },
 )
 def put_review(scores, proposal_id: int):
     """Create or replace this reviewer's own screening scores (1–5) and comment."""

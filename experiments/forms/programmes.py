@@ -4,9 +4,20 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from ..rules import NAME_MAX, PROGRAMME_TEXT_MAX, PROGRAMME_YEAR_MAX, PROGRAMME_YEAR_MIN
+from ..models import REVIEW_CRITERIA
+from ..rules import (
+    NAME_MAX,
+    PROGRAMME_TEXT_MAX,
+    PROGRAMME_YEAR_MAX,
+    PROGRAMME_YEAR_MIN,
+    SCORE_MAX,
+    SCORE_MIN,
+    WEIGHT_MAX,
+    WEIGHT_MIN,
+)
 from ..services.inputs import to_int
 from .base import PageForm
+from .screening import CRITERIA_LABELS
 from .validators import MoneyField, WholeNumberField
 
 
@@ -112,4 +123,47 @@ class CallForm(PageForm):
             "description": self.description.data,
             "opens_on": self.opens_on.data,
             "closes_on": self.closes_on.data,
+            # Only those sent: a form that leaves them out keeps the call's scoring as it is.
+            **{name: self[name].data for name in SCORING_FIELDS if self[name].raw_data},
         }
+
+    def weights(self) -> list:
+        return [self[f"weight_{c}"] for c in REVIEW_CRITERIA]
+
+    def minimums(self) -> list:
+        return [self[f"minimum_{c}"] for c in REVIEW_CRITERIA]
+
+
+_WEIGHT_MESSAGE = _l(
+    "Give a whole number from %(low)d to %(high)d.", low=WEIGHT_MIN, high=WEIGHT_MAX
+)
+_MINIMUM_MESSAGE = _l(
+    "Give a whole number from %(low)d to %(high)d, or leave it empty.",
+    low=SCORE_MIN,
+    high=SCORE_MAX,
+)
+# Each criterion's weight in the call's score and its minimum mean score (the programme
+# service checks both).
+for _criterion in REVIEW_CRITERIA:
+    setattr(
+        CallForm,
+        f"weight_{_criterion}",
+        WholeNumberField(
+            CRITERIA_LABELS[_criterion],
+            default=1,
+            message=_WEIGHT_MESSAGE,
+            validators=[Optional()],  # the service requires it, when the form sends it
+            render_kw={"min": WEIGHT_MIN, "max": WEIGHT_MAX, "inputmode": "numeric"},
+        ),
+    )
+    setattr(
+        CallForm,
+        f"minimum_{_criterion}",
+        WholeNumberField(
+            CRITERIA_LABELS[_criterion],
+            message=_MINIMUM_MESSAGE,
+            validators=[Optional()],
+            render_kw={"min": SCORE_MIN, "max": SCORE_MAX, "inputmode": "numeric"},
+        ),
+    )
+SCORING_FIELDS = [f"{kind}_{c}" for c in REVIEW_CRITERIA for kind in ("weight", "minimum")]

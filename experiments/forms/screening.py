@@ -48,11 +48,22 @@ RUBRICS = {
 }
 
 
+# The choice of a reviewer who cannot judge a criterion: it then counts in no score.
+ABSTAIN = "abstain"
+
+
+def _score_value(value):
+    return value if value in (ABSTAIN, None) else int(value)
+
+
 def _score(label):
     return ChoiceRadioField(
         label,
-        coerce=int,
-        choices=[(n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],
+        coerce=_score_value,
+        choices=[
+            *((n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)),
+            (ABSTAIN, _l("Abstain")),
+        ],
         validators=[InputRequired(message=_l("Give a score from 1 to 5."))],
     )
 
@@ -67,13 +78,23 @@ class ReviewForm(PageForm):
     cost_effectiveness = _score(CRITERIA_LABELS["cost_effectiveness"])
     comment = TextAreaField(_l("Comment"), render_kw={"rows": 4, "maxlength": REASON_MAX})
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        review = kwargs.get("obj")
+        if kwargs.get("formdata", True) is None and review is not None:
+            for name in CRITERIA_LABELS:  # a saved abstention shows as chosen
+                if getattr(review, name) is None:
+                    self[name].data = ABSTAIN
+
     def criteria(self) -> list[tuple[RadioField, tuple[tuple[int, LazyString], ...]]]:
         """Each score's field with its rubric, in the order of the criteria."""
         return [(self[name], RUBRICS[name]) for name in CRITERIA_LABELS]
 
     def values(self) -> dict[str, object]:
-        """The scores and the comment, as reviews.review_values takes them."""
-        return {name: self[name].data for name in (*CRITERIA_LABELS, "comment")}
+        """The scores (None where abstained) and the comment, as reviews.review_values takes
+        them."""
+        scores = {n: None if self[n].data == ABSTAIN else self[n].data for n in CRITERIA_LABELS}
+        return {**scores, "comment": self.comment.data}
 
 
 class BulkStartForm(ConfirmForm):

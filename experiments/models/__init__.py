@@ -3,6 +3,7 @@
 from .. import append_only  # noqa: F401 (its listener adds the triggers to create_all)
 from . import indexes  # noqa: F401 (indexes the benchmark measured; they attach to tables)
 from .accounts import AccountChange
+from .assignments import ConflictOfInterest, ReviewerAssignment
 from .attachments import Attachment, AttachmentContent
 from .audit import AuditEntry
 from .conversation import ProposalMessage
@@ -41,6 +42,7 @@ __all__ = [
     "AuditEntry",
     "ApiToken",
     "Call",
+    "ConflictOfInterest",
     "Evaluation",
     "Expense",
     "Experiment",
@@ -61,6 +63,7 @@ __all__ = [
     "ProposalSdg",
     "RecordChange",
     "Review",
+    "ReviewerAssignment",
     "Risk",
     "RiskVersion",
     "StatisticsGeneration",

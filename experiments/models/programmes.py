@@ -12,6 +12,9 @@ from ..extensions import Model
 from .types import Money, UTCDateTime, utcnow
 from .written import WrittenIn
 
+# The screening review's criteria, in the order pages show them.
+CRITERIA = ("need", "benefit", "reusability", "feasibility", "cost_effectiveness")
+
 
 class Programme(WrittenIn, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,10 +63,32 @@ class Call(WrittenIn, Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     opens_on: Mapped[date]
     closes_on: Mapped[date]
+    # The weight of each review criterion in the call's score (0–10), and the lowest mean
+    # score a proposal may have on it before the queue flags it (1–5, or none).
+    weight_need: Mapped[int] = mapped_column(default=1, server_default="1")
+    weight_benefit: Mapped[int] = mapped_column(default=1, server_default="1")
+    weight_reusability: Mapped[int] = mapped_column(default=1, server_default="1")
+    weight_feasibility: Mapped[int] = mapped_column(default=1, server_default="1")
+    weight_cost_effectiveness: Mapped[int] = mapped_column(default=1, server_default="1")
+    minimum_need: Mapped[int | None]
+    minimum_benefit: Mapped[int | None]
+    minimum_reusability: Mapped[int | None]
+    minimum_feasibility: Mapped[int | None]
+    minimum_cost_effectiveness: Mapped[int | None]
 
     programme: Mapped[Programme] = relationship(back_populates="calls")
 
-    __table_args__ = (sa.CheckConstraint("closes_on >= opens_on", name="dates"),)
+    __table_args__ = (
+        sa.CheckConstraint("closes_on >= opens_on", name="dates"),
+        *(
+            sa.CheckConstraint(f"weight_{c} BETWEEN 0 AND 10", name=f"weight_{c}_range")
+            for c in CRITERIA
+        ),
+        *(
+            sa.CheckConstraint(f"minimum_{c} BETWEEN 1 AND 5", name=f"minimum_{c}_range")
+            for c in CRITERIA
+        ),
+    )
 
     def is_open(self, today: date) -> bool:
         return self.opens_on <= today <= self.closes_on

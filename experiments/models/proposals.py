@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import Model
 from ..lifecycle import Status
 from ..vocabulary import CityCentre, ProposerType, ServiceArea
-from .programmes import Call, Programme
+from .programmes import CRITERIA, Call, Programme
 from .types import Money, UTCDateTime, code_enum, utcnow
 from .users import Organisation, User
 from .written import WrittenIn
@@ -155,20 +155,20 @@ class StatusChange(WrittenIn, Model):
     __table_args__ = (sa.Index("ix_status_change_proposal_to", "proposal_id", "to_status"),)
 
 
-REVIEW_CRITERIA = ("need", "benefit", "reusability", "feasibility", "cost_effectiveness")
+REVIEW_CRITERIA = CRITERIA
 
 
 class Review(WrittenIn, Model):
-    """One staff reviewer's screening scores (1–5) for a proposal."""
+    """One staff reviewer's screening scores (1–5, or None where they abstained)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id"))
     reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    need: Mapped[int]
-    benefit: Mapped[int]
-    reusability: Mapped[int]
-    feasibility: Mapped[int]
-    cost_effectiveness: Mapped[int]
+    need: Mapped[int | None]
+    benefit: Mapped[int | None]
+    reusability: Mapped[int | None]
+    feasibility: Mapped[int | None]
+    cost_effectiveness: Mapped[int | None]
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -182,6 +182,7 @@ class Review(WrittenIn, Model):
     )
 
     @property
-    def average(self) -> float:
-        scores: list[int] = [getattr(self, c) for c in REVIEW_CRITERIA]
-        return sum(scores) / len(scores)
+    def average(self) -> float | None:
+        """The plain mean of the criteria scored (None if every one was abstained)."""
+        scores: list[int] = [s for c in REVIEW_CRITERIA if (s := getattr(self, c)) is not None]
+        return sum(scores) / len(scores) if scores else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
@@ -19,16 +19,20 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..errors import Invalid, StaleVersion
 from ..extensions import db
 from ..i18n import money
-from ..models import Call, Programme, ProgrammeYear
+from ..models import REVIEW_CRITERIA, Call, Programme, ProgrammeYear
 from ..rules import (
     ANNUAL_BUDGET_MAX,
     NAME_MAX,
     PROGRAMME_TEXT_MAX,
     PROGRAMME_YEAR_MAX,
     PROGRAMME_YEAR_MIN,
+    SCORE_MAX,
+    SCORE_MIN,
+    WEIGHT_MAX,
+    WEIGHT_MIN,
 )
 from ..statistics import budget_years
-from .inputs import Fields
+from .inputs import Fields, whole_number_message
 from .transaction import unit_of_work
 
 # A period this long is a typing mistake, not a programme (and a page of budget rows).
@@ -55,6 +59,8 @@ class CallValues(TypedDict, total=False):
     description: str | None
     opens_on: date | None
     closes_on: date | None
+    # weight_<criterion> (0–10) and minimum_<criterion> (1–5 or empty), each criterion of
+    # REVIEW_CRITERIA; left out, they stay as they are (new calls: weight 1, no minimum).
 
 
 def programmes() -> list[Programme]:
@@ -315,12 +321,48 @@ def _apply_call(call: Call, programme: Programme, values: CallValues) -> None:
             "closes_on",
             _("The call must close within the programme period (%(period)s).", period=period),
         )
+    scoring = _scoring(fields, values)
     fields.raise_if_any()
     # Each is None only where its field failed, and raise_if_any refused any that failed.
     assert opens is not None and closes is not None
     call.title = title
     call.description = description
     call.opens_on, call.closes_on = opens, closes
+    for name, value in scoring.items():
+        setattr(call, name, value)
+
+
+def _scoring(fields: Fields, values: CallValues) -> dict[str, int | None]:
+    """The criteria's weights (WEIGHT_MIN–WEIGHT_MAX, not all zero) and minimum mean scores
+    (SCORE_MIN–SCORE_MAX, or none) that values gives."""
+    given: Mapping[str, object] = values
+    scoring: dict[str, int | None] = {}
+    weight_message = whole_number_message(WEIGHT_MIN, WEIGHT_MAX)
+    minimum_message = _(
+        "Give a whole number from %(low)d to %(high)d, or leave it empty.",
+        low=SCORE_MIN,
+        high=SCORE_MAX,
+    )
+    for c in REVIEW_CRITERIA:
+        if f"weight_{c}" in given:
+            scoring[f"weight_{c}"] = fields.integer(
+                f"weight_{c}", given[f"weight_{c}"], WEIGHT_MIN, WEIGHT_MAX, weight_message
+            )
+        if f"minimum_{c}" in given:
+            scoring[f"minimum_{c}"] = fields.integer(
+                f"minimum_{c}",
+                given[f"minimum_{c}"],
+                SCORE_MIN,
+                SCORE_MAX,
+                minimum_message,
+                required=False,
+            )
+    weights = [scoring.get(f"weight_{c}") for c in REVIEW_CRITERIA if f"weight_{c}" in given]
+    if len(weights) == len(REVIEW_CRITERIA) and all(w == 0 for w in weights):
+        fields.fail(
+            f"weight_{REVIEW_CRITERIA[0]}", _("At least one criterion must weigh more than 0.")
+        )
+    return scoring
 
 
 @contextmanager

@@ -11,19 +11,25 @@ from ..extensions import db
 from ..lifecycle import REVIEWABLE_STATES, Status, may_take, transition
 from ..models import REVIEW_CRITERIA, Proposal, Review, User
 from ..rules import REASON_MAX, SCORE_MAX, SCORE_MIN
+from .assignments import has_conflict
 from .inputs import Fields, whole_number_message
 from .transaction import transactional
 
 
 def review_values(values: Mapping[str, object]) -> dict[str, object]:
-    """A score from SCORE_MIN to SCORE_MAX on each criterion, and the comment (at most
-    REASON_MAX characters, "" when none); raises Invalid naming every wrong field."""
+    """A score from SCORE_MIN to SCORE_MAX on each criterion, or None where the reviewer
+    abstains (at least one scored), and the comment (at most REASON_MAX characters, "" when
+    none); raises Invalid naming every wrong field."""
     fields = Fields()
     message = whole_number_message(SCORE_MIN, SCORE_MAX)
     checked: dict[str, object] = {
-        criterion: fields.integer(criterion, values.get(criterion), SCORE_MIN, SCORE_MAX, message)
+        criterion: fields.integer(
+            criterion, values.get(criterion), SCORE_MIN, SCORE_MAX, message, required=False
+        )
         for criterion in REVIEW_CRITERIA
     }
+    if not fields.errors and all(checked[c] is None for c in REVIEW_CRITERIA):
+        fields.fail(REVIEW_CRITERIA[0], _("Score at least one criterion."))
     checked["comment"] = fields.text("comment", values.get("comment"), max_length=REASON_MAX)
     fields.raise_if_any()
     return checked
@@ -33,12 +39,17 @@ def review_values(values: Mapping[str, object]) -> dict[str, object]:
 def save_review(
     proposal: Proposal, reviewer: User, scores: Mapping[str, object], comment: object
 ) -> Review:
-    """Create or replace the reviewer's own review; raises NotAllowed, Invalid or Conflict."""
+    """Create or replace the reviewer's own review; raises NotAllowed (also for a conflict of
+    interest), Invalid or Conflict."""
     if not reviewer.is_staff:
         raise NotAllowed(_("Only city staff review proposals."))
     checked = review_values({**scores, "comment": comment})
     if proposal.status not in REVIEWABLE_STATES:
         raise Conflict(_("Proposals are reviewed only while they are being screened."))
+    if has_conflict(reviewer, proposal):
+        raise NotAllowed(
+            _("You have a conflict of interest with this proposal, so you may not review it.")
+        )
     review = db.session.scalar(
         select(Review).where(Review.proposal_id == proposal.id, Review.reviewer_id == reviewer.id)
     )

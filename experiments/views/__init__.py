@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from ..routing import IdConverter
     from . import (
         admin,
+        assignments,
         attachments,
         audit,
         auth,
@@ -38,6 +39,7 @@ def register_blueprints(app: Flask) -> None:
         conversation,
         submission,
         screening,
+        assignments,
         programmes,
         pilots,
         statistics,

@@ -30,6 +30,7 @@ from ..services.workflow import allowed_moves_message, change_status, check_move
 from . import move_evidence
 from .forms import also_checked, apply_errors, rerender_status, saved, saved_valid
 from .guards import SIGNED_IN, STAFF, allow
+from .reviewer_panel import reviewer_panel
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -173,6 +174,8 @@ def show(
     review_form=None,
     return_to=None,
     message_form=None,
+    assign_form=None,
+    conflict_form=None,
 ):
     proposal = access.proposal_or_404(proposal_id, current_user)
     # One query per list the page shows, not one per reviewer or history entry (no N+1).
@@ -189,7 +192,14 @@ def show(
     ).all()
     seen = reviews_seen_by(proposal, current_user)
     reviewable = proposal.status in lifecycle.REVIEWABLE_STATES
-    if review_form is None and current_user.is_staff and reviewable:
+    panel = (
+        reviewer_panel(proposal, current_user, assign_form, conflict_form)
+        if current_user.is_staff
+        else None
+    )
+    if panel is not None and panel.reader_conflicted:
+        review_form = None  # a reviewer with a conflict of interest does not score it
+    elif review_form is None and current_user.is_staff and reviewable:
         review_form = ReviewForm(formdata=None, obj=seen.own)
     return render_template(
         "proposals/show.html",
@@ -199,6 +209,7 @@ def show(
         hidden_reviews=seen.hidden,
         own_review=seen.own,
         review_form=review_form,
+        panel=panel,
         exchange=latest_exchange(proposal),
         thread=conversation.thread(proposal, current_user),
         message_form=message_form or MessageForm.for_writer(current_user, formdata=None),

@@ -14,16 +14,18 @@ from sqlalchemy import select
 from .. import lifecycle
 from ..errors import Invalid
 from ..extensions import db
+from ..forms.assignments import CallAssignForm
 from ..forms.confirm import ask_again, is_confirmed
+from ..forms.fields import as_choices
 from ..forms.moves import move_form
-from ..forms.screening import BulkStartForm, ReviewForm
-from ..lifecycle import Status
+from ..forms.screening import CRITERIA_LABELS, BulkStartForm, ReviewForm
+from ..lifecycle import Role, Status
 from ..models import Call, Proposal
 from ..models.types import utcnow
 from ..queries import RELEVANCE, ProposalFilter, default_sort, proposal_page
 from ..routing import page_number
 from ..rules import REVIEWS_NEEDED, SEARCH_MAX
-from ..screening_queue import QUEUE_SORTS, RowFacts, row_facts
+from ..screening_queue import QUEUE_SORTS, RowFacts, has_assignments, row_facts
 from ..services import access
 from ..services import screening as screening_service
 from ..services.inputs import acceptable_text
@@ -40,7 +42,7 @@ DEFAULT_STATES = (Status.SUBMITTED, Status.SCREENING, Status.MORE_INFO)
 QUEUE_STATES = tuple(s for s in Status if s != Status.DRAFT)
 ALL_STATES = "all"
 # The query parameters of a view of the queue (the page number aside).
-QUEUE_PARAMETERS = ("q", "status", "call", "proposer_type", "sort")
+QUEUE_PARAMETERS = ("q", "status", "call", "proposer_type", "sort", "mine")
 # Each sortable column: its sort key and the direction a first click sorts it in.
 COLUMNS = {
     "title": ("title", "ascending"),
@@ -92,6 +94,8 @@ def queue():
         q=words,
         sort=_choice("sort", [*QUEUE_SORTS, RELEVANCE]) or default_sort(words),
     )
+    mine = _assigned_to_me()
+    filters.assigned_to = current_user.id if mine else None
     results = proposal_page(
         access.visible_proposals(current_user), filters, page_number(), PER_PAGE, QUEUE_SORTS
     )
@@ -120,7 +124,31 @@ def queue():
         now=utcnow(),
         bulk=BulkStartForm(formdata=None, back=_queue_query(request.args)),
         Status=Status,
+        mine=mine,
+        mine_urls=_mine_urls(),
+        assign_call=_call_form(calls, filters.call_id),
+        criteria_labels=CRITERIA_LABELS,
     )
+
+
+def _assigned_to_me() -> bool:
+    """?mine=1 lists only the reader's assignments, ?mine=0 everything; by default a staff
+    member who has assignments sees those (a manager, who decides, sees everything)."""
+    chosen = request.args.get("mine")
+    if chosen in ("0", "1"):
+        return chosen == "1"
+    return current_user.role == Role.STAFF and has_assignments(current_user.id)
+
+
+def _mine_urls() -> dict[str, str]:
+    args = {k: v for k, v in request.args.items() if k in QUEUE_PARAMETERS and k != "page"}
+    return {value: url_for(".queue", **(args | {"mine": value})) for value in ("1", "0")}
+
+
+def _call_form(calls, chosen: int | None) -> CallAssignForm:
+    form = CallAssignForm(formdata=None, call=chosen)
+    form.call.choices = as_choices((c.id, c.title) for c in calls)
+    return form
 
 
 class QueueRow(NamedTuple):

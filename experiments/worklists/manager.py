@@ -18,7 +18,7 @@ from ..models import (
     Proposal,
     Review,
 )
-from ..queries import REVIEW_AVERAGE
+from ..queries import REVIEW_AVERAGE, with_weights
 from ..statistics import BudgetYear, year_budget
 from ..vocabulary import Recommendation
 from .staff import PilotToWatch, pilots_to_watch
@@ -78,10 +78,12 @@ def manager_home() -> ManagerHome:
 
 def _ready_for_pilot() -> list[ReadyForPilot]:
     scores = (
-        select(
-            Review.proposal_id,
-            func.count(Review.id).label("reviews"),
-            REVIEW_AVERAGE.label("average"),
+        with_weights(
+            select(
+                Review.proposal_id,
+                func.count(Review.id).label("reviews"),
+                REVIEW_AVERAGE.label("average"),
+            )
         )
         .group_by(Review.proposal_id)
         .subquery()
@@ -96,7 +98,7 @@ def _ready_for_pilot() -> list[ReadyForPilot]:
             scores.c.average,
         )
         .join(scores, scores.c.proposal_id == Proposal.id)
-        .where(Proposal.status == Status.SCREENING)
+        .where(Proposal.status == Status.SCREENING, scores.c.average.is_not(None))
         .order_by(scores.c.average.desc(), Proposal.id)
         .limit(LIST_LENGTH)
     ).all()

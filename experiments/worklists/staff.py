@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -11,7 +11,16 @@ from sqlalchemy import ColumnElement, Exists, Select, and_, exists, func, select
 
 from ..extensions import db
 from ..lifecycle import Status
-from ..models import Evaluation, Expense, Experiment, Participation, Proposal, Review, User
+from ..models import (
+    Evaluation,
+    Expense,
+    Experiment,
+    Participation,
+    Proposal,
+    Review,
+    ReviewerAssignment,
+    User,
+)
 from ..queries import review_count
 from ..questions import came_back_answered, last_moves
 from .common import days_since, entered_current_state, since
@@ -82,6 +91,7 @@ class StaffHome:
     reviewed: list[Waiting]  # reviewed by this user, still waiting for the decision
     pilots: list[PilotToWatch]
     evaluations: list[EvaluationDue]
+    assigned: list[Waiting] = field(default_factory=list)  # assigned to this user, not reviewed
 
 
 def staff_home(user_id: int) -> StaffHome:
@@ -94,6 +104,7 @@ def staff_home(user_id: int) -> StaffHome:
         reviewed=_reviewed(user_id),
         pilots=pilots_to_watch(owner_id=user_id),
         evaluations=_evaluations_due(user_id),
+        assigned=_assigned(user_id),
     )
 
 
@@ -144,6 +155,15 @@ def _to_review(user_id: int) -> tuple[list[Waiting], int]:
         .where(Proposal.status.in_(SCREENING_STATES), ~_mine(user_id))
     )
     return _rows(query.limit(LIST_LENGTH)), total or 0
+
+
+def _assigned(user_id: int) -> list[Waiting]:
+    """Screening's proposals this user is assigned to and has not reviewed, longest first."""
+    assigned = exists().where(
+        ReviewerAssignment.proposal_id == Proposal.id, ReviewerAssignment.reviewer_id == user_id
+    )
+    query, _ = _waiting_query(assigned, ~_mine(user_id))
+    return _rows(query.limit(LIST_LENGTH))
 
 
 def _reviewed(user_id: int) -> list[Waiting]:

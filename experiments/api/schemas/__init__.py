@@ -21,6 +21,15 @@ experiment's records), statistics and public (open data). Other modules import t
 here.
 """
 
+from .assignments import (
+    AssignmentInSchema,
+    AssignmentListSchema,
+    AssignmentSchema,
+    CallAssignmentInSchema,
+    CallAssignmentSchema,
+    ConflictInSchema,
+    ConflictSchema,
+)
 from .attachments import (
     AttachmentInSchema,
     AttachmentListSchema,
@@ -121,6 +130,13 @@ from .statistics import (
 )
 
 __all__ = [
+    "AssignmentInSchema",
+    "AssignmentListSchema",
+    "AssignmentSchema",
+    "CallAssignmentInSchema",
+    "CallAssignmentSchema",
+    "ConflictInSchema",
+    "ConflictSchema",
     "AttachmentInSchema",
     "AttachmentListSchema",
     "AttachmentPatchSchema",

@@ -327,15 +327,20 @@ class HistorySchema(Schema):
 
 
 def _score(**kwargs):
-    return int_in(SCORE_MIN, SCORE_MAX, **kwargs)
+    kwargs.setdefault("metadata", {}).setdefault("description", "1–5, or null to abstain on it.")
+    return int_in(SCORE_MIN, SCORE_MAX, allow_none=True, **kwargs)
 
 
 class ReviewInSchema(Input):
-    """The reviewer's own scores, 1–5 on each criterion, and a comment."""
+    """The reviewer's own scores, 1–5 on each criterion or null where they abstain (at least
+    one scored), and a comment. A reviewer with a conflict of interest may not review: 403."""
 
     checked_by = reviews.review_values
 
-    need = _score(required=True)
+    need = _score(
+        required=True,
+        metadata={"description": "1–5, or null to abstain on it; at least one criterion scored."},
+    )
     benefit = _score(required=True)
     reusability = _score(required=True)
     feasibility = _score(required=True)
@@ -346,10 +351,10 @@ class ReviewInSchema(Input):
 class ReviewSchema(Schema):
     proposal_id = fields.Integer(required=True)
     reviewer = fields.Nested(PersonSchema, required=True)
-    need = fields.Integer(required=True)
-    benefit = fields.Integer(required=True)
-    reusability = fields.Integer(required=True)
-    feasibility = fields.Integer(required=True)
-    cost_effectiveness = fields.Integer(required=True)
+    need = fields.Integer(required=True, allow_none=True)
+    benefit = fields.Integer(required=True, allow_none=True)
+    reusability = fields.Integer(required=True, allow_none=True)
+    feasibility = fields.Integer(required=True, allow_none=True)
+    cost_effectiveness = fields.Integer(required=True, allow_none=True)
     comment = fields.String(required=True)
     updated_at = fields.DateTime(required=True)
