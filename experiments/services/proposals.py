@@ -8,6 +8,7 @@ from typing import cast
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, NotAllowed, StaleVersion
@@ -68,12 +69,21 @@ def open_calls(today: date | None = None) -> Sequence[Call]:
     ).all()
 
 
-@transactional
 def create_draft(owner: User, values: Mapping[str, object]) -> Proposal:
     """Create and commit a draft; the call defaults to the only open call. Raises Invalid
     for every wrong field at once (FieldConflict when only the calls refuse it)."""
     if owner.role != Role.APPLICANT:
         raise NotAllowed(_("Only applicants can propose experiments."))
+    try:
+        return _create_draft(owner, values)
+    except IntegrityError:
+        # A new organisation of the draft was stored by another request after this one
+        # looked for it (two first drafts of one company at once): now it is found.
+        return _create_draft(owner, values)
+
+
+@transactional
+def _create_draft(owner: User, values: Mapping[str, object]) -> Proposal:
     proposal = Proposal(owner=owner, status=Status.DRAFT)
     _apply(proposal, check_content(values))
     db.session.add(proposal)
