@@ -30,7 +30,7 @@ from ..rules import (
     TITLE_MIN,
 )
 from ..vocabulary import SDGS, CityCentre, OrganisationType, ProposerType, ServiceArea
-from . import organisations
+from . import clock, organisations
 from .inputs import Fields, to_id, whole_number_message
 from .transaction import transactional, unit_of_work
 
@@ -61,7 +61,7 @@ TEXTS = (
 
 def open_calls(today: date | None = None) -> Sequence[Call]:
     """Calls taking submissions today, earliest closing first."""
-    today = today or date.today()
+    today = today or clock.today()
     return db.session.scalars(
         select(Call)
         .where(Call.opens_on <= today, Call.closes_on >= today)
@@ -220,7 +220,7 @@ def _find_call(
             fields.fail("call_id", message)
         elif number is not None and call is None:  # a well-formed id that names no call
             fields.conflict("call_id", message)
-        elif call is not None and not call.is_open(date.today()):
+        elif call is not None and not call.is_open(clock.today()):
             fields.conflict("call_id", _closed_message(call))
         checked["call"] = call
 
@@ -298,7 +298,7 @@ def _apply(proposal: Proposal, checked: Mapping[str, object]) -> None:
 
 def missing_for_submission(proposal: Proposal, today: date | None = None) -> dict[str, list[str]]:
     """Field → messages for what a proposal lacks before it can be submitted."""
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict[str, list[str]] = {}
     required = {
         "title": _("Give the proposal a title."),
