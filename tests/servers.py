@@ -23,6 +23,15 @@ def free_port() -> int:
 @contextlib.contextmanager
 def gunicorn(environment: dict[str, str], log: Path, workers: int = 2) -> Iterator[int]:
     """Serve app:app with gunicorn (and the project's gunicorn.conf.py); yields the port."""
+    with gunicorn_master(environment, log, workers) as (port, _master):
+        yield port
+
+
+@contextlib.contextmanager
+def gunicorn_master(
+    environment: dict[str, str], log: Path, workers: int = 2
+) -> Iterator[tuple[int, subprocess.Popen]]:
+    """As gunicorn, but yields the port and the master process too."""
     port = free_port()
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -54,7 +63,7 @@ def gunicorn(environment: dict[str, str], log: Path, workers: int = 2) -> Iterat
                 pass
             assert time.monotonic() < deadline, log.read_text(errors="replace")
             time.sleep(0.2)
-        yield port
+        yield port, process
     finally:
         process.terminate()
         try:
@@ -72,3 +81,17 @@ def fetch(port: int, path: str) -> tuple[int, str]:
         return response.status, response.read().decode("utf-8", errors="replace")
     finally:
         connection.close()
+
+
+def children(pid: int) -> set[int]:
+    """The live child processes of a process (a gunicorn master's workers), read from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone while we looked
+        state, parent = fields[0], int(fields[1])
+        if parent == pid and state not in ("Z", "X"):
+            found.add(int(stat.parent.name))
+    return found

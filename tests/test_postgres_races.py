@@ -16,7 +16,7 @@ from sqlalchemy import event, func, select
 from experiments.errors import DomainError, StaleVersion
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
-from experiments.models import Proposal, StatusChange, User
+from experiments.models import Organisation, Proposal, StatusChange, User
 from experiments.services import proposals as proposal_service
 from experiments.services.workflow import change_status
 from tests import builders
@@ -152,3 +152,46 @@ def test_two_editors_saving_at_once_one_sees_a_conflict(race_app):
         proposal = db.session.get(Proposal, proposal_id)
         assert proposal.title == winner and proposal.version == 2
         assert db.session.scalar(select(func.count()).select_from(StatusChange)) == 0
+
+
+def test_two_first_drafts_of_one_company_at_once_both_are_made(concurrent_app):
+    """Neither finds the company, both store it: the second learns of the first's and uses it."""
+    with concurrent_app.app_context():
+        builders.make_programme()
+        owners = [builders.make_user() for _ in range(2)]
+    both_looked = threading.Barrier(2, timeout=10)
+
+    def meet(session, flush_context, instances):
+        if any(isinstance(row, Organisation) for row in session.new):
+            both_looked.wait()  # each has looked for the company and not found it
+
+    values = builders.complete_values(call_id=None) | {
+        "organisation": {"name": "Robotics Oy", "business_id": "1572860-0"}
+    }
+    outcomes: list = [None, None]
+
+    def propose(i: int) -> None:
+        try:
+            with concurrent_app.app_context():
+                owner = db.session.get(User, owners[i])
+                outcomes[i] = proposal_service.create_draft(owner, values).organisation_id
+        except Exception as error:  # noqa: BLE001 - reported by the assertions
+            outcomes[i] = ("crashed", repr(error))
+        finally:
+            with concurrent_app.app_context():
+                db.session.remove()
+
+    event.listen(db.session, "before_flush", meet)
+    try:
+        threads = [threading.Thread(target=propose, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        event.remove(db.session, "before_flush", meet)
+    with concurrent_app.app_context():
+        companies = db.session.scalars(select(Organisation.id)).all()
+        drafts = db.session.scalars(select(Proposal.organisation_id)).all()
+    assert len(companies) == 1 and outcomes == companies * 2, outcomes
+    assert drafts == companies * 2

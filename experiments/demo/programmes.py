@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Call, Programme, ProgrammeYear
+from ..services import clock
 
 ANNUAL_BUDGET = Decimal("250000.00")
 
@@ -68,7 +69,7 @@ def ensure_call(
 
 def ensure_open_programme(today: date | None = None) -> Programme:
     """A programme spanning the current year with one call open now; new proposals join it."""
-    year = (today or date.today()).year
+    year = (today or clock.today()).year
     programme = ensure_programme(
         f"Kokeilu {year}",
         year,

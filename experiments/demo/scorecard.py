@@ -17,6 +17,7 @@ from ..lifecycle import Role
 from ..models import GoalFollowUp, Programme, ProgrammeGoal, ProgrammeRisk, RiskVersion, User
 from ..models.scorecard import GoalDirection
 from ..scorecard import METRIC_BY_CODE, StatisticsCache, progress
+from ..services import clock
 from ..vocabulary import RiskStatus
 
 DEMO_MANAGER = "manager@kokeilu.example"
@@ -197,7 +198,7 @@ def _follow_ups(
     start, end = date(programme.start_year, 1, 1), date(programme.end_year, 12, 31)
     dated = {f.date for f in goal.follow_ups}
     for on in FOLLOW_UPS:
-        if on in dated or not start <= on <= end or on > date.today():
+        if on in dated or not start <= on <= end or on > clock.today():
             continue
         value = value_through(goal, on, cache)
         if value is None:

@@ -8,6 +8,7 @@ from typing import cast
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, NotAllowed, StaleVersion
@@ -29,7 +30,7 @@ from ..rules import (
     TITLE_MIN,
 )
 from ..vocabulary import SDGS, CityCentre, OrganisationType, ProposerType, ServiceArea
-from . import organisations
+from . import clock, organisations
 from .inputs import Fields, to_id, whole_number_message
 from .transaction import transactional, unit_of_work
 
@@ -60,7 +61,7 @@ TEXTS = (
 
 def open_calls(today: date | None = None) -> Sequence[Call]:
     """Calls taking submissions today, earliest closing first."""
-    today = today or date.today()
+    today = today or clock.today()
     return db.session.scalars(
         select(Call)
         .where(Call.opens_on <= today, Call.closes_on >= today)
@@ -68,12 +69,21 @@ def open_calls(today: date | None = None) -> Sequence[Call]:
     ).all()
 
 
-@transactional
 def create_draft(owner: User, values: Mapping[str, object]) -> Proposal:
     """Create and commit a draft; the call defaults to the only open call. Raises Invalid
     for every wrong field at once (FieldConflict when only the calls refuse it)."""
     if owner.role != Role.APPLICANT:
         raise NotAllowed(_("Only applicants can propose experiments."))
+    try:
+        return _create_draft(owner, values)
+    except IntegrityError:
+        # A new organisation of the draft was stored by another request after this one
+        # looked for it (two first drafts of one company at once): now it is found.
+        return _create_draft(owner, values)
+
+
+@transactional
+def _create_draft(owner: User, values: Mapping[str, object]) -> Proposal:
     proposal = Proposal(owner=owner, status=Status.DRAFT)
     _apply(proposal, check_content(values))
     db.session.add(proposal)
@@ -210,7 +220,7 @@ def _find_call(
             fields.fail("call_id", message)
         elif number is not None and call is None:  # a well-formed id that names no call
             fields.conflict("call_id", message)
-        elif call is not None and not call.is_open(date.today()):
+        elif call is not None and not call.is_open(clock.today()):
             fields.conflict("call_id", _closed_message(call))
         checked["call"] = call
 
@@ -288,7 +298,7 @@ def _apply(proposal: Proposal, checked: Mapping[str, object]) -> None:
 
 def missing_for_submission(proposal: Proposal, today: date | None = None) -> dict[str, list[str]]:
     """Field → messages for what a proposal lacks before it can be submitted."""
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict[str, list[str]] = {}
     required = {
         "title": _("Give the proposal a title."),

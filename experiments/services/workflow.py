@@ -225,9 +225,9 @@ def _discontinue_pilot(proposal: Proposal, values: Values) -> None:
     """Stop a running pilot: its reason and lessons, and today as its end once it started."""
     _record_decision(proposal, values)
     experiment = _experiment(proposal)
-    today = date.today()
-    if experiment.actual_end_date is None and today >= experiment.start_date:
-        experiment.actual_end_date = today
+    day = today()
+    if experiment.actual_end_date is None and day >= experiment.start_date:
+        experiment.actual_end_date = day
 
 
 def _decide(proposal: Proposal, values: Values) -> None:

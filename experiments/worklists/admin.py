@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -12,6 +12,7 @@ from ..extensions import db
 from ..lifecycle import Role
 from ..models import AccountChange, Call, Programme, User
 from ..models.users import NO_PASSWORD_MARK
+from ..services import clock
 from ..statistics.sql import count_if
 
 RECENT_CHANGES = 10
@@ -115,7 +116,7 @@ def recent_changes(user_id: int | None = None, limit: int = RECENT_CHANGES) -> l
 
 
 def _programmes() -> list[ProgrammeLine]:
-    today = date.today()
+    today = clock.today()
     open_calls = (
         select(func.count(Call.id))
         .where(Call.programme_id == Programme.id, Call.opens_on <= today, Call.closes_on >= today)

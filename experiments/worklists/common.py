@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Subquery, func, select
 
 from ..models import Proposal, StatusChange
 from ..models.types import utcnow
+from ..services import clock
 
 
 def entered_current_state() -> Subquery:
@@ -33,4 +34,4 @@ def days_since(moment: datetime | date | None, today: date | None = None) -> int
         return None
     if isinstance(moment, datetime):
         return max(0, (utcnow() - moment).days)
-    return max(0, ((today or date.today()) - moment).days)
+    return max(0, ((today or clock.today()) - moment).days)

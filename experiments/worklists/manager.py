@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -19,6 +18,7 @@ from ..models import (
     Review,
 )
 from ..queries import REVIEW_AVERAGE, with_weights
+from ..services import clock
 from ..statistics import BudgetYear, year_budget
 from ..vocabulary import Recommendation
 from .staff import PilotToWatch, pilots_to_watch
@@ -66,7 +66,7 @@ class ManagerHome:
 
 
 def manager_home() -> ManagerHome:
-    year = date.today().year
+    year = clock.today().year
     return ManagerHome(
         ready_for_pilot=_ready_for_pilot(),
         ready_to_decide=_ready_to_decide(),

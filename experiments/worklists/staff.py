@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..queries import review_count
 from ..questions import came_back_answered, last_moves
+from ..services import clock
 from .common import days_since, entered_current_state, since
 
 # Proposals staff screen: new ones and those in screening.
@@ -67,11 +68,11 @@ class PilotToWatch:
 
     @property
     def overdue_days(self) -> int:
-        return max(0, (date.today() - self.planned_end).days)
+        return max(0, (clock.today() - self.planned_end).days)
 
     @property
     def quiet(self) -> bool:
-        cutoff = date.today() - timedelta(days=QUIET_DAYS)
+        cutoff = clock.today() - timedelta(days=QUIET_DAYS)
         return self.last_record is None or self.last_record < cutoff
 
 
@@ -180,7 +181,7 @@ def _answered() -> list[Waiting]:
 
 def pilots_to_watch(owner_id: int | None = None, overdue_only: bool = False) -> list[PilotToWatch]:
     """Running pilots past their planned end or without recent records (of one owner)."""
-    today = date.today()
+    today = clock.today()
     expense = (
         select(Expense.experiment_id, func.max(Expense.date).label("last"))
         .group_by(Expense.experiment_id)
