@@ -25,6 +25,13 @@ from .proposals import (
     StatusChange,
     proposal_partner,
 )
+from .reports import (
+    ExperimentReport,
+    ReminderKind,
+    ReportCount,
+    ReportReminder,
+    ReportStatus,
+)
 from .scorecard import GoalFollowUp, ProgrammeGoal, ProgrammeRisk
 from .statistics_generation import StatisticsGeneration
 from .tokens import ApiToken
@@ -39,6 +46,7 @@ __all__ = [
     "Evaluation",
     "Expense",
     "Experiment",
+    "ExperimentReport",
     "ExperimentPartner",
     "Feedback",
     "GoalFollowUp",
@@ -54,6 +62,10 @@ __all__ = [
     "ProposalCentre",
     "ProposalSdg",
     "RecordChange",
+    "ReminderKind",
+    "ReportCount",
+    "ReportReminder",
+    "ReportStatus",
     "Review",
     "Risk",
     "StatisticsGeneration",

@@ -37,6 +37,30 @@ def experiment_or_404(experiment_id: int, user: User | None) -> Experiment:
     return experiment
 
 
+def is_team(user: User | None, experiment: Experiment) -> bool:
+    """Whether the user runs the pilot: the applicant whose proposal became it."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_applicant
+        and experiment.proposal.owner_id == user.id
+    )
+
+
+def team_experiment_or_404(experiment_id: int, user: User | None) -> Experiment:
+    """The experiment for staff, managers and its own team; for anyone else 404."""
+    if user is None or not user.is_authenticated:
+        abort(404)
+    if user.is_staff:
+        return experiment_or_404(experiment_id, user)
+    experiment = db.session.get(
+        Experiment, experiment_id, options=[joinedload(Experiment.proposal)]
+    )
+    if experiment is None or not is_team(user, experiment):
+        abort(404)
+    return experiment
+
+
 def may_record(experiment: Experiment) -> bool:
     """Whether partners, participants, expenses and risks may still be added."""
     return experiment.proposal.status in RECORDING_STATES

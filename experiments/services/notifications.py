@@ -1,12 +1,14 @@
-"""E-mail to applicants about their proposals, in their own language."""
+"""E-mail about proposals and pilot reports, each in its recipient's own language."""
 
-from flask import has_request_context, url_for
-from flask_babel import force_locale
+from datetime import date
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from ..i18n import status_label
 from ..lifecycle import Status
-from ..models import Proposal
+from ..models import Experiment, ExperimentReport, Proposal, ReportStatus, User
 from . import mail_outbox
 
 
@@ -55,3 +57,117 @@ def _proposal_link(proposal: Proposal, anchor: str | None = None) -> str:
     if has_request_context():
         return url_for("proposals.show", proposal_id=proposal.id, _anchor=anchor, _external=True)
     return f"/proposals/{proposal.id}" + (f"#{anchor}" if anchor else "")
+
+
+def _pilot_link(experiment: Experiment, anchor: str | None = None) -> str:
+    """The experiment's page: absolute where the site's address is known, else a path."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for("pilots.show", experiment_id=experiment.id, _anchor=anchor, _external=True)
+    path = current_app.url_map.bind("localhost").build(
+        "pilots.show", {"experiment_id": experiment.id}
+    )
+    return f"{path}#{anchor}" if anchor else path
+
+
+def _pilot_title(experiment: Experiment) -> str:
+    return " ".join((experiment.proposal.title or _("Untitled proposal")).split())
+
+
+def _send(kind: str, recipient: User, subject: str, lines: list[str]) -> None:
+    lines += ["", _("Kokeilu – the city's experiment programme")]
+    mail_outbox.queue(kind, recipient.email, subject, "\n".join(lines), user=recipient)
+
+
+def report_submitted(experiment: Experiment, report: ExperimentReport) -> None:
+    """Tell the pilot's owner at the city that a report waits for review."""
+    owner = experiment.owner
+    with force_locale(owner.locale or "fi"):
+        title = _pilot_title(experiment)
+        _send(
+            "report_submitted",
+            owner,
+            _("A report on “%(title)s” waits for review", title=title),
+            [
+                _("Hello %(name)s,", name=owner.name),
+                "",
+                _(
+                    "The team of “%(title)s” sent a report on %(start)s–%(end)s.",
+                    title=title,
+                    start=format_date(report.period_start),
+                    end=format_date(report.period_end),
+                ),
+                "",
+                _("Accept or return it: %(link)s", link=_pilot_link(experiment, "reports")),
+            ],
+        )
+
+
+def report_reviewed(experiment: Experiment, report: ExperimentReport) -> None:
+    """Tell the team that their report was accepted or returned (with the comment)."""
+    team = experiment.proposal.owner
+    with force_locale(team.locale or "fi"):
+        title = _pilot_title(experiment)
+        period = {"start": format_date(report.period_start), "end": format_date(report.period_end)}
+        if report.status == ReportStatus.ACCEPTED:
+            subject = _("Your report on “%(title)s” was accepted", title=title)
+            said = _("The city accepted your report on %(start)s–%(end)s.", **period)
+        else:
+            subject = _("Your report on “%(title)s” was returned", title=title)
+            said = _(
+                "The city returned your report on %(start)s–%(end)s: correct it and send it again.",
+                **period,
+            )
+        lines = [_("Hello %(name)s,", name=team.name), "", said]
+        if report.review_comment:
+            lines += ["", report.review_comment]
+        lines += ["", _("See the report: %(link)s", link=_pilot_link(experiment, "reports"))]
+        _send(f"report_{report.status.value}", team, subject, lines)
+
+
+def report_reminder(experiment: Experiment, due: date, *, overdue: bool) -> None:
+    """Remind the team of a report due soon, or overdue."""
+    team = experiment.proposal.owner
+    with force_locale(team.locale or "fi"):
+        title = _pilot_title(experiment)
+        when = format_date(due)
+        if overdue:
+            subject = _("Your report on “%(title)s” is overdue", title=title)
+            said = _("Your report on “%(title)s” was due on %(date)s.", title=title, date=when)
+        else:
+            subject = _("Your report on “%(title)s” is due on %(date)s", title=title, date=when)
+            said = _("Your report on “%(title)s” is due on %(date)s.", title=title, date=when)
+        _send(
+            "report_reminder",
+            team,
+            subject,
+            [
+                _("Hello %(name)s,", name=team.name),
+                "",
+                said,
+                "",
+                _("File it on the pilot's page: %(link)s", link=_pilot_link(experiment, "reports")),
+            ],
+        )
+
+
+def report_overdue_to_owner(experiment: Experiment, due: date) -> None:
+    """Tell the pilot's owner at the city that the team's report is overdue."""
+    owner = experiment.owner
+    with force_locale(owner.locale or "fi"):
+        title = _pilot_title(experiment)
+        _send(
+            "report_overdue",
+            owner,
+            _("The report on “%(title)s” is overdue", title=title),
+            [
+                _("Hello %(name)s,", name=owner.name),
+                "",
+                _(
+                    "The team of “%(title)s” has not sent its report due on %(date)s.",
+                    title=title,
+                    date=format_date(due),
+                ),
+                "",
+                _("See the pilot: %(link)s", link=_pilot_link(experiment, "reports")),
+            ],
+        )
