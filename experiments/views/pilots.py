@@ -28,7 +28,7 @@ from ..pilot_pages import DEFAULT_SORT, PILOT_SORTS, list_page, pilot_rows, reco
 from ..routing import page_number
 from ..services import corrections, evaluations, expenses, participation, partners, risks
 from ..services.clock import today
-from ..services.experiments import experiment_or_404, may_record
+from ..services.experiments import experiment_or_404, may_record, team_experiment_or_404
 from ..services.participation_import import CSV_MAX_BYTES, import_participation_csv
 from ..statistics import budget_years
 from .forms import rerender_status, saved
@@ -69,11 +69,14 @@ def index():
     )
 
 
-# Applicants and admins may sign in but never see an experiment's page: 404 (SPEC roles).
+# The pilot's team sees its own experiment's page; other applicants and admins never see
+# one: 404 (SPEC roles).
 @bp.get(f"/{ID}")
 @allow(SIGNED_IN)
 def show(experiment_id: int):
-    experiment = experiment_or_404(experiment_id, current_user)
+    experiment = team_experiment_or_404(experiment_id, current_user)
+    if not current_user.is_staff:
+        return team_page(experiment)
     return _page(experiment)
 
 
@@ -107,6 +110,7 @@ def _page(experiment: Experiment, status: int = 200, **given):
         return_to=url_for("pilots.show", experiment_id=experiment.id),
         row_errors=given.get("row_errors"),
         **forms,
+        **report_context(experiment, given),
     ), status
 
 
@@ -352,3 +356,4 @@ def experiment_summary(experiment: Experiment) -> dict:
 
 
 from . import pilot_records  # noqa: E402,F401  (its routes are on this blueprint)
+from .pilot_reports import report_context, team_page  # noqa: E402  (routes on this blueprint)
