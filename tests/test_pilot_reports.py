@@ -1,7 +1,7 @@
 """The pilot's team on its own experiment: what it sees, its reports, and the staff's review.
 An accepted report's counts reach the statistics once."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -232,3 +232,29 @@ def test_no_reports_once_decided(app, client, auth, people, programme):
     response = _file(app, client, auth, eid)
     assert response.status_code in (302, 303, 409)
     assert count(app, ExperimentReport) == 0
+
+
+def test_staff_home_shows_reports_to_review_and_due(app, client, auth, people, programme):
+    from dateutil.relativedelta import relativedelta
+
+    _, eid = make_pilot(app, people["applicant"], programme, experiment_owner_id=people["staff"])
+    with app.app_context():
+        experiment = db.session.get(Experiment, eid)
+        experiment.start_date = date.today() - relativedelta(months=1, days=3)
+        experiment.planned_end_date = experiment.start_date + timedelta(days=150)
+        experiment.report_interval_months = 1
+        builders.commit()
+    login(auth, client, "staff")
+    home = client.get("/").text
+    assert "Reports due and overdue" in home and "Overdue" in home
+    assert "Reports to review" not in home
+    _file(app, client, auth, eid)
+    login(auth, client, "staff")
+    home = client.get("/").text
+    assert "Reports to review" in home
+
+
+def test_the_applicant_home_links_to_the_pilot_page(app, client, auth, pilot):
+    _, eid = pilot
+    login(auth, client, "applicant")
+    assert f"/pilots/{eid}#reports" in client.get("/").text

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import contains_eager
 
 from ..errors import Conflict, NotAllowed
 from ..extensions import db
@@ -80,7 +81,7 @@ class DueReport:
         return self.period.due < today
 
 
-def due_reports(today: date, *, within_days: int, owner: User | None = None) -> list[DueReport]:
+def due_reports(today: date, *, within_days: int, owner_id: int | None = None) -> list[DueReport]:
     """The reports of running pilots due within the days ahead or overdue, soonest first; in
     one statement (the pilots with how far they have reported)."""
     latest = reported_until().subquery()
@@ -89,9 +90,10 @@ def due_reports(today: date, *, within_days: int, owner: User | None = None) -> 
         .join(Experiment.proposal)
         .outerjoin(latest, latest.c.experiment_id == Experiment.id)
         .where(Proposal.status.in_(RECORDING_STATES))
+        .options(contains_eager(Experiment.proposal))
     )
-    if owner is not None:
-        query = query.where(Experiment.owner_id == owner.id)
+    if owner_id is not None:
+        query = query.where(Experiment.owner_id == owner_id)
     horizon = today + timedelta(days=within_days)
     found: list[DueReport] = []
     for experiment, until in db.session.execute(query).all():
