@@ -187,7 +187,11 @@ def _counts(rows: object, fields: Fields) -> dict[ParticipationCategory, int]:
 
 @transactional
 def review_report(
-    experiment: Experiment, report: ExperimentReport, actor: User, decision: object, comment: object
+    experiment: Experiment,
+    report: ExperimentReport,
+    actor: User,
+    decision: object,
+    comment: object = None,
 ) -> ExperimentReport:
     """Accept a submitted report (its counts become participation records) or return it
     with a comment; Conflict for one already reviewed, also when two reviews race."""

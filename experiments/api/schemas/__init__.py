@@ -105,6 +105,12 @@ from .public import (
     PublicQuerySchema,
     PublicRefSchema,
 )
+from .reports import (
+    ReportInSchema,
+    ReportListSchema,
+    ReportReviewInSchema,
+    ReportSchema,
+)
 from .statistics import (
     BudgetYearSchema,
     ParticipantsSchema,
@@ -112,6 +118,10 @@ from .statistics import (
 )
 
 __all__ = [
+    "ReportInSchema",
+    "ReportListSchema",
+    "ReportReviewInSchema",
+    "ReportSchema",
     "Bool",
     "BudgetYearSchema",
     "Day",
