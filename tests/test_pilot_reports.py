@@ -258,3 +258,82 @@ def test_the_applicant_home_links_to_the_pilot_page(app, client, auth, pilot):
     _, eid = pilot
     login(auth, client, "applicant")
     assert f"/pilots/{eid}#reports" in client.get("/").text
+
+
+def test_the_review_is_in_the_audit_trail(app, client, auth, people, pilot):
+    from experiments.models import AuditEntry
+
+    _, eid = pilot
+    _file(app, client, auth, eid)
+    rid = _report_id(app)
+    login(auth, client, "staff")
+    _review(client, eid, rid, "accept")
+    with app.app_context():
+        entries = db.session.execute(
+            select(AuditEntry.action, AuditEntry.actor_id, AuditEntry.changes).where(
+                AuditEntry.object_type == "experiment_report", AuditEntry.object_id == rid
+            )
+        ).all()
+        actions = [(action, actor) for action, actor, _ in entries]
+        assert ("created", people["applicant"]) in actions
+        assert ("updated", people["staff"]) in actions
+        assert any(changes.get("status") == ["submitted", "accepted"] for *_, changes in entries)
+        participation = (
+            db.session.execute(
+                select(AuditEntry.actor_id).where(AuditEntry.object_type == "participation")
+            )
+            .scalars()
+            .all()
+        )
+        assert set(participation) == {people["staff"]} and len(participation) == 2
+
+
+def test_two_accepts_at_once_count_once(concurrent_app):
+    import threading
+
+    from experiments.services import pilot_reports
+
+    app = concurrent_app
+    with app.app_context():
+        applicant = builders.make_user(email="applicant@test.example")
+        staff = [builders.make_user(builders.Role.STAFF) for _ in range(2)]
+        programme = builders.make_programme()
+    _, eid = make_pilot(app, applicant, programme)
+    with app.app_context():
+        experiment = db.session.get(Experiment, eid)
+        report = pilot_reports.submit_report(
+            experiment,
+            db.session.get(User, applicant),
+            {
+                "period_start": experiment.start_date,
+                "period_end": experiment.start_date + timedelta(days=10),
+                "summary": "Walks.",
+                "participation": [{"category": "employees", "count": 7}],
+            },
+        )
+        rid = report.id
+        db.session.remove()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def accept(staff_id):
+        with app.app_context():
+            experiment = db.session.get(Experiment, eid)
+            report = db.session.get(ExperimentReport, rid)
+            actor = db.session.get(User, staff_id)
+            barrier.wait()
+            try:
+                pilot_reports.review_report(experiment, report, actor, "accept")
+                outcomes.append("accepted")
+            except pilot_reports.Conflict:
+                outcomes.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=accept, args=(s,)) for s in staff]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted", "conflict"]
+    assert count(app, Participation) == 1

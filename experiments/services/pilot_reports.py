@@ -210,6 +210,10 @@ def review_report(
     report.reviewed_by_id = actor.id
     report.reviewed_at = utcnow()
     report.review_comment = text or None
+    try:  # the review first: a second one racing it fails here, before any record is added
+        db.session.flush()
+    except StaleDataError as error:
+        raise Conflict(_("This report has already been reviewed.")) from error
     if report.status == ReportStatus.ACCEPTED:
         db.session.add_all(
             Participation(
@@ -223,10 +227,6 @@ def review_report(
             for c in report.counts
             if c.count > 0
         )
-    try:
-        db.session.flush()
-    except StaleDataError as error:
-        raise Conflict(_("This report has already been reviewed.")) from error
     notifications.report_reviewed(experiment, report)
     return report
 
