@@ -55,8 +55,9 @@ def _send_once(experiment: Experiment, due: date, kind: ReminderKind) -> bool:
             dialect.insert(ReportReminder)
             .values(experiment_id=experiment.id, due_date=due, kind=kind)
             .on_conflict_do_nothing(index_elements=["experiment_id", "due_date", "kind"])
-        )
-        if inserted.rowcount != 1:  # type: ignore[attr-defined]
+            .returning(ReportReminder.id)
+        ).scalar_one_or_none()
+        if inserted is None:  # an earlier or concurrent run has sent it
             return False
         if kind == ReminderKind.OWNER_OVERDUE:
             notifications.report_overdue_to_owner(experiment, due)
