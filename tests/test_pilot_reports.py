@@ -337,3 +337,37 @@ def test_two_accepts_at_once_count_once(concurrent_app):
         thread.join()
     assert sorted(outcomes) == ["accepted", "conflict"]
     assert count(app, Participation) == 1
+
+
+def test_staff_change_the_reporting_interval(app, client, auth, pilot):
+    _, eid = pilot
+    login(auth, client, "applicant")
+    assert "The team reports every month" in client.get(f"/pilots/{eid}").text
+    data = {"interval-report_interval_months": "2"}
+    assert client.post(f"/pilots/{eid}/report-interval", data=data).status_code == 404
+    login(auth, client, "staff")
+    refused = client.post(
+        f"/pilots/{eid}/report-interval", data={"interval-report_interval_months": "13"}
+    )
+    assert refused.status_code == 422 and "Give a whole number from 1 to 12." in refused.text
+    assert client.post(f"/pilots/{eid}/report-interval", data=data).status_code == 303
+    assert "The team reports every 2 months" in client.get(f"/pilots/{eid}").text
+
+
+def test_a_long_pilot_reports_every_two_months_by_default(app):
+    from experiments.services.report_schedule import default_interval, due_periods
+
+    start = date(2027, 1, 31)
+    assert default_interval(start, date(2027, 7, 31)) == 1
+    assert default_interval(start, date(2027, 8, 1)) == 2
+    experiment = Experiment(start_date=start, planned_end_date=date(2027, 6, 15))
+    periods = due_periods(experiment)
+    assert [p.due for p in periods] == [
+        date(2027, 2, 28),
+        date(2027, 3, 31),
+        date(2027, 4, 30),
+        date(2027, 5, 31),
+        date(2027, 6, 15),
+    ]
+    assert periods[0].start == start and periods[0].end == date(2027, 2, 27)
+    assert periods[-1].final and periods[-1].start == date(2027, 5, 31)
