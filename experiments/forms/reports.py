@@ -1,7 +1,7 @@
 """Forms of the pilot team's reports: filing or correcting one, and the staff's review."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, TextAreaField
+from wtforms import EmailField, HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from ..rules import COUNT_MAX, REPORT_INTERVAL_MAX, REPORT_INTERVAL_MIN, REPORT_TEXT_MAX
@@ -102,4 +102,13 @@ class IntervalForm(PageForm):
             "min": REPORT_INTERVAL_MIN,
             "max": REPORT_INTERVAL_MAX,
         },
+    )
+
+
+class TeamInviteForm(PageForm):
+    email = EmailField(
+        _l("E-mail address of a co-worker"),
+        validators=[InputRequired(message=_l("Enter an e-mail address."))],
+        description=_l("A person of your organisation who already has an account."),
+        render_kw={"autocomplete": "off", "maxlength": 254},
     )

@@ -31,6 +31,7 @@ from .reports import (
     ReportCount,
     ReportReminder,
     ReportStatus,
+    TeamMember,
 )
 from .scorecard import GoalFollowUp, ProgrammeGoal, ProgrammeRisk
 from .statistics_generation import StatisticsGeneration
@@ -70,6 +71,7 @@ __all__ = [
     "Risk",
     "StatisticsGeneration",
     "StatusChange",
+    "TeamMember",
     "User",
     "proposal_partner",
 ]

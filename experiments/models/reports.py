@@ -87,3 +87,18 @@ class ReportReminder(Model):
     __table_args__ = (
         sa.UniqueConstraint("experiment_id", "due_date", "kind", name="uq_report_reminder"),
     )
+
+
+class TeamMember(Model):
+    """A co-worker the pilot's owner invited from their organisation: the same rights on the
+    pilot as the owner, until the owner removes them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    added_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    __table_args__ = (sa.UniqueConstraint("experiment_id", "user_id", name="uq_team_member_user"),)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from flask import abort
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import Conflict, NotAllowed
 from ..extensions import db
 from ..i18n import status_label
 from ..lifecycle import RECORDING_STATES
-from ..models import Experiment, ExperimentPartner, User
+from ..models import Experiment, ExperimentPartner, TeamMember, User
 
 
 def experiment_or_404(experiment_id: int, user: User | None) -> Experiment:
@@ -38,7 +39,21 @@ def experiment_or_404(experiment_id: int, user: User | None) -> Experiment:
 
 
 def is_team(user: User | None, experiment: Experiment) -> bool:
-    """Whether the user runs the pilot: the applicant whose proposal became it."""
+    """Whether the user runs the pilot: the applicant whose proposal became it, or a
+    co-worker they invited."""
+    if user is None or not user.is_authenticated or not user.is_applicant:
+        return False
+    return is_team_owner(user, experiment) or bool(
+        db.session.scalar(
+            select(TeamMember.id).where(
+                TeamMember.experiment_id == experiment.id, TeamMember.user_id == user.id
+            )
+        )
+    )
+
+
+def is_team_owner(user: User | None, experiment: Experiment) -> bool:
+    """Whether the user owns the pilot's proposal (and so invites and removes co-workers)."""
     return bool(
         user is not None
         and user.is_authenticated

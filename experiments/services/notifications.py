@@ -171,3 +171,26 @@ def report_overdue_to_owner(experiment: Experiment, due: date) -> None:
                 _("See the pilot: %(link)s", link=_pilot_link(experiment, "reports")),
             ],
         )
+
+
+def team_invited(experiment: Experiment, member: User, inviter: User) -> None:
+    """Tell a co-worker they are now in the pilot's team."""
+    with force_locale(member.locale or "fi"):
+        title = _pilot_title(experiment)
+        _send(
+            "team_invited",
+            member,
+            _("You are in the team of “%(title)s”", title=title),
+            [
+                _("Hello %(name)s,", name=member.name),
+                "",
+                _(
+                    "%(inviter)s added you to the team of the pilot “%(title)s”: you can see it "
+                    "and send its reports.",
+                    inviter=inviter.name,
+                    title=title,
+                ),
+                "",
+                _("See the pilot: %(link)s", link=_pilot_link(experiment)),
+            ],
+        )

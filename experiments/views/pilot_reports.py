@@ -4,16 +4,20 @@ The team (the applicant whose proposal became the pilot) sees its experiment's p
 its budget and spending, and its reports; staff see the reports on the experiment's page.
 """
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..forms.confirm import ask_again, is_confirmed
-from ..forms.reports import IntervalForm, ReportForm, ReviewForm
+from ..forms.confirm import ConfirmForm, ask_again, is_confirmed
+from ..forms.reports import IntervalForm, ReportForm, ReviewForm, TeamInviteForm
 from ..models import Experiment, ExperimentReport, ReportStatus
-from ..services import expenses, participation, pilot_reports, report_schedule
+from ..services import expenses, participation, pilot_reports, pilot_team, report_schedule
 from ..services.clock import today
-from ..services.experiments import experiment_or_404, team_experiment_or_404
+from ..services.experiments import (
+    experiment_or_404,
+    is_team_owner,
+    team_experiment_or_404,
+)
 from .forms import rerender_status, saved, saved_valid
 from .guards import SIGNED_IN, allow
 from .pilots import ID, bp
@@ -62,6 +66,10 @@ def team_page(experiment: Experiment, status: int = 200, **given):
         proposal=experiment.proposal,
         spending=expenses.spending(experiment),
         totals=participation.participation_totals(experiment),
+        members=pilot_team.members(experiment),
+        is_owner=is_team_owner(current_user, experiment),
+        invite_form=given.get("invite_form") or TeamInviteForm(prefix="team", formdata=None),
+        remove_form=ConfirmForm(formdata=None),
         **report_context(experiment, given),
     ), status
 
@@ -169,3 +177,32 @@ def set_report_interval(experiment_id: int):
     ):
         return _back(experiment)
     return _page(experiment, 422, interval_form=form)
+
+
+@bp.post(f"/{ID}/team")
+@allow(SIGNED_IN)
+def invite_member(experiment_id: int):
+    """The owner adds a co-worker of their organisation to the pilot's team."""
+    experiment = team_experiment_or_404(experiment_id, current_user)
+    form = TeamInviteForm(prefix="team")
+    member = saved(
+        form,
+        lambda: pilot_team.invite(experiment, current_user, form.email.data),
+        None,
+        conflicts=False,
+    )
+    if member:
+        flash(_("%(name)s is now in the team.", name=member.user.name), "success")
+        return redirect(url_for(".show", experiment_id=experiment.id, _anchor="team"), 303)
+    return _page(experiment, 422, invite_form=form)
+
+
+@bp.post(f"/{ID}/team/<id:member_id>/remove")
+@allow(SIGNED_IN)
+def remove_member(experiment_id: int, member_id: int):
+    experiment = team_experiment_or_404(experiment_id, current_user)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        pilot_team.remove(experiment, current_user, member_id)
+        flash(_("The co-worker is removed from the team."), "success")
+    return redirect(url_for(".show", experiment_id=experiment.id, _anchor="team"), 303)
