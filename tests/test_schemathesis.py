@@ -153,12 +153,22 @@ STAFF_ONLY = [
     "list_risks",
     "add_risk",
     "put_evaluation",
+    "review_report",
 ]
 # Managers and administrators read the audit trail.
 MANAGERS_ONLY = ["list_audit"]
 # What JSON Schema cannot state, refused with 422 and said in the field's description: a
-# pilot's planned end after its start and at most PILOT_MAX_MONTHS later.
-BEYOND_JSON_SCHEMA = {"move_proposal": {"planned_end_date"}}
+# pilot's planned end after its start and at most PILOT_MAX_MONTHS later; a report's period
+# in order and each category once; a returned report's comment.
+BEYOND_JSON_SCHEMA = {
+    "move_proposal": {"planned_end_date"},
+    "file_report": {
+        "period_start",
+        "period_end",
+        *(f"participation.{i}.category" for i in range(3)),
+    },
+    "review_report": {"comment"},
+}
 
 
 def _accepted_as_described(case, app, seeded, people, who: str) -> None:

@@ -21,12 +21,21 @@ class ReportCountInSchema(Input):
 class ReportInSchema(Input):
     """A report; a category not given counts zero, each category at most once."""
 
-    period_start = Day(required=True)
-    period_end = Day(required=True)
+    period_start = Day(required=True, metadata={"description": "On or after the pilot's start."})
+    period_end = Day(
+        required=True,
+        metadata={
+            "description": "On or after period_start, and not after the pilot's end (actual, "
+            "else planned)."
+        },
+    )
     summary = Written(REPORT_TEXT_MAX, min_length=1, required=True)
     participation = fields.List(
         fields.Nested(ReportCountInSchema),
-        metadata={"maxItems": len(ParticipationCategory)},
+        metadata={
+            "maxItems": len(ParticipationCategory),
+            "description": "Each category at most once; a category not given counts zero.",
+        },
     )
     problems = Written(REPORT_TEXT_MAX, allow_none=True)
 
