@@ -76,14 +76,19 @@ class DueReport:
 
     experiment: Experiment
     period: DuePeriod
+    # How many reports of the pilot are due by then (in lists showing only the earliest).
+    missing: int = 1
 
     def overdue(self, today: date) -> bool:
         return self.period.due < today
 
 
-def due_reports(today: date, *, within_days: int, owner_id: int | None = None) -> list[DueReport]:
-    """The reports of running pilots due within the days ahead or overdue, soonest first; in
-    one statement (the pilots with how far they have reported)."""
+def due_reports(
+    today: date, *, within_days: int, owner_id: int | None = None, earliest_only: bool = False
+) -> list[DueReport]:
+    """The reports of running pilots due within the days ahead or overdue, soonest first (or
+    each pilot's earliest, with how many are missing); in one statement (the pilots with how
+    far they have reported)."""
     latest = reported_until().subquery()
     query = (
         select(Experiment, latest.c[1])
@@ -97,9 +102,11 @@ def due_reports(today: date, *, within_days: int, owner_id: int | None = None) -
     horizon = today + timedelta(days=within_days)
     found: list[DueReport] = []
     for experiment, until in db.session.execute(query).all():
-        for period in unreported(experiment, _as_date(until)):
-            if period.due <= horizon:
-                found.append(DueReport(experiment, period))
+        due = [p for p in unreported(experiment, _as_date(until)) if p.due <= horizon]
+        if earliest_only and due:
+            found.append(DueReport(experiment, due[0], len(due)))
+        else:
+            found.extend(DueReport(experiment, period) for period in due)
     return sorted(found, key=lambda d: (d.period.due, d.experiment.id))
 
 

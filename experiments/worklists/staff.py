@@ -120,7 +120,9 @@ def staff_home(user_id: int) -> StaffHome:
         reviewed=_reviewed(user_id),
         pilots=pilots_to_watch(owner_id=user_id),
         evaluations=_evaluations_due(user_id),
-        reports_due=due_reports(today(), within_days=REMIND_DAYS_BEFORE, owner_id=user_id),
+        reports_due=due_reports(
+            today(), within_days=REMIND_DAYS_BEFORE, owner_id=user_id, earliest_only=True
+        ),
         reports_to_review=_reports_to_review(user_id),
         today=today(),
     )
