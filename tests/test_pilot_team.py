@@ -80,3 +80,12 @@ def test_the_api_lets_a_co_worker_file_reports(app, client, auth, api, pilot):
         )
     assert api.get(f"/experiments/{eid}/reports", "coworker").status_code == 200
     assert api.get(f"/experiments/{eid}/reports", "other").status_code == 404
+
+
+def test_staff_see_the_team_on_the_experiment_page(app, client, auth, pilot):
+    eid = pilot
+    login(auth, client, "applicant")
+    _invite(client, eid)
+    login(auth, client, "staff")
+    page = client.get(f"/pilots/{eid}").text
+    assert "Applicant (owner), Co Worker" in page

@@ -26,7 +26,15 @@ from ..lifecycle import RECORDING_STATES, Status
 from ..models import Expense, Experiment, Participation, Programme
 from ..pilot_pages import DEFAULT_SORT, PILOT_SORTS, list_page, pilot_rows, record_page
 from ..routing import page_number
-from ..services import corrections, evaluations, expenses, participation, partners, risks
+from ..services import (
+    corrections,
+    evaluations,
+    expenses,
+    participation,
+    partners,
+    pilot_team,
+    risks,
+)
 from ..services.clock import today
 from ..services.experiments import experiment_or_404, may_record, team_experiment_or_404
 from ..services.participation_import import CSV_MAX_BYTES, import_participation_csv
@@ -106,6 +114,7 @@ def _page(experiment: Experiment, status: int = 200, **given):
         spending=expenses.spending(experiment),
         matrix=risks.risk_matrix(experiment.risks),
         changes=corrections.history(experiment),
+        members=pilot_team.members(experiment),
         moves=move_forms(experiment.proposal, given.get("posted")),
         return_to=url_for("pilots.show", experiment_id=experiment.id),
         row_errors=given.get("row_errors"),
