@@ -246,7 +246,7 @@ def test_staff_home_shows_reports_to_review_and_due(app, client, auth, people, p
         builders.commit()
     login(auth, client, "staff")
     home = client.get("/").text
-    assert "Reports due and overdue" in home and "Overdue" in home
+    assert "Reports due and overdue" in home and "Late" in home
     assert "Reports to review" not in home and "reports missing" not in home
     with app.app_context():
         db.session.get(Experiment, eid).start_date -= relativedelta(months=2)
