@@ -75,6 +75,10 @@ TYPE_LABELS = {
     "attachment": N_("File"),
     "reviewer_assignment": N_("Reviewer assignment"),
     "conflict_of_interest": N_("Conflict of interest"),
+    "experiment_report": N_("Pilot report"),
+    "report_count": N_("Participants in a report"),
+    "report_reminder": N_("Report reminder"),
+    "team_member": N_("Member of a pilot team"),
 }
 
 # The forms whose fields label a table's columns (a column and its field share the name).
@@ -123,6 +127,23 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     ("conflict_of_interest", "reason"): N_("Reason"),
     ("conflict_of_interest", "declared_at"): N_("Declared"),
     "assigned_by_id": N_("Assigned by"),
+    ("experiment", "report_interval_months"): N_("Months between reports"),
+    ("experiment_report", "period_start"): N_("Period from"),
+    ("experiment_report", "period_end"): N_("Period to"),
+    ("experiment_report", "summary"): N_("Summary"),
+    ("experiment_report", "problems"): N_("Problems"),
+    ("experiment_report", "review_comment"): N_("Comment"),
+    "submitted_by_id": N_("Submitted by"),
+    "reviewed_by_id": N_("Reviewed by"),
+    "reviewed_at": N_("Reviewed"),
+    "report_id": N_("Pilot report"),
+    ("report_count", "category"): N_("Category"),
+    ("report_count", "count"): N_("Number"),
+    ("report_reminder", "due_date"): N_("Due date"),
+    ("report_reminder", "kind"): N_("Reminder"),
+    ("report_reminder", "sent_at"): N_("Sent"),
+    "added_by_id": N_("Added by"),
+    "added_at": N_("Added"),
     "assigned_at": N_("Assigned"),
     ("programme_goal", "retired_at"): N_("Retired"),
     ("risk_assessment", "risk_id"): N_("Risk"),
@@ -185,6 +206,9 @@ REFERENCES = {
     "uploaded_by_id": "user",
     "deleted_by_id": "user",
     "assigned_by_id": "user",
+    "submitted_by_id": "user",
+    "reviewed_by_id": "user",
+    "added_by_id": "user",
 }
 # The names of referenced objects, by (table, id); a name missing shows the number.
 Names = dict[tuple[str, int], str]
@@ -201,6 +225,18 @@ def _vocabulary(name: str) -> Callable[[object], str]:
     return lambda code: code_label(name, str(code))
 
 
+REPORT_STATUS_LABELS = {
+    "submitted": N_("Waiting for review"),
+    "accepted": N_("Accepted"),
+    "returned": N_("Returned"),
+}
+REMINDER_LABELS = {
+    "due": N_("Due soon, to the team"),
+    "overdue": N_("Overdue, to the team"),
+    "owner_overdue": N_("Overdue, to the pilot's owner"),
+}
+
+
 # A code value as its label in the reader's language: by (table, field), then by field.
 CODE_LABELS: dict[tuple[str, str] | str, Callable[[object], str]] = {
     ("proposal", "status"): lambda code: status_label(str(code)),
@@ -208,6 +244,8 @@ CODE_LABELS: dict[tuple[str, str] | str, Callable[[object], str]] = {
     ("programme_risk", "status"): _labels(RISK_STATUS_LABELS),
     ("risk_assessment", "status"): _labels(RISK_STATUS_LABELS),
     ("proposal_message", "visibility"): _vocabulary("MessageVisibility"),
+    ("experiment_report", "status"): _labels(REPORT_STATUS_LABELS),
+    ("report_reminder", "kind"): _labels(REMINDER_LABELS),
     ("goal_follow_up", "status"): _labels(FOLLOW_UP_STATUS_LABELS),
     ("user", "role"): lambda code: role_label(str(code)),
     ("experiment_partner", "role"): _vocabulary("PartnerRole"),

@@ -10,6 +10,7 @@ from .errors import Invalid
 from .i18n import role_label
 from .lifecycle import Role
 from .mail_cli import mail_group
+from .reminders_cli import reminders_group
 from .search_cli import search_group
 
 users = AppGroup("users", help="Manage user accounts.")
@@ -74,4 +75,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_group)
+    app.cli.add_command(reminders_group)
     app.cli.add_command(search_group)

@@ -58,3 +58,9 @@ YEAR_MIN, YEAR_MAX = 1900, 2199
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 PROPOSAL_ATTACHMENTS_MAX_BYTES = 50 * 1024 * 1024
 FILENAME_MAX = 200
+REPORT_TEXT_MAX = 5_000  # a pilot report's summary, its problems, a reviewer's comment
+# Months between a pilot team's reports; a pilot planned for at most SHORT_PILOT_MONTHS
+# reports monthly by default, a longer one every two months.
+REPORT_INTERVAL_MIN, REPORT_INTERVAL_MAX = 1, 12
+SHORT_PILOT_MONTHS = 6
+REMIND_DAYS_BEFORE = 7  # the team's reminder this many days before a report is due

@@ -306,6 +306,9 @@ def test_every_endpoint_of_the_spec_table_is_documented(doc_client):
             for r in ("partners", "participation", "expenses", "risks")
         ),
         ("PUT", "/experiments/{experiment_id}/evaluation"),
+        ("GET", "/experiments/{experiment_id}/reports"),
+        ("POST", "/experiments/{experiment_id}/reports"),
+        ("POST", "/experiments/{experiment_id}/reports/{report_id}/review"),
         ("GET", "/statistics"),
         ("GET", "/public/experiments"),
         ("GET", "/audit"),

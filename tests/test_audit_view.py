@@ -238,10 +238,15 @@ def test_the_pilot_page_shows_the_experiments_changes_to_staff(app, client, auth
     trail_page = client.get("/audit?lang=en&object_type=expense").text
     expected = f'href="/pilots/{trail["experiment"]}#expenses">Expense {trail["expense"]}</a>'
     assert trail_page.count(expected) == 2
-    for who in ("applicant", "admin"):
-        auth.logout()
-        auth.login(who)
-        assert client.get(path).status_code == 404
+    auth.logout()
+    auth.login("admin")
+    assert client.get(path).status_code == 404
+    # The pilot's own team sees its team page, without the city's record of changes.
+    auth.logout()
+    auth.login("applicant")
+    team_page = client.get(path)
+    assert team_page.status_code == 200
+    assert "All changes" not in team_page.text and "Sensors" not in team_page.text
 
 
 def test_the_programme_page_shows_its_calls_budgets_and_scorecard(

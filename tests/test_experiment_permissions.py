@@ -1,6 +1,7 @@
 """Who may use each experiment page and action: staff and managers; others never see it.
 
-Applicants (even the proposal's own) and admins get 404, as if the experiment did not
+The pilot's own team (the applicant whose proposal it is) sees its experiment's page and
+nothing else of it; other applicants and admins get 404, as if the experiment did not
 exist; anonymous visitors are sent to sign in.
 """
 
@@ -49,7 +50,8 @@ def test_experiment_pages(app, client, auth, pilot, role, page):
     _, eid = pilot
     _as(auth, client, role)
     response = client.get(f"/pilots/{eid}{page}")
-    assert response.status_code == _expected(role, 200)
+    team_page = role == "applicant" and page == ""
+    assert response.status_code == (200 if team_page else _expected(role, 200))
     if role == "anonymous":
         assert "/login" in response.headers["Location"]
 

@@ -169,16 +169,24 @@ STAFF_ONLY = [
     "add_risk",
     "put_evaluation",
     "update_attachment",
+    "review_report",
 ]
 # Managers and administrators read the audit trail.
 MANAGERS_ONLY = ["list_audit"]
 # What JSON Schema cannot state, refused with 422 and said in the field's description: a
 # pilot's planned end after its start and at most PILOT_MAX_MONTHS later; a review that
-# scores at least one criterion.
+# scores at least one criterion; a report's period in order and each category once; a
+# returned report's comment.
 BEYOND_JSON_SCHEMA = {
     "move_proposal": {"planned_end_date"},
     # A review abstaining on every criterion (each may be null, not all): said on the first.
     "put_review": {"need"},
+    "file_report": {
+        "period_start",
+        "period_end",
+        *(f"participation.{i}.category" for i in range(3)),
+    },
+    "review_report": {"comment"},
 }
 
 

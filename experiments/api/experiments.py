@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..lifecycle import Role
-from ..services import evaluations, expenses, participation, partners, risks
-from ..services.experiments import experiment_or_404
+from ..services import evaluations, expenses, participation, partners, pilot_reports, risks
+from ..services.experiments import experiment_or_404, team_experiment_or_404
 from .core import ApiBlueprint, api_user, authenticated
 from .schemas import (
     EvaluationInSchema,
@@ -18,6 +18,10 @@ from .schemas import (
     PartnerInSchema,
     PartnerListSchema,
     PartnerSchema,
+    ReportInSchema,
+    ReportListSchema,
+    ReportReviewInSchema,
+    ReportSchema,
     RiskInSchema,
     RiskListSchema,
     RiskSchema,
@@ -26,7 +30,7 @@ from .schemas import (
 blp = ApiBlueprint(
     "api_experiments",
     "experiments",
-    "Running experiments: partners, participation, expenses, risks, evaluation",
+    "Running experiments: partners, participation, expenses, risks, evaluation, reports",
 )
 
 STAFF = (Role.STAFF, Role.MANAGER)
@@ -153,3 +157,48 @@ def add_risk(body, experiment_id: int):
 def put_evaluation(body, experiment_id: int):
     """Write or revise the evaluation (until the decision on the experiment)."""
     return evaluations.save_evaluation(_experiment(experiment_id), api_user(), **body)
+
+
+TEAM = (Role.APPLICANT, Role.STAFF, Role.MANAGER)
+
+
+@blp.route(f"/experiments/{ID}/reports", methods=["GET"])
+@authenticated(*TEAM)
+@blp.response(200, ReportListSchema)
+@blp.problems(401, 403, 404)
+def list_reports(experiment_id: int):
+    """The experiment's reports, latest period first (its team, staff and managers)."""
+    experiment = team_experiment_or_404(experiment_id, api_user())
+    return {"items": pilot_reports.reports_of(experiment)}
+
+
+@blp.route(f"/experiments/{ID}/reports", methods=["POST"])
+@authenticated(*TEAM)
+@blp.arguments(ReportInSchema)
+@blp.response(201, ReportSchema)
+@blp.problems(
+    401,
+    403,
+    404,
+    409,
+    because={
+        409: f"{CLOSED} Or (errors name the field) the period reaches outside the pilot's dates."
+    },
+)
+def file_report(body, experiment_id: int):
+    """File a progress report: the period, what was done, people per category, problems."""
+    experiment = team_experiment_or_404(experiment_id, api_user())
+    return pilot_reports.submit_report(experiment, api_user(), body)
+
+
+@blp.route(f"/experiments/{ID}/reports/<id:report_id>/review", methods=["POST"])
+@authenticated(*STAFF)
+@blp.arguments(ReportReviewInSchema)
+@blp.response(200, ReportSchema)
+@blp.problems(401, 403, 404, 409, because={409: "The report has already been reviewed."})
+def review_report(body, experiment_id: int, report_id: int):
+    """Accept a report (its counts become participation records, once) or return it to the
+    team with a comment."""
+    experiment = _experiment(experiment_id)
+    report = pilot_reports.report_or_404(experiment, report_id)
+    return pilot_reports.review_report(experiment, report, api_user(), **body)

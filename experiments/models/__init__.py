@@ -28,6 +28,14 @@ from .proposals import (
     StatusChange,
     proposal_partner,
 )
+from .reports import (
+    ExperimentReport,
+    ReminderKind,
+    ReportCount,
+    ReportReminder,
+    ReportStatus,
+    TeamMember,
+)
 from .risk import RiskVersion
 from .scorecard import GoalFollowUp, ProgrammeGoal, ProgrammeRisk
 from .statistics_generation import StatisticsGeneration
@@ -46,6 +54,7 @@ __all__ = [
     "Evaluation",
     "Expense",
     "Experiment",
+    "ExperimentReport",
     "ExperimentPartner",
     "Feedback",
     "GoalFollowUp",
@@ -62,12 +71,17 @@ __all__ = [
     "ProposalMessage",
     "ProposalSdg",
     "RecordChange",
+    "ReminderKind",
+    "ReportCount",
+    "ReportReminder",
+    "ReportStatus",
     "Review",
     "ReviewerAssignment",
     "Risk",
     "RiskVersion",
     "StatisticsGeneration",
     "StatusChange",
+    "TeamMember",
     "User",
     "proposal_partner",
 ]

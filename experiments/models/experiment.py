@@ -30,6 +30,9 @@ class Experiment(WrittenIn, Model):
     city_unit: Mapped[str] = mapped_column(sa.String(200), default="")
     decision: Mapped[str | None] = mapped_column(sa.Text)
     lessons_learned: Mapped[str | None] = mapped_column(sa.Text)
+    # Months between the team's reports, set when the pilot starts (None: the default for
+    # its planned length, see services/report_schedule).
+    report_interval_months: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     proposal: Mapped[Proposal] = relationship(back_populates="experiment")
@@ -77,6 +80,8 @@ class Participation(WrittenIn, Model):
     )
     count: Mapped[int]
     note: Mapped[str] = mapped_column(sa.String(500), default="")
+    # The accepted report the record came from (None for records staff entered).
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("experiment_report.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (sa.CheckConstraint("count >= 1", name="count_positive"),)

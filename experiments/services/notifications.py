@@ -1,15 +1,27 @@
-"""E-mail about proposals, each in its reader's language: to applicants about their
-proposals, and to the staff working on a proposal when its applicant writes."""
+"""E-mail about proposals and pilot reports, each in its recipient's own language: to
+applicants about their proposals, to the staff working on a proposal when its applicant
+writes, and to pilot teams and owners about reports."""
 
-from flask import has_request_context, url_for
-from flask_babel import force_locale
+from datetime import date
+
+from flask import current_app, has_request_context, url_for
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..i18n import role_label, status_label
 from ..lifecycle import STAFF_ROLES, Role, Status
-from ..models import Proposal, ProposalMessage, Review, StatusChange, User
+from ..models import (
+    Experiment,
+    ExperimentReport,
+    Proposal,
+    ProposalMessage,
+    ReportStatus,
+    Review,
+    StatusChange,
+    User,
+)
 from . import mail_outbox
 
 
@@ -148,3 +160,140 @@ def proposal_reviewers(proposal: Proposal, author: User) -> list[User]:
 
 def _title(proposal: Proposal) -> str:
     return proposal.title or _("Untitled proposal")
+
+
+def _pilot_link(experiment: Experiment, anchor: str | None = None) -> str:
+    """The experiment's page: absolute where the site's address is known, else a path."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for("pilots.show", experiment_id=experiment.id, _anchor=anchor, _external=True)
+    path = current_app.url_map.bind("localhost").build(
+        "pilots.show", {"experiment_id": experiment.id}
+    )
+    return f"{path}#{anchor}" if anchor else path
+
+
+def _pilot_title(experiment: Experiment) -> str:
+    return " ".join((experiment.proposal.title or _("Untitled proposal")).split())
+
+
+def _send(kind: str, recipient: User, subject: str, lines: list[str]) -> None:
+    lines += ["", _("Kokeilu – the city's experiment programme")]
+    mail_outbox.queue(kind, recipient.email, subject, "\n".join(lines), user=recipient)
+
+
+def report_submitted(experiment: Experiment, report: ExperimentReport) -> None:
+    """Tell the pilot's owner at the city that a report waits for review."""
+    owner = experiment.owner
+    with force_locale(owner.locale or "fi"):
+        title = _pilot_title(experiment)
+        _send(
+            "report_submitted",
+            owner,
+            _("A report on “%(title)s” waits for review", title=title),
+            [
+                _("Hello %(name)s,", name=owner.name),
+                "",
+                _(
+                    "The team of “%(title)s” sent a report on %(start)s–%(end)s.",
+                    title=title,
+                    start=format_date(report.period_start),
+                    end=format_date(report.period_end),
+                ),
+                "",
+                _("Accept or return it: %(link)s", link=_pilot_link(experiment, "reports")),
+            ],
+        )
+
+
+def report_reviewed(experiment: Experiment, report: ExperimentReport) -> None:
+    """Tell the team that their report was accepted or returned (with the comment)."""
+    team = experiment.proposal.owner
+    with force_locale(team.locale or "fi"):
+        title = _pilot_title(experiment)
+        period = {"start": format_date(report.period_start), "end": format_date(report.period_end)}
+        if report.status == ReportStatus.ACCEPTED:
+            subject = _("Your report on “%(title)s” was accepted", title=title)
+            said = _("The city accepted your report on %(start)s–%(end)s.", **period)
+        else:
+            subject = _("Your report on “%(title)s” was returned", title=title)
+            said = _(
+                "The city returned your report on %(start)s–%(end)s: correct it and send it again.",
+                **period,
+            )
+        lines = [_("Hello %(name)s,", name=team.name), "", said]
+        if report.review_comment:
+            lines += ["", report.review_comment]
+        lines += ["", _("See the report: %(link)s", link=_pilot_link(experiment, "reports"))]
+        _send(f"report_{report.status.value}", team, subject, lines)
+
+
+def report_reminder(experiment: Experiment, due: date, *, overdue: bool) -> None:
+    """Remind the team of a report due soon, or overdue."""
+    team = experiment.proposal.owner
+    with force_locale(team.locale or "fi"):
+        title = _pilot_title(experiment)
+        when = format_date(due)
+        if overdue:
+            subject = _("Your report on “%(title)s” is overdue", title=title)
+            said = _("Your report on “%(title)s” was due on %(date)s.", title=title, date=when)
+        else:
+            subject = _("Your report on “%(title)s” is due on %(date)s", title=title, date=when)
+            said = _("Your report on “%(title)s” is due on %(date)s.", title=title, date=when)
+        _send(
+            "report_reminder",
+            team,
+            subject,
+            [
+                _("Hello %(name)s,", name=team.name),
+                "",
+                said,
+                "",
+                _("File it on the pilot's page: %(link)s", link=_pilot_link(experiment, "reports")),
+            ],
+        )
+
+
+def report_overdue_to_owner(experiment: Experiment, due: date) -> None:
+    """Tell the pilot's owner at the city that the team's report is overdue."""
+    owner = experiment.owner
+    with force_locale(owner.locale or "fi"):
+        title = _pilot_title(experiment)
+        _send(
+            "report_overdue",
+            owner,
+            _("The report on “%(title)s” is overdue", title=title),
+            [
+                _("Hello %(name)s,", name=owner.name),
+                "",
+                _(
+                    "The team of “%(title)s” has not sent its report due on %(date)s.",
+                    title=title,
+                    date=format_date(due),
+                ),
+                "",
+                _("See the pilot: %(link)s", link=_pilot_link(experiment, "reports")),
+            ],
+        )
+
+
+def team_invited(experiment: Experiment, member: User, inviter: User) -> None:
+    """Tell a co-worker they are now in the pilot's team."""
+    with force_locale(member.locale or "fi"):
+        title = _pilot_title(experiment)
+        _send(
+            "team_invited",
+            member,
+            _("You are in the team of “%(title)s”", title=title),
+            [
+                _("Hello %(name)s,", name=member.name),
+                "",
+                _(
+                    "%(inviter)s added you to the team of the pilot “%(title)s”: you can see it "
+                    "and send its reports.",
+                    inviter=inviter.name,
+                    title=title,
+                ),
+                "",
+                _("See the pilot: %(link)s", link=_pilot_link(experiment)),
+            ],
+        )

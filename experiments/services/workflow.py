@@ -27,6 +27,7 @@ from . import budget, notifications
 from .clock import today
 from .inputs import Fields, blank, to_id
 from .proposals import _stale_message, missing_for_submission
+from .report_schedule import default_interval
 from .transaction import unit_of_work
 
 # A move's fields by name, as the page or the API body gave them: each guard checks its own.
@@ -179,6 +180,7 @@ def _start_pilot(proposal: Proposal, values: Values) -> None:
         planned_end_date=pilot.planned_end_date,
         owner=pilot.owner,
         city_unit=pilot.city_unit,
+        report_interval_months=default_interval(start, pilot.planned_end_date),
     )
     db.session.add(experiment)
     # The proposal's organisation leads; its consortium partners carry over as partners.

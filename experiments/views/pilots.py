@@ -36,9 +36,17 @@ from ..pilot_pages import (
 )
 from ..routing import page_number
 from ..rules import SEARCH_MAX
-from ..services import corrections, evaluations, expenses, participation, partners, risks
+from ..services import (
+    corrections,
+    evaluations,
+    expenses,
+    participation,
+    partners,
+    pilot_team,
+    risks,
+)
 from ..services.clock import today
-from ..services.experiments import experiment_or_404, may_record
+from ..services.experiments import experiment_or_404, may_record, team_experiment_or_404
 from ..services.inputs import acceptable_text
 from ..services.participation_import import CSV_MAX_BYTES, import_participation_csv
 from ..statistics import budget_years
@@ -83,11 +91,14 @@ def index():
     )
 
 
-# Applicants and admins may sign in but never see an experiment's page: 404 (SPEC roles).
+# The pilot's team sees its own experiment's page; other applicants and admins never see
+# one: 404 (SPEC roles).
 @bp.get(f"/{ID}")
 @allow(SIGNED_IN)
 def show(experiment_id: int):
-    experiment = experiment_or_404(experiment_id, current_user)
+    experiment = team_experiment_or_404(experiment_id, current_user)
+    if not current_user.is_staff:
+        return team_page(experiment)
     return _page(experiment)
 
 
@@ -118,10 +129,12 @@ def _page(experiment: Experiment, status: int = 200, **given):
         matrix=risks.risk_matrix(experiment.risks),
         changes=corrections.history(experiment),
         all_changes=shown_history("experiment", experiment.id),
+        members=pilot_team.members(experiment),
         moves=move_forms(experiment.proposal, given.get("posted")),
         return_to=url_for("pilots.show", experiment_id=experiment.id),
         row_errors=given.get("row_errors"),
         **forms,
+        **report_context(experiment, given),
     ), status
 
 
@@ -367,3 +380,4 @@ def experiment_summary(experiment: Experiment) -> dict:
 
 
 from . import pilot_records  # noqa: E402,F401  (its routes are on this blueprint)
+from .pilot_reports import report_context, team_page  # noqa: E402  (routes on this blueprint)

@@ -35,6 +35,7 @@ class Item:
     status: Status
     since: datetime | None  # entered its state (drafts: last changed)
     planned_end: date | None = None
+    experiment_id: int | None = None
 
     @property
     def days(self) -> int | None:
@@ -99,6 +100,7 @@ def _items(user_id: int, states: tuple[Status, ...]) -> list[Item]:
             Proposal.status,
             moment,
             Experiment.planned_end_date,
+            Experiment.id,
         )
         .outerjoin(entered, entered.c.proposal_id == Proposal.id)
         .outerjoin(Experiment, Experiment.proposal_id == Proposal.id)

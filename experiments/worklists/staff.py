@@ -15,15 +15,20 @@ from ..models import (
     Evaluation,
     Expense,
     Experiment,
+    ExperimentReport,
     Participation,
     Proposal,
+    ReportStatus,
     Review,
     ReviewerAssignment,
     User,
 )
 from ..queries import review_count
 from ..questions import came_back_answered, last_moves
+from ..rules import REMIND_DAYS_BEFORE
 from ..services import clock
+from ..services.clock import today
+from ..services.report_schedule import DueReport, due_reports
 from .common import days_since, entered_current_state, since
 
 # Proposals staff screen: new ones and those in screening.
@@ -85,6 +90,16 @@ class EvaluationDue:
 
 
 @dataclass(frozen=True)
+class ReportToReview:
+    report_id: int
+    experiment_id: int
+    title: str | None
+    language: str
+    period_start: date
+    period_end: date
+
+
+@dataclass(frozen=True)
 class StaffHome:
     to_review: list[Waiting]
     to_review_total: int
@@ -92,6 +107,9 @@ class StaffHome:
     reviewed: list[Waiting]  # reviewed by this user, still waiting for the decision
     pilots: list[PilotToWatch]
     evaluations: list[EvaluationDue]
+    reports_due: list[DueReport]
+    reports_to_review: list[ReportToReview]
+    today: date
     assigned: list[Waiting] = field(default_factory=list)  # assigned to this user, not reviewed
 
 
@@ -106,6 +124,11 @@ def staff_home(user_id: int) -> StaffHome:
         pilots=pilots_to_watch(owner_id=user_id),
         evaluations=_evaluations_due(user_id),
         assigned=_assigned(user_id),
+        reports_due=due_reports(
+            today(), within_days=REMIND_DAYS_BEFORE, owner_id=user_id, earliest_only=True
+        ),
+        reports_to_review=_reports_to_review(user_id),
+        today=today(),
     )
 
 
@@ -251,3 +274,23 @@ def _evaluations_due(user_id: int) -> list[EvaluationDue]:
         .order_by(Experiment.actual_end_date, Experiment.id)
     ).all()
     return [EvaluationDue(*row) for row in rows]
+
+
+def _reports_to_review(user_id: int) -> list[ReportToReview]:
+    """Reports on this user's pilots waiting for review, oldest sent first."""
+    rows = db.session.execute(
+        select(
+            ExperimentReport.id,
+            Experiment.id,
+            Proposal.title,
+            Proposal.language,
+            ExperimentReport.period_start,
+            ExperimentReport.period_end,
+        )
+        .join(Experiment, Experiment.id == ExperimentReport.experiment_id)
+        .join(Proposal, Proposal.id == Experiment.proposal_id)
+        .where(Experiment.owner_id == user_id, ExperimentReport.status == ReportStatus.SUBMITTED)
+        .order_by(ExperimentReport.submitted_at, ExperimentReport.id)
+        .limit(LIST_LENGTH)
+    ).all()
+    return [ReportToReview(*row) for row in rows]

@@ -123,6 +123,12 @@ from .public import (
     PublicQuerySchema,
     PublicRefSchema,
 )
+from .reports import (
+    ReportInSchema,
+    ReportListSchema,
+    ReportReviewInSchema,
+    ReportSchema,
+)
 from .statistics import (
     BudgetYearSchema,
     ParticipantsSchema,
@@ -141,6 +147,10 @@ __all__ = [
     "AttachmentListSchema",
     "AttachmentPatchSchema",
     "AttachmentSchema",
+    "ReportInSchema",
+    "ReportListSchema",
+    "ReportReviewInSchema",
+    "ReportSchema",
     "Bool",
     "BudgetYearSchema",
     "Day",
