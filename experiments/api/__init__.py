@@ -36,6 +36,7 @@ def _set_up(app: Flask) -> None:
         programmes,
         proposals,
         public,
+        staged,
         statistics,
         tokens,
     )
@@ -56,6 +57,7 @@ def _set_up(app: Flask) -> None:
         programmes,
         proposals,
         conversation,
+        staged,
         experiments,
         statistics,
         public,

@@ -28,6 +28,7 @@ from .proposals import (
 )
 from .risk import RiskVersion
 from .scorecard import GoalFollowUp, ProgrammeGoal, ProgrammeRisk
+from .staged import StagedDecision, StagedMove
 from .statistics_generation import StatisticsGeneration
 from .tokens import ApiToken
 from .users import Organisation, User
@@ -55,6 +56,8 @@ __all__ = [
     "Proposal",
     "ProposalCentre",
     "ProposalMessage",
+    "StagedDecision",
+    "StagedMove",
     "ProposalSdg",
     "RecordChange",
     "Review",
