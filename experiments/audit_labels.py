@@ -34,6 +34,7 @@ from .forms.proposals import ProposalForm
 from .forms.scorecard import FollowUpForm, GoalForm
 from .forms.scorecard import RiskForm as ProgrammeRiskForm
 from .forms.screening import ReviewForm
+from .forms.staged import StagedDecisionForm
 from .i18n import LANGUAGE_NAMES, code_label, money, role_label, sdg_label, status_label
 from .lifecycle import MOVE_FIELDS, N_
 from .models import AuditEntry
@@ -71,6 +72,7 @@ TYPE_LABELS = {
     "feedback": N_("Feedback"),
     "risk_assessment": N_("Risk assessment"),
     "proposal_message": N_("Message"),
+    "staged_decision": N_("Staged decision"),
 }
 
 # The forms whose fields label a table's columns (a column and its field share the name).
@@ -92,6 +94,7 @@ FORMS: dict[str, tuple[type, ...]] = {
     "programme_risk": (ProgrammeRiskForm,),
     "risk_assessment": (ExperimentRiskForm,),
     "proposal_message": (MessageForm,),
+    "staged_decision": (StagedDecisionForm,),
     "user": (AccountForm,),
 }
 
@@ -124,6 +127,10 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     ("api_token", "token_hash"): N_("Token"),
     ("feedback", "message"): N_("Feedback"),
     ("feedback", "page_url"): N_("Page"),
+    ("staged_decision", "proposal_version"): N_("Version of the proposal"),
+    "call_id": N_("Call for proposals"),
+    "staged_by_id": N_("Staged by"),
+    "staged_at": N_("Staged"),
     "name": N_("Name"),
     "email": N_("E-mail"),
     "status": N_("Status"),
@@ -165,6 +172,7 @@ REFERENCES = {
     "partners": "organisation",
     "retired_by_id": "user",
     "assessed_by_id": "user",
+    "staged_by_id": "user",
 }
 # The names of referenced objects, by (table, id); a name missing shows the number.
 Names = dict[tuple[str, int], str]
@@ -188,6 +196,7 @@ CODE_LABELS: dict[tuple[str, str] | str, Callable[[object], str]] = {
     ("programme_risk", "status"): _labels(RISK_STATUS_LABELS),
     ("risk_assessment", "status"): _labels(RISK_STATUS_LABELS),
     ("proposal_message", "visibility"): _vocabulary("MessageVisibility"),
+    ("staged_decision", "to_status"): lambda code: status_label(str(code)),
     ("goal_follow_up", "status"): _labels(FOLLOW_UP_STATUS_LABELS),
     ("user", "role"): lambda code: role_label(str(code)),
     ("experiment_partner", "role"): _vocabulary("PartnerRole"),

@@ -7,22 +7,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import lifecycle
-from ..errors import Conflict, DomainError, FieldConflict, Invalid, NotAllowed
+from ..errors import Conflict, DomainError, FieldConflict, Invalid, NotAllowed, StaleVersion
 from ..extensions import db
 from ..i18n import money, status_label
 from ..lifecycle import Role, Status
-from ..models import Call, Proposal, StagedDecision, StagedMove, User
+from ..models import Call, Proposal, Review, StagedDecision, StagedMove, User
 from ..models.types import utcnow
+from ..queries import REVIEW_AVERAGE
 from ..rules import LINE_MAX, REASON_MAX
 from ..statistics import budget_years
 from . import budget
 from .inputs import Fields, to_id
+from .proposals import _stale_message
 from .transaction import unit_of_work
 from .workflow import change_status, check_move
 
@@ -89,15 +91,38 @@ def staged_for(call: Call, *, fresh: bool = False) -> list[StagedDecision]:
     return list(db.session.scalars(query).unique())
 
 
-def screened(call: Call) -> list[Proposal]:
-    """The call's proposals in screening, which a manager may decide on, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Proposal)
+@dataclass(frozen=True)
+class ScreenedRow:
+    """A proposal of the call in screening, its review average and count, its staged move."""
+
+    proposal: Proposal
+    average: Decimal | float | None
+    reviews: int
+    staged: StagedDecision | None
+
+
+def screened(call: Call, staged: list[StagedDecision]) -> list[ScreenedRow]:
+    """The call's proposals in screening, best review average first (two statements)."""
+    proposals = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.call_id == call.id, Proposal.status == Status.SCREENING)
+        .order_by(Proposal.submitted_at, Proposal.id)
+    ).all()
+    averages = {
+        proposal_id: (average, reviews)
+        for proposal_id, average, reviews in db.session.execute(
+            select(Review.proposal_id, REVIEW_AVERAGE, func.count())
+            .join(Proposal, Proposal.id == Review.proposal_id)
             .where(Proposal.call_id == call.id, Proposal.status == Status.SCREENING)
-            .order_by(Proposal.submitted_at, Proposal.id)
+            .group_by(Review.proposal_id)
         )
-    )
+    }
+    by_proposal = {row.proposal_id: row for row in staged}
+    rows = []
+    for p in proposals:
+        average, reviews = averages.get(p.id, (None, 0))
+        rows.append(ScreenedRow(p, average, int(reviews), by_proposal.get(p.id)))
+    return sorted(rows, key=lambda r: (r.average is None, -float(r.average or 0)))
 
 
 def _values(to: StagedMove, fields: dict[str, object]) -> dict[str, object]:
@@ -124,10 +149,20 @@ def _values(to: StagedMove, fields: dict[str, object]) -> dict[str, object]:
     }
 
 
-def stage(call: Call, proposal: Proposal, actor: User, to: str, **fields: object) -> StagedDecision:
+def stage(
+    call: Call,
+    proposal: Proposal,
+    actor: User,
+    to: str,
+    version: int | None = None,
+    **fields: object,
+) -> StagedDecision:
     """Stage (or change) the decision on a screened proposal of the call, checking its
-    fields as the move will; raises Invalid, Conflict or NotAllowed."""
+    fields as the move will; raises Invalid, Conflict or NotAllowed. version: the proposal's
+    version the manager saw, where a page knows it (StaleVersion if it has changed)."""
     _manager(actor)
+    if version is not None and version != proposal.version:
+        raise StaleVersion(_stale_message())
     if proposal.call_id != call.id:
         raise Conflict(_("The proposal is not in this call."))
     try:
