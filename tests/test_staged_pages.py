@@ -160,3 +160,15 @@ def test_the_programme_page_links_to_the_decisions(app, client, auth, programme,
     _as(auth, "manager")
     page = client.get(f"/programmes/{programme}")
     assert f'href="/calls/{call}/decisions"' in page.text
+
+
+def test_the_manager_home_links_to_each_call_with_proposals_in_screening(
+    app, client, auth, people, call, screened
+):
+    _as(auth, "manager")
+    client.post(f"/calls/{call}/decisions/{screened[0]}", data=_pilot_form(people, "1000"))
+    home = client.get("/")
+    assert f'href="/calls/{call}/decisions"' in home.text
+    assert "2 proposals in screening, 1 decision staged" in home.text
+    _as(auth, "staff")
+    assert "/decisions" not in client.get("/").text
