@@ -151,9 +151,7 @@ def test_a_pilot_allocated_meanwhile_refuses_the_whole_application(race_app):
         )
         mails = _count(MailMessage)
         with pytest.raises(staged_decisions.ApplyRefused) as refused:
-            staged_decisions.apply(
-                db.session.get(Call, call_id), db.session.get(User, managers[0])
-            )
+            staged_decisions.apply(db.session.get(Call, call_id), db.session.get(User, managers[0]))
         assert list(refused.value.errors) == [str(proposals[1])]
         assert [db.session.get(Proposal, p).status for p in proposals] == [Status.SCREENING] * 3
         assert _count(MailMessage) == mails
