@@ -48,11 +48,11 @@ def test_a_manager_stages_checks_the_budget_and_applies(role_pages, live_server)
     page.fill("#planned_end_date", f"{year + 1}-02-01")
     page.select_option("#owner_id", index=1)
     with page.expect_navigation():
-        page.click("form button[type=submit]")
+        page.click("main form:not(.inline-form) button[type=submit]")
     assert page.locator(".error-summary").count() == 1  # more than a year's budget
     page.fill("#allocated_budget", "12000")
     with page.expect_navigation():
-        page.click("form button[type=submit]")
+        page.click("main form:not(.inline-form) button[type=submit]")
     assert "Käynnistä pilotti 12 000,00" in row.inner_text().replace("\xa0", " ")
     for lang in ("fi", "sv", "en"):
         page.goto(f"{base}/calls/{call_id}/decisions?lang={lang}")
@@ -66,14 +66,15 @@ def test_a_manager_stages_checks_the_budget_and_applies(role_pages, live_server)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # Changed to a rejection (the shared seed's budget stays as it was), then applied.
-    with page.expect_navigation():
-        row.locator("a", has_text="Change").click()
+    change = row.locator(f"a[href='/calls/{call_id}/decisions/{proposal_id}']")
+    assert change.inner_text().startswith("Change")
+    page.goto(f"{base}/calls/{call_id}/decisions/{proposal_id}")
     page.check("input[name=to_status][value=rejected]")
     page.fill("#reason", "Not new for the city.")
     with page.expect_navigation():
-        page.click("form button[type=submit]")
+        page.click("main form:not(.inline-form) button[type=submit]")
     with page.expect_navigation():
-        page.click("text=Apply the staged decisions")
+        page.click("main form button:has-text('Apply the staged decisions')")
     assert page.locator(".warning-panel").count() == 1
     assert "Not new for the city." in page.locator("main").inner_text()
     assert status_of(app, proposal_id) == Status.SCREENING
