@@ -144,15 +144,19 @@ def test_errors_show_when_staging(api, people, call, screened, programme, app):
     response = api.post(
         _path(call), "manager", json=_pilot(screened[0], people, "300000.00", owner_id=None)
     )
-    assert response.status_code in (409, 422)
-    errors = response.get_json()["errors"]
-    assert "owner_id" in errors
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["owner_id"] == ["This is required for this move."]
+    extra = api.post(
+        _path(call), "manager", json={**_reject(screened[0]), "start_date": "2026-01-01"}
+    )
+    assert extra.status_code == 422
+    assert extra.get_json()["errors"] == {"start_date": ["This decision does not take this field."]}
     reject = api.post(_path(call), "manager", json={"proposal_id": screened[0], "to": "rejected"})
     assert reject.status_code == 422
     assert "reason" in reject.get_json()["errors"]
     # The budget is checked as the move checks it (the year's remaining budget).
     over = api.post(_path(call), "manager", json=_pilot(screened[0], people, "250000.01"))
-    assert over.status_code == 422
+    assert over.status_code == 409
     assert "Only €250,000.00 of the" in str(over.get_json()["errors"]["allocated_budget"])
     with app.app_context():
         other_programme = builders.make_programme()

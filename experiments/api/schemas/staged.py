@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from ...models import StagedMove
+from ...patterns import text_pattern
 from ...rules import AMOUNT_MIN, BUDGET_MAX, LINE_MAX, REASON_MAX
+from ...services.inputs import blank
 from .common import Input
-from .fields import Day, Id, MoneyIn, MoneyOut, Written, one_of, written_line
+from .fields import TEXT_REFUSED, Day, Id, MoneyIn, MoneyOut, Written, one_of, written_line
 from .proposals import PersonSchema
+
+_PILOT_FIELDS = ("allocated_budget", "start_date", "planned_end_date", "owner_id")
+_OPTIONAL_PILOT_FIELDS = ("city_unit",)
 
 
 class StagedDecisionInSchema(Input):
@@ -24,6 +30,42 @@ class StagedDecisionInSchema(Input):
     owner_id = Id(allow_none=True)
     city_unit = written_line(LINE_MAX, allow_none=True)
     reason = Written(REASON_MAX, allow_none=True)
+
+    @validates_schema
+    def _fields_of_the_move(self, data, **kwargs):
+        """The fields the chosen move requires, and null for those it does not take."""
+        if data.get("to") not in {to.value for to in StagedMove}:
+            return
+        pilot = data["to"] == StagedMove.PILOT.value
+        required = _PILOT_FIELDS if pilot else ("reason",)
+        taken = required + (_OPTIONAL_PILOT_FIELDS if pilot else ())
+        errors = {}
+        for name in _PILOT_FIELDS + _OPTIONAL_PILOT_FIELDS + ("reason",):
+            given = not blank(data.get(name))
+            if name in required and not given:
+                errors[name] = [_("This is required for this move.")]
+            elif given and name not in taken:
+                errors[name] = [_("This decision does not take this field.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _variant(to: StagedMove) -> dict:
+    """The body of one kind of staged decision: the fields its move requires, the others null
+    (a pilot's planned end after its start, at most 24 months later, is checked with 422)."""
+    if to == StagedMove.PILOT:
+        properties: dict = {name: {"not": {"type": "null"}} for name in _PILOT_FIELDS}
+        properties["reason"] = {"type": "null"}
+        required = list(_PILOT_FIELDS)
+    else:
+        properties = {name: {"type": "null"} for name in _PILOT_FIELDS + _OPTIONAL_PILOT_FIELDS}
+        properties["reason"] = {"type": "string", "pattern": text_pattern(1, TEXT_REFUSED)}
+        required = ["reason"]
+    properties["to"] = {"const": to.value}
+    return {"properties": properties, "required": ["proposal_id", "to", *required]}
+
+
+StagedDecisionInSchema.json_schema = {"anyOf": [_variant(to) for to in StagedMove]}
 
 
 class StagedDecisionSchema(Schema):
