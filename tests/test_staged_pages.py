@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from experiments.extensions import db
-from experiments.lifecycle import Status
+from experiments.lifecycle import Role, Status
 from experiments.models import MailMessage, Programme, Proposal, StagedDecision, StatusChange
 from tests import builders
 from tests.pilot_support import count
@@ -172,3 +172,48 @@ def test_the_manager_home_links_to_each_call_with_proposals_in_screening(
     assert "2 proposals in screening, 1 decision staged" in home.text
     _as(auth, "staff")
     assert "/decisions" not in client.get("/").text
+
+
+def test_the_page_and_the_list_run_the_same_statements_as_the_call_grows(
+    app, client, auth, api, people, programme, call
+):
+    from tests.test_query_counts_pages import counting
+
+    _as(auth, "manager")
+
+    def add(n):
+        with app.app_context():
+            ids = [
+                builders.make_proposal(people["applicant"], programme, status=Status.SCREENING)
+                for _ in range(n)
+            ]
+        for i, proposal_id in enumerate(ids):
+            if i % 2:
+                # Staged by another manager each: their names are read with the list.
+                with app.app_context():
+                    people[f"manager{proposal_id}"] = builders.make_user(Role.MANAGER)
+                body = {"proposal_id": proposal_id, "to": "rejected", "reason": "No."}
+                staged = api.post(
+                    f"/calls/{call}/staged-decisions", f"manager{proposal_id}", json=body
+                )
+                assert staged.status_code == 200
+            else:
+                with app.app_context():
+                    owner = builders.make_user(Role.STAFF)
+                form = {**_pilot_form(people, "5"), "owner_id": str(owner)}
+                staged = client.post(f"/calls/{call}/decisions/{proposal_id}", data=form)
+                assert staged.status_code == 303
+
+    def statements():
+        client.get(f"/calls/{call}/decisions")
+        api.get(f"/calls/{call}/staged-decisions", "manager")
+        with counting(app) as page:
+            assert client.get(f"/calls/{call}/decisions").status_code == 200
+        with counting(app) as listed:
+            assert api.get(f"/calls/{call}/staged-decisions", "manager").status_code == 200
+        return len(page), len(listed)
+
+    add(2)
+    small = statements()
+    add(6)
+    assert statements() == small

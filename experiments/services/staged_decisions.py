@@ -83,7 +83,11 @@ def staged_for(call: Call, *, fresh: bool = False) -> list[StagedDecision]:
     query = (
         select(StagedDecision)
         .where(StagedDecision.call_id == call.id)
-        .options(joinedload(StagedDecision.proposal), joinedload(StagedDecision.owner))
+        .options(
+            joinedload(StagedDecision.proposal),
+            joinedload(StagedDecision.owner),
+            joinedload(StagedDecision.staged_by),
+        )
         .order_by(StagedDecision.id)
     )
     if fresh:
