@@ -217,3 +217,18 @@ def test_the_page_and_the_list_run_the_same_statements_as_the_call_grows(
     small = statements()
     add(6)
     assert statements() == small
+
+
+def test_applying_when_another_manager_already_did_is_said_not_a_crash(
+    app, client, auth, people, call, screened
+):
+    _as(auth, "manager")
+    page = f"/calls/{call}/decisions"
+    response = client.post(
+        f"{page}/apply", data={"confirmed": "yes"}, headers={"Referer": f"http://localhost{page}"}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == page
+    followed = client.get(page)
+    assert "No decisions are staged for this call: another manager may have" in followed.text
+    assert _statuses(app, screened) == [Status.SCREENING] * 2
