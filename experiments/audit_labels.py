@@ -35,6 +35,7 @@ from .forms.proposals import ProposalForm
 from .forms.scorecard import FollowUpForm, GoalForm
 from .forms.scorecard import RiskForm as ProgrammeRiskForm
 from .forms.screening import ReviewForm
+from .forms.staged import StagedDecisionForm
 from .i18n import LANGUAGE_NAMES, code_label, money, role_label, sdg_label, status_label
 from .lifecycle import MOVE_FIELDS, N_
 from .models import AuditEntry
@@ -79,6 +80,7 @@ TYPE_LABELS = {
     "report_count": N_("Participants in a report"),
     "report_reminder": N_("Report reminder"),
     "team_member": N_("Member of a pilot team"),
+    "staged_decision": N_("Staged decision"),
 }
 
 # The forms whose fields label a table's columns (a column and its field share the name).
@@ -101,6 +103,7 @@ FORMS: dict[str, tuple[type, ...]] = {
     "risk_assessment": (ExperimentRiskForm,),
     "proposal_message": (MessageForm,),
     "attachment": (AttachmentForm,),
+    "staged_decision": (StagedDecisionForm,),
     "user": (AccountForm,),
 }
 
@@ -162,6 +165,10 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     ("api_token", "token_hash"): N_("Token"),
     ("feedback", "message"): N_("Feedback"),
     ("feedback", "page_url"): N_("Page"),
+    ("staged_decision", "proposal_version"): N_("Version of the proposal"),
+    "call_id": N_("Call for proposals"),
+    "staged_by_id": N_("Staged by"),
+    "staged_at": N_("Staged"),
     "name": N_("Name"),
     "email": N_("E-mail"),
     "status": N_("Status"),
@@ -209,6 +216,7 @@ REFERENCES = {
     "submitted_by_id": "user",
     "reviewed_by_id": "user",
     "added_by_id": "user",
+    "staged_by_id": "user",
 }
 # The names of referenced objects, by (table, id); a name missing shows the number.
 Names = dict[tuple[str, int], str]
@@ -246,6 +254,7 @@ CODE_LABELS: dict[tuple[str, str] | str, Callable[[object], str]] = {
     ("proposal_message", "visibility"): _vocabulary("MessageVisibility"),
     ("experiment_report", "status"): _labels(REPORT_STATUS_LABELS),
     ("report_reminder", "kind"): _labels(REMINDER_LABELS),
+    ("staged_decision", "to_status"): lambda code: status_label(str(code)),
     ("goal_follow_up", "status"): _labels(FOLLOW_UP_STATUS_LABELS),
     ("user", "role"): lambda code: role_label(str(code)),
     ("experiment_partner", "role"): _vocabulary("PartnerRole"),

@@ -382,6 +382,11 @@ REFUSALS = {
     "get_statistics": {"404", "422"},
     "list_public_experiments": {"422"},
     "create_token": {"401", "422", "429"},
+    "list_staged": {"403", "404"},
+    "stage_decision": {"403", "404", "409", "422"},
+    "unstage_decision": {"403", "404"},
+    "simulate_staged": {"403", "404"},
+    "apply_staged": {"403", "404", "409"},
 }
 
 

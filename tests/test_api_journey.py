@@ -300,6 +300,11 @@ def test_every_endpoint_of_the_spec_table_is_documented(doc_client):
         ("POST", "/proposals/{proposal_id}/conflicts"),
         ("POST", "/organisations/{organisation_id}/conflicts"),
         ("POST", "/calls/{call_id}/assignments"),
+        # Staged decisions of a call (not in the SPEC's table).
+        *((m, "/calls/{call_id}/staged-decisions") for m in ("GET", "POST")),
+        ("DELETE", "/calls/{call_id}/staged-decisions/{proposal_id}"),
+        ("GET", "/calls/{call_id}/staged-decisions/simulation"),
+        ("POST", "/calls/{call_id}/staged-decisions/apply"),
         *(
             (m, f"/experiments/{{experiment_id}}/{r}")
             for m in ("GET", "POST")

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from experiments import create_app
 from experiments.extensions import db
 from experiments.lifecycle import Status
-from experiments.models import Experiment, Proposal, User
+from experiments.models import Call, Experiment, Proposal, User
 from experiments.services.tokens import issue_token_for
 from tests import builders
 
@@ -82,6 +82,7 @@ def seeded(app, people):
             "experiment_id": db.session.scalars(
                 select(Experiment.id).order_by(Experiment.id)
             ).all(),
+            "call_id": db.session.scalars(select(Call.id).order_by(Call.id)).all(),
         }
 
 
@@ -171,8 +172,15 @@ STAFF_ONLY = [
     "update_attachment",
     "review_report",
 ]
-# Managers and administrators read the audit trail.
-MANAGERS_ONLY = ["list_audit"]
+# Managers and administrators read the audit trail; managers alone stage decisions.
+MANAGERS_ONLY = [
+    "list_audit",
+    "list_staged",
+    "stage_decision",
+    "unstage_decision",
+    "simulate_staged",
+    "apply_staged",
+]
 # What JSON Schema cannot state, refused with 422 and said in the field's description: a
 # pilot's planned end after its start and at most PILOT_MAX_MONTHS later; a review that
 # scores at least one criterion; a report's period in order and each category once; a
@@ -187,6 +195,7 @@ BEYOND_JSON_SCHEMA = {
         *(f"participation.{i}.category" for i in range(3)),
     },
     "review_report": {"comment"},
+    "stage_decision": {"planned_end_date"},
 }
 
 

@@ -38,6 +38,7 @@ def _set_up(app: Flask) -> None:
         programmes,
         proposals,
         public,
+        staged,
         statistics,
         tokens,
     )
@@ -60,6 +61,7 @@ def _set_up(app: Flask) -> None:
         conversation,
         assignments,
         attachments,
+        staged,
         experiments,
         statistics,
         public,

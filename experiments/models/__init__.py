@@ -38,6 +38,7 @@ from .reports import (
 )
 from .risk import RiskVersion
 from .scorecard import GoalFollowUp, ProgrammeGoal, ProgrammeRisk
+from .staged import StagedDecision, StagedMove
 from .statistics_generation import StatisticsGeneration
 from .tokens import ApiToken
 from .users import Organisation, User
@@ -69,6 +70,8 @@ __all__ = [
     "Proposal",
     "ProposalCentre",
     "ProposalMessage",
+    "StagedDecision",
+    "StagedMove",
     "ProposalSdg",
     "RecordChange",
     "ReminderKind",

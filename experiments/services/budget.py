@@ -60,6 +60,22 @@ def allocate(programme: Programme, year: int, amount: Decimal) -> None:
     allocation_checked.send(app, programme_id=programme.id, year=year, amount=amount)
 
 
+def lock_years(programme: Programme) -> None:
+    """Take the lock of every year of the programme at once, as allocate takes one year's:
+    for work that allocates several pilots and must see no other allocation meanwhile."""
+    try:
+        db.session.execute(
+            update(ProgrammeYear)
+            .where(ProgrammeYear.programme_id == programme.id)
+            .values(allocation_serial=ProgrammeYear.allocation_serial + 1)
+            .execution_options(synchronize_session=False)
+        )
+    except OperationalError as error:
+        raise Conflict(
+            _("Someone else is allocating this year's budget right now. Please try again.")
+        ) from error
+
+
 def shortfall(programme: Programme, year: int, amount: Decimal) -> dict[str, list[str]]:
     """Why the amount does not fit the year's remaining budget (field → messages), or {}.
 

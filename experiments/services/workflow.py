@@ -279,17 +279,21 @@ def check_move(proposal: Proposal, target: str, **fields: object) -> None:
         return
     values = {name: fields.get(name) for name in edge.fields}
     errors: dict[str, list[str]] = {}
+    # Well-formed values that only the stored data refuses stay a FieldConflict (the API's 409).
+    conflict = False
     check = CHECKS.get(edge.guard or "")
     try:
         if check is not None:
             check(proposal, values)
     except Invalid as error:
         errors = dict(error.errors)
+        conflict = isinstance(error, FieldConflict)
     for name in edge.requires:
         if blank(values[name]):
             errors[name] = [_("This is required for this move.")]
+            conflict = False
     if errors:
-        raise Invalid(errors)
+        raise (FieldConflict if conflict else Invalid)(errors)
 
 
 # The checks the table's edges name (Transition.guard); each may refuse with a DomainError.

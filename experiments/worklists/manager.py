@@ -10,12 +10,14 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..lifecycle import Status
 from ..models import (
+    Call,
     Evaluation,
     Experiment,
     Programme,
     ProgrammeYear,
     Proposal,
     Review,
+    StagedDecision,
 )
 from ..queries import REVIEW_AVERAGE, with_weights
 from ..services import clock
@@ -57,8 +59,20 @@ class ProgrammeBudget:
 
 
 @dataclass(frozen=True)
+class CallToDecide:
+    """A call with proposals in screening: its decisions page, and how many are staged."""
+
+    call_id: int
+    title: str
+    language: str
+    screening: int
+    staged: int
+
+
+@dataclass(frozen=True)
 class ManagerHome:
     ready_for_pilot: list[ReadyForPilot]
+    calls_to_decide: list[CallToDecide]
     ready_to_decide: list[ReadyToDecide]
     budgets: list[ProgrammeBudget]
     year: int
@@ -69,6 +83,7 @@ def manager_home() -> ManagerHome:
     year = clock.today().year
     return ManagerHome(
         ready_for_pilot=_ready_for_pilot(),
+        calls_to_decide=_calls_to_decide(),
         ready_to_decide=_ready_to_decide(),
         budgets=_budgets(year),
         year=year,
@@ -106,6 +121,25 @@ def _ready_for_pilot() -> list[ReadyForPilot]:
         ReadyForPilot(pid, title, lang, budget, n, round(float(avg), 2))
         for pid, title, lang, budget, n, avg in rows
     ]
+
+
+def _calls_to_decide() -> list[CallToDecide]:
+    rows = db.session.execute(
+        select(
+            Call.id,
+            Call.title,
+            Call.language,
+            func.count(Proposal.id),
+            func.count(StagedDecision.id),
+        )
+        .join(Proposal, Proposal.call_id == Call.id)
+        .outerjoin(StagedDecision, StagedDecision.proposal_id == Proposal.id)
+        .where(Proposal.status == Status.SCREENING)
+        .group_by(Call.id, Call.title, Call.language, Call.closes_on)
+        .order_by(Call.closes_on, Call.id)
+        .limit(LIST_LENGTH)
+    ).all()
+    return [CallToDecide(*row) for row in rows]
 
 
 def _ready_to_decide() -> list[ReadyToDecide]:
