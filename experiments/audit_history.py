@@ -15,7 +15,18 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import gettext
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import aliased, joinedload
 
 from .audit import DELETED
@@ -234,17 +245,18 @@ def _url(target: tuple[ObjectPage, int, str | None] | None) -> str | None:
 
 
 # How each kind of referenced object is named.
+# Each kind of named object: its id, its name, and when its name was erased (accounts only).
 _NAMED: dict[str, tuple[Any, ...]] = {
     "user": (User.id, User.name, User.deleted_at),
-    "organisation": (Organisation.id, Organisation.name),
-    "call": (Call.id, Call.title),
-    "programme": (Programme.id, Programme.name),
+    "organisation": (Organisation.id, Organisation.name, null()),
+    "call": (Call.id, Call.title, null()),
+    "programme": (Programme.id, Programme.name, null()),
 }
 
 
 def referenced_names(entries: Iterable[AuditEntry]) -> Names:
-    """The names of the people and objects the entries' fields refer to (one statement per
-    kind); a deleted account is "Deleted user"."""
+    """The names of the people and objects the entries' fields refer to, in one statement
+    whatever kinds they are; a deleted account is "Deleted user"."""
     wanted: dict[str, set[int]] = {}
     for entry in entries:
         for field, values in (entry.changes or {}).items():
@@ -253,15 +265,24 @@ def referenced_names(entries: Iterable[AuditEntry]) -> Names:
                 flat = [i for v in values for i in (v if isinstance(v, list) else [v])]
                 ids = {i for i in flat if isinstance(i, int)}
                 wanted.setdefault(REFERENCES[field], set()).update(ids)
+    parts = [
+        select(literal(table).label("kind"), *_labelled(_NAMED[table])).where(
+            _NAMED[table][0].in_(ids)
+        )
+        for table, ids in sorted(wanted.items())
+        if ids
+    ]
+    if not parts:
+        return {}
     names: Names = {}
-    for table, ids in wanted.items():
-        if not ids:
-            continue
-        columns = _NAMED[table]
-        for row in db.session.execute(select(*columns).where(columns[0].in_(ids))):
-            erased = len(row) > 2 and row[2] is not None
-            names[(table, row[0])] = gettext("Deleted user") if erased else row[1]
+    for kind, object_id, name, erased_at in db.session.execute(union_all(*parts)):
+        names[(kind, object_id)] = gettext("Deleted user") if erased_at is not None else name
     return names
+
+
+def _labelled(columns: tuple[Any, ...]) -> tuple[Any, ...]:
+    object_id, name, erased_at = columns
+    return (object_id.label("id"), name.label("name"), erased_at.label("erased_at"))
 
 
 def shown_entries(entries: Sequence[AuditEntry], reader: User) -> list[ShownEntry]:
