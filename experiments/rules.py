@@ -20,6 +20,8 @@ SCORE_MIN, SCORE_MAX = 1, 5
 REVIEWS_NEEDED = 2
 # Words searched for in a list (the pages' and the API's q).
 SEARCH_MAX = 200
+# Text compared with the public experiments (a proposal's title and need as it is written).
+SIMILAR_TEXT_MAX = 2_000
 # Proposals moved at once from the screening queue: at most a page of it.
 BULK_MAX = 100
 RISK_MIN, RISK_MAX = 1, 4

@@ -114,6 +114,7 @@ from .public import (
     PublicQuerySchema,
     PublicRefSchema,
 )
+from .similar import SimilarListSchema, SimilarQuerySchema
 from .statistics import (
     BudgetYearSchema,
     ParticipantsSchema,
@@ -137,6 +138,8 @@ __all__ = [
     "HistoryEntrySchema",
     "HistorySchema",
     "Id",
+    "SimilarListSchema",
+    "SimilarQuerySchema",
     "Input",
     "Int",
     "LINE_REFUSED",
