@@ -9,7 +9,7 @@ from experiments.demo.storyline import load_demo
 from experiments.demo.texts.twins import twin_titles
 from experiments.demo.users import DEMO_USERS
 from experiments.extensions import db
-from experiments.lifecycle import Role
+from experiments.lifecycle import Role, Status
 from experiments.models import Experiment, Proposal, User
 from experiments.services.tokens import issue_token_for
 from tests import builders
@@ -179,3 +179,65 @@ def test_the_number_of_statements_does_not_grow_with_the_data(app, api, people, 
             _make(people, programme, status="pilot" if n % 2 else "submitted")
     assert (_statements(app, staff), _statements(app, public)) == before
     assert before[1] <= 3
+
+
+def _decide(experiment_id: int, lessons: str) -> None:
+    experiment = db.session.get(Experiment, experiment_id)
+    experiment.proposal.status = Status.DISCONTINUED
+    experiment.lessons_learned = lessons
+    builders.commit()
+
+
+def test_the_staff_page_lists_similar_proposals_with_outcome_and_lesson(app, auth, client, library):
+    with app.app_context():
+        _decide(library["experiment"], "Book the printers by the hour. Nobody came at night.")
+    auth.login("staff")
+    page = client.get(f"/proposals/{library['first']}").get_data(as_text=True)
+    assert "Similar proposals and earlier experiments" in page
+    assert f'href="/proposals/{library["again"]}"' in page
+    assert f'href="/proposals/{library["pilot"]}"' in page
+    assert "Discontinued" in page
+    assert "Book the printers by the hour." in page
+    assert "Nobody came at night." not in page.split("Similar proposals")[1].split("</section>")[0]
+
+
+def test_the_applicant_sees_no_similar_proposals(app, auth, client, library):
+    auth.login("applicant")
+    page = client.get(f"/proposals/{library['first']}").get_data(as_text=True)
+    assert "Similar proposals and earlier experiments" not in page
+
+
+def test_the_form_of_a_draft_shows_public_experiments_only(app, auth, client, people, programme):
+    with app.app_context():
+        draft = _make(people, programme, status="draft")
+        pilot = _make(people, programme, status="pilot")
+        others = _make(people, programme, status="screening")
+        experiment = db.session.scalar(select(Experiment.id).where(Experiment.proposal_id == pilot))
+    auth.login("applicant")
+    page = client.get(f"/proposals/{draft}/edit").get_data(as_text=True)
+    tried = page.split("Experiments like this were tried")[1].split("</section>")[0]
+    assert f'href="/experiments/{experiment}"' in tried
+    assert f"/proposals/{others}" not in tried
+    assert 'aria-live="polite"' in tried
+    assert 'src="/static/js/similar.js"' in page
+
+
+def test_the_new_proposal_form_explains_the_list(auth, client, programme):
+    auth.login("applicant")
+    page = client.get("/proposals/new").get_data(as_text=True)
+    assert "Experiments like this were tried" in page
+    assert "earlier experiments like yours are shown here" in page
+
+
+@pytest.mark.parametrize(
+    "language, heading",
+    [
+        ("fi", "Samankaltaiset ehdotukset ja aiemmat kokeilut"),
+        ("sv", "Liknande förslag och tidigare försök"),
+        ("en", "Similar proposals and earlier experiments"),
+    ],
+)
+def test_the_list_speaks_the_readers_language(auth, client, library, language, heading):
+    auth.login("staff")
+    page = client.get(f"/proposals/{library['first']}?lang={language}").get_data(as_text=True)
+    assert heading in page

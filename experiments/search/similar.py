@@ -22,13 +22,14 @@ swedish and english configurations, on SQLite the Python stems (text.py).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
 
 from ..extensions import db
-from ..lifecycle import EXPERIMENT_STATES, Status
+from ..lifecycle import DECIDED_STATES, EXPERIMENT_STATES, Status
 from .schema import COLUMNS, PUBLIC_COLUMNS, TABLE
 from .text import STEMMERS, stem
 from .text import words as words_of
@@ -36,6 +37,8 @@ from .text import words as words_of
 TERMS = 16  # the distinctive terms a similarity is measured by
 CANDIDATES = 80  # terms whose frequency is counted (a long text: its first distinct stems)
 LIMIT = 8
+LESSON = 160  # characters of a lesson shown in a list
+_SENTENCE = re.compile(r"(?<=[.!?])\s")
 TITLE = 2  # a word of the source's title counts double: it says what the proposal is about
 # SQLite: every column but the owner's name (a name in a text says nothing of its idea).
 _TEXT_COLUMNS = tuple(name for name in COLUMNS if name != "owner")
@@ -52,6 +55,19 @@ class Similar:
     score: float
     decision: str | None
     lessons_learned: str | None
+    language: str  # the title's
+    experiment_language: str | None  # the decision's and lessons'
+
+    @property
+    def decided(self) -> bool:
+        return self.status in DECIDED_STATES
+
+    @property
+    def lesson(self) -> str:
+        """The lessons learned (or else the decision) as one line: its first sentence, cut."""
+        whole = " ".join((self.lessons_learned or self.decision or "").split())
+        first = _SENTENCE.split(whole, maxsplit=1)[0]
+        return first if len(first) <= LESSON else first[: LESSON - 1].rstrip() + "…"
 
 
 def similar_to_proposal(proposal_id: int, limit: int = LIMIT) -> list[Similar]:
@@ -100,6 +116,8 @@ def _similar(
             score=round(min(1.0, row.weight / whole), 3),
             decision=row.decision,
             lessons_learned=row.lessons_learned,
+            language=row.language,
+            experiment_language=row.experiment_language,
         )
         for row in rows
     ]
@@ -107,7 +125,7 @@ def _similar(
 
 _RESULT = """
     p.id AS proposal_id, e.id AS experiment_id, p.title, p.status,
-    e.decision, e.lessons_learned
+    e.decision, e.lessons_learned, p.language, e.language AS experiment_language
 """
 _STATES = ", ".join(f"'{state}'" for state in _PUBLIC_STATES)
 _PUBLIC = f"AND e.id IS NOT NULL AND p.status IN ({_STATES})"
