@@ -37,6 +37,9 @@ from .text import words as words_of
 TERMS = 16  # the distinctive terms a similarity is measured by
 CANDIDATES = 80  # terms whose frequency is counted (a long text: its first distinct stems)
 LIMIT = 8
+# Counting stops here: a word this common is never among the distinctive ones that count
+# (unless the text has no rarer words), and counting all of its documents costs the most.
+COMMON = 1000
 LESSON = 160  # characters of a lesson shown in a list
 _SENTENCE = re.compile(r"(?<=[.!?])\s")
 TITLE = 2  # a word of the source's title counts double: it says what the proposal is about
@@ -149,7 +152,8 @@ class _SQLite:
         cls, terms: list[str], exclude: int | None, public: bool
     ) -> tuple[int, list[int]]:
         counts = ", ".join(
-            f"(SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH :m{i} AND rowid != :exclude)"
+            f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} "
+            f"WHERE {TABLE} MATCH :m{i} AND rowid != :exclude LIMIT {COMMON}))"
             for i in range(len(terms))
         )
         params: dict[str, Any] = {"exclude": exclude or 0}
@@ -205,8 +209,9 @@ class _PostgreSQL:
     ) -> tuple[int, list[int]]:
         vector = cls._vector(public)
         counts = ", ".join(
-            f"(SELECT count(*) FROM {TABLE} AS d "
-            f"WHERE {vector} @@ ({cls._query(i)}) AND d.proposal_id != :exclude)"
+            f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} AS d "
+            f"WHERE {vector} @@ ({cls._query(i)}) AND d.proposal_id != :exclude "
+            f"LIMIT {COMMON}) AS found)"
             for i in range(len(terms))
         )
         params: dict[str, Any] = {"exclude": exclude or 0}
