@@ -47,6 +47,25 @@ def test_each_planted_twin_is_the_first_similar(demo, pair):
         assert items[0]["id"] == ids[other]
 
 
+@pytest.mark.parametrize("pair", twin_titles(), ids=lambda pair: pair[0][:30])
+def test_the_form_suggests_the_earlier_experiment_of_a_twin(demo, pair):
+    """What an applicant writing the later twin sees: the earlier one first if it is a public
+    experiment, and otherwise never."""
+    app, token, ids = demo
+    client = app.test_client()
+    staff = {"Authorization": f"Bearer {token}"}
+    earlier, later = (client.get(f"/api/v1/proposals/{ids[t]}", headers=staff).json for t in pair)
+    written = " ".join([later["title"], later["need"] or "", later["summary"] or ""])
+    response = client.get("/api/v1/public/experiments/similar", query_string={"text": written})
+    assert response.status_code == 200
+    titles = [item["title"] for item in response.json["items"]]
+    if earlier["status"] in ("pilot", "evaluation", "adopted", "discontinued"):
+        assert titles[0] == earlier["title"], titles
+    else:
+        assert earlier["title"] not in titles
+        assert later["title"] not in titles
+
+
 LIBRARY = dict(
     title="Makerspace with 3D printers in the library",
     summary="Residents book 3D printers in the library makerspace for their own projects.",
