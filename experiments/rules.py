@@ -24,6 +24,8 @@ REVIEWERS_PER_PROPOSAL_MAX = 10
 WEIGHT_MIN, WEIGHT_MAX = 0, 10
 # Words searched for in a list (the pages' and the API's q).
 SEARCH_MAX = 200
+# Text compared with the public experiments (a proposal's title and need as it is written).
+SIMILAR_TEXT_MAX = 2_000
 # Proposals moved at once from the screening queue: at most a page of it.
 BULK_MAX = 100
 RISK_MIN, RISK_MAX = 1, 4

@@ -285,6 +285,7 @@ def test_every_endpoint_of_the_spec_table_is_documented(doc_client):
         ("POST", "/proposals/{proposal_id}/transitions"),
         ("GET", "/proposals/{proposal_id}/history"),
         ("PUT", "/proposals/{proposal_id}/review"),
+        ("GET", "/proposals/{proposal_id}/similar"),
         ("GET", "/proposals/{proposal_id}/messages"),
         ("POST", "/proposals/{proposal_id}/messages"),
         ("GET", "/proposals/{proposal_id}/attachments"),
@@ -316,6 +317,7 @@ def test_every_endpoint_of_the_spec_table_is_documented(doc_client):
         ("POST", "/experiments/{experiment_id}/reports/{report_id}/review"),
         ("GET", "/statistics"),
         ("GET", "/public/experiments"),
+        ("GET", "/public/experiments/similar"),
         ("GET", "/audit"),
     }
     assert {(m, prefix + p) for m, p in table} == documented

@@ -24,6 +24,7 @@ PUBLIC_API = {
     "api_programmes.list_programmes",
     "api_statistics.get_statistics",
     "api_public.list_public_experiments",  # open data
+    "api_public.similar_public_experiments",  # the public experiments like a text
     "api.openapi",
     "api.docs",  # a page that shows openapi.json
 }

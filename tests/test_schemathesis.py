@@ -160,6 +160,7 @@ positive_schema = schemathesis.openapi.from_wsgi(
 APPLICANTS_ONLY = ["create_proposal", "update_proposal"]
 STAFF_ONLY = [
     "put_review",
+    "similar_proposals",
     "list_partners",
     "add_partner",
     "list_participation",

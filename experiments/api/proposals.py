@@ -16,6 +16,7 @@ from ..i18n import status_label
 from ..lifecycle import Role
 from ..models import Experiment, Proposal, Review, StatusChange
 from ..queries import ProposalFilter, default_sort, proposal_page
+from ..search.similar import similar_to_proposal
 from ..services import access
 from ..services import proposals as proposal_service
 from ..services.inputs import blank
@@ -31,6 +32,7 @@ from .schemas import (
     ProposalWriteSchema,
     ReviewInSchema,
     ReviewSchema,
+    SimilarListSchema,
     TransitionSchema,
 )
 
@@ -214,3 +216,20 @@ def put_review(scores, proposal_id: int):
     comment = scores.pop("comment", "") or ""
     review: Review = save_review(proposal, user, scores, comment)
     return review
+
+
+@blp.route(f"/proposals/{ID}/similar", methods=["GET"])
+@authenticated(Role.STAFF, Role.MANAGER)
+@blp.response(200, SimilarListSchema)
+@blp.problems(401, 403, 404)
+def similar_proposals(proposal_id: int):
+    """The other proposals and experiments most like this one, the most similar first:
+    possible duplicates, the same idea from another year, earlier pilots."""
+    proposal = access.proposal_or_404(proposal_id, api_user())
+    found = similar_to_proposal(proposal.id)
+    return {
+        "items": [
+            {"id": s.proposal_id, "title": s.title, "status": s.status, "score": s.score}
+            for s in found
+        ]
+    }

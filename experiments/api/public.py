@@ -2,8 +2,9 @@
 
 from ..catalogue import LICENCE_URL, parse_filters, public_experiments
 from ..errors import Invalid
+from ..search.similar import similar_experiments
 from .core import ApiBlueprint
-from .schemas import PublicPageSchema, PublicQuerySchema
+from .schemas import PublicPageSchema, PublicQuerySchema, SimilarListSchema, SimilarQuerySchema
 
 blp = ApiBlueprint(
     "api_public", "open data", "Experiments as open data (CC BY 4.0): organisations, never people"
@@ -29,3 +30,17 @@ def list_public_experiments(query):
         raise Invalid(errors)
     page = public_experiments(f, query["page"], query["per_page"])
     return page, {"Link": f'<{LICENCE_URL}>; rel="license"'}
+
+
+@blp.route("/public/experiments/similar", methods=["GET"])
+@blp.arguments(SimilarQuerySchema, location="query")
+@blp.response(200, SimilarListSchema)
+def similar_public_experiments(query):
+    """The public experiments (from pilot on) most like a text, the most similar first: what
+    was tried before, for someone writing a proposal. Published text only."""
+    found = similar_experiments(query["text"])
+    items = [
+        {"id": s.experiment_id, "title": s.title, "status": s.status, "score": s.score}
+        for s in found
+    ]
+    return {"items": items}

@@ -1,5 +1,7 @@
 """Applicants' proposals: create, edit, follow; the proposal page and its moves."""
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,7 +22,8 @@ from ..i18n import status_label
 from ..lifecycle import Role, Status
 from ..models import Experiment, ExperimentPartner, Proposal, Review, StatusChange, User
 from ..questions import latest_exchange, open_questions
-from ..rules import SEARCH_MAX
+from ..rules import SEARCH_MAX, SIMILAR_TEXT_MAX
+from ..search.similar import Similar, similar_experiments, similar_to_proposal
 from ..security import local_path
 from ..services import access, conversation
 from ..services import proposals as proposal_service
@@ -87,7 +90,9 @@ def new():
         )
         if proposal is not None:
             return redirect(url_for(".show", proposal_id=proposal.id))
-    return render_template("proposals/form.html", form=form, proposal=None), rerender_status(form)
+    return render_template(
+        "proposals/form.html", form=form, proposal=None, **_tried(form)
+    ), rerender_status(form)
 
 
 @bp.route("/<id:proposal_id>/edit", methods=["GET", "POST"])
@@ -108,9 +113,19 @@ def edit(proposal_id: int):
         check=lambda: proposal_service.check_content(form.values(), proposal),
     ):
         return redirect(url_for(".show", proposal_id=proposal.id))
-    return render_template("proposals/form.html", form=form, proposal=proposal), rerender_status(
-        form
-    )
+    return render_template(
+        "proposals/form.html", form=form, proposal=proposal, **_tried(form)
+    ), rerender_status(form)
+
+
+def _tried(form: ProposalForm) -> dict[str, Any]:
+    """The public experiments like what the form holds ("experiments like this were tried";
+    None before anything is written), and the labels the page's script shows them with."""
+    written = " ".join(str(form[name].data or "") for name in ("title", "need", "summary"))
+    written = written.strip()[:SIMILAR_TEXT_MAX]
+    found: list[Similar] | None = similar_experiments(written) if written else None
+    labels = {str(state): status_label(state) for state in lifecycle.EXPERIMENT_STATES}
+    return {"tried": found, "status_labels": labels}
 
 
 def _int(value) -> int | None:
@@ -219,6 +234,7 @@ def show(
         reviewable=reviewable,
         return_to=return_to,
         changes=_changes(proposal, seen) if current_user.is_staff else [],
+        similar=similar_to_proposal(proposal.id) if current_user.is_staff else None,
     ), status_code
 
 

@@ -129,6 +129,7 @@ from .reports import (
     ReportReviewInSchema,
     ReportSchema,
 )
+from .similar import SimilarListSchema, SimilarQuerySchema
 from .statistics import (
     BudgetYearSchema,
     ParticipantsSchema,
@@ -163,6 +164,8 @@ __all__ = [
     "HistoryEntrySchema",
     "HistorySchema",
     "Id",
+    "SimilarListSchema",
+    "SimilarQuerySchema",
     "Input",
     "Int",
     "LINE_REFUSED",
