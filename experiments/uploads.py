@@ -61,4 +61,6 @@ def download_response(filename: str, content_type: str, data: bytes) -> flask.Re
         etag=False,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # A proposal's files may be business secrets: no browser or proxy keeps a copy.
+    response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -67,6 +67,8 @@ def test_assign_list_and_unassign(app, api, people, proposal):
     assert applicant.status_code == 409
     assert "reviewer_id" in applicant.get_json()["errors"]
     assert api.post(path, "staff", json={"reviewer_id": "x"}).status_code == 422
+    for beyond in (2**31, 10**20):  # past any id: refused, never a 500
+        assert api.post(path, "staff", json={"reviewer_id": beyond}).status_code == 422
     assert api.post(path, "staff", json={"reviewer": 1}).status_code == 422
     assert api.put(f"/proposals/{proposal}/review", "staff", json=SCORES).status_code == 200
     listed = api.get(path, "manager").get_json()["items"]

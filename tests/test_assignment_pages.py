@@ -266,3 +266,18 @@ def test_the_staff_home_lists_what_is_assigned(app, client, auth, people, propos
     assert "Snow robot" in section[: section.index("Not yet reviewed by you")]
     client.post(f"/screening/proposals/{proposal}/review", data=SCORES)
     assert "Assigned to you, not yet reviewed" not in client.get("/").text
+
+
+@pytest.mark.parametrize("number", [2**31, 10**20])
+def test_numbers_beyond_any_id_are_refused_not_failed(app, client, auth, proposal, number):
+    """Ids past the database's integer range are no record, said as such (never a 500)."""
+    auth.login("manager")
+    reviewer = client.post(f"/proposals/{proposal}/reviewers", data={"reviewer_id": number})
+    assert reviewer.status_code in (409, 422)
+    organisation = client.post(
+        "/account/conflicts", data={"organisation": number, "confirmed": "yes"}
+    )
+    assert organisation.status_code == 422 and "Choose an organisation." in organisation.text
+    call = client.post("/screening/assign", data={"call": number, "reviewers_per_proposal": 1})
+    assert call.status_code == 303
+    assert "Choose a call" in client.get(call.headers["Location"]).text

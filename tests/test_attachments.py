@@ -1,5 +1,6 @@
 """Files on the proposal page, and published files on the experiment's public page."""
 
+import io
 import re
 
 import pytest
@@ -299,3 +300,53 @@ def test_the_proposal_page_reads_its_files_in_the_same_statements_however_many(
             deleted.deleted_at, deleted.deleted_by_id = stored.uploaded_at, stored.uploaded_by_id
         builders.commit()
     assert len(statements_for(app, client, f"/proposals/{draft}")) == few
+
+
+def test_a_download_is_never_kept_in_a_cache(app, client, auth, draft):
+    auth.login("applicant")
+    _add(client, draft)
+    (stored,) = _files(app, draft)
+    download = client.get(f"/proposals/{draft}/attachments/{stored.id}")
+    assert download.headers["Cache-Control"] == "private, no-store"
+
+
+def test_the_applicant_reads_the_role_of_the_staff_member_who_added_a_file(
+    app, client, auth, draft
+):
+    auth.login("staff")
+    assert _add(client, draft, name="contract.pdf").status_code == 303
+    staff_page = client.get(f"/proposals/{draft}?lang=en").text
+    with app.app_context():
+        from experiments.models import User
+
+        (stored,) = _files(app, draft)
+        name = db.session.get(User, stored.uploaded_by_id).name
+    assert f"Added by {name} on" in staff_page
+    auth.logout()
+    auth.login("applicant")
+    page = client.get(f"/proposals/{draft}?lang=en").text
+    assert "Added by City staff on" in page or "Added by Staff on" in page
+    assert f"Added by {name}" not in page
+
+
+def test_a_file_offered_after_the_proposal_was_submitted_is_refused(app, people, draft):
+    """The state is read again under the proposal's lock: a page opened on the draft, sent
+    after the proposal moved on, stores nothing."""
+    from experiments.errors import Conflict
+    from experiments.models import User
+    from experiments.services import attachments
+
+    with app.app_context():
+        proposal = db.session.get(Proposal, draft)
+        applicant = db.session.get(User, proposal.owner_id)
+        assert proposal.status == Status.DRAFT  # what the applicant's request saw
+        # The submission lands meanwhile; the loaded object still says draft.
+        db.session.execute(
+            Proposal.__table__.update()
+            .where(Proposal.id == draft)
+            .values(status=Status.SUBMITTED.value)
+        )
+        assert proposal.status == Status.DRAFT
+        with pytest.raises(Conflict):
+            attachments.add_attachment(proposal, applicant, io.BytesIO(files.PDF), "late.pdf")
+    assert _files(app, draft) == []

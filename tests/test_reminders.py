@@ -154,3 +154,15 @@ def test_concurrent_runs_send_each_reminder_once(concurrent_app, runs):
     assert not errors
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(MailMessage)) == 2
+
+
+def test_a_switched_off_team_account_gets_no_reminder_but_the_owner_still_hears(
+    app, people, programme
+):
+    eid = _pilot(app, people, programme)
+    with app.app_context():
+        team = db.session.get(Experiment, eid).proposal.owner
+        team.active = False
+        builders.commit()
+    _run(app)
+    assert _kinds(app) == [("report_overdue", "owner@test.example")]

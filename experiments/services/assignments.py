@@ -22,7 +22,7 @@ from ..models import (
     ReviewerAssignment,
     User,
 )
-from ..rules import REASON_MAX, REVIEWERS_PER_PROPOSAL_MAX
+from ..rules import MAX_ID, REASON_MAX, REVIEWERS_PER_PROPOSAL_MAX
 from .inputs import Fields, whole_number_message
 from .transaction import transactional
 
@@ -104,7 +104,7 @@ def assign(proposal: Proposal, reviewer_id: object, by: User) -> ReviewerAssignm
     """Assign one reviewer to the proposal; raises NotAllowed, Invalid or FieldConflict."""
     _check_assigner(by)
     fields = Fields()
-    wanted = fields.integer("reviewer_id", reviewer_id, 1, None, _("Choose a reviewer."))
+    wanted = fields.integer("reviewer_id", reviewer_id, 1, MAX_ID, _("Choose a reviewer."))
     fields.raise_if_any()
     reviewer = db.session.get(User, wanted)
     if reviewer is None or not reviewer.is_staff or not reviewer.active or reviewer.deleted_at:

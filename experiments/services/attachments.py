@@ -103,8 +103,9 @@ def add_attachment(
     name = checked_filename(filename)
     data, kind = _read_checked(stream, name)
     with unit_of_work():
-        # The proposal's row is locked so that two uploads at once cannot pass the total.
-        db.session.execute(select(Proposal.id).where(Proposal.id == proposal.id).with_for_update())
+        # The proposal's row is locked, and its state read again under the lock, so that
+        # neither a submission nor another upload at the same moment slips past the rules.
+        _lock_and_check(proposal, user)
         if stored_bytes(proposal) + len(data) > PROPOSAL_ATTACHMENTS_MAX_BYTES:
             raise TooLarge(
                 {
@@ -224,6 +225,13 @@ def set_public(attachment: Attachment, user: User, public: bool) -> None:
         attachment.public = public
 
 
+def _lock_and_check(proposal: Proposal, user: User) -> None:
+    """Lock the proposal's row, read its state again and check the user may still change its
+    files (the check before the transaction may have seen an older state)."""
+    db.session.refresh(proposal, with_for_update=True)
+    _check_may_add(proposal, user)
+
+
 def delete_attachment(attachment: Attachment, user: User) -> None:
     """Delete the file's bytes; its name, who deleted it and when stay in the history.
 
@@ -234,6 +242,8 @@ def delete_attachment(attachment: Attachment, user: User) -> None:
             raise NotAllowed(_("Only the person who added the file, or city staff, delete it."))
         _check_may_add(attachment.proposal, user)
     with unit_of_work():
+        if not user.is_staff:
+            _lock_and_check(attachment.proposal, user)
         attachment.deleted_at = utcnow()
         attachment.deleted_by_id = user.id
         attachment.public = False

@@ -177,6 +177,8 @@ def _pilot_title(experiment: Experiment) -> str:
 
 
 def _send(kind: str, recipient: User, subject: str, lines: list[str]) -> None:
+    if recipient.deleted_at is not None or not recipient.active:
+        return  # an erased or switched-off account gets no mail (nor would it arrive)
     lines += ["", _("Kokeilu – the city's experiment programme")]
     mail_outbox.queue(kind, recipient.email, subject, "\n".join(lines), user=recipient)
 

@@ -22,6 +22,7 @@ from ..forms.confirm import ask_again, is_confirmed
 from ..forms.fields import as_choices
 from ..models import Call, Organisation, User
 from ..services import access, assignments
+from ..services.inputs import to_id
 from .forms import apply_errors, rerender_status, saved
 from .guards import STAFF, allow
 from .proposals import show as show_proposal
@@ -113,7 +114,7 @@ def conflicts():
     form.organisation.choices = _organisation_choices()
     status = 200
     if form.is_submitted():
-        organisation = db.session.get(Organisation, form.organisation.data or 0)
+        organisation = db.session.get(Organisation, to_id(form.organisation.data) or 0)
         if form.validate() and organisation is not None:
             if not is_confirmed(form):
                 ask_again(form)
@@ -145,7 +146,7 @@ def assign_call():
     """Assign the reviewers of a whole call, balanced by each reviewer's open assignments."""
     form = CallAssignForm()
     form.call.choices = as_choices((c.id, c.title) for c in db.session.scalars(select(Call)))
-    call = db.session.get(Call, form.call.data or 0) if form.validate_on_submit() else None
+    call = db.session.get(Call, to_id(form.call.data) or 0) if form.validate_on_submit() else None
     if call is None:
         flash(_("Choose a call and how many reviewers each proposal needs."), "error")
         return redirect(url_for("screening.queue"), 303)
