@@ -152,6 +152,65 @@ def test_the_public_list_never_shows_a_business_secret(app, api, people, program
         assert response.json["items"] == []
 
 
+PILOT_WORDS = "3D printers library makerspace"
+UNPUBLISHED = ("draft", "submitted", "screening", "more_info", "rejected", "withdrawn")
+
+
+def _public_scores(api, text: str) -> list[tuple[int, float]]:
+    response = api.get("/public/experiments/similar", query_string={"text": text})
+    assert response.status_code == 200
+    return [(item["id"], item["score"]) for item in response.json["items"]]
+
+
+def test_an_unpublished_proposals_words_do_not_show_in_a_public_score(app, api, people, programme):
+    """A word only unpublished proposals have weighs as much as a word no one has: nothing,
+    so an anonymous caller cannot learn from the scores whether a draft names it."""
+    with app.app_context():
+        _make(people, programme, status="pilot")
+        draft = _make(people, programme, status="draft", title="Quorbexa printers in the library")
+        db.session.get(Proposal, draft).organisation.name = "Vextrilon Oy"
+        builders.commit()
+    nowhere = _public_scores(api, f"{PILOT_WORDS} Zwyrtanek")
+    assert [score for _id, score in nowhere] == [1.0]
+    for rare in ("Quorbexa", "Vextrilon"):
+        assert _public_scores(api, f"{PILOT_WORDS} {rare}") == nowhere, rare
+
+
+def test_adding_or_removing_unpublished_proposals_changes_no_public_score(
+    app, api, people, programme, library
+):
+    texts = (
+        PILOT_WORDS,
+        "3D printers for residents in the library",
+        "library robot snow modelling projects",
+        f"{PILOT_WORDS} Quorbexa autonomous pedestrian",
+    )
+
+    def scores():
+        return [_public_scores(api, text) for text in texts]
+
+    before = scores()
+    assert before[0], "the pilot is found"
+    with app.app_context():
+        added = [
+            _make(
+                people,
+                programme,
+                status=status,
+                title=f"Quorbexa library robot {n}",
+                summary="Residents book printers and snow robots in the library.",
+            )
+            for n, status in enumerate(UNPUBLISHED)
+        ]
+        added += [_make(people, programme, status=status) for status in UNPUBLISHED]
+    assert scores() == before
+    with app.app_context():
+        for proposal_id in added + [library["first"], library["again"], library["other"]]:
+            db.session.delete(db.session.get(Proposal, proposal_id))
+        builders.commit()
+    assert scores() == before
+
+
 @pytest.mark.parametrize("text", [None, "", "x" * 2001])
 def test_the_public_list_needs_a_text_of_reasonable_length(api, text):
     query = {} if text is None else {"text": text}

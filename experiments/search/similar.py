@@ -11,6 +11,10 @@
    (a word of the proposal's title twice that), and the documents having any of them ranked
    by the sum of the weights of the terms they have.
 
+N and the frequencies count the documents the search may find: every proposal for the staff,
+the public experiments only for the public search (a word's frequency among unpublished
+proposals would otherwise show in a public score: whether a draft names it).
+
 score = that sum / the sum over all the chosen terms: the share of the source's distinctive
 weight another document shares, 0 to 1 (1: it has every chosen term). Ties go to the better
 full-text rank (bm25 on SQLite, ts_rank on PostgreSQL: title above summary above need).
@@ -132,6 +136,23 @@ _RESULT = """
 """
 _STATES = ", ".join(f"'{state}'" for state in _PUBLIC_STATES)
 _PUBLIC = f"AND e.id IS NOT NULL AND p.status IN ({_STATES})"
+_WITH_EXPERIMENT = "LEFT JOIN experiment AS e ON e.proposal_id = p.id"
+
+
+def _among(public: bool, document: str) -> tuple[str, str]:
+    """The joins and the condition that keep a document count to the public experiments in
+    a public search (what is not public must not change a public score: a word's frequency
+    among unpublished proposals would tell that they have it); nothing for the staff's."""
+    if not public:
+        return "", ""
+    return f"JOIN proposal AS p ON p.id = {document} {_WITH_EXPERIMENT}", _PUBLIC
+
+
+def _total(public: bool) -> str:
+    """The number of documents a search counts among: every proposal, or the public
+    experiments."""
+    where = _PUBLIC if public else ""
+    return f"(SELECT count(*) FROM proposal AS p {_WITH_EXPERIMENT} WHERE 1 = 1 {where})"
 
 
 def _ranked(statement: str, params: dict[str, Any]) -> list[Any]:
@@ -151,16 +172,15 @@ class _SQLite:
     def frequencies(
         cls, terms: list[str], exclude: int | None, public: bool
     ) -> tuple[int, list[int]]:
+        join, where = _among(public, "d.rowid")
         counts = ", ".join(
-            f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} "
-            f"WHERE {TABLE} MATCH :m{i} AND rowid != :exclude LIMIT {COMMON}))"
+            f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} AS d {join} "
+            f"WHERE {TABLE} MATCH :m{i} AND d.rowid != :exclude {where} LIMIT {COMMON}))"
             for i in range(len(terms))
         )
         params: dict[str, Any] = {"exclude": exclude or 0}
         params |= {f"m{i}": cls._match(term, public) for i, term in enumerate(terms)}
-        row = db.session.execute(
-            text(f"SELECT (SELECT count(*) FROM proposal), {counts}"), params
-        ).one()
+        row = db.session.execute(text(f"SELECT {_total(public)}, {counts}"), params).one()
         return int(row[0]), [int(count) for count in row[1:]]
 
     @classmethod
@@ -208,17 +228,16 @@ class _PostgreSQL:
         cls, terms: list[str], exclude: int | None, public: bool
     ) -> tuple[int, list[int]]:
         vector = cls._vector(public)
+        join, where = _among(public, "d.proposal_id")
         counts = ", ".join(
-            f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} AS d "
-            f"WHERE {vector} @@ ({cls._query(i)}) AND d.proposal_id != :exclude "
+            f"(SELECT count(*) FROM (SELECT 1 FROM {TABLE} AS d {join} "
+            f"WHERE {vector} @@ ({cls._query(i)}) AND d.proposal_id != :exclude {where} "
             f"LIMIT {COMMON}) AS found)"
             for i in range(len(terms))
         )
         params: dict[str, Any] = {"exclude": exclude or 0}
         params |= {f"t{i}": term for i, term in enumerate(terms)}
-        row = db.session.execute(
-            text(f"SELECT (SELECT count(*) FROM proposal), {counts}"), params
-        ).one()
+        row = db.session.execute(text(f"SELECT {_total(public)}, {counts}"), params).one()
         return int(row[0]), [int(count) for count in row[1:]]
 
     @classmethod
