@@ -17,7 +17,9 @@ from flask import url_for
 from flask_babel import gettext
 from sqlalchemy import (
     ColumnElement,
+    DateTime,
     and_,
+    cast,
     false,
     func,
     literal,
@@ -244,13 +246,14 @@ def _url(target: tuple[ObjectPage, int, str | None] | None) -> str | None:
     return url_for(page.endpoint, **{page.argument: root_id}, _anchor=anchor)
 
 
-# How each kind of referenced object is named.
+# Typed, so that PostgreSQL matches it with the accounts' column in the union.
+_NEVER_ERASED = cast(null(), DateTime(timezone=True))
 # Each kind of named object: its id, its name, and when its name was erased (accounts only).
 _NAMED: dict[str, tuple[Any, ...]] = {
     "user": (User.id, User.name, User.deleted_at),
-    "organisation": (Organisation.id, Organisation.name, null()),
-    "call": (Call.id, Call.title, null()),
-    "programme": (Programme.id, Programme.name, null()),
+    "organisation": (Organisation.id, Organisation.name, _NEVER_ERASED),
+    "call": (Call.id, Call.title, _NEVER_ERASED),
+    "programme": (Programme.id, Programme.name, _NEVER_ERASED),
 }
 
 
