@@ -7,7 +7,7 @@ from wtforms.validators import InputRequired
 from ..rules import REASON_MAX, REVIEWERS_PER_PROPOSAL_MAX
 from .base import PageForm
 from .confirm import ConfirmForm
-from .fields import ChoiceRadioField
+from .fields import ChoiceRadioField, id_or_none
 
 
 class AssignForm(PageForm):
@@ -46,7 +46,7 @@ class OrganisationConflictForm(ConfirmForm):
 
     organisation = SelectField(
         _l("Organisation"),
-        coerce=int,
+        coerce=id_or_none,
         validate_choice=False,
         validators=[InputRequired(message=_l("Choose an organisation."))],
     )
@@ -62,7 +62,7 @@ class CallAssignForm(PageForm):
 
     call = SelectField(
         _l("Call"),
-        coerce=int,
+        coerce=id_or_none,
         validate_choice=False,
         validators=[InputRequired(message=_l("Choose a call."))],
     )

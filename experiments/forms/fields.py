@@ -5,6 +5,12 @@ from wtforms import RadioField, SelectField, SelectMultipleField, widgets
 from wtforms.fields.choices import SelectChoice
 
 
+def id_or_none(value: object) -> int | None:
+    """A chosen record's id; None for the empty "Choose…" option (or anything not an id)."""
+    text = "" if value is None else str(value)
+    return int(text) if text.isdigit() else None
+
+
 def as_choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms' SelectChoice objects."""
     return [p if isinstance(p, SelectChoice) else SelectChoice(*p) for p in pairs]

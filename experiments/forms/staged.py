@@ -9,18 +9,13 @@ from ..lifecycle import MOVE_FIELDS, N_
 from ..models import StagedMove
 from ..rules import LINE_MAX, REASON_MAX
 from .base import PageForm
-from .fields import ChoiceRadioField, TranslatedSelectField
+from .fields import ChoiceRadioField, TranslatedSelectField, id_or_none
 from .validators import MoneyField
 
 MOVE_CHOICES = [
     (StagedMove.PILOT.value, N_("Start a pilot")),
     (StagedMove.REJECTED.value, N_("Reject")),
 ]
-
-
-def _id_or_none(value: object) -> int | None:
-    """The chosen staff member's id; None for the empty choice."""
-    return None if value in ("", None) else int(str(value))
 
 
 def _label(name: str):
@@ -42,7 +37,7 @@ class StagedDecisionForm(PageForm):
         _label("planned_end_date"), validators=[Optional()], **_hint("planned_end_date")
     )
     owner_id = TranslatedSelectField(
-        _label("owner_id"), coerce=_id_or_none, validators=[Optional()], **_hint("owner_id")
+        _label("owner_id"), coerce=id_or_none, validators=[Optional()], **_hint("owner_id")
     )
     city_unit = StringField(_label("city_unit"), render_kw={"maxlength": LINE_MAX})
     reason = TextAreaField(

@@ -26,6 +26,7 @@ from ..services.inputs import to_id
 from .forms import apply_errors, rerender_status, saved
 from .guards import STAFF, allow
 from .proposals import show as show_proposal
+from .screening import queue_page
 
 bp = Blueprint("assignments", __name__)
 
@@ -98,11 +99,15 @@ def declare(proposal_id: int):
 
 
 def _organisation_choices() -> list[SelectChoice]:
+    # An empty first choice: a form sent untouched declares nothing by accident.
     return [
-        (o.id, o.name)
-        for o in db.session.scalars(
-            select(Organisation).order_by(Organisation.name, Organisation.id)
-        )
+        ("", _("Choose an organisation")),
+        *(
+            (o.id, o.name)
+            for o in db.session.scalars(
+                select(Organisation).order_by(Organisation.name, Organisation.id)
+            )
+        ),
     ]
 
 
@@ -146,17 +151,17 @@ def assign_call():
     """Assign the reviewers of a whole call, balanced by each reviewer's open assignments."""
     form = CallAssignForm()
     form.call.choices = as_choices((c.id, c.title) for c in db.session.scalars(select(Call)))
-    call = db.session.get(Call, to_id(form.call.data) or 0) if form.validate_on_submit() else None
-    if call is None:
-        flash(_("Choose a call and how many reviewers each proposal needs."), "error")
-        return redirect(url_for("screening.queue"), 303)
+    valid = form.validate_on_submit()
+    call = db.session.get(Call, to_id(form.call.data) or 0)
+    if call is None and not form.call.errors:
+        form.call.errors = [_("Choose a call.")]
+    if not valid or call is None:
+        return queue_page(assign_form=form), 422
     try:
         outcome = assignments.assign_call(call, form.reviewers_per_proposal.data, current_user)
     except Invalid as error:
-        for messages in error.errors.values():
-            for message in messages:
-                flash(message, "error")
-        return redirect(url_for("screening.queue", call=call.id), 303)
+        apply_errors(form, error, None)
+        return queue_page(assign_form=form), 422
     flash(
         ngettext(
             "%(num)d reviewer assignment made.",

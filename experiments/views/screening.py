@@ -74,7 +74,7 @@ def _sort_columns(sort: str) -> dict[str, dict]:
         target = key if upcoming == "ascending" else f"-{key}"
         columns[column] = {
             "direction": direction,
-            "url": url_for(".queue", **(args | {"sort": target})),
+            "url": url_for("screening.queue", **(args | {"sort": target})),
         }
     return columns
 
@@ -82,6 +82,12 @@ def _sort_columns(sort: str) -> dict[str, dict]:
 @bp.get("")
 @allow(*STAFF)
 def queue():
+    return queue_page()
+
+
+def queue_page(assign_form: CallAssignForm | None = None) -> str:
+    """The queue as the reader's filters ask; with a whole-call assignment form sent back
+    with its errors, that form in place of a new one."""
     calls = db.session.scalars(select(Call).order_by(Call.opens_on.desc())).all()
     status = _choice("status", {s.value for s in QUEUE_STATES} | {ALL_STATES})
     states = QUEUE_STATES if status == ALL_STATES else [status] if status else DEFAULT_STATES
@@ -126,7 +132,7 @@ def queue():
         Status=Status,
         mine=mine,
         mine_urls=_mine_urls(),
-        assign_call=_call_form(calls, filters.call_id),
+        assign_call=assign_form or _call_form(calls, filters.call_id),
         criteria_labels=CRITERIA_LABELS,
     )
 
@@ -142,7 +148,7 @@ def _assigned_to_me() -> bool:
 
 def _mine_urls() -> dict[str, str]:
     args = {k: v for k, v in request.args.items() if k in QUEUE_PARAMETERS and k != "page"}
-    return {value: url_for(".queue", **(args | {"mine": value})) for value in ("1", "0")}
+    return {value: url_for("screening.queue", **(args | {"mine": value})) for value in ("1", "0")}
 
 
 def _call_form(calls, chosen: int | None) -> CallAssignForm:
@@ -177,7 +183,7 @@ def _queue_query(args) -> str:
 def _queue_url(form: BulkStartForm) -> str:
     """The view of the queue the bulk move was sent from (its known parameters only)."""
     args = [(k, v) for k, v in parse_qsl(form.back.data or "") if k in QUEUE_PARAMETERS]
-    return url_for(".queue", **dict(args))
+    return url_for("screening.queue", **dict(args))
 
 
 def _back_to_queue(form: BulkStartForm):
