@@ -236,8 +236,12 @@ def test_from_draft_to_adopted(app, client, auth, people, programme, outbox):
     page = client.get(f"/proposals/{proposal_id}").text
     assert "Adopted" in page and "Adopt in all centres" in page
     assert "Snowbot Oy (Lead partner)" in page and "Omnia (Education partner)" in page
-    assert f"/pilots/{eid}" not in page
-    assert client.get(f"/pilots/{eid}").status_code == 404
+    # The applicant's way to their team page: the pilot's budget and reports, not the city's
+    # working record (risks, reviews).
+    assert f'href="/pilots/{eid}#reports"' in page
+    team_page = client.get(f"/pilots/{eid}")
+    assert team_page.status_code == 200
+    assert "Heavy snow" not in team_page.text and "Extra crew" not in team_page.text
 
 
 @pytest.mark.parametrize("after_evaluation", [False, True])

@@ -844,7 +844,7 @@ def test_the_proposal_page_shows_the_applicant_the_public_facts(
     assert f"{lead_name} (Lead partner)" in page
     assert "Adopted into the winter maintenance service." in page
     assert "Start before the first snow." in page
-    assert f"/pilots/{eid}" not in page
+    assert f'href="/pilots/{eid}#reports"' in page  # the team's own page, linked
     assert "Allocated budget" not in page and "Owner in the city" not in page
 
     login(auth, client, "staff")
