@@ -99,6 +99,8 @@ def test_an_unknown_call_or_proposal_is_404(api, people, call, screened):
     assert api.get(_path(9999, "/simulation"), "manager").status_code == 404
     assert api.post(_path(9999, "/apply"), "manager").status_code == 404
     assert api.post(_path(call), "manager", json=_reject(9999)).status_code == 404
+    # Past the database's integer range: no such proposal (never a 500 on PostgreSQL).
+    assert api.post(_path(call), "manager", json=_reject(2**31)).status_code == 404
     assert api.delete(_path(call, f"/{screened[0]}"), "manager").status_code == 404
 
 

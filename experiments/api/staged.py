@@ -8,6 +8,7 @@ from ..extensions import db
 from ..lifecycle import Role
 from ..models import Call, Proposal
 from ..services import staged_decisions
+from ..services.inputs import to_id
 from .core import ApiBlueprint, api_user, authenticated
 from .schemas.staged import (
     AppliedSchema,
@@ -58,7 +59,8 @@ def stage_decision(body, call_id: int):
     """Stage a decision on one of the call's proposals in screening, or replace the one
     staged; nothing moves until the decisions are applied."""
     call = _call(call_id)
-    proposal = db.session.get(Proposal, body.pop("proposal_id"))
+    proposal_id = to_id(body.pop("proposal_id"))  # past the integer range: no proposal
+    proposal = db.session.get(Proposal, proposal_id) if proposal_id else None
     if proposal is None or proposal.call_id != call.id:
         abort(404)
     return staged_decisions.stage(call, proposal, api_user(), body.pop("to"), **body)
