@@ -2,6 +2,7 @@
 applicants about their proposals, to the staff working on a proposal when its applicant
 writes, and to pilot teams and owners about reports."""
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import current_app, has_request_context, url_for
@@ -183,18 +184,29 @@ def _send(kind: str, recipient: User, subject: str, lines: list[str]) -> None:
     mail_outbox.queue(kind, recipient.email, subject, "\n".join(lines), user=recipient)
 
 
+def _pilot_mail(
+    kind: str,
+    recipient: User,
+    experiment: Experiment,
+    write: Callable[[str, str], tuple[str, list[str]]],
+    anchor: str | None = "reports",
+) -> None:
+    """One mail about a pilot, in the recipient's language: `write(title, link)` gives the
+    subject and the body between the greeting and the signature."""
+    with force_locale(recipient.locale or "fi"):
+        subject, body = write(_pilot_title(experiment), _pilot_link(experiment, anchor))
+        _send(kind, recipient, subject, [_("Hello %(name)s,", name=recipient.name), "", *body])
+
+
 def report_submitted(experiment: Experiment, report: ExperimentReport) -> None:
     """Tell the pilot's owner at the city that a report waits for review."""
-    owner = experiment.owner
-    with force_locale(owner.locale or "fi"):
-        title = _pilot_title(experiment)
-        _send(
-            "report_submitted",
-            owner,
+    _pilot_mail(
+        "report_submitted",
+        experiment.owner,
+        experiment,
+        lambda title, link: (
             _("A report on “%(title)s” waits for review", title=title),
             [
-                _("Hello %(name)s,", name=owner.name),
-                "",
                 _(
                     "The team of “%(title)s” sent a report on %(start)s–%(end)s.",
                     title=title,
@@ -202,16 +214,16 @@ def report_submitted(experiment: Experiment, report: ExperimentReport) -> None:
                     end=format_date(report.period_end),
                 ),
                 "",
-                _("Accept or return it: %(link)s", link=_pilot_link(experiment, "reports")),
+                _("Accept or return it: %(link)s", link=link),
             ],
-        )
+        ),
+    )
 
 
 def report_reviewed(experiment: Experiment, report: ExperimentReport) -> None:
     """Tell the team that their report was accepted or returned (with the comment)."""
-    team = experiment.proposal.owner
-    with force_locale(team.locale or "fi"):
-        title = _pilot_title(experiment)
+
+    def write(title: str, link: str) -> tuple[str, list[str]]:
         period = {"start": format_date(report.period_start), "end": format_date(report.period_end)}
         if report.status == ReportStatus.ACCEPTED:
             subject = _("Your report on “%(title)s” was accepted", title=title)
@@ -222,18 +234,16 @@ def report_reviewed(experiment: Experiment, report: ExperimentReport) -> None:
                 "The city returned your report on %(start)s–%(end)s: correct it and send it again.",
                 **period,
             )
-        lines = [_("Hello %(name)s,", name=team.name), "", said]
-        if report.review_comment:
-            lines += ["", report.review_comment]
-        lines += ["", _("See the report: %(link)s", link=_pilot_link(experiment, "reports"))]
-        _send(f"report_{report.status.value}", team, subject, lines)
+        comment = ["", report.review_comment] if report.review_comment else []
+        return subject, [said, *comment, "", _("See the report: %(link)s", link=link)]
+
+    _pilot_mail(f"report_{report.status.value}", experiment.proposal.owner, experiment, write)
 
 
 def report_reminder(experiment: Experiment, due: date, *, overdue: bool) -> None:
     """Remind the team of a report due soon, or overdue."""
-    team = experiment.proposal.owner
-    with force_locale(team.locale or "fi"):
-        title = _pilot_title(experiment)
+
+    def write(title: str, link: str) -> tuple[str, list[str]]:
         when = format_date(due)
         if overdue:
             subject = _("Your report on “%(title)s” is overdue", title=title)
@@ -241,54 +251,41 @@ def report_reminder(experiment: Experiment, due: date, *, overdue: bool) -> None
         else:
             subject = _("Your report on “%(title)s” is due on %(date)s", title=title, date=when)
             said = _("Your report on “%(title)s” is due on %(date)s.", title=title, date=when)
-        _send(
-            "report_reminder",
-            team,
-            subject,
-            [
-                _("Hello %(name)s,", name=team.name),
-                "",
-                said,
-                "",
-                _("File it on the pilot's page: %(link)s", link=_pilot_link(experiment, "reports")),
-            ],
-        )
+        return subject, [said, "", _("File it on the pilot's page: %(link)s", link=link)]
+
+    _pilot_mail("report_reminder", experiment.proposal.owner, experiment, write)
 
 
 def report_overdue_to_owner(experiment: Experiment, due: date) -> None:
     """Tell the pilot's owner at the city that the team's report is overdue."""
-    owner = experiment.owner
-    with force_locale(owner.locale or "fi"):
-        title = _pilot_title(experiment)
-        _send(
-            "report_overdue",
-            owner,
+    _pilot_mail(
+        "report_overdue",
+        experiment.owner,
+        experiment,
+        lambda title, link: (
             _("The report on “%(title)s” is overdue", title=title),
             [
-                _("Hello %(name)s,", name=owner.name),
-                "",
                 _(
                     "The team of “%(title)s” has not sent its report due on %(date)s.",
                     title=title,
                     date=format_date(due),
                 ),
                 "",
-                _("See the pilot: %(link)s", link=_pilot_link(experiment, "reports")),
+                _("See the pilot: %(link)s", link=link),
             ],
-        )
+        ),
+    )
 
 
 def team_invited(experiment: Experiment, member: User, inviter: User) -> None:
     """Tell a co-worker they are now in the pilot's team."""
-    with force_locale(member.locale or "fi"):
-        title = _pilot_title(experiment)
-        _send(
-            "team_invited",
-            member,
+    _pilot_mail(
+        "team_invited",
+        member,
+        experiment,
+        lambda title, link: (
             _("You are in the team of “%(title)s”", title=title),
             [
-                _("Hello %(name)s,", name=member.name),
-                "",
                 _(
                     "%(inviter)s added you to the team of the pilot “%(title)s”: you can see it "
                     "and send its reports.",
@@ -296,6 +293,8 @@ def team_invited(experiment: Experiment, member: User, inviter: User) -> None:
                     title=title,
                 ),
                 "",
-                _("See the pilot: %(link)s", link=_pilot_link(experiment)),
+                _("See the pilot: %(link)s", link=link),
             ],
-        )
+        ),
+        anchor=None,
+    )
