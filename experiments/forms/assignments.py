@@ -25,6 +25,15 @@ class UnassignForm(ConfirmForm):
     """Take a reviewer off a proposal, after a confirmation."""
 
 
+def conflict_reason_field() -> TextAreaField:
+    """The optional reason kept with a declared conflict (made per form, keeping field order)."""
+    return TextAreaField(
+        _l("Reason (optional)"),
+        description=_l("Kept on record with the declaration; only city staff see it."),
+        render_kw={"rows": 3, "maxlength": REASON_MAX},
+    )
+
+
 class ConflictForm(ConfirmForm):
     """A reviewer's declaration of a conflict of interest, with its reason."""
 
@@ -34,11 +43,7 @@ class ConflictForm(ConfirmForm):
         default="proposal",
         validators=[InputRequired(message=_l("Choose what the conflict is with."))],
     )
-    reason = TextAreaField(
-        _l("Reason (optional)"),
-        description=_l("Kept on record with the declaration; only city staff see it."),
-        render_kw={"rows": 3, "maxlength": REASON_MAX},
-    )
+    reason = conflict_reason_field()
 
 
 class OrganisationConflictForm(ConfirmForm):
@@ -50,11 +55,7 @@ class OrganisationConflictForm(ConfirmForm):
         validate_choice=False,
         validators=[InputRequired(message=_l("Choose an organisation."))],
     )
-    reason = TextAreaField(
-        _l("Reason (optional)"),
-        description=_l("Kept on record with the declaration; only city staff see it."),
-        render_kw={"rows": 3, "maxlength": REASON_MAX},
-    )
+    reason = conflict_reason_field()
 
 
 class CallAssignForm(PageForm):
