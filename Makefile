@@ -74,7 +74,8 @@ clean:
 # The benchmark (several minutes; not part of `make test`): data sets of 10,000 and 100,000
 # proposals in bench/out/, gunicorn on loopback, wrk, ratios to the stack's ceiling
 # (../shared/bench), checked against its targets. BENCH_ARGS passes options, e.g.
-# BENCH_ARGS=--reuse. See bench/RESULTS.md.
+# BENCH_ARGS=--reuse, or BENCH_ARGS="--scale 1000000" for a national row on PostgreSQL.
+# See bench/RESULTS.md.
 .PHONY: bench
 bench: install translations
 	@command -v wrk >/dev/null 2>&1 || { S=$$([ "$$(id -u)" = 0 ] || echo sudo); \

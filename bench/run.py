@@ -15,14 +15,12 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import math
 import os
 import platform
 import re
 import shutil
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import threading
@@ -33,28 +31,14 @@ from datetime import UTC, datetime
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+from pages import API_USER, DEMO_USERS, PAGE_ORDER, discover, pages_for
+from report import details, report
+
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
 SHARED = Path(os.environ.get("BENCH_SHARED", REPO / ".." / "shared" / "bench")).resolve()
 LUA = SHARED / "wrk_report.lua"
 BIN = Path(os.environ.get("BENCH_BIN", REPO / ".venv" / "bin"))
-
-MANAGER = ("manager@kokeilu.example", "kokeilu-manager-demo")  # the documented demo user
-STAFF_STATES = ("submitted", "screening", "more_info")  # the queue's default filter
-# The queue as staff screen it: one proposer type, oldest first; and the same by best score.
-QUEUE_FILTER = {"proposer_type": "company", "sort": "submitted_at"}
-QUEUE_BY_SCORE = {"proposer_type": "company", "sort": "-score"}
-QUEUE_PER_PAGE = 25
-
-# The targets; bench/RESULTS.md shows them with the latest results.
-RATIO_TARGET = 0.60
-RATIO_PAGES = ("dashboard_public", "dashboard_manager", "statistics_api", "queue_page1")
-P95_GROWTH_LIMIT = 1.5
-DEMO_SECONDS_LIMIT = 60.0
-RSS_LIMIT_MB = 150.0
-# "Memory flat": the export may not grow a worker by more at 100k than at 10k, give or take
-# this much (a buffered export of 100k rows would add well over 100 MB).
-EXPORT_FLAT_SLACK_MB = 16.0
 
 
 def log(message: str) -> None:
@@ -180,12 +164,12 @@ class Server:
         self.log_file.close()
 
 
-def app_env(db_path: Path) -> dict:
+def app_env(url: str) -> dict:
     env = dict(os.environ)
     env.update(
         KOKEILU_CONFIG="development",
         FLASK_APP="app.py",
-        DATABASE_URL=f"sqlite:///{db_path}",
+        DATABASE_URL=url,
         PYTHONDONTWRITEBYTECODE="1",
     )
     return env
@@ -194,7 +178,9 @@ def app_env(db_path: Path) -> dict:
 # Measuring: wrk, sign-in, the streamed export.
 
 
-def wrk(url: str, duration: int, connections: int, threads: int, cookie: str | None = None) -> dict:
+def wrk(
+    url: str, duration: int, connections: int, threads: int, headers: dict | None = None
+) -> dict:
     cmd = [
         "wrk",
         f"-t{threads}",
@@ -205,8 +191,8 @@ def wrk(url: str, duration: int, connections: int, threads: int, cookie: str | N
         "-s",
         str(LUA),
     ]
-    if cookie:
-        cmd += ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     cmd.append(url)
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 120)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")), None)
@@ -219,29 +205,39 @@ def wrk(url: str, duration: int, connections: int, threads: int, cookie: str | N
     return result
 
 
-def login(base: str) -> str:
-    """Sign in as the demo manager through the form (CSRF token included); the Cookie header."""
+def login(base: str, email: str, password: str) -> dict:
+    """Sign in through the form (CSRF token included); the request headers of that session."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     html = opener.open(base + "/login", timeout=30).read().decode()
     tag = re.search(r"<input[^>]*name=\"csrf_token\"[^>]*>", html)
     token = re.search(r"value=\"([^\"]+)\"", tag.group(0)).group(1) if tag else ""
     data = urllib.parse.urlencode(
-        {"email": MANAGER[0], "password": MANAGER[1], "csrf_token": token}
+        {"email": email, "password": password, "csrf_token": token}
     ).encode()
     opener.open(base + "/login", data=data, timeout=30).read()
-    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-    # A signed-in manager gets the staff queue itself, not a redirect to /login.
-    conn = http.client.HTTPConnection("127.0.0.1", urllib.parse.urlsplit(base).port, timeout=120)
-    conn.request("GET", "/screening", headers={"Cookie": cookie})
-    status = conn.getresponse().status
-    conn.close()
+    headers = {"Cookie": "; ".join(f"{c.name}={c.value}" for c in jar)}
+    # A signed-in person gets their own account page, not a redirect to /login.
+    status, _ = probe(base, "/account", headers)
     if status != 200:
-        raise RuntimeError(f"signing in as the demo manager failed (/screening → {status})")
-    return cookie
+        raise RuntimeError(f"signing in as {email} failed (/account → {status})")
+    return headers
 
 
-def export(server: Server, path: str, cookie: str) -> dict:
+def api_token(base: str, email: str, password: str) -> dict:
+    """An API token (POST /api/v1/tokens); the request headers that carry it."""
+    conn = http.client.HTTPConnection("127.0.0.1", urllib.parse.urlsplit(base).port, timeout=60)
+    body = json.dumps({"email": email, "password": password})
+    conn.request("POST", "/api/v1/tokens", body, {"Content-Type": "application/json"})
+    response = conn.getresponse()
+    answer = response.read()
+    conn.close()
+    if response.status != 201:
+        raise RuntimeError(f"no API token for {email}: {response.status} {answer[:200]!r}")
+    return {"Authorization": f"Bearer {json.loads(answer)['token']}"}
+
+
+def export(server: Server, path: str, headers: dict) -> dict:
     """Stream the export, sampling the workers' resident memory every 20 ms."""
     workers = server.workers()
     base = {pid: kb(pid, "VmRSS") for pid in workers}
@@ -258,7 +254,7 @@ def export(server: Server, path: str, cookie: str) -> dict:
     sampler.start()
     started, cpu_before = time.perf_counter(), server.cpu()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
-    conn.request("GET", path, headers={"Cookie": cookie})
+    conn.request("GET", path, headers=headers)
     response = conn.getresponse()
     first_byte = None
     size = lines = 0
@@ -307,19 +303,29 @@ def run_timed(cmd: list[str], env: dict, log_path: Path) -> tuple[int, float, fl
     )
 
 
-def build_dataset(scale: int, reuse: bool) -> dict:
+def build_dataset(scale: int, reuse: bool, postgres_url: str | None = None) -> dict:
+    """The data set of `scale` proposals: a SQLite file in bench/out, or on PostgreSQL."""
     path = OUT / f"kokeilu-{scale}.sqlite3"
-    env = app_env(path)
+    url = postgres_url or f"sqlite:///{path}"
+    env = app_env(url)
     log_path = OUT / f"demo-{scale}.log"
-    if reuse and path.exists():
+    kind = "postgresql" if postgres_url else "sqlite"
+    if reuse and not postgres_url and path.exists():
         log(f"{scale}: reusing {path.relative_to(REPO)} (demo time not measured)")
-        return {"path": path, "demo_seconds": None, "demo_cpu_s": None, "demo_peak_mb": None}
-    remove_db(path)
+        return {
+            "url": url,
+            "database": kind,
+            "demo_seconds": None,
+            "demo_cpu_s": None,
+            "demo_peak_mb": None,
+        }
+    if not postgres_url:
+        remove_db(path)
     log_path.write_text("")
     code, *_ = run_timed([str(BIN / "flask"), "db", "upgrade"], env, log_path)
     if code:
         raise RuntimeError(f"flask db upgrade failed; see {log_path}")
-    log(f"{scale}: flask demo --scale {scale} …")
+    log(f"{scale}: flask demo --scale {scale} on {kind} …")
     code, seconds, cpu, peak = run_timed(
         [str(BIN / "flask"), "demo", "--scale", str(scale)], env, log_path
     )
@@ -327,97 +333,65 @@ def build_dataset(scale: int, reuse: bool) -> dict:
         raise RuntimeError(f"flask demo --scale {scale} failed; see {log_path}")
     log(f"{scale}: built in {seconds:.1f} s ({cpu:.1f} s CPU, peak {peak:.0f} MB)")
     return {
-        "path": path,
+        "url": url,
+        "database": kind,
         "demo_seconds": round(seconds, 1),
         "demo_cpu_s": round(cpu, 1),
         "demo_peak_mb": round(peak),
+        "index_sizes": index_sizes(url) if postgres_url else None,
     }
 
 
-def discover(path: Path) -> dict:
-    """The ids the pages need, read from the data set itself."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def index_sizes(url: str) -> dict:
+    """PostgreSQL: the size of every table's data and of its indexes, in MB, largest first."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
     try:
-        programme_id, proposals = con.execute(
-            "SELECT programme_id, count(*) FROM proposal GROUP BY programme_id "
-            "ORDER BY 2 DESC LIMIT 1"
-        ).fetchone()
-        total = con.execute("SELECT count(*) FROM proposal").fetchone()[0]
-        # A rich proposal page: an experiment from the middle of the data set.
-        row = con.execute(
-            "SELECT p.id FROM proposal p JOIN experiment e ON e.proposal_id = p.id "
-            "ORDER BY p.id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM experiment)"
-        ).fetchone()
-        proposal_id = (
-            row[0]
-            if row
-            else con.execute(
-                "SELECT id FROM proposal ORDER BY id LIMIT 1 OFFSET ?", (total // 2,)
-            ).fetchone()[0]
-        )
-        marks = ",".join("?" * len(STAFF_STATES))
-        queued = con.execute(
-            f"SELECT count(*) FROM proposal WHERE status IN ({marks}) AND proposer_type = ?",
-            (*STAFF_STATES, QUEUE_FILTER["proposer_type"]),
-        ).fetchone()[0]
-        participation = con.execute("SELECT count(*) FROM participation").fetchone()[0]
+        with engine.connect() as con:
+            con.execute(sa.text("ANALYZE"))
+            rows = con.execute(
+                sa.text(
+                    "SELECT c.relname, pg_relation_size(c.oid), pg_indexes_size(c.oid) "
+                    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'r' AND n.nspname = current_schema() "
+                    "ORDER BY pg_total_relation_size(c.oid) DESC"
+                )
+            ).all()
     finally:
-        con.close()
-    pages = max(1, math.ceil(queued / QUEUE_PER_PAGE))
+        engine.dispose()
     return {
-        "programme_id": programme_id,
-        "programme_proposals": proposals,
-        "proposals": total,
-        "proposal_id": proposal_id,
-        "queue_matches": queued,
-        "queue_pages": pages,
-        "deep_page": max(1, int(pages * 0.9)),
-        "participation": participation,
+        name: {"table_mb": round(t / 2**20, 1), "indexes_mb": round(i / 2**20, 1)}
+        for name, t, i in rows
     }
 
 
-def pages_for(ids: dict) -> list[tuple[str, str, bool]]:
-    """(name, path, as manager) of every page measured."""
-    query = urllib.parse.urlencode(QUEUE_FILTER)
-    programme = ids["programme_id"]
-    return [
-        ("dashboard_public", f"/statistics?programme={programme}", False),
-        ("dashboard_manager", f"/statistics?programme={programme}", True),
-        ("statistics_api", f"/api/v1/statistics?programme={programme}", False),
-        ("queue_page1", f"/screening?{query}", True),
-        ("queue_deep", f"/screening?{query}&page={ids['deep_page']}", True),
-        ("queue_by_score", f"/screening?{urllib.parse.urlencode(QUEUE_BY_SCORE)}", True),
-        ("proposal_page", f"/proposals/{ids['proposal_id']}", True),
-        ("catalogue", "/experiments", False),
-    ]
-
-
-def probe(base: str, path: str, cookie: str | None) -> tuple[int, float]:
+def probe(base: str, path: str, headers: dict | None) -> tuple[int, float]:
     """One GET: its status and how long it took (ms)."""
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", urllib.parse.urlsplit(base).port, timeout=300)
-    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    conn.request("GET", path, headers=headers or {})
     response = conn.getresponse()
     response.read()
     conn.close()
     return response.status, (time.perf_counter() - started) * 1000
 
 
-def warm(base: str, path: str, cookie: str | None) -> None:
+def warm(base: str, path: str, headers: dict | None) -> None:
     """Four requests at once, twice: a busy sync worker accepts nothing, so both workers
     serve the page (and fill their per-process caches) before it is measured."""
     for _ in range(2):
-        threads = [threading.Thread(target=probe, args=(base, path, cookie)) for _ in range(4)]
+        threads = [threading.Thread(target=probe, args=(base, path, headers)) for _ in range(4)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
 
 
-def measure(server: Server, pages, args, cookie: str | None) -> dict:
+def measure(server: Server, pages, args) -> dict:
+    """pages: (name, path, request headers) each."""
     results = {}
-    for name, path, as_manager in pages:
-        jar = cookie if as_manager else None
+    for name, path, jar in pages:
         status, first_ms = probe(server.base, path, jar)
         if status != 200:
             log(f"{server.name} {name}: {path} answers {status}; not measured")
@@ -463,20 +437,24 @@ def start_ceiling() -> Server:
 
 
 def run_ceiling(server: Server, args) -> dict:
-    return measure(server, [("db", "/db", False), ("static", "/static", False)], args, None)
+    return measure(server, [("db", "/db", None), ("static", "/static", None)], args)
 
 
 class App:
-    """The app serving one data set, signed in as the demo manager, memory watched."""
+    """The app serving one data set, its people signed in, memory watched."""
 
     def __init__(self, scale: int, dataset: dict):
         self.scale, self.dataset = scale, dataset
-        self.ids = discover(dataset["path"])
-        log(f"{scale}: {self.ids}")
-        self.server = Server(f"kokeilu-{scale}", "app:app", app_env(dataset["path"]))
+        self.ids = discover(dataset["url"])
+        log(f"{scale} ({dataset['database']}): {self.ids}")
+        self.server = Server(f"kokeilu-{scale}", "app:app", app_env(dataset["url"]))
         self.server.wait_ready("/login")
-        self.cookie = login(self.server.base)
-        self.pages = {name: (path, manager) for name, path, manager in pages_for(self.ids)}
+        pages = pages_for(self.ids)
+        self.headers: dict[str | None, dict | None] = {None: None}
+        for who in {p.who for p in pages} - {None, "api"}:
+            self.headers[who] = login(self.server.base, *DEMO_USERS[who])
+        self.headers["api"] = api_token(self.server.base, *DEMO_USERS[API_USER])
+        self.pages = {p.name: (p.path, self.headers[p.who]) for p in pages}
         self.stop_sampling, self.rss_peaks = threading.Event(), {}
         self.sampler = threading.Thread(
             target=self.server.sample_rss, args=(self.stop_sampling, self.rss_peaks)
@@ -484,8 +462,8 @@ class App:
         self.sampler.start()
 
     def measure(self, name: str, args) -> dict:
-        path, manager = self.pages[name]
-        return measure(self.server, [(name, path, manager)], args, self.cookie)[name]
+        path, headers = self.pages[name]
+        return measure(self.server, [(name, path, headers)], args)[name]
 
     def finish(self, args) -> dict:
         """Memory after the pages, then the full export; the server's part of the result."""
@@ -497,7 +475,7 @@ class App:
                 after_pages[pid]["peak_during_pages"] = peak
         exported = {}
         if not args.skip_export:
-            exported = export(self.server, "/exports/proposals.csv", self.cookie)
+            exported = export(self.server, "/exports/proposals.csv", self.headers["manager"] or {})
             log(f"{self.scale} export: {exported}")
         return {
             "ids": self.ids,
@@ -508,6 +486,8 @@ class App:
             "demo_seconds": self.dataset["demo_seconds"],
             "demo_cpu_s": self.dataset["demo_cpu_s"],
             "demo_peak_mb": self.dataset["demo_peak_mb"],
+            "database": self.dataset["database"],
+            "index_sizes": self.dataset.get("index_sizes"),
         }
 
     def stop(self) -> None:
@@ -515,21 +495,23 @@ class App:
         self.server.stop()
 
 
-def run_pages(apps: list[App], ceiling: Server, args) -> dict:
+def run_pages(apps: list[App], national: App | None, ceiling: Server, args) -> dict:
     """For each page, rounds of (ceiling /db, the page at each scale): every ratio and every
     p95 comparison is between runs a minute apart, as the load on a shared machine drifts.
-    The round with the median ratio (largest scale over ceiling) is the one shown."""
+    The round with the median ratio (largest SQLite scale over ceiling) is the one shown;
+    the national data set (PostgreSQL) is measured in the same rounds."""
     small, large = apps[0], apps[-1]
-    chosen: dict[int, dict] = {app.scale: {} for app in apps}
-    for name in PAGE_ORDER:
+    everyone = apps + ([national] if national else [])
+    chosen: dict[int, dict] = {app.scale: {} for app in everyone}
+    for name in args.pages:
         rounds = []
         for _ in range(args.rounds):
-            ceiling_run = measure(ceiling, [("db", "/db", False)], args, None)["db"]
-            runs = {app.scale: app.measure(name, args) for app in apps}
+            ceiling_run = measure(ceiling, [("db", "/db", None)], args)["db"]
+            runs = {app.scale: app.measure(name, args) for app in everyone}
             rounds.append((ceiling_run, runs))
         measured = [(c, runs) for c, runs in rounds if "rps" in runs[large.scale]]
         if not measured:
-            for app in apps:
+            for app in everyone:
                 chosen[app.scale][name] = rounds[0][1][app.scale]
             continue
         measured.sort(key=lambda cr: cr[1][large.scale]["rps"] / cr[0]["rps"])
@@ -540,11 +522,17 @@ def run_pages(apps: list[App], ceiling: Server, args) -> dict:
             for _, r in measured
             if "p95_ms" in r[small.scale]
         ]
-        for app in apps:
+        for app in everyone:
             run = runs[app.scale]
             run["ceiling_db"] = ceiling_run
             if app is large:
                 run.update(ratios=ratios, p95_growths=growths)
+            elif app is national and "rps" in run:
+                run["ratios"] = [
+                    round(r[app.scale]["rps"] / c["rps"], 3)
+                    for c, r in measured
+                    if "rps" in r[app.scale]
+                ]
             chosen[app.scale][name] = run
     return chosen
 
@@ -583,176 +571,6 @@ def machine() -> dict:
     }
 
 
-def fmt(value, spec=".1f", missing="–") -> str:
-    return missing if value is None else format(value, spec)
-
-
-PAGE_ORDER = (
-    "dashboard_public",
-    "dashboard_manager",
-    "statistics_api",
-    "queue_page1",
-    "queue_deep",
-    "queue_by_score",
-    "proposal_page",
-    "catalogue",
-)
-
-
-def report(result: dict) -> tuple[str, list[str]]:
-    """The markdown table and the verdict on each target."""
-    ceiling = result["ceiling"]
-    scales = result["scales"]
-    keys = sorted(scales, key=int)
-    small, large = (keys[0], keys[-1]) if keys else (None, None)
-    db_runs = [c["db"] for c in ceiling if "rps" in c.get("db", {})] + [
-        r["ceiling_db"]
-        for r in (scales[large]["pages"].values() if large else [])
-        if "ceiling_db" in r
-    ]
-    ceiling_rps = statistics.mean(r["rps"] for r in db_runs) if db_runs else None
-    ceiling_cpu = statistics.mean(r["cpu_ms_per_req"] for r in db_runs) if db_runs else None
-    names = [n for n in PAGE_ORDER if any(n in s["pages"] for s in scales.values())]
-    lines = [
-        "| page | scale | rps | p50 ms | p95 ms | rps / ceiling /db | p95 / p95 at "
-        f"{int(small or 0):,} | CPU ms / request | ceiling CPU / page CPU | first request ms "
-        "| non-200 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    verdicts = []
-    for label, key in (("ceiling /db", "db"), ("ceiling /static", "static")):
-        for i, c in enumerate(ceiling):
-            r = c.get(key, {})
-            if "rps" in r:
-                ratio = r["rps"] / ceiling_rps if ceiling_rps else None
-                cpu_ratio = ceiling_cpu / r["cpu_ms_per_req"] if r["cpu_ms_per_req"] else None
-                lines.append(
-                    f"| {label} ({('before', 'after')[i] if len(ceiling) > 1 else 'run'}) | "
-                    f"100,000 rows | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-                    f"{fmt(ratio, '.2f')} | | {r['cpu_ms_per_req']:.1f} | {fmt(cpu_ratio, '.2f')}"
-                    f" | {r['first_ms']:.0f} | {r['non200'] + r['sockerr']} |"
-                )
-    for name in names:
-        for scale in keys:
-            r = scales[scale]["pages"].get(name, {})
-            if "rps" not in r:
-                lines.append(
-                    f"| {name} | {int(scale):,} | answers {r.get('status')} | | | | | | | | |"
-                )
-                continue
-            # Against the ceiling /db run of the same round (just before).
-            c = r.get("ceiling_db") or {"rps": ceiling_rps, "cpu_ms_per_req": ceiling_cpu}
-            ratio = r["rps"] / c["rps"] if c["rps"] else None
-            cpu_ratio = (
-                c["cpu_ms_per_req"] / r["cpu_ms_per_req"]
-                if c["cpu_ms_per_req"] and r["cpu_ms_per_req"]
-                else None
-            )
-            base = scales[small]["pages"].get(name, {})
-            growth = r["p95_ms"] / base["p95_ms"] if scale != small and "p95_ms" in base else None
-            lines.append(
-                f"| {name} | {int(scale):,} | {r['rps']:.1f} | {r['p50_ms']:.1f} | "
-                f"{r['p95_ms']:.1f} | {fmt(ratio, '.2f')} | {fmt(growth, '.2f')} | "
-                f"{r['cpu_ms_per_req']:.1f} | {fmt(cpu_ratio, '.2f')} | "
-                f"{r['first_ms']:.0f} | {r['non200'] + r['sockerr']} |"
-            )
-    lines.append("")
-    lines.append(
-        f"Ceiling /db: {len(db_runs)} runs, mean {fmt(ceiling_rps)} rps, "
-        f"{fmt(ceiling_cpu)} ms CPU per request. Each page row is the round (of "
-        f"{result.get('rounds', 1)}) with the median ratio at the largest scale; its "
-        "ratios are to the ceiling /db run of that round."
-    )
-    if not large:
-        return "\n".join(lines), verdicts
-    big = scales[large]
-    for name in RATIO_PAGES:
-        r = big["pages"].get(name, {})
-        if "rps" in r and ceiling_rps:
-            c = r.get("ceiling_db") or {"rps": ceiling_rps, "cpu_ms_per_req": ceiling_cpu}
-            ratio = statistics.median(r.get("ratios") or [r["rps"] / c["rps"]])
-            cpu_ratio = c["cpu_ms_per_req"] / r["cpu_ms_per_req"] if r["cpu_ms_per_req"] else 0
-            ok = ratio >= RATIO_TARGET and r["non200"] + r["sockerr"] == 0
-            verdicts.append(
-                f"{'MET ' if ok else 'MISS'} {name} at {int(large):,}: "
-                f"{ratio:.0%} of the ceiling /db rps, median of rounds "
-                f"({r['rps']:.1f} / {c['rps']:.1f}; target ≥ {RATIO_TARGET:.0%}); "
-                f"by CPU per request {cpu_ratio:.0%}; "
-                f"{r['rps'] / ceiling_rps:.0%} of the run's mean ceiling; "
-                f"rounds {', '.join(f'{x:.0%}' for x in r.get('ratios', []))}"
-            )
-        else:
-            verdicts.append(f"MISS {name} at {int(large):,}: not measured")
-    for name in names:
-        r, b = big["pages"].get(name, {}), scales[small]["pages"].get(name, {})
-        if "p95_ms" in r and "p95_ms" in b and small != large:
-            growths = r.get("p95_growths") or [r["p95_ms"] / b["p95_ms"]]
-            growth = statistics.median(growths)
-            verdicts.append(
-                f"{'MET ' if growth <= P95_GROWTH_LIMIT else 'MISS'} {name}: "
-                f"p95 at {int(large):,} = {growth:.2f}× p95 at {int(small):,}, "
-                f"median of rounds {', '.join(f'{g:.2f}' for g in growths)} "
-                f"(shown round: {r['p95_ms']:.1f} / {b['p95_ms']:.1f} ms; "
-                f"target ≤ {P95_GROWTH_LIMIT}×)"
-            )
-    e_big, e_small = big.get("export") or {}, scales[small].get("export") or {}
-    if e_big.get("status") == 200 and e_small.get("status") == 200:
-        flat = e_big["growth_mb"] <= e_small["growth_mb"] + EXPORT_FLAT_SLACK_MB
-        verdicts.append(
-            f"{'MET ' if flat else 'MISS'} export streams: the serving worker grew "
-            f"{e_big['growth_mb']} MB for {e_big['lines']:,} lines at {int(large):,} and "
-            f"{e_small['growth_mb']} MB for {e_small['lines']:,} lines at {int(small):,} "
-            f"({e_big['seconds']} s, {e_big['cpu_s']} s CPU, {e_big['mb']} MB, first byte "
-            f"after {e_big['first_byte_s']} s; "
-            f"{'within' if e_big['seconds'] < 60 else 'BEYOND'} the 60 s worker timeout of "
-            "the README's production command)"
-        )
-    else:
-        verdicts.append(f"MISS export: answers {e_big.get('status', 'not measured')}")
-    seconds = big.get("demo_seconds")
-    if seconds is not None:
-        verdicts.append(
-            f"{'MET ' if seconds <= DEMO_SECONDS_LIMIT else 'MISS'} flask demo "
-            f"--scale {large}: {seconds} s ({big['demo_cpu_s']} s CPU; "
-            f"target ≤ {DEMO_SECONDS_LIMIT:.0f} s)"
-        )
-    else:
-        verdicts.append(f"---- flask demo --scale {large}: not timed (data set reused)")
-    workers = big.get("worker_mb_after_pages") or {}
-    if workers:
-        steady = max(max(w["rss"], w.get("peak_during_pages", 0)) for w in workers.values())
-        end = max((w["rss"] for w in (big.get("worker_mb_end") or {}).values()), default=0)
-        peak = max(w["peak"] for w in (big.get("worker_mb_end") or workers).values())
-        verdicts.append(
-            f"{'MET ' if max(steady, end) <= RSS_LIMIT_MB else 'MISS'} resident memory per "
-            f"worker at {int(large):,}: at most {steady:.0f} MB while serving the pages, "
-            f"{end:.0f} MB after the export (target ≤ {RSS_LIMIT_MB:.0f} MB); highest ever "
-            f"(VmHWM) {peak:.0f} MB"
-        )
-    return "\n".join(lines), verdicts
-
-
-def details(result: dict) -> str:
-    rows = [
-        "| scale | proposals | participation rows | demo --scale s (CPU s) | demo peak MB | "
-        "worker RSS after pages MB | worker VmHWM MB | export s (CPU s) | export MB | "
-        "export worker growth MB |",
-        "| ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: |",
-    ]
-    for scale, s in sorted(result["scales"].items(), key=lambda kv: int(kv[0])):
-        after = ", ".join(f"{w['rss']:.0f}" for w in s["worker_mb_after_pages"].values())
-        peak = ", ".join(f"{w['peak']:.0f}" for w in s["worker_mb_end"].values())
-        e = s.get("export") or {}
-        rows.append(
-            f"| {int(scale):,} | {s['ids']['proposals']:,} | "
-            f"{s['ids']['participation']:,} | {fmt(s['demo_seconds'])} "
-            f"({fmt(s.get('demo_cpu_s'))}) | {fmt(s['demo_peak_mb'], '.0f')} | {after} | "
-            f"{peak} | {fmt(e.get('seconds'))} ({fmt(e.get('cpu_s'))}) | "
-            f"{fmt(e.get('mb'))} | {fmt(e.get('growth_mb'))} |"
-        )
-    return "\n".join(rows)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="10000,100000")
@@ -772,7 +590,25 @@ def main() -> int:
         help="reuse data sets already in bench/out (demo time not measured)",
     )
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        help="also a national-scale data set of this many proposals on PostgreSQL (e.g. "
+        "1000000), measured in the same rounds; started with scripts/with-postgres.sh",
+    )
+    parser.add_argument(
+        "--pages", default=",".join(PAGE_ORDER), help="the pages to measure, comma-separated"
+    )
     args = parser.parse_args()
+    args.pages = [p for p in args.pages.split(",") if p]
+    unknown = set(args.pages) - set(PAGE_ORDER)
+    if unknown:
+        sys.exit(f"unknown pages: {', '.join(sorted(unknown))}; known: {', '.join(PAGE_ORDER)}")
+    postgres_url = os.environ.get("TEST_DATABASE_URL") if args.scale else None
+    if args.scale and not postgres_url:
+        # A throwaway PostgreSQL server on loopback for the national data set.
+        script = str(REPO / "scripts" / "with-postgres.sh")
+        os.execvp("bash", ["bash", script, str(BIN / "python"), *sys.argv])
 
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install -y wrk (make bench does it)")
@@ -795,18 +631,26 @@ def main() -> int:
     }
     log(f"commit {result['commit']}, load {result['load_start']}, {result['machine']}")
     datasets = {scale: build_dataset(scale, args.reuse) for scale in scales}
-    ceiling, apps = start_ceiling(), []
+    national_set = build_dataset(args.scale, False, postgres_url) if args.scale else None
+    ceiling, apps, national = start_ceiling(), [], None
     try:
         for scale in scales:
             apps.append(App(scale, datasets[scale]))
+        if national_set:
+            national = App(args.scale, national_set)
         result["ceiling"].append(run_ceiling(ceiling, args))
-        pages = run_pages(apps, ceiling, args)
+        pages = run_pages(apps, national, ceiling, args)
         result["ceiling"].append(run_ceiling(ceiling, args))
         for app in apps:
             result["scales"][str(app.scale)] = app.finish(args)
             result["scales"][str(app.scale)]["pages"] = pages[app.scale]
+        if national:
+            result["national"] = national.finish(args) | {
+                "scale": national.scale,
+                "pages": pages[national.scale],
+            }
     finally:
-        for app in apps:
+        for app in apps + ([national] if national else []):
             app.stop()
         ceiling.stop()
     result["load_end"] = loadavg()
