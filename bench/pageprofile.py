@@ -21,10 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-LOGINS = {
-    "manager": ("manager@kokeilu.example", "kokeilu-manager-demo"),
-    "staff": ("staff@kokeilu.example", "kokeilu-staff-demo"),
-}
+sys.path.insert(0, str(REPO / "bench"))
+
+from pages import DEMO_USERS as LOGINS  # noqa: E402
 
 
 def main() -> int:

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Subquery, and_, exists, func, select
+from sqlalchemy.orm import aliased, joinedload
 
 from .extensions import db
 from .lifecycle import Status
@@ -84,6 +84,28 @@ def came_back_answered(last: Subquery) -> ColumnElement[Any]:
             last.c.to_status == Status.SUBMITTED,
         ),
         False,
+    )
+
+
+def answered_back() -> ColumnElement[bool]:
+    """came_back_answered for one row of a query over Proposal: the same test, looked up
+    per row (the proposal's latest history entry by the history's index), never NULL."""
+    latest = aliased(StatusChange)
+    last_id = (
+        select(func.max(latest.id))
+        .where(latest.proposal_id == Proposal.id)
+        .correlate(Proposal)
+        .scalar_subquery()
+    )
+    return and_(
+        Proposal.status == Status.SUBMITTED,
+        exists()
+        .where(
+            StatusChange.id == last_id,
+            StatusChange.from_status == Status.MORE_INFO,
+            StatusChange.to_status == Status.SUBMITTED,
+        )
+        .correlate(Proposal),
     )
 
 

@@ -23,6 +23,19 @@ def entered_current_state() -> Subquery:
     )
 
 
+def entered_at() -> ColumnElement[Any]:
+    """When the proposal last moved into its present state, else its submission: looked up
+    per row through the history's (proposal_id, to_status) index, so a short list costs
+    what its rows cost, not a pass over the whole history."""
+    moved = (
+        select(func.max(StatusChange.at))
+        .where(StatusChange.proposal_id == Proposal.id, StatusChange.to_status == Proposal.status)
+        .correlate(Proposal)
+        .scalar_subquery()
+    )
+    return func.coalesce(moved, Proposal.submitted_at)
+
+
 def since(entered: Subquery) -> ColumnElement[Any]:
     """When the proposal entered its state: the history's entry, else its submission."""
     return func.coalesce(entered.c.at, Proposal.submitted_at)

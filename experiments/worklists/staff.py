@@ -24,12 +24,12 @@ from ..models import (
     User,
 )
 from ..queries import review_count
-from ..questions import came_back_answered, last_moves
+from ..questions import answered_back
 from ..rules import REMIND_DAYS_BEFORE
 from ..services import clock
 from ..services.clock import today
 from ..services.report_schedule import DueReport, due_reports
-from .common import days_since, entered_current_state, since
+from .common import days_since, entered_at
 
 # Proposals staff screen: new ones and those in screening.
 SCREENING_STATES = (Status.SUBMITTED, Status.SCREENING)
@@ -136,11 +136,10 @@ def _waiting_query(
     *conditions: ColumnElement[bool],
 ) -> tuple[Select[Any], ColumnElement[bool]]:
     """Screening's proposals (and these conditions), waiting longest first; and the test of
-    having come back with the applicant's answer."""
-    entered = entered_current_state()
-    last = last_moves()
-    came_back = came_back_answered(last)
-    moment = since(entered)
+    having come back with the applicant's answer. The history is read per row, by index: the
+    lists are short, the history is not."""
+    moment = entered_at()
+    came_back = answered_back()
     return (
         select(
             Proposal.id,
@@ -150,10 +149,8 @@ def _waiting_query(
             moment,
             review_count,
             came_back,
-            last.c.at,
+            moment,  # the answer's moment when it came back: its move into submitted
         )
-        .outerjoin(entered, entered.c.proposal_id == Proposal.id)
-        .outerjoin(last, last.c.proposal_id == Proposal.id)
         .where(Proposal.status.in_(SCREENING_STATES), *conditions)
         .order_by(moment.asc(), Proposal.id)
     ), came_back
@@ -205,20 +202,24 @@ def _answered() -> list[Waiting]:
 def pilots_to_watch(owner_id: int | None = None, overdue_only: bool = False) -> list[PilotToWatch]:
     """Running pilots past their planned end or without recent records (of one owner)."""
     today = clock.today()
-    expense = (
-        select(Expense.experiment_id, func.max(Expense.date).label("last"))
-        .group_by(Expense.experiment_id)
-        .subquery()
+    # The latest records of each running pilot, looked up per pilot by the experiment_id
+    # index: running pilots are few, the records of all pilots ever are many.
+    spent = (
+        select(func.max(Expense.date))
+        .where(Expense.experiment_id == Experiment.id)
+        .correlate(Experiment)
+        .scalar_subquery()
     )
-    taking_part = (
-        select(Participation.experiment_id, func.max(Participation.date).label("last"))
-        .group_by(Participation.experiment_id)
-        .subquery()
+    took = (
+        select(func.max(Participation.date))
+        .where(Participation.experiment_id == Experiment.id)
+        .correlate(Experiment)
+        .scalar_subquery()
     )
     overdue = Experiment.planned_end_date < today
     quiet_since = today - timedelta(days=QUIET_DAYS)
-    last_expense = func.coalesce(expense.c.last, date.min)
-    last_taking_part = func.coalesce(taking_part.c.last, date.min)
+    last_expense = func.coalesce(spent, date.min)
+    last_taking_part = func.coalesce(took, date.min)
     # Quiet: started more than QUIET_DAYS ago and nothing recorded since.
     quiet = and_(
         Experiment.start_date < quiet_since,
@@ -232,15 +233,13 @@ def pilots_to_watch(owner_id: int | None = None, overdue_only: bool = False) -> 
             Proposal.title,
             Proposal.language,
             Experiment.planned_end_date,
-            expense.c.last,
-            taking_part.c.last,
+            spent,
+            took,
             User.name,
             User.deleted_at,
         )
         .join(Proposal, Proposal.id == Experiment.proposal_id)
         .join(User, User.id == Experiment.owner_id)
-        .outerjoin(expense, expense.c.experiment_id == Experiment.id)
-        .outerjoin(taking_part, taking_part.c.experiment_id == Experiment.id)
         .where(Proposal.status == Status.PILOT, overdue if overdue_only else overdue | quiet)
         .order_by(Experiment.planned_end_date, Experiment.id)
     )
