@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 
 from . import search
 from .extensions import db
-from .lifecycle import EXPERIMENT_STATES, Status
+from .lifecycle import Status
 from .models import Expense, Experiment, Participation, Proposal, User
 from .queries import Page
 
@@ -37,30 +37,33 @@ class PilotRow:
         return self.spent > self.experiment.allocated_budget
 
 
-_spent = (
-    select(
-        Expense.experiment_id.label("experiment_id"),
-        func.sum(Expense.amount).label("amount"),
-        func.max(Expense.date).label("last"),
-    )
-    .group_by(Expense.experiment_id)
-    .subquery()
+# Per experiment, looked up by the records' experiment_id index: a page of pilots costs
+# what its rows cost, not a pass over every record of every pilot.
+_spent_amount = func.coalesce(
+    select(func.sum(Expense.amount))
+    .where(Expense.experiment_id == Experiment.id)
+    .correlate(Experiment)
+    .scalar_subquery(),
+    0,
 )
-_took_part = (
-    select(
-        Participation.experiment_id.label("experiment_id"),
-        func.max(Participation.date).label("last"),
-    )
-    .group_by(Participation.experiment_id)
-    .subquery()
+_last_expense = (
+    select(func.max(Expense.date))
+    .where(Expense.experiment_id == Experiment.id)
+    .correlate(Experiment)
+    .scalar_subquery()
+)
+_last_participation = (
+    select(func.max(Participation.date))
+    .where(Participation.experiment_id == Experiment.id)
+    .correlate(Experiment)
+    .scalar_subquery()
 )
 # The later of the two dates, either of which may be missing (SQLite has no GREATEST).
 _last_record = func.coalesce(
-    case((_spent.c.last >= _took_part.c.last, _spent.c.last), else_=_took_part.c.last),
-    _spent.c.last,
-    _took_part.c.last,
+    case((_last_expense >= _last_participation, _last_expense), else_=_last_participation),
+    _last_expense,
+    _last_participation,
 )
-_spent_amount = func.coalesce(_spent.c.amount, 0)
 
 # Each sort: the column a person sorts by (ascending), with a tie-break after it.
 PILOT_SORTS: dict[str, SQLColumnExpression[Any]] = {
@@ -75,11 +78,23 @@ RELEVANCE = "relevance"  # with words to search for: the best match first
 
 
 def pilot_rows(
-    sort: str = DEFAULT_SORT, descending: bool = False, *, today: date, q: str | None = None
-) -> list[PilotRow]:
-    """Every experiment from pilot on, in one query with its spending and latest record;
-    with q, those that the search finds (staff read the business secrets too)."""
-    query = select(Experiment, _spent_amount, _last_record)
+    states: Sequence[Status],
+    page: int,
+    per_page: int,
+    sort: str = DEFAULT_SORT,
+    descending: bool = False,
+    *,
+    today: date,
+    q: str | None = None,
+) -> Page[PilotRow]:
+    """One page of the experiments in these states, each with its spending and latest
+    record; with q, those that the search finds (staff read the business secrets too)."""
+    query = (
+        select(Experiment)
+        .join(Experiment.proposal)
+        .join(Experiment.owner)
+        .where(Proposal.status.in_(states))
+    )
     column = PILOT_SORTS.get(sort, PILOT_SORTS[DEFAULT_SORT])
     words = search.parse(q)
     if words:
@@ -88,17 +103,17 @@ def pilot_rows(
         if sort == RELEVANCE:
             column = found.c.rank
             descending = not descending
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = _within(page, total, per_page)
     order = column.desc() if descending else column.asc()
     rows = db.session.execute(
-        query.join(Experiment.proposal)
-        .join(Experiment.owner)
-        .outerjoin(_spent, _spent.c.experiment_id == Experiment.id)
-        .outerjoin(_took_part, _took_part.c.experiment_id == Experiment.id)
-        .where(Proposal.status.in_(EXPERIMENT_STATES))
+        query.add_columns(_spent_amount, _last_record)
         .options(contains_eager(Experiment.proposal), contains_eager(Experiment.owner))
         .order_by(order.nulls_last(), Experiment.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
-    return [
+    items = [
         PilotRow(
             experiment,
             Decimal(spent or 0).quantize(Decimal("0.01")),
@@ -107,6 +122,7 @@ def pilot_rows(
         )
         for experiment, spent, last in rows
     ]
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def _as_date(value: object) -> date | None:

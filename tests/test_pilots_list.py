@@ -181,3 +181,32 @@ def test_the_pilot_page_counts_in_sql(app, client, auth, people, programme):
     page = client.get(path).text
     assert "Page 1 of 3" in page  # 47 expenses, 20 a page
     assert_same_count(small, large)
+
+
+def _table_rows(html: str, table_id: str) -> list[str]:
+    """The titles in one of the list's tables (running or decided)."""
+    table = re.search(rf'<table class="data pilots" id="{table_id}">(.*?)</table>', html, re.S)
+    return _titles(table.group(1)) if table else []
+
+
+def test_each_list_is_paged_on_its_own(app, client, auth, people, programme):
+    with app.app_context():
+        _proposals(programme, 23, status=Status.PILOT, with_rows=True)
+        _proposals(programme, 3, status=Status.ADOPTED, with_rows=True)
+    login(auth, client, "staff")
+    first = client.get("/pilots").text
+    assert len(_table_rows(first, "running")) == 20
+    assert len(_table_rows(first, "decided")) == 3
+    assert "Page 1 of 2" in first
+    assert 'href="/pilots?page=2#running"' in first
+
+    second = client.get("/pilots?page=2").text
+    running = _table_rows(first, "running") + _table_rows(second, "running")
+    assert len(set(running)) == 23  # every running pilot on one of the two pages, once
+    assert len(_table_rows(second, "running")) == 3
+    assert _table_rows(second, "decided") == _table_rows(first, "decided")  # its own page
+
+    # A page past the end is the last page, never an error.
+    beyond = client.get("/pilots?page=99&decided_page=abc")
+    assert beyond.status_code == 200
+    assert _table_rows(beyond.text, "running") == _table_rows(second, "running")

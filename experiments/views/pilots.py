@@ -1,6 +1,6 @@
 """Running pilots: the list, and each experiment's page with every action on it (staff)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -24,16 +24,18 @@ from ..forms.pilots import (
     PartnerForm,
     RiskForm,
 )
-from ..lifecycle import RECORDING_STATES, Status
+from ..lifecycle import DECIDED_STATES, RECORDING_STATES, Status
 from ..models import Expense, Experiment, Participation, Programme
 from ..pilot_pages import (
     DEFAULT_SORT,
     PILOT_SORTS,
     RELEVANCE,
+    PilotRow,
     list_page,
     pilot_rows,
     record_page,
 )
+from ..queries import Page
 from ..routing import page_number
 from ..rules import SEARCH_MAX
 from ..services import (
@@ -79,11 +81,16 @@ def index():
     if sort not in PILOT_SORTS and sort != RELEVANCE:
         sort = DEFAULT_SORT
     descending = request.args.get("order") == "desc"
-    rows = pilot_rows(sort, descending, today=today(), q=q)
+
+    def rows(states: Sequence[Status], param: str) -> Page[PilotRow]:
+        return pilot_rows(
+            states, page_number(param), PER_PAGE, sort, descending, today=today(), q=q
+        )
+
     return render_template(
         "pilots/index.html",
-        running=[r for r in rows if r.experiment.proposal.status in RECORDING_STATES],
-        closed=[r for r in rows if r.experiment.proposal.status not in RECORDING_STATES],
+        running=rows(RECORDING_STATES, "page"),
+        closed=rows(DECIDED_STATES, "decided_page"),
         sort=sort,
         descending=descending,
         q=q,
