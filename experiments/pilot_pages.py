@@ -105,13 +105,23 @@ def pilot_rows(
             descending = not descending
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = _within(page, total, per_page)
-    order = column.desc() if descending else column.asc()
-    rows = db.session.execute(
-        query.add_columns(_spent_amount, _last_record)
-        .options(contains_eager(Experiment.proposal), contains_eager(Experiment.owner))
-        .order_by(order.nulls_last(), Experiment.id)
+    # The page's experiments first (ids and sort keys only), then their figures: the
+    # spending and records are looked up for the rows shown, not for every match.
+    chosen = (
+        query.with_only_columns(Experiment.id, column.label("key"))
+        .order_by((column.desc() if descending else column.asc()).nulls_last(), Experiment.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
+        .subquery()
+    )
+    order = chosen.c.key.desc() if descending else chosen.c.key.asc()
+    rows = db.session.execute(
+        select(Experiment, _spent_amount, _last_record)
+        .join(chosen, chosen.c.id == Experiment.id)
+        .join(Experiment.proposal)
+        .join(Experiment.owner)
+        .options(contains_eager(Experiment.proposal), contains_eager(Experiment.owner))
+        .order_by(order.nulls_last(), Experiment.id)
     ).all()
     items = [
         PilotRow(
