@@ -34,6 +34,7 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..lifecycle import DECIDED_STATES, EXPERIMENT_STATES, Status
+from ..statistics_cache import cached
 from .schema import COLUMNS, PUBLIC_COLUMNS, TABLE
 from .text import STEMMERS, stem
 from .text import words as words_of
@@ -77,6 +78,9 @@ class Similar:
         return first if len(first) <= LESSON else first[: LESSON - 1].rstrip() + "…"
 
 
+# By data generation (statistics_cache.py): the same for every member of staff until the
+# next write, and a proposal page is read far more often than proposals are written.
+@cached
 def similar_to_proposal(proposal_id: int, limit: int = LIMIT) -> list[Similar]:
     """The proposals and experiments most like this one (itself left out), best first:
     for the people who may read every proposal, business secrets included."""
