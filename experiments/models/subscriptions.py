@@ -24,9 +24,7 @@ class ExperimentSubscription(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    experiment_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("experiment.id", ondelete="CASCADE")
-    )
+    experiment_id: Mapped[int] = mapped_column(sa.ForeignKey("experiment.id", ondelete="CASCADE"))
     email: Mapped[str | None] = mapped_column(sa.String(254))
     # The language the person subscribed in: every mail to them is in it.
     locale: Mapped[str] = mapped_column(sa.String(5))

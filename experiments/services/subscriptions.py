@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale, format_date
@@ -96,7 +97,7 @@ def _confirm_max_age() -> timedelta:
     return age
 
 
-def _link(endpoint: str, **values: object) -> str:
+def _link(endpoint: str, **values: Any) -> str:
     """An absolute link where the site's address is known, else a path."""
     if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for(endpoint, _external=True, **values)
@@ -329,6 +330,7 @@ def experiment_news(
     page = _link("catalogue.show", experiment_id=experiment.id)
     texts: dict[str, tuple[str, list[str], str]] = {}
     for subscription_id, email, locale in subscribers:
+        assert email is not None  # the query reads only addresses that are kept
         if locale not in texts:
             texts[locale] = _news_text(experiment, event, report, page, locale)
         subject, lines, said = texts[locale]

@@ -50,9 +50,9 @@ def subscribe(experiment_id: int):
         ),
     ):
         return redirect(url_for("catalogue.show", experiment_id=experiment_id), 303)
-    return render_template(
-        "catalogue/show.html", item=item, subscribe_form=form
-    ), rerender_status(form)
+    return render_template("catalogue/show.html", item=item, subscribe_form=form), rerender_status(
+        form
+    )
 
 
 def _page(template: str, answer: Answer, token: str, form=None):
