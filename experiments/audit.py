@@ -66,6 +66,7 @@ WITHHELD = frozenset(
         "user.email",
         "feedback.name",
         "feedback.email",
+        "experiment_subscription.email",
     }
 )
 # Not data: a counter bumped only to take a row lock (services/budget.allocate).

@@ -81,6 +81,7 @@ TYPE_LABELS = {
     "report_reminder": N_("Report reminder"),
     "team_member": N_("Member of a pilot team"),
     "staged_decision": N_("Staged decision"),
+    "experiment_subscription": N_("E-mail subscription to updates"),
 }
 
 # The forms whose fields label a table's columns (a column and its field share the name).
@@ -166,6 +167,9 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     ("feedback", "message"): N_("Feedback"),
     ("feedback", "page_url"): N_("Page"),
     ("staged_decision", "proposal_version"): N_("Version of the proposal"),
+    ("experiment_subscription", "token_hash"): N_("Confirmation link"),
+    ("experiment_subscription", "confirmed_at"): N_("Confirmed"),
+    ("experiment_subscription", "unsubscribed_at"): N_("Unsubscribed"),
     "call_id": N_("Call for proposals"),
     "staged_by_id": N_("Staged by"),
     "staged_at": N_("Staged"),

@@ -154,8 +154,9 @@ def sign(purpose: str, payload) -> str:
     return _serializer(purpose).dumps(payload)
 
 
-def unsign(purpose: str, token: str, max_age_seconds: int):
-    """The payload of a token made by sign() for this purpose, or None if bad or expired."""
+def unsign(purpose: str, token: str, max_age_seconds: int | None):
+    """The payload of a token made by sign() for this purpose, or None if bad or expired
+    (never, with max_age_seconds None)."""
     try:
         return _serializer(purpose).loads(token, max_age=max_age_seconds)
     except BadSignature:  # SignatureExpired is a BadSignature too

@@ -30,6 +30,8 @@ UNCOUNTED = frozenset(
         "mail_message",
         "alembic_version",
         "audit_entry",
+        # E-mail subscriptions to an experiment's updates: people, not figures.
+        "experiment_subscription",
         # The search index: derived from the rows, it counts nothing.
         "search_document",
     }

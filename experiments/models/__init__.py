@@ -40,6 +40,7 @@ from .risk import RiskVersion
 from .scorecard import GoalFollowUp, ProgrammeGoal, ProgrammeRisk
 from .staged import StagedDecision, StagedMove
 from .statistics_generation import StatisticsGeneration
+from .subscriptions import ExperimentSubscription
 from .tokens import ApiToken
 from .users import Organisation, User
 
@@ -56,6 +57,7 @@ __all__ = [
     "Expense",
     "Experiment",
     "ExperimentReport",
+    "ExperimentSubscription",
     "ExperimentPartner",
     "Feedback",
     "GoalFollowUp",

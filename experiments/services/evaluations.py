@@ -16,6 +16,7 @@ from ..models.written import writing_language
 from ..patterns import web_address_pattern
 from ..rules import LINK_MAX, REASON_MAX, USERS_MAX
 from ..vocabulary import Recommendation
+from . import subscriptions
 from .inputs import Fields
 from .transaction import unit_of_work
 
@@ -45,12 +46,15 @@ def save_evaluation(experiment: Experiment, actor: User, **values: object) -> Ev
     checked = evaluation_values(values)
     try:
         with unit_of_work():
+            first = experiment.evaluation is None
             evaluation = experiment.evaluation or Evaluation(experiment=experiment)
             for name, value in checked.items():
                 setattr(evaluation, name, value)
             evaluation.author_id = actor.id
             evaluation.language = writing_language()  # the texts are the latest author's
             db.session.add(evaluation)
+            if first:  # news to subscribers once; revisions are not
+                subscriptions.experiment_news(experiment, subscriptions.Event.EVALUATED)
     except IntegrityError as error:
         raise Conflict(
             _("Someone else saved the evaluation at the same moment; reload the page.")

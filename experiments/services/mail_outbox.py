@@ -69,14 +69,20 @@ def queue(
     *,
     user: User | None = None,
     reply_to: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> MailMessage:
-    """Store a message to send, in the caller's unit of work (or its own); raises BadHeader."""
+    """Store a message to send, in the caller's unit of work (or its own); raises BadHeader
+    (also for a header with a line break)."""
+    for name, value in (headers or {}).items():
+        if _CONTROL.search(name) or _CONTROL.search(value):
+            raise BadHeader(f"refused header {name!r}")
     message = MailMessage(
         kind=kind,
         recipient=_address(recipient),
         reply_to=_address(reply_to) if reply_to else None,
         subject=clean_subject(subject),
         body=body,
+        headers=dict(headers) if headers else None,
         user_id=user.id if user is not None else None,
         status=MailStatus.PENDING,
         attempts=0,
@@ -142,6 +148,7 @@ class _Claimed:
     reply_to: str | None
     subject: str
     body: str
+    headers: dict[str, str] | None
     attempts: int
 
 
@@ -180,6 +187,7 @@ def _claim(size: int) -> tuple[str, list[_Claimed]]:
             MailMessage.reply_to,
             MailMessage.subject,
             MailMessage.body,
+            MailMessage.headers,
             MailMessage.attempts,
         )
         .where(MailMessage.claim == claim)
@@ -197,6 +205,7 @@ def _send(message: _Claimed, claim: str, connection: Any, done: Delivery) -> Non
             body=message.body,
             to=[message.recipient],
             reply_to=[message.reply_to] if message.reply_to else None,
+            headers=message.headers or None,
             connection=connection,
         ).send()
     except Exception as error:  # noqa: BLE001 - any failure is recorded and retried

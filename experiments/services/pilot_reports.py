@@ -32,7 +32,7 @@ from ..models import (
 from ..models.types import utcnow
 from ..rules import COUNT_MAX, REPORT_TEXT_MAX
 from ..vocabulary import ParticipationCategory
-from . import notifications
+from . import notifications, subscriptions
 from .experiments import is_team
 from .inputs import Fields
 from .transaction import transactional
@@ -228,6 +228,8 @@ def review_report(
             if c.count > 0
         )
     notifications.report_reviewed(experiment, report)
+    if report.status == ReportStatus.ACCEPTED:
+        subscriptions.report_accepted(experiment, report)
     return report
 
 

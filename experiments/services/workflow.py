@@ -23,7 +23,7 @@ from ..models.types import utcnow
 from ..models.written import writing_language
 from ..rules import LINE_MAX, PILOT_MAX_MONTHS, REASON_MAX
 from ..vocabulary import PartnerRole
-from . import budget, notifications
+from . import budget, notifications, subscriptions
 from .clock import today
 from .inputs import Fields, blank, to_id
 from .proposals import _stale_message, missing_for_submission
@@ -87,6 +87,7 @@ def change_status(
             )
             db.session.flush()  # a stale version is found before the mail is written
             notifications.proposal_moved(proposal, source, reason)
+            subscriptions.proposal_moved(proposal)
     except (StaleDataError, IntegrityError) as error:
         raise StaleVersion(_stale_message()) from error
     return proposal

@@ -29,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
         screening,
         statistics,
         submission,
+        subscriptions,
     )
 
     app.url_map.converters["id"] = IdConverter  # before any route uses it
@@ -46,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
         pilots,
         statistics,
         catalogue,
+        subscriptions,
         lessons,
         feeds,
         exports,
