@@ -66,6 +66,8 @@ WITHHELD = frozenset(
         "user.email",
         "feedback.name",
         "feedback.email",
+        "experiment_feedback.name",
+        "experiment_feedback.email",
     }
 )
 # Not data: a counter bumped only to take a row lock (services/budget.allocate).

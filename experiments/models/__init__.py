@@ -16,6 +16,7 @@ from .experiment import (
     RecordChange,
     Risk,
 )
+from .experiment_feedback import ExperimentFeedback, FeedbackStatus
 from .feedback import Feedback
 from .mail import MailMessage, MailStatus
 from .programmes import Call, Programme, ProgrammeYear
@@ -57,7 +58,9 @@ __all__ = [
     "Experiment",
     "ExperimentReport",
     "ExperimentPartner",
+    "ExperimentFeedback",
     "Feedback",
+    "FeedbackStatus",
     "GoalFollowUp",
     "MailMessage",
     "MailStatus",
