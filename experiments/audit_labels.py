@@ -248,7 +248,7 @@ REPORT_STATUS_LABELS = {
     "returned": N_("Returned"),
 }
 FEEDBACK_STATUS_LABELS = {
-    "pending": N_("Waiting"),
+    "pending": N_("Waiting for a decision"),
     "approved": N_("Approved"),
     "rejected": N_("Rejected"),
 }
