@@ -96,9 +96,12 @@ def test_a_filled_trap_seems_to_succeed_and_stores_nothing(app, client, pilot):
     assert "Thank you for your feedback." in client.get(response.headers["Location"]).text
     assert _stored(app) == []
     with app.app_context():
-        assert db.session.scalar(
-            select(func.count()).where(AuditEntry.object_type == "experiment_feedback")
-        ) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).where(AuditEntry.object_type == "experiment_feedback")
+            )
+            == 0
+        )
 
 
 def test_wrong_input_is_said_by_field_and_nothing_is_stored(app, client, pilot):
@@ -122,7 +125,10 @@ def test_wrong_input_is_said_by_field_and_nothing_is_stored(app, client, pilot):
     nothing = client.post(f"/experiments/{pilot}/feedback", data={})
     assert nothing.status_code == 422
     assert "Answer yes or no." in nothing.text
-    assert client.post(f"/experiments/{pilot}/feedback", data={"usefulness": "x" * 9999}).status_code == 422
+    assert (
+        client.post(f"/experiments/{pilot}/feedback", data={"usefulness": "x" * 9999}).status_code
+        == 422
+    )
     assert _stored(app) == []
 
 
