@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
@@ -55,7 +55,8 @@ class PublicComment:
     created_at: datetime
 
 
-def _whole(expression):
+def _whole(expression: ColumnElement[int]) -> ColumnElement[int]:
+    """The sum of the rows' values, 0 when there are none."""
     return func.coalesce(func.sum(expression), 0)
 
 
