@@ -347,3 +347,38 @@ def test_a_signed_in_residents_feedback_is_their_data_and_goes_with_their_accoun
 def test_the_privacy_notice_tells_about_feedback(client):
     text = _text(client.get("/privacy").text)
     assert "Feedback on an experiment" in text
+
+
+def _statements(app, client, path: str) -> int:
+    assert client.get(path).status_code == 200
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_pages_statements_do_not_grow_with_the_feedback(
+    app, client, auth, people, programme, pilot
+):
+    _send(client, pilot, comment="First", email="a@example.org")
+    auth.login("staff")
+    _moderate(client, _stored(app)[0].id, "approve")
+    paths = ("/feedback/experiments?status=approved", f"/experiments/{pilot}")
+    few = [_statements(app, client, path) for path in paths]
+    with app.app_context():
+        others = [_experiment(programme, people["other"]) for _ in range(3)]
+    for experiment_id in [pilot, *others]:
+        for n in range(3):
+            _send(client, experiment_id, comment=f"Comment {n}", name=f"Sender {n}")
+    for feedback in _stored(app):
+        _moderate(client, feedback.id, "approve")
+    many = [_statements(app, client, path) for path in paths]
+    assert many == few
