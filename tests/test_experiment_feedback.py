@@ -382,3 +382,15 @@ def test_the_pages_statements_do_not_grow_with_the_feedback(
         _moderate(client, feedback.id, "approve")
     many = [_statements(app, client, path) for path in paths]
     assert many == few
+
+
+def test_the_form_needs_its_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        experiment_id = _experiment(builders.make_programme(), builders.make_user(Role.APPLICANT))
+    client = app.test_client()
+    assert _send(client, experiment_id).status_code == 400
+    page = client.get(f"/experiments/{experiment_id}").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert _send(client, experiment_id, csrf_token=token).status_code == 303
+    assert len(_stored(app)) == 1
