@@ -67,6 +67,8 @@ WITHHELD = frozenset(
         "feedback.name",
         "feedback.email",
         "experiment_subscription.email",
+        "experiment_feedback.name",
+        "experiment_feedback.email",
     }
 )
 # Not data: a counter bumped only to take a row lock (services/budget.allocate).

@@ -55,6 +55,7 @@ PARENTS: dict[str, tuple[str, str]] = {
     "expense": ("experiment", "experiment_id"),
     "risk": ("experiment", "experiment_id"),
     "evaluation": ("experiment", "experiment_id"),
+    "experiment_feedback": ("experiment", "experiment_id"),
     "call": ("programme", "programme_id"),
     "programme_year": ("programme", "programme_id"),
     "programme_goal": ("programme", "programme_id"),

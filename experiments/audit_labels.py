@@ -23,6 +23,7 @@ from .extensions import Model
 from .forms.admin import AccountForm
 from .forms.attachments import AttachmentForm
 from .forms.conversation import MessageForm
+from .forms.experiment_feedback import ExperimentFeedbackForm
 from .forms.pilots import (
     EvaluationForm,
     ExpenseForm,
@@ -82,6 +83,7 @@ TYPE_LABELS = {
     "team_member": N_("Member of a pilot team"),
     "staged_decision": N_("Staged decision"),
     "experiment_subscription": N_("E-mail subscription to updates"),
+    "experiment_feedback": N_("Resident's feedback"),
 }
 
 # The forms whose fields label a table's columns (a column and its field share the name).
@@ -105,6 +107,7 @@ FORMS: dict[str, tuple[type, ...]] = {
     "proposal_message": (MessageForm,),
     "attachment": (AttachmentForm,),
     "staged_decision": (StagedDecisionForm,),
+    "experiment_feedback": (ExperimentFeedbackForm,),
     "user": (AccountForm,),
 }
 
@@ -170,6 +173,11 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     ("experiment_subscription", "token_hash"): N_("Confirmation link"),
     ("experiment_subscription", "confirmed_at"): N_("Confirmed"),
     ("experiment_subscription", "unsubscribed_at"): N_("Unsubscribed"),
+    ("experiment_feedback", "comment"): N_("Comment"),
+    ("experiment_feedback", "name"): N_("Name"),
+    ("experiment_feedback", "email"): N_("E-mail"),
+    ("experiment_feedback", "moderated_by_id"): N_("Decided by"),
+    ("experiment_feedback", "moderated_at"): N_("Decided"),
     "call_id": N_("Call for proposals"),
     "staged_by_id": N_("Staged by"),
     "staged_at": N_("Staged"),
@@ -221,6 +229,7 @@ REFERENCES = {
     "reviewed_by_id": "user",
     "added_by_id": "user",
     "staged_by_id": "user",
+    "moderated_by_id": "user",
 }
 # The names of referenced objects, by (table, id); a name missing shows the number.
 Names = dict[tuple[str, int], str]
@@ -242,6 +251,11 @@ REPORT_STATUS_LABELS = {
     "accepted": N_("Accepted"),
     "returned": N_("Returned"),
 }
+FEEDBACK_STATUS_LABELS = {
+    "pending": N_("Waiting for a decision"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+}
 REMINDER_LABELS = {
     "due": N_("Due soon, to the team"),
     "overdue": N_("Overdue, to the team"),
@@ -258,6 +272,7 @@ CODE_LABELS: dict[tuple[str, str] | str, Callable[[object], str]] = {
     ("proposal_message", "visibility"): _vocabulary("MessageVisibility"),
     ("experiment_report", "status"): _labels(REPORT_STATUS_LABELS),
     ("report_reminder", "kind"): _labels(REMINDER_LABELS),
+    ("experiment_feedback", "status"): _labels(FEEDBACK_STATUS_LABELS),
     ("staged_decision", "to_status"): lambda code: status_label(str(code)),
     ("goal_follow_up", "status"): _labels(FOLLOW_UP_STATUS_LABELS),
     ("user", "role"): lambda code: role_label(str(code)),

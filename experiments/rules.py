@@ -43,6 +43,8 @@ FIGURE_MAX = Decimal("999999999999.99")  # a goal's target or a follow-up's valu
 NOTE_MAX = 500  # a participation record's note
 LINK_MAX = 500  # a web address
 FEEDBACK_MAX = 5_000  # accessibility feedback's message
+COMMENT_MAX = 2_000  # a resident's comment on an experiment
+USEFULNESS_MIN, USEFULNESS_MAX = 1, 5  # how useful a resident found an experiment
 COUNT_MAX = 1_000_000  # people in one participation record
 USERS_MAX = 10_000_000  # an experiment's users, as its evaluation counts them
 # A proposal's lists of codes: a code may come twice (it counts once), but no one sends more.

@@ -1,6 +1,7 @@
 """Throttles that Flask-Limiter's decorators cannot say: failed sign-ins counted per account
-slow down the addresses that fail, never the account's owner signing in from elsewhere; and
-one-time codes counted per account. The counters share Flask-Limiter's storage."""
+slow down the addresses that fail, never the account's owner signing in from elsewhere;
+one-time codes counted per account; and residents' feedback per address, answered with a
+page of its own. The counters share Flask-Limiter's storage."""
 
 import logging
 import time
@@ -22,6 +23,9 @@ ADDRESS_FAILURES = parse("3 per hour")
 # Wrong one-time codes per account: guessing needs the password already, so a cap per
 # account cannot be used by strangers to lock the owner out.
 CODE_FAILURES = parse("10 per hour")
+# Feedback on experiments sent from one address (a household, an office behind one address
+# may share it): enough for people, too little for a flood.
+FEEDBACK_PER_ADDRESS = parse("10 per hour")
 
 
 def _account(email: str | None) -> str:
@@ -88,3 +92,16 @@ def code_wait(user_id: int) -> int | None:
 def code_failed(user_id: int) -> None:
     """Count a wrong one-time code for the account."""
     _guarded(lambda: limiter.limiter.hit(CODE_FAILURES, "code", str(user_id)))
+
+
+def feedback_wait() -> int | None:
+    """Count feedback sent from this address: the seconds it must wait when it has sent too
+    much lately (this one is then refused), else None."""
+
+    def hit():
+        address = get_remote_address()
+        if limiter.limiter.hit(FEEDBACK_PER_ADDRESS, "feedback", address):
+            return None
+        return _wait(FEEDBACK_PER_ADDRESS, "feedback", address) or 1
+
+    return _guarded(hit)

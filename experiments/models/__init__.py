@@ -16,6 +16,7 @@ from .experiment import (
     RecordChange,
     Risk,
 )
+from .experiment_feedback import ExperimentFeedback, FeedbackStatus
 from .feedback import Feedback
 from .mail import MailMessage, MailStatus
 from .programmes import Call, Programme, ProgrammeYear
@@ -59,7 +60,9 @@ __all__ = [
     "ExperimentReport",
     "ExperimentSubscription",
     "ExperimentPartner",
+    "ExperimentFeedback",
     "Feedback",
+    "FeedbackStatus",
     "GoalFollowUp",
     "MailMessage",
     "MailStatus",

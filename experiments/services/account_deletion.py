@@ -14,7 +14,7 @@ from ..lifecycle import Role
 from ..models import ApiToken, Feedback, User
 from ..models.types import utcnow
 from ..security import verify_password
-from . import mail_outbox
+from . import experiment_feedback, mail_outbox
 from .transaction import unit_of_work
 
 DELETED_NAME = "Deleted user"
@@ -35,6 +35,7 @@ def delete_account(user: User, password: str) -> None:
         _erase_person(user, now)
         _revoke_tokens(user, now)
         _forget_feedback_contacts(user)
+        experiment_feedback.forget_contacts(user, email)
 
 
 def _revoke_tokens(user: User, now: datetime) -> None:

@@ -18,6 +18,9 @@ _NOT_EXPORTED = {
     "session_epoch",
     "token_hash",
 }
+# Tables whose rows are the person's only through these columns: feedback a staff member
+# moderated holds the sender's contact details, which are not the moderator's data.
+_OWNED_BY = {"experiment_feedback": ("user_id",)}
 
 
 def personal_data(user: User) -> dict[str, object]:
@@ -37,7 +40,12 @@ def _records(user: User) -> dict[str, list[dict[str, object]]]:
     # is exported without changes here.
     records: dict[str, list[dict[str, object]]] = {}
     for table in db.metadata.sorted_tables:
-        columns = [fk.parent for fk in table.foreign_keys if fk.column.table.name == "user"]
+        columns = [
+            fk.parent
+            for fk in table.foreign_keys
+            if fk.column.table.name == "user"
+            and fk.parent.name in _OWNED_BY.get(table.name, (fk.parent.name,))
+        ]
         if not columns or table.name == "user":
             continue
         rows = db.session.execute(

@@ -67,6 +67,9 @@ def register_blueprints(app: Flask) -> None:
     from .mail_admin import bp as mail_admin_bp  # outgoing mail, for admins
 
     app.register_blueprint(mail_admin_bp)
+    from .experiment_feedback import bp as experiment_feedback_bp  # residents' feedback
+
+    app.register_blueprint(experiment_feedback_bp)
     from . import outbox  # development only: e-mail written to files
 
     if outbox.shown(app.config):

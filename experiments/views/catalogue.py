@@ -15,6 +15,7 @@ from ..routing import page_number
 from ..rules import SEARCH_MAX
 from ..uploads import download_response
 from ..vocabulary import SDGS, CityCentre, ServiceArea
+from .experiment_feedback import feedback_context
 from .guards import EVERYONE, allow
 
 bp = Blueprint("catalogue", __name__, url_prefix="/experiments")
@@ -63,7 +64,7 @@ def show(experiment_id: int):
     item = catalogue.public_experiment(experiment_id)
     if item is None:
         abort(404)
-    return render_template("catalogue/show.html", item=item)
+    return render_template("catalogue/show.html", item=item, **feedback_context(item.id))
 
 
 @bp.get("/<id:experiment_id>/files/<id:attachment_id>")
