@@ -26,7 +26,8 @@ TEXT_PROBLEMS = """() => {
   for (const el of document.body.querySelectorAll('*')) {
     if (el.matches(skip) || el.closest('.table-scroll')) continue;
     const style = getComputedStyle(el);
-    if (style.overflowWrap === 'anywhere' || ['break-all', 'break-word'].includes(style.wordBreak)) {
+    const anywhere = ['break-all', 'break-word'].includes(style.wordBreak);
+    if (style.overflowWrap === 'anywhere' || anywhere) {
       problems.push(`${el.tagName.toLowerCase()}.${el.className}: breaks words anywhere`);
     }
     const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
