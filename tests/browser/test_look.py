@@ -131,3 +131,40 @@ def test_the_open_menu_passes_axe(viewers, live_server):
     problems = describe(axe_violations(page))
     assert not problems, problems
     screenshot(page, "look-en-menu-open-staff-390")
+
+
+# The printable width of an A4 sheet at 96 px per inch: portrait with print.css's 12 mm
+# margins, landscape with the scorecard's 10 mm.
+A4_PORTRAIT, A4_LANDSCAPE = round((210 - 24) / 25.4 * 96), round((297 - 20) / 25.4 * 96)
+PRINT_PROBLEMS = """(width) => {
+  const problems = [];
+  for (const el of document.querySelectorAll('.site-header, .site-footer, main form')) {
+    if (el.getClientRects().length) problems.push(`${el.className || el.tagName} printed`);
+  }
+  for (const table of document.querySelectorAll('main table')) {
+    const right = table.getBoundingClientRect().right;
+    if (right > width + 1) problems.push(`table ${table.className} ${Math.round(right)}px wide`);
+  }
+  if (document.documentElement.scrollWidth > width + 1) {
+    problems.push(`page ${document.documentElement.scrollWidth}px wide`);
+  }
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("name", ["experiment", "statistics", "scorecard"])
+def test_pages_print_on_a4(viewers, live_server, places, name):
+    role, path = places[name]
+    width = A4_LANDSCAPE if name == "scorecard" else A4_PORTRAIT
+    page = viewers[role]
+    page.goto(f"{live_server.url}{path}?lang=fi")
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": width, "height": 1123})
+    try:
+        problems = page.evaluate(PRINT_PROBLEMS, width)
+        assert not problems, problems
+        screenshot(page, f"look-fi-{name}-print")
+        assert page.pdf(format="A4")[:4] == b"%PDF"
+    finally:
+        page.emulate_media(media="screen")
+        page.set_viewport_size(PHONE)
