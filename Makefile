@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 export FLASK_APP := app.py
 
 .PHONY: run test test-sqlite test-postgres install lint typecheck lock clean translations messages \
-	chromium
+	chromium vendor-hds
 
 # requirements*.txt lock the whole tree with hashes; pip refuses anything else.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -45,6 +45,11 @@ messages: install
 		--no-wrap --project Kokeilu -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-wrap \
 		--no-fuzzy-matching --ignore-obsolete
+
+# The Helsinki Design System's core CSS in static/vendor/hds/ (committed; not part of `make
+# run`): refreshed from the npm package at the version pinned in the script (needs npm).
+vendor-hds:
+	bash scripts/vendor-hds.sh
 
 # The browser tests (tests/browser, marked `browser`) drive Debian's Chromium.
 chromium:

@@ -272,7 +272,7 @@ def test_the_manager_sees_decisions_budget_and_overdue_pilots(app, client, auth,
 
 def test_exports_are_in_the_managers_menu_only(client, auth):
     def menu(html):
-        return re.search(r'<nav class="wrap main-nav".*?</nav>', html, re.S).group(0)
+        return re.search(r'<nav class="main-nav".*?</nav>', html, re.S).group(0)
 
     auth.login("manager")
     assert 'href="/exports/"' in menu(client.get("/statistics").text)

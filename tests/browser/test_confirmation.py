@@ -74,7 +74,7 @@ def test_an_applicant_withdraws_through_the_confirmation(role_pages, live_server
     colours = confirm.evaluate(
         "b => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]"
     )
-    assert colours == ["rgb(176, 0, 32)", "rgb(255, 255, 255)"]
+    assert colours == ["rgb(176, 16, 56)", "rgb(255, 255, 255)"]  # HDS --color-error
     problems = confirmation_problems(page)
     assert not problems, problems
     screenshot(page, "fi-applicant-confirm-withdraw")
