@@ -146,7 +146,10 @@ def test_first_programme_when_there_is_no_digital_agenda(client, app, people):
         assert db.session.get(Proposal, proposal_id).status == Status.ADOPTED
     page = client.get("/statistics").text
     assert name in page
-    assert '<span class="tile-value">7</span> <span class="tile-label">City employees involved</span>' in page
+    assert (
+        '<span class="tile-value">7</span> <span class="tile-label">City employees involved</span>'
+        in page
+    )
 
 
 def test_every_route_of_the_area_declares_who_may_use_it(app):

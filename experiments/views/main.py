@@ -3,11 +3,17 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from .. import lessons, statistics
 from ..services.proposals import open_calls
 from .guards import EVERYONE, allow
 from .home import own_home
+from .statistics import headline
 
 bp = Blueprint("main", __name__)
+
+# The programme's figures the public home shows, from the statistics registry.
+HOME_FIGURES = ("proposals", "carried_out", "adopted", "residents_customers")
+RECENT_RESULTS = 3
 
 
 @bp.get("/")
@@ -15,4 +21,13 @@ bp = Blueprint("main", __name__)
 def home():
     if current_user.is_authenticated:
         return own_home(current_user)
-    return render_template("main/home.html", calls=open_calls())
+    programme_id = statistics.default_programme_id(statistics.programme_refs())
+    stats = statistics.programme_statistics(programme_id) if programme_id else None
+    return render_template(
+        "main/home.html",
+        calls=open_calls(),
+        stats=stats,
+        figures=headline(stats, HOME_FIGURES) if stats else [],
+        results=lessons.recent(RECENT_RESULTS),
+        one_line=lessons.one_line,
+    )

@@ -158,7 +158,7 @@ def figures(stats: ProgrammeStatistics) -> dict:
     """Everything the page shows of the statistics, arranged by section."""
     base = _base(stats)
     return {
-        "headline": [_figure(METRIC[name], stats) for name in HEADLINE],
+        "headline": headline(stats),
         "outcome_bars": _count_bars(
             {m.status: m.read(stats) for m in OUTCOMES},
             _status_name,
@@ -196,6 +196,11 @@ _STATUS_NAMES = {m.status: m.short for m in OUTCOMES if m.short}
 def _status_name(status: str) -> str:
     short = _STATUS_NAMES.get(status)
     return _(short) if short else status_label(status)
+
+
+def headline(stats: ProgrammeStatistics, names: tuple[str, ...] = HEADLINE) -> list[Figure]:
+    """The headline figures (or those named) as the registry labels and formats them."""
+    return [_figure(METRIC[name], stats) for name in names]
 
 
 def _figure(metric: Metric, stats: ProgrammeStatistics) -> Figure:
