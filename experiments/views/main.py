@@ -29,5 +29,4 @@ def home():
         stats=stats,
         figures=headline(stats, HOME_FIGURES) if stats else [],
         results=lessons.recent(RECENT_RESULTS),
-        one_line=lessons.one_line,
     )
