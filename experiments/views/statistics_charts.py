@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 
 from ..i18n import code_label
@@ -61,7 +61,12 @@ def drawn(stats: ProgrammeStatistics) -> dict[str, tuple[Rows | Columns, Table |
 
 def _funnel(stats: ProgrammeStatistics) -> tuple[Rows, Table]:
     rows = [(_(m.stage), [m.read(stats)], [share(m.read(stats), stats.proposals)]) for m in FUNNEL]
-    title = _("From proposal to decision: proposals at each stage")
+    title = ngettext(
+        "Proposals at each stage, as a share of the %(base)s submitted proposal",
+        "Proposals at each stage, as a share of the %(base)s submitted proposals",
+        num=stats.proposals,
+        base=format_decimal(stats.proposals),
+    )
     table = Table(
         title,
         _("Stage"),
@@ -142,11 +147,18 @@ def _centres(stats: ProgrammeStatistics) -> tuple[Rows, Table]:
         (
             proposals.key_label(centre),
             [submitted[centre], carried.get(centre, 0)],
-            [format_decimal(submitted[centre]), format_decimal(carried.get(centre, 0))],
+            [share(submitted[centre], stats.proposals), format_decimal(carried.get(centre, 0))],
         )
         for centre in submitted
     ]
-    title = _("The city centres side by side: proposals and experiments concerning each")
+    title = ngettext(
+        "The city centres side by side: proposals (with their share of the %(base)s submitted "
+        "proposal) and experiments concerning each",
+        "The city centres side by side: proposals (with their share of the %(base)s submitted "
+        "proposals) and experiments concerning each",
+        num=stats.proposals,
+        base=format_decimal(stats.proposals),
+    )
     table = Table(
         title,
         _("City centre"),
