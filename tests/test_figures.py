@@ -253,7 +253,9 @@ def test_every_share_names_its_base_and_the_base_is_one(client, dataset):
 
 def test_shares_and_bases_in_finnish_and_swedish(client, dataset):
     fi = Bars(client.get(f"/statistics?programme={dataset}&lang=fi").text)
-    assert fi.captions["funnel-table"] == "Ehdotukset vaiheittain, osuutena 7 lähetetystä ehdotuksesta"
+    assert fi.captions["funnel-table"] == (
+        "Ehdotukset vaiheittain, osuutena 7 lähetetystä ehdotuksesta"
+    )
     assert dict(fi.bars["outcomes"])["Odottaa esikäsittelyä"] == "1 (14 %)"
     sv = Bars(client.get(f"/statistics?programme={dataset}&lang=sv").text)
     assert sv.captions["outcomes"] == (
