@@ -65,15 +65,40 @@ def test_open_calls_are_cards_that_lead_to_the_call(app, client, programme):
         )
         db.session.add(closed)
         builders.commit()
-        call_id = call.id
+        call_id, closed_id = call.id, closed.id
     page = client.get("/?lang=en").text
     cards = page.split('<ul class="call-cards">')[1].split("</ul>")[0]
-    assert re.search(
-        rf'<a href="/proposals/new\?call={call_id}"[^>]*>Cleaner air at schools</a>', cards
-    )
+    assert re.search(rf'<a href="/calls/{call_id}"[^>]*>Cleaner air at schools</a>', cards)
     assert f"Open until {closes:%b} {closes.day}, {closes.year}" in cards
     assert "Sensors and ideas." in cards
     assert "Last year's call" not in page
+    # The call's own page: what it asks for, until when, and the way to propose.
+    page = client.get(f"/calls/{call_id}?lang=en").text
+    assert "Sensors and ideas." in page
+    assert f"{closes:%b} {closes.day}, {closes.year}" in page
+    assert f'href="/proposals/new?call={call_id}">Propose to this call</a>' in page
+    closed = client.get(f"/calls/{closed_id}?lang=en").text
+    assert "The call has closed: it takes no new proposals." in closed
+    assert "/proposals/new" not in closed
+    assert client.get("/calls/999999").status_code == 404
+    assert client.get("/calls/abc").status_code == 404
+
+
+def test_a_call_not_yet_open_says_when_it_opens(app, client, programme):
+    with app.app_context():
+        opens = date.today() + timedelta(days=10)
+        call = Call(
+            programme_id=programme,
+            title="Next spring's call",
+            opens_on=opens,
+            closes_on=opens + timedelta(days=30),
+        )
+        db.session.add(call)
+        builders.commit()
+        call_id = call.id
+    page = client.get(f"/calls/{call_id}?lang=sv").text
+    assert "Utlysningen öppnar" in page
+    assert "/proposals/new" not in page
 
 
 def test_the_three_newest_results_show_their_lesson_in_one_line(app, client, people):

@@ -71,6 +71,13 @@ def open_calls(today: date | None = None) -> Sequence[Call]:
     ).all()
 
 
+def public_call(call_id: int) -> Call | None:
+    """A call with its programme, or None (every call is public)."""
+    return db.session.scalars(
+        select(Call).where(Call.id == call_id).options(joinedload(Call.programme))
+    ).first()
+
+
 def create_draft(owner: User, values: Mapping[str, object]) -> Proposal:
     """Create and commit a draft; the call defaults to the only open call. Raises Invalid
     for every wrong field at once (FieldConflict when only the calls refuse it)."""

@@ -1,10 +1,11 @@
 """The home page: the public's, or the signed-in person's own (views/home.py)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from .. import lessons, statistics
-from ..services.proposals import open_calls
+from ..services import clock
+from ..services.proposals import open_calls, public_call
 from .guards import EVERYONE, allow
 from .home import own_home
 from .statistics import headline
@@ -30,3 +31,13 @@ def home():
         figures=headline(stats, HOME_FIGURES) if stats else [],
         results=lessons.recent(RECENT_RESULTS),
     )
+
+
+@bp.get("/calls/<id:call_id>")
+@allow(EVERYONE)
+def call(call_id: int):
+    """A call for proposals as the public reads it: what it asks for and until when."""
+    found = public_call(call_id)
+    if found is None:
+        abort(404)
+    return render_template("main/call.html", call=found, today=clock.today())
