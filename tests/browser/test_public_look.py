@@ -4,12 +4,14 @@ scrolls sideways at 390 px, every drawn chart has its text alternative, and scre
 1280 and 390 px are written for people to look at.
 """
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from experiments.extensions import db
 from experiments.lifecycle import Status
-from experiments.models import Experiment, Proposal
+from experiments.models import Call, Experiment, Proposal
 
 from .conftest import DESKTOP, axe_violations, describe, horizontal_overflow, screenshot
 
@@ -25,6 +27,15 @@ def visitor(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def open_call(live_server):
+    """The id of a call open today (the demo's open programme has one)."""
+    with live_server.app.app_context():
+        return db.session.scalar(
+            select(Call.id).where(Call.opens_on <= date.today(), Call.closes_on >= date.today())
+        )
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +68,10 @@ def _look(page, url: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
-def test_the_public_pages_look_right_everywhere(visitor, live_server, adopted, lang):
+def test_the_public_pages_look_right_everywhere(visitor, live_server, adopted, open_call, lang):
     base = live_server.url
     _look(visitor, f"{base}/?lang={lang}", f"{lang}-public-home")
+    _look(visitor, f"{base}/calls/{open_call}?lang={lang}", f"{lang}-public-call")
     _look(visitor, f"{base}/statistics?lang={lang}", f"{lang}-public-statistics")
     _look(visitor, f"{base}/experiments?lang={lang}", f"{lang}-public-catalogue")
     _look(visitor, f"{base}/experiments/{adopted}?lang={lang}", f"{lang}-public-experiment")
@@ -76,6 +88,15 @@ def test_every_drawn_chart_is_named_and_described(visitor, live_server):
         title_id, desc_id = chart.get_attribute("aria-labelledby").split()
         assert visitor.locator(f"#{title_id}").text_content().strip()
         assert visitor.locator(f"#{desc_id}").text_content().strip()
+    # The home's call cards are links to the call as a whole.
+    visitor.goto(f"{live_server.url}/?lang=en")
+    card = visitor.locator(".call-card").first
+    title = card.locator("h3").inner_text()
+    # Anywhere on the card: near its bottom, under the description, not on the title.
+    box = card.bounding_box()
+    card.click(position={"x": 20, "y": box["height"] - 12})
+    assert visitor.locator("h1").inner_text() == title
+    visitor.goto(f"{live_server.url}/statistics?lang=en")
     # The table beside a chart opens from its summary.
     visitor.get_by_text("The figures as a table").first.click()
     assert visitor.locator("#funnel-table").is_visible()
