@@ -100,3 +100,30 @@ def test_every_drawn_chart_is_named_and_described(visitor, live_server):
     # The table beside a chart opens from its summary.
     visitor.get_by_text("The figures as a table").first.click()
     assert visitor.locator("#funnel-table").is_visible()
+
+
+def test_the_statistics_print_on_a4_without_the_choosers(visitor, live_server):
+    visitor.goto(f"{live_server.url}/statistics?lang=fi")
+    visitor.emulate_media(media="print")
+    try:
+        assert not visitor.locator("form.filters").is_visible()
+        assert not visitor.locator("nav.contents").is_visible()
+        assert visitor.locator("#funnel-chart").is_visible()
+        assert visitor.locator(".tiles").is_visible()
+        pdf = visitor.pdf(format="A4")
+    finally:
+        visitor.emulate_media(media="screen")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_an_experiment_prints_its_result_and_story(visitor, live_server, adopted):
+    visitor.goto(f"{live_server.url}/experiments/{adopted}?lang=sv")
+    visitor.emulate_media(media="print")
+    try:
+        assert not visitor.locator(".site-header").is_visible()
+        assert visitor.locator(".result-box").is_visible()
+        assert visitor.locator(".story").is_visible()
+        pdf = visitor.pdf(format="A4")
+    finally:
+        visitor.emulate_media(media="screen")
+    assert pdf.startswith(b"%PDF")
