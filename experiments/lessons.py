@@ -133,7 +133,17 @@ def _base(f: LessonFilter) -> Select[tuple[Experiment, datetime | None]]:
 def lessons(f: LessonFilter, page: int = 1, per_page: int = 20) -> Page[Lesson]:
     """One page of the library, the newest decision first: Page with Lesson items."""
     base = _base(f)
-    total = cached_count(base)
+    return Page(
+        items=_newest(base, per_page, (page - 1) * per_page),
+        page=page,
+        per_page=per_page,
+        total=cached_count(base),
+    )
+
+
+def _newest(
+    base: Select[tuple[Experiment, datetime | None]], limit: int, offset: int = 0
+) -> list[Lesson]:
     rows = db.session.execute(
         base.options(
             contains_eager(Experiment.proposal).selectinload(Proposal.centre_rows),
@@ -144,15 +154,10 @@ def lessons(f: LessonFilter, page: int = 1, per_page: int = 20) -> Page[Lesson]:
             Experiment.actual_end_date.desc().nulls_last(),
             Experiment.id.desc(),
         )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        .limit(limit)
+        .offset(offset)
     ).all()
-    return Page(
-        items=[_lesson(experiment, decided_at) for experiment, decided_at in rows],
-        page=page,
-        per_page=per_page,
-        total=total,
-    )
+    return [_lesson(experiment, decided_at) for experiment, decided_at in rows]
 
 
 def _year(decided_at: datetime | None, experiment: Experiment) -> int:
@@ -180,3 +185,23 @@ def _lesson(experiment: Experiment, decided_at: datetime | None) -> Lesson:
         recommendation=str(evaluation.recommendation) if evaluation else None,
         evaluation_language=evaluation.language if evaluation else None,
     )
+
+
+ONE_LINE = 180  # characters of a lesson shown in one line, where a list shows it
+
+
+def one_line(text: str | None) -> str:
+    """A lesson's first sentence, shortened at a word to about one line (ONE_LINE)."""
+    text = " ".join((text or "").split())
+    for end in (". ", "! ", "? "):
+        at = text.find(end)
+        if 0 < at < ONE_LINE:
+            text = text[: at + 1]
+    if len(text) <= ONE_LINE:
+        return text
+    return text[:ONE_LINE].rsplit(" ", 1)[0].rstrip(",;:–-") + "…"
+
+
+def recent(n: int = 3) -> list[Lesson]:
+    """The newest n decisions with their lessons (adopted or discontinued)."""
+    return _newest(_base(LessonFilter()), n)

@@ -206,8 +206,9 @@ def test_detail_page(client, shelf, app):
     page = client.get(f"/experiments/{shelf['adopted']}")
     assert page.status_code == 200
     assert "Library robot" in page.text
-    assert "Kirjasto-osuuskunta" in page.text and "1234567-1" in page.text
-    assert '<td class="num">42</td>' in page.text
+    assert 'Kirjasto-osuuskunta <span class="partner-role">– Partner</span>' in page.text
+    assert "1234567-1" not in page.text  # a partner's business ID is for the open data
+    assert "<dt>Residents and customers</dt><dd>42</dd>" in page.text
     assert client.get("/experiments/999999").status_code == 404
     assert client.get("/experiments/abc").status_code == 404
 

@@ -50,11 +50,11 @@ def test_anonymous_sees_the_digital_agenda_by_default(app, client, loaded):
             )
         ]
     assert "Digital Agenda 2015–2021" in page.text
-    headline = page.text.split('id="headline-title"')[1].split("</table>")[0]
+    headline = page.text.split('<ul class="tiles">')[1].split("</ul>")[0]
     for number in numbers:
-        assert f'<td class="num">{number}</td>' in headline
+        assert f'<span class="tile-value">{number}</span>' in headline
     assert "€250,000.00 a year" in headline
-    assert 'id="funnel"' in page.text and 'class="size-100"' in page.text
+    assert '<svg class="svg-chart funnel" id="funnel-chart" role="img"' in page.text
 
 
 def test_the_page_has_no_personal_data_and_no_inline_styles(client, loaded, app):
@@ -77,7 +77,7 @@ def test_anonymous_gets_no_call_filter_and_no_exports(client, loaded, app):
     # The call argument is ignored: the whole programme is shown.
     with app.app_context():
         total = programme_statistics(loaded).proposals
-    assert f'<td class="num">{total}</td>' in page
+    assert f'<span class="tile-value">{total}</span>' in page
 
 
 def test_staff_narrow_to_a_call_managers_get_exports(client, loaded, app):
@@ -89,7 +89,7 @@ def test_staff_narrow_to_a_call_managers_get_exports(client, loaded, app):
     _login(client, "staff@kokeilu.example")
     page = client.get(f"/statistics?programme={loaded}&call={call_id}&lang=en").text
     assert 'name="call"' in page and title in page
-    assert f'<td class="num">{in_call}</td>' in page
+    assert f'<span class="tile-value">{in_call}</span>' in page
     assert "/exports/" not in page
     client.post("/logout")
     _login(client, "manager@kokeilu.example")
@@ -103,7 +103,7 @@ def test_year_filter_and_invalid_choices(client, loaded, app):
         in_2016 = programme_statistics(loaded, year=2016).proposals
     page = client.get(f"/statistics?programme={loaded}&year=2016").text
     assert "proposals submitted in 2016" in page
-    assert f'<td class="num">{in_2016}</td>' in page
+    assert f'<span class="tile-value">{in_2016}</span>' in page
     # A year outside the programme, or not a number, shows the whole programme.
     for year in ("1999", "abc", "-1", "99999999999999999999"):
         response = client.get(f"/statistics?programme={loaded}&year={year}")
@@ -146,7 +146,10 @@ def test_first_programme_when_there_is_no_digital_agenda(client, app, people):
         assert db.session.get(Proposal, proposal_id).status == Status.ADOPTED
     page = client.get("/statistics").text
     assert name in page
-    assert 'City employees involved</th><td class="num">7</td>' in page
+    assert (
+        '<span class="tile-value">7</span> <span class="tile-label">City employees involved</span>'
+        in page
+    )
 
 
 def test_every_route_of_the_area_declares_who_may_use_it(app):

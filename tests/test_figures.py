@@ -166,7 +166,8 @@ class Bars(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "table" and "charts-css" in (attrs.get("class") or ""):
+        classes = (attrs.get("class") or "").split()
+        if tag == "table" and ("charts-css" in classes or "chart-table" in classes):
             self._chart = attrs["id"]
             self.captions[self._chart] = ""
             self.bars[self._chart] = []
@@ -175,7 +176,8 @@ class Bars(HTMLParser):
         elif self._chart and tag == "tr" and self._in_body:
             self.bars[self._chart].append(["", ""])
         elif self._chart and tag in ("th", "td") and self.bars[self._chart] and self._in_body:
-            self._cell = tag
+            # A drawn chart's table may have several columns: the first is the chart's bar.
+            self._cell = tag if tag == "th" or not self.bars[self._chart][-1][1] else "other"
         if tag == "tbody":
             self._in_body = True
 
@@ -194,7 +196,7 @@ class Bars(HTMLParser):
             return
         if self._cell == "caption":
             self.captions[self._chart] += data
-        else:
+        elif self._cell != "other":
             self.bars[self._chart][-1][0 if self._cell == "th" else 1] += data
 
 
@@ -237,20 +239,23 @@ def test_every_share_names_its_base_and_the_base_is_one(client, dataset):
     assert "Conversion: 42.9 % of the 7 submitted proposals were carried out as experiments." in (
         page
     )
-    assert charts.captions["funnel"] == (
+    assert charts.captions["funnel-table"] == (
         "Proposals at each stage, as a share of the 7 submitted proposals"
     )
-    for chart in ("by-proposer", "by-year", "by-call", "by-area", "by-centre", "by-sdg"):
+    for chart in ("by-proposer", "by-year", "by-call", "by-area", "by-sdg"):
         assert charts.captions[chart].endswith(", as a share of the 7 submitted proposals"), chart
+    assert "(with their share of the 7 submitted proposals)" in charts.captions["centres-table"]
     # A proposal may concern several centres: their shares are still of the 7 proposals.
-    centres = dict(charts.bars["by-centre"])
+    centres = dict(charts.bars["centres-table"])
     assert centres["Tapiola"] == "2 (29 %)" and centres["Leppävaara"] == "1 (14 %)"
-    assert dict(charts.bars["funnel"])["Screened"] == "6 (86 %)"
+    assert dict(charts.bars["funnel-table"])["Screened"] == "6 (86 %)"
 
 
 def test_shares_and_bases_in_finnish_and_swedish(client, dataset):
     fi = Bars(client.get(f"/statistics?programme={dataset}&lang=fi").text)
-    assert fi.captions["funnel"] == "Ehdotukset vaiheittain, osuutena 7 lähetetystä ehdotuksesta"
+    assert fi.captions["funnel-table"] == (
+        "Ehdotukset vaiheittain, osuutena 7 lähetetystä ehdotuksesta"
+    )
     assert dict(fi.bars["outcomes"])["Odottaa esikäsittelyä"] == "1 (14 %)"
     sv = Bars(client.get(f"/statistics?programme={dataset}&lang=sv").text)
     assert sv.captions["outcomes"] == (

@@ -309,6 +309,24 @@ def test_public_catalogue(app, client, people, programme):
 
 
 @pytest.mark.parametrize("warm", [True, False], ids=["cached", "computed"])
+def test_public_home(app, client, people, programme, warm):
+    """Figures, open calls (each naming its programme) and the newest results."""
+    path = "/"
+    with app.app_context():
+        _proposals(programme, 1, status=Status.ADOPTED, with_rows=True)
+    small = statements_for(app, client, path, warm)
+    with app.app_context():
+        _proposals(programme, 6, status=Status.ADOPTED, with_rows=True)
+        _proposals(programme, 6, status=Status.DISCONTINUED, with_rows=True)
+        _proposals(programme, 6, status=Status.SUBMITTED)
+        for _ in range(4):
+            builders.make_programme()  # each with an open call
+    large = statements_for(app, client, path, warm)
+    assert client.get(path).text.count('class="call-card"') == 5
+    assert_same_count(small, large)
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["cached", "computed"])
 @pytest.mark.parametrize("who", [None, "manager"])
 def test_dashboard(app, client, auth, people, programme, who, warm):
     path = f"/statistics?programme={programme}"

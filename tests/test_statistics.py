@@ -338,6 +338,13 @@ def test_whole_programme(data):
         median_days_to_screening_decision=25.0,
         median_experiment_days=140.0,
         quiet_years={2017: "after_last_call"},
+        pilots_by_year={2015: 1, 2016: 1, 2017: 1},
+        experiments_by_city_centre={
+            **_zeros(CENTRES),
+            "city_wide": 1,
+            "espoonlahti": 1,
+            "espoon_keskus": 1,
+        },
     )
     assert stats.conversion == 0.4286
 
@@ -458,6 +465,8 @@ def test_call_filter(data):
         median_days_to_screening_decision=35.0,
         median_experiment_days=100.0,
         quiet_years={2015: "before_first_call", 2017: "after_last_call"},
+        pilots_by_year={2015: 0, 2016: 1, 2017: 1},
+        experiments_by_city_centre={**_zeros(CENTRES), "espoonlahti": 1, "espoon_keskus": 1},
     )
     assert stats.conversion == 0.5
 
@@ -500,6 +509,8 @@ def test_year_filter(data):
         median_days_to_screening_decision=15.0,
         median_experiment_days=180.0,
         quiet_years={},
+        pilots_by_year={2015: 1, 2016: 0, 2017: 0},
+        experiments_by_city_centre={**_zeros(CENTRES), "city_wide": 1},
     )
 
 

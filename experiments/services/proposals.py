@@ -9,6 +9,7 @@ from typing import cast
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import Conflict, NotAllowed, StaleVersion
@@ -65,8 +66,16 @@ def open_calls(today: date | None = None) -> Sequence[Call]:
     return db.session.scalars(
         select(Call)
         .where(Call.opens_on <= today, Call.closes_on >= today)
+        .options(joinedload(Call.programme))  # each card names its programme
         .order_by(Call.closes_on, Call.id)
     ).all()
+
+
+def public_call(call_id: int) -> Call | None:
+    """A call with its programme, or None (every call is public)."""
+    return db.session.scalars(
+        select(Call).where(Call.id == call_id).options(joinedload(Call.programme))
+    ).first()
 
 
 def create_draft(owner: User, values: Mapping[str, object]) -> Proposal:

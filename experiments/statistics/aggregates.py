@@ -47,7 +47,7 @@ from ..statistics_cache import cached
 from ..vocabulary import SDGS, CityCentre, ParticipationCategory, ProposerType, ServiceArea
 from .budget import BudgetYear, PilotSpending, budget_years, overspent_pilots
 from .programmes import ProgrammeRef
-from .sql import count_if, days, days_between, median, reached, year_of_timestamp
+from .sql import count_if, days, days_between, median, reached, year_of_date, year_of_timestamp
 
 # The where-clauses of the counted proposals (cohort_of).
 Cohort = list[ColumnElement[bool]]
@@ -94,6 +94,9 @@ class ProgrammeStatistics:
     median_experiment_days: float | None
     # Years without proposals and why: a code of QUIET_YEARS (registry.py).
     quiet_years: dict[int, str]
+    # Of the experiments carried out: how many pilots started each year, and per centre.
+    pilots_by_year: dict[int, int]
+    experiments_by_city_centre: dict[str, int]
 
     @property
     def conversion(self) -> float:
@@ -168,6 +171,8 @@ def programme_statistics(
             (y for y, n in by_year.items() if not n),
             [(opens, closes) for *_, opens, closes in calls],
         ),
+        pilots_by_year=_pilots_by_year(programme, breakdown["pilot_year"]),
+        experiments_by_city_centre=_zero_filled(CityCentre, breakdown["experiment_centre"]),
     )
 
 
@@ -221,15 +226,17 @@ def _status_counts(cohort: Cohort) -> dict[str, int]:
 
 
 def _breakdowns(cohort: Cohort) -> dict[str, dict[str, int]]:
-    """Counts of proposals per proposer type, year, service area, call, centre and SDG.
+    """Counts of proposals per proposer type, year, service area, call, centre and SDG, and
+    of experiments per year their pilot started and per centre.
 
     Two aggregate queries: one pass over the proposals counts each combination of proposer
     type, year, service area and call (a few hundred groups at most), whose counts add up
-    to each dimension's; centres and goals are counted through their own rows.
+    to each dimension's; centres, goals and experiments are counted through their own rows.
     """
     year = year_of_timestamp(Proposal.submitted_at)
     dimensions = ("proposer_type", "year", "service_area", "call")
-    result: dict[str, dict[str, int]] = {name: {} for name in (*dimensions, "city_centre", "sdg")}
+    joined = ("city_centre", "sdg", "pilot_year", "experiment_centre")
+    result: dict[str, dict[str, int]] = {name: {} for name in (*dimensions, *joined)}
     groups = db.session.execute(
         select(Proposal.proposer_type, year, Proposal.service_area, Proposal.call_id, func.count())
         .where(*cohort)
@@ -244,29 +251,36 @@ def _breakdowns(cohort: Cohort) -> dict[str, dict[str, int]]:
     def part(
         name: str,
         key: SQLColumnExpression[str | int],
-        table: type[ProposalCentre] | type[ProposalSdg],
+        *tables: type[ProposalCentre] | type[ProposalSdg] | type[Experiment],
     ) -> Select[str, str, int]:
-        return (
-            select(
-                literal(name).label("dimension"),
-                cast(key, String).label("key"),
-                func.count().label("n"),
-            )
-            .select_from(Proposal)
-            .join(table, table.proposal_id == Proposal.id)
-            .where(*cohort)
-            .group_by(key)
-        )
+        query = select(
+            literal(name).label("dimension"),
+            cast(key, String).label("key"),
+            func.count().label("n"),
+        ).select_from(Proposal)
+        for table in tables:
+            query = query.join(table, table.proposal_id == Proposal.id)
+        return query.where(*cohort).group_by(key)
 
+    pilot_year = year_of_date(Experiment.start_date)
     rows = db.session.execute(
         union_all(
             part("city_centre", ProposalCentre.centre, ProposalCentre),
             part("sdg", ProposalSdg.sdg, ProposalSdg),
+            part("pilot_year", pilot_year, Experiment),
+            part("experiment_centre", ProposalCentre.centre, Experiment, ProposalCentre),
         )
     )
     for dimension, code, n in rows:
         result[dimension][code] = int(n)
     return result
+
+
+def _pilots_by_year(programme: Programme, counts: dict[str, int]) -> dict[int, int]:
+    """Pilots started per year: every programme year, and any other year a pilot started."""
+    years = range(programme.start_year, programme.end_year + 1)
+    found = {int(year): n for year, n in counts.items()}
+    return dict(sorted(({y: 0 for y in years} | found).items()))
 
 
 def _zero_filled(vocabulary: type[StrEnum], counts: dict[str, int]) -> dict[str, int]:

@@ -99,6 +99,21 @@ METRICS: tuple[Metric, ...] = (
         vocabulary=CityCentre,
     ),
     Metric(
+        "pilots_by_year",
+        N_("Pilots started by year"),
+        lambda s: s.pilots_by_year,
+        shape=Shape.BREAKDOWN,
+        public=False,
+    ),
+    Metric(
+        "experiments_by_city_centre",
+        N_("Experiments carried out by city centre"),
+        lambda s: s.experiments_by_city_centre,
+        shape=Shape.BREAKDOWN,
+        public=False,
+        vocabulary=CityCentre,
+    ),
+    Metric(
         "by_sdg",
         N_("By UN Sustainable Development Goal (a proposal may support several)"),
         lambda s: s.by_sdg,

@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from markupsafe import Markup
 
-from .. import catalogue, search
+from .. import catalogue, lessons, search
 from ..api.schemas import PublicExperimentSchema
 from ..exports import csv_stream
 from ..lifecycle import Status
@@ -56,6 +56,12 @@ def search_snippet(
     """The text around the first word that the search q matches, escaped, words in <mark>
     (matched: nothing when no word matches)."""
     return search.snippet(text, language, search.parse(q), around, matched_only=matched)
+
+
+@bp.app_template_filter("one_line")
+def one_line(text: str | None) -> str:
+    """A lesson in one line: its first sentence, shortened at a word."""
+    return lessons.one_line(text)
 
 
 @bp.get("/<id:experiment_id>")

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import statistics
-from ..i18n import code_label, status_label
+from ..i18n import status_label
 from ..lifecycle import Role
 from ..statistics import (
     METRIC,
@@ -27,6 +27,7 @@ from ..statistics import (
     Shape,
 )
 from .guards import EVERYONE, allow
+from .statistics_charts import drawn
 
 bp = Blueprint("statistics", __name__)
 
@@ -42,11 +43,11 @@ HEADLINE = (
     "employees",
     "annual_budget",
 )
-FUNNEL = tuple(metric for metric in METRICS if metric.stage)
 OUTCOMES = tuple(metric for metric in METRICS if metric.status)
-PARTICIPANTS = tuple(metric for metric in METRICS if metric.part_of == "participants")
 FACTS = ("median_days_to_screening_decision", "median_experiment_days")
 BREAKDOWNS = tuple(metric for metric in METRICS if metric.shape is Shape.BREAKDOWN)
+# The breakdowns drawn as bars here (the others are drawn by statistics_charts).
+CHARTED = ("by_proposer_type", "by_year", "by_call", "by_service_area", "by_sdg")
 # Seventeen goals: their chart shows only those that some proposal supports.
 SUPPORTED_ONLY = ("by_sdg",)
 
@@ -157,13 +158,7 @@ def figures(stats: ProgrammeStatistics) -> dict:
     """Everything the page shows of the statistics, arranged by section."""
     base = _base(stats)
     return {
-        "headline": [_figure(METRIC[name], stats) for name in HEADLINE],
-        "funnel": _funnel(stats),
-        "funnel_caption": ngettext(
-            "Proposals at each stage, as a share of the %(base)s submitted proposal",
-            "Proposals at each stage, as a share of the %(base)s submitted proposals",
-            **base,
-        ),
+        "headline": headline(stats),
         "outcome_bars": _count_bars(
             {m.status: m.read(stats) for m in OUTCOMES},
             _status_name,
@@ -186,11 +181,10 @@ def figures(stats: ProgrammeStatistics) -> dict:
         ),
         "facts": [_figure(METRIC[name], stats) for name in FACTS],
         "budget": _budget_table(stats),
-        "budget_bars": _budget_bars(stats),
         "overspent": _figure(METRIC["overspent_pilots"], stats),
         "overspent_pilots": [_overspent(pilot) for pilot in stats.overspent_pilots],
-        "participant_bars": _participant_bars(stats),
-        "charts": {m.name: _chart(m, stats) for m in BREAKDOWNS},
+        "charts": {m.name: _chart(m, stats) for m in BREAKDOWNS if m.name in CHARTED},
+        "drawn": drawn(stats),
     }
 
 
@@ -204,24 +198,13 @@ def _status_name(status: str) -> str:
     return _(short) if short else status_label(status)
 
 
+def headline(stats: ProgrammeStatistics, names: tuple[str, ...] = HEADLINE) -> list[Figure]:
+    """The headline figures (or those named) as the registry labels and formats them."""
+    return [_figure(METRIC[name], stats) for name in names]
+
+
 def _figure(metric: Metric, stats: ProgrammeStatistics) -> Figure:
     return Figure(metric.name, _(metric.short or metric.label), metric.text(stats))
-
-
-def _funnel(stats: ProgrammeStatistics) -> list[Bar]:
-    """Proposals at each stage, each with its share of all proposals."""
-    total = METRIC["proposals"].read(stats)
-    items = [(_(m.stage), m.read(stats), _count_with_share(m.read(stats), total)) for m in FUNNEL]
-    return bars(items, tuple(m.name for m in FUNNEL))
-
-
-def _participant_bars(stats: ProgrammeStatistics) -> list[Bar]:
-    """Participants per category; the entries are named after the categories' codes."""
-    items = [
-        (code_label("ParticipationCategory", m.name), m.read(stats), m.text(stats))
-        for m in PARTICIPANTS
-    ]
-    return bars(items, tuple(m.name for m in PARTICIPANTS))
 
 
 def _chart(metric: Metric, stats: ProgrammeStatistics) -> Chart:
@@ -316,22 +299,3 @@ def _overspent(pilot: PilotSpending) -> Overspent:
         over=show(pilot.over),
     )
     return Overspent(pilot.experiment_id, pilot.title, text)
-
-
-def _budget_bars(stats: ProgrammeStatistics) -> list[Bar]:
-    """Allocated per year against the largest annual budget."""
-    metric = METRIC["budget"]
-    budget = metric.read(stats)
-    top = max((b.annual for b in budget), default=0) or 1
-    return [
-        Bar(
-            str(b.year),
-            _(
-                "%(allocated)s of %(annual)s",
-                allocated=metric.show(b.allocated),
-                annual=metric.show(b.annual),
-            ),
-            min(100, round(100 * b.allocated / top)),
-        )
-        for b in budget
-    ]

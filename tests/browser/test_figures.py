@@ -153,7 +153,7 @@ def test_the_demo_programmes_statistics_on_a_laptop_and_a_phone(manager, live_se
         int(text.split()[0].replace("\xa0", "").replace(",", ""))
         for text in manager.locator("#outcomes tbody td .data").all_inner_texts()
     ]
-    headline = manager.locator('.headline [data-metric="proposals"] td').inner_text()
+    headline = manager.locator('.tiles [data-metric="proposals"] .tile-value').inner_text()
     assert sum(counts) == int(headline.replace("\xa0", "").replace(",", ""))
     found = problems(manager)
     assert not found, found
