@@ -49,6 +49,7 @@ PARENTS: dict[str, tuple[str, str]] = {
     "report_count": ("experiment_report", "report_id"),
     "report_reminder": ("experiment", "experiment_id"),
     "team_member": ("experiment", "experiment_id"),
+    "experiment_milestone": ("experiment", "experiment_id"),
     "experiment_partner": ("experiment", "experiment_id"),
     "participation": ("experiment", "experiment_id"),
     "expense": ("experiment", "experiment_id"),

@@ -23,6 +23,7 @@ from .extensions import Model
 from .forms.admin import AccountForm
 from .forms.attachments import AttachmentForm
 from .forms.conversation import MessageForm
+from .forms.milestones import MilestoneForm
 from .forms.pilots import (
     EvaluationForm,
     ExpenseForm,
@@ -81,6 +82,7 @@ TYPE_LABELS = {
     "report_reminder": N_("Report reminder"),
     "team_member": N_("Member of a pilot team"),
     "staged_decision": N_("Staged decision"),
+    "experiment_milestone": N_("Milestone"),
 }
 
 # The forms whose fields label a table's columns (a column and its field share the name).
@@ -104,6 +106,7 @@ FORMS: dict[str, tuple[type, ...]] = {
     "proposal_message": (MessageForm,),
     "attachment": (AttachmentForm,),
     "staged_decision": (StagedDecisionForm,),
+    "experiment_milestone": (MilestoneForm,),
     "user": (AccountForm,),
 }
 
@@ -168,6 +171,7 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     ("staged_decision", "proposal_version"): N_("Version of the proposal"),
     "call_id": N_("Call for proposals"),
     "staged_by_id": N_("Staged by"),
+    "created_by_id": N_("Created by"),
     "staged_at": N_("Staged"),
     "name": N_("Name"),
     "email": N_("E-mail"),
@@ -217,6 +221,7 @@ REFERENCES = {
     "reviewed_by_id": "user",
     "added_by_id": "user",
     "staged_by_id": "user",
+    "created_by_id": "user",
 }
 # The names of referenced objects, by (table, id); a name missing shows the number.
 Names = dict[tuple[str, int], str]

@@ -18,6 +18,7 @@ from .experiment import (
 )
 from .feedback import Feedback
 from .mail import MailMessage, MailStatus
+from .milestones import ExperimentMilestone
 from .programmes import Call, Programme, ProgrammeYear
 from .proposals import (
     REVIEW_CRITERIA,
@@ -55,6 +56,7 @@ __all__ = [
     "Evaluation",
     "Expense",
     "Experiment",
+    "ExperimentMilestone",
     "ExperimentReport",
     "ExperimentPartner",
     "Feedback",
