@@ -68,17 +68,22 @@ class Timeline:
     upcoming: list[TimelineEntry]  # planned, nearest first
 
 
+# An entry with what orders it: its day, its step's place, its row's id.
+Keyed = tuple[tuple[date, int, int], TimelineEntry]
+
+
 def _day(moment: datetime) -> date:
     """The moment's date in the city's time zone (as the pages show dates)."""
-    return to_user_timezone(moment).date()
+    local: datetime = to_user_timezone(moment)
+    return local.date()
 
 
 def experiment_timeline(experiment_id: int, status: Status, planned_end: date) -> Timeline:
     """The public experiment's timeline (the caller has checked that it is public)."""
-    past: list[tuple[tuple[date, int, int], TimelineEntry]] = []
-    upcoming: list[tuple[tuple[date, int, int], TimelineEntry]] = []
+    past: list[Keyed] = []
+    upcoming: list[Keyed] = []
 
-    def add(into: list, entry: TimelineEntry, key: int) -> None:
+    def add(into: list[Keyed], entry: TimelineEntry, key: int) -> None:
         into.append(((entry.day, _ORDER[entry.step], key), entry))
 
     proposed = False
