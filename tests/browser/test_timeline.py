@@ -1,5 +1,5 @@
 """An experiment's public timeline and the staff's milestones in the browser: accessible
-(axe) in fi, sv and en, and no sideways scrolling on a phone (375 px)."""
+(axe) in fi, sv and en, and no sideways scrolling on a phone (375 px) or at 320 px."""
 
 from datetime import UTC, date, datetime
 
@@ -19,9 +19,10 @@ PHONE = 375
 
 def _problems(page) -> str:
     problems = describe(axe_violations(page))
-    overflow = horizontal_overflow(page, PHONE)
-    if overflow:
-        problems += "\nscrolls sideways at 375 px:\n    " + "\n    ".join(overflow)
+    for width in (PHONE, 320):  # a phone, and WCAG's reflow width
+        overflow = horizontal_overflow(page, width)
+        if overflow:
+            problems += f"\nscrolls sideways at {width} px:\n    " + "\n    ".join(overflow)
     return problems
 
 
