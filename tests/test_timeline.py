@@ -3,6 +3,7 @@ reports and milestones, in order; nothing internal; milestones ahead as upcoming
 
 import re
 from datetime import UTC, date, datetime
+from html import unescape
 
 import pytest
 
@@ -168,3 +169,26 @@ def test_the_timeline_speaks_the_page_language(client, adopted, lang, started, u
     html = client.get(f"/experiments/{adopted}?lang={lang}").text
     assert entries(html)[1][2] == started
     assert f'<h3 id="upcoming-title">{upcoming}</h3>' in html
+
+
+def test_the_team_and_the_reviewer_are_told_what_is_published(app, client, auth, people, programme):
+    with app.app_context():
+        proposal_id = builders.make_proposal(people["applicant"], programme, status=Status.PILOT)
+        experiment = db.session.get(Proposal, proposal_id).experiment
+        eid, day = experiment.id, experiment.start_date
+        report = builders.make_report(eid, people["applicant"], (day, day), "Ten walks.")
+    auth.login("applicant")
+    assert (
+        "Published on the experiment's public page once the city accepts the report; "
+        "the problems are not." in unescape(client.get(f"/pilots/{eid}").text)
+    )
+    auth.logout()
+    auth.login("staff")
+    asked = client.post(
+        f"/pilots/{eid}/reports/{report}/review", data={f"review-{report}-decision": "accept"}
+    )
+    assert asked.status_code == 200
+    assert (
+        "What was done is published on the experiment's public timeline; the problems "
+        "and your comment are not." in unescape(asked.text)
+    )
