@@ -50,6 +50,7 @@ PARENTS: dict[str, tuple[str, str]] = {
     "report_reminder": ("experiment", "experiment_id"),
     "team_member": ("experiment", "experiment_id"),
     "experiment_subscription": ("experiment", "experiment_id"),
+    "experiment_milestone": ("experiment", "experiment_id"),
     "experiment_partner": ("experiment", "experiment_id"),
     "participation": ("experiment", "experiment_id"),
     "expense": ("experiment", "experiment_id"),

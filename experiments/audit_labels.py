@@ -24,6 +24,7 @@ from .forms.admin import AccountForm
 from .forms.attachments import AttachmentForm
 from .forms.conversation import MessageForm
 from .forms.experiment_feedback import ExperimentFeedbackForm
+from .forms.milestones import MilestoneForm
 from .forms.pilots import (
     EvaluationForm,
     ExpenseForm,
@@ -84,6 +85,7 @@ TYPE_LABELS = {
     "staged_decision": N_("Staged decision"),
     "experiment_subscription": N_("E-mail subscription to updates"),
     "experiment_feedback": N_("Resident's feedback"),
+    "experiment_milestone": N_("Milestone"),
 }
 
 # The forms whose fields label a table's columns (a column and its field share the name).
@@ -108,6 +110,7 @@ FORMS: dict[str, tuple[type, ...]] = {
     "attachment": (AttachmentForm,),
     "staged_decision": (StagedDecisionForm,),
     "experiment_feedback": (ExperimentFeedbackForm,),
+    "experiment_milestone": (MilestoneForm,),
     "user": (AccountForm,),
 }
 
@@ -180,6 +183,7 @@ FIELD_LABELS: dict[tuple[str, str] | str, str] = {
     ("experiment_feedback", "moderated_at"): N_("Decided"),
     "call_id": N_("Call for proposals"),
     "staged_by_id": N_("Staged by"),
+    "created_by_id": N_("Created by"),
     "staged_at": N_("Staged"),
     "name": N_("Name"),
     "email": N_("E-mail"),
@@ -230,6 +234,7 @@ REFERENCES = {
     "added_by_id": "user",
     "staged_by_id": "user",
     "moderated_by_id": "user",
+    "created_by_id": "user",
 }
 # The names of referenced objects, by (table, id); a name missing shows the number.
 Names = dict[tuple[str, int], str]

@@ -1,22 +1,35 @@
 """What the public feeds tell: experiments' milestones (Atom) and calls' dates (iCalendar).
 
 Public facts only, as the catalogue shows them: titles, the summary unless the applicant
-marked it a business secret, the published outcome; never a history reason (those are
-written for the applicant and staff) nor anyone's name.
+marked it a business secret, the published outcome, what an accepted report says was done,
+the milestones reached; never a history reason (those are written for the applicant and
+staff), a report's problems or review, nor anyone's name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import case, func, select
 
 from .extensions import db
 from .lifecycle import EXPERIMENT_STATES, N_, Status
-from .models import AuditEntry, Call, Experiment, Programme, Proposal, StatusChange
+from .models import (
+    AuditEntry,
+    Call,
+    Experiment,
+    ExperimentMilestone,
+    ExperimentReport,
+    Programme,
+    Proposal,
+    StatusChange,
+)
+from .models.reports import ReportStatus
 
 
 class EntryKind(StrEnum):
@@ -24,6 +37,8 @@ class EntryKind(StrEnum):
     ENDED = "ended"
     ADOPTED = "adopted"
     DISCONTINUED = "discontinued"
+    REPORT = "report"
+    MILESTONE = "milestone"
 
 
 # Each kind's entry title, "%(title)s" being the experiment's; translated in the feed's language.
@@ -32,6 +47,8 @@ ENTRY_TITLES = {
     EntryKind.ENDED: N_("Pilot ended: %(title)s"),
     EntryKind.ADOPTED: N_("Adopted: %(title)s"),
     EntryKind.DISCONTINUED: N_("Discontinued: %(title)s"),
+    EntryKind.REPORT: N_("Progress report: %(title)s"),
+    EntryKind.MILESTONE: N_("Milestone reached: %(title)s"),
 }
 
 # The history moves that are news, by the state they lead to. A pilot that is discontinued
@@ -104,9 +121,94 @@ def _status_entries(limit: int) -> list[FeedEntry]:
     ]
 
 
-# The feed's sources, each one query answering its newest entries, newest first. Another
-# kind of news (accepted public report summaries) is one more function here.
-SOURCES: tuple[Callable[[int], list[FeedEntry]], ...] = (_status_entries,)
+def _report_entries(limit: int) -> list[FeedEntry]:
+    """Reports staff accepted, with what the team says was done, newest first."""
+    rows = db.session.execute(
+        select(
+            ExperimentReport.id,
+            ExperimentReport.reviewed_at,
+            Experiment.id,
+            Proposal.title,
+            Proposal.language,
+            ExperimentReport.summary,
+            ExperimentReport.language,
+        )
+        .join(Experiment, Experiment.id == ExperimentReport.experiment_id)
+        .join(Proposal, Proposal.id == Experiment.proposal_id)
+        .where(
+            ExperimentReport.status == ReportStatus.ACCEPTED,
+            ExperimentReport.reviewed_at.is_not(None),
+            Proposal.status.in_(EXPERIMENT_STATES),
+        )
+        .order_by(ExperimentReport.reviewed_at.desc(), ExperimentReport.id.desc())
+        .limit(limit)
+    ).all()
+    entries = []
+    for report_id, at, experiment_id, title, language, summary, written in rows:
+        assert at is not None  # the query's condition
+        entries.append(
+            FeedEntry(
+                key=f"report/{report_id}",
+                kind=EntryKind.REPORT,
+                at=at,
+                experiment_id=experiment_id,
+                title=title or "",
+                language=language,
+                text=summary,
+                text_language=written,
+            )
+        )
+    return entries
+
+
+def _milestone_entries(limit: int) -> list[FeedEntry]:
+    """Milestones reached, at the start of their day in the city, newest first."""
+    rows = db.session.execute(
+        select(
+            ExperimentMilestone.id,
+            ExperimentMilestone.done_date,
+            Experiment.id,
+            Proposal.title,
+            Proposal.language,
+            ExperimentMilestone.title,
+            ExperimentMilestone.description,
+            ExperimentMilestone.language,
+        )
+        .join(Experiment, Experiment.id == ExperimentMilestone.experiment_id)
+        .join(Proposal, Proposal.id == Experiment.proposal_id)
+        .where(
+            ExperimentMilestone.done_date.is_not(None),
+            Proposal.status.in_(EXPERIMENT_STATES),
+        )
+        .order_by(ExperimentMilestone.done_date.desc(), ExperimentMilestone.id.desc())
+        .limit(limit)
+    ).all()
+    city = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    entries = []
+    for milestone_id, done, experiment_id, title, language, name, description, written in rows:
+        assert done is not None  # the query's condition
+        text = f"{name}\n\n{description}" if description else name
+        entries.append(
+            FeedEntry(
+                key=f"milestone/{milestone_id}",
+                kind=EntryKind.MILESTONE,
+                at=datetime.combine(done, time(), city),
+                experiment_id=experiment_id,
+                title=title or "",
+                language=language,
+                text=text,
+                text_language=written,
+            )
+        )
+    return entries
+
+
+# The feed's sources, each one query answering its newest entries, newest first.
+SOURCES: tuple[Callable[[int], list[FeedEntry]], ...] = (
+    _status_entries,
+    _report_entries,
+    _milestone_entries,
+)
 
 
 def feed_entries(limit: int = 50) -> list[FeedEntry]:

@@ -62,6 +62,7 @@ YEAR_MIN, YEAR_MAX = 1900, 2199
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 PROPOSAL_ATTACHMENTS_MAX_BYTES = 50 * 1024 * 1024
 FILENAME_MAX = 200
+MILESTONE_TEXT_MAX = 2_000  # a milestone's description, published on the experiment's page
 REPORT_TEXT_MAX = 5_000  # a pilot report's summary, its problems, a reviewer's comment
 # Months between a pilot team's reports; a pilot planned for at most SHORT_PILOT_MONTHS
 # reports monthly by default, a longer one every two months.

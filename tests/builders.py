@@ -9,10 +9,13 @@ from experiments.models import (
     Call,
     Evaluation,
     Experiment,
+    ExperimentMilestone,
+    ExperimentReport,
     Organisation,
     Programme,
     ProgrammeYear,
     Proposal,
+    StatusChange,
     User,
 )
 from experiments.models.types import utcnow
@@ -144,3 +147,62 @@ def make_evaluation(proposal_id: int, author_id: int) -> int:
     db.session.add(evaluation)
     commit()
     return evaluation.id
+
+
+def add_history(proposal_id: int, actor_id: int, *moves, reason: str | None = None) -> None:
+    """Status history rows, each move (from, to, aware moment), with the reason given."""
+    for source, target, at in moves:
+        db.session.add(
+            StatusChange(
+                proposal_id=proposal_id,
+                from_status=source,
+                to_status=target,
+                actor_id=actor_id,
+                at=at,
+                reason=reason,
+            )
+        )
+    commit()
+
+
+def make_report(
+    experiment_id: int,
+    author_id: int,
+    period: tuple[date, date],
+    summary: str,
+    status="submitted",
+    reviewer_id: int | None = None,
+    reviewed_at=None,
+    **fields,
+) -> int:
+    """A pilot report as the team sent it (and staff reviewed it, with reviewer_id)."""
+    report = ExperimentReport(
+        experiment_id=experiment_id,
+        period_start=period[0],
+        period_end=period[1],
+        summary=summary,
+        status=status,
+        submitted_by_id=author_id,
+        reviewed_by_id=reviewer_id,
+        reviewed_at=reviewed_at,
+        **fields,
+    )
+    db.session.add(report)
+    commit()
+    return report.id
+
+
+def make_milestone(
+    experiment_id: int, author_id: int, title: str, planned: date, done: date | None = None, **f
+) -> int:
+    milestone = ExperimentMilestone(
+        experiment_id=experiment_id,
+        created_by_id=author_id,
+        title=title,
+        planned_date=planned,
+        done_date=done,
+        **f,
+    )
+    db.session.add(milestone)
+    commit()
+    return milestone.id

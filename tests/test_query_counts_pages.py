@@ -433,3 +433,45 @@ def test_api_public_experiments(app, api, people, programme):
     large = api_statements(app, api, path, None)
     assert len(api.get(path).get_json()["items"]) == 12
     assert_same_count(small, large)
+
+
+def _follow_up(experiment_id: int, staff_id: int, n: int) -> None:
+    """n accepted reports, n milestones reached and n ahead, and n moves of the history."""
+    experiment = db.session.get(Experiment, experiment_id)
+    day = experiment.start_date
+    for i in range(n):
+        builders.make_report(
+            experiment_id,
+            staff_id,
+            (day, day),
+            f"Report {i}",
+            status="accepted",
+            reviewer_id=staff_id,
+            reviewed_at=utcnow(),
+        )
+        builders.make_milestone(experiment_id, staff_id, f"Reached {i}", day, day)
+        builders.make_milestone(experiment_id, staff_id, f"Ahead {i}", day + timedelta(days=400))
+    builders.add_history(
+        experiment.proposal_id,
+        staff_id,
+        *[(Status.SCREENING, Status.PILOT, utcnow()) for _ in range(n)],
+    )
+
+
+@pytest.mark.parametrize("who", [None, "staff"])
+def test_an_experiments_timeline_and_milestones(app, client, auth, people, programme, who):
+    """The public page's timeline and the staff page's milestones, however many there are."""
+    with app.app_context():
+        (proposal_id,) = _proposals(programme, 1, status=Status.PILOT, with_rows=True)
+        experiment_id = db.session.get(Proposal, proposal_id).experiment.id
+        builders.make_evaluation(proposal_id, people["staff"])
+        _follow_up(experiment_id, people["staff"], 1)
+    path = f"/pilots/{experiment_id}" if who else f"/experiments/{experiment_id}"
+    if who:
+        auth.login(who)
+    small = statements_for(app, client, path)
+    with app.app_context():
+        _follow_up(experiment_id, people["staff"], 12)
+    large = statements_for(app, client, path)
+    assert client.get(path).text.count("Ahead ") >= 13
+    assert_same_count(small, large)

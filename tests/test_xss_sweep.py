@@ -19,7 +19,9 @@ from experiments.extensions import db
 from experiments.lifecycle import Status
 from experiments.models import (
     Expense,
+    ExperimentMilestone,
     ExperimentPartner,
+    ExperimentReport,
     Organisation,
     Participation,
     Proposal,
@@ -158,6 +160,32 @@ def canary_data(app, people, programme):
                     ),
                 ]
             )
+            # The public timeline shows milestones, reached and ahead, and accepted reports.
+            db.session.add_all(
+                ExperimentMilestone(
+                    experiment_id=experiment.id,
+                    title="x",
+                    description="x",
+                    planned_date=day,
+                    done_date=done,
+                    created_by_id=staff,
+                )
+                for done in (day, None)
+            )
+            db.session.add(
+                ExperimentReport(
+                    experiment_id=experiment.id,
+                    period_start=day,
+                    period_end=day,
+                    summary="x",
+                    problems="x",
+                    status="accepted",
+                    submitted_by_id=owner,
+                    reviewed_by_id=staff,
+                    reviewed_at=experiment.created_at,
+                    review_comment="x",
+                )
+            )
             experiment.city_unit = "x"
             experiment.decision = experiment.lessons_learned = "x"
             if status != Status.PILOT:
@@ -176,6 +204,8 @@ def canary_data(app, people, programme):
             "risk.description",
             "evaluation.findings",
             "user.name",
+            "experiment_milestone.title",
+            "experiment_report.summary",
         } <= set(filled)
         ids["proposal_id"] = ids[Status.EVALUATION]
         ids["call_id"] = db.session.scalar(sa.select(sa.func.max(db.metadata.tables["call"].c.id)))

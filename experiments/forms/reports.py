@@ -19,6 +19,10 @@ class ReportForm(PageForm):
     summary = TextAreaField(
         _l("What was done"),
         validators=[InputRequired(message=_l("Tell what was done in the period."))],
+        description=_l(
+            "Published on the experiment's public page once the city accepts the report; "
+            "the problems are not."
+        ),
         render_kw={"maxlength": REPORT_TEXT_MAX, "rows": 6},
     )
     problems = TextAreaField(

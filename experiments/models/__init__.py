@@ -19,6 +19,7 @@ from .experiment import (
 from .experiment_feedback import ExperimentFeedback, FeedbackStatus
 from .feedback import Feedback
 from .mail import MailMessage, MailStatus
+from .milestones import ExperimentMilestone
 from .programmes import Call, Programme, ProgrammeYear
 from .proposals import (
     REVIEW_CRITERIA,
@@ -57,6 +58,7 @@ __all__ = [
     "Evaluation",
     "Expense",
     "Experiment",
+    "ExperimentMilestone",
     "ExperimentReport",
     "ExperimentSubscription",
     "ExperimentPartner",

@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from markupsafe import Markup
 
-from .. import catalogue, lessons, search
+from .. import catalogue, lessons, search, timeline
 from ..api.schemas import PublicExperimentSchema
 from ..exports import csv_stream
 from ..lifecycle import Status
@@ -70,7 +70,12 @@ def show(experiment_id: int):
     item = catalogue.public_experiment(experiment_id)
     if item is None:
         abort(404)
-    return render_template("catalogue/show.html", item=item, **feedback_context(item.id))
+    return render_template(
+        "catalogue/show.html",
+        item=item,
+        timeline=timeline.experiment_timeline(item.id, item.status, item.planned_end_date),
+        **feedback_context(item.id),
+    )
 
 
 @bp.get("/<id:experiment_id>/files/<id:attachment_id>")

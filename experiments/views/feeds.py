@@ -62,7 +62,11 @@ def experiments_atom():
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: language})
     _add(feed, "id", _tag("experiments"))
     _add(feed, "title", _("Experiments of the city's experiment programme"))
-    _add(feed, "subtitle", _("Pilots started, ended and decided."))
+    _add(
+        feed,
+        "subtitle",
+        _("Pilots started, ended and decided, their progress reports and milestones reached."),
+    )
     # With no entry yet, a fixed moment: the feed must not change by the clock alone.
     newest = entries[0].at if entries else datetime(2026, 1, 1, tzinfo=UTC)
     _add(feed, "updated", _when(newest))

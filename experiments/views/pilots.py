@@ -142,6 +142,7 @@ def _page(experiment: Experiment, status: int = 200, **given):
         row_errors=given.get("row_errors"),
         **forms,
         **report_context(experiment, given),
+        **milestone_context(experiment, given),
     ), status
 
 
@@ -387,4 +388,5 @@ def experiment_summary(experiment: Experiment) -> dict:
 
 
 from . import pilot_records  # noqa: E402,F401  (its routes are on this blueprint)
+from .milestones import milestone_context  # noqa: E402  (its routes are on this blueprint)
 from .pilot_reports import report_context, team_page  # noqa: E402  (routes on this blueprint)
