@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from markupsafe import Markup
 
-from .. import catalogue, lessons, search, timeline
+from .. import catalogue, lessons, search
 from ..api.schemas import PublicExperimentSchema
 from ..exports import csv_stream
 from ..lifecycle import Status
@@ -15,7 +15,7 @@ from ..routing import page_number
 from ..rules import SEARCH_MAX
 from ..uploads import download_response
 from ..vocabulary import SDGS, CityCentre, ServiceArea
-from .experiment_feedback import feedback_context
+from .experiment_page import experiment_page
 from .guards import EVERYONE, allow
 
 bp = Blueprint("catalogue", __name__, url_prefix="/experiments")
@@ -70,12 +70,7 @@ def show(experiment_id: int):
     item = catalogue.public_experiment(experiment_id)
     if item is None:
         abort(404)
-    return render_template(
-        "catalogue/show.html",
-        item=item,
-        timeline=timeline.experiment_timeline(item.id, item.status, item.planned_end_date),
-        **feedback_context(item.id),
-    )
+    return experiment_page(item)
 
 
 @bp.get("/<id:experiment_id>/files/<id:attachment_id>")

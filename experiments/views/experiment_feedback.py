@@ -13,6 +13,7 @@ from ..models import Experiment, ExperimentFeedback, FeedbackStatus
 from ..routing import page_number, whole_number
 from ..security import referring_path
 from ..services import experiment_feedback as service
+from .experiment_page import experiment_page
 from .forms import rerender_status, saved
 from .guards import EVERYONE, STAFF, allow
 
@@ -23,16 +24,6 @@ PER_PAGE = 30
 
 def _thanks() -> str:
     return _("Thank you for your feedback. Comments are shown here once staff have read them.")
-
-
-def feedback_context(experiment_id: int, form: ExperimentFeedbackForm | None = None) -> dict:
-    """What the public page's feedback section shows: the form, the figures and the
-    approved comments."""
-    return {
-        "feedback_form": form or ExperimentFeedbackForm(formdata=None),
-        "feedback_summary": resident_feedback.feedback_summary(experiment_id),
-        "feedback_comments": resident_feedback.public_comments(experiment_id),
-    }
 
 
 @bp.post("/experiments/<id:experiment_id>/feedback")
@@ -59,9 +50,7 @@ def send(experiment_id: int):
     user = current_user if current_user.is_authenticated else None
     if saved(form, lambda: service.send_feedback(experiment, **form.values(), user=user), _thanks):
         return back
-    return render_template(
-        "catalogue/show.html", item=item, **feedback_context(item.id, form)
-    ), rerender_status(form)
+    return experiment_page(item, feedback_form=form), rerender_status(form)
 
 
 def _status() -> FeedbackStatus:

@@ -10,6 +10,7 @@ from ..extensions import csrf, limiter
 from ..forms.subscriptions import ConfirmSubscriptionForm, SubscribeForm
 from ..services import subscriptions
 from ..services.subscriptions import Answer, Outcome
+from .experiment_page import experiment_page
 from .forms import rerender_status, saved
 from .guards import EVERYONE, allow
 
@@ -50,9 +51,7 @@ def subscribe(experiment_id: int):
         ),
     ):
         return redirect(url_for("catalogue.show", experiment_id=experiment_id), 303)
-    return render_template("catalogue/show.html", item=item, subscribe_form=form), rerender_status(
-        form
-    )
+    return experiment_page(item, subscribe_form=form), rerender_status(form)
 
 
 def _page(template: str, answer: Answer, token: str, form=None):
