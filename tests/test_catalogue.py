@@ -165,6 +165,14 @@ def test_filters(client, shelf, query, titles):
     assert _titles(client.get(f"/experiments?{query}").text) == titles
 
 
+@pytest.mark.parametrize("path", ["/experiments", "/lessons"])
+def test_the_chosen_filters_stay_chosen(client, shelf, path):
+    html = client.get(f"{path}?centre=leppavaara&service_area=mobility").text
+    assert '<option value="leppavaara" selected>' in html
+    assert '<option value="mobility" selected>' in html
+    assert '<option value="espoonlahti">' in html
+
+
 @pytest.mark.parametrize(
     "query",
     [
