@@ -23,9 +23,7 @@ class Attachment(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id"), index=True)
     # A file sent with a pilot's progress report: the pilot's team may read it too.
-    report_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("experiment_report.id"), index=True
-    )
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("experiment_report.id"), index=True)
     filename: Mapped[str] = mapped_column(sa.String(FILENAME_MAX))
     # The type recognised from the content, never the one the uploader's browser claimed.
     content_type: Mapped[str] = mapped_column(sa.String(100))
