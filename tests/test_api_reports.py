@@ -156,7 +156,11 @@ def test_the_document_describes_the_reports(client):
         "submitted_at",
         "reviewed_by",
         "review_comment",
+        "attachments",
     }
+    upload = paths["/api/v1/experiments/{experiment_id}/reports/{report_id}/attachments"]["post"]
+    assert {"201", "401", "403", "404", "409", "413", "415"} <= set(upload["responses"])
+    assert "multipart/form-data" in upload["requestBody"]["content"]
     assert report["properties"]["status"]["enum"] == ["submitted", "accepted", "returned"]
     decision = document["components"]["schemas"]["ReportReviewIn"]["properties"]["decision"]
     assert decision["enum"] == ["accept", "return"]
