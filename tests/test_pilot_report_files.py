@@ -118,6 +118,9 @@ def test_the_team_sends_files_with_a_report_and_staff_see_them(app, client, auth
     assert client.get(link).status_code == 200
     confirmation = _review(client, eid, rid, "accept", confirmed=False)
     assert "Accept the report" in confirmation.text and "kuva.png" in confirmation.text
+    # Among the proposal's files, they say which report they came with.
+    proposal_page = client.get(f"/proposals/{proposal_id}").text
+    assert "kuva.png" in proposal_page and "Sent with the pilot" in proposal_page
 
 
 def test_a_report_without_files_stores_none(app, client, auth, pilot):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,9 @@ from ..rules import FILENAME_MAX
 from .proposals import Proposal
 from .types import UTCDateTime, utcnow
 from .users import User
+
+if TYPE_CHECKING:
+    from .reports import ExperimentReport
 
 
 class Attachment(Model):
@@ -41,6 +45,7 @@ class Attachment(Model):
     proposal: Mapped[Proposal] = relationship()
     uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
     deleted_by: Mapped[User | None] = relationship(foreign_keys=[deleted_by_id])
+    report: Mapped[ExperimentReport | None] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("NOT (confidential AND public)", name="confidential_never_public"),

@@ -38,7 +38,7 @@ def attachments_of(proposal: Proposal) -> list[Attachment]:
         db.session.scalars(
             select(Attachment)
             .where(Attachment.proposal_id == proposal.id, Attachment.deleted_at.is_(None))
-            .options(joinedload(Attachment.uploaded_by))
+            .options(joinedload(Attachment.uploaded_by), joinedload(Attachment.report))
             .order_by(Attachment.id)
         )
     )
