@@ -202,6 +202,11 @@ def test_a_body_over_the_limit_is_413_beside_the_form(app, client, auth, pilot):
     assert "The files are too large: at most 10 MB each and 50 MB" in refused.text
     assert 'name="report-files"' in refused.text
     assert count(app, ExperimentReport) == 0
+    login(auth, client, "rival")
+    assert _file(app, client, eid, [("huge.pdf", huge)]).status_code == 404
+    auth.logout()
+    anonymous = _file(app, client, eid, [("huge.pdf", huge)])
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
 
 
 def test_files_past_the_proposals_limit_leave_no_report_behind(app, client, auth, pilot):

@@ -7,6 +7,7 @@ its budget and spending, and its reports; staff see the reports on the experimen
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
 from ..errors import Invalid
 from ..forms.confirm import ConfirmForm, ask_again, is_confirmed
@@ -181,7 +182,15 @@ def report_too_large(error):
     """A report whose files together pass the request's limit: said beside the file field
     (the other fields are not read, so the form starts again)."""
     view_args = request.view_args or {}
-    experiment = team_experiment_or_404(view_args.get("experiment_id", 0), current_user)
+    if not current_user.is_authenticated:
+        return render_template("errors/generic.html", error=error), 413
+    try:
+        experiment = team_experiment_or_404(view_args.get("experiment_id", 0), current_user)
+        report = None
+        if request.endpoint == "pilots.correct_report":
+            report = pilot_reports.report_or_404(experiment, view_args.get("report_id", 0))
+    except NotFound as missing:  # an error handler answers; it does not raise again
+        return render_template("errors/404.html", error=missing), 404
     form = ReportForm(prefix="report", formdata=None)
     form.files.errors = [
         _(
@@ -191,8 +200,7 @@ def report_too_large(error):
             all=PROPOSAL_ATTACHMENTS_MAX_BYTES // MIB,
         )
     ]
-    if request.endpoint == "pilots.correct_report":
-        report = pilot_reports.report_or_404(experiment, view_args.get("report_id", 0))
+    if report is not None:
         form.fill(report)
         return _correction_page(experiment, report, form, 413)
     for field in form.count_fields():
