@@ -315,6 +315,7 @@ def test_every_endpoint_of_the_spec_table_is_documented(doc_client):
         ("GET", "/experiments/{experiment_id}/reports"),
         ("POST", "/experiments/{experiment_id}/reports"),
         ("POST", "/experiments/{experiment_id}/reports/{report_id}/review"),
+        ("POST", "/experiments/{experiment_id}/reports/{report_id}/attachments"),
         ("GET", "/statistics"),
         ("GET", "/public/experiments"),
         ("GET", "/public/experiments/similar"),

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 
 from experiments.extensions import db
-from experiments.models import Experiment
-from tests.pilot_support import make_pilot
+from experiments.models import Attachment, Experiment, TeamMember
+from tests import builders, files
+from tests.pilot_support import count, make_pilot
 
 
 @pytest.fixture
@@ -156,7 +157,107 @@ def test_the_document_describes_the_reports(client):
         "submitted_at",
         "reviewed_by",
         "review_comment",
+        "attachments",
     }
+    upload = paths["/api/v1/experiments/{experiment_id}/reports/{report_id}/attachments"]["post"]
+    assert {"201", "401", "403", "404", "409", "413", "415"} <= set(upload["responses"])
+    assert "multipart/form-data" in upload["requestBody"]["content"]
     assert report["properties"]["status"]["enum"] == ["submitted", "accepted", "returned"]
     decision = document["components"]["schemas"]["ReportReviewIn"]["properties"]["decision"]
     assert decision["enum"] == ["accept", "return"]
+
+
+def _upload(api, eid, rid, who, data=files.PDF, name="visitors.pdf", **fields):
+    return api.post(
+        f"/experiments/{eid}/reports/{rid}/attachments",
+        who,
+        data=files.multipart(data, name, **fields),
+        content_type=files.MULTIPART,
+    )
+
+
+def test_the_team_adds_a_file_to_its_report_and_the_list_shows_it(app, api, pilot):
+    eid, start = pilot
+    rid = api.post(f"/experiments/{eid}/reports", "applicant", json=_report(start)).get_json()["id"]
+    added = _upload(api, eid, rid, "applicant", name="Kävijät.pdf", confidential="true")
+    assert added.status_code == 201, added.text
+    item = added.get_json()
+    assert (item["filename"], item["content_type"], item["size"]) == (
+        "Kävijät.pdf",
+        "application/pdf",
+        len(files.PDF),
+    )
+    assert item["confidential"] is True and item["public"] is False
+    with app.app_context():
+        proposal_id = db.session.get(Experiment, eid).proposal_id
+    url = f"/api/v1/proposals/{proposal_id}/attachments/{item['id']}"
+    assert added.headers["Location"].endswith(url)
+    listed = api.get(f"/experiments/{eid}/reports", "staff").get_json()["items"]
+    assert listed[0]["attachments"] == [
+        {
+            "id": item["id"],
+            "filename": "Kävijät.pdf",
+            "content_type": "application/pdf",
+            "size": len(files.PDF),
+            "url": url,
+        }
+    ]
+    downloaded = api.get(url.removeprefix("/api/v1"), "staff")
+    assert downloaded.status_code == 200 and downloaded.data == files.PDF
+    assert downloaded.headers["X-Content-Type-Options"] == "nosniff"
+    # Another report, filed without files, lists none.
+    later = _report(start, period_start=(start + timedelta(days=28)).isoformat())
+    later["period_end"] = (start + timedelta(days=40)).isoformat()
+    assert api.post(f"/experiments/{eid}/reports", "applicant", json=later).status_code == 201
+    newest, first = api.get(f"/experiments/{eid}/reports", "applicant").get_json()["items"]
+    assert newest["attachments"] == [] and first["attachments"] == listed[0]["attachments"]
+
+
+def test_a_co_worker_adds_and_reads_a_file_another_pilots_team_does_not(
+    app, api, pilot, people, programme
+):
+    eid, start = pilot
+    _, other = make_pilot(app, people["other"], programme)
+    with app.app_context():
+        for email, experiment_id, owner in (
+            ("coworker@test.example", eid, "applicant"),
+            ("rival@test.example", other, "other"),
+        ):
+            user_id = builders.make_user(email=email)
+            api.people[email.split("@")[0]] = user_id
+            db.session.add(
+                TeamMember(experiment_id=experiment_id, user_id=user_id, added_by_id=people[owner])
+            )
+        builders.commit()
+    rid = api.post(f"/experiments/{eid}/reports", "coworker", json=_report(start)).get_json()["id"]
+    added = _upload(api, eid, rid, "coworker", data=files.PNG, name="photo.png")
+    assert added.status_code == 201, added.text
+    url = added.headers["Location"].split("/api/v1", 1)[1]
+    assert api.get(url, "coworker").status_code == 200
+    assert api.get(url, "rival").status_code == 404
+    assert api.get(url, "other").status_code == 404
+    assert _upload(api, eid, rid, "rival").status_code == 404
+    assert _upload(api, other, rid, "other").status_code == 404
+
+
+def test_a_refused_file_is_415_or_413_and_nothing_is_stored(app, api, pilot):
+    eid, start = pilot
+    rid = api.post(f"/experiments/{eid}/reports", "applicant", json=_report(start)).get_json()["id"]
+    refused = _upload(api, eid, rid, "applicant", data=files.ELF, name="run.pdf")
+    assert refused.status_code == 415
+    assert refused.headers["Content-Type"].startswith("application/problem+json")
+    assert "file" in refused.get_json()["errors"]
+    big = b"%PDF-1.4\n" + b"0" * (10 * files.MIB)
+    assert _upload(api, eid, rid, "applicant", data=big).status_code == 413
+    assert count(app, Attachment) == 0
+
+
+def test_an_accepted_report_takes_no_more_files(app, api, pilot):
+    eid, start = pilot
+    rid = api.post(f"/experiments/{eid}/reports", "applicant", json=_report(start)).get_json()["id"]
+    accepted = api.post(
+        f"/experiments/{eid}/reports/{rid}/review", "staff", json={"decision": "accept"}
+    )
+    assert accepted.status_code == 200
+    assert _upload(api, eid, rid, "applicant").status_code == 409
+    assert count(app, Attachment) == 0

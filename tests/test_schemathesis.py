@@ -150,6 +150,14 @@ POSITIVE = SchemathesisConfig.from_dict(
                     }
                 },
             },
+            {
+                "include-operation-id": "add_report_file",
+                "checks": {
+                    "positive_data_acceptance": {
+                        "expected-statuses": [*REFUSALS, "413", "415", "422"]
+                    }
+                },
+            },
         ],
     }
 )

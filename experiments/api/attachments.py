@@ -96,8 +96,9 @@ def add_attachment(values, proposal_id: int):
 @blp.doc(responses={200: {"content": {k.content_type: {"schema": BINARY} for k in KINDS}}})
 @blp.problems(401, 403, 404)
 def get_attachment(proposal_id: int, attachment_id: int):
-    """The file itself, to be saved (never shown by the browser as a page)."""
-    attachment = _attachment(proposal_id, attachment_id)
+    """The file itself, to be saved (never shown by the browser as a page); a file sent with
+    a pilot's report also for the pilot's team."""
+    attachment = attachment_service.readable_or_404(proposal_id, attachment_id, api_user())
     data = attachment_service.content_of(attachment)
     return download_response(attachment.filename, attachment.content_type, data)
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from flask import url_for
+
 from ..lifecycle import Role
+from ..rules import ATTACHMENT_MAX_BYTES
 from ..services import evaluations, expenses, participation, partners, pilot_reports, risks
 from ..services.experiments import experiment_or_404, team_experiment_or_404
+from ..uploads import accepts_files
 from .core import ApiBlueprint, api_user, authenticated
 from .schemas import (
+    AttachmentSchema,
     EvaluationInSchema,
     EvaluationSchema,
     ExpenseInSchema,
@@ -18,6 +23,7 @@ from .schemas import (
     PartnerInSchema,
     PartnerListSchema,
     PartnerSchema,
+    ReportAttachmentInSchema,
     ReportInSchema,
     ReportListSchema,
     ReportReviewInSchema,
@@ -202,3 +208,48 @@ def review_report(body, experiment_id: int, report_id: int):
     experiment = _experiment(experiment_id)
     report = pilot_reports.report_or_404(experiment, report_id)
     return pilot_reports.review_report(experiment, report, api_user(), **body)
+
+
+@blp.route(f"/experiments/{ID}/reports/<id:report_id>/attachments", methods=["POST"])
+@accepts_files(ATTACHMENT_MAX_BYTES)
+@authenticated(*TEAM)
+@blp.arguments(ReportAttachmentInSchema, location="multipart")
+@blp.response(
+    201,
+    AttachmentSchema,
+    headers={"Location": {"description": "The file", "schema": {"type": "string"}}},
+)
+@blp.problems(
+    401,
+    403,
+    404,
+    409,
+    413,
+    415,
+    because={
+        409: f"{CLOSED} Or the report is accepted: it takes no more files.",
+        413: "The file is over 10 MiB, or the proposal's files would be over 50 MiB.",
+        415: "The content is none of the kinds taken, or not the kind its name ends with.",
+    },
+)
+def add_report_file(values, experiment_id: int, report_id: int):
+    """Add a file to a report not yet accepted (its team, staff and managers); the file is
+    one of the pilot's proposal's files, downloaded as they are."""
+    user = api_user()
+    experiment = team_experiment_or_404(experiment_id, user)
+    report = pilot_reports.report_or_404(experiment, report_id)
+    upload = values["file"]
+    attachment = pilot_reports.add_report_file(
+        experiment,
+        report,
+        user,
+        upload.stream,
+        upload.filename,
+        confidential=values["confidential"],
+    )
+    location = url_for(
+        "api_attachments.get_attachment",
+        proposal_id=attachment.proposal_id,
+        attachment_id=attachment.id,
+    )
+    return attachment, 201, {"Location": location}

@@ -1,9 +1,13 @@
 """Forms of the pilot team's reports: filing or correcting one, and the staff's review."""
 
+from typing import IO
+
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, TextAreaField
+from flask_wtf.file import MultipleFileField
+from wtforms import BooleanField, EmailField, HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
+from ..attachment_types import ENDINGS
 from ..rules import COUNT_MAX, REPORT_INTERVAL_MAX, REPORT_INTERVAL_MIN, REPORT_TEXT_MAX
 from ..vocabulary import LABELS, ParticipationCategory
 from .base import PageForm
@@ -31,6 +35,19 @@ class ReportForm(PageForm):
         description=_l("What went wrong or slowed the pilot down, if anything."),
         render_kw={"maxlength": REPORT_TEXT_MAX, "rows": 4},
     )
+    files = MultipleFileField(
+        _l("Files"),
+        description=_l(
+            "Optional: photos, tables or documents of the period. PDF, PNG, JPEG, OpenDocument "
+            "or Office documents, CSV or plain text; at most 10 MB each, and 50 MB for all of "
+            "the pilot's files."
+        ),
+        render_kw={"accept": ",".join(f".{e}" for e in ENDINGS)},
+    )
+    confidential = BooleanField(
+        _l("The files are confidential: they contain business secrets"),
+        description=_l("A confidential file is never published."),
+    )
 
     # The service names a count by its place in the list values() sends.
     renames = {
@@ -53,6 +70,10 @@ class ReportForm(PageForm):
                 for category in ParticipationCategory
             ],
         }
+
+    def uploads(self) -> list[tuple[IO[bytes], str | None]]:
+        """The files chosen (a browser sends an empty part when none is)."""
+        return [(f.stream, f.filename) for f in self.files.data or () if getattr(f, "filename", "")]
 
     def fill(self, report) -> None:
         """The form for correcting a returned report, as the team sent it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,9 @@ from .proposals import Proposal
 from .types import UTCDateTime, utcnow
 from .users import User
 
+if TYPE_CHECKING:
+    from .reports import ExperimentReport
+
 
 class Attachment(Model):
     """A file's description; its bytes are a row of their own, so that lists never load them.
@@ -22,6 +26,8 @@ class Attachment(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id"), index=True)
+    # A file sent with a pilot's progress report: the pilot's team may read it too.
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("experiment_report.id"), index=True)
     filename: Mapped[str] = mapped_column(sa.String(FILENAME_MAX))
     # The type recognised from the content, never the one the uploader's browser claimed.
     content_type: Mapped[str] = mapped_column(sa.String(100))
@@ -39,6 +45,7 @@ class Attachment(Model):
     proposal: Mapped[Proposal] = relationship()
     uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
     deleted_by: Mapped[User | None] = relationship(foreign_keys=[deleted_by_id])
+    report: Mapped[ExperimentReport | None] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("NOT (confidential AND public)", name="confidential_never_public"),

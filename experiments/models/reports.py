@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from ..vocabulary import ParticipationCategory
+from .attachments import Attachment
 from .types import UTCDateTime, code_enum, utcnow
 from .users import User
 from .written import WrittenIn
@@ -45,6 +46,13 @@ class ExperimentReport(WrittenIn, Model):
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
     counts: Mapped[list[ReportCount]] = relationship(
         cascade="all, delete-orphan", order_by="ReportCount.category"
+    )
+    # The files sent with the report, deleted ones left out (they keep no bytes).
+    attachments: Mapped[list[Attachment]] = relationship(
+        primaryjoin="and_(Attachment.report_id == ExperimentReport.id, "
+        "Attachment.deleted_at.is_(None))",
+        order_by="Attachment.id",
+        viewonly=True,
     )
 
     __table_args__ = (sa.CheckConstraint("period_end >= period_start", name="report_period_order"),)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import IO
 
 from flask import abort
@@ -23,6 +25,8 @@ from ..extensions import db
 from ..models import Attachment, AttachmentContent, Proposal, User
 from ..models.types import utcnow
 from ..rules import ATTACHMENT_MAX_BYTES, FILENAME_MAX, PROPOSAL_ATTACHMENTS_MAX_BYTES
+from . import access
+from .experiments import is_team
 from .transaction import unit_of_work
 
 MIB = 1024 * 1024
@@ -34,7 +38,7 @@ def attachments_of(proposal: Proposal) -> list[Attachment]:
         db.session.scalars(
             select(Attachment)
             .where(Attachment.proposal_id == proposal.id, Attachment.deleted_at.is_(None))
-            .options(joinedload(Attachment.uploaded_by))
+            .options(joinedload(Attachment.uploaded_by), joinedload(Attachment.report))
             .order_by(Attachment.id)
         )
     )
@@ -56,6 +60,21 @@ def attachment_or_404(proposal: Proposal, attachment_id: int) -> Attachment:
     """A file of this (visible) proposal; a deleted file or another proposal's is 404."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.proposal_id != proposal.id or attachment.deleted:
+        abort(404)
+    return attachment
+
+
+def readable_or_404(proposal_id: int, attachment_id: int, user: User | None) -> Attachment:
+    """A file this user may download: any file of a proposal they see, and a file sent with
+    a pilot's report also for the pilot's team (a co-worker does not see the proposal)."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    attachment = attachment_or_404(proposal, attachment_id)
+    if access.can_see(user, proposal):
+        return attachment
+    experiment = proposal.experiment
+    if attachment.report_id is None or experiment is None or not is_team(user, experiment):
         abort(404)
     return attachment
 
@@ -100,29 +119,68 @@ def add_attachment(
         raise NotAllowed(_("Only city staff publish files."))
     if public and confidential:
         raise Invalid({"public": [_("A confidential file is never published.")]})
-    name = checked_filename(filename)
-    data, kind = _read_checked(stream, name)
+    upload = checked_upload(stream, filename)
     with unit_of_work():
         # The proposal's row is locked, and its state read again under the lock, so that
         # neither a submission nor another upload at the same moment slips past the rules.
         _lock_and_check(proposal, user)
-        if stored_bytes(proposal) + len(data) > PROPOSAL_ATTACHMENTS_MAX_BYTES:
-            raise TooLarge(
-                {
-                    "file": [
-                        _(
-                            "A proposal keeps at most %(n)d MB of files; delete a file first.",
-                            n=PROPOSAL_ATTACHMENTS_MAX_BYTES // MIB,
-                        )
-                    ]
-                }
-            )
+        (attachment,) = store(proposal, user, [upload], confidential=confidential, public=public)
+    return attachment
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file whose name, size and content have been checked, not yet stored."""
+
+    name: str
+    data: bytes
+    kind: FileKind
+
+
+def checked_upload(stream: IO[bytes], filename: str | None, field: str = "file") -> Upload:
+    """The file read and checked; raises Invalid, TooLarge or UnsupportedFile (on field)."""
+    try:
+        name = checked_filename(filename)
+        data, kind = _read_checked(stream, name)
+    except Invalid as error:
+        if field != "file":
+            error.errors = {field: error.errors["file"]}
+        raise
+    return Upload(name, data, kind)
+
+
+def store(
+    proposal: Proposal,
+    user: User,
+    uploads: Sequence[Upload],
+    *,
+    confidential: bool = False,
+    public: bool = False,
+    report_id: int | None = None,
+    field: str = "file",
+) -> list[Attachment]:
+    """Store checked files on the proposal, inside the caller's unit of work and after it
+    locked the proposal's row; raises TooLarge when they would pass the proposal's limit."""
+    if stored_bytes(proposal) + sum(len(u.data) for u in uploads) > PROPOSAL_ATTACHMENTS_MAX_BYTES:
+        raise TooLarge(
+            {
+                field: [
+                    _(
+                        "A proposal keeps at most %(n)d MB of files; delete a file first.",
+                        n=PROPOSAL_ATTACHMENTS_MAX_BYTES // MIB,
+                    )
+                ]
+            }
+        )
+    stored = []
+    for upload in uploads:
         attachment = Attachment(
             proposal_id=proposal.id,
-            filename=name,
-            content_type=kind.content_type,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
+            report_id=report_id,
+            filename=upload.name,
+            content_type=upload.kind.content_type,
+            size=len(upload.data),
+            sha256=hashlib.sha256(upload.data).hexdigest(),
             confidential=confidential,
             public=public,
             uploaded_by_id=user.id,
@@ -130,8 +188,9 @@ def add_attachment(
         )
         db.session.add(attachment)
         db.session.flush()
-        db.session.add(AttachmentContent(attachment_id=attachment.id, data=data))
-    return attachment
+        db.session.add(AttachmentContent(attachment_id=attachment.id, data=upload.data))
+        stored.append(attachment)
+    return stored
 
 
 def _read_checked(stream: IO[bytes], name: str) -> tuple[bytes, FileKind]:
@@ -228,8 +287,13 @@ def set_public(attachment: Attachment, user: User, public: bool) -> None:
 def _lock_and_check(proposal: Proposal, user: User) -> None:
     """Lock the proposal's row, read its state again and check the user may still change its
     files (the check before the transaction may have seen an older state)."""
-    db.session.refresh(proposal, with_for_update=True)
+    lock(proposal)
     _check_may_add(proposal, user)
+
+
+def lock(proposal: Proposal) -> None:
+    """Lock the proposal's row (PostgreSQL), so that two uploads cannot both pass its limit."""
+    db.session.refresh(proposal, with_for_update=True)
 
 
 def delete_attachment(attachment: Attachment, user: User) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import IO
 
 from flask import abort
 from flask_babel import format_date
@@ -17,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import Conflict, NotAllowed
+from ..errors import Conflict, Invalid, NotAllowed
 from ..extensions import db
 from ..i18n import number, status_label
 from ..lifecycle import RECORDING_STATES
 from ..models import (
+    Attachment,
     Experiment,
     ExperimentReport,
     Participation,
@@ -32,7 +34,8 @@ from ..models import (
 from ..models.types import utcnow
 from ..rules import COUNT_MAX, REPORT_TEXT_MAX
 from ..vocabulary import ParticipationCategory
-from . import notifications, subscriptions
+from . import notifications, report_files, subscriptions
+from .attachments import Upload, checked_upload
 from .experiments import is_team
 from .inputs import Fields
 from .transaction import transactional
@@ -68,35 +71,75 @@ def _check_reporting(experiment: Experiment, actor: User) -> None:
         )
 
 
+Files = Sequence[tuple[IO[bytes], str | None]]
+
+
 @transactional
 def submit_report(
-    experiment: Experiment, actor: User, values: Mapping[str, object]
+    experiment: Experiment,
+    actor: User,
+    values: Mapping[str, object],
+    files: Files = (),
+    *,
+    confidential: bool = False,
 ) -> ExperimentReport:
-    """File a report; raises Invalid naming each wrong field (FieldConflict for a period
-    outside the pilot's dates)."""
+    """File a report with its files (a stream and a name each), all or nothing; raises
+    Invalid naming each wrong field (FieldConflict for a period outside the pilot's dates),
+    or for the files UnsupportedFile (415) or TooLarge (413)."""
     _check_reporting(experiment, actor)
-    checked = report_values(experiment, values)
+    checked, uploads = _checked(experiment, values, files)
     report = ExperimentReport(
         experiment_id=experiment.id, status=ReportStatus.SUBMITTED, submitted_by_id=actor.id
     )
     _fill(report, checked)
     db.session.add(report)
     db.session.flush()
+    report_files.attach(experiment, report, actor, uploads, confidential=confidential)
     notifications.report_submitted(experiment, report)
     return report
 
 
+def _checked(
+    experiment: Experiment, values: Mapping[str, object], files: Files
+) -> tuple[ReportValues, list[Upload]]:
+    """The report's values and its files checked; a refusal names the fields and files."""
+    uploads, refused = report_files.checked(files)
+    try:
+        checked = report_values(experiment, values)
+    except Invalid as error:
+        if refused is not None:  # every message at once: the form sends its files again
+            error.errors.update(refused.errors)
+        raise
+    if refused is not None:
+        raise refused
+    return checked, uploads
+
+
+def check_files(files: Files) -> None:
+    """Raises what the files' check refuses (nothing is written)."""
+    _uploads, refused = report_files.checked(files)
+    if refused is not None:
+        raise refused
+
+
 @transactional
 def resubmit_report(
-    experiment: Experiment, report: ExperimentReport, actor: User, values: Mapping[str, object]
+    experiment: Experiment,
+    report: ExperimentReport,
+    actor: User,
+    values: Mapping[str, object],
+    files: Files = (),
+    *,
+    confidential: bool = False,
 ) -> ExperimentReport:
-    """Correct a returned report and send it for review again."""
+    """Correct a returned report, adding files if given, and send it for review again."""
     _check_reporting(experiment, actor)
     _lock(report)
     if report.status != ReportStatus.RETURNED:
         raise Conflict(_("Only a returned report can be corrected."))
-    checked = report_values(experiment, values)
+    checked, uploads = _checked(experiment, values, files)
     _fill(report, checked)
+    report_files.attach(experiment, report, actor, uploads, confidential=confidential)
     report.status = ReportStatus.SUBMITTED
     report.submitted_by_id = actor.id
     report.submitted_at = utcnow()
@@ -105,6 +148,33 @@ def resubmit_report(
     report.review_comment = None
     notifications.report_submitted(experiment, report)
     return report
+
+
+def may_add_files(experiment: Experiment, report: ExperimentReport, actor: User | None) -> bool:
+    """Whether the actor may add files to the report now (not once it is accepted)."""
+    return report.status != ReportStatus.ACCEPTED and may_report(experiment, actor)
+
+
+@transactional
+def add_report_file(
+    experiment: Experiment,
+    report: ExperimentReport,
+    actor: User,
+    stream: IO[bytes],
+    filename: str | None,
+    *,
+    confidential: bool = False,
+) -> Attachment:
+    """Add a file to a report not yet accepted; raises as a proposal's upload does."""
+    _check_reporting(experiment, actor)
+    upload = checked_upload(stream, filename)
+    _lock(report)
+    if report.status == ReportStatus.ACCEPTED:
+        raise Conflict(_("The report is accepted: files can no longer be added to it."))
+    (attachment,) = report_files.attach(
+        experiment, report, actor, [upload], confidential=confidential, field="file"
+    )
+    return attachment
 
 
 def _fill(report: ExperimentReport, values: ReportValues) -> None:
@@ -252,6 +322,7 @@ def reports_of(experiment: Experiment) -> Sequence[ExperimentReport]:
             selectinload(ExperimentReport.counts),
             selectinload(ExperimentReport.submitted_by),
             selectinload(ExperimentReport.reviewed_by),
+            selectinload(ExperimentReport.attachments),
         )
         .order_by(ExperimentReport.period_end.desc(), ExperimentReport.id.desc())
     ).all()

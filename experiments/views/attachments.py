@@ -140,8 +140,7 @@ def too_large(error):
 @bp.get(FILE)
 @allow(*PARTIES)
 def download(proposal_id: int, attachment_id: int):
-    proposal = access.proposal_or_404(proposal_id, current_user)
-    attachment = attachment_service.attachment_or_404(proposal, attachment_id)
+    attachment = attachment_service.readable_or_404(proposal_id, attachment_id, current_user)
     data = attachment_service.content_of(attachment)
     return download_response(attachment.filename, attachment.content_type, data)
 

@@ -7,18 +7,23 @@ its budget and spending, and its reports; staff see the reports on the experimen
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import NotFound
 
+from ..errors import Invalid
 from ..forms.confirm import ConfirmForm, ask_again, is_confirmed
 from ..forms.reports import IntervalForm, ReportForm, ReviewForm, TeamInviteForm
 from ..models import Experiment, ExperimentReport, ReportStatus
+from ..rules import ATTACHMENT_MAX_BYTES, PROPOSAL_ATTACHMENTS_MAX_BYTES
 from ..services import expenses, participation, pilot_reports, pilot_team, report_schedule
+from ..services.attachments import MIB
 from ..services.clock import today
 from ..services.experiments import (
     experiment_or_404,
     is_team_owner,
     team_experiment_or_404,
 )
-from .forms import rerender_status, saved, saved_valid
+from ..uploads import accepts_files
+from .forms import apply_errors, saved, saved_valid
 from .guards import SIGNED_IN, allow
 from .pilots import ID, bp
 
@@ -86,19 +91,47 @@ def _back(experiment: Experiment):
     return redirect(url_for(".show", experiment_id=experiment.id, _anchor="reports"), 303)
 
 
+def _save_report(form: ReportForm, save, message: str) -> int | None:
+    """Save the report and its files; None once saved, else the status to answer (413 or 415
+    when only the files were refused, with their messages beside the file field)."""
+    status = 422
+
+    def refused(error: Invalid) -> None:
+        nonlocal status
+        if set(error.errors) <= {"files"}:
+            status = error.status_code if error.status_code in (413, 415) else 422
+        apply_errors(form, error)
+
+    uploads = form.uploads()
+    confidential = bool(form.confidential.data)
+    if saved(
+        form,
+        lambda: save(uploads, confidential),
+        message,
+        check=lambda: pilot_reports.check_files(uploads),
+        on_invalid=refused,
+        conflicts=False,
+    ):
+        return None
+    return status
+
+
 @bp.post(f"/{ID}/reports")
+@accepts_files(PROPOSAL_ATTACHMENTS_MAX_BYTES)
 @allow(SIGNED_IN)
 def file_report(experiment_id: int):
     experiment = team_experiment_or_404(experiment_id, current_user)
     form = ReportForm(prefix="report")
-    if saved(
+    status = _save_report(
         form,
-        lambda: pilot_reports.submit_report(experiment, current_user, form.values()),
+        lambda files, confidential: pilot_reports.submit_report(
+            experiment, current_user, form.values(), files, confidential=confidential
+        ),
         _("The report is sent to the city for review."),
-        conflicts=False,
-    ):
+    )
+    if status is None:
         return _back(experiment)
-    return _page(experiment, 422, report_form=form)
+    return _page(experiment, status, report_form=form)
 
 
 def _report(experiment_id: int, report_id: int) -> tuple[Experiment, ExperimentReport]:
@@ -107,6 +140,7 @@ def _report(experiment_id: int, report_id: int) -> tuple[Experiment, ExperimentR
 
 
 @bp.route(f"{REPORT}/correct", methods=["GET", "POST"])
+@accepts_files(PROPOSAL_ATTACHMENTS_MAX_BYTES)
 @allow(SIGNED_IN)
 def correct_report(experiment_id: int, report_id: int):
     """A returned report's own page: the team corrects it and sends it again."""
@@ -116,22 +150,62 @@ def correct_report(experiment_id: int, report_id: int):
     ):
         return _back(experiment)
     form = ReportForm(prefix="report")
+    status = 200
     if request.method == "GET":
         form.fill(report)
-    elif saved(
-        form,
-        lambda: pilot_reports.resubmit_report(experiment, report, current_user, form.values()),
-        _("The corrected report is sent to the city for review."),
-        conflicts=False,
-    ):
-        return _back(experiment)
+    else:
+        status = _save_report(
+            form,
+            lambda files, confidential: pilot_reports.resubmit_report(
+                experiment, report, current_user, form.values(), files, confidential=confidential
+            ),
+            _("The corrected report is sent to the city for review."),
+        )
+        if status is None:
+            return _back(experiment)
+    return _correction_page(experiment, report, form, status)
+
+
+def _correction_page(
+    experiment: Experiment, report: ExperimentReport, form: ReportForm, status: int
+):
     return render_template(
         "pilots/report_form.html",
         experiment=experiment,
         proposal=experiment.proposal,
         report=report,
         form=form,
-    ), rerender_status(form)
+    ), status
+
+
+def report_too_large(error):
+    """A report whose files together pass the request's limit: said beside the file field
+    (the other fields are not read, so the form starts again)."""
+    view_args = request.view_args or {}
+    if not current_user.is_authenticated:
+        return render_template("errors/generic.html", error=error), 413
+    try:
+        experiment = team_experiment_or_404(view_args.get("experiment_id", 0), current_user)
+        report = None
+        if request.endpoint == "pilots.correct_report":
+            report = pilot_reports.report_or_404(experiment, view_args.get("report_id", 0))
+    except NotFound as missing:  # an error handler answers; it does not raise again
+        return render_template("errors/404.html", error=missing), 404
+    form = ReportForm(prefix="report", formdata=None)
+    form.files.errors = [
+        _(
+            "The files are too large: at most %(each)d MB each and %(all)d MB for all of the "
+            "pilot's files.",
+            each=ATTACHMENT_MAX_BYTES // MIB,
+            all=PROPOSAL_ATTACHMENTS_MAX_BYTES // MIB,
+        )
+    ]
+    if report is not None:
+        form.fill(report)
+        return _correction_page(experiment, report, form, 413)
+    for field in form.count_fields():
+        field.data = 0
+    return _page(experiment, 413, report_form=form)
 
 
 @bp.post(f"{REPORT}/review")

@@ -307,6 +307,10 @@ def import_participation(experiment_id: int):
 def too_large(error):
     """An upload over the site's request limit: explain it on the experiment page."""
     experiment_id = (request.view_args or {}).get("experiment_id")
+    if request.endpoint in ("pilots.file_report", "pilots.correct_report"):
+        from .pilot_reports import report_too_large  # that module adds its views to this one
+
+        return report_too_large(error)
     if (
         request.endpoint != "pilots.import_participation"
         or not current_user.is_authenticated

@@ -91,3 +91,52 @@ def test_a_report_is_filed_and_accepted(role_pages, live_server):
     with app.app_context():
         experiment = db.session.get(Experiment, eid)
         assert [p.count for p in experiment.participation] == [12]
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_a_report_is_filed_with_a_file(role_pages, live_server, lang):
+    app, base = live_server.app, live_server.url
+    eid, start = _pilot(app, f"Kokeilu tiedostoineen {lang}")
+    team = role_pages["applicant"]
+    team.goto(f"{base}/pilots/{eid}?lang={lang}")
+    team.locator("#reports details.add summary").click()
+    team.fill("#report-period_start", start)
+    team.fill("#report-period_end", start)
+    team.fill("#report-summary", "Ten walks with the robot.")
+    # A file of a kind not taken: the form says so beside its field, and nothing is sent.
+    team.set_input_files(
+        "#report-files",
+        files=[{"name": "run.pdf", "mimeType": "application/pdf", "buffer": b"\x7fELF" * 16}],
+    )
+    team.locator("#reports form button[type=submit]").click()
+    assert team.locator("#report-files").get_attribute("aria-invalid") == "true"
+    assert "run.pdf" in team.locator("#report-files-error").inner_text()
+    problems = _problems(team)
+    assert not problems, problems
+    screenshot(team, f"{lang}-report-file-refused")
+    team.set_input_files(
+        "#report-files",
+        files=[
+            {
+                "name": "Kävijämäärät tammikuu 2027 Tapiolan kirjasto.csv",
+                "mimeType": "text/csv",
+                "buffer": b"name;count\nTapiola;12\n",
+            }
+        ],
+    )
+    team.locator("#reports form button[type=submit]").click()
+    listed = team.locator("#reports li.report ul.files")
+    assert "Kävijämäärät tammikuu 2027 Tapiolan kirjasto.csv" in listed.inner_text()
+    problems = _problems(team)
+    assert not problems, problems
+    team.set_viewport_size(PHONE)
+    team.reload()
+    assert not horizontal_overflow(team)
+    screenshot(team, f"{lang}-report-with-file-phone")
+
+    staff = role_pages["staff"]
+    staff.goto(f"{base}/pilots/{eid}?lang={lang}#reports")
+    link = staff.locator("#reports li.report ul.files a")
+    with staff.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "Kävijämäärät tammikuu 2027 Tapiolan kirjasto.csv"

@@ -124,6 +124,7 @@ from .public import (
     PublicRefSchema,
 )
 from .reports import (
+    ReportAttachmentInSchema,
     ReportInSchema,
     ReportListSchema,
     ReportReviewInSchema,
@@ -148,6 +149,7 @@ __all__ = [
     "AttachmentListSchema",
     "AttachmentPatchSchema",
     "AttachmentSchema",
+    "ReportAttachmentInSchema",
     "ReportInSchema",
     "ReportListSchema",
     "ReportReviewInSchema",

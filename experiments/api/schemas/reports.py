@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from marshmallow import Schema, fields
 
 from ...models import ReportStatus
-from ...rules import COUNT_MAX, REPORT_TEXT_MAX
+from ...rules import ATTACHMENT_MAX_BYTES, COUNT_MAX, REPORT_TEXT_MAX
 from ...services.pilot_reports import ACCEPT, RETURN
 from ...vocabulary import ParticipationCategory
+from .attachments import FilePart, FormBool
 from .common import Input
 from .fields import Day, TextOrNull, TextOut, Written, code_of, int_in, one_of
 from .proposals import PersonSchema
@@ -54,6 +56,43 @@ class ReportCountSchema(Schema):
     count = fields.Integer(required=True)
 
 
+class ReportAttachmentInSchema(Input):
+    file = FilePart(
+        required=True,
+        metadata={
+            "description": f"The file, taken as a proposal's file is: PDF, PNG, JPEG, an "
+            f"OpenDocument or Office Open XML document, CSV or plain text, recognised by its "
+            f"content (415 otherwise); 1 to {ATTACHMENT_MAX_BYTES} bytes, and at most 50 MiB "
+            "for all of the pilot's proposal's files (413)."
+        },
+    )
+    confidential = FormBool(
+        load_default=False,
+        metadata={"description": "A business secret: never public (default false)."},
+    )
+
+
+class ReportFileSchema(Schema):
+    """A file sent with the report: one of its proposal's files."""
+
+    id = fields.Integer(required=True)
+    filename = fields.String(required=True)
+    content_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    url = fields.Method(
+        "_url",
+        required=True,
+        metadata={"type": "string", "description": "Where the file is downloaded."},
+    )
+
+    def _url(self, attachment) -> str:
+        return url_for(
+            "api_attachments.get_attachment",
+            proposal_id=attachment.proposal_id,
+            attachment_id=attachment.id,
+        )
+
+
 class ReportSchema(Schema):
     id = fields.Integer(required=True)
     period_start = fields.Date(required=True)
@@ -66,6 +105,7 @@ class ReportSchema(Schema):
     submitted_at = fields.DateTime(required=True)
     reviewed_by = fields.Nested(PersonSchema, required=True, allow_none=True)
     review_comment = TextOrNull(required=True, allow_none=True)
+    attachments = fields.List(fields.Nested(ReportFileSchema), required=True)
 
 
 class ReportListSchema(Schema):
