@@ -424,3 +424,34 @@ def test_the_unsubscribe_link_asks_before_it_unsubscribes(client, api, outbox, p
     _subscribed(client, outbox, experiment_id, "reader@example.org")
     _move(api, proposal_id, "manager", "adopted", decision="Adopt it.", lessons_learned="Salt.")
     assert [m.to for m in _updates(outbox)] == [["reader@example.org"]]
+
+
+def test_a_milestone_reached_is_news_once(client, api, app, auth, outbox, pilot):
+    from tests.pilot_support import login
+
+    proposal_id, experiment_id = pilot
+    _subscribed(client, outbox, experiment_id, "reader@example.org", lang="fi")
+    login(auth, client, "staff")
+    form = {
+        "milestone-title": "Robots in every library",
+        "milestone-description": "",
+        "milestone-planned_date": "2030-05-04",
+        "milestone-done_date": "",
+    }
+    assert client.post(f"/pilots/{experiment_id}/milestones", data=form).status_code == 303
+    assert _updates(outbox) == []  # planned only: not news yet
+    with app.app_context():
+        from experiments.models import ExperimentMilestone
+
+        milestone_id = db.session.scalar(
+            select(ExperimentMilestone.id).where(ExperimentMilestone.experiment_id == experiment_id)
+        )
+    assert client.post(f"/pilots/{experiment_id}/milestones/{milestone_id}/done").status_code == 303
+    [update] = _updates(outbox)
+    assert update.to == ["reader@example.org"]
+    assert update.subject.startswith("Välitavoite saavutettu: ")
+    assert "Robots in every library" in update.body
+    outbox.clear()
+    # Marked reached again: refused, and nobody is told twice.
+    client.post(f"/pilots/{experiment_id}/milestones/{milestone_id}/done")
+    assert _updates(outbox) == []

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import Experiment, ExperimentMilestone, User
 from ..models.written import writing_language
 from ..rules import LINE_MAX, MILESTONE_TEXT_MAX, YEAR_MAX, YEAR_MIN
+from . import subscriptions
 from .clock import today
 from .inputs import Fields
 from .transaction import transactional
@@ -43,6 +44,8 @@ def add_milestone(experiment: Experiment, actor: User, **values: object) -> Expe
         experiment_id=experiment.id, created_by_id=actor.id, **milestone_values(values)
     )
     db.session.add(milestone)
+    if milestone.done_date is not None:
+        subscriptions.milestone_reached(experiment, milestone)
     return milestone
 
 
@@ -52,9 +55,12 @@ def change_milestone(
 ) -> ExperimentMilestone:
     """Change a milestone's title, description or dates; raises Invalid naming each field."""
     _check(experiment, actor, milestone)
+    was_reached = milestone.done_date is not None
     for name, value in milestone_values(values).items():
         setattr(milestone, name, value)
     milestone.language = writing_language()  # the texts are the latest writer's
+    if milestone.done_date is not None and not was_reached:
+        subscriptions.milestone_reached(experiment, milestone)
     return milestone
 
 
@@ -69,6 +75,7 @@ def mark_done(
             _("The milestone was reached on %(date)s.", date=format_date(milestone.done_date))
         )
     milestone.done_date = today()
+    subscriptions.milestone_reached(experiment, milestone)
     return milestone
 
 

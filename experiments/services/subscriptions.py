@@ -19,7 +19,13 @@ from sqlalchemy import select
 from ..errors import Conflict
 from ..extensions import db
 from ..lifecycle import N_, Status
-from ..models import Experiment, ExperimentReport, ExperimentSubscription, Proposal
+from ..models import (
+    Experiment,
+    ExperimentMilestone,
+    ExperimentReport,
+    ExperimentSubscription,
+    Proposal,
+)
 from ..models.types import utcnow
 from ..security import sign, unsign
 from . import mail_outbox
@@ -40,6 +46,7 @@ class Event(StrEnum):
     ADOPTED = "adopted"
     DISCONTINUED = "discontinued"
     REPORT = "report"
+    MILESTONE = "milestone"
 
 
 # Each update's subject and what it says, "%(title)s" being the experiment's title.
@@ -64,6 +71,10 @@ NEWS = {
     Event.REPORT: (
         N_("New progress report: %(title)s"),
         N_("The city accepted the pilot team's progress report on %(start)s–%(end)s."),
+    ),
+    Event.MILESTONE: (
+        N_("Milestone reached: %(title)s"),
+        N_("The experiment “%(title)s” reached a milestone: %(milestone)s."),
     ),
 }
 # The moves that are news to subscribers, by the state they lead to.
@@ -308,8 +319,16 @@ def report_accepted(experiment: Experiment, report: ExperimentReport) -> None:
     experiment_news(experiment, Event.REPORT, report=report)
 
 
+def milestone_reached(experiment: Experiment, milestone: ExperimentMilestone) -> None:
+    """Tell the experiment's subscribers that it reached a milestone."""
+    experiment_news(experiment, Event.MILESTONE, milestone=milestone)
+
+
 def experiment_news(
-    experiment: Experiment, event: Event, report: ExperimentReport | None = None
+    experiment: Experiment,
+    event: Event,
+    report: ExperimentReport | None = None,
+    milestone: ExperimentMilestone | None = None,
 ) -> None:
     """One mail per confirmed subscriber, in their language, stored in the caller's unit of
     work; every mail carries its own one-click unsubscribe link and headers."""
@@ -332,7 +351,7 @@ def experiment_news(
     for subscription_id, email, locale in subscribers:
         assert email is not None  # the query reads only addresses that are kept
         if locale not in texts:
-            texts[locale] = _news_text(experiment, event, report, page, locale)
+            texts[locale] = _news_text(experiment, event, report, milestone, page, locale)
         subject, lines, said = texts[locale]
         link = _link("subscriptions.unsubscribe", token=sign(UNSUBSCRIBE, subscription_id))
         headers = None
@@ -349,6 +368,7 @@ def _news_text(
     experiment: Experiment,
     event: Event,
     report: ExperimentReport | None,
+    milestone: ExperimentMilestone | None,
     page: str,
     locale: str,
 ) -> tuple[str, list[str], str]:
@@ -362,6 +382,8 @@ def _news_text(
                 "start": format_date(report.period_start),
                 "end": format_date(report.period_end),
             }
+        if milestone is not None:
+            values["milestone"] = " ".join(milestone.title.split())
         lines = [
             _(news, **values),
             "",
