@@ -29,3 +29,9 @@ sa.Index(
     Review.feasibility,
     Review.cost_effectiveness,
 )
+
+# Sorting by score reads the score kept on the row (review_scores.py): the queue's status
+# filter and the score in one index, so a page is read in score order for one state (and the
+# manager's best-scored list in screening), and the queue's three states sort only their
+# matches' index entries, never their reviews.
+sa.Index("ix_proposal_status_score", Proposal.status, Proposal.review_score)
