@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 
 from experiments.extensions import db
 from experiments.lifecycle import Status
@@ -24,16 +24,11 @@ MIGRATION = next(Path(__file__).parent.parent.glob("migrations/versions/551932df
 def _live() -> dict[int, tuple[object, int]]:
     """Per proposal, REVIEW_AVERAGE and the number of reviews, aggregated now."""
     rows = db.session.execute(
-        with_weights(select(Review.proposal_id, REVIEW_AVERAGE, Review.id)).group_by(
+        with_weights(select(Review.proposal_id, REVIEW_AVERAGE, func.count(Review.id))).group_by(
             Review.proposal_id
         )
     )
-    found = {pid: (average, 0) for pid, average, _id in rows}
-    for pid, count in db.session.execute(
-        select(Review.proposal_id, db.func.count()).group_by(Review.proposal_id)
-    ):
-        found[pid] = (found[pid][0], count)
-    return found
+    return {pid: (average, count) for pid, average, count in rows}
 
 
 def _stored() -> dict[int, tuple[object, int]]:
@@ -247,7 +242,7 @@ def _plan(statement) -> str:
     return "\n".join(row[0] for row in db.session.execute(text(f"EXPLAIN {compiled}")))
 
 
-def test_the_index_serves_the_score_sort(app, people, programme):
+def test_the_indexes_serve_the_score_sort(app, people, programme):
     with app.app_context():
         page = (
             select(Proposal.id)
@@ -257,6 +252,19 @@ def test_the_index_serves_the_score_sort(app, people, programme):
         )
         plan = _plan(page)
         assert "ix_proposal_status_score" in plan, plan
+        # The queue as staff screen it: one proposer type, its three states, best first.
+        queue = (
+            select(Proposal.id)
+            .where(
+                Proposal.proposer_type == "company",
+                Proposal.status.in_(["submitted", "screening", "more_info"]),
+            )
+            .order_by(*SORTS["-score"])
+            .limit(25)
+        )
+        if db.engine.dialect.name == "sqlite":  # PostgreSQL's choice follows its statistics
+            plan = _plan(queue)
+            assert "COVERING INDEX ix_proposal_type_status_score" in plan, plan
         best = (
             select(Proposal.id)
             .where(Proposal.status == Status.SCREENING, Proposal.review_score.is_not(None))

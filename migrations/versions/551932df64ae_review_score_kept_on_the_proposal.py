@@ -53,11 +53,17 @@ def upgrade():
         batch_op.create_index(
             'ix_proposal_status_score', ['status', 'review_score'], unique=False
         )
+        batch_op.create_index(
+            'ix_proposal_type_status_score',
+            ['proposer_type', 'status', 'review_score'],
+            unique=False,
+        )
     op.execute(BACKFILL)
 
 
 def downgrade():
     with op.batch_alter_table('proposal', schema=None) as batch_op:
+        batch_op.drop_index('ix_proposal_type_status_score')
         batch_op.drop_index('ix_proposal_status_score')
         batch_op.drop_column('review_count')
         batch_op.drop_column('review_score')
