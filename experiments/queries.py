@@ -31,7 +31,8 @@ from .statistics_cache import cached_count
 # each criterion (1 without a call); a criterion a reviewer abstained on counts in neither the
 # numerator nor the denominator. NULL without a weighted score. An aggregate over review rows
 # joined to their proposal's call (with_weights). Times 1.0 so that neither database divides
-# whole numbers (a Decimal on PostgreSQL, a float on SQLite).
+# whole numbers (a Decimal on PostgreSQL, a float on SQLite). Each proposal's is kept on its
+# row (Proposal.review_score, by review_scores.py), which lists read and sort by.
 def _weight(criterion: str) -> ColumnElement[int]:
     return func.coalesce(getattr(Call, f"weight_{criterion}"), 1)
 
