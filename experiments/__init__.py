@@ -32,7 +32,16 @@ def create_app(
     if not app.config.get("SECRET_KEY"):
         _instance_secret_key(app)
 
-    from . import audit, database, i18n, metrics, request_log, search, security  # noqa: F401 (audit, search listen)
+    from . import (  # noqa: F401 (audit, review_scores, search listen)
+        audit,
+        database,
+        i18n,
+        metrics,
+        request_log,
+        review_scores,
+        search,
+        security,
+    )
     from .cli import register_cli
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from .views import register_blueprints

@@ -73,6 +73,9 @@ WITHHELD = frozenset(
 )
 # Not data: a counter bumped only to take a row lock (services/budget.allocate).
 LOCKS = frozenset({"programme_year.allocation_serial"})
+# Not a person's change: figures derived from other rows, which are recorded themselves (the
+# score kept from the reviews, review_scores.py, written past the ORM).
+DERIVED = frozenset({"proposal.review_score", "proposal.review_count"})
 CREATED, UPDATED, DELETED = "created", "updated", "deleted"
 SIGNED_IN, SIGN_IN_FAILED = "signed_in", "sign_in_failed"
 # Who acts, where the request does not tell (a sign-in before the session knows the person).
@@ -133,7 +136,7 @@ def _changes(state: InstanceState[Any], table: str, action: str) -> dict[str, li
     changes: dict[str, list[object]] = {}
     for attribute in state.mapper.column_attrs:
         key = attribute.key
-        if f"{table}.{key}" in LOCKS:
+        if f"{table}.{key}" in LOCKS or f"{table}.{key}" in DERIVED:
             continue
         withheld = key in WITHHELD or f"{table}.{key}" in WITHHELD
         if action == UPDATED:

@@ -31,7 +31,8 @@ from .statistics_cache import cached_count
 # each criterion (1 without a call); a criterion a reviewer abstained on counts in neither the
 # numerator nor the denominator. NULL without a weighted score. An aggregate over review rows
 # joined to their proposal's call (with_weights). Times 1.0 so that neither database divides
-# whole numbers (a Decimal on PostgreSQL, a float on SQLite).
+# whole numbers (a Decimal on PostgreSQL, a float on SQLite). Each proposal's is kept on its
+# row (Proposal.review_score, by review_scores.py), which lists read and sort by.
 def _weight(criterion: str) -> ColumnElement[int]:
     return func.coalesce(getattr(Call, f"weight_{criterion}"), 1)
 
@@ -79,16 +80,10 @@ def criteria_below_minimum(proposal_ids: Sequence[int]) -> dict[int, list[str]]:
     }
 
 
-def score_of(proposal_id: int) -> Decimal | float | None:
-    """The proposal's score (REVIEW_AVERAGE), None without reviews."""
-    return db.session.scalar(
-        with_weights(select(REVIEW_AVERAGE)).where(Review.proposal_id == proposal_id)
-    )
-
-
-# Per proposal, for sorting by score: computed only for the proposals the filters let through
-# (the index on review.proposal_id), never by aggregating every review of the database.
-_review_average = (
+# Per proposal, correlated to its row: its score (REVIEW_AVERAGE over its reviews) and its
+# number of reviews. review_scores keeps them on the row (Proposal.review_score and
+# review_count), which the lists read and sort by.
+live_score = (
     select(REVIEW_AVERAGE)
     .select_from(Review)
     .outerjoin(Call, Call.id == Proposal.call_id)
@@ -96,8 +91,7 @@ _review_average = (
     .correlate(Proposal)
     .scalar_subquery()
 )
-# Per proposal, its number of reviews (correlated like the average).
-review_count = (
+live_review_count = (
     select(func.count(Review.id))
     .where(Review.proposal_id == Proposal.id)
     .correlate(Proposal)
@@ -111,8 +105,8 @@ SORTS: dict[str, tuple[UnaryExpression[Any], ...]] = {
     "title": (Proposal.title.asc(), Proposal.id.asc()),
     "requested_budget": (Proposal.requested_budget.asc(), Proposal.id.asc()),
     "-requested_budget": (Proposal.requested_budget.desc(), Proposal.id.desc()),
-    "score": (_review_average.asc().nulls_last(), Proposal.id.asc()),
-    "-score": (_review_average.desc().nulls_last(), Proposal.id.asc()),
+    "score": (Proposal.review_score.asc().nulls_last(), Proposal.id.asc()),
+    "-score": (Proposal.review_score.desc().nulls_last(), Proposal.id.asc()),
 }
 # Best match first: only with words to search for (search.hits gives the rank).
 RELEVANCE = "relevance"
@@ -139,8 +133,9 @@ class ProposalFilter:
     assigned_to: int | None = None  # only the proposals this reviewer is assigned to
 
 
-# A row of a proposal list: the proposal, its review average and its number of reviews
-# (both None without reviews; the average is a Decimal on PostgreSQL, a float on SQLite).
+# A row of a proposal list: the proposal, its review average and its number of reviews, as
+# stored on the proposal (both None without reviews; the average is a Decimal on PostgreSQL,
+# a float on SQLite).
 ProposalRow = tuple[Proposal, Decimal | float | None, int | None]
 
 T = TypeVar("T")
@@ -196,7 +191,8 @@ def proposal_page(
     per_page: int,
     sorts: Mapping[str, tuple[UnaryExpression[Any], ...]] = SORTS,
 ) -> Page[ProposalRow]:
-    """One page of the visible proposals, filtered and sorted, each with its review average.
+    """One page of the visible proposals, filtered and sorted, each with its review average
+    (as stored on the row: no statement over the reviews).
 
     Items are (proposal, average, reviews) rows; average and reviews are None without reviews.
     f.sort names one of sorts (a page may offer more than the API's), or RELEVANCE (which
@@ -221,20 +217,7 @@ def proposal_page(
             .options(joinedload(Proposal.call))
             .order_by(*order)
         ).all()
-    # The page's averages in one statement, for these proposals only.
-    averages = (
-        {
-            proposal_id: (average, reviews)
-            for proposal_id, average, reviews in db.session.execute(
-                with_weights(select(Review.proposal_id, REVIEW_AVERAGE, func.count()))
-                .where(Review.proposal_id.in_([p.id for p in proposals]))
-                .group_by(Review.proposal_id)
-            )
-        }
-        if proposals
-        else {}
-    )
-    items = [(p, *averages.get(p.id, (None, None))) for p in proposals]
+    items = [(p, p.review_score, p.review_count or None) for p in proposals]
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 

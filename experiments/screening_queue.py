@@ -13,7 +13,7 @@ from sqlalchemy import UnaryExpression, case, exists, func, select
 
 from .extensions import db
 from .models import Proposal, Review, ReviewerAssignment, StatusChange
-from .queries import SORTS, criteria_below_minimum, review_count
+from .queries import SORTS, criteria_below_minimum
 from .questions import came_back_answered, last_moves
 
 # The moment of the proposal's last move (its submission when no move is recorded): what it
@@ -34,8 +34,8 @@ QUEUE_SORTS: dict[str, tuple[UnaryExpression[Any], ...]] = {
     "-title": (Proposal.title.desc(), Proposal.id.desc()),
     "waiting": (_last_change.desc(), Proposal.id.desc()),
     "-waiting": (_last_change.asc(), Proposal.id.asc()),
-    "reviews": (review_count.asc(), Proposal.id.asc()),
-    "-reviews": (review_count.desc(), Proposal.id.asc()),
+    "reviews": (Proposal.review_count.asc(), Proposal.id.asc()),
+    "-reviews": (Proposal.review_count.desc(), Proposal.id.asc()),
 }
 
 

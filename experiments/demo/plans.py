@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from .. import search
+from .. import review_scores, search
 from ..models import (
     Evaluation,
     Expense,
@@ -108,8 +108,10 @@ def write_plans(writer: BulkWriter, plans: list[PlannedProposal], author_id: int
     )
     writer.insert(Review, [{"proposal_id": i, **r} for i, p in pairs for r in p.reviews])
     _write_experiments(writer, [(i, p.experiment) for i, p in pairs if p.experiment], author_id)
-    # Past the ORM, so past the session's own tracking: the index in the same transaction.
+    # Past the ORM, so past the session's own tracking: the index and the scores in the same
+    # transaction.
     search.refresh(ids)
+    review_scores.refresh(ids)
 
 
 def _write_experiments(

@@ -29,3 +29,18 @@ sa.Index(
     Review.feasibility,
     Review.cost_effectiveness,
 )
+
+# Sorting by score reads the score kept on the row (review_scores.py), with the queue's
+# filters in the same index: for one state a page is read in score order (the manager's
+# best-scored list in screening too); for the queue's three states only the matches' index
+# entries are sorted, never their rows or reviews. Without the proposer type's index the
+# queue filtered by type read each match's row for its score: at 100,000 proposals
+# /screening?proposer_type=company&sort=-score took ~60 ms of SQL for its page of ids, ~3 ms
+# with it (EXPLAIN QUERY PLAN: a covering index search and a sort of ~3,300 entries).
+sa.Index("ix_proposal_status_score", Proposal.status, Proposal.review_score)
+sa.Index(
+    "ix_proposal_type_status_score",
+    Proposal.proposer_type,
+    Proposal.status,
+    Proposal.review_score,
+)

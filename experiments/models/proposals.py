@@ -14,7 +14,7 @@ from ..extensions import Model
 from ..lifecycle import Status
 from ..vocabulary import CityCentre, ProposerType, ServiceArea
 from .programmes import CRITERIA, Call, Programme
-from .types import Money, UTCDateTime, code_enum, utcnow
+from .types import Money, Score, UTCDateTime, code_enum, utcnow
 from .users import Organisation, User
 from .written import WrittenIn
 
@@ -58,6 +58,11 @@ class Proposal(WrittenIn, Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Derived from the reviews, never written by a person: the score (queries.REVIEW_AVERAGE,
+    # None without a weighted score) and the number of reviews, kept by review_scores so that
+    # lists sort and show them without aggregating reviews.
+    review_score: Mapped[Decimal | float | None] = mapped_column(Score)
+    review_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     programme: Mapped[Programme] = relationship()
     call: Mapped[Call | None] = relationship()

@@ -47,3 +47,7 @@ def code_enum(vocabulary: type[StrEnum], name: str) -> sa.Enum:
 
 
 Money = sa.Numeric(12, 2, asdecimal=True)
+# A computed average kept as the database computes it: numeric on PostgreSQL (read as a
+# Decimal), a double on SQLite (read as a float), so the stored value and the live aggregate
+# are equal and sort alike.
+Score = sa.Float().with_variant(sa.Numeric(), "postgresql")

@@ -8,8 +8,11 @@ from ..jsonable import plain
 from ..models import User
 from ..models.types import utcnow
 
-# Columns of the user row that are secrets or bookkeeping, never exported.
+# Columns that are secrets or bookkeeping, never exported; and a proposal's review score and
+# count, which are the staff's (applicants never see reviews).
 _NOT_EXPORTED = {
+    "review_score",
+    "review_count",
     "password_hash",
     "totp_secret",
     "totp_last_step",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,9 +17,8 @@ from ..errors import Conflict, DomainError, FieldConflict, Invalid, NotAllowed, 
 from ..extensions import db
 from ..i18n import money, status_label
 from ..lifecycle import Role, Status
-from ..models import Call, Proposal, Review, StagedDecision, StagedMove, User
+from ..models import Call, Proposal, StagedDecision, StagedMove, User
 from ..models.types import utcnow
-from ..queries import REVIEW_AVERAGE, with_weights
 from ..rules import LINE_MAX, REASON_MAX
 from ..statistics import budget_years
 from . import budget
@@ -106,25 +105,16 @@ class ScreenedRow:
 
 
 def screened(call: Call, staged: list[StagedDecision]) -> list[ScreenedRow]:
-    """The call's proposals in screening, best review average first (two statements)."""
+    """The call's proposals in screening, best review average first (one statement)."""
     proposals = db.session.scalars(
         select(Proposal)
         .where(Proposal.call_id == call.id, Proposal.status == Status.SCREENING)
         .order_by(Proposal.submitted_at, Proposal.id)
     ).all()
-    averages = {
-        proposal_id: (average, reviews)
-        for proposal_id, average, reviews in db.session.execute(
-            with_weights(select(Review.proposal_id, REVIEW_AVERAGE, func.count()))
-            .where(Proposal.call_id == call.id, Proposal.status == Status.SCREENING)
-            .group_by(Review.proposal_id)
-        )
-    }
     by_proposal = {row.proposal_id: row for row in staged}
-    rows = []
-    for p in proposals:
-        average, reviews = averages.get(p.id, (None, 0))
-        rows.append(ScreenedRow(p, average, int(reviews), by_proposal.get(p.id)))
+    rows = [
+        ScreenedRow(p, p.review_score, p.review_count, by_proposal.get(p.id)) for p in proposals
+    ]
     return sorted(rows, key=lambda r: (r.average is None, -float(r.average or 0)))
 
 

@@ -10,7 +10,7 @@ from ..forms.assignments import AssignForm, ConflictForm, UnassignForm
 from ..forms.fields import as_choices
 from ..forms.screening import CRITERIA_LABELS
 from ..models import Proposal, ReviewerAssignment, User
-from ..queries import criteria_below_minimum, score_of
+from ..queries import criteria_below_minimum
 from ..services import assignments
 
 
@@ -61,7 +61,7 @@ def reviewer_panel(
         declared=declared,
         conflict_form=conflict_form,
         reader_conflicted=bool(declared) or proposal.owner_id == reader.id,
-        score=score_of(proposal.id),
+        score=proposal.review_score,
         below_minimum=[
             str(CRITERIA_LABELS[c])
             for c in criteria_below_minimum([proposal.id]).get(proposal.id, [])

@@ -23,7 +23,6 @@ from ..models import (
     ReviewerAssignment,
     User,
 )
-from ..queries import review_count
 from ..questions import answered_back
 from ..rules import REMIND_DAYS_BEFORE
 from ..services import clock
@@ -147,7 +146,7 @@ def _waiting_query(
             Proposal.language,
             Proposal.status,
             moment,
-            review_count,
+            Proposal.review_count,
             came_back,
             moment,  # the answer's moment when it came back: its move into submitted
         )
