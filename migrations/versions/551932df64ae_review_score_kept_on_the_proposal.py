@@ -1,7 +1,7 @@
 """review score kept on the proposal, indexed with the queue's filters
 
 Revision ID: 551932df64ae
-Revises: 094accba3907
+Revises: 8d7e693fdd66
 Create Date: 2026-12-05 15:22:27.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '551932df64ae'
-down_revision = '094accba3907'
+down_revision = '8d7e693fdd66'
 branch_labels = None
 depends_on = None
 
