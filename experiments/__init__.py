@@ -32,7 +32,7 @@ def create_app(
     if not app.config.get("SECRET_KEY"):
         _instance_secret_key(app)
 
-    from . import audit, database, i18n, metrics, request_log, search, security  # noqa: F401 (audit, search listen)
+    from . import audit, database, i18n, metrics, page_cache, request_log, search, security  # noqa: F401 (audit, search listen)
     from .cli import register_cli
     from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from .views import register_blueprints
@@ -49,6 +49,7 @@ def create_app(
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.timezone)
     login_manager.init_app(app)
     security.init_app(app)
+    page_cache.init_app(app)  # after security: its hooks run before the security headers
     i18n.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)
