@@ -389,3 +389,12 @@ def test_the_cache_is_counted_in_the_metrics(app, client, shown):
     metrics = client.get("/metrics").text
     for result in ("hit", "miss", "not_modified"):
         assert f'kokeilu_page_cache_total{{result="{result}"}}' in metrics
+
+
+def test_a_rebuilt_search_index_makes_the_searches_again(app, client, shown):
+    path = "/experiments?q=robot"
+    assert "Snow robot adopted" in _kept(app, client, path).text
+    result = app.test_cli_runner().invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    again, statements = _get(app, client, path)
+    assert statements > 1 and "Snow robot adopted" in again.text
