@@ -76,9 +76,7 @@ def _fresh_database(url: str) -> None:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             # As on a fresh database: the generation row, with a token no earlier test's
             # cached statistics were keyed by.
-            connection.execute(
-                StatisticsGeneration.__table__.insert().values(**first_generation())
-            )
+            connection.execute(StatisticsGeneration.__table__.insert().values(**first_generation()))
     except ProgrammingError:  # a test dropped tables: build them again
         db.drop_all()
         db.create_all()
