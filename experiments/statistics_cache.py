@@ -83,11 +83,16 @@ def current_token() -> int | None:
     return db.session.scalar(select(_TABLE.c.token).where(_TABLE.c.id == 1))
 
 
+_GENERATION = select(_TABLE.c.token, _TABLE.c.changed_at).where(_TABLE.c.id == 1)
+
+
 def current_generation() -> tuple[int, int] | None:
-    """The token and when it was replaced (Unix seconds); None without the row."""
-    row = db.session.execute(
-        select(_TABLE.c.token, _TABLE.c.changed_at).where(_TABLE.c.id == 1)
-    ).first()
+    """The token and when it was replaced (Unix seconds); None without the row.
+
+    Read on the session's connection (its transaction, which the page's reads share), without
+    the ORM: it is all a kept public page costs (page_cache.py).
+    """
+    row = db.session.connection().execute(_GENERATION).first()
     return None if row is None else (row.token, row.changed_at)
 
 
