@@ -60,6 +60,7 @@ def _get(app, client, path, **headers):
     """The response and the number of statements it cost."""
     with counting(app) as statements:
         response = client.get(path, headers=headers)
+        response.get_data()  # a streamed body is made as it is read
     return response, len(statements)
 
 
@@ -398,3 +399,39 @@ def test_a_rebuilt_search_index_makes_the_searches_again(app, client, shown):
     assert result.exit_code == 0, result.output
     again, statements = _get(app, client, path)
     assert statements > 1 and "Snow robot adopted" in again.text
+
+
+@pytest.mark.parametrize("path", ["/experiments/open-data.json", "/experiments"])
+def test_a_page_too_large_to_keep_is_rendered_but_still_not_modified(make_app, path):
+    app = make_app(PAGE_CACHE_ENTRY_BYTES=100)
+    client = app.test_client()
+    first = client.get(path)
+    assert first.status_code == 200 and len(first.data) > 100
+    again, statements = _get(app, client, path)
+    assert statements > 1 and again.data == first.data
+    etag = again.headers["ETag"]
+    assert etag == first.headers["ETag"]
+    repeat, statements = _get(app, client, path, **{"If-None-Match": etag})
+    assert repeat.status_code == 304 and statements <= 1
+    assert _stored(app) == []
+
+
+def test_the_least_recently_used_pages_make_room(make_app):
+    app = make_app(PAGE_CACHE_BYTES=15_000)
+    client = app.test_client()
+    for language in ("fi", "sv", "en"):
+        client.get("/experiments", headers={"Accept-Language": language})
+    assert 0 < page_cache.store(app).size <= 15_000
+    _, statements = _get(app, client, "/experiments", **{"Accept-Language": "en"})
+    assert statements <= 1  # the newest is kept
+    _, statements = _get(app, client, "/experiments", **{"Accept-Language": "fi"})
+    assert statements > 1  # the oldest made room
+
+
+def test_no_page_is_kept_when_the_cache_is_off(make_app):
+    app = make_app(PAGE_CACHE_BYTES=0)
+    client = app.test_client()
+    client.get("/experiments")
+    page, statements = _get(app, client, "/experiments")
+    assert statements > 1 and "ETag" not in page.headers
+    assert page_cache.store(app) is None
