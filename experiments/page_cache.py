@@ -20,16 +20,20 @@ no flashed message, only the language of the visit (part of the key) and Flask-L
 Flask-WTF's bookkeeping. Signed in, a person's pages are rendered for them and never kept
 (security.py sends them `Cache-Control: no-store`).
 
-What: a 200 whose render made nothing for the visitor: no CSRF token (a page that holds a
-form is never kept), no flashed message, no cookie of its own. Only the body and its content
-headers are kept; all other headers are made for each response (so is the session cookie
-that keeps a ?lang= choice). Kept pages carry a weak ETag of their key and the generation's
-time as Last-Modified (the day's start, if later): a repeat visit is answered 304.
+What: a 200 whose render made nothing for the visitor but a CSRF token: no flashed message,
+no cookie of its own. A form's token (Flask-WTF's, signed from a secret in the visitor's
+session) is kept as a slot that each visitor's own token fills as the page is served, made
+for their session as a render would; a page with a CSRF field that is not such a slot is
+never kept. Only the body and its content headers are kept; all other headers are made for
+each response (so is the session cookie that keeps a ?lang= choice or a CSRF secret).
+Kept pages carry a weak ETag of their key and the generation's time as Last-Modified (the
+day's start, if later): a repeat visit is answered 304.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +43,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, g, message_flashed, request, session
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf  # type: ignore[import-untyped]
 
 from .metrics import PAGE_CACHE
 from .services.clock import today
@@ -64,8 +69,11 @@ SHAREABLE_SESSION = frozenset({"lang", "csrf_token", "_fresh", "_id", "_remember
 # The headers a kept page is served with; every other one is made for each response.
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Link")
 VARY = ("Accept-Language", "Cookie")
-# A form's CSRF field: the last check that no page with one is ever kept.
+# A form's CSRF field. A kept page holds CSRF_SLOT where its render wrote the visitor's
+# token, and each visitor it is served to gets their own token there; a page with a field
+# whose token was not replaced (more fields than slots) is never kept.
 CSRF_FIELD = b'name="csrf_token"'
+CSRF_SLOT = b"csrf-slot-" + secrets.token_hex(16).encode()  # never in any page's text
 REMEMBER_COOKIE = "remember_token"  # Flask-Login's, unless REMEMBER_COOKIE_NAME says
 _STORE = "page_cache"
 
@@ -96,9 +104,10 @@ class Store:
 
     def put(
         self, key: tuple[object, ...], body: bytes | None, headers: tuple[tuple[str, str], ...]
-    ) -> None:
-        if body is not None and CSRF_FIELD in body:
-            return
+    ) -> bool:
+        """Keep the page; False if its body holds a CSRF field that is not a slot."""
+        if body is not None and body.count(CSRF_FIELD) > body.count(CSRF_SLOT):
+            return False
         if body is not None and len(body) > self.entry_limit:
             body = None
         kept = Kept(body, headers)
@@ -108,6 +117,7 @@ class Store:
             self.size += _size(kept)
             while self.size > self.limit and self._pages:
                 self._drop(next(iter(self._pages)))
+        return True
 
     def _drop(self, key: tuple[object, ...]) -> None:
         kept = self._pages.pop(key, None)
@@ -198,14 +208,16 @@ def _serve() -> Response | None:
         return None
     PAGE_CACHE.labels("hit").inc()
     g.page_cache_served = True
-    return Response(kept.body, headers=list(kept.headers))
+    body = kept.body
+    if CSRF_SLOT in body:  # this visitor's token (made for their session, as a render does)
+        body = body.replace(CSRF_SLOT, _visitor_token())
+    return Response(body, headers=list(kept.headers))
 
 
 def _shareable(response: Response) -> bool:
     """Nothing of the render was made for this visitor."""
     return (
         response.status_code == 200
-        and "csrf_token" not in g
         and not g.get("page_cache_flashed")
         and "Set-Cookie" not in response.headers
         and session.keys() <= SHAREABLE_SESSION
@@ -224,14 +236,14 @@ def _keep(response: Response) -> Response:
         headers = tuple(
             (name, response.headers[name]) for name in KEPT_HEADERS if name in response.headers
         )
-        if response.is_streamed:
+        if response.is_streamed:  # an open-data file: made without forms, checked as kept
             response.response = Tee(
                 response.response,
                 kept_pages.entry_limit,
                 lambda body: kept_pages.put(page.key, body, headers),
             )
-        else:
-            kept_pages.put(page.key, response.get_data(), headers)
+        elif not kept_pages.put(page.key, _without_token(response.get_data()), headers):
+            return response
     response.set_etag(page.etag, weak=True)
     response.last_modified = page.last_modified
     # Sent and received without cookies, the page may be kept by shared caches too.
@@ -243,12 +255,24 @@ def _keep(response: Response) -> Response:
     return response
 
 
+def _visitor_token() -> bytes:
+    """This visitor's CSRF token (Flask-WTF's: made for their session if it has none)."""
+    token: str = generate_csrf()
+    return token.encode()
+
+
+def _without_token(body: bytes) -> bytes:
+    """The body with the CSRF token its render made for this visitor replaced by the slot."""
+    token: str | None = g.get("csrf_token")
+    return body if token is None else body.replace(token.encode(), CSRF_SLOT)
+
+
 class Tee:
     """A streamed body passed on as it is made, and kept once it has been sent whole (None
     beyond `limit` bytes: known, not kept)."""
 
     def __init__(
-        self, chunks: Iterable[bytes | str], limit: int, done: Callable[[bytes | None], None]
+        self, chunks: Iterable[bytes | str], limit: int, done: Callable[[bytes | None], object]
     ) -> None:
         self.chunks, self.limit, self.done = chunks, limit, done
 

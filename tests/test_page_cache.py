@@ -2,6 +2,7 @@
 any write shows at once, languages never mix, 304 for a repeat visit, and nothing of a
 signed-in person or a session (CSRF tokens, flashed messages, cookies) is ever kept."""
 
+import re
 from datetime import UTC, datetime, time, timedelta
 from email.utils import format_datetime
 
@@ -326,7 +327,8 @@ def test_no_session_data_is_ever_kept(app, client, shown):
     stored = _stored(app)
     assert len(stored) == len(PUBLIC) * 3
     for body in stored:
-        assert b"csrf_token" not in body and token.encode() not in body
+        assert token.encode() not in body
+        assert body.count(b'name="csrf_token"') <= body.count(page_cache.CSRF_SLOT)
         assert b"@test.example" not in body and b"Sign out" not in body
 
 
@@ -336,18 +338,47 @@ def _probe(app, monkeypatch, view):
     monkeypatch.setattr(page_cache, "ENDPOINTS", page_cache.ENDPOINTS | {"probe"})
 
 
-def test_a_page_with_a_csrf_token_is_never_kept(app, client, monkeypatch):
+def test_a_page_with_a_form_is_kept_with_each_visitors_own_token(make_app, monkeypatch):
+    app = make_app(WTF_CSRF_ENABLED=True)
+
+    def form():
+        return render_template_string(
+            '<form method="post" action="/probe"><input type="hidden" name="csrf_token" '
+            'value="{{ csrf_token() }}"></form>'
+        )
+
+    _probe(app, monkeypatch, form)
+    app.add_url_rule("/sent", "sent", lambda: "sent", methods=["POST"])
+    first, second = app.test_client(), app.test_client()
+    token = re.compile(r'name="csrf_token" value="([^"]+)"')
+    mine = token.search(first.get("/probe").text).group(1)
+    page, statements = _get(app, second, "/probe")
+    assert statements <= 1  # kept
+    theirs = token.search(page.text).group(1)
+    assert theirs != mine
+    # Each token is made for its visitor's session, and sent to them alone.
+    assert page.headers["Cache-Control"] == "private, max-age=0, must-revalidate"
+    assert "Set-Cookie" in page.headers
+    assert second.post("/sent", data={"csrf_token": theirs}).text == "sent"
+    assert second.post("/sent", data={"csrf_token": mine}).status_code == 400
+    assert first.post("/sent", data={"csrf_token": mine}).text == "sent"
+    kept = b"".join(_stored(app))
+    assert page_cache.CSRF_SLOT in kept
+    assert mine.encode() not in kept and theirs.encode() not in kept
+
+
+def test_a_page_with_a_token_not_made_for_the_visitor_is_never_kept(app, client, monkeypatch):
     renders = []
 
     def form():
         renders.append(1)
-        return render_template_string('<form><input name="csrf_token" value="{{ csrf_token() }}">')
+        return '<form><input type="hidden" name="csrf_token" value="made elsewhere"></form>'
 
     _probe(app, monkeypatch, form)
     for _ in range(2):
         page = client.get("/probe")
-        assert page.status_code == 200 and "csrf_token" in page.text
-        assert "ETag" not in page.headers and "public" not in page.headers.get("Cache-Control", "")
+        assert page.status_code == 200 and "made elsewhere" in page.text
+        assert "ETag" not in page.headers
     assert len(renders) == 2 and _stored(app) == []
 
 
