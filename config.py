@@ -53,6 +53,11 @@ class Config:
     # Strict-Transport-Security max-age in seconds; 0 sends no header.
     HSTS_SECONDS = 0
     PREFERRED_URL_SCHEME = "http"
+    # Public pages kept per worker for anonymous readers (experiments/page_cache.py): at
+    # most this many bytes in all (0: none kept), and a page larger than the second figure
+    # is not kept (a 304 still answers it).
+    PAGE_CACHE_BYTES = 32 * 1024 * 1024
+    PAGE_CACHE_ENTRY_BYTES = 2 * 1024 * 1024
     # /metrics answers this host itself, or a request with "Authorization: Bearer <token>".
     METRICS_TOKEN: str | None = None
     # Who publishes the open data (the DCAT catalogue, the feeds' author), in each language,

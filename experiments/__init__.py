@@ -37,6 +37,7 @@ def create_app(
         database,
         i18n,
         metrics,
+        page_cache,
         request_log,
         review_scores,
         search,
@@ -58,6 +59,7 @@ def create_app(
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.timezone)
     login_manager.init_app(app)
     security.init_app(app)
+    page_cache.init_app(app)  # after security: its hooks run before the security headers
     i18n.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)

@@ -51,6 +51,12 @@ POOL_IN_USE = Gauge(
     "Database connections checked out of the pools, serving a request now.",
     multiprocess_mode="livesum",
 )
+PAGE_CACHE = Counter(
+    "kokeilu_page_cache_total",
+    "Anonymous requests for public pages: answered from the page cache (hit), answered "
+    "304 (not_modified), or rendered (miss).",
+    ("result",),
+)
 DATABASE_ERRORS = Counter(
     "kokeilu_database_unavailable_total",
     "Requests answered 503 because the database could not be reached.",

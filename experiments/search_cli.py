@@ -13,6 +13,8 @@ def reindex_command() -> None:
     from . import search
     from .services.transaction import unit_of_work
 
-    with unit_of_work(counted=False):
+    # Counted: a rebuilt index may find other experiments, so the catalogue's searches kept
+    # for anonymous readers (page_cache.py) must be made again.
+    with unit_of_work():
         count = search.reindex()
     click.echo(ngettext("Indexed %(num)d proposal.", "Indexed %(num)d proposals.", count))

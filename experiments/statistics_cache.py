@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
-from sqlalchemy import Select, Table, event, func, inspect, select, update
+from sqlalchemy import Connection, Select, Table, case, event, func, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from .extensions import db
@@ -26,18 +27,36 @@ from .models.statistics_generation import StatisticsGeneration, new_token
 
 # Declarative types __table__ as any FROM clause; a mapped class's own is a Table.
 _TABLE = cast(Table, StatisticsGeneration.__table__)
-_HAS_TABLE = "statistics_generation_table"
+_COLUMNS = "statistics_generation_columns"
 _OWN_WRITES = "statistics_own_writes"
 SIZE = 256
 
 
 def replace_token() -> None:
-    """Write a new token in the session's transaction: every cached figure is then stale."""
+    """Write a new token in the session's transaction: every cached figure is then stale.
+
+    Its time is now, or a second after the previous generation's if that is not earlier
+    (two writes in one second, or a clock behind another server's).
+    """
     connection = db.session.connection()
-    if _HAS_TABLE not in connection.info:  # a database migrated up to before this table
-        connection.info[_HAS_TABLE] = inspect(connection).has_table(_TABLE.name)
-    if connection.info[_HAS_TABLE]:
-        db.session.execute(update(_TABLE).where(_TABLE.c.id == 1).values(token=new_token()))
+    if _COLUMNS not in connection.info:  # a database migrated up to before the table or column
+        connection.info[_COLUMNS] = _columns(connection)
+    columns = connection.info[_COLUMNS]
+    if not columns:
+        return
+    values: dict[str, object] = {"token": new_token()}
+    if "changed_at" in columns:
+        now, before = int(time.time()), _TABLE.c.changed_at
+        values["changed_at"] = case((before >= now, before + 1), else_=now)
+    db.session.execute(update(_TABLE).where(_TABLE.c.id == 1).values(values))
+
+
+def _columns(connection: Connection) -> frozenset[str]:
+    """The generation table's columns (none: no table yet) in the migrated database."""
+    inspector = inspect(connection)
+    if not inspector.has_table(_TABLE.name):
+        return frozenset()
+    return frozenset(column["name"] for column in inspector.get_columns(_TABLE.name))
 
 
 # A transaction that has written (flushed ORM changes, or DML through the session) reads
@@ -62,6 +81,19 @@ def _forget_writes(session: Session) -> None:
 
 def current_token() -> int | None:
     return db.session.scalar(select(_TABLE.c.token).where(_TABLE.c.id == 1))
+
+
+_GENERATION = select(_TABLE.c.token, _TABLE.c.changed_at).where(_TABLE.c.id == 1)
+
+
+def current_generation() -> tuple[int, int] | None:
+    """The token and when it was replaced (Unix seconds); None without the row.
+
+    Read on the session's connection (its transaction, which the page's reads share), without
+    the ORM: it is all a kept public page costs (page_cache.py).
+    """
+    row = db.session.connection().execute(_GENERATION).first()
+    return None if row is None else (row.token, row.changed_at)
 
 
 def _writing() -> bool:

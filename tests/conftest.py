@@ -13,7 +13,7 @@ from sqlalchemy.exc import ProgrammingError
 from experiments import create_app
 from experiments.extensions import db
 from experiments.lifecycle import Role
-from experiments.models.statistics_generation import StatisticsGeneration, new_token
+from experiments.models.statistics_generation import StatisticsGeneration, first_generation
 from tests import builders, statistics_guard  # noqa: F401 (its listeners watch every test)
 from tests.clock import frozen_now
 
@@ -76,9 +76,7 @@ def _fresh_database(url: str) -> None:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
             # As on a fresh database: the generation row, with a token no earlier test's
             # cached statistics were keyed by.
-            connection.execute(
-                StatisticsGeneration.__table__.insert().values(id=1, token=new_token())
-            )
+            connection.execute(StatisticsGeneration.__table__.insert().values(**first_generation()))
     except ProgrammingError:  # a test dropped tables: build them again
         db.drop_all()
         db.create_all()

@@ -17,7 +17,9 @@ from urllib.parse import urlencode
 
 import pytest
 
+from experiments.extensions import db
 from experiments.lifecycle import Role, Status
+from experiments.models import Proposal
 from tests import builders
 from tests.conftest import TEST_DATABASE_URL
 
@@ -178,3 +180,27 @@ def test_a_move_through_one_server_is_seen_through_the_other(app, servers):
     assert status == 200
     assert "In screening" in page
     assert _hidden_fields(page, f"{path}/moves/rejected").get("rejected-version") == "2"
+
+
+def test_a_public_page_kept_by_every_worker_is_fresh_after_a_write(app, servers):
+    """Each worker of each server keeps the catalogue; a commit made elsewhere (here, by the
+    test) replaces the generation, and no worker serves the old page again."""
+    with app.app_context():
+        applicant = builders.make_user(email="applicant@test.example")
+        programme = builders.make_programme()
+        proposal = builders.make_proposal(
+            applicant, programme, status=Status.ADOPTED, title="Snow robot"
+        )
+    reader = Browser()
+    for port in servers:
+        for _ in range(4):  # a sync worker serves one request at a time: both get some
+            status, headers, page = reader.request(port, "GET", "/experiments?lang=en")
+            assert status == 200 and "Snow robot" in page
+            assert headers["ETag"].startswith('W/"')
+    with app.app_context():
+        db.session.get(Proposal, proposal).title = "Ice robot"
+        builders.commit()
+    for port in servers:
+        for _ in range(4):
+            status, _, page = reader.request(port, "GET", "/experiments?lang=en")
+            assert status == 200 and "Ice robot" in page and "Snow robot" not in page
