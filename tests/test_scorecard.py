@@ -800,9 +800,12 @@ def test_the_export_drops_control_characters_stored_earlier(app, client, auth, p
     assert load_workbook(BytesIO(response.data))["Goals"]["B2"].value == "Verticaltab"
 
 
-def test_the_print_stylesheet_fits_a4_landscape(app):
-    path = app.static_folder + "/css/print.css"
-    with open(path, encoding="utf-8") as sheet:
+def test_the_print_stylesheet_fits_a4_landscape(app, client, auth, card):
+    auth.login("manager")
+    page = client.get(f"/scorecards/{card['programme']}").text
+    link = '<link rel="stylesheet" href="/static/css/scorecard-print.css" media="print">'
+    assert link in page
+    with open(app.static_folder + "/css/scorecard-print.css", encoding="utf-8") as sheet:
         assert "@page { size: A4 landscape;" in sheet.read()
 
 
