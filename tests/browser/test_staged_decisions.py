@@ -34,11 +34,13 @@ def budget_room(live_server):
     with app.app_context():
         seeded = db.session.get(Proposal, app.config["SEED"]["proposals"][Status.DRAFT.value])
         programme_id = seeded.programme_id
-        db.session.get(Programme, programme_id).annual_budget += ROOM
+        for year in db.session.get(Programme, programme_id).years:
+            year.annual_budget += ROOM
         db.session.commit()
     yield programme_id
     with app.app_context():
-        db.session.get(Programme, programme_id).annual_budget -= ROOM
+        for year in db.session.get(Programme, programme_id).years:
+            year.annual_budget -= ROOM
         db.session.commit()
 
 
