@@ -244,6 +244,10 @@ def _plan(statement) -> str:
 
 def test_the_indexes_serve_the_score_sort(app, people, programme):
     with app.app_context():
+        # SQLite takes the (status, review_score) index; PostgreSQL chooses between the two
+        # score indexes by its statistics of the (test-sized, shared) table.
+        exact = db.engine.dialect.name == "sqlite"
+        score_index = r"ix_proposal_status_score" if exact else r"ix_proposal_(type_)?status_score"
         page = (
             select(Proposal.id)
             .where(Proposal.status == Status.SCREENING)
@@ -251,7 +255,7 @@ def test_the_indexes_serve_the_score_sort(app, people, programme):
             .limit(25)
         )
         plan = _plan(page)
-        assert "ix_proposal_status_score" in plan, plan
+        assert re.search(score_index, plan), plan
         # The queue as staff screen it: one proposer type, its three states, best first.
         queue = (
             select(Proposal.id)
@@ -272,7 +276,7 @@ def test_the_indexes_serve_the_score_sort(app, people, programme):
             .limit(5)
         )
         plan = _plan(best)
-        assert "ix_proposal_status_score" in plan, plan
+        assert re.search(score_index, plan), plan
         db.session.rollback()
 
 
