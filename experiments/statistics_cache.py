@@ -29,6 +29,7 @@ from .models.statistics_generation import StatisticsGeneration, new_token
 _TABLE = cast(Table, StatisticsGeneration.__table__)
 _COLUMNS = "statistics_generation_columns"
 _OWN_WRITES = "statistics_own_writes"
+_TOKEN_READ = "statistics_token_read"
 SIZE = 256
 
 
@@ -79,8 +80,21 @@ def _forget_writes(session: Session) -> None:
     session.info.pop(_OWN_WRITES, None)
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _forget_token(session: Session, transaction: object) -> None:
+    session.info.pop(_TOKEN_READ, None)
+
+
+_TOKEN = select(_TABLE.c.token).where(_TABLE.c.id == 1)
+
+
 def current_token() -> int | None:
-    return db.session.scalar(select(_TABLE.c.token).where(_TABLE.c.id == 1))
+    """The generation's token, read once per transaction (a page with several cached lists
+    reads it once; a transaction sees one generation, as it sees one state of the data)."""
+    info = db.session.info
+    if _TOKEN_READ not in info:
+        info[_TOKEN_READ] = db.session.connection().execute(_TOKEN).scalar()
+    return cast("int | None", info[_TOKEN_READ])
 
 
 _GENERATION = select(_TABLE.c.token, _TABLE.c.changed_at).where(_TABLE.c.id == 1)

@@ -351,3 +351,61 @@ def test_a_question_without_its_history_is_still_listed(app, client, auth, peopl
     page = client.get("/").text
     assert "Imported" in section(page, "questions-title")
     assert "asked on" not in section(page, "questions-title")
+
+
+def _late_pilots(people, programme, n: int, owner: str, title: str) -> None:
+    """n running pilots of this owner, each a day later than the one before."""
+    for k in range(n):
+        proposal_id = builders.make_proposal(
+            people["applicant"],
+            programme,
+            Status.PILOT,
+            experiment_owner_id=people[owner],
+            title=f"{title} {k:02d}",
+        )
+        experiment = db.session.get(Proposal, proposal_id).experiment
+        experiment.start_date = date.today() - timedelta(days=300)
+        experiment.planned_end_date = date.today() - timedelta(days=60 - k)
+    db.session.commit()
+
+
+def test_a_home_shows_the_first_of_a_long_list_and_how_many_there_are(
+    app, client, auth, people, programme
+):
+    """However many pilots are late, a home lists the ten latest-due and counts them all:
+    the rest are in the pilots list, one link away."""
+    with app.app_context():
+        _late_pilots(people, programme, 12, "staff", "Late")
+        for k in range(12):
+            builders.make_proposal(
+                people["applicant"],
+                programme,
+                Status.EVALUATION,
+                experiment_owner_id=people["staff"],
+                title=f"Ended {k:02d}",
+            )
+    auth.login("staff")
+    page = client.get("/").text
+
+    pilots = section(page, "pilots-title")
+    assert pilots.count('class="task"') == 10
+    assert "Late 00" in pilots and "Late 09" in pilots and "Late 10" not in pilots
+    assert "(12)" in pilots  # the section's count is of them all
+    assert 'href="/pilots?sort=planned_end"' in pilots
+    evaluations = section(page, "evaluations-title")
+    assert evaluations.count('class="task"') == 10 and "(12)" in evaluations
+    assert 'href="/pilots?sort=planned_end"' in evaluations
+
+    auth.login("manager")
+    overdue = section(client.get("/").text, "overdue-title")
+    assert overdue.count('class="task"') == 10 and "(12)" in overdue
+    assert 'href="/pilots?sort=planned_end"' in overdue
+
+
+def test_a_home_is_never_stale_after_a_change(app, client, auth, people, programme):
+    """The home's lists are kept per data generation: the next change shows at once."""
+    auth.login("staff")
+    assert "Fresh pilot" not in client.get("/").text
+    with app.app_context():
+        _late_pilots(people, programme, 1, "staff", "Fresh pilot")
+    assert "Fresh pilot 00" in section(client.get("/").text, "pilots-title")

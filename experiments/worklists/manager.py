@@ -20,7 +20,9 @@ from ..models import (
 )
 from ..services import clock
 from ..statistics import BudgetYear, year_budget
+from ..statistics_cache import cached
 from ..vocabulary import Recommendation
+from .common import Shortlist
 from .staff import PilotToWatch, pilots_to_watch
 
 LIST_LENGTH = 20
@@ -74,7 +76,7 @@ class ManagerHome:
     ready_to_decide: list[ReadyToDecide]
     budgets: list[ProgrammeBudget]
     year: int
-    overdue: list[PilotToWatch]
+    overdue: Shortlist[PilotToWatch]
 
 
 def manager_home() -> ManagerHome:
@@ -89,6 +91,7 @@ def manager_home() -> ManagerHome:
     )
 
 
+@cached  # by data generation, like the staff lists
 def _ready_for_pilot() -> list[ReadyForPilot]:
     # The score as kept on the row: the index on (status, review_score) gives the best first.
     rows = db.session.execute(
@@ -111,6 +114,7 @@ def _ready_for_pilot() -> list[ReadyForPilot]:
     ]
 
 
+@cached  # by data generation, like the staff lists
 def _calls_to_decide() -> list[CallToDecide]:
     rows = db.session.execute(
         select(
@@ -130,6 +134,7 @@ def _calls_to_decide() -> list[CallToDecide]:
     return [CallToDecide(*row) for row in rows]
 
 
+@cached  # by data generation, like the staff lists
 def _ready_to_decide() -> list[ReadyToDecide]:
     rows = db.session.execute(
         select(Proposal.id, Proposal.title, Proposal.language, Evaluation.recommendation)

@@ -27,14 +27,14 @@ from ..questions import answered_back
 from ..rules import REMIND_DAYS_BEFORE
 from ..services import clock
 from ..services.clock import today
-from ..services.report_schedule import DueReport, due_reports
-from .common import days_since, entered_at
+from ..services.report_schedule import DuePeriod, due_reports
+from ..statistics_cache import cached
+from .common import LIST_LENGTH, Shortlist, days_since, entered_at
 
 # Proposals staff screen: new ones and those in screening.
 SCREENING_STATES = (Status.SUBMITTED, Status.SCREENING)
 # A running pilot with no expense or participation dated within this many days is flagged.
 QUIET_DAYS = 30
-LIST_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -99,21 +99,38 @@ class ReportToReview:
 
 
 @dataclass(frozen=True)
+class ReportDue:
+    """A pilot's earliest report due soon or overdue, and how many are missing by then."""
+
+    experiment_id: int
+    title: str | None
+    language: str
+    period: DuePeriod
+    missing: int
+
+    def overdue(self, today: date) -> bool:
+        return self.period.due < today
+
+
+@dataclass(frozen=True)
 class StaffHome:
     to_review: list[Waiting]
     to_review_total: int
     answered: list[Waiting]
     reviewed: list[Waiting]  # reviewed by this user, still waiting for the decision
-    pilots: list[PilotToWatch]
-    evaluations: list[EvaluationDue]
-    reports_due: list[DueReport]
+    pilots: Shortlist[PilotToWatch]
+    evaluations: Shortlist[EvaluationDue]
+    reports_due: Shortlist[ReportDue]
     reports_to_review: list[ReportToReview]
     today: date
     assigned: list[Waiting] = field(default_factory=list)  # assigned to this user, not reviewed
 
 
 def staff_home(user_id: int) -> StaffHome:
-    """What waits on this member of staff; a statement per list whatever the data."""
+    """What waits on this member of staff; a statement per list whatever the data. Each
+    list is cached by data generation (statistics_cache.py): recomputed after any write,
+    so a home opened again and again costs its rendering, not its queries."""
+    day = today()
     to_review, total = _to_review(user_id)
     return StaffHome(
         to_review=to_review,
@@ -123,11 +140,29 @@ def staff_home(user_id: int) -> StaffHome:
         pilots=pilots_to_watch(owner_id=user_id),
         evaluations=_evaluations_due(user_id),
         assigned=_assigned(user_id),
-        reports_due=due_reports(
-            today(), within_days=REMIND_DAYS_BEFORE, owner_id=user_id, earliest_only=True
-        ),
+        reports_due=_reports_due(user_id, day),
         reports_to_review=_reports_to_review(user_id),
-        today=today(),
+        today=day,
+    )
+
+
+@cached
+def _reports_due(user_id: int, day: date) -> Shortlist[ReportDue]:
+    """Each of this user's pilots with a report due within the reminder days or overdue:
+    its earliest, soonest first."""
+    found = due_reports(day, within_days=REMIND_DAYS_BEFORE, owner_id=user_id, earliest_only=True)
+    return Shortlist(
+        [
+            ReportDue(
+                d.experiment.id,
+                d.experiment.proposal.title,
+                d.experiment.proposal.language,
+                d.period,
+                d.missing,
+            )
+            for d in found[:LIST_LENGTH]
+        ],
+        len(found),
     )
 
 
@@ -166,6 +201,7 @@ def _mine(user_id: int) -> Exists:
     return exists().where(Review.proposal_id == Proposal.id, Review.reviewer_id == user_id)
 
 
+@cached
 def _to_review(user_id: int) -> tuple[list[Waiting], int]:
     """Screening's proposals this user has not reviewed, waiting longest first."""
     query, _ = _waiting_query(~_mine(user_id))
@@ -177,6 +213,7 @@ def _to_review(user_id: int) -> tuple[list[Waiting], int]:
     return _rows(query.limit(LIST_LENGTH)), total or 0
 
 
+@cached
 def _assigned(user_id: int) -> list[Waiting]:
     """Screening's proposals this user is assigned to and has not reviewed, longest first."""
     assigned = exists().where(
@@ -186,21 +223,32 @@ def _assigned(user_id: int) -> list[Waiting]:
     return _rows(query.limit(LIST_LENGTH))
 
 
+@cached
 def _reviewed(user_id: int) -> list[Waiting]:
     """Screening's proposals this user has reviewed that still wait, longest first."""
     query, _ = _waiting_query(_mine(user_id))
     return _rows(query.limit(LIST_LENGTH))
 
 
+@cached
 def _answered() -> list[Waiting]:
     """Proposals back from the applicant with an answer, waiting longest first."""
     query, came_back = _waiting_query()
     return _rows(query.where(came_back).limit(LIST_LENGTH))
 
 
-def pilots_to_watch(owner_id: int | None = None, overdue_only: bool = False) -> list[PilotToWatch]:
-    """Running pilots past their planned end or without recent records (of one owner)."""
-    today = clock.today()
+def pilots_to_watch(
+    owner_id: int | None = None, overdue_only: bool = False
+) -> Shortlist[PilotToWatch]:
+    """Running pilots past their planned end or without recent records (of one owner): the
+    first LIST_LENGTH by planned end, and how many there are."""
+    return _pilots_to_watch(clock.today(), owner_id, overdue_only)
+
+
+@cached
+def _pilots_to_watch(
+    today: date, owner_id: int | None, overdue_only: bool
+) -> Shortlist[PilotToWatch]:
     # The latest records of each running pilot, looked up per pilot by the experiment_id
     # index: running pilots are few, the records of all pilots ever are many.
     spent = (
@@ -244,7 +292,8 @@ def pilots_to_watch(owner_id: int | None = None, overdue_only: bool = False) -> 
     )
     if owner_id is not None:
         query = query.where(Experiment.owner_id == owner_id)
-    return [
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    shown = [
         PilotToWatch(
             eid,
             pid,
@@ -254,13 +303,17 @@ def pilots_to_watch(owner_id: int | None = None, overdue_only: bool = False) -> 
             max(filter(None, (spent, took)), default=None),
             gettext("Deleted user") if deleted else owner,
         )
-        for eid, pid, title, lang, end, spent, took, owner, deleted in db.session.execute(query)
+        for eid, pid, title, lang, end, spent, took, owner, deleted in db.session.execute(
+            query.limit(LIST_LENGTH)
+        )
     ]
+    return Shortlist(shown, total or 0)
 
 
-def _evaluations_due(user_id: int) -> list[EvaluationDue]:
-    """This user's pilots in evaluation that have no evaluation yet."""
-    rows = db.session.execute(
+@cached
+def _evaluations_due(user_id: int) -> Shortlist[EvaluationDue]:
+    """This user's pilots in evaluation that have no evaluation yet, ended first first."""
+    query = (
         select(Experiment.id, Proposal.title, Proposal.language, Experiment.actual_end_date)
         .join(Proposal, Proposal.id == Experiment.proposal_id)
         .outerjoin(Evaluation, Evaluation.experiment_id == Experiment.id)
@@ -269,11 +322,15 @@ def _evaluations_due(user_id: int) -> list[EvaluationDue]:
             Proposal.status == Status.EVALUATION,
             Evaluation.id.is_(None),
         )
-        .order_by(Experiment.actual_end_date, Experiment.id)
+    )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.execute(
+        query.order_by(Experiment.actual_end_date, Experiment.id).limit(LIST_LENGTH)
     ).all()
-    return [EvaluationDue(*row) for row in rows]
+    return Shortlist([EvaluationDue(*row) for row in rows], total or 0)
 
 
+@cached
 def _reports_to_review(user_id: int) -> list[ReportToReview]:
     """Reports on this user's pilots waiting for review, oldest sent first."""
     rows = db.session.execute(
