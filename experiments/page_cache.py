@@ -1,7 +1,7 @@
 """Public pages for anonymous readers, kept as rendered responses per data generation.
 
 The pages in ENDPOINTS (the home page, statistics, the catalogue and its experiments, open
-data and the feeds) are the same for every anonymous reader in one language until the next
+data, the feeds and the public experiments API) are the same for every anonymous reader in one language until the next
 counted write, or until the next day in the city (a call opens or closes by the calendar).
 Their rendered responses are kept by (generation token, today, negotiated language, scheme
 and host, path and query string exactly as sent). Every write replaces the token in its own
@@ -62,6 +62,8 @@ ENDPOINTS = frozenset(
         "feeds.calls_ics",
         "feeds.open_data_turtle",
         "feeds.open_data_json_ld",
+        "api_public.list_public_experiments",
+        "api_public.similar_public_experiments",
     }
 )
 # What a visitor's session may hold and still be shown the shared page.

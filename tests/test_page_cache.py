@@ -33,6 +33,9 @@ PUBLIC = (
     "/calls.ics",
     "/experiments/open-data.ttl",
     "/experiments/open-data.jsonld",
+    "/api/v1/public/experiments",
+    "/api/v1/public/experiments?status=adopted&per_page=5",
+    "/api/v1/public/experiments/similar?text=Snow+robot",
 )
 
 
@@ -466,3 +469,16 @@ def test_no_page_is_kept_when_the_cache_is_off(make_app):
     page, statements = _get(app, client, "/experiments")
     assert statements > 1 and "ETag" not in page.headers
     assert page_cache.store(app) is None
+
+
+def test_an_api_call_with_a_token_is_answered_for_its_caller(app, client, api, shown):
+    """The public experiments API is kept for callers without credentials; a caller with a
+    token is answered by the view every time, and its answer is never kept."""
+    _kept(app, client, "/api/v1/public/experiments")
+    page_cache.store(app).clear()
+    headers = {"Authorization": f"Bearer {api.token('staff')}"}
+    for _ in range(2):
+        answer, statements = _get(app, client, "/api/v1/public/experiments", **headers)
+        assert answer.status_code == 200 and statements > 1
+        assert "ETag" not in answer.headers
+    assert _stored(app) == []
