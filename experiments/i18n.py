@@ -5,8 +5,12 @@ import re
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
+from datetime import date, datetime, time
+from functools import lru_cache
+
 import click
-from flask import Flask, current_app, has_request_context, request, session, url_for
+from babel import support
+from flask import Flask, current_app, g, has_request_context, request, session, url_for
 from flask_babel import (
     format_currency,
     format_date,
@@ -15,6 +19,8 @@ from flask_babel import (
     format_percent,
     format_time,
     get_locale,
+    get_timezone,
+    get_translations,
     gettext,
 )
 from flask_login import current_user
@@ -127,7 +133,54 @@ def language_url(code: str) -> str:
     return (local_path(path) or url_for("main.home")) + "?" + urlencode(args, doseq=True)
 
 
+_MEMO = "kokeilu_translations"
+
+
+def translations() -> support.NullTranslations:
+    """The catalogue of the language in force, found once per language in a request.
+
+    Flask-Babel finds it through several context lookups per message; a page says a few
+    hundred. Kept beside Flask-Babel's own per-request state and keyed by its locale object,
+    so force_locale (mail in the recipient's language) is followed exactly.
+    """
+    state = g.get("_flask_babel") if g else None
+    locale = getattr(state, "babel_locale", None)
+    memo = getattr(state, _MEMO, None)
+    if memo is not None and memo[0] is locale and locale is not None:
+        return memo[1]
+    found = get_translations()
+    state = g.get("_flask_babel") if g else None
+    locale = getattr(state, "babel_locale", None)
+    if state is not None and locale is not None:
+        setattr(state, _MEMO, (locale, found))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _formatted(kind: str, value: date | datetime | time, fmt: str, locale: str, zone: str) -> str:
+    """A date, time or moment as the language in force writes it, in the time zone in force
+    (both part of the key): the same rows are shown again and again, and Babel's formatting
+    is costly."""
+    return {"date": format_date, "datetime": format_datetime, "time": format_time}[kind](value, fmt)
+
+
+def _format(kind: str, default: str = "medium"):
+    def apply(value: date | datetime | time | None, fmt: str = default) -> str:
+        if value is None:
+            return ""
+        return _formatted(kind, value, fmt, str(get_locale()), str(get_timezone()))
+
+    return apply
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(
         language_url=language_url,
         lang_attr=lang_attr,
@@ -142,7 +195,7 @@ def init_app(app: Flask) -> None:
         money=money,
         number=number,
         percent=percent,
-        date=lambda d, fmt="medium": "" if d is None else format_date(d, fmt),
-        datetime=lambda d, fmt="medium": "" if d is None else format_datetime(d, fmt),
-        time=lambda d, fmt="short": "" if d is None else format_time(d, fmt),
+        date=_format("date"),
+        datetime=_format("datetime"),
+        time=_format("time", "short"),
     )

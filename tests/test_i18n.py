@@ -371,3 +371,21 @@ def test_notification_email_is_in_the_recipients_language(
     assert mail.to == ["applicant@test.example"]
     assert "Under granskning" in mail.subject
     assert "Hej Applicant," in mail.body
+
+
+def test_a_page_and_a_mail_in_another_language_in_one_request_keep_their_languages(app):
+    """Templates find the catalogue once per language in a request; a mail rendered in its
+    recipient's language (force_locale) in the middle of a page is in that language, and the
+    page goes on in its own."""
+    say = "{{ _('Screening') }} {{ moment|datetime('short') }} {{ day|date('long') }}"
+    values = {"moment": datetime(2026, 3, 1, 12, 30, tzinfo=UTC), "day": date(2026, 3, 1)}
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string(say, **values).startswith("Screening 3/1/26")
+        with force_locale("fi"):
+            mail = render_template_string(say, **values)
+            assert mail.startswith("Esikäsittely 1.3.2026") and "maaliskuuta" in mail
+            with force_locale("sv"):
+                assert render_template_string(say, **values).startswith("Granskning 2026-03-01")
+            assert render_template_string(say, **values) == mail
+        again = render_template_string(say, **values)
+        assert again.startswith("Screening 3/1/26") and "March 1, 2026" in again
