@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import SQLColumnExpression, case, func, select
+from sqlalchemy import Select, SQLColumnExpression, case, func, select
 from sqlalchemy.orm import contains_eager
 
 from . import search
@@ -17,6 +17,7 @@ from .extensions import db
 from .lifecycle import Status
 from .models import Expense, Experiment, Participation, Proposal, User
 from .queries import Page
+from .statistics_cache import cached_count, cached_rows
 
 T = TypeVar("T")
 
@@ -103,26 +104,32 @@ def pilot_rows(
         if sort == RELEVANCE:
             column = found.c.rank
             descending = not descending
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = cached_count(query)
     page = _within(page, total, per_page)
-    # The page's experiments first (ids and sort keys only), then their figures: the
-    # spending and records are looked up for the rows shown, not for every match.
-    chosen = (
-        query.with_only_columns(Experiment.id, column.label("key"))
-        .order_by((column.desc() if descending else column.asc()).nulls_last(), Experiment.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-        .subquery()
+    # The page's experiments first (ids only, chosen from every match once per write),
+    # then their figures: spending and records are looked up for the rows shown only.
+    # By owner, the order follows accounts, which are written without replacing the token.
+    read = cached_rows if sort != "owner" else _rows
+    chosen = [
+        experiment_id
+        for (experiment_id,) in read(
+            query.with_only_columns(Experiment.id)
+            .order_by((column.desc() if descending else column.asc()).nulls_last(), Experiment.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    ]
+    place = {experiment_id: n for n, experiment_id in enumerate(chosen)}
+    rows = sorted(
+        db.session.execute(
+            select(Experiment, _spent_amount, _last_record)
+            .where(Experiment.id.in_(chosen))
+            .join(Experiment.proposal)
+            .join(Experiment.owner)
+            .options(contains_eager(Experiment.proposal), contains_eager(Experiment.owner))
+        ).all(),
+        key=lambda row: place[row[0].id],
     )
-    order = chosen.c.key.desc() if descending else chosen.c.key.asc()
-    rows = db.session.execute(
-        select(Experiment, _spent_amount, _last_record)
-        .join(chosen, chosen.c.id == Experiment.id)
-        .join(Experiment.proposal)
-        .join(Experiment.owner)
-        .options(contains_eager(Experiment.proposal), contains_eager(Experiment.owner))
-        .order_by(order.nulls_last(), Experiment.id)
-    ).all()
     items = [
         PilotRow(
             experiment,
@@ -133,6 +140,10 @@ def pilot_rows(
         for experiment, spent, last in rows
     ]
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _rows(statement: Select[Any]) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in db.session.execute(statement)]
 
 
 def _as_date(value: object) -> date | None:

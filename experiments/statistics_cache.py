@@ -169,23 +169,31 @@ def cached(function: Callable[P, R]) -> Cached[P, R]:
     return cached_function
 
 
+def _statement_key(kind: str, statement: Select[Any]) -> tuple[object, ...]:
+    """A statement's shape and the values bound to it (SQLAlchemy's own cache key: a tenth
+    of the cost of compiling it to SQL)."""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:  # a statement SQLAlchemy cannot cache: key by its SQL instead
+        compiled = statement.compile(dialect=db.engine.dialect)
+        return (kind, str(compiled), repr(sorted(compiled.params.items())))
+    return (kind, cache_key.key, repr([bind.effective_value for bind in cache_key.bindparams]))
+
+
 # Any: a count does not depend on the types of the columns selected.
 def cached_count(statement: Select[*tuple[Any, ...]]) -> int:
     """The number of rows of a select, counted once per token (pagination counts the world
     once per write, not on every page view)."""
     counting = select(func.count()).select_from(statement.order_by(None).subquery())
-    # SQLAlchemy's own cache key of the statement (its shape) and the values bound to it:
-    # a tenth of the cost of compiling it to SQL.
-    cache_key = counting._generate_cache_key()
-    key: tuple[object, ...]
-    if cache_key is None:  # a statement SQLAlchemy cannot cache: key by its SQL instead
-        compiled = counting.compile(dialect=db.engine.dialect)
-        key = ("count", str(compiled), repr(sorted(compiled.params.items())))
-    else:
-        key = (
-            "count",
-            cache_key.key,
-            repr([bind.effective_value for bind in cache_key.bindparams]),
-        )
     # A count has exactly one row.
-    return _through_cache(key, lambda: db.session.execute(counting).scalar_one())
+    return _through_cache(
+        _statement_key("count", counting), lambda: db.session.execute(counting).scalar_one()
+    )
+
+
+def cached_rows(statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a select of plain values (a page's ids and sort keys, not ORM objects),
+    read once per token: a list's page is chosen from every match once per write."""
+    return _through_cache(
+        _statement_key("rows", statement),
+        lambda: [tuple(row) for row in db.session.execute(statement)],
+    )

@@ -210,3 +210,21 @@ def test_each_list_is_paged_on_its_own(app, client, auth, people, programme):
     beyond = client.get("/pilots?page=99&decided_page=abc")
     assert beyond.status_code == 200
     assert _table_rows(beyond.text, "running") == _table_rows(second, "running")
+
+
+def test_the_order_follows_every_change_at_once(app, client, auth, pilots):
+    """A page's rows are chosen once per write (cached by data generation): an expense, or
+    an owner's new name, moves a pilot at the next view."""
+    login(auth, client, "staff")
+    assert _titles(client.get("/pilots?sort=spent&order=desc").text)[0] == "Bike lanes"
+    with app.app_context():
+        _spend(pilots["later"], "20000.00", date.today())
+    assert _titles(client.get("/pilots?sort=spent&order=desc").text)[0] == "Community kitchens"
+
+    assert _titles(client.get("/pilots?sort=owner").text)[0] == "Bike lanes"
+    with app.app_context():
+        # An account's change is written without replacing the data generation.
+        owner = db.session.get(Experiment, pilots["later"]).owner
+        owner.name = "Aaro"
+        db.session.commit()
+    assert _titles(client.get("/pilots?sort=owner").text)[0] == "Community kitchens"
