@@ -2,11 +2,10 @@
 
 import os
 import re
-from decimal import Decimal
-from urllib.parse import quote, urlencode
-
 from datetime import date, datetime, time
+from decimal import Decimal
 from functools import lru_cache
+from urllib.parse import quote, urlencode
 
 import click
 from babel import support

@@ -1,8 +1,9 @@
 """Public pages for anonymous readers, kept as rendered responses per data generation.
 
 The pages in ENDPOINTS (the home page, statistics, the catalogue and its experiments, open
-data, the feeds and the public experiments API) are the same for every anonymous reader in one language until the next
-counted write, or until the next day in the city (a call opens or closes by the calendar).
+data, the feeds and the public experiments API) are the same for every anonymous reader in
+one language until the next counted write, or until the next day in the city (a call opens
+or closes by the calendar).
 Their rendered responses are kept by (generation token, today, negotiated language, scheme
 and host, path and query string exactly as sent). Every write replaces the token in its own
 transaction (services.transaction.unit_of_work), so a request that starts after the commit

@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload
 from . import search
 from .extensions import db
 from .models import REVIEW_CRITERIA, Call, Proposal, Review, ReviewerAssignment
-from .statistics_cache import cached_count
+from .statistics_cache import cached_count, cached_rows
 
 
 # The score of a proposal: the mean of its reviews' scores weighted by its call's weight of
@@ -204,19 +204,15 @@ def proposal_page(
         proposals = _by_relevance(visible, filtered, rank, page, per_page)
     else:
         order = sorts[DEFAULT_SORT if f.sort == RELEVANCE else f.sort]
-        # Sort and skip over ids alone (small rows for the sorter, deep pages stay cheap),
-        # then load the rows of this page only.
-        page_ids = (
+        # Sort and skip over ids alone (small rows for the sorter), once per write (a deep
+        # page costs what the first does), then load the rows of this page only.
+        page_ids = cached_rows(
             filtered.with_only_columns(Proposal.id)
             .order_by(*order)
             .limit(per_page)
             .offset((page - 1) * per_page)
         )
-        proposals = db.session.scalars(
-            visible.where(Proposal.id.in_(page_ids))  # by id: the filters are in page_ids
-            .options(joinedload(Proposal.call))
-            .order_by(*order)
-        ).all()
+        proposals = _in_order(visible, [proposal_id for (proposal_id,) in page_ids])
     items = [(p, p.review_score, p.review_count or None) for p in proposals]
     return Page(items=items, page=page, per_page=per_page, total=total)
 
@@ -230,15 +226,19 @@ def _by_relevance(
 ) -> Sequence[Proposal]:
     """The page's proposals, best match first: the page is chosen with the ranks (the search
     runs once), then its rows are loaded joined to it."""
-    chosen = (
-        filtered.with_only_columns(Proposal.id.label("id"), rank.label("rank"))
+    chosen = cached_rows(
+        filtered.with_only_columns(Proposal.id)
         .order_by(rank.desc(), Proposal.id.asc())
         .limit(per_page)
         .offset((page - 1) * per_page)
-        .subquery("page_ranks")
     )
-    return db.session.scalars(
-        visible.join(chosen, chosen.c.id == Proposal.id)
-        .options(joinedload(Proposal.call))
-        .order_by(chosen.c.rank.desc(), Proposal.id.asc())
+    return _in_order(visible, [proposal_id for (proposal_id,) in chosen])
+
+
+def _in_order(visible: Select[Proposal], ids: list[int]) -> list[Proposal]:
+    """The visible proposals of these ids (a page's, chosen by the filters), in that order."""
+    place = {proposal_id: n for n, proposal_id in enumerate(ids)}
+    found = db.session.scalars(
+        visible.where(Proposal.id.in_(ids)).options(joinedload(Proposal.call))
     ).all()
+    return sorted(found, key=lambda proposal: place[proposal.id])

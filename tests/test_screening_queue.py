@@ -298,3 +298,18 @@ def test_pagination_keeps_the_query(app, client, staff, people, programme):
 @pytest.mark.parametrize("q", ["\x00robot", "robot\n", "r" * 500, "%", "_"])
 def test_odd_searches_never_fail(client, staff, made, q):
     assert client.get("/screening", query_string={"q": q}).status_code == 200
+
+
+def test_a_page_follows_every_change_at_once(app, client, staff, made):
+    """A page's proposals are chosen once per write (cached by data generation): a new title
+    or a new proposal is in its place at the next view, in a sort and in a search."""
+    assert _titles(client.get("/screening?sort=title").text)[0] == "Apple orchard"
+    assert _titles(client.get("/screening?q=snow").text) == ["Cold robot"]
+    with app.app_context():
+        db.session.get(Proposal, made["Dance hall"]).title = "Aardvark snow hall"
+        builders.commit()
+    assert _titles(client.get("/screening?sort=title").text)[0] == "Aardvark snow hall"
+    assert sorted(_titles(client.get("/screening?q=snow").text)) == [
+        "Aardvark snow hall",
+        "Cold robot",
+    ]
