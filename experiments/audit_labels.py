@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import LazyString, format_date, format_datetime, format_decimal, gettext
+from flask_babel import LazyString, format_decimal
 from wtforms.fields.core import UnboundField
 
 from .audit import CREATED, DELETED, SIGN_IN_FAILED, SIGNED_IN, UPDATED
@@ -38,7 +38,17 @@ from .forms.scorecard import FollowUpForm, GoalForm
 from .forms.scorecard import RiskForm as ProgrammeRiskForm
 from .forms.screening import ReviewForm
 from .forms.staged import StagedDecisionForm
-from .i18n import LANGUAGE_NAMES, code_label, money, role_label, sdg_label, status_label
+from .i18n import (
+    LANGUAGE_NAMES,
+    code_label,
+    date_text,
+    moment_text,
+    money,
+    role_label,
+    sdg_label,
+    status_label,
+)
+from .i18n import translate as gettext  # a page of the trail says hundreds of labels
 from .lifecycle import MOVE_FIELDS, N_
 from .models import AuditEntry
 from .scorecard import DIRECTION_LABELS, FOLLOW_UP_STATUS_LABELS, RISK_STATUS_LABELS, metric_label
@@ -348,9 +358,9 @@ def _typed(column: sa.types.TypeEngine[Any] | None, field: str, value: object) -
         if isinstance(column, sa.DateTime) or (
             isinstance(column, sa.types.TypeDecorator) and isinstance(column.impl, sa.DateTime)
         ):
-            return format_datetime(datetime.fromisoformat(str(value)), "short")
+            return moment_text(datetime.fromisoformat(str(value)), "short")
         if isinstance(column, sa.Date):
-            return format_date(date.fromisoformat(str(value)))
+            return date_text(date.fromisoformat(str(value)))
         if field in MONEY_FIELDS:
             return money(Decimal(str(value)))
         if isinstance(column, sa.Numeric):

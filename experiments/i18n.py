@@ -20,7 +20,6 @@ from flask_babel import (
     get_locale,
     get_timezone,
     get_translations,
-    gettext,
 )
 from flask_login import current_user
 from markupsafe import Markup
@@ -77,20 +76,20 @@ def timezone() -> str:
 
 
 def status_label(status: str) -> str:
-    return gettext(STATUS_LABELS[Status(status)])
+    return translate(STATUS_LABELS[Status(status)])
 
 
 def role_label(role: str) -> str:
-    return gettext(ROLE_LABELS[Role(role)])
+    return translate(ROLE_LABELS[Role(role)])
 
 
 def code_label(vocabulary_name: str, code: str) -> str:
     """Translated label of a code from a named code list, e.g. ('ServiceArea', 'mobility')."""
-    return gettext(vocabulary.label(getattr(vocabulary, vocabulary_name), code))
+    return translate(vocabulary.label(getattr(vocabulary, vocabulary_name), code))
 
 
 def sdg_label(goal: int | str) -> str:
-    return gettext(vocabulary.SDG_LABELS[int(goal)])
+    return translate(vocabulary.SDG_LABELS[int(goal)])
 
 
 def money(value: Decimal | None) -> str:
@@ -155,6 +154,13 @@ def translations() -> support.NullTranslations:
     return found
 
 
+def translate(text: str, **variables: object) -> str:
+    """Flask-Babel's gettext through translations(): the same text, for helpers called once
+    per row of a page."""
+    found: str = translations().ugettext(text)
+    return found % variables if variables else found
+
+
 @lru_cache(maxsize=4096)
 def _formatted(kind: str, value: date | datetime | time, fmt: str, locale: str, zone: str) -> str:
     """A date, time or moment as the language in force writes it, in the time zone in force
@@ -170,6 +176,11 @@ def _format(kind: str, default: str = "medium"):
         return _formatted(kind, value, fmt, str(get_locale()), str(get_timezone()))
 
     return apply
+
+
+date_text = _format("date")
+moment_text = _format("datetime")
+time_text = _format("time", "short")
 
 
 def init_app(app: Flask) -> None:
@@ -194,7 +205,7 @@ def init_app(app: Flask) -> None:
         money=money,
         number=number,
         percent=percent,
-        date=_format("date"),
-        datetime=_format("datetime"),
-        time=_format("time", "short"),
+        date=date_text,
+        datetime=moment_text,
+        time=time_text,
     )
