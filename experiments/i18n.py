@@ -2,6 +2,7 @@
 
 import os
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import lru_cache
@@ -145,7 +146,8 @@ def translations() -> support.NullTranslations:
     locale = getattr(state, "babel_locale", None)
     memo = getattr(state, _MEMO, None)
     if memo is not None and memo[0] is locale and locale is not None:
-        return memo[1]
+        kept: support.NullTranslations = memo[1]
+        return kept
     found = get_translations()
     state = g.get("_flask_babel") if g else None
     locale = getattr(state, "babel_locale", None)
@@ -166,10 +168,15 @@ def _formatted(kind: str, value: date | datetime | time, fmt: str, locale: str, 
     """A date, time or moment as the language in force writes it, in the time zone in force
     (both part of the key): the same rows are shown again and again, and Babel's formatting
     is costly."""
-    return {"date": format_date, "datetime": format_datetime, "time": format_time}[kind](value, fmt)
+    formats: dict[str, Callable[..., str]] = {
+        "date": format_date,
+        "datetime": format_datetime,
+        "time": format_time,
+    }
+    return formats[kind](value, fmt)
 
 
-def _format(kind: str, default: str = "medium"):
+def _format(kind: str, default: str = "medium") -> Callable[..., str]:
     def apply(value: date | datetime | time | None, fmt: str = default) -> str:
         if value is None:
             return ""
