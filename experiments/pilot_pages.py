@@ -9,15 +9,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, SQLColumnExpression, case, func, select
+from sqlalchemy import SQLColumnExpression, case, func, select
 from sqlalchemy.orm import contains_eager
 
 from . import search
 from .extensions import db
 from .lifecycle import Status
 from .models import Expense, Experiment, Participation, Proposal, User
-from .queries import Page
-from .statistics_cache import cached_count, cached_rows
+from .queries import Page, in_order_of
+from .statistics_cache import cached_count, cached_rows, read_rows
 
 T = TypeVar("T")
 
@@ -109,7 +109,7 @@ def pilot_rows(
     # The page's experiments first (ids only, chosen from every match once per write),
     # then their figures: spending and records are looked up for the rows shown only.
     # By owner, the order follows accounts, which are written without replacing the token.
-    read = cached_rows if sort != "owner" else _rows
+    read = cached_rows if sort != "owner" else read_rows
     chosen = [
         experiment_id
         for (experiment_id,) in read(
@@ -119,8 +119,8 @@ def pilot_rows(
             .offset((page - 1) * per_page)
         )
     ]
-    place = {experiment_id: n for n, experiment_id in enumerate(chosen)}
-    rows = sorted(
+    rows = in_order_of(
+        chosen,
         db.session.execute(
             select(Experiment, _spent_amount, _last_record)
             .where(Experiment.id.in_(chosen))
@@ -128,7 +128,7 @@ def pilot_rows(
             .join(Experiment.owner)
             .options(contains_eager(Experiment.proposal), contains_eager(Experiment.owner))
         ).all(),
-        key=lambda row: place[row[0].id],
+        lambda row: row[0].id,
     )
     items = [
         PilotRow(
@@ -140,10 +140,6 @@ def pilot_rows(
         for experiment, spent, last in rows
     ]
     return Page(items=items, page=page, per_page=per_page, total=total)
-
-
-def _rows(statement: Select[Any]) -> list[tuple[Any, ...]]:
-    return [tuple(row) for row in db.session.execute(statement)]
 
 
 def _as_date(value: object) -> date | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar, TypeVarTuple
@@ -237,8 +237,13 @@ def _by_relevance(
 
 def _in_order(visible: Select[Proposal], ids: list[int]) -> list[Proposal]:
     """The visible proposals of these ids (a page's, chosen by the filters), in that order."""
-    place = {proposal_id: n for n, proposal_id in enumerate(ids)}
     found = db.session.scalars(
         visible.where(Proposal.id.in_(ids)).options(joinedload(Proposal.call))
     ).all()
-    return sorted(found, key=lambda proposal: place[proposal.id])
+    return in_order_of(ids, found, lambda proposal: proposal.id)
+
+
+def in_order_of(ids: Sequence[int], found: Iterable[T], id_of: Callable[[T], int]) -> list[T]:
+    """Rows loaded by id (a page chosen first), put back in the order of the chosen ids."""
+    place = {row_id: n for n, row_id in enumerate(ids)}
+    return sorted(found, key=lambda row: place[id_of(row)])

@@ -190,10 +190,12 @@ def cached_count(statement: Select[*tuple[Any, ...]]) -> int:
     )
 
 
+def read_rows(statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a select of plain values, as tuples (what cached_rows keeps)."""
+    return [tuple(row) for row in db.session.execute(statement)]
+
+
 def cached_rows(statement: Select[Any]) -> list[tuple[Any, ...]]:
     """The rows of a select of plain values (a page's ids and sort keys, not ORM objects),
     read once per token: a list's page is chosen from every match once per write."""
-    return _through_cache(
-        _statement_key("rows", statement),
-        lambda: [tuple(row) for row in db.session.execute(statement)],
-    )
+    return _through_cache(_statement_key("rows", statement), lambda: read_rows(statement))
