@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import sys
@@ -69,6 +70,8 @@ def main() -> int:
         engine = db.engine
     response = client.get(args.path)  # warm: imports, templates, per-process caches
     print(f"GET {args.path} → {response.status_code}, {len(response.data):,} bytes")
+    gc.collect()
+    gc.freeze()  # as app.py does for the workers: the start-up heap leaves the cyclic GC
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
     profiler = cProfile.Profile() if args.cprofile else None

@@ -35,6 +35,7 @@ def create_app(
     from . import (  # noqa: F401 (audit, review_scores, search listen)
         audit,
         database,
+        fragment_cache,
         i18n,
         metrics,
         page_cache,
@@ -61,6 +62,7 @@ def create_app(
     security.init_app(app)
     page_cache.init_app(app)  # after security: its hooks run before the security headers
     i18n.init_app(app)
+    fragment_cache.init_app(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)

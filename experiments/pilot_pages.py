@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from sqlalchemy import SQLColumnExpression, case, func, select
-from sqlalchemy.orm import contains_eager
 
 from . import search
 from .extensions import db
@@ -24,18 +23,25 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class PilotRow:
-    """A pilot in the list: its experiment (with proposal and owner), what it has spent, the
-    date of its latest expense or participation record, and whether it is past its planned
-    end while still running."""
+    """A pilot in the list, as plain values (read once per generation): its experiment's
+    title and owner, what it has spent of its allocation, the date of its latest expense or
+    participation record, and whether it is past its planned end while still running."""
 
-    experiment: Experiment
+    experiment_id: int
+    title: str | None
+    language: str
+    status: Status
+    owner_name: str
+    owner_deleted: bool  # shown as "Deleted user" in the reader's language
+    planned_end: date
+    allocated: Decimal
     spent: Decimal
     last_record: date | None
     overdue: bool
 
     @property
     def over(self) -> bool:
-        return self.spent > self.experiment.allocated_budget
+        return self.spent > self.allocated
 
 
 # Per experiment, looked up by the records' experiment_id index: a page of pilots costs
@@ -121,23 +127,51 @@ def pilot_rows(
     ]
     rows = in_order_of(
         chosen,
-        db.session.execute(
-            select(Experiment, _spent_amount, _last_record)
+        read(
+            select(
+                Experiment.id,
+                Proposal.title,
+                Proposal.language,
+                Proposal.status,
+                User.name,
+                User.deleted_at.is_not(None),
+                Experiment.planned_end_date,
+                Experiment.allocated_budget,
+                _spent_amount,
+                _last_record,
+            )
             .where(Experiment.id.in_(chosen))
             .join(Experiment.proposal)
             .join(Experiment.owner)
-            .options(contains_eager(Experiment.proposal), contains_eager(Experiment.owner))
-        ).all(),
-        lambda row: row[0].id,
+        ),
+        lambda row: int(row[0]),
     )
     items = [
         PilotRow(
-            experiment,
-            Decimal(spent or 0).quantize(Decimal("0.01")),
-            _as_date(last),
-            experiment.proposal.status == Status.PILOT and experiment.planned_end_date < today,
+            experiment_id=experiment_id,
+            title=title,
+            language=language,
+            status=status,
+            owner_name=owner_name,
+            owner_deleted=bool(deleted),
+            planned_end=planned_end,
+            allocated=allocated,
+            spent=Decimal(spent or 0).quantize(Decimal("0.01")),
+            last_record=_as_date(last),
+            overdue=status == Status.PILOT and planned_end < today,
         )
-        for experiment, spent, last in rows
+        for (
+            experiment_id,
+            title,
+            language,
+            status,
+            owner_name,
+            deleted,
+            planned_end,
+            allocated,
+            spent,
+            last,
+        ) in rows
     ]
     return Page(items=items, page=page, per_page=per_page, total=total)
 

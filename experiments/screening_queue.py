@@ -4,9 +4,10 @@ proposal (how long it has waited, whether it came back answered, whether the rea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import UnaryExpression, case, exists, func, select
@@ -15,6 +16,7 @@ from .extensions import db
 from .models import Proposal, Review, ReviewerAssignment, StatusChange
 from .queries import SORTS, criteria_below_minimum
 from .questions import came_back_answered, last_moves
+from .statistics_cache import through_cache
 
 # The moment of the proposal's last move (its submission when no move is recorded): what it
 # has waited since, shown and sorted by. Correlated, over the index on the history's
@@ -51,9 +53,19 @@ class RowFacts:
     below_minimum: tuple[str, ...] = ()  # criteria whose mean is below the call's minimum
 
 
-def row_facts(proposals: Sequence[Proposal], reader_id: int) -> dict[int, RowFacts]:
-    """The facts of a page of proposals, in two statements however long the page."""
-    ids = [p.id for p in proposals]
+def row_facts(ids: Sequence[int], reader_id: int) -> Mapping[int, RowFacts]:
+    """The facts of a page of proposals, read once per generation (reviews and assignments
+    are counted writes, so a new one replaces it)."""
+    page = tuple(ids)
+    return through_cache(
+        ("queue-row-facts", page, reader_id),
+        lambda: MappingProxyType(_read_row_facts(page, reader_id)),
+        immutable=True,  # read-only: frozen facts in a mapping proxy
+    )
+
+
+def _read_row_facts(ids: tuple[int, ...], reader_id: int) -> dict[int, RowFacts]:
+    """The facts of a page of proposals, in four statements however long the page."""
     if not ids:
         return {}
     last = last_moves(ids)
@@ -75,20 +87,20 @@ def row_facts(proposals: Sequence[Proposal], reader_id: int) -> dict[int, RowFac
     assigned, mine = _assignments(ids, reader_id)
     below = criteria_below_minimum(ids)
     facts = {}
-    for p in proposals:
-        since, answered = latest.get(p.id, (p.submitted_at, False))
-        facts[p.id] = RowFacts(
+    for proposal_id in ids:
+        since, answered = latest.get(proposal_id, (None, False))
+        facts[proposal_id] = RowFacts(
             waiting_since=since,
             answered=answered,
-            reviewed_by_reader=p.id in reviewed,
-            assigned=assigned.get(p.id, 0),
-            assigned_to_reader=p.id in mine,
-            below_minimum=tuple(below.get(p.id, ())),
+            reviewed_by_reader=proposal_id in reviewed,
+            assigned=assigned.get(proposal_id, 0),
+            assigned_to_reader=proposal_id in mine,
+            below_minimum=tuple(below.get(proposal_id, ())),
         )
     return facts
 
 
-def _assignments(ids: list[int], reader_id: int) -> tuple[dict[int, int], set[int]]:
+def _assignments(ids: tuple[int, ...], reader_id: int) -> tuple[dict[int, int], set[int]]:
     """Per proposal its number of assigned reviewers, and those the reader is assigned to."""
     assigned: dict[int, int] = {}
     mine: set[int] = set()

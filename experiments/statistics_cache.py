@@ -119,32 +119,64 @@ def _writing() -> bool:
 P = ParamSpec("P")
 R = TypeVar("R")
 
-# (database, token, what was computed and with which arguments) → its result.
-_cache: OrderedDict[tuple[object, ...], object] = OrderedDict()
-_lock = threading.Lock()
 _MISS = object()
 
 
-def _through_cache(key: tuple[object, ...], compute: Callable[[], R]) -> R:
-    """compute() once per token and key in this process; callers get their own copy."""
+class Kept:
+    """The most recently used results by key, up to a number of them, in this process."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._results: OrderedDict[tuple[object, ...], object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[object, ...]) -> object:
+        """The result kept under key, or _MISS."""
+        with self._lock:
+            result = self._results.get(key, _MISS)
+            if result is not _MISS:
+                self._results.move_to_end(key)
+            return result
+
+    def put(self, key: tuple[object, ...], result: object) -> None:
+        with self._lock:
+            self._results[key] = result
+            while len(self._results) > self.size:
+                self._results.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._results.clear()
+
+
+# (database, token, what was computed and with which arguments) → its result.
+_results = Kept(SIZE)
+
+
+def through_cache(
+    key: tuple[object, ...],
+    compute: Callable[[], R],
+    *,
+    kept: Kept = _results,
+    immutable: bool = False,
+) -> R:
+    """compute() once per token and key in this process.
+
+    Callers get their own copy, unless the result is immutable (a string, a tuple of
+    numbers): then the one kept is shared.
+    """
     if _writing():
         return compute()
     token = current_token()
     if token is None:  # no generation row (a truncated test database): never cache
         return compute()
     key = (str(db.engine.url), token, *key)
-    with _lock:
-        result = _cache.get(key, _MISS)
-        if result is not _MISS:
-            _cache.move_to_end(key)
+    result = kept.get(key)
     if result is _MISS:
         result = compute()
-        with _lock:
-            _cache[key] = result
-            while len(_cache) > SIZE:
-                _cache.popitem(last=False)
+        kept.put(key, result)
     # The key names what was computed, so a value found under it is what compute returns.
-    return cast(R, copy.deepcopy(result))
+    return cast(R, result if immutable else copy.deepcopy(result))
 
 
 class Cached(Protocol[P, R]):
@@ -161,7 +193,7 @@ def cached(function: Callable[P, R]) -> Cached[P, R]:
     @wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         key = (function.__module__, function.__qualname__, repr(args), repr(sorted(kwargs.items())))
-        return _through_cache(key, lambda: function(*args, **kwargs))
+        return through_cache(key, lambda: function(*args, **kwargs))
 
     # A function object with one attribute more: what the Protocol describes.
     cached_function = cast(Cached[P, R], wrapper)
@@ -185,7 +217,7 @@ def cached_count(statement: Select[*tuple[Any, ...]]) -> int:
     once per write, not on every page view)."""
     counting = select(func.count()).select_from(statement.order_by(None).subquery())
     # A count has exactly one row.
-    return _through_cache(
+    return through_cache(
         _statement_key("count", counting), lambda: db.session.execute(counting).scalar_one()
     )
 
@@ -198,4 +230,4 @@ def read_rows(statement: Select[Any]) -> list[tuple[Any, ...]]:
 def cached_rows(statement: Select[Any]) -> list[tuple[Any, ...]]:
     """The rows of a select of plain values (a page's ids and sort keys, not ORM objects),
     read once per token: a list's page is chosen from every match once per write."""
-    return _through_cache(_statement_key("rows", statement), lambda: read_rows(statement))
+    return through_cache(_statement_key("rows", statement), lambda: read_rows(statement))

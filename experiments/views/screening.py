@@ -105,14 +105,19 @@ def queue_page(assign_form: CallAssignForm | None = None) -> str:
     results = proposal_page(
         access.visible_proposals(current_user), filters, page_number(), PER_PAGE, QUEUE_SORTS
     )
-    facts = row_facts([p for p, *_scores in results.items], current_user.id)
+    facts = row_facts([p.id for p, *_scores in results.items], current_user.id)
+    now = utcnow()
     rows = []
     for p, average, reviews in results.items:
         fact = facts[p.id]
         # Others' scores stay hidden from a reviewer until their own review is saved.
         seen = scores_visible(p.status, fact.reviewed_by_reader, current_user)
+        since = fact.waiting_since
+        waited = None if since is None else (now - since).days
         rows.append(
-            QueueRow(p, average if seen else None, reviews or 0, seen, fact, _move_back(p, fact))
+            QueueRow(
+                p, average if seen else None, reviews or 0, seen, fact, waited, _move_back(p, fact)
+            )
         )
     return render_template(
         "screening/queue.html",
@@ -127,7 +132,6 @@ def queue_page(assign_form: CallAssignForm | None = None) -> str:
         columns=_sort_columns(filters.sort),
         reviews_needed=REVIEWS_NEEDED,
         search_max=SEARCH_MAX,
-        now=utcnow(),
         bulk=BulkStartForm(formdata=None, back=_queue_query(request.args)),
         Status=Status,
         mine=mine,
@@ -163,6 +167,7 @@ class QueueRow(NamedTuple):
     reviews: int
     scores_shown: bool
     facts: RowFacts
+    waited: int | None  # whole days since the last move (None: not submitted)
     move_back: FlaskForm | None  # the one-click return to screening of an answered proposal
 
 

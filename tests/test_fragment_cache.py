@@ -1,0 +1,120 @@
+"""Rendered list rows kept per data generation (fragment_cache): what one reader is shown never
+reaches another, a row is kept per language and for its day, and a counted write is seen at
+once. An uncounted raw write shows that a row really is kept: it is not seen until the
+generation changes."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from experiments import fragment_cache
+from experiments.extensions import db
+from experiments.lifecycle import Role, Status
+from experiments.models import Proposal, Review
+from tests import builders
+
+SCORES = ("need", "benefit", "reusability", "feasibility", "cost_effectiveness")
+
+
+def _rows(html: str) -> list[str]:
+    """The queue's or pilots list's body rows, tags and all."""
+    body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
+    assert body is not None, "no table on the page"
+    return [" ".join(row.split()) for row in re.findall(r"<tr>(.*?)</tr>", body.group(1), re.S)]
+
+
+def _words(row: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+
+
+@pytest.fixture
+def queue(app, people, programme):
+    """Two proposals in screening: the staff member reviewed one, nobody the other."""
+    with app.app_context():
+        reviewed = builders.make_proposal(
+            people["applicant"], programme, status=Status.SCREENING, title="Bike library"
+        )
+        builders.make_proposal(
+            people["applicant"], programme, status=Status.SCREENING, title="Dance hall"
+        )
+        db.session.add(
+            Review(proposal_id=reviewed, reviewer_id=people["staff"], **dict.fromkeys(SCORES, 4))
+        )
+        builders.commit()
+    return reviewed
+
+
+def _signed_in(app, who: str):
+    client = app.test_client()
+    client.post("/login", data={"email": f"{who}@test.example", "password": builders.PASSWORD})
+    return client
+
+
+def _second_staff(app):
+    """Another staff member, signed in."""
+    with app.app_context():
+        builders.make_user(Role.STAFF, email="second@test.example")
+    return _signed_in(app, "second")
+
+
+def test_a_readers_own_markers_never_reach_another_reader(app, people, queue):
+    staff, manager = _signed_in(app, "staff"), _signed_in(app, "manager")
+    second_staff = _second_staff(app)
+    seen_by_staff = _rows(staff.get("/screening?status=all").text)
+    seen_by_manager = _rows(manager.get("/screening?status=all").text)
+    seen_by_other = _rows(second_staff.get("/screening?status=all").text)
+    fragment_cache.forget_all()
+    # Each reader's rows, rendered with nothing kept, are what they were shown.
+    assert _rows(manager.get("/screening?status=all").text) == seen_by_manager
+    assert _rows(second_staff.get("/screening?status=all").text) == seen_by_other
+    assert _rows(staff.get("/screening?status=all").text) == seen_by_staff
+    mine = next(r for r in map(_words, seen_by_staff) if "Bike library" in r)
+    theirs = next(r for r in map(_words, seen_by_other) if "Bike library" in r)
+    assert "Reviewed by you" in mine and mine.endswith("4")
+    # Another staff member has not reviewed it: no marker, and no score before their own.
+    assert "Reviewed by you" not in theirs and theirs.endswith("after your review")
+
+
+def test_a_row_is_kept_until_the_generation_changes(app, people, queue):
+    staff = _signed_in(app, "staff")
+    assert "Bike library" in staff.get("/screening?status=all").text
+    with app.app_context():  # a write that does not replace the generation token
+        db.session.execute(update(Proposal).where(Proposal.id == queue).values(title="Renamed"))
+        db.session.commit()
+    assert ">Bike library</a>" in staff.get("/screening?status=all").text  # the kept row
+    with app.app_context():  # any counted write: every kept row is stale
+        builders.commit()
+    html = staff.get("/screening?status=all").text
+    assert ">Renamed</a>" in html and ">Bike library</a>" not in html
+
+
+def test_a_row_is_kept_per_language(app, people, queue):
+    staff = _signed_in(app, "staff")
+    finnish = _rows(staff.get("/screening?status=all&lang=fi").text)
+    english = _rows(staff.get("/screening?status=all&lang=en").text)
+    assert any("In screening" in _words(r) for r in english)
+    assert not any("In screening" in _words(r) for r in finnish)
+    assert len(finnish) == len(english) == 2
+
+
+def test_a_pilot_row_is_kept_for_its_day_only(app, people, programme, frozen_clock):
+    """Overdue is a fact of the day: the next day's row says so though no data changed."""
+    with app.app_context():
+        proposal_id = builders.make_proposal(
+            people["applicant"],
+            programme,
+            status=Status.PILOT,
+            title="Bike lanes",
+            experiment_owner_id=people["staff"],
+        )
+        experiment = db.session.get(Proposal, proposal_id).experiment
+        experiment.start_date = date.today() - timedelta(days=30)
+        experiment.planned_end_date = date.today()
+        builders.commit()
+    staff = _signed_in(app, "staff")
+    assert "Overdue" not in _words(_rows(staff.get("/pilots").text)[0])
+    frozen_clock.shift(timedelta(days=1))
+    staff = _signed_in(app, "staff")  # a day idle signs one out
+    assert "Overdue" in _words(_rows(staff.get("/pilots").text)[0])
