@@ -198,41 +198,37 @@ def proposal_page(
     f.sort names one of sorts (a page may offer more than the API's), or RELEVANCE (which
     without words to search for is the newest first).
     """
+    chosen = proposal_page_ids(visible, f, page, per_page, sorts)
+    proposals = _in_order(visible, chosen.items)
+    items = [(p, p.review_score, p.review_count or None) for p in proposals]
+    return Page(items=items, page=page, per_page=per_page, total=chosen.total)
+
+
+def proposal_page_ids(
+    visible: Select[Proposal],
+    f: ProposalFilter,
+    page: int,
+    per_page: int,
+    sorts: Mapping[str, tuple[UnaryExpression[Any], ...]] = SORTS,
+) -> Page[int]:
+    """The ids of one page of the visible proposals, filtered and sorted as proposal_page
+    says; chosen from every match once per write (a deep page costs what the first does)."""
     filtered, rank = _filtered(visible, f)
     total = cached_count(filtered)
     if f.sort == RELEVANCE and rank is not None:
-        proposals = _by_relevance(visible, filtered, rank, page, per_page)
+        order: tuple[Any, ...] = (rank.desc(), Proposal.id.asc())  # the best match first
     else:
         order = sorts[DEFAULT_SORT if f.sort == RELEVANCE else f.sort]
-        # Sort and skip over ids alone (small rows for the sorter), once per write (a deep
-        # page costs what the first does), then load the rows of this page only.
-        page_ids = cached_rows(
-            filtered.with_only_columns(Proposal.id)
-            .order_by(*order)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        proposals = _in_order(visible, [proposal_id for (proposal_id,) in page_ids])
-    items = [(p, p.review_score, p.review_count or None) for p in proposals]
-    return Page(items=items, page=page, per_page=per_page, total=total)
-
-
-def _by_relevance(
-    visible: Select[Proposal],
-    filtered: Select[Proposal],
-    rank: ColumnElement[Any],
-    page: int,
-    per_page: int,
-) -> Sequence[Proposal]:
-    """The page's proposals, best match first: the page is chosen with the ranks (the search
-    runs once), then its rows are loaded joined to it."""
+    # Sorted and skipped over ids alone (small rows for the sorter).
     chosen = cached_rows(
         filtered.with_only_columns(Proposal.id)
-        .order_by(rank.desc(), Proposal.id.asc())
+        .order_by(*order)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
-    return _in_order(visible, [proposal_id for (proposal_id,) in chosen])
+    return Page(
+        items=[proposal_id for (proposal_id,) in chosen], page=page, per_page=per_page, total=total
+    )
 
 
 def _in_order(visible: Select[Proposal], ids: list[int]) -> list[Proposal]:

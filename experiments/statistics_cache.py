@@ -15,7 +15,7 @@ import copy
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import wraps
 from typing import Any, ParamSpec, Protocol, TypeVar, cast
 
@@ -179,6 +179,29 @@ def through_cache(
     return cast(R, result if immutable else copy.deepcopy(result))
 
 
+def kept_each(
+    kind: tuple[object, ...],
+    ids: Sequence[int],
+    compute: Callable[[Sequence[int]], Mapping[int, R]],
+    *,
+    kept: Kept,
+) -> list[R]:
+    """Per id, in order, compute's result kept per token in this process: those not kept are
+    computed together (one load for a page's misses). Results are shared, never changed."""
+    token = None if _writing() else current_token()
+    if token is None:
+        found = compute(ids)
+        return [found[item] for item in ids]
+    place = (str(db.engine.url), token, *kind)
+    results = {item: kept.get((*place, item)) for item in ids}
+    missing = [item for item, result in results.items() if result is _MISS]
+    if missing:
+        for item, result in compute(missing).items():
+            kept.put((*place, item), result)
+            results[item] = result
+    return [cast(R, results[item]) for item in ids]
+
+
 class Cached(Protocol[P, R]):
     """A function cached by cached(); uncached is the function itself."""
 
@@ -201,7 +224,7 @@ def cached(function: Callable[P, R]) -> Cached[P, R]:
     return cached_function
 
 
-def _statement_key(kind: str, statement: Select[Any]) -> tuple[object, ...]:
+def _statement_key(kind: str, statement: Select[*tuple[Any, ...]]) -> tuple[object, ...]:
     """A statement's shape and the values bound to it (SQLAlchemy's own cache key: a tenth
     of the cost of compiling it to SQL)."""
     cache_key = statement._generate_cache_key()
@@ -222,12 +245,12 @@ def cached_count(statement: Select[*tuple[Any, ...]]) -> int:
     )
 
 
-def read_rows(statement: Select[Any]) -> list[tuple[Any, ...]]:
+def read_rows(statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The rows of a select of plain values, as tuples (what cached_rows keeps)."""
     return [tuple(row) for row in db.session.execute(statement)]
 
 
-def cached_rows(statement: Select[Any]) -> list[tuple[Any, ...]]:
+def cached_rows(statement: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The rows of a select of plain values (a page's ids and sort keys, not ORM objects),
     read once per token: a list's page is chosen from every match once per write."""
     return through_cache(_statement_key("rows", statement), lambda: read_rows(statement))

@@ -1,7 +1,7 @@
-"""Rendered list rows kept per data generation (fragment_cache): what one reader is shown never
-reaches another, a row is kept per language and for its day, and a counted write is seen at
-once. An uncounted raw write shows that a row really is kept: it is not seen until the
-generation changes."""
+"""List rows kept per data generation: rendered rows (fragment_cache) and the API's dumped
+items (statistics_cache.kept_each). What one reader is shown never reaches another, a row is
+kept per language and for its day, and a counted write is seen at once. An uncounted raw
+write shows that a row really is kept: it is not seen until the generation changes."""
 
 import re
 from datetime import date, timedelta
@@ -12,7 +12,8 @@ from sqlalchemy import update
 from experiments import fragment_cache
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
-from experiments.models import Proposal, Review
+from experiments.models import Proposal, Review, User
+from experiments.models.types import utcnow
 from tests import builders
 
 SCORES = ("need", "benefit", "reusability", "feasibility", "cost_effectiveness")
@@ -118,3 +119,49 @@ def test_a_pilot_row_is_kept_for_its_day_only(app, people, programme, frozen_clo
     frozen_clock.shift(timedelta(days=1))
     staff = _signed_in(app, "staff")  # a day idle signs one out
     assert "Overdue" in _words(_rows(staff.get("/pilots").text)[0])
+
+
+def _titles(response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [item["title"] for item in response.get_json()["items"]]
+
+
+def test_api_items_are_kept_per_generation_and_shown_only_to_who_may_see_them(
+    app, api, people, programme
+):
+    with app.app_context():
+        own = builders.make_proposal(
+            people["applicant"], programme, status=Status.SUBMITTED, title="Bike library"
+        )
+        builders.make_proposal(
+            people["other"], programme, status=Status.SUBMITTED, title="Dance hall"
+        )
+        builders.commit()
+    assert sorted(_titles(api.get("/proposals", "staff"))) == ["Bike library", "Dance hall"]
+    # The items staff were given are kept, but an applicant's page still has their own only.
+    assert _titles(api.get("/proposals", "applicant")) == ["Bike library"]
+    assert _titles(api.get("/proposals", "other")) == ["Dance hall"]
+    with app.app_context():  # uncounted: the kept item stays until the generation changes
+        db.session.execute(update(Proposal).where(Proposal.id == own).values(title="Renamed"))
+        db.session.commit()
+    assert "Bike library" in _titles(api.get("/proposals", "applicant"))
+    with app.app_context():
+        builders.commit()
+    assert _titles(api.get("/proposals", "applicant")) == ["Renamed"]
+
+
+def test_api_items_are_kept_per_language(app, api, people, programme):
+    """A deleted owner is named in the reader's language."""
+    with app.app_context():
+        builders.make_proposal(people["other"], programme, status=Status.SUBMITTED, title="X")
+        user = db.session.get(User, people["other"])
+        user.deleted_at, user.name = utcnow(), "Deleted"
+        builders.commit()
+
+    def owner(lang: str) -> str:
+        response = api.get(f"/proposals?lang={lang}", "staff")
+        return response.get_json()["items"][0]["owner"]["name"]
+
+    assert owner("en") == "Deleted user"
+    assert owner("fi") not in ("Deleted user", "Deleted")
+    assert owner("en") == "Deleted user"

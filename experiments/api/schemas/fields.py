@@ -321,3 +321,12 @@ def written_in():
         validate=validate.OneOf(tuple(LANGUAGE_NAMES)),
         metadata={"description": "The language the texts are written in."},
     )
+
+
+class Dumped(fields.Nested):
+    """A nested resource the view has already dumped with its schema (kept per data
+    generation, statistics_cache.kept_each): passed through as it is, documented as the
+    schema."""
+
+    def _serialize(self, nested_obj, attr, obj, **kwargs):
+        return nested_obj

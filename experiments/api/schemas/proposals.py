@@ -55,6 +55,7 @@ from .fields import (
     TEXT_REFUSED,
     Bool,
     Day,
+    Dumped,
     Id,
     Int,
     MoneyIn,
@@ -139,7 +140,7 @@ class ProposalSchema(Schema):
 
 
 class ProposalPageSchema(PageSchema):
-    items = fields.List(fields.Nested(ProposalSchema), required=True)
+    items = fields.List(Dumped(ProposalSchema), required=True)  # dumped by the view
 
 
 class OrganisationInSchema(Input):
