@@ -165,3 +165,51 @@ def test_api_items_are_kept_per_language(app, api, people, programme):
     assert owner("en") == "Deleted user"
     assert owner("fi") not in ("Deleted user", "Deleted")
     assert owner("en") == "Deleted user"
+
+
+def _section(html: str, start: str) -> str:
+    """From the first occurrence of start to the end of its section."""
+    at = html.find(start)
+    return "" if at < 0 else html[at : html.index("</section>", at)]
+
+
+def test_a_proposal_pages_kept_parts_follow_the_reader(app, people, programme):
+    """The history's reviews, the applicant's name and the experiment's figures differ by
+    reader: each reader's parts are what they would be rendered afresh."""
+    with app.app_context():
+        screened = builders.make_proposal(
+            people["applicant"], programme, status=Status.SCREENING, title="Bike library"
+        )
+        reviewer = builders.make_user(Role.STAFF, email="second@test.example")
+        db.session.add(
+            Review(proposal_id=screened, reviewer_id=reviewer, **dict.fromkeys(SCORES, 3))
+        )
+        piloted = builders.make_proposal(
+            people["applicant"],
+            programme,
+            status=Status.PILOT,
+            title="Dance hall",
+            experiment_owner_id=people["staff"],
+        )
+        builders.commit()
+    readers = {who: _signed_in(app, who) for who in ("manager", "staff", "applicant")}
+    parts = ('id="all-changes"', 'id="details-title"', 'id="experiment-title"')
+
+    def seen() -> dict:
+        return {
+            (who, page, part): _section(client.get(f"/proposals/{page}").text, part)
+            for who, client in readers.items()
+            for page in (screened, piloted)
+            for part in parts
+        }
+
+    first = seen()
+    fragment_cache.forget_all()
+    assert seen() == first
+    # The parts do differ by reader: the test compares something.
+    history = lambda who: first[(who, screened, parts[0])]  # noqa: E731
+    assert history("manager") != history("staff")  # staff have not reviewed: no scores
+    assert "Applicant" in first[("staff", screened, parts[1])]
+    assert "Applicant" not in first[("applicant", screened, parts[1])]
+    assert "Allocated budget" in first[("staff", piloted, parts[2])]
+    assert "Allocated budget" not in first[("applicant", piloted, parts[2])]

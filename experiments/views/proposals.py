@@ -1,6 +1,6 @@
 """Applicants' proposals: create, edit, follow; the proposal page and its moves."""
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -233,15 +233,26 @@ def show(
         editable=proposal.owner_id == current_user.id and proposal.status in lifecycle.EDITABLE,
         reviewable=reviewable,
         return_to=return_to,
-        changes=_changes(proposal, seen) if current_user.is_staff else [],
+        changes=_changes(proposal, seen) if current_user.is_staff else None,
         similar=similar_to_proposal(proposal.id) if current_user.is_staff else None,
     ), status_code
 
 
-def _changes(proposal: Proposal, seen: ReviewsSeen) -> list[ShownEntry]:
-    """The proposal's history with its centres and goals; reviews only for a reader who sees
-    every score (a reviewer still to review must not read the others' in the history)."""
-    return shown_history("proposal", proposal.id, leave_out=() if not seen.hidden else ("review",))
+class Changes(NamedTuple):
+    """The proposal's history with its centres and goals, read only if the page's kept copy
+    (fragment_cache) is stale: reviews are left out for a reader who does not see every score
+    (a reviewer still to review must not read the others' in the history)."""
+
+    proposal_id: int
+    reviews_hidden: bool
+
+    def entries(self) -> list[ShownEntry]:
+        leave_out = ("review",) if self.reviews_hidden else ()
+        return shown_history("proposal", self.proposal_id, leave_out=leave_out)
+
+
+def _changes(proposal: Proposal, seen: ReviewsSeen) -> Changes:
+    return Changes(proposal.id, bool(seen.hidden))
 
 
 def _moved(edge: lifecycle.Transition, proposal: Proposal) -> str:
