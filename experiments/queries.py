@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload
 from . import search
 from .extensions import db
 from .models import REVIEW_CRITERIA, Call, Proposal, Review, ReviewerAssignment
-from .statistics_cache import cached_count, cached_rows
+from .statistics_cache import cached, cached_count, cached_rows
 
 
 # The score of a proposal: the mean of its reviews' scores weighted by its call's weight of
@@ -59,7 +59,9 @@ def with_weights(query: Select[*_Columns]) -> Select[*_Columns]:
     )
 
 
-# The criteria on which a proposal's mean score is below its call's minimum, per proposal.
+# The criteria on which a proposal's mean score is below its call's minimum, per proposal;
+# once per generation (reviews are counted writes).
+@cached
 def criteria_below_minimum(proposal_ids: Sequence[int]) -> dict[int, list[str]]:
     """Per proposal (of those given, with reviews), the criteria whose mean score over the
     reviews that scored it is below the call's minimum; one statement."""

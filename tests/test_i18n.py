@@ -332,6 +332,17 @@ def test_wtforms_own_messages_are_in_the_language(client, lang, required, email)
     assert email in response.text
 
 
+def test_wtforms_own_messages_follow_each_request_language(client):
+    """The catalogue is read once per language and process, never kept for another one."""
+    for lang, required in (
+        ("fi", "Pakollinen."),
+        ("en", "This field is required."),
+        ("sv", "Det här fältet är obligatoriskt."),
+    ):
+        response = client.post(f"/register?lang={lang}", data={"email": "not an address"})
+        assert required in response.text
+
+
 @pytest.mark.parametrize(
     ("lang", "message"),
     [

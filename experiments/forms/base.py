@@ -1,7 +1,13 @@
 """The bases of every form: each text field passes the input layer's rule for written text."""
 
+from functools import lru_cache
+
+from babel import support
+from flask import current_app
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import Form, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
 
 from ..services.inputs import acceptable_text, text_error
@@ -34,6 +40,20 @@ class _WrittenTextMeta:
         return field
 
 
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    """WTForms' own messages in a language, read from disk once per process (Flask-WTF
+    reads the file again in every request that makes a form)."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _PageMeta(_WrittenTextMeta):
+    def get_translations(self, form):
+        if not current_app.config.get("WTF_I18N_ENABLED", True):
+            return super().get_translations(form)
+        return _wtforms_catalogue(str(get_locale()))
+
+
 class PageForm(FlaskForm):
     """A form of the site (CSRF-protected).
 
@@ -43,7 +63,7 @@ class PageForm(FlaskForm):
 
     renames: dict[str, str] = {}
 
-    Meta = _WrittenTextMeta
+    Meta = _PageMeta
 
 
 class PartForm(Form):
