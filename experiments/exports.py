@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,16 +19,15 @@ from typing import TypeVar, overload
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 
 from .lifecycle import N_
 from .statistics import PARTS, PUBLIC, Metric, ProgrammeStatistics, Shape
 from .statistics.metric import JsonFigure, Key
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The C0 control characters but tab, LF and CR: what a worksheet cannot hold (openpyxl's
+# ILLEGAL_CHARACTERS_RE, said here so that CSV need not load openpyxl).
+UNHOLDABLE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 T = TypeVar("T")
@@ -43,7 +43,7 @@ def neutralise(value: object) -> object:
     if not isinstance(value, str):
         return value
     # Texts stored before such characters were refused must not fail the whole export.
-    text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+    text: str = UNHOLDABLE.sub("", value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -96,6 +96,11 @@ def xlsx_sheets(
 ) -> bytes:
     """Worksheets (title, header) filled side by side: each item of rows holds a row for
     every sheet, so that one pass over the data writes them all. The first sheet opens."""
+    # Loaded by the first workbook: a worker that never writes one saves 15 MB.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     written = []

@@ -30,7 +30,6 @@ from ..scorecard import (
     risk_level,
     suggested_status,
 )
-from ..scorecard_xlsx import scorecard_workbook
 from ..services import scorecard as service
 from ..services.risks import risk_matrix
 from .forms import rerender_status, saved
@@ -109,6 +108,9 @@ def show(programme_id: int):
 @bp.get("/<id:programme_id>/scorecard.xlsx")
 @allow(*STAFF)
 def export(programme_id: int):
+    # Loaded by the first workbook: a worker that never writes one saves openpyxl's 15 MB.
+    from ..scorecard_xlsx import scorecard_workbook
+
     programme = _programme(programme_id)
     data = scorecard_workbook(programme_scorecard(programme), str(get_locale()))
     return send_file(
