@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..lifecycle import TERMINAL, Role, Status
 from ..models import Experiment, Proposal, StatusChange, User
-from ..questions import latest_questions
-from .common import days_since, entered_current_state, since
+from .common import days_since, entered_at
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,14 @@ def applicant_home(user_id: int) -> ApplicantHome:
 
 
 def _questions(user_id: int) -> list[Question]:
-    latest = latest_questions()
+    # Each proposal's latest question, looked up per row through the history's index: the
+    # applicant's few proposals cost what they cost, not a pass over everyone's history.
+    latest = (
+        select(func.max(StatusChange.id))
+        .where(StatusChange.proposal_id == Proposal.id, StatusChange.to_status == Status.MORE_INFO)
+        .correlate(Proposal)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
         select(
             Proposal.id,
@@ -78,8 +84,7 @@ def _questions(user_id: int) -> list[Question]:
             User.role,
             StatusChange.at,
         )
-        .outerjoin(latest, latest.c.proposal_id == Proposal.id)
-        .outerjoin(StatusChange, StatusChange.id == latest.c.id)
+        .outerjoin(StatusChange, StatusChange.id == latest)
         .outerjoin(User, User.id == StatusChange.actor_id)
         .where(Proposal.owner_id == user_id, Proposal.status == Status.MORE_INFO)
         .order_by(StatusChange.at, Proposal.id)
@@ -89,9 +94,8 @@ def _questions(user_id: int) -> list[Question]:
 
 def _items(user_id: int, states: tuple[Status, ...]) -> list[Item]:
     """The applicant's proposals in these states, waiting longest first (drafts: newest)."""
-    entered = entered_current_state()
     drafts = states == (Status.DRAFT,)
-    moment = Proposal.updated_at if drafts else since(entered)
+    moment = Proposal.updated_at if drafts else entered_at()
     rows = db.session.execute(
         select(
             Proposal.id,
@@ -102,7 +106,6 @@ def _items(user_id: int, states: tuple[Status, ...]) -> list[Item]:
             Experiment.planned_end_date,
             Experiment.id,
         )
-        .outerjoin(entered, entered.c.proposal_id == Proposal.id)
         .outerjoin(Experiment, Experiment.proposal_id == Proposal.id)
         .where(Proposal.owner_id == user_id, Proposal.status.in_(states))
         .order_by(moment.desc() if drafts else moment.asc(), Proposal.id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Subquery, func, select
+from sqlalchemy import ColumnElement, func, select
 
 from ..models import Proposal, StatusChange
 from ..models.types import utcnow
@@ -41,17 +41,6 @@ class Shortlist(Generic[T]):
         return self.total > len(self.items)
 
 
-def entered_current_state() -> Subquery:
-    """Per proposal, when it last moved into the state it is in now (column `at`)."""
-    return (
-        select(StatusChange.proposal_id, func.max(StatusChange.at).label("at"))
-        .join(Proposal, Proposal.id == StatusChange.proposal_id)
-        .where(StatusChange.to_status == Proposal.status)
-        .group_by(StatusChange.proposal_id)
-        .subquery()
-    )
-
-
 def entered_at() -> ColumnElement[Any]:
     """When the proposal last moved into its present state, else its submission: looked up
     per row through the history's (proposal_id, to_status) index, so a short list costs
@@ -63,11 +52,6 @@ def entered_at() -> ColumnElement[Any]:
         .scalar_subquery()
     )
     return func.coalesce(moved, Proposal.submitted_at)
-
-
-def since(entered: Subquery) -> ColumnElement[Any]:
-    """When the proposal entered its state: the history's entry, else its submission."""
-    return func.coalesce(entered.c.at, Proposal.submitted_at)
 
 
 def days_since(moment: datetime | date | None, today: date | None = None) -> int | None:
