@@ -100,16 +100,21 @@ def test_a_row_is_kept_per_language(app, people, queue):
     assert len(finnish) == len(english) == 2
 
 
+def _pilot(people, programme, title: str) -> int:
+    """A proposal of the applicant's in pilot, owned in the city by the staff member."""
+    return builders.make_proposal(
+        people["applicant"],
+        programme,
+        status=Status.PILOT,
+        title=title,
+        experiment_owner_id=people["staff"],
+    )
+
+
 def test_a_pilot_row_is_kept_for_its_day_only(app, people, programme, frozen_clock):
     """Overdue is a fact of the day: the next day's row says so though no data changed."""
     with app.app_context():
-        proposal_id = builders.make_proposal(
-            people["applicant"],
-            programme,
-            status=Status.PILOT,
-            title="Bike lanes",
-            experiment_owner_id=people["staff"],
-        )
+        proposal_id = _pilot(people, programme, "Bike lanes")
         experiment = db.session.get(Proposal, proposal_id).experiment
         experiment.start_date = date.today() - timedelta(days=30)
         experiment.planned_end_date = date.today()
@@ -184,13 +189,7 @@ def test_a_proposal_pages_kept_parts_follow_the_reader(app, people, programme):
         db.session.add(
             Review(proposal_id=screened, reviewer_id=reviewer, **dict.fromkeys(SCORES, 3))
         )
-        piloted = builders.make_proposal(
-            people["applicant"],
-            programme,
-            status=Status.PILOT,
-            title="Dance hall",
-            experiment_owner_id=people["staff"],
-        )
+        piloted = _pilot(people, programme, "Dance hall")
         builders.commit()
     readers = {who: _signed_in(app, who) for who in ("manager", "staff", "applicant")}
     parts = ('id="all-changes"', 'id="details-title"', 'id="experiment-title"')

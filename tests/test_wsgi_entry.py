@@ -7,6 +7,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _probe(tmp_path, code: str) -> list[str]:
+    """What code prints in a fresh interpreter beside app.py, as words."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.split()
+
+
 def test_the_start_up_heap_is_kept_out_of_the_collectors_passes(tmp_path):
     """After app.py, what start-up made is frozen (gc.freeze): a full collection during a
     request walks the request's objects only."""
@@ -15,12 +25,7 @@ def test_the_start_up_heap_is_kept_out_of_the_collectors_passes(tmp_path):
         "assert app.app.name == 'experiments', app.app.name; "
         "print(gc.get_freeze_count(), len(gc.get_objects()))"
     )
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    frozen, tracked = map(int, done.stdout.split())
+    frozen, tracked = map(int, _probe(tmp_path, probe))
     assert frozen > 50_000 and tracked < frozen / 10
 
 
@@ -36,9 +41,4 @@ def test_a_worker_loads_the_spreadsheet_writer_only_to_write_a_workbook(tmp_path
         "xlsx_sheets([('S', ['a'])], [[['\\x01x']]]); "
         "print(any(m.startswith('openpyxl') for m in sys.modules))"
     )
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["False", "True"]
+    assert _probe(tmp_path, probe) == ["False", "True"]
