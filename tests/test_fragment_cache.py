@@ -192,7 +192,12 @@ def test_a_proposal_pages_kept_parts_follow_the_reader(app, people, programme):
         piloted = _pilot(people, programme, "Dance hall")
         builders.commit()
     readers = {who: _signed_in(app, who) for who in ("manager", "staff", "applicant")}
-    parts = ('id="all-changes"', 'id="details-title"', 'id="experiment-title"')
+    parts = (
+        'id="all-changes"',
+        'id="details-title"',
+        'id="experiment-title"',
+        'id="similar-title"',
+    )
 
     def seen() -> dict:
         return {

@@ -1,5 +1,6 @@
 """Applicants' proposals: create, edit, follow; the proposal page and its moves."""
 
+from functools import partial
 from typing import Any, NamedTuple
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -234,7 +235,8 @@ def show(
         reviewable=reviewable,
         return_to=return_to,
         changes=_changes(proposal, seen) if current_user.is_staff else None,
-        similar=similar_to_proposal(proposal.id) if current_user.is_staff else None,
+        # Read only if the page's kept list (fragment_cache) is stale.
+        similar=partial(similar_to_proposal, proposal.id) if current_user.is_staff else None,
     ), status_code
 
 
