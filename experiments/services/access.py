@@ -1,7 +1,10 @@
 """Who may see which proposal. An invisible proposal is answered as a missing one (404)."""
 
+from collections.abc import Sequence
+
 from flask import abort
 from sqlalchemy import Select, false, select
+from sqlalchemy.orm.interfaces import ORMOption
 
 from ..extensions import db
 from ..lifecycle import Role
@@ -26,9 +29,15 @@ def can_see(user: User | None, proposal: Proposal) -> bool:
     return user.is_staff or proposal.owner_id == user.id
 
 
-def proposal_or_404(proposal_id: int, user: User | None) -> Proposal:
-    """The proposal if this user may see it; otherwise 404, exactly as if it did not exist."""
-    proposal = db.session.get(Proposal, proposal_id)
+def proposal_or_404(
+    proposal_id: int, user: User | None, loads: Sequence[ORMOption] = ()
+) -> Proposal:
+    """The proposal if this user may see it; otherwise 404, exactly as if it did not exist.
+
+    loads: loader options of what the caller reads; the proposal is then read afresh with
+    them, even if the session holds it already.
+    """
+    proposal = db.session.get(Proposal, proposal_id, options=loads, populate_existing=bool(loads))
     if proposal is None or not can_see(user, proposal):
         abort(404)
     return proposal

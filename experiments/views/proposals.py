@@ -193,19 +193,18 @@ def show(
     assign_form=None,
     conflict_form=None,
 ):
-    proposal = access.proposal_or_404(proposal_id, current_user)
-    # One query per list the page shows, not one per reviewer or history entry (no N+1).
-    db.session.scalars(
-        select(Proposal)
-        .where(Proposal.id == proposal.id)
-        .options(
+    # With one query per list the page shows, not one per reviewer or history entry (no N+1).
+    proposal = access.proposal_or_404(
+        proposal_id,
+        current_user,
+        loads=(
             selectinload(Proposal.reviews).joinedload(Review.reviewer),
             selectinload(Proposal.history).joinedload(StatusChange.actor),
             selectinload(Proposal.experiment)
             .selectinload(Experiment.partners)
             .joinedload(ExperimentPartner.organisation),
-        )
-    ).all()
+        ),
+    )
     seen = reviews_seen_by(proposal, current_user)
     reviewable = proposal.status in lifecycle.REVIEWABLE_STATES
     panel = (
