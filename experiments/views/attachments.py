@@ -47,13 +47,13 @@ class Panel:
 @bp.app_template_global()
 def attachment_panel(proposal: Proposal) -> Panel:
     """The files section of the proposal page (with the form sent, where it was refused)."""
-    files = attachment_service.attachments_of(proposal)
+    files, removed = attachment_service.files_of(proposal)
     form = None
     if attachment_service.may_add(proposal, current_user):
         form = g.get("attachment_form") or AttachmentForm(prefix=PREFIX, formdata=None)
     return Panel(
         files=files,
-        removed=attachment_service.removed_from(proposal),
+        removed=removed,
         form=form,
         deletable={f.id for f in files if attachment_service.may_delete(f, current_user)},
         may_publish=current_user.is_staff,
