@@ -12,8 +12,9 @@ from sqlalchemy import update
 from experiments import fragment_cache
 from experiments.extensions import db
 from experiments.lifecycle import Role, Status
-from experiments.models import Proposal, Review, User
+from experiments.models import Proposal, Review, StatusChange, User
 from experiments.models.types import utcnow
+from experiments.services.admin import change_account
 from tests import builders
 
 SCORES = ("need", "benefit", "reusability", "feasibility", "cost_effectiveness")
@@ -196,6 +197,8 @@ def test_a_proposal_pages_kept_parts_follow_the_reader(app, people, programme):
         'id="all-changes"',
         'id="details-title"',
         'id="experiment-title"',
+        'id="history-title"',
+        'id="reviews-title"',
         'id="similar-title"',
     )
 
@@ -217,3 +220,38 @@ def test_a_proposal_pages_kept_parts_follow_the_reader(app, people, programme):
     assert "Applicant" not in first[("applicant", screened, parts[1])]
     assert "Allocated budget" in first[("staff", piloted, parts[2])]
     assert "Allocated budget" not in first[("applicant", piloted, parts[2])]
+
+
+def test_a_new_role_is_seen_at_once_in_a_kept_history(app, people, programme):
+    """An applicant's history names the city's people by role; an admin's role change is
+    counted work, so the kept history is stale at once."""
+    with app.app_context():
+        proposal_id = builders.make_proposal(
+            people["applicant"], programme, status=Status.SUBMITTED, title="Bike library"
+        )
+        db.session.add(
+            StatusChange(
+                proposal_id=proposal_id,
+                from_status=Status.SUBMITTED,
+                to_status=Status.SCREENING,
+                actor_id=people["staff"],
+            )
+        )
+        db.session.get(Proposal, proposal_id).status = Status.SCREENING
+        builders.commit()
+    applicant = _signed_in(app, "applicant")
+
+    def history() -> str:
+        return _words(
+            _section(applicant.get(f"/proposals/{proposal_id}").text, 'id="history-title"')
+        )
+
+    assert "(City staff)" in history()
+    with app.app_context():
+        change_account(
+            db.session.get(User, people["admin"]),
+            db.session.get(User, people["staff"]),
+            role=Role.MANAGER,
+            active=True,
+        )
+    assert "(Programme manager)" in history() and "City staff" not in history()

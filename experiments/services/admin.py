@@ -24,7 +24,9 @@ def change_account(admin: User, user: User, *, role: Role | str, active: bool) -
     if losing_admin and _active_admins() <= 1:
         raise Invalid({"role": [_("The last active administrator must stay an administrator.")]})
     promoted = role in PRIVILEGED_ROLES and user.role not in PRIVILEGED_ROLES
-    with unit_of_work(counted=False):
+    # Counted: pages kept per data generation name people by their role (an applicant's
+    # history says "staff"), so a new role must make them stale.
+    with unit_of_work():
         if user.role != role or user.active != active:
             db.session.add(
                 AccountChange(
