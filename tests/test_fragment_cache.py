@@ -199,6 +199,7 @@ def test_a_proposal_pages_kept_parts_follow_the_reader(app, people, programme):
         'id="experiment-title"',
         'id="history-title"',
         'id="reviews-title"',
+        'id="conversation-title"',
         'id="similar-title"',
     )
 

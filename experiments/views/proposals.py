@@ -226,7 +226,7 @@ def show(
         review_form=review_form,
         panel=panel,
         exchange=latest_exchange(proposal),
-        thread=conversation.thread(proposal, current_user),
+        thread=partial(conversation.thread, proposal, current_user),
         message_form=message_form or MessageForm.for_writer(current_user, formdata=None),
         Status=Status,
         DECIDED_STATES=lifecycle.DECIDED_STATES,
