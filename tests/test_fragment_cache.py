@@ -256,3 +256,16 @@ def test_a_new_role_is_seen_at_once_in_a_kept_history(app, people, programme):
             active=True,
         )
     assert "(Programme manager)" in history() and "City staff" not in history()
+
+
+def test_audit_rows_are_kept_but_a_new_entry_shows_at_once(app, people, queue):
+    """An entry never changes, so its row is kept; a sign-in (uncounted work) adds an entry
+    that the next page shows, and each reader's rows are what they would render afresh."""
+    manager, admin = _signed_in(app, "manager"), _signed_in(app, "admin")
+    first = {"manager": _rows(manager.get("/audit").text), "admin": _rows(admin.get("/audit").text)}
+    fragment_cache.forget_all()
+    assert _rows(manager.get("/audit").text) == first["manager"]
+    assert _rows(admin.get("/audit").text) == first["admin"]
+    _signed_in(app, "staff")  # an audited sign-in, without a new generation
+    now = _rows(manager.get("/audit").text)
+    assert len(now) > len(first["manager"]) and ">Staff</a></td>" in now[0]

@@ -60,7 +60,8 @@ class ExperimentPartner(Model):
     role: Mapped[PartnerRole] = mapped_column(code_enum(PartnerRole, "partner_role"))
 
     experiment: Mapped[Experiment] = relationship(back_populates="partners")
-    organisation: Mapped[Organisation] = relationship()
+    # A partner is always shown by its organisation's name: loaded with it, never one by one.
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
 
     __table_args__ = (
         sa.UniqueConstraint(

@@ -21,7 +21,7 @@ from ..forms.proposals import ProposalForm
 from ..forms.screening import ReviewForm
 from ..i18n import status_label
 from ..lifecycle import Role, Status
-from ..models import Experiment, ExperimentPartner, Proposal, Review, StatusChange, User
+from ..models import Proposal, Review, StatusChange, User
 from ..questions import latest_exchange, open_questions
 from ..rules import SEARCH_MAX, SIMILAR_TEXT_MAX
 from ..search.similar import Similar, similar_experiments, similar_to_proposal
@@ -200,9 +200,8 @@ def show(
         loads=(
             selectinload(Proposal.reviews).joinedload(Review.reviewer),
             selectinload(Proposal.history).joinedload(StatusChange.actor),
-            selectinload(Proposal.experiment)
-            .selectinload(Experiment.partners)
-            .joinedload(ExperimentPartner.organisation),
+            # Its partners (with their organisations) only when the kept section is stale.
+            selectinload(Proposal.experiment),
         ),
     )
     seen = reviews_seen_by(proposal, current_user)
