@@ -112,7 +112,9 @@ def main() -> int:
                     print("   ", row[-1])
     if profiler:
         print()
-        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.cprofile)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+            args.cprofile
+        )
     return 0
 
 
