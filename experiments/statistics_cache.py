@@ -153,6 +153,16 @@ class Kept:
 _results = Kept(SIZE)
 
 
+def _generation() -> tuple[str, int] | None:
+    """The database and token that this transaction's reads are kept under; None when they
+    must not be kept: the transaction has written, or there is no generation row (a
+    truncated test database)."""
+    if _writing():
+        return None
+    token = current_token()
+    return None if token is None else (str(db.engine.url), token)
+
+
 def through_cache(
     key: tuple[object, ...],
     compute: Callable[[], R],
@@ -165,12 +175,10 @@ def through_cache(
     Callers get their own copy, unless the result is immutable (a string, a tuple of
     numbers): then the one kept is shared.
     """
-    if _writing():
+    generation = _generation()
+    if generation is None:
         return compute()
-    token = current_token()
-    if token is None:  # no generation row (a truncated test database): never cache
-        return compute()
-    key = (str(db.engine.url), token, *key)
+    key = (*generation, *key)
     result = kept.get(key)
     if result is _MISS:
         result = compute()
@@ -188,11 +196,11 @@ def kept_each(
 ) -> list[R]:
     """Per id, in order, compute's result kept per token in this process: those not kept are
     computed together (one load for a page's misses). Results are shared, never changed."""
-    token = None if _writing() else current_token()
-    if token is None:
+    generation = _generation()
+    if generation is None:
         found = compute(ids)
         return [found[item] for item in ids]
-    place = (str(db.engine.url), token, *kind)
+    place = (*generation, *kind)
     results = {item: kept.get((*place, item)) for item in ids}
     missing = [item for item, result in results.items() if result is _MISS]
     if missing:

@@ -29,7 +29,7 @@ from ..security import local_path
 from ..services import access, conversation
 from ..services import proposals as proposal_service
 from ..services.inputs import acceptable_text
-from ..services.reviews import ReviewsSeen, reviews_seen_by
+from ..services.reviews import reviews_seen_by
 from ..services.workflow import allowed_moves_message, change_status, check_move
 from . import move_evidence
 from .forms import also_checked, apply_errors, rerender_status, saved, saved_valid
@@ -232,7 +232,7 @@ def show(
         editable=proposal.owner_id == current_user.id and proposal.status in lifecycle.EDITABLE,
         reviewable=reviewable,
         return_to=return_to,
-        changes=_changes(proposal, seen) if current_user.is_staff else None,
+        changes=Changes(proposal.id, bool(seen.hidden)) if current_user.is_staff else None,
         # Read only if the page's kept list (fragment_cache) is stale.
         similar=partial(similar_to_proposal, proposal.id) if current_user.is_staff else None,
     ), status_code
@@ -249,10 +249,6 @@ class Changes(NamedTuple):
     def entries(self) -> list[ShownEntry]:
         leave_out = ("review",) if self.reviews_hidden else ()
         return shown_history("proposal", self.proposal_id, leave_out=leave_out)
-
-
-def _changes(proposal: Proposal, seen: ReviewsSeen) -> Changes:
-    return Changes(proposal.id, bool(seen.hidden))
 
 
 def _moved(edge: lifecycle.Transition, proposal: Proposal) -> str:
